@@ -1,0 +1,29 @@
+/* rf-page.h: one step of the wizard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define RF_TYPE_PAGE (rf_page_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (RfPage, rf_page, RF, PAGE, AdwBin)
+
+struct _RfPageClass
+{
+  AdwBinClass parent_class;
+
+  gpointer padding[4];
+};
+
+gboolean    rf_page_get_complete (RfPage     *self);
+void        rf_page_set_complete (RfPage     *self,
+                                  gboolean    complete);
+const char *rf_page_get_title    (RfPage     *self);
+void        rf_page_set_title    (RfPage     *self,
+                                  const char *title);
+
+G_END_DECLS

@@ -1,0 +1,24 @@
+/* rf-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "rf-page.h"
+
+G_BEGIN_DECLS
+
+#define RF_TYPE_WINDOW (rf_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (RfWindow, rf_window, RF, WINDOW, AdwApplicationWindow)
+
+RfWindow *rf_window_new              (GtkApplication *application);
+void      rf_window_add_page         (RfWindow       *self,
+                                      RfPage         *page,
+                                      const char     *name);
+RfPage   *rf_window_get_visible_page (RfWindow       *self);
+guint     rf_window_get_page_count   (RfWindow       *self);
+
+G_END_DECLS

@@ -1,0 +1,93 @@
+/* rf-cli.c: reflash-cli's dispatcher
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "rf-cli.h"
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  RfCliCommandFunc run;
+  /* While a command's issue is open: the issue that brings it. */
+  const char *pending_issue;
+} RfCliCommand;
+
+static const RfCliCommand commands[] = {
+  { "list", N_("List optical drives and their state"), NULL, "#4" },
+  { "info", N_("Show a drive's identity, state and next step"), NULL, "#4" },
+  { "check", N_("Check a firmware file, optionally against a drive"), NULL, "#5" },
+  { "backups", N_("List stored firmware backups"), NULL, "#5" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: reflash-cli COMMAND [OPTION…]"));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Exit status:"));
+  fprintf (out, "  0  %s\n", _("success"));
+  fprintf (out, "  1  %s\n", _("the command failed"));
+  fprintf (out, "  2  %s\n", _("wrong arguments"));
+  fprintf (out, "  3  %s\n", _("drive or file not found"));
+  fprintf (out, "  4  %s\n", _("refused: the file does not fit the drive, or the drive's state does not allow it"));
+  fprintf (out, "  5  %s\n", _("the command is not available in this version"));
+  fprintf (out, "\n%s\n", _("Run “reflash-cli COMMAND --help” for a command's options."));
+}
+
+static const RfCliCommand *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+int
+rf_cli_run (int    argc,
+            char **argv)
+{
+  const RfCliCommand *command;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  /* A dead pipe reader is an error to report, never a reason to die. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? RF_CLI_EXIT_USAGE : RF_CLI_EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("reflash-cli %s\n", PACKAGE_VERSION);
+      return RF_CLI_EXIT_OK;
+    }
+  command = find_command (argv[1]);
+  if (command == NULL)
+    {
+      fprintf (stderr, _("reflash-cli: unknown command “%s”\n"), argv[1]);
+      print_usage (stderr);
+      return RF_CLI_EXIT_USAGE;
+    }
+  if (command->run == NULL)
+    {
+      fprintf (stderr, _("reflash-cli: “%s” is not available yet (issue %s is still open)\n"),
+               command->name, command->pending_issue);
+      return RF_CLI_EXIT_NOT_AVAILABLE;
+    }
+  return command->run (argc - 1, argv + 1);
+}

@@ -1,0 +1,25 @@
+/* rf-cli.h: reflash-cli's commands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes, documented in --help and data/reflash-cli.1. */
+typedef enum {
+  RF_CLI_EXIT_OK = 0,
+  RF_CLI_EXIT_FAILURE = 1,      /* the command ran and failed */
+  RF_CLI_EXIT_USAGE = 2,        /* bad arguments */
+  RF_CLI_EXIT_NOT_FOUND = 3,    /* drive or file not found */
+  RF_CLI_EXIT_REFUSED = 4,      /* verdict refused the image, or drive state forbids */
+  RF_CLI_EXIT_NOT_AVAILABLE = 5 /* the command is not part of this version yet */
+} RfCliExit;
+
+typedef int (*RfCliCommandFunc) (int argc, char **argv);
+
+int rf_cli_run (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+/* rf-transport.h: the only door to a drive
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rf-command.h"
+
+G_BEGIN_DECLS
+
+#define RF_TYPE_TRANSPORT (rf_transport_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (RfTransport, rf_transport, RF, TRANSPORT, GObject)
+
+/**
+ * RfTransportClass:
+ * @execute: send @command and wait for its outcome. Returns %TRUE when the drive
+ *   answered with a SCSI status (GOOD or not: read @command's results), %FALSE with
+ *   an #RF_ERROR when no status came back (timeout, transport or OS error, the kernel
+ *   refused the command, the drive vanished).
+ * @get_max_transfer: the largest data transfer one command may carry
+ *
+ * Device I/O is synchronous and runs on a worker thread; one transport serves one
+ * job at a time.
+ */
+struct _RfTransportClass
+{
+  GObjectClass parent_class;
+
+  gboolean (*execute)          (RfTransport  *self,
+                                RfCommand    *command,
+                                GCancellable *cancellable,
+                                GError      **error);
+  gsize    (*get_max_transfer) (RfTransport  *self);
+
+  gpointer padding[8];
+};
+
+/* 64 KiB: what a transport promises when it cannot measure its limit. */
+#define RF_TRANSPORT_DEFAULT_MAX_TRANSFER (64 * 1024)
+
+gboolean     rf_transport_execute          (RfTransport  *self,
+                                            RfCommand    *command,
+                                            GCancellable *cancellable,
+                                            GError      **error);
+gboolean     rf_transport_run              (RfTransport  *self,
+                                            RfCommand    *command,
+                                            GCancellable *cancellable,
+                                            GError      **error);
+gsize        rf_transport_get_max_transfer (RfTransport  *self);
+const char  *rf_transport_get_name         (RfTransport  *self);
+
+G_END_DECLS
