@@ -319,7 +319,8 @@ def run_guest(qemu, guest, plan, accel):
         except subprocess.TimeoutExpired:
             qemu_output = 'QEMU did not finish within %d s' % BOOT_TIMEOUT_S
             qemu_status = None
-        note('guest run (%s): %.1f s' % (accel, time.monotonic() - started))
+        note('guest run (%s, %s): %.1f s' % (accel, os.path.basename(guest['kernel']),
+                                           time.monotonic() - started))
         booted = parse_output(plan, read(os.path.join(workdir, 'stdout')))
         parse_trace(plan, read(os.path.join(workdir, 'trace')))
         status = read(os.path.join(workdir, 'status')).strip()
@@ -434,6 +435,12 @@ def check_sg3(tap, plan):
            'GET CONFIGURATION: answered, and QEMU has no feature 0x010C', step.describe())
 
 
+def make_plan(options):
+    plan = Plan()
+    add_sg3_steps(plan)
+    return plan
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--prepare', required=True, help='prepare-guest.sh')
@@ -454,17 +461,17 @@ def main():
                  % (why.strip().splitlines() or ['unknown error'])[-1])
     note('kernel %s; prepared in %.1f s' % (guest.get('kver'), time.monotonic() - started))
 
-    plan = Plan()
-    add_sg3_steps(plan)
-
-    accel = 'kvm' if real_kvm() else 'tcg'
-    booted, status, diagnostics = run_guest(qemu, guest, plan, accel)
-    if not booted and accel == 'kvm':
-        note('the guest did not boot under KVM; trying TCG')
-        plan = Plan()
-        add_sg3_steps(plan)
-        accel = 'tcg'
-        booted, status, diagnostics = run_guest(qemu, guest, plan, accel)
+    # Fallbacks: KVM that does not work, a vmlinux whose PVH entry does not boot.
+    attempts = [('kvm', guest['kernel'])] if real_kvm() else []
+    attempts += [('tcg', guest['kernel'])]
+    if guest.get('kernel_fallback', guest['kernel']) != guest['kernel']:
+        attempts += [('tcg', guest['kernel_fallback'])]
+    for accel, kernel in attempts:
+        plan = make_plan(options)
+        booted, status, diagnostics = run_guest(qemu, dict(guest, kernel=kernel), plan, accel)
+        if booted:
+            break
+        note('the guest did not boot (%s, %s)' % (accel, os.path.basename(kernel)))
     if not booted:
         note(diagnostics)
         skip_all('the QEMU guest did not boot (%s); see the log' % accel)
