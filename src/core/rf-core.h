@@ -8,6 +8,7 @@
 #include "rf-drive-identity.h"
 #include "rf-drive-state.h"
 #include "rf-error.h"
+#include "rf-json-writer.h"
 #include "rf-nec-2m.h"
 #include "rf-nec-image-builder.h"
 #include "rf-paths.h"
