@@ -59,6 +59,11 @@ extract_pvh_vmlinux () {
 }
 
 mkdir -p "$cache"
+# Several build trees may run the suite at once: one prepares, the others wait.
+exec 9>"$cache/.lock"
+if command -v flock >/dev/null 2>&1; then
+  flock -w 600 9 || unavailable "the cache $cache stayed locked for 10 minutes"
+fi
 pkg=$(kernel_package)
 if [ -z "$pkg" ]; then
   say "apt-cache knows no linux-image-amd64; running apt-get update"
@@ -154,7 +159,8 @@ stamp=$( (cat "$here/guest-init" "$0" "$busybox_bin" "$kdir/modules.order") | sh
 initrd=$kdir/initramfs-$stamp.cpio
 if [ ! -f "$initrd" ]; then
   say "building $initrd"
-  rm -f "$kdir"/initramfs-*.cpio
+  # Other build trees may still boot older ones: only drop those unused for a week.
+  find "$kdir" -maxdepth 1 -name 'initramfs-*.cpio' -mtime +7 -delete
   tree=$(mktemp -d "$cache/initramfs.XXXXXX")
   trap 'rm -rf "$tree"' EXIT
   mkdir -p "$tree"/{bin,dev,proc,sys,host,lower,upper,newroot,modules}
@@ -170,6 +176,7 @@ if [ ! -f "$initrd" ]; then
   trap - EXIT
 fi
 
+touch "$initrd"
 if [ -f "$kdir/vmlinux" ]; then
   echo "kernel=$kdir/vmlinux"
 else
