@@ -34,10 +34,32 @@ GENERIC = {'vendor': 'QEMU', 'product': 'QEMU CD-ROM', 'revision': '2.5+'}
 NEC = {'vendor': '_NEC', 'product': 'DVD_RW ND-3550A', 'revision': '1.05'}
 ATAPI = {'vendor': 'QEMU', 'product': 'QEMU DVD-ROM', 'revision': '2.5+'}
 
-# Virtio-SCSI target numbers. Target 0 also receives the step markers.
-T_GENERIC = 0
-T_NEC = 1
-T_MEDIUM = 2
+
+class Drive:
+    """One emulated drive: its name in the tests, where it sits, who it says it is."""
+
+    def __init__(self, name, target, ident, medium):
+        self.name = name
+        self.target = target  # virtio-scsi target number, None for the ATAPI drive
+        self.ident = ident
+        self.medium = medium
+        self.var = 'SG_' + name.upper().replace('-', '_')
+
+    @property
+    def trace_id(self):
+        return 'atapi' if self.target is None else 'virtio:%d' % self.target
+
+
+# The first drive (virtio target 0) also receives the step markers.
+DRIVES = [
+    Drive('generic', 0, GENERIC, False),
+    Drive('nec', 1, NEC, False),
+    Drive('medium', 2, GENERIC, True),
+    Drive('nec-medium', 3, NEC, True),
+    Drive('atapi', None, ATAPI, False),
+]
+DRIVE = {d.name: d for d in DRIVES}
+T_GENERIC = DRIVE['generic'].target
 
 # Marker: INQUIRY with EVPD=1 for the vendor page 0xC0 + step; QEMU traces its
 # LBA field as 0x10000 | page << 8.
@@ -105,7 +127,7 @@ set -u
 sg_of () {
   for d in /sys/class/scsi_generic/sg*; do
     hctl=$(basename "$(readlink -f "$d/device")")
-    host=${hctl%%%%:*}
+    host=${hctl%%:*}
     [ "$(cat /sys/class/scsi_host/host$host/proc_name)" = "$1" ] || continue
     if [ -n "${2:-}" ]; then
       [ "$(echo "$hctl" | cut -d: -f3)" = "$2" ] || continue
@@ -115,16 +137,18 @@ sg_of () {
   done
   return 1
 }
-SG_GENERIC=$(sg_of virtio_scsi %(generic)d)
-SG_NEC=$(sg_of virtio_scsi %(nec)d)
-SG_MEDIUM=$(sg_of virtio_scsi %(medium)d)
-SG_ATAPI=$(sg_of ahci)
-cd /tmp
-echo "@@@ booted"
+# sr_of /dev/sgN: the block node of the same drive.
+sr_of () {
+  for b in /sys/class/scsi_generic/${1#/dev/}/device/block/*; do
+    echo "/dev/${b##*/}"
+    return 0
+  done
+  return 1
+}
 '''
 
 GUEST_STEP = r'''
-sg_raw -r 4 "$SG_GENERIC" 12 01 %(page)02x 00 04 00 >/dev/null 2>&1
+sg_raw -r 4 "$%(marker)s" 12 01 %(page)02x 00 04 00 >/dev/null 2>&1
 ( %(command)s ) >/tmp/rf-step.out 2>/tmp/rf-step.err </dev/null
 rc=$?
 echo "@@@ step %(index)d $rc $(base64 -w0 </tmp/rf-step.out) $(base64 -w0 </tmp/rf-step.err)"
@@ -165,13 +189,21 @@ class Plan:
         return step
 
     def script(self):
-        text = GUEST_PRELUDE % {'generic': T_GENERIC, 'nec': T_NEC,
-                                'medium': T_MEDIUM}
+        text = GUEST_PRELUDE
+        for drive in DRIVES:
+            if drive.target is None:
+                text += '%s=$(sg_of ahci)\n' % drive.var
+            else:
+                text += '%s=$(sg_of virtio_scsi %d)\n' % (drive.var, drive.target)
+        for drive in DRIVES:
+            text += '%s=$(sr_of "$%s")\n' % (drive.var.replace('SG_', 'SR_', 1), drive.var)
+        text += 'cd /tmp\necho "@@@ booted"\n'
         for name in FORWARDED_ENV:
             if name in os.environ:
                 text += 'export %s=%s\n' % (name, shlex.quote(os.environ[name]))
         for step in self.steps:
-            text += GUEST_STEP % {'page': MARKER_PAGE + step.index,
+            text += GUEST_STEP % {'marker': DRIVES[0].var,
+                                  'page': MARKER_PAGE + step.index,
                                   'command': step.command,
                                   'index': step.index}
         return text
@@ -265,26 +297,29 @@ def real_kvm():
 
 
 def qemu_command(qemu, guest, workdir, script_path, accel, medium):
-    def drive_args(target, ident, extra=''):
-        return ['-device', 'scsi-cd,bus=vs.0,scsi-id=%d,lun=0,vendor=%s,product=%s,ver=%s%s'
-                % (target, ident['vendor'], ident['product'], ident['revision'], extra)]
-
     args = [qemu, '-nodefaults', '-display', 'none', '-no-reboot', '-machine', 'q35',
             '-m', '512', '-smp', '1',
             '-kernel', guest['kernel'], '-initrd', guest['initrd'],
-            '-append', 'console=ttyS0 panic=-1 quiet rf.run=%s rf.targets=%d,%d,%d'
-            % (script_path, T_GENERIC, T_NEC, T_MEDIUM)]
+            '-append', 'console=ttyS0 panic=-1 quiet rf.run=%s rf.targets=%s'
+            % (script_path, ','.join(str(d.target) for d in DRIVES if d.target is not None))]
     args += ['-accel', 'kvm', '-cpu', 'host'] if accel == 'kvm' else ['-accel', 'tcg']
     for name in ('console', 'stdout', 'stderr', 'status'):
         args += ['-serial', 'file:' + os.path.join(workdir, name)]
     args += ['-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,'
              'readonly=on,multidevs=remap']
     args += ['-device', 'virtio-scsi-pci,id=vs']
-    args += drive_args(T_GENERIC, GENERIC)
-    args += drive_args(T_NEC, NEC)
-    args += ['-drive', 'if=none,id=medium,file=%s,format=raw,readonly=on,media=cdrom' % medium]
-    args += drive_args(T_MEDIUM, GENERIC, ',drive=medium')
-    args += ['-device', 'ide-cd,bus=ide.2']
+    for drive in DRIVES:
+        if drive.target is None:
+            args += ['-device', 'ide-cd,bus=ide.2']
+            continue
+        extra = ''
+        if drive.medium:
+            args += ['-drive', 'if=none,id=disc%d,file=%s,format=raw,readonly=on,media=cdrom'
+                     % (drive.target, medium)]
+            extra = ',drive=disc%d' % drive.target
+        args += ['-device', 'scsi-cd,bus=vs.0,scsi-id=%d,lun=0,vendor=%s,product=%s,ver=%s%s'
+                 % (drive.target, drive.ident['vendor'], drive.ident['product'],
+                    drive.ident['revision'], extra)]
     args += ['-trace', 'scsi_req_*',
              '-trace', 'ide_atapi_cmd_packet,file=' + os.path.join(workdir, 'trace')]
     return args
@@ -371,10 +406,10 @@ def raw_sense(text):
 
 
 def add_sg3_steps(plan):
-    plan.add('nodes', 'echo "$SG_GENERIC $SG_NEC $SG_MEDIUM $SG_ATAPI"')
-    for name in ('generic', 'nec', 'medium', 'atapi'):
-        plan.add('inq-' + name, 'sg_inq "$SG_%s"' % name.upper())
-        plan.add('turs-' + name, 'sg_turs -v "$SG_%s"' % name.upper())
+    plan.add('nodes', 'echo ' + ' '.join('"$%s"' % d.var for d in DRIVES))
+    for drive in DRIVES:
+        plan.add('inq-' + drive.name, 'sg_inq "$%s"' % drive.var)
+        plan.add('turs-' + drive.name, 'sg_turs -v "$%s"' % drive.var)
     # READ MEM, 0x20 bytes at 0: NEC's read-only identification read (nec-2m.md §1).
     read_mem = 'cc 00 00 00 00 00 00 00 20 00 00 00'
     plan.add('readmem-nec', 'sg_raw -v -r 32 "$SG_NEC" ' + read_mem)
@@ -384,15 +419,13 @@ def add_sg3_steps(plan):
 
 def check_sg3(tap, plan):
     nodes = plan['nodes'].stdout.split()
-    tap.ok(plan['nodes'].status == 0 and len(nodes) == 4 and len(set(nodes)) == 4
-           and all(n.startswith('/dev/sg') for n in nodes),
-           'guest: four SCSI generic nodes (virtio-scsi x3, AHCI ATAPI x1)',
+    tap.ok(plan['nodes'].status == 0 and len(nodes) == len(DRIVES)
+           and len(set(nodes)) == len(DRIVES) and all(n.startswith('/dev/sg') for n in nodes),
+           'guest: %d SCSI generic nodes (virtio-scsi and AHCI ATAPI)' % len(DRIVES),
            plan['nodes'].describe())
 
-    for name, target, ident in (('generic', 'virtio:%d' % T_GENERIC, GENERIC),
-                                ('nec', 'virtio:%d' % T_NEC, NEC),
-                                ('medium', 'virtio:%d' % T_MEDIUM, GENERIC),
-                                ('atapi', 'atapi', ATAPI)):
+    for drive in DRIVES:
+        name, target, ident = drive.name, drive.trace_id, drive.ident
         step = plan['inq-' + name]
         fields = sg_inq_fields(step.stdout)
         tap.ok(step.status == 0 and fields == ident,
@@ -403,8 +436,9 @@ def check_sg3(tap, plan):
                'received: %r' % step.received)
 
         step = plan['turs-' + name]
-        if name == 'medium':
-            tap.ok(step.status == 0, 'sg_turs medium: GOOD with a disc inside', step.describe())
+        if drive.medium:
+            tap.ok(step.status == 0, 'sg_turs %s: GOOD with a disc inside' % name,
+                   step.describe())
         else:
             # sg3-utils exit status 2: SG_LIB_CAT_NOT_READY
             tap.ok(step.status == 2 and 'Medium not present' in step.stderr,
@@ -417,7 +451,7 @@ def check_sg3(tap, plan):
            and sense[2] & 0x0F == 5 and sense[12:14] == [0x20, 0x00],
            'READ MEM (0xCC) to the NEC identity: 05/20/00, fixed-format sense 0x70',
            '%s\nsense: %r' % (step.describe(), sense))
-    tap.ok(('virtio:%d' % T_NEC, NEC_READ_MEM) in step.received,
+    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in step.received,
            'trace: QEMU saw the 0xCC arrive at the NEC drive', 'received: %r' % step.received)
 
     step = plan['readmem-atapi']
