@@ -72,7 +72,9 @@ NEC_WRITE = 0xCB
 NEC_READ_MEM = 0xCC
 NEC_READ_BOOT = 0xCD
 
-BOOT_TIMEOUT_S = 240
+# A hung step ends with status 124 and the others still run.
+STEP_TIMEOUT_S = 60
+BOOT_TIMEOUT_S = 300
 PREPARE_TIMEOUT_S = 300
 
 # The test environment's settings that the programs inside the guest need too.
@@ -149,7 +151,7 @@ sr_of () {
 
 GUEST_STEP = r'''
 sg_raw -r 4 "$%(marker)s" 12 01 %(page)02x 00 04 00 >/dev/null 2>&1
-( %(command)s ) >/tmp/rf-step.out 2>/tmp/rf-step.err </dev/null
+timeout -k 5 %(timeout)d sh -c %(command)s >/tmp/rf-step.out 2>/tmp/rf-step.err </dev/null
 rc=$?
 echo "@@@ step %(index)d $rc $(base64 -w0 </tmp/rf-step.out) $(base64 -w0 </tmp/rf-step.err)"
 '''
@@ -192,11 +194,11 @@ class Plan:
         text = GUEST_PRELUDE
         for drive in DRIVES:
             if drive.target is None:
-                text += '%s=$(sg_of ahci)\n' % drive.var
+                text += 'export %s=$(sg_of ahci)\n' % drive.var
             else:
-                text += '%s=$(sg_of virtio_scsi %d)\n' % (drive.var, drive.target)
+                text += 'export %s=$(sg_of virtio_scsi %d)\n' % (drive.var, drive.target)
         for drive in DRIVES:
-            text += '%s=$(sr_of "$%s")\n' % (drive.var.replace('SG_', 'SR_', 1), drive.var)
+            text += 'export %s=$(sr_of "$%s")\n' % (drive.var.replace('SG_', 'SR_', 1), drive.var)
         text += 'cd /tmp\necho "@@@ booted"\n'
         for name in FORWARDED_ENV:
             if name in os.environ:
@@ -204,7 +206,8 @@ class Plan:
         for step in self.steps:
             text += GUEST_STEP % {'marker': DRIVES[0].var,
                                   'page': MARKER_PAGE + step.index,
-                                  'command': step.command,
+                                  'command': shlex.quote(step.command),
+                                  'timeout': STEP_TIMEOUT_S,
                                   'index': step.index}
         return text
 
@@ -469,9 +472,155 @@ def check_sg3(tap, plan):
            'GET CONFIGURATION: answered, and QEMU has no feature 0x010C', step.describe())
 
 
+# --- reflash-cli ---------------------------------------------------------------
+
+CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
+# Opcodes no listing or probing may ever send (DOMAIN.md, "Probing depth").
+NEVER_WHILE_PROBING = {WRITE_BUFFER: 'WRITE BUFFER (0x3B)', NEC_WRITE: 'NEC write (0xCB)',
+                       NEC_READ_BOOT: 'READ BOOT (0xCD)'}
+
+
+def add_cli_steps(plan, cli):
+    cli = shlex.quote(cli)
+    plan.add('cli-list', cli + ' list --json')
+    plan.add('cli-list-text', cli + ' list')
+    for drive in DRIVES:
+        plan.add('cli-info-' + drive.name, '%s info "$%s" --json' % (cli, drive.var))
+        plan.add('cli-info-text-' + drive.name, '%s info "$%s"' % (cli, drive.var))
+    plan.add('cli-info-sr-nec', '%s info "$SR_NEC" --json' % cli)
+
+
+def cli_steps(plan):
+    return [step for step in plan.steps if step.name.startswith('cli-')]
+
+
+def check_cli_safety(tap, plan):
+    """What the drives received while reflash-cli ran, from QEMU's side."""
+    steps = [step for step in cli_steps(plan) if step.status != CLI_NOT_AVAILABLE]
+    if not steps:
+        return
+    for step in steps:
+        tap.ok(step.status is not None and step.status < 126,
+               'reflash-cli %s: exits normally (no crash, no signal)' % step.name[4:],
+               step.describe())
+    seen = [(step.name, drive, NEVER_WHILE_PROBING[op])
+            for step in steps for (drive, op) in step.received if op in NEVER_WHILE_PROBING]
+    tap.ok(not seen, 'trace: no WRITE BUFFER, 0xCB or 0xCD reached any drive during %d '
+           'reflash-cli runs' % len(steps), 'received: %r' % seen)
+    for name in ('cli-list', 'cli-list-text'):
+        step = plan[name]
+        if step.status == CLI_NOT_AVAILABLE:
+            continue
+        vendor = sorted({op for (_, op) in step.received if op >= 0xC0})
+        tap.ok(not vendor, 'trace: passive reflash-cli %s sent no vendor command'
+               % name[4:].replace('-text', ' (text)'), 'vendor opcodes: %r' % vendor)
+        # The positive control: the same trace shows the listing reached every drive.
+        missing = [d.name for d in DRIVES if 0x12 not in step.opcodes(d.trace_id)]
+        tap.ok(not missing, 'trace: reflash-cli %s sent INQUIRY to every drive'
+               % name[4:], 'no INQUIRY seen at %r' % missing)
+
+
+def json_strings(value):
+    """Every string in a JSON document, keys excluded."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in json_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in json_strings(v)]
+    return []
+
+
+def parse_json(step):
+    try:
+        return json.loads(step.stdout), ''
+    except ValueError as e:
+        return None, 'not JSON: %s' % e
+
+
+# What `info` must conclude for each drive (DOMAIN.md, "Drive states").
+EXPECTED_STATE = {
+    'generic': 'unsupported',     # answers, no family matches; no disc is no error
+    'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
+    'medium': 'busy',             # a disc inside
+    'nec-medium': 'busy',         # a disc inside: no deep check
+    'atapi': 'unsupported',
+}
+
+
+def check_cli_output(tap, plan):
+    step = plan['cli-list']
+    data, why = parse_json(step)
+    strings = json_strings(data)
+    tap.ok(step.status == 0 and data is not None, 'reflash-cli list --json: valid JSON, exit 0',
+           '%s\n%s' % (step.describe(), why))
+    for drive in DRIVES:
+        ident = drive.ident
+        tap.ok(all(any(v.strip() == ident[k] for v in strings) for k in ident),
+               'reflash-cli list --json shows the %s drive: %s %s %s'
+               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
+               step.describe())
+
+    step = plan['cli-list-text']
+    tap.ok(step.status == 0 and all(d.ident['product'] in step.stdout for d in DRIVES),
+           'reflash-cli list: one line per drive with its model', step.describe())
+
+    for drive in DRIVES:
+        step = plan['cli-info-' + drive.name]
+        if step.status == CLI_NOT_AVAILABLE:
+            tap.skip('reflash-cli info ' + drive.name, 'info is not available yet (exit 5)')
+            continue
+        data, why = parse_json(step)
+        strings = [v.strip() for v in json_strings(data)]
+        ident = drive.ident
+        tap.ok(data is not None and all(ident[k] in strings for k in ident),
+               'reflash-cli info %s --json: identity %s %s %s'
+               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
+               '%s\n%s' % (step.describe(), why))
+        state = EXPECTED_STATE[drive.name]
+        tap.ok(state in strings, 'reflash-cli info %s: state %s' % (drive.name, state),
+               step.describe())
+        text = plan['cli-info-text-' + drive.name]
+        tap.ok(text.status is not None and text.status < 126 and text.stdout.strip()
+               and ident['product'] in text.stdout,
+               'reflash-cli info %s (text): names the model' % drive.name, text.describe())
+
+    nec = plan['cli-info-nec']
+    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in nec.received,
+           'trace: info on the NEC identity without a disc sent its identification (0xCC)',
+           'received: %r' % nec.received)
+    busy = plan['cli-info-nec-medium']
+    tap.ok(NEC_READ_MEM not in busy.opcodes(DRIVE['nec-medium'].trace_id)
+           and 0x00 in busy.opcodes(DRIVE['nec-medium'].trace_id),
+           'trace: info on the NEC identity with a disc inside asked TEST UNIT READY and '
+           'sent no vendor command', 'received: %r' % busy.received)
+    for name in ('generic', 'medium', 'atapi'):
+        step = plan['cli-info-' + name]
+        vendor = sorted(op for op in step.opcodes(DRIVE[name].trace_id) if op >= 0xC0)
+        tap.ok(not vendor, 'trace: info on the %s drive (no family) sent no vendor command'
+               % name, 'vendor opcodes: %r' % vendor)
+
+    step = plan['cli-info-sr-nec']
+    data, why = parse_json(step)
+    tap.ok(data is not None and EXPECTED_STATE['nec'] in json_strings(data),
+           'reflash-cli info /dev/srN (block node) of the NEC drive: same verdict',
+           '%s\n%s' % (step.describe(), why))
+
+
+def check_cli(tap, plan):
+    listing = plan['cli-list']
+    if listing.status == CLI_NOT_AVAILABLE:
+        tap.skip('reflash-cli list/info in the guest',
+                 'reflash-cli list is not available in this version yet (exit 5)')
+        return
+    check_cli_safety(tap, plan)
+    check_cli_output(tap, plan)
+
+
 def make_plan(options):
     plan = Plan()
     add_sg3_steps(plan)
+    add_cli_steps(plan, options.cli)
     return plan
 
 
@@ -514,6 +663,7 @@ def main():
     tap.ok(status == '0' and all(step.ran for step in plan.steps),
            'guest ran every step and powered off', diagnostics)
     check_sg3(tap, plan)
+    check_cli(tap, plan)
     note('suite time: %.1f s' % (time.monotonic() - started))
     return tap.finish()
 
