@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "rf-backup-store.h"
 #include "rf-command.h"
 #include "rf-device-monitor.h"
 #include "rf-device-source.h"
@@ -13,12 +14,17 @@
 #include "rf-drive-lock.h"
 #include "rf-drive-state.h"
 #include "rf-error.h"
+#include "rf-firmware.h"
+#include "rf-firmware-file.h"
 #include "rf-json-writer.h"
 #include "rf-nec-2m.h"
+#include "rf-nec-firmware.h"
 #include "rf-nec-image-builder.h"
 #include "rf-paths.h"
 #include "rf-recorder.h"
 #include "rf-scsi.h"
 #include "rf-sense.h"
 #include "rf-sg-transport.h"
+#include "rf-spc-firmware.h"
 #include "rf-transport.h"
+#include "rf-verdict.h"
