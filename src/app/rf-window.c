@@ -20,6 +20,8 @@ struct _RfWindow
   /* The pages in wizard order; the stack holds the same widgets. */
   GPtrArray *pages;
   guint current;
+
+  GSettings *settings;
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -87,6 +89,7 @@ rf_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->pages, i),
                                           on_page_changed, self);
   g_ptr_array_set_size (self->pages, 0);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (rf_window_parent_class)->dispose (object);
 }
 
@@ -125,6 +128,11 @@ rf_window_init (RfWindow *self)
 {
   self->pages = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The schema id is fixed; the .Devel build shares its settings. */
+  self->settings = g_settings_new ("io.github.reflash.Reflash");
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_DEFAULT);
   rf_window_add_page (self, RF_PAGE (rf_welcome_page_new ()), "welcome");
 }
 

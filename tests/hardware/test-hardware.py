@@ -1,0 +1,672 @@
+#!/usr/bin/env python3
+# test-hardware.py: the hardware suite, Reflash against a real kernel and QEMU's drives
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Boots Debian's kernel in QEMU (prepare-guest.sh fetches it and builds the
+# initramfs), with the host's root shared read-only, so the build tree's programs
+# run unchanged against the kernel's SCSI generic driver and QEMU's emulated
+# drives. The guest runs one shell script made of steps; each step's stdout,
+# stderr and exit status come back through a serial port. Before each step the
+# guest sends a marker command (INQUIRY for a vendor VPD page that nothing else
+# asks for) to the first drive, so QEMU's own trace of what the drives received
+# can be cut into steps: that proves from the drive's side which commands a step
+# sent, independently of the program under test.
+#
+# Speaks TAP. Skips (plan 1..0) when QEMU, the kernel or the guest cannot run;
+# fails when the guest runs but a check fails.
+
+import argparse
+import base64
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+# The drives the guest sees. Virtio-SCSI targets take any identity; the AHCI
+# (ATAPI) drive always calls itself QEMU DVD-ROM.
+GENERIC = {'vendor': 'QEMU', 'product': 'QEMU CD-ROM', 'revision': '2.5+'}
+NEC = {'vendor': '_NEC', 'product': 'DVD_RW ND-3550A', 'revision': '1.05'}
+ATAPI = {'vendor': 'QEMU', 'product': 'QEMU DVD-ROM', 'revision': '2.5+'}
+
+
+class Drive:
+    """One emulated drive: its name in the tests, where it sits, who it says it is."""
+
+    def __init__(self, name, target, ident, medium):
+        self.name = name
+        self.target = target  # virtio-scsi target number, None for the ATAPI drive
+        self.ident = ident
+        self.medium = medium
+        self.var = 'SG_' + name.upper().replace('-', '_')
+
+    @property
+    def trace_id(self):
+        return 'atapi' if self.target is None else 'virtio:%d' % self.target
+
+
+# The first drive (virtio target 0) also receives the step markers.
+DRIVES = [
+    Drive('generic', 0, GENERIC, False),
+    Drive('nec', 1, NEC, False),
+    Drive('medium', 2, GENERIC, True),
+    Drive('nec-medium', 3, NEC, True),
+    Drive('atapi', None, ATAPI, False),
+]
+DRIVE = {d.name: d for d in DRIVES}
+T_GENERIC = DRIVE['generic'].target
+
+# Marker: INQUIRY with EVPD=1 for the vendor page 0xC0 + step; QEMU traces its
+# LBA field as 0x10000 | page << 8.
+MARKER_PAGE = 0xC0
+MAX_STEPS = 0x40
+
+# Opcodes that must never reach a drive while Reflash lists or inspects it.
+WRITE_BUFFER = 0x3B
+NEC_WRITE = 0xCB
+NEC_READ_MEM = 0xCC
+NEC_READ_BOOT = 0xCD
+
+# A hung step ends with status 124 and the others still run.
+STEP_TIMEOUT_S = 60
+BOOT_TIMEOUT_S = 300
+PREPARE_TIMEOUT_S = 300
+
+# The test environment's settings that the programs inside the guest need too.
+FORWARDED_ENV = ('G_DEBUG', 'G_SLICE', 'GSETTINGS_BACKEND', 'MALLOC_CHECK_',
+                 'REFLASH_DATA_DIR', 'UBSAN_OPTIONS', 'ASAN_OPTIONS', 'LSAN_OPTIONS')
+
+
+class Tap:
+    """A minimal TAP producer: ok/not ok lines, the plan at the end."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, passed, name, diagnostics=''):
+        self.count += 1
+        if not passed:
+            self.failed += 1
+        print('%s %d - %s' % ('ok' if passed else 'not ok', self.count, name))
+        if not passed and diagnostics:
+            for line in str(diagnostics).splitlines()[-40:]:
+                print('# ' + line)
+        sys.stdout.flush()
+        return passed
+
+    def skip(self, name, reason):
+        self.count += 1
+        print('ok %d - %s # SKIP %s' % (self.count, name, reason))
+        sys.stdout.flush()
+
+    def finish(self):
+        print('1..%d' % self.count)
+        return 1 if self.failed else 0
+
+
+def skip_all(reason):
+    print('1..0 # SKIP %s' % reason)
+    sys.exit(0)
+
+
+def note(text):
+    for line in text.splitlines():
+        print('# ' + line)
+    sys.stdout.flush()
+
+
+# --- Steps -----------------------------------------------------------------
+
+GUEST_PRELUDE = r'''
+set -u
+# sg_of DRIVER [TARGET]: the /dev/sgN of the drive behind a SCSI host driver.
+sg_of () {
+  for d in /sys/class/scsi_generic/sg*; do
+    hctl=$(basename "$(readlink -f "$d/device")")
+    host=${hctl%%:*}
+    [ "$(cat /sys/class/scsi_host/host$host/proc_name)" = "$1" ] || continue
+    if [ -n "${2:-}" ]; then
+      [ "$(echo "$hctl" | cut -d: -f3)" = "$2" ] || continue
+    fi
+    echo "/dev/${d##*/}"
+    return 0
+  done
+  return 1
+}
+# sr_of /dev/sgN: the block node of the same drive.
+sr_of () {
+  for b in /sys/class/scsi_generic/${1#/dev/}/device/block/*; do
+    echo "/dev/${b##*/}"
+    return 0
+  done
+  return 1
+}
+'''
+
+GUEST_STEP = r'''
+sg_raw -r 4 "$%(marker)s" 12 01 %(page)02x 00 04 00 >/dev/null 2>&1
+timeout -k 5 %(timeout)d sh -c %(command)s >/tmp/rf-step.out 2>/tmp/rf-step.err </dev/null
+rc=$?
+echo "@@@ step %(index)d $rc $(base64 -w0 </tmp/rf-step.out) $(base64 -w0 </tmp/rf-step.err)"
+'''
+
+
+class Step:
+    def __init__(self, index, name, command):
+        self.index = index
+        self.name = name
+        self.command = command
+        self.ran = False
+        self.status = None
+        self.stdout = ''
+        self.stderr = ''
+        # (drive, opcode) pairs the drives received during the step
+        self.received = []
+
+    def opcodes(self, drive=None):
+        return {op for (d, op) in self.received if drive is None or d == drive}
+
+    def describe(self):
+        return ('step %s: %s\nexit %s\nstdout:\n%s\nstderr:\n%s'
+                % (self.name, self.command, self.status, self.stdout, self.stderr))
+
+
+class Plan:
+    def __init__(self):
+        self.steps = []
+        self.by_name = {}
+
+    def add(self, name, command):
+        if len(self.steps) >= MAX_STEPS:
+            raise RuntimeError('too many steps')
+        step = Step(len(self.steps), name, command)
+        self.steps.append(step)
+        self.by_name[name] = step
+        return step
+
+    def script(self):
+        text = GUEST_PRELUDE
+        for drive in DRIVES:
+            if drive.target is None:
+                text += 'export %s=$(sg_of ahci)\n' % drive.var
+            else:
+                text += 'export %s=$(sg_of virtio_scsi %d)\n' % (drive.var, drive.target)
+        for drive in DRIVES:
+            text += 'export %s=$(sr_of "$%s")\n' % (drive.var.replace('SG_', 'SR_', 1), drive.var)
+        text += 'cd /tmp\necho "@@@ booted"\n'
+        for name in FORWARDED_ENV:
+            if name in os.environ:
+                text += 'export %s=%s\n' % (name, shlex.quote(os.environ[name]))
+        for step in self.steps:
+            text += GUEST_STEP % {'marker': DRIVES[0].var,
+                                  'page': MARKER_PAGE + step.index,
+                                  'command': shlex.quote(step.command),
+                                  'timeout': STEP_TIMEOUT_S,
+                                  'index': step.index}
+        return text
+
+    def __getitem__(self, name):
+        return self.by_name[name]
+
+
+def parse_output(plan, text):
+    booted = False
+    for line in text.replace('\r', '').splitlines():
+        if line == '@@@ booted':
+            booted = True
+            continue
+        fields = line.split(' ')
+        if len(fields) < 4 or fields[:2] != ['@@@', 'step']:
+            continue
+        step = plan.steps[int(fields[2])]
+        step.ran = True
+        step.status = int(fields[3])
+        out = fields[4] if len(fields) > 4 else ''
+        err = fields[5] if len(fields) > 5 else ''
+        step.stdout = base64.b64decode(out).decode('utf-8', 'replace')
+        step.stderr = base64.b64decode(err).decode('utf-8', 'replace')
+    return booted
+
+
+TRACE_PARSED = re.compile(r'^scsi_req_parsed target (\d+) lun \d+ tag (-?\d+) command (\d+) ')
+TRACE_LBA = re.compile(r'^scsi_req_parsed_lba target (\d+) lun \d+ tag (-?\d+) command (\d+) lba (\d+)')
+TRACE_BAD = re.compile(r'^scsi_req_parse_bad target (\d+) lun \d+ tag (-?\d+) command (\d+)')
+TRACE_ATAPI = re.compile(r'^ide_atapi_cmd_packet .* packet: ([0-9a-f]{2})')
+
+
+def parse_trace(plan, text):
+    """Assigns each command a drive received to the step that was running."""
+    current = None
+    pending = None  # a parsed command waiting for its LBA line
+
+    def commit():
+        nonlocal pending
+        if pending is not None and current is not None:
+            current.received.append(pending)
+        pending = None
+
+    for line in text.splitlines():
+        m = TRACE_PARSED.match(line)
+        if m:
+            commit()
+            pending = ('virtio:%s' % m.group(1), int(m.group(3)))
+            continue
+        m = TRACE_LBA.match(line)
+        if m:
+            lba = int(m.group(4))
+            page = (lba >> 8) & 0xFF
+            if (int(m.group(3)) == 0x12 and int(m.group(1)) == T_GENERIC
+                    and lba & 0x10000 and MARKER_PAGE <= page < MARKER_PAGE + MAX_STEPS
+                    and page - MARKER_PAGE < len(plan.steps)):
+                pending = None
+                current = plan.steps[page - MARKER_PAGE]
+            else:
+                commit()
+            continue
+        m = TRACE_BAD.match(line)
+        if m:
+            commit()
+            if current is not None:
+                current.received.append(('virtio:%s' % m.group(1), int(m.group(3))))
+            continue
+        m = TRACE_ATAPI.match(line)
+        if m:
+            commit()
+            if current is not None:
+                current.received.append(('atapi', int(m.group(1), 16)))
+    commit()
+
+
+# --- QEMU --------------------------------------------------------------------
+
+def real_kvm():
+    """/dev/kvm can be a software module that makes QEMU crawl: trust it only
+    with a hardware KVM module and the CPU's virtualization flag."""
+    if not (os.path.isdir('/sys/module/kvm_intel') or os.path.isdir('/sys/module/kvm_amd')):
+        return False
+    try:
+        with open('/proc/cpuinfo') as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return (re.search(r'\b(vmx|svm)\b', flags) is not None
+            and os.access('/dev/kvm', os.R_OK | os.W_OK))
+
+
+def qemu_command(qemu, guest, workdir, script_path, accel, medium):
+    args = [qemu, '-nodefaults', '-display', 'none', '-no-reboot', '-machine', 'q35',
+            '-m', '512', '-smp', '1',
+            '-kernel', guest['kernel'], '-initrd', guest['initrd'],
+            '-append', 'console=ttyS0 panic=-1 quiet rf.run=%s rf.targets=%s'
+            % (script_path, ','.join(str(d.target) for d in DRIVES if d.target is not None))]
+    args += ['-accel', 'kvm', '-cpu', 'host'] if accel == 'kvm' else ['-accel', 'tcg']
+    for name in ('console', 'stdout', 'stderr', 'status'):
+        args += ['-serial', 'file:' + os.path.join(workdir, name)]
+    args += ['-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,'
+             'readonly=on,multidevs=remap']
+    args += ['-device', 'virtio-scsi-pci,id=vs']
+    for drive in DRIVES:
+        if drive.target is None:
+            args += ['-device', 'ide-cd,bus=ide.2']
+            continue
+        extra = ''
+        if drive.medium:
+            args += ['-drive', 'if=none,id=disc%d,file=%s,format=raw,readonly=on,media=cdrom'
+                     % (drive.target, medium)]
+            extra = ',drive=disc%d' % drive.target
+        args += ['-device', 'scsi-cd,bus=vs.0,scsi-id=%d,lun=0,vendor=%s,product=%s,ver=%s%s'
+                 % (drive.target, drive.ident['vendor'], drive.ident['product'],
+                    drive.ident['revision'], extra)]
+    args += ['-trace', 'scsi_req_*',
+             '-trace', 'ide_atapi_cmd_packet,file=' + os.path.join(workdir, 'trace')]
+    return args
+
+
+def read(path):
+    try:
+        with open(path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+    except OSError:
+        return ''
+
+
+def run_guest(qemu, guest, plan, accel):
+    """Returns (booted, status, console) after one boot that runs every step."""
+    workdir = tempfile.mkdtemp(prefix='reflash-hw-')
+    try:
+        script_path = os.path.join(workdir, 'guest.sh')
+        with open(script_path, 'w') as f:
+            f.write(plan.script())
+        # A blank 4 MiB disc: enough for QEMU to report a medium.
+        medium = os.path.join(workdir, 'medium.iso')
+        with open(medium, 'wb') as f:
+            f.truncate(4 * 1024 * 1024)
+        args = qemu_command(qemu, guest, workdir, script_path, accel, medium)
+        started = time.monotonic()
+        try:
+            proc = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=BOOT_TIMEOUT_S)
+            qemu_output = proc.stdout.decode('utf-8', 'replace')
+            qemu_status = proc.returncode
+        except subprocess.TimeoutExpired:
+            qemu_output = 'QEMU did not finish within %d s' % BOOT_TIMEOUT_S
+            qemu_status = None
+        note('guest run (%s, %s): %.1f s' % (accel, os.path.basename(guest['kernel']),
+                                           time.monotonic() - started))
+        booted = parse_output(plan, read(os.path.join(workdir, 'stdout')))
+        parse_trace(plan, read(os.path.join(workdir, 'trace')))
+        status = read(os.path.join(workdir, 'status')).strip()
+        diagnostics = ('qemu exit %s\n%s\nconsole:\n%s\nguest stderr:\n%s'
+                       % (qemu_status, qemu_output,
+                          read(os.path.join(workdir, 'console'))[-3000:],
+                          read(os.path.join(workdir, 'stderr'))[-3000:]))
+        return booted, status, diagnostics
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def prepare_guest(prepare):
+    try:
+        proc = subprocess.run([prepare], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=PREPARE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return None, 'prepare-guest.sh did not finish within %d s' % PREPARE_TIMEOUT_S
+    if proc.returncode != 0:
+        return None, proc.stderr.decode('utf-8', 'replace')
+    guest = {}
+    for line in proc.stdout.decode().splitlines():
+        key, _, value = line.partition('=')
+        guest[key] = value
+    if not os.path.isfile(guest.get('kernel', '')) or not os.path.isfile(guest.get('initrd', '')):
+        return None, 'prepare-guest.sh printed no kernel and initrd'
+    return guest, ''
+
+
+# --- Checks ----------------------------------------------------------------
+
+def sg_inq_fields(text):
+    fields = {}
+    for key, label in (('vendor', 'Vendor identification'),
+                       ('product', 'Product identification'),
+                       ('revision', 'Product revision level')):
+        m = re.search(r'^ *%s: ?(.*)$' % label, text, re.M)
+        fields[key] = m.group(1).strip() if m else None
+    return fields
+
+
+def raw_sense(text):
+    """The sense bytes sg_raw -v printed, as a list of ints."""
+    m = re.search(r'Raw sense data \(in hex\)[^\n]*\n((?:\s+(?:[0-9a-f]{2}\s*)+\n?)+)', text)
+    if not m:
+        return []
+    return [int(b, 16) for b in m.group(1).split()]
+
+
+def add_sg3_steps(plan):
+    plan.add('nodes', 'echo ' + ' '.join('"$%s"' % d.var for d in DRIVES))
+    for drive in DRIVES:
+        plan.add('inq-' + drive.name, 'sg_inq "$%s"' % drive.var)
+        plan.add('turs-' + drive.name, 'sg_turs -v "$%s"' % drive.var)
+    # READ MEM, 0x20 bytes at 0: NEC's read-only identification read (nec-2m.md §1).
+    read_mem = 'cc 00 00 00 00 00 00 00 20 00 00 00'
+    plan.add('readmem-nec', 'sg_raw -v -r 32 "$SG_NEC" ' + read_mem)
+    plan.add('readmem-atapi', 'sg_raw -v -r 32 "$SG_ATAPI" ' + read_mem)
+    plan.add('getconfig-generic', 'sg_get_config --rt=2 --starting=0x10c "$SG_GENERIC"')
+
+
+def check_sg3(tap, plan):
+    nodes = plan['nodes'].stdout.split()
+    tap.ok(plan['nodes'].status == 0 and len(nodes) == len(DRIVES)
+           and len(set(nodes)) == len(DRIVES) and all(n.startswith('/dev/sg') for n in nodes),
+           'guest: %d SCSI generic nodes (virtio-scsi and AHCI ATAPI)' % len(DRIVES),
+           plan['nodes'].describe())
+
+    for drive in DRIVES:
+        name, target, ident = drive.name, drive.trace_id, drive.ident
+        step = plan['inq-' + name]
+        fields = sg_inq_fields(step.stdout)
+        tap.ok(step.status == 0 and fields == ident,
+               'sg_inq %s: %s %s %s' % (name, ident['vendor'], ident['product'], ident['revision']),
+               '%s\nparsed: %r' % (step.describe(), fields))
+        tap.ok(0x12 in step.opcodes(target) and NEC_READ_MEM not in step.opcodes(),
+               'trace: the %s drive received the INQUIRY, nothing vendor-specific' % name,
+               'received: %r' % step.received)
+
+        step = plan['turs-' + name]
+        if drive.medium:
+            tap.ok(step.status == 0, 'sg_turs %s: GOOD with a disc inside' % name,
+                   step.describe())
+        else:
+            # sg3-utils exit status 2: SG_LIB_CAT_NOT_READY
+            tap.ok(step.status == 2 and 'Medium not present' in step.stderr,
+                   'sg_turs %s: 02/3A/00 medium not present' % name, step.describe())
+
+    step = plan['readmem-nec']
+    sense = raw_sense(step.stderr)
+    # exit 9: SG_LIB_CAT_INVALID_OP. Virtio-SCSI: fixed format 0x70.
+    tap.ok(step.status == 9 and len(sense) >= 14 and sense[0] == 0x70
+           and sense[2] & 0x0F == 5 and sense[12:14] == [0x20, 0x00],
+           'READ MEM (0xCC) to the NEC identity: 05/20/00, fixed-format sense 0x70',
+           '%s\nsense: %r' % (step.describe(), sense))
+    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in step.received,
+           'trace: QEMU saw the 0xCC arrive at the NEC drive', 'received: %r' % step.received)
+
+    step = plan['readmem-atapi']
+    sense = raw_sense(step.stderr)
+    tap.ok(step.status == 9 and len(sense) >= 14 and sense[0] == 0xF0
+           and sense[2] & 0x0F == 5 and sense[12:14] == [0x20, 0x00],
+           'READ MEM (0xCC) to the ATAPI drive: 05/20/00, sense response code 0xF0',
+           '%s\nsense: %r' % (step.describe(), sense))
+    tap.ok(('atapi', NEC_READ_MEM) in step.received,
+           'trace: QEMU saw the 0xCC arrive at the ATAPI drive', 'received: %r' % step.received)
+
+    step = plan['getconfig-generic']
+    tap.ok(step.status == 0 and 0x46 in step.opcodes('virtio:%d' % T_GENERIC)
+           and "firmware information" not in step.stdout.lower(),
+           'GET CONFIGURATION: answered, and QEMU has no feature 0x010C', step.describe())
+
+
+# --- reflash-cli ---------------------------------------------------------------
+
+CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
+# Opcodes no listing or probing may ever send (DOMAIN.md, "Probing depth").
+NEVER_WHILE_PROBING = {WRITE_BUFFER: 'WRITE BUFFER (0x3B)', NEC_WRITE: 'NEC write (0xCB)',
+                       NEC_READ_BOOT: 'READ BOOT (0xCD)'}
+
+
+def add_cli_steps(plan, cli):
+    cli = shlex.quote(cli)
+    plan.add('cli-list', cli + ' list --json')
+    plan.add('cli-list-text', cli + ' list')
+    for drive in DRIVES:
+        plan.add('cli-info-' + drive.name, '%s info "$%s" --json' % (cli, drive.var))
+        plan.add('cli-info-text-' + drive.name, '%s info "$%s"' % (cli, drive.var))
+    plan.add('cli-info-sr-nec', '%s info "$SR_NEC" --json' % cli)
+
+
+def cli_steps(plan):
+    return [step for step in plan.steps if step.name.startswith('cli-')]
+
+
+def check_cli_safety(tap, plan):
+    """What the drives received while reflash-cli ran, from QEMU's side."""
+    steps = [step for step in cli_steps(plan) if step.status != CLI_NOT_AVAILABLE]
+    if not steps:
+        return
+    for step in steps:
+        tap.ok(step.status is not None and step.status < 126,
+               'reflash-cli %s: exits normally (no crash, no signal)' % step.name[4:],
+               step.describe())
+    seen = [(step.name, drive, NEVER_WHILE_PROBING[op])
+            for step in steps for (drive, op) in step.received if op in NEVER_WHILE_PROBING]
+    tap.ok(not seen, 'trace: no WRITE BUFFER, 0xCB or 0xCD reached any drive during %d '
+           'reflash-cli runs' % len(steps), 'received: %r' % seen)
+    for name in ('cli-list', 'cli-list-text'):
+        step = plan[name]
+        if step.status == CLI_NOT_AVAILABLE:
+            continue
+        vendor = sorted({op for (_, op) in step.received if op >= 0xC0})
+        tap.ok(not vendor, 'trace: passive reflash-cli %s sent no vendor command'
+               % name[4:].replace('-text', ' (text)'), 'vendor opcodes: %r' % vendor)
+        # The positive control: the same trace shows the listing reached every drive.
+        missing = [d.name for d in DRIVES if 0x12 not in step.opcodes(d.trace_id)]
+        tap.ok(not missing, 'trace: reflash-cli %s sent INQUIRY to every drive'
+               % name[4:], 'no INQUIRY seen at %r' % missing)
+
+
+def json_strings(value):
+    """Every string in a JSON document, keys excluded."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in json_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in json_strings(v)]
+    return []
+
+
+def parse_json(step):
+    try:
+        return json.loads(step.stdout), ''
+    except ValueError as e:
+        return None, 'not JSON: %s' % e
+
+
+# What `info` must conclude for each drive (DOMAIN.md, "Drive states").
+EXPECTED_STATE = {
+    'generic': 'unsupported',     # answers, no family matches; no disc is no error
+    'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
+    'medium': 'busy',             # a disc inside
+    'nec-medium': 'busy',         # a disc inside: no deep check
+    'atapi': 'unsupported',
+}
+
+
+def check_cli_output(tap, plan):
+    step = plan['cli-list']
+    data, why = parse_json(step)
+    strings = json_strings(data)
+    tap.ok(step.status == 0 and data is not None, 'reflash-cli list --json: valid JSON, exit 0',
+           '%s\n%s' % (step.describe(), why))
+    for drive in DRIVES:
+        ident = drive.ident
+        tap.ok(all(any(v.strip() == ident[k] for v in strings) for k in ident),
+               'reflash-cli list --json shows the %s drive: %s %s %s'
+               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
+               step.describe())
+
+    step = plan['cli-list-text']
+    tap.ok(step.status == 0 and all(d.ident['product'] in step.stdout for d in DRIVES),
+           'reflash-cli list: one line per drive with its model', step.describe())
+
+    for drive in DRIVES:
+        step = plan['cli-info-' + drive.name]
+        if step.status == CLI_NOT_AVAILABLE:
+            tap.skip('reflash-cli info ' + drive.name, 'info is not available yet (exit 5)')
+            continue
+        data, why = parse_json(step)
+        strings = [v.strip() for v in json_strings(data)]
+        ident = drive.ident
+        tap.ok(data is not None and all(ident[k] in strings for k in ident),
+               'reflash-cli info %s --json: identity %s %s %s'
+               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
+               '%s\n%s' % (step.describe(), why))
+        state = EXPECTED_STATE[drive.name]
+        tap.ok(state in strings, 'reflash-cli info %s: state %s' % (drive.name, state),
+               step.describe())
+        text = plan['cli-info-text-' + drive.name]
+        tap.ok(text.status is not None and text.status < 126 and text.stdout.strip()
+               and ident['product'] in text.stdout,
+               'reflash-cli info %s (text): names the model' % drive.name, text.describe())
+
+    nec = plan['cli-info-nec']
+    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in nec.received,
+           'trace: info on the NEC identity without a disc sent its identification (0xCC)',
+           'received: %r' % nec.received)
+    busy = plan['cli-info-nec-medium']
+    tap.ok(NEC_READ_MEM not in busy.opcodes(DRIVE['nec-medium'].trace_id)
+           and 0x00 in busy.opcodes(DRIVE['nec-medium'].trace_id),
+           'trace: info on the NEC identity with a disc inside asked TEST UNIT READY and '
+           'sent no vendor command', 'received: %r' % busy.received)
+    for name in ('generic', 'medium', 'atapi'):
+        step = plan['cli-info-' + name]
+        vendor = sorted(op for op in step.opcodes(DRIVE[name].trace_id) if op >= 0xC0)
+        tap.ok(not vendor, 'trace: info on the %s drive (no family) sent no vendor command'
+               % name, 'vendor opcodes: %r' % vendor)
+
+    step = plan['cli-info-sr-nec']
+    data, why = parse_json(step)
+    tap.ok(data is not None and EXPECTED_STATE['nec'] in json_strings(data),
+           'reflash-cli info /dev/srN (block node) of the NEC drive: same verdict',
+           '%s\n%s' % (step.describe(), why))
+
+
+def check_cli(tap, plan):
+    listing = plan['cli-list']
+    if listing.status == CLI_NOT_AVAILABLE:
+        tap.skip('reflash-cli list/info in the guest',
+                 'reflash-cli list is not available in this version yet (exit 5)')
+        return
+    check_cli_safety(tap, plan)
+    check_cli_output(tap, plan)
+
+
+def make_plan(options):
+    plan = Plan()
+    add_sg3_steps(plan)
+    add_cli_steps(plan, options.cli)
+    return plan
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--prepare', required=True, help='prepare-guest.sh')
+    parser.add_argument('--cli', required=True, help='the built reflash-cli')
+    parser.add_argument('--qemu', default='qemu-system-x86_64')
+    options = parser.parse_args()
+
+    qemu = shutil.which(options.qemu)
+    if qemu is None:
+        skip_all('%s not found (install qemu-system-x86)' % options.qemu)
+    if shutil.which('sg_raw') is None:
+        skip_all('sg_raw not found (install sg3-utils)')
+
+    started = time.monotonic()
+    guest, why = prepare_guest(options.prepare)
+    if guest is None:
+        skip_all('cannot prepare the guest kernel: %s'
+                 % (why.strip().splitlines() or ['unknown error'])[-1])
+    note('kernel %s; prepared in %.1f s' % (guest.get('kver'), time.monotonic() - started))
+
+    # Fallbacks: KVM that does not work, a vmlinux whose PVH entry does not boot.
+    attempts = [('kvm', guest['kernel'])] if real_kvm() else []
+    attempts += [('tcg', guest['kernel'])]
+    if guest.get('kernel_fallback', guest['kernel']) != guest['kernel']:
+        attempts += [('tcg', guest['kernel_fallback'])]
+    for accel, kernel in attempts:
+        plan = make_plan(options)
+        booted, status, diagnostics = run_guest(qemu, dict(guest, kernel=kernel), plan, accel)
+        if booted:
+            break
+        note('the guest did not boot (%s, %s)' % (accel, os.path.basename(kernel)))
+    if not booted:
+        note(diagnostics)
+        skip_all('the QEMU guest did not boot (%s); see the log' % accel)
+
+    tap = Tap()
+    tap.ok(status == '0' and all(step.ran for step in plan.steps),
+           'guest ran every step and powered off', diagnostics)
+    check_sg3(tap, plan)
+    check_cli(tap, plan)
+    note('suite time: %.1f s' % (time.monotonic() - started))
+    return tap.finish()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
