@@ -23,8 +23,8 @@ typedef struct {
 static const RfCliCommand commands[] = {
   { "list", N_("List optical drives and their state"), NULL, "#4" },
   { "info", N_("Show a drive's identity, state and next step"), NULL, "#4" },
-  { "check", N_("Check a firmware file, optionally against a drive"), NULL, "#5" },
-  { "backups", N_("List stored firmware backups"), NULL, "#5" },
+  { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5" },
+  { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5" },
 };
 
 static void

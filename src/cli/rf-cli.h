@@ -21,5 +21,7 @@ typedef enum {
 typedef int (*RfCliCommandFunc) (int argc, char **argv);
 
 int rf_cli_run (int argc, char **argv);
+int rf_cli_backups_run (int argc, char **argv);
+int rf_cli_check_run (int argc, char **argv);
 
 G_END_DECLS

@@ -1,0 +1,103 @@
+/* rf-cli-backups.c: `reflash-cli backups`: the stored firmware backups
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "rf-cli.h"
+#include "rf-core.h"
+
+static void
+print_json (GPtrArray *backups)
+{
+  g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
+  g_autofree char *text = NULL;
+
+  rf_json_writer_begin_array (json);
+  for (guint i = 0; i < backups->len; i++)
+    {
+      const RfBackup *b = backups->pdata[i];
+
+      rf_json_writer_begin_object (json);
+      rf_json_writer_member_string (json, "image", b->image_path);
+      rf_json_writer_member_string (json, "family", b->family);
+      rf_json_writer_member_string (json, "drive_id", b->drive_id);
+      rf_json_writer_member_string (json, "stored_id", b->stored_id);
+      rf_json_writer_member_string (json, "bootcode_key", b->bootcode_key);
+      rf_json_writer_member_string (json, "bootcode_version", b->bootcode_version);
+      rf_json_writer_member_string (json, "vendor", b->vendor);
+      rf_json_writer_member_string (json, "product", b->product);
+      rf_json_writer_member_string (json, "revision", b->revision);
+      rf_json_writer_member_string (json, "date", b->date);
+      rf_json_writer_member_string (json, "sha256", b->sha256);
+      rf_json_writer_member_int (json, "size", (gint64) b->size);
+      rf_json_writer_member_string (json, "verified", b->verified);
+      rf_json_writer_end_object (json);
+    }
+  rf_json_writer_end_array (json);
+  text = rf_json_writer_finish (json);
+  fputs (text, stdout);
+}
+
+static void
+print_human (GPtrArray  *backups,
+             const char *directory)
+{
+  if (backups->len == 0)
+    {
+      printf (_("No backups yet. Reflash keeps them in %s\n"), directory);
+      return;
+    }
+  for (guint i = 0; i < backups->len; i++)
+    {
+      const RfBackup *b = backups->pdata[i];
+      const RfNecType *type = rf_nec_type_from_id (b->drive_id);
+
+      printf ("%s\n", b->image_path);
+      printf (_("  Drive:    %s (drive ID %s), firmware %s, bootcode %s\n"),
+              type != NULL ? type->model : b->drive_id, b->drive_id,
+              b->revision != NULL ? b->revision : "?",
+              b->bootcode_version != NULL ? b->bootcode_version : "?");
+      printf (_("  Saved:    %s, verified: %s\n"), b->date, b->verified);
+      printf (_("  SHA-256:  %s\n"), b->sha256);
+    }
+}
+
+int
+rf_cli_backups_run (int    argc,
+                    char **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list stored firmware backups"));
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1)
+    {
+      fprintf (stderr, "reflash-cli backups: %s\n",
+               error != NULL ? error->message : _("this command takes no arguments"));
+      return RF_CLI_EXIT_USAGE;
+    }
+  backups = rf_backup_store_list (store, &error);
+  if (backups == NULL)
+    {
+      fprintf (stderr, _("reflash-cli backups: %s (%s)\n"),
+               rf_error_code_to_sentence ((RfError) error->code), error->message);
+      return RF_CLI_EXIT_FAILURE;
+    }
+  if (as_json)
+    print_json (backups);
+  else
+    print_human (backups, rf_backup_store_get_directory (store));
+  return RF_CLI_EXIT_OK;
+}

@@ -1,0 +1,564 @@
+/* rf-backup-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rf-backup-store.h"
+#include "rf-error.h"
+#include "rf-nec-2m.h"
+#include "rf-nec-firmware.h"
+#include "rf-paths.h"
+
+#define GROUP "Backup"
+#define INFO_SUFFIX ".backup"
+#define PART_SUFFIX ".part"
+
+G_DEFINE_BOXED_TYPE (RfBackup, rf_backup, rf_backup_copy, rf_backup_free)
+
+RfBackup *
+rf_backup_copy (const RfBackup *self)
+{
+  RfBackup *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (RfBackup, 1);
+  copy->image_path = g_strdup (self->image_path);
+  copy->info_path = g_strdup (self->info_path);
+  copy->family = g_strdup (self->family);
+  copy->drive_id = g_strdup (self->drive_id);
+  copy->stored_id = g_strdup (self->stored_id);
+  copy->bootcode_key = g_strdup (self->bootcode_key);
+  copy->bootcode_version = g_strdup (self->bootcode_version);
+  copy->vendor = g_strdup (self->vendor);
+  copy->product = g_strdup (self->product);
+  copy->revision = g_strdup (self->revision);
+  copy->date = g_strdup (self->date);
+  copy->sha256 = g_strdup (self->sha256);
+  copy->verified = g_strdup (self->verified);
+  copy->size = self->size;
+  return copy;
+}
+
+void
+rf_backup_free (RfBackup *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->image_path);
+  g_free (self->info_path);
+  g_free (self->family);
+  g_free (self->drive_id);
+  g_free (self->stored_id);
+  g_free (self->bootcode_key);
+  g_free (self->bootcode_version);
+  g_free (self->vendor);
+  g_free (self->product);
+  g_free (self->revision);
+  g_free (self->date);
+  g_free (self->sha256);
+  g_free (self->verified);
+  g_free (self);
+}
+
+struct _RfBackupStore
+{
+  GObject parent_instance;
+
+  char *directory;
+  RfBackupStoreIo io;
+};
+
+G_DEFINE_FINAL_TYPE (RfBackupStore, rf_backup_store, G_TYPE_OBJECT)
+
+static int
+posix_open (const char *path,
+            int         flags,
+            int         mode)
+{
+  return g_open (path, flags, mode);
+}
+
+static gssize
+posix_write (int         fd,
+             const void *buffer,
+             gsize       count)
+{
+  return write (fd, buffer, count);
+}
+
+static int
+posix_rename (const char *from,
+              const char *to)
+{
+  return g_rename (from, to);
+}
+
+static const RfBackupStoreIo posix_io = { posix_open, posix_write, fsync, posix_rename };
+
+static void
+rf_backup_store_finalize (GObject *object)
+{
+  RfBackupStore *self = RF_BACKUP_STORE (object);
+
+  g_free (self->directory);
+  G_OBJECT_CLASS (rf_backup_store_parent_class)->finalize (object);
+}
+
+static void
+rf_backup_store_class_init (RfBackupStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rf_backup_store_finalize;
+}
+
+static void
+rf_backup_store_init (RfBackupStore *self)
+{
+  self->io = posix_io;
+}
+
+/**
+ * rf_backup_store_new:
+ * @directory: (nullable): where backups live; %NULL for the user's data folder
+ *   (reflash/backups under XDG_DATA_HOME)
+ */
+RfBackupStore *
+rf_backup_store_new (const char *directory)
+{
+  RfBackupStore *self = g_object_new (RF_TYPE_BACKUP_STORE, NULL);
+
+  self->directory = directory != NULL ? g_strdup (directory)
+                                      : rf_paths_get_user_data_dir ("backups");
+  return self;
+}
+
+const char *
+rf_backup_store_get_directory (RfBackupStore *self)
+{
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+  return self->directory;
+}
+
+/* For tests: @io replaces the file system calls; %NULL restores the real ones. */
+void
+rf_backup_store_set_io (RfBackupStore         *self,
+                        const RfBackupStoreIo *io)
+{
+  g_return_if_fail (RF_IS_BACKUP_STORE (self));
+  self->io = io != NULL ? *io : posix_io;
+}
+
+/**
+ * rf_backup_image_is_erased:
+ *
+ * An erased drive dumps as all 0xFF (checksum 0x0000): that is no backup.
+ */
+gboolean
+rf_backup_image_is_erased (GBytes *image)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (image, &size);
+
+  g_return_val_if_fail (image != NULL, FALSE);
+
+  if (size < RF_NEC_MAIN_SIZE)
+    return FALSE;
+  for (gsize i = 0; i < RF_NEC_MAIN_SIZE; i++)
+    if (data[i] != 0xff)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+set_errno_error (GError    **error,
+                 int         errno_value,
+                 const char *context)
+{
+  rf_error_set_from_errno (error, errno_value, context);
+  return FALSE;
+}
+
+/* Writes @data to a new file; on failure nothing is left behind. */
+static gboolean
+write_new_file (RfBackupStore *self,
+                const char    *path,
+                const guint8  *data,
+                gsize          size,
+                GError       **error)
+{
+  gsize done = 0;
+  int fd = self->io.open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    return set_errno_error (error, errno, path);
+  while (done < size)
+    {
+      gssize n = self->io.write (fd, data + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved_errno = n < 0 ? errno : ENOSPC;
+
+          close (fd);
+          g_unlink (path);
+          return set_errno_error (error, saved_errno, path);
+        }
+      done += (gsize) n;
+    }
+  /* The rename below must never publish a file whose bytes are not on disk yet. */
+  if (self->io.fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_unlink (path);
+      return set_errno_error (error, saved_errno, path);
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+check_image (GBytes  *image,
+             GError **error)
+{
+  g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
+  gsize size = g_bytes_get_size (image);
+
+  if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "a dump must be one whole image");
+      return FALSE;
+    }
+  if (rf_backup_image_is_erased (image))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
+                   "the drive's main firmware is erased (all 0xFF): nothing to back up");
+      return FALSE;
+    }
+  if (!rf_firmware_parse (RF_FIRMWARE (firmware), image, error))
+    {
+      g_prefix_error (error, "dump: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GKeyFile *
+describe (const RfDriveIdentity *identity,
+          GBytes                *image,
+          const char            *verified,
+          const char            *date,
+          const char            *image_name)
+{
+  GKeyFile *info = g_key_file_new ();
+  const guint8 *data = g_bytes_get_data (image, NULL);
+  g_autofree char *id = g_strndup ((const char *) data + RF_NEC_IMAGE_ID_OFFSET, 4);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
+  const char *optional[][2] = {
+    { "StoredId", identity->stored_id }, { "BootcodeKey", identity->bootcode_key },
+    { "BootcodeVersion", identity->bootcode_version }, { "Vendor", identity->vendor },
+    { "Product", identity->product }, { "Revision", identity->revision },
+  };
+
+  g_key_file_set_string (info, GROUP, "Image", image_name);
+  g_key_file_set_string (info, GROUP, "Family", "nec-2m");
+  g_key_file_set_string (info, GROUP, "DriveId", id);
+  for (gsize i = 0; i < G_N_ELEMENTS (optional); i++)
+    if (optional[i][1] != NULL)
+      g_key_file_set_string (info, GROUP, optional[i][0], optional[i][1]);
+  g_key_file_set_string (info, GROUP, "Date", date);
+  g_key_file_set_string (info, GROUP, "Sha256", sha256);
+  g_key_file_set_uint64 (info, GROUP, "Size", g_bytes_get_size (image));
+  g_key_file_set_string (info, GROUP, "Verified", verified);
+  return info;
+}
+
+static RfBackup *backup_from_keyfile (GKeyFile   *info,
+                                      const char *directory,
+                                      const char *info_path);
+
+/* Both files are written whole under temporary names, then renamed: the keyfile
+ * last, since a backup exists for the store only once its keyfile does. */
+static gboolean
+publish (RfBackupStore *self,
+         const char    *base,
+         GBytes        *image,
+         const char    *info_text,
+         GError       **error)
+{
+  g_autofree char *image_path = g_strconcat (base, ".bin", NULL);
+  g_autofree char *image_part = g_strconcat (image_path, PART_SUFFIX, NULL);
+  g_autofree char *info_path = g_strconcat (base, INFO_SUFFIX, NULL);
+  g_autofree char *info_part = g_strconcat (info_path, PART_SUFFIX, NULL);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (image, &size);
+
+  if (!write_new_file (self, image_part, data, size, error))
+    return FALSE;
+  if (!write_new_file (self, info_part, (const guint8 *) info_text, strlen (info_text), error))
+    {
+      g_unlink (image_part);
+      return FALSE;
+    }
+  if (self->io.rename (image_part, image_path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (image_part);
+      g_unlink (info_part);
+      return set_errno_error (error, saved_errno, image_path);
+    }
+  if (self->io.rename (info_part, info_path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (image_path);
+      g_unlink (info_part);
+      return set_errno_error (error, saved_errno, info_path);
+    }
+  return TRUE;
+}
+
+/**
+ * rf_backup_store_add:
+ * @identity: the drive the dump came from
+ * @image: the dump as a §5 image (checksum, canonical ID, bootcode version)
+ * @verified: how the dump was verified, e.g. "two-reads-compared"
+ *
+ * Stores a dump. An erased drive's dump (all 0xFF) or a damaged image is refused
+ * with %RF_ERROR_INVALID_DATA; a full disk is %RF_ERROR_NO_SPACE, a read-only
+ * folder %RF_ERROR_WRITE or %RF_ERROR_PERMISSION_DENIED, and then nothing is left.
+ *
+ * Returns: (transfer full): the new backup
+ */
+RfBackup *
+rf_backup_store_add (RfBackupStore         *self,
+                     const RfDriveIdentity *identity,
+                     GBytes                *image,
+                     const char            *verified,
+                     GError               **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format_iso8601 (now);
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *sha256 = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *image_name = NULL;
+  g_autofree char *info_text = NULL;
+  g_autofree char *info_path = NULL;
+  g_autoptr(GKeyFile) info = NULL;
+  const guint8 *data;
+
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+  g_return_val_if_fail (identity != NULL && image != NULL && verified != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_image (image, error))
+    return NULL;
+  if (g_mkdir_with_parents (self->directory, 0700) != 0)
+    {
+      set_errno_error (error, errno, self->directory);
+      return NULL;
+    }
+  data = g_bytes_get_data (image, NULL);
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
+  name = g_strdup_printf ("%.4s-%s-%.12s", (const char *) data + RF_NEC_IMAGE_ID_OFFSET, stamp,
+                          sha256);
+  base = g_build_filename (self->directory, name, NULL);
+  image_name = g_strconcat (name, ".bin", NULL);
+  info = describe (identity, image, verified, date, image_name);
+  info_text = g_key_file_to_data (info, NULL, NULL);
+  if (!publish (self, base, image, info_text, error))
+    return NULL;
+  info_path = g_strconcat (base, INFO_SUFFIX, NULL);
+  return backup_from_keyfile (info, self->directory, info_path);
+}
+
+static RfBackup *
+backup_from_keyfile (GKeyFile   *info,
+                     const char *directory,
+                     const char *info_path)
+{
+  g_autoptr(RfBackup) backup = g_new0 (RfBackup, 1);
+  g_autofree char *image_name = g_key_file_get_string (info, GROUP, "Image", NULL);
+
+  if (image_name == NULL || strchr (image_name, '/') != NULL)
+    return NULL;
+  backup->image_path = g_build_filename (directory, image_name, NULL);
+  backup->info_path = g_strdup (info_path);
+  backup->family = g_key_file_get_string (info, GROUP, "Family", NULL);
+  backup->drive_id = g_key_file_get_string (info, GROUP, "DriveId", NULL);
+  backup->stored_id = g_key_file_get_string (info, GROUP, "StoredId", NULL);
+  backup->bootcode_key = g_key_file_get_string (info, GROUP, "BootcodeKey", NULL);
+  backup->bootcode_version = g_key_file_get_string (info, GROUP, "BootcodeVersion", NULL);
+  backup->vendor = g_key_file_get_string (info, GROUP, "Vendor", NULL);
+  backup->product = g_key_file_get_string (info, GROUP, "Product", NULL);
+  backup->revision = g_key_file_get_string (info, GROUP, "Revision", NULL);
+  backup->date = g_key_file_get_string (info, GROUP, "Date", NULL);
+  backup->sha256 = g_key_file_get_string (info, GROUP, "Sha256", NULL);
+  backup->verified = g_key_file_get_string (info, GROUP, "Verified", NULL);
+  backup->size = g_key_file_get_uint64 (info, GROUP, "Size", NULL);
+  if (backup->family == NULL || backup->drive_id == NULL || backup->date == NULL ||
+      backup->sha256 == NULL || backup->verified == NULL)
+    return NULL;
+  return g_steal_pointer (&backup);
+}
+
+static RfBackup *
+load_info (const char *directory,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (directory, name, NULL);
+  g_autoptr(GKeyFile) info = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  RfBackup *backup;
+
+  if (!g_key_file_load_from_file (info, path, G_KEY_FILE_NONE, &error))
+    {
+      g_debug ("skipping backup record %s: %s", path, error->message);
+      return NULL;
+    }
+  backup = backup_from_keyfile (info, directory, path);
+  if (backup == NULL || !g_file_test (backup->image_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_debug ("skipping backup record %s: incomplete", path);
+      g_clear_pointer (&backup, rf_backup_free);
+    }
+  return backup;
+}
+
+static gint
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  const RfBackup *x = *(RfBackup *const *) a;
+  const RfBackup *y = *(RfBackup *const *) b;
+
+  return g_strcmp0 (y->date, x->date);
+}
+
+/**
+ * rf_backup_store_list:
+ *
+ * Returns: (transfer container) (element-type RfBackup): every backup, newest
+ *   first; empty when the folder does not exist yet
+ */
+GPtrArray *
+rf_backup_store_list (RfBackupStore *self,
+                      GError       **error)
+{
+  g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func ((GDestroyNotify) rf_backup_free);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+
+  dir = g_dir_open (self->directory, 0, &local_error);
+  if (dir == NULL)
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&backups);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      rf_error_convert (error);
+      return NULL;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      RfBackup *backup = g_str_has_suffix (name, INFO_SUFFIX) ? load_info (self->directory, name)
+                                                              : NULL;
+
+      if (backup != NULL)
+        g_ptr_array_add (backups, backup);
+    }
+  g_ptr_array_sort (backups, newest_first);
+  return g_steal_pointer (&backups);
+}
+
+static gboolean
+belongs_to (const RfBackup        *backup,
+            const RfDriveIdentity *identity)
+{
+  if (g_strcmp0 (backup->family, identity->family) != 0)
+    return FALSE;
+  if (identity->stored_id == NULL || g_strcmp0 (backup->stored_id, identity->stored_id) != 0)
+    return FALSE;
+  /* Once both bootcode keys are known they must agree too. */
+  return backup->bootcode_key == NULL || identity->bootcode_key == NULL ||
+         g_str_equal (backup->bootcode_key, identity->bootcode_key);
+}
+
+/**
+ * rf_backup_store_list_for_drive:
+ *
+ * Returns: (transfer container) (element-type RfBackup): the backups of drives
+ *   with this identity: candidate images for it, newest first
+ */
+GPtrArray *
+rf_backup_store_list_for_drive (RfBackupStore         *self,
+                                const RfDriveIdentity *identity,
+                                GError               **error)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  GPtrArray *mine;
+
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+  g_return_val_if_fail (identity != NULL, NULL);
+
+  all = rf_backup_store_list (self, error);
+  if (all == NULL)
+    return NULL;
+  mine = g_ptr_array_new_with_free_func ((GDestroyNotify) rf_backup_free);
+  for (guint i = 0; i < all->len; i++)
+    if (belongs_to (all->pdata[i], identity))
+      g_ptr_array_add (mine, rf_backup_copy (all->pdata[i]));
+  return mine;
+}
+
+/**
+ * rf_backup_store_load:
+ *
+ * Reads a backup's image and checks it against its recorded SHA-256.
+ *
+ * Returns: (transfer full): the image
+ */
+GBytes *
+rf_backup_store_load (RfBackupStore  *self,
+                      const RfBackup *backup,
+                      GError        **error)
+{
+  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *sha256 = NULL;
+
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+  g_return_val_if_fail (backup != NULL, NULL);
+
+  file = g_mapped_file_new (backup->image_path, FALSE, error);
+  if (file == NULL)
+    {
+      rf_error_convert (error);
+      return NULL;
+    }
+  bytes = g_bytes_new (g_mapped_file_get_contents (file), g_mapped_file_get_length (file));
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (!g_str_equal (sha256, backup->sha256))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "%s: SHA-256 differs from its record",
+                   backup->image_path);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}

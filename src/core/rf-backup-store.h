@@ -1,0 +1,92 @@
+/* rf-backup-store.h: firmware dumps kept in the user's data folder
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "rf-drive-identity.h"
+
+G_BEGIN_DECLS
+
+#define RF_TYPE_BACKUP (rf_backup_get_type ())
+
+/**
+ * RfBackup:
+ * @image_path: the dump, in the family's file format
+ * @info_path: the keyfile beside it
+ * @family: the drive family ("nec-2m")
+ * @drive_id: the ID in the image's trailer
+ * @stored_id: (nullable): the drive's stored ID when dumped
+ * @bootcode_key: (nullable): the key its bootcode accepted
+ * @bootcode_version: (nullable): its bootcode version
+ * @vendor: (nullable): INQUIRY vendor
+ * @product: (nullable): INQUIRY product
+ * @revision: (nullable): INQUIRY revision: the firmware version dumped
+ * @date: when, ISO 8601 in UTC
+ * @sha256: of the image file
+ * @verified: how the dump was verified ("two-reads-compared")
+ * @size: the image's size in bytes
+ */
+typedef struct {
+  char *image_path;
+  char *info_path;
+  char *family;
+  char *drive_id;
+  char *stored_id;
+  char *bootcode_key;
+  char *bootcode_version;
+  char *vendor;
+  char *product;
+  char *revision;
+  char *date;
+  char *sha256;
+  char *verified;
+  guint64 size;
+} RfBackup;
+
+GType     rf_backup_get_type (void) G_GNUC_CONST;
+RfBackup *rf_backup_copy     (const RfBackup *self);
+void      rf_backup_free     (RfBackup       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfBackup, rf_backup_free)
+
+/**
+ * RfBackupStoreIo:
+ *
+ * The file system calls the store makes while writing, as POSIX defines them
+ * (failure: -1 with errno set). Tests replace them to inject a full disk or a
+ * read-only folder without depending on who runs the test.
+ */
+typedef struct {
+  int    (*open)   (const char *path, int flags, int mode);
+  gssize (*write)  (int fd, const void *buffer, gsize count);
+  int    (*fsync)  (int fd);
+  int    (*rename) (const char *from, const char *to);
+} RfBackupStoreIo;
+
+#define RF_TYPE_BACKUP_STORE (rf_backup_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (RfBackupStore, rf_backup_store, RF, BACKUP_STORE, GObject)
+
+RfBackupStore *rf_backup_store_new            (const char            *directory);
+const char    *rf_backup_store_get_directory  (RfBackupStore         *self);
+void           rf_backup_store_set_io         (RfBackupStore         *self,
+                                               const RfBackupStoreIo *io);
+RfBackup      *rf_backup_store_add            (RfBackupStore         *self,
+                                               const RfDriveIdentity *identity,
+                                               GBytes                *image,
+                                               const char            *verified,
+                                               GError               **error);
+GPtrArray     *rf_backup_store_list           (RfBackupStore         *self,
+                                               GError               **error);
+GPtrArray     *rf_backup_store_list_for_drive (RfBackupStore         *self,
+                                               const RfDriveIdentity *identity,
+                                               GError               **error);
+GBytes        *rf_backup_store_load           (RfBackupStore         *self,
+                                               const RfBackup        *backup,
+                                               GError               **error);
+gboolean       rf_backup_image_is_erased      (GBytes                *image);
+
+G_END_DECLS

@@ -1,0 +1,730 @@
+/* rf-device-probe.c: passive and deep identification of one drive
+ * (DOMAIN.md "Probing depth", nec-2m.md §2 "Reflash's identification" and §8,
+ * spc-download.md "When these commands may be sent")
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "rf-device-private.h"
+#include "rf-drive-lock.h"
+#include "rf-error.h"
+#include "rf-nec-2m.h"
+#include "rf-scsi.h"
+
+/* nec-2m.md §8: UNIT ATTENTIONs cleared at most 10 times, 0.2 s apart; "busy"
+ * answers waited for 2 s at a time, 60 s in all. */
+#define UNIT_ATTENTION_RETRIES 10
+#define UNIT_ATTENTION_PAUSE_US (200 * 1000)
+#define BUSY_PAUSE_US (2 * G_USEC_PER_SEC)
+#define BUSY_LIMIT_US (60 * G_USEC_PER_SEC)
+
+/* nec-2m.md §1 poll schedule after SAFE MODE leave. */
+#define POLL_FAST_US (2 * G_USEC_PER_SEC)
+#define POLL_FAST_LIMIT_US (60 * G_USEC_PER_SEC)
+#define POLL_SLOW_US (10 * G_USEC_PER_SEC)
+#define POLL_LIMIT_US (300 * G_USEC_PER_SEC)
+
+typedef enum {
+  TRAY_UNKNOWN,
+  TRAY_EMPTY,
+  TRAY_DISC,
+  TRAY_BUSY,
+  TRAY_OTHER,
+} TrayAnswer;
+
+typedef struct {
+  RfTransport *transport;
+  RfDriveDb *db;
+  GCancellable *cancellable;
+  RfProbeResult *result;
+  GError *fatal;  /* cancellation: the probe itself stops */
+  guint8 inquiry[RF_SCSI_INQUIRY_LENGTH];
+  const RfDriveModel *model;
+} Probe;
+
+RfProbeResult *
+rf_probe_result_new (void)
+{
+  RfProbeResult *result = g_new0 (RfProbeResult, 1);
+
+  result->identity = rf_drive_identity_new ();
+  result->state = RF_DRIVE_STATE_UNKNOWN;
+  result->reason = RF_REASON_OK;
+  return result;
+}
+
+void
+rf_probe_result_free (RfProbeResult *result)
+{
+  if (result == NULL)
+    return;
+  rf_drive_identity_free (result->identity);
+  g_clear_pointer (&result->family, rf_drive_family_unref);
+  g_free (result->model_id);
+  g_free (result->detail);
+  g_free (result);
+}
+
+static void
+set_state (Probe        *probe,
+           RfDriveState  state,
+           const char   *reason,
+           const char   *detail)
+{
+  probe->result->state = state;
+  probe->result->reason = reason;
+  g_free (probe->result->detail);
+  probe->result->detail = g_strdup (detail);
+}
+
+/* No status came back: what it means for the state. EPERM is the kernel's
+ * command filter, never the drive; nothing reached the drive. */
+static void
+stop_with_error (Probe        *probe,
+                 const GError *error)
+{
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
+    probe->fatal = g_error_copy (error);
+  else if (g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES))
+    set_state (probe, RF_DRIVE_STATE_NEEDS_ADMIN, RF_REASON_NEEDS_PRIVILEGES, error->message);
+  else if (g_error_matches (error, RF_ERROR, RF_ERROR_TIMED_OUT))
+    set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_TIMED_OUT, error->message);
+  else if (g_error_matches (error, RF_ERROR, RF_ERROR_DEVICE_GONE))
+    set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_DEVICE_GONE, error->message);
+  else
+    set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_TRANSPORT_ERROR, error->message);
+}
+
+static void
+stop_with_answer (Probe           *probe,
+                  RfDriveState     state,
+                  const char      *reason,
+                  const RfCommand *command)
+{
+  g_autoptr(GError) error = NULL;
+
+  rf_command_check (command, &error);
+  set_state (probe, state, reason, error != NULL ? error->message : NULL);
+}
+
+/* Sends @command; FALSE (with the state set) when no status came back. */
+static gboolean
+send (Probe     *probe,
+      RfCommand *command)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (rf_transport_execute (probe->transport, command, probe->cancellable, &error))
+    return TRUE;
+  stop_with_error (probe, error);
+  return FALSE;
+}
+
+static gboolean
+sense_is (const RfCommand *command,
+          guint8           key,
+          gint             asc)
+{
+  RfSense sense;
+
+  if (command->status != RF_STATUS_CHECK_CONDITION || !rf_command_get_sense (command, &sense))
+    return FALSE;
+  return sense.key == key && (asc < 0 || sense.asc == asc);
+}
+
+static gboolean
+is_vendor_refusal (const RfCommand *command)
+{
+  return sense_is (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x20) ||
+         sense_is (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24);
+}
+
+/* Passive part */
+
+static gboolean
+probe_inquiry (Probe *probe)
+{
+  RfCommand command;
+
+  rf_scsi_build_inquiry (&command, probe->inquiry);
+  if (!send (probe, &command))
+    return FALSE;
+  if (!rf_command_is_good (&command))
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                        &command);
+      return FALSE;
+    }
+  if (command.data_length - command.residual < RF_SCSI_INQUIRY_SPECIFIC)
+    {
+      set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                 "INQUIRY: fewer than 36 bytes");
+      return FALSE;
+    }
+  rf_scsi_inquiry_to_identity (probe->inquiry, command.data_length - command.residual,
+                               probe->result->identity);
+  return TRUE;
+}
+
+/* TEST UNIT READY after clearing pending UNIT ATTENTIONs (§8 step 1). */
+static gboolean
+test_unit_ready (Probe      *probe,
+                 RfCommand  *command)
+{
+  for (guint attempt = 0; attempt <= UNIT_ATTENTION_RETRIES; attempt++)
+    {
+      if (attempt > 0)
+        g_usleep (UNIT_ATTENTION_PAUSE_US);
+      rf_scsi_build_test_unit_ready (command);
+      if (!send (probe, command))
+        return FALSE;
+      if (!sense_is (command, RF_SENSE_KEY_UNIT_ATTENTION, -1))
+        return TRUE;
+    }
+  return TRUE;
+}
+
+static TrayAnswer
+judge_tray (const RfCommand *command)
+{
+  RfSense sense;
+
+  if (rf_command_is_good (command))
+    return TRAY_DISC;
+  if (command->status != RF_STATUS_CHECK_CONDITION || !rf_command_get_sense (command, &sense) ||
+      command->sense_length < 14)
+    return TRAY_OTHER;
+  if (sense.key == RF_SENSE_KEY_NOT_READY && sense.asc == 0x3a)
+    return TRAY_EMPTY;
+  if ((sense.key == RF_SENSE_KEY_NOT_READY && sense.asc == 0x04) || sense.asc == 0x3e)
+    return TRAY_BUSY;
+  return TRAY_OTHER;
+}
+
+static void
+probe_configuration (Probe *probe)
+{
+  guint8 descriptor[RF_SCSI_CONFIGURATION_LENGTH];
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  /* A drive without GET CONFIGURATION (or in boot mode) simply has no date;
+   * only a drive that stops answering changes the state. */
+  if (!rf_scsi_get_feature (probe->transport, RF_SCSI_FEATURE_FIRMWARE_INFO, descriptor,
+                            sizeof descriptor, &length, probe->cancellable, &error))
+    {
+      if (error->domain == RF_ERROR &&
+          (error->code == RF_ERROR_CANCELLED || error->code == RF_ERROR_TIMED_OUT ||
+           error->code == RF_ERROR_DEVICE_GONE || error->code == RF_ERROR_READ))
+        stop_with_error (probe, error);
+      return;
+    }
+  g_free (probe->result->identity->firmware_date);
+  probe->result->identity->firmware_date = rf_scsi_firmware_date (descriptor, length);
+  if (rf_scsi_get_feature (probe->transport, RF_SCSI_FEATURE_MICROCODE_UPGRADE, descriptor,
+                           sizeof descriptor, &length, probe->cancellable, NULL))
+    probe->result->microcode_upgrade = length > 0;
+}
+
+static void
+match_family (Probe *probe)
+{
+  gboolean boot_mode = FALSE;
+  RfDriveFamily *family;
+
+  family = rf_drive_db_match (probe->db, probe->inquiry, sizeof probe->inquiry, &probe->model,
+                              &boot_mode);
+  probe->result->identity->safe_mode = family != NULL && boot_mode;
+  if (family == NULL)
+    return;
+  probe->result->family = rf_drive_family_ref (family);
+  probe->result->model_id = g_strdup (probe->model->id);
+  g_free (probe->result->identity->family);
+  probe->result->identity->family = g_strdup (family->id);
+}
+
+static void
+decide_passive (Probe      *probe,
+                TrayAnswer  tray)
+{
+  RfProbeResult *result = probe->result;
+
+  if (result->family == NULL)
+    set_state (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_FAMILY, NULL);
+  else if (result->identity->safe_mode)
+    set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, NULL);
+  else if (tray == TRAY_DISC)
+    set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DISC_PRESENT, NULL);
+  else if (tray == TRAY_BUSY)
+    set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DRIVE_BUSY, NULL);
+  else
+    set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, NULL);
+}
+
+static gboolean
+probe_passive (Probe *probe)
+{
+  RfCommand command;
+  TrayAnswer tray;
+
+  if (!probe_inquiry (probe))
+    return FALSE;
+  match_family (probe);
+  if (!test_unit_ready (probe, &command))
+    return FALSE;
+  tray = judge_tray (&command);
+  probe_configuration (probe);
+  if (probe->fatal != NULL || probe->result->state == RF_DRIVE_STATE_NOT_RESPONDING)
+    return FALSE;
+  decide_passive (probe, tray);
+  return TRUE;
+}
+
+/* Deep part */
+
+/* nec-2m.md §8: only 02/3A lets a normal-mode drive proceed. In safe mode the
+ * answers are recorded but do not decide; a timeout still stops. */
+static gboolean
+no_disc_check (Probe *probe)
+{
+  gint64 start = g_get_monotonic_time ();
+  RfCommand command;
+
+  for (;;)
+    {
+      TrayAnswer tray;
+
+      if (!test_unit_ready (probe, &command))
+        return FALSE;
+      if (probe->result->identity->safe_mode)
+        return TRUE;
+      if (sense_is (&command, RF_SENSE_KEY_UNIT_ATTENTION, -1))
+        {
+          stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                            &command);
+          return FALSE;
+        }
+      tray = judge_tray (&command);
+      switch (tray)
+        {
+        case TRAY_EMPTY:
+          return TRUE;
+        case TRAY_DISC:
+          set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DISC_PRESENT, NULL);
+          return FALSE;
+        case TRAY_BUSY:
+          if (g_get_monotonic_time () - start >= BUSY_LIMIT_US)
+            {
+              stop_with_answer (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DRIVE_BUSY, &command);
+              return FALSE;
+            }
+          g_usleep (BUSY_PAUSE_US);
+          break;
+        case TRAY_OTHER:
+        case TRAY_UNKNOWN:
+        default:
+          stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                            &command);
+          return FALSE;
+        }
+    }
+}
+
+/* READ MEM within the identification allow-list: 0x20 at 0x4800, 0x80 at 0x5F00. */
+static gboolean
+nec_read (Probe   *probe,
+          guint32  address,
+          guint8  *data,
+          gsize    length)
+{
+  RfCommand command;
+
+  g_assert ((address == RF_NEC_DRIVE_ID_ADDRESS && length == 0x20) ||
+            (address == RF_NEC_RID_ADDRESS && length == RF_NEC_RID_LENGTH));
+
+  memset (data, 0, length);
+  rf_nec_build_read_mem (&command, address, data, length);
+  if (!send (probe, &command))
+    return FALSE;
+  if (is_vendor_refusal (&command))
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_VENDOR_REFUSED, RF_REASON_VENDOR_REFUSED, &command);
+      return FALSE;
+    }
+  if (!rf_command_is_good (&command))
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                        &command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef enum {
+  KEY_ACCEPTED,
+  KEY_REFUSED,
+  KEY_NO_ANSWER,
+} KeyAnswer;
+
+static KeyAnswer
+nec_safe_mode (Probe      *probe,
+               gboolean    enter,
+               const char *key)
+{
+  RfCommand command;
+
+  rf_nec_build_safe_mode (&command, enter, key);
+  if (!send (probe, &command))
+    return KEY_NO_ANSWER;
+  return rf_command_is_good (&command) ? KEY_ACCEPTED : KEY_REFUSED;
+}
+
+/* After a leave the drive restarts its firmware: poll TEST UNIT READY until an
+ * answer that is neither 06/xx/xx nor 02/04/xx (nec-2m.md §1 poll schedule). */
+static gboolean
+wait_until_ready (Probe *probe)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  for (;;)
+    {
+      gint64 elapsed = g_get_monotonic_time () - start;
+      g_autoptr(GError) error = NULL;
+      RfCommand command;
+
+      rf_scsi_build_test_unit_ready (&command);
+      if (rf_transport_execute (probe->transport, &command, probe->cancellable, &error))
+        {
+          if (!sense_is (&command, RF_SENSE_KEY_UNIT_ATTENTION, -1) &&
+              !sense_is (&command, RF_SENSE_KEY_NOT_READY, 0x04))
+            return TRUE;
+        }
+      else if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
+        {
+          probe->fatal = g_steal_pointer (&error);
+          return FALSE;
+        }
+      if (elapsed >= POLL_LIMIT_US)
+        {
+          set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_TIMED_OUT,
+                     "no answer within 300 s after leaving safe mode");
+          return FALSE;
+        }
+      g_usleep (elapsed < POLL_FAST_LIMIT_US ? POLL_FAST_US : POLL_SLOW_US);
+    }
+}
+
+/* INQUIRY while in safe mode: the bootcode version is bytes 34-35 of "0.xx". */
+static gboolean
+read_bootcode_version (Probe *probe)
+{
+  guint8 data[RF_SCSI_INQUIRY_LENGTH];
+  RfCommand command;
+
+  rf_scsi_build_inquiry (&command, data);
+  if (!send (probe, &command))
+    return FALSE;
+  if (rf_command_is_good (&command) && data[32] == '0' && data[33] == '.')
+    {
+      g_free (probe->result->identity->bootcode_version);
+      probe->result->identity->bootcode_version = g_strndup ((const char *) data + 34, 2);
+    }
+  return TRUE;
+}
+
+/* Normal mode: enter with @key; when accepted, read the version and leave at
+ * once with the same key, then wait for the firmware to come back. */
+static KeyAnswer
+nec_try_key_and_leave (Probe      *probe,
+                       const char *key)
+{
+  KeyAnswer answer = nec_safe_mode (probe, TRUE, key);
+
+  if (answer != KEY_ACCEPTED)
+    return answer;
+  if (!read_bootcode_version (probe))
+    return KEY_NO_ANSWER;
+  /* The leave's own answer does not matter; the drive's return does. */
+  if (nec_safe_mode (probe, FALSE, key) == KEY_NO_ANSWER && probe->fatal != NULL)
+    return KEY_NO_ANSWER;
+  if (!wait_until_ready (probe))
+    return KEY_NO_ANSWER;
+  return KEY_ACCEPTED;
+}
+
+/* binflash's crossflash correction (nec-2m.md §2 step 2). */
+static const RfNecType *
+rid_correction (const RfNecType *type,
+                const guint8    *rid)
+{
+  const guint8 *vendor = rid + RF_NEC_RID_VENDOR_OFFSET;
+  const char *corrected = NULL;
+  char first = (char) rid[0x43];
+  char last = (char) rid[0x46];
+
+  if (memcmp (vendor, "NEC", 3) != 0 && memcmp (vendor, "Sony", 4) != 0 &&
+      memcmp (vendor, "SONY", 4) != 0)
+    return type;
+  if (g_str_equal (type->id, "D355"))
+    return type;
+  if (first == '3' && last == '0')
+    corrected = "K355";
+  else if (first == '3' && last == '1')
+    corrected = "K356";
+  else if (first == '4' && last == '0')
+    corrected = "K450";
+  else if (first == '4' && last == '1')
+    corrected = "K451";
+  return corrected != NULL ? rf_nec_type_from_id (corrected) : type;
+}
+
+static char *
+rid_code (const guint8 *rid)
+{
+  const guint8 *code = rid + RF_NEC_RID_CODE_OFFSET;
+
+  for (guint i = 0; i < 4; i++)
+    if (!g_ascii_isalnum (code[i]))
+      return NULL;
+  return g_strndup ((const char *) code, 4);
+}
+
+/* Safe mode: the stored type's key first, then the family's other keys in
+ * table order, each once; the accepted key is the bootcode's. No leave. */
+static gboolean
+nec_probe_keys_in_safe_mode (Probe      *probe,
+                             const char *stored)
+{
+  const RfDriveFamily *family = probe->result->family;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+  g_ptr_array_add (keys, (gpointer) stored);
+  for (guint i = 0; family->safe_mode_keys[i] != NULL; i++)
+    if (!g_str_equal (family->safe_mode_keys[i], stored))
+      g_ptr_array_add (keys, family->safe_mode_keys[i]);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+
+      switch (nec_safe_mode (probe, TRUE, key))
+        {
+        case KEY_ACCEPTED:
+          probe->result->identity->bootcode_key = g_strdup (key);
+          return TRUE;
+        case KEY_NO_ANSWER:
+          return FALSE;
+        case KEY_REFUSED:
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/* Normal mode: for K355 the D355 probe comes first (binflash step 3); its
+ * enter doubles as the bootcode version read, so no key is sent twice. */
+static gboolean
+nec_probe_keys_in_normal_mode (Probe           *probe,
+                               const RfNecType **type)
+{
+  KeyAnswer answer;
+
+  if (g_str_equal ((*type)->id, "K355"))
+    {
+      answer = nec_try_key_and_leave (probe, "D355");
+      if (answer == KEY_NO_ANSWER)
+        return FALSE;
+      if (answer == KEY_ACCEPTED)
+        {
+          *type = rf_nec_type_from_id ("D355");
+          probe->result->identity->bootcode_key = g_strdup ("D355");
+          return TRUE;
+        }
+    }
+  answer = nec_try_key_and_leave (probe, (*type)->id);
+  if (answer == KEY_NO_ANSWER)
+    return FALSE;
+  if (answer == KEY_ACCEPTED)
+    probe->result->identity->bootcode_key = g_strdup ((*type)->id);
+  return TRUE;
+}
+
+/* K355 and D355 are one hardware whose bootcodes differ only in key: a K355 ID
+ * with a D355 bootcode is binflash's type D355, not a mismatch. */
+static gboolean
+same_identity (const char *stored,
+               const char *key)
+{
+  return g_str_equal (stored, key) ||
+         (g_str_equal (stored, "K355") && g_str_equal (key, "D355"));
+}
+
+static void
+decide_nec (Probe           *probe,
+            const RfNecType *type)
+{
+  RfDriveIdentity *identity = probe->result->identity;
+  const RfDriveModel *stored_model = rf_drive_family_find_model (probe->result->family, type->id);
+
+  if (identity->bootcode_key != NULL && same_identity (type->id, identity->bootcode_key))
+    {
+      g_free (identity->stored_id);
+      identity->stored_id = g_strdup (identity->bootcode_key);
+    }
+  if (identity->safe_mode)
+    {
+      if (identity->bootcode_key == NULL)
+        set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_BOOTCODE_KEY_UNKNOWN, NULL);
+      else if (!g_str_equal (identity->bootcode_key, identity->stored_id))
+        set_state (probe, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_REASON_BOOTCODE_DIFFERS, NULL);
+      else
+        set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, NULL);
+      return;
+    }
+  /* Normal mode: the running firmware's model is the identity that counts. */
+  if (stored_model != NULL &&
+      memcmp (stored_model->product, probe->inquiry + 16, RF_DRIVE_PRODUCT_LENGTH) != 0)
+    set_state (probe, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_REASON_FIRMWARE_DIFFERS, NULL);
+  else
+    set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, NULL);
+}
+
+static gboolean
+probe_nec (Probe *probe)
+{
+  RfDriveIdentity *identity = probe->result->identity;
+  guint8 id[0x20];
+  guint8 rid[RF_NEC_RID_LENGTH];
+  const RfNecType *type;
+  gboolean found_in_safe_mode = identity->safe_mode;
+
+  if (!nec_read (probe, RF_NEC_DRIVE_ID_ADDRESS, id, sizeof id))
+    return FALSE;
+  type = rf_nec_type_from_id_bytes (id);
+  if (type == NULL)
+    {
+      g_autofree char *detail = g_strdup_printf ("0x4800 holds %02X %02X %02X %02X",
+                                                 id[0], id[1], id[2], id[3]);
+      set_state (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_UNKNOWN_DRIVE_ID, detail);
+      return FALSE;
+    }
+  if (!nec_read (probe, RF_NEC_RID_ADDRESS, rid, sizeof rid))
+    return FALSE;
+  type = rid_correction (type, rid);
+  identity->stored_id = g_strdup (type->id);
+  identity->rid_code = rid_code (rid);
+
+  if (found_in_safe_mode)
+    {
+      identity->bootcode_version = g_strndup ((const char *) probe->inquiry + 34, 2);
+      if (!nec_probe_keys_in_safe_mode (probe, type->id))
+        return FALSE;
+    }
+  else if (!nec_probe_keys_in_normal_mode (probe, &type))
+    return FALSE;
+  decide_nec (probe, type);
+  return TRUE;
+}
+
+static gboolean
+probe_spc (Probe *probe)
+{
+  const RfDriveFamily *family = probe->result->family;
+  guint8 data[RF_SCSI_BUFFER_DESCRIPTOR_LENGTH];
+  RfCommand command;
+  g_autofree char *detail = NULL;
+
+  rf_scsi_build_read_buffer_descriptor (&command, family->download.buffer_id, data);
+  if (!send (probe, &command))
+    return FALSE;
+  if (is_vendor_refusal (&command))
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_VENDOR_REFUSED, RF_REASON_VENDOR_REFUSED, &command);
+      return FALSE;
+    }
+  if (!rf_command_is_good (&command))
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                        &command);
+      return FALSE;
+    }
+  detail = g_strdup_printf ("buffer 0x%02x: offset boundary 0x%02x, capacity %u bytes",
+                            family->download.buffer_id, data[0],
+                            ((guint) data[1] << 16) | ((guint) data[2] << 8) | data[3]);
+  if (probe->result->identity->safe_mode)
+    set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, detail);
+  else
+    set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, detail);
+  return TRUE;
+}
+
+static void
+probe_deep (Probe      *probe,
+            const char *lock_name)
+{
+  g_autoptr(RfDriveLock) lock = NULL;
+  g_autoptr(GError) error = NULL;
+
+  probe->result->depth = RF_PROBE_DEPTH_DEEP;
+  lock = rf_drive_lock_acquire (lock_name, &error);
+  if (lock == NULL)
+    {
+      if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
+        set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED, error->message);
+      else
+        probe->fatal = g_steal_pointer (&error);
+      return;
+    }
+  if (!no_disc_check (probe))
+    return;
+  if (g_str_equal (probe->result->family->protocol, "nec-2m"))
+    probe_nec (probe);
+  else
+    probe_spc (probe);
+}
+
+/**
+ * rf_probe_drive:
+ * @transport: the drive; every command goes through it
+ * @depth: passive sends INQUIRY, TEST UNIT READY and GET CONFIGURATION only;
+ *   deep adds the family's identification commands, and only for a drive whose
+ *   INQUIRY matched a family
+ * @lock_name: names the per-drive lock a deep probe holds
+ *
+ * Returns: (transfer full) (nullable): the result; %NULL only when cancelled
+ */
+RfProbeResult *
+rf_probe_drive (RfTransport   *transport,
+                RfDriveDb     *db,
+                RfProbeDepth   depth,
+                const char    *lock_name,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(RfProbeResult) result = rf_probe_result_new ();
+  Probe probe = { 0 };
+
+  g_return_val_if_fail (RF_IS_TRANSPORT (transport), NULL);
+  g_return_val_if_fail (RF_IS_DRIVE_DB (db), NULL);
+  g_return_val_if_fail (lock_name != NULL, NULL);
+
+  probe.transport = transport;
+  probe.db = db;
+  probe.cancellable = cancellable;
+  probe.result = result;
+  result->depth = RF_PROBE_DEPTH_PASSIVE;
+
+  if (probe_passive (&probe) && depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
+    probe_deep (&probe, lock_name);
+  if (probe.fatal != NULL)
+    {
+      g_propagate_error (error, probe.fatal);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}

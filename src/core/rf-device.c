@@ -1,0 +1,694 @@
+/* rf-device.c: one drive: nodes, identity, family, state
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rf-device-private.h"
+#include "rf-error.h"
+#include "rf-sg-transport.h"
+
+struct _RfDevice
+{
+  GObject parent_instance;
+
+  char *id;
+  char *sg_path;
+  char *block_path;
+  char *bus_path;
+  char *lock_name;
+  RfTransport *transport;  /* practice drives and tests: always open */
+  char *sysfs_vendor;
+  char *sysfs_product;
+  char *sysfs_revision;
+
+  GMutex lock;             /* guards the probe's outcome below */
+  RfProbeResult *result;
+  RfRecorder *transcript;
+};
+
+G_DEFINE_FINAL_TYPE (RfDevice, rf_device, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct {
+  const char *code;
+  const char *sentence;
+} ReasonText;
+
+static const ReasonText reason_texts[] = {
+  { RF_REASON_OK, N_("The drive answered every question.") },
+  { RF_REASON_SAFE_MODE, N_("The drive reports a safe-mode revision: only its bootcode runs.") },
+  { RF_REASON_BOOTCODE_DIFFERS, N_("The drive's bootcode belongs to another model than its stored identity.") },
+  { RF_REASON_FIRMWARE_DIFFERS, N_("The running firmware belongs to another model than the drive's stored identity.") },
+  { RF_REASON_BOOTCODE_KEY_UNKNOWN, N_("The bootcode accepted none of the known keys, so its model is unknown.") },
+  { RF_REASON_DISC_PRESENT, N_("A disc is in the drive.") },
+  { RF_REASON_DRIVE_BUSY, N_("The drive reports that it is busy.") },
+  { RF_REASON_LOCKED, N_("Another Reflash window or command is working with this drive.") },
+  { RF_REASON_NO_FAMILY, N_("No drive family known to Reflash matches this model.") },
+  { RF_REASON_UNKNOWN_DRIVE_ID, N_("The drive's stored identity is not one Reflash knows.") },
+  { RF_REASON_VENDOR_REFUSED, N_("The firmware commands were refused before they reached the drive's firmware.") },
+  { RF_REASON_NEEDS_PRIVILEGES, N_("The system refused the firmware commands: they need administrator rights.") },
+  { RF_REASON_PERMISSION_DENIED, N_("You may not open this drive.") },
+  { RF_REASON_TIMED_OUT, N_("The drive did not answer in time.") },
+  { RF_REASON_TRANSPORT_ERROR, N_("The connection to the drive failed.") },
+  { RF_REASON_UNEXPECTED_ANSWER, N_("The drive gave an answer Reflash did not expect.") },
+  { RF_REASON_DEVICE_GONE, N_("The drive disappeared.") },
+};
+
+static void
+rf_device_dispose (GObject *object)
+{
+  RfDevice *self = RF_DEVICE (object);
+
+  g_clear_object (&self->transport);
+  g_clear_object (&self->transcript);
+  G_OBJECT_CLASS (rf_device_parent_class)->dispose (object);
+}
+
+static void
+rf_device_finalize (GObject *object)
+{
+  RfDevice *self = RF_DEVICE (object);
+
+  g_free (self->id);
+  g_free (self->sg_path);
+  g_free (self->block_path);
+  g_free (self->bus_path);
+  g_free (self->lock_name);
+  g_free (self->sysfs_vendor);
+  g_free (self->sysfs_product);
+  g_free (self->sysfs_revision);
+  g_clear_pointer (&self->result, rf_probe_result_free);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (rf_device_parent_class)->finalize (object);
+}
+
+static void
+rf_device_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  RfDevice *self = RF_DEVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, rf_device_get_state (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rf_device_class_init (RfDeviceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = rf_device_dispose;
+  object_class->finalize = rf_device_finalize;
+  object_class->get_property = rf_device_get_property;
+
+  /**
+   * RfDevice:state:
+   *
+   * The #RfDriveState of the last finished probe; notified on the thread that
+   * finishes it (the main thread for rf_device_probe_async()).
+   */
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, 0, RF_DRIVE_STATE_LAST - 1, RF_DRIVE_STATE_UNKNOWN,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rf_device_init (RfDevice *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+/**
+ * rf_device_new_for_node:
+ * @sg_path: (nullable): the /dev/sgN node
+ * @block_path: (nullable): the /dev/srN node; commands go there only without @sg_path
+ * @bus_path: (nullable): what names the drive stably (sysfs bus path), for the lock
+ *
+ * Returns: (transfer full): a real drive, not probed yet
+ */
+RfDevice *
+rf_device_new_for_node (const char *sg_path,
+                        const char *block_path,
+                        const char *bus_path)
+{
+  RfDevice *self;
+
+  g_return_val_if_fail (sg_path != NULL || block_path != NULL, NULL);
+
+  self = g_object_new (RF_TYPE_DEVICE, NULL);
+  self->sg_path = g_strdup (sg_path);
+  self->block_path = g_strdup (block_path);
+  self->id = g_strdup (sg_path != NULL ? sg_path : block_path);
+  self->bus_path = g_strdup (bus_path);
+  self->lock_name = g_strdup (bus_path != NULL ? bus_path : self->id);
+  return self;
+}
+
+/**
+ * rf_device_new_for_transport:
+ * @id: how the drive is named ("practice:seed")
+ * @transport: the transport every probe uses
+ * @lock_name: names the per-drive lock
+ *
+ * Returns: (transfer full): a drive behind a transport that is already open
+ */
+RfDevice *
+rf_device_new_for_transport (const char  *id,
+                             RfTransport *transport,
+                             const char  *lock_name)
+{
+  RfDevice *self;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (RF_IS_TRANSPORT (transport), NULL);
+  g_return_val_if_fail (lock_name != NULL, NULL);
+
+  self = g_object_new (RF_TYPE_DEVICE, NULL);
+  self->id = g_strdup (id);
+  self->transport = g_object_ref (transport);
+  self->lock_name = g_strdup (lock_name);
+  return self;
+}
+
+/**
+ * rf_device_set_sysfs_identity:
+ *
+ * What the kernel read from the drive at boot: shown when the node cannot be
+ * opened (no-access), so people still see which drive it is.
+ */
+void
+rf_device_set_sysfs_identity (RfDevice   *self,
+                              const char *vendor,
+                              const char *product,
+                              const char *revision)
+{
+  g_return_if_fail (RF_IS_DEVICE (self));
+
+  g_free (self->sysfs_vendor);
+  g_free (self->sysfs_product);
+  g_free (self->sysfs_revision);
+  self->sysfs_vendor = vendor != NULL ? g_strchomp (g_strdup (vendor)) : NULL;
+  self->sysfs_product = product != NULL ? g_strchomp (g_strdup (product)) : NULL;
+  self->sysfs_revision = revision != NULL ? g_strchomp (g_strdup (revision)) : NULL;
+}
+
+const char *
+rf_device_get_id (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+  return self->id;
+}
+
+const char *
+rf_device_get_sg_path (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+  return self->sg_path;
+}
+
+const char *
+rf_device_get_block_path (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+  return self->block_path;
+}
+
+const char *
+rf_device_get_bus_path (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+  return self->bus_path;
+}
+
+gboolean
+rf_device_is_practice (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
+  return g_str_has_prefix (self->id, "practice:");
+}
+
+/**
+ * rf_device_dup_identity:
+ *
+ * Returns: (transfer full): a copy of what the last probe learnt (empty before)
+ */
+RfDriveIdentity *
+rf_device_dup_identity (RfDevice *self)
+{
+  RfDriveIdentity *identity;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  identity = self->result != NULL ? rf_drive_identity_copy (self->result->identity)
+                                  : rf_drive_identity_new ();
+  g_mutex_unlock (&self->lock);
+  return identity;
+}
+
+/**
+ * rf_device_dup_family:
+ *
+ * Returns: (transfer full) (nullable): the matched family
+ */
+RfDriveFamily *
+rf_device_dup_family (RfDevice *self)
+{
+  RfDriveFamily *family = NULL;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->result != NULL && self->result->family != NULL)
+    family = rf_drive_family_ref (self->result->family);
+  g_mutex_unlock (&self->lock);
+  return family;
+}
+
+/**
+ * rf_device_dup_model_id:
+ *
+ * Returns: (transfer full) (nullable): the model INQUIRY matched ("K355"): the
+ *   running firmware's model in normal mode, the bootcode's in safe mode
+ */
+char *
+rf_device_dup_model_id (RfDevice *self)
+{
+  char *model = NULL;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->result != NULL)
+    model = g_strdup (self->result->model_id);
+  g_mutex_unlock (&self->lock);
+  return model;
+}
+
+RfDriveState
+rf_device_get_state (RfDevice *self)
+{
+  RfDriveState state;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), RF_DRIVE_STATE_UNKNOWN);
+
+  g_mutex_lock (&self->lock);
+  state = self->result != NULL ? self->result->state : RF_DRIVE_STATE_UNKNOWN;
+  g_mutex_unlock (&self->lock);
+  return state;
+}
+
+RfProbeDepth
+rf_device_get_probe_depth (RfDevice *self)
+{
+  RfProbeDepth depth;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), RF_PROBE_DEPTH_PASSIVE);
+
+  g_mutex_lock (&self->lock);
+  depth = self->result != NULL ? self->result->depth : RF_PROBE_DEPTH_PASSIVE;
+  g_mutex_unlock (&self->lock);
+  return depth;
+}
+
+/**
+ * rf_device_get_reason:
+ *
+ * Returns: the stable reason code behind the state ("disc-present"), or %NULL
+ *   before the first probe
+ */
+const char *
+rf_device_get_reason (RfDevice *self)
+{
+  const char *reason;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  reason = self->result != NULL ? self->result->reason : NULL;
+  g_mutex_unlock (&self->lock);
+  return reason;
+}
+
+/**
+ * rf_device_dup_detail:
+ *
+ * Returns: (transfer full) (nullable): developer text behind the reason (the
+ *   error or decoded sense), for logs and reports
+ */
+char *
+rf_device_dup_detail (RfDevice *self)
+{
+  char *detail;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  detail = self->result != NULL ? g_strdup (self->result->detail) : NULL;
+  g_mutex_unlock (&self->lock);
+  return detail;
+}
+
+gboolean
+rf_device_get_microcode_upgrade (RfDevice *self)
+{
+  gboolean value;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  value = self->result != NULL && self->result->microcode_upgrade;
+  g_mutex_unlock (&self->lock);
+  return value;
+}
+
+/**
+ * rf_device_dup_explanation:
+ *
+ * Returns: (transfer full): a translated sentence saying why the drive is in its
+ *   state
+ */
+char *
+rf_device_dup_explanation (RfDevice *self)
+{
+  const char *reason = rf_device_get_reason (self);
+
+  for (gsize i = 0; reason != NULL && i < G_N_ELEMENTS (reason_texts); i++)
+    if (g_str_equal (reason_texts[i].code, reason))
+      return g_strdup (_(reason_texts[i].sentence));
+  return g_strdup (rf_drive_state_to_sentence (rf_device_get_state (self)));
+}
+
+static char *
+model_name (RfDriveFamily *family,
+            const char    *id)
+{
+  const RfDriveModel *model = family != NULL && id != NULL
+                              ? rf_drive_family_find_model (family, id) : NULL;
+
+  return g_strdup (model != NULL ? model->name : id);
+}
+
+static char *
+identity_advice (RfDevice        *self,
+                 RfDriveIdentity *identity)
+{
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (self);
+  g_autofree char *model_id = rf_device_dup_model_id (self);
+  g_autofree char *counting = NULL;
+  g_autofree char *stored = model_name (family, identity->stored_id);
+
+  if (identity->bootcode_key != NULL)
+    counting = model_name (family, identity->bootcode_key);
+  else
+    counting = model_name (family, model_id);
+  if (identity->safe_mode && identity->bootcode_version != NULL)
+    /* Translators: the first and third %s are models ("ND-3550A"), the second a
+     * bootcode version ("05") */
+    return g_strdup_printf (_("Flash firmware for the %s made for bootcode version %s, not firmware for the %s."),
+                            counting, identity->bootcode_version, stored);
+  /* Translators: both %s are models ("ND-3550A") */
+  return g_strdup_printf (_("Only firmware for the %s fits this drive, not firmware for the %s."),
+                          counting, stored);
+}
+
+/**
+ * rf_device_dup_advice:
+ *
+ * Returns: (transfer full): the translated next step for people
+ */
+char *
+rf_device_dup_advice (RfDevice *self)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self);
+  const char *reason = rf_device_get_reason (self);
+
+  switch (rf_device_get_state (self))
+    {
+    case RF_DRIVE_STATE_READY:
+      return g_strdup (_("Choose a firmware file to check it against this drive."));
+    case RF_DRIVE_STATE_SAFE_MODE:
+      if (g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
+        return g_strdup (_("Reflash cannot tell which firmware fits, so it offers no flash. Save a report and ask for help."));
+      if (identity->bootcode_version != NULL && identity->bootcode_key != NULL)
+        return identity_advice (self, identity);
+      return g_strdup (_("Run a full check of this drive to learn which firmware fits it."));
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+      return identity_advice (self, identity);
+    case RF_DRIVE_STATE_BUSY:
+      if (g_strcmp0 (reason, RF_REASON_LOCKED) == 0)
+        return g_strdup (_("Wait until the other Reflash window or command has finished, then check again."));
+      if (g_strcmp0 (reason, RF_REASON_DISC_PRESENT) == 0)
+        return g_strdup (_("Remove the disc, close the tray and check again."));
+      return g_strdup (_("Close any burning program, wait until the drive is idle and check again."));
+    case RF_DRIVE_STATE_UNSUPPORTED:
+      return g_strdup (_("Reflash cannot update this drive. You can save a report to help support it."));
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+      return g_strdup (_("Check the drive's cable and power, try another port, and avoid USB adapters."));
+    case RF_DRIVE_STATE_NO_ACCESS:
+      return g_strdup (_("Run the command with administrator rights (for example with sudo), or ask your administrator for access to the drive."));
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+      return g_strdup (_("Run the full check with administrator rights (for example “sudo reflash-cli info DRIVE”)."));
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+      return g_strdup (_("Connect the drive to another controller, such as an internal SATA or IDE port, and check again."));
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      return g_strdup (_("Check the drive first."));
+    }
+}
+
+/**
+ * rf_device_dup_transcript:
+ *
+ * Returns: (transfer full) (nullable): every command of the last probe
+ */
+RfRecorder *
+rf_device_dup_transcript (RfDevice *self)
+{
+  RfRecorder *recorder;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  recorder = self->transcript != NULL ? g_object_ref (self->transcript) : NULL;
+  g_mutex_unlock (&self->lock);
+  return recorder;
+}
+
+/**
+ * rf_device_open_transport:
+ *
+ * Returns: (transfer full) (nullable): a transport to the drive
+ */
+RfTransport *
+rf_device_open_transport (RfDevice *self,
+                          GError  **error)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  if (self->transport != NULL)
+    return g_object_ref (self->transport);
+  return rf_sg_transport_new (self->sg_path != NULL ? self->sg_path : self->block_path, error);
+}
+
+static RfProbeResult *
+no_access_result (RfDevice     *self,
+                  const GError *error)
+{
+  RfProbeResult *result = rf_probe_result_new ();
+
+  result->state = RF_DRIVE_STATE_NO_ACCESS;
+  result->reason = RF_REASON_PERMISSION_DENIED;
+  result->detail = g_strdup (error->message);
+  result->identity->vendor = g_strdup (self->sysfs_vendor);
+  result->identity->product = g_strdup (self->sysfs_product);
+  result->identity->revision = g_strdup (self->sysfs_revision);
+  return result;
+}
+
+/* Runs on a worker thread: touches only immutable fields of @self. */
+static RfProbeResult *
+probe_sync (RfDevice      *self,
+            RfDriveDb     *db,
+            RfProbeDepth   depth,
+            RfRecorder   **transcript,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(RfTransport) transport = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(RfRecorder) recorder = NULL;
+  RfProbeResult *result;
+
+  transport = rf_device_open_transport (self, &local_error);
+  if (transport == NULL)
+    {
+      if (g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
+        return no_access_result (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  recorder = rf_recorder_new (transport);
+  result = rf_probe_drive (RF_TRANSPORT (recorder), db, depth, self->lock_name, cancellable,
+                           error);
+  if (result != NULL)
+    *transcript = g_steal_pointer (&recorder);
+  return result;
+}
+
+static void
+apply_result (RfDevice      *self,
+              RfProbeResult *result,
+              RfRecorder    *transcript)
+{
+  RfDriveState old_state = rf_device_get_state (self);
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->result, rf_probe_result_free);
+  self->result = result;
+  g_set_object (&self->transcript, transcript);
+  g_mutex_unlock (&self->lock);
+  if (old_state != result->state)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/**
+ * rf_device_probe:
+ * @db: the drive families
+ * @depth: %RF_PROBE_DEPTH_PASSIVE for listings; %RF_PROBE_DEPTH_DEEP only for a
+ *   drive the user chose (DOMAIN.md "Probing depth")
+ *
+ * Most trouble becomes a state (no-access, not-responding, ...), not an error.
+ * Errors: %RF_ERROR_NOT_FOUND, %RF_ERROR_DEVICE_GONE, %RF_ERROR_NOT_SUPPORTED
+ * (not a SCSI node), %RF_ERROR_CANCELLED.
+ */
+gboolean
+rf_device_probe (RfDevice      *self,
+                 RfDriveDb     *db,
+                 RfProbeDepth   depth,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(RfRecorder) transcript = NULL;
+  RfProbeResult *result;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
+  g_return_val_if_fail (RF_IS_DRIVE_DB (db), FALSE);
+
+  result = probe_sync (self, db, depth, &transcript, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+  apply_result (self, result, transcript);
+  return TRUE;
+}
+
+typedef struct {
+  RfDriveDb *db;
+  RfProbeDepth depth;
+  RfRecorder *transcript;
+} ProbeTaskData;
+
+static void
+probe_task_data_free (gpointer data)
+{
+  ProbeTaskData *task_data = data;
+
+  g_clear_object (&task_data->db);
+  g_clear_object (&task_data->transcript);
+  g_free (task_data);
+}
+
+static void
+probe_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  ProbeTaskData *task_data = data;
+  GError *error = NULL;
+  RfProbeResult *result;
+
+  result = probe_sync (RF_DEVICE (source_object), task_data->db, task_data->depth,
+                       &task_data->transcript, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) rf_probe_result_free);
+}
+
+/**
+ * rf_device_probe_async:
+ *
+ * Probes on a worker thread of its own, so one hung drive never delays the
+ * others; every command carries its own timeout.
+ */
+void
+rf_device_probe_async (RfDevice            *self,
+                       RfDriveDb           *db,
+                       RfProbeDepth         depth,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ProbeTaskData *task_data;
+
+  g_return_if_fail (RF_IS_DEVICE (self));
+  g_return_if_fail (RF_IS_DRIVE_DB (db));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rf_device_probe_async);
+  g_task_set_name (task, "rf_device_probe");
+  task_data = g_new0 (ProbeTaskData, 1);
+  task_data->db = g_object_ref (db);
+  task_data->depth = depth;
+  g_task_set_task_data (task, task_data, probe_task_data_free);
+  g_task_run_in_thread (task, probe_thread);
+}
+
+/**
+ * rf_device_probe_finish:
+ *
+ * Applies the outcome to @self (and notifies #RfDevice:state) on the calling
+ * thread.
+ */
+gboolean
+rf_device_probe_finish (RfDevice      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  ProbeTaskData *task_data;
+  RfProbeResult *probe_result;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == rf_device_probe_async, FALSE);
+
+  probe_result = g_task_propagate_pointer (G_TASK (result), error);
+  if (probe_result == NULL)
+    return FALSE;
+  task_data = g_task_get_task_data (G_TASK (result));
+  apply_result (self, probe_result, task_data->transcript);
+  return TRUE;
+}

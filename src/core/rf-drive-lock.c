@@ -1,0 +1,134 @@
+/* rf-drive-lock.c: an exclusive flock on a file named after the drive's bus path
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "rf-drive-lock.h"
+#include "rf-error.h"
+
+struct _RfDriveLock
+{
+  GObject parent_instance;
+
+  char *path;
+  int fd;
+};
+
+G_DEFINE_FINAL_TYPE (RfDriveLock, rf_drive_lock, G_TYPE_OBJECT)
+
+static void
+rf_drive_lock_finalize (GObject *object)
+{
+  RfDriveLock *self = RF_DRIVE_LOCK (object);
+
+  /* Closing the descriptor drops the flock; the file stays, so that two
+   * processes never lock two different files of the same name. */
+  if (self->fd >= 0)
+    close (self->fd);
+  g_free (self->path);
+  G_OBJECT_CLASS (rf_drive_lock_parent_class)->finalize (object);
+}
+
+static void
+rf_drive_lock_class_init (RfDriveLockClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rf_drive_lock_finalize;
+}
+
+static void
+rf_drive_lock_init (RfDriveLock *self)
+{
+  self->fd = -1;
+}
+
+/**
+ * rf_drive_lock_get_dir:
+ *
+ * $XDG_RUNTIME_DIR/reflash when set; /run/reflash for root; else the user's
+ * runtime folder as GLib finds it.
+ *
+ * Returns: (transfer full): the folder of the lock files
+ */
+char *
+rf_drive_lock_get_dir (void)
+{
+  const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
+
+  if (runtime != NULL && runtime[0] != '\0')
+    return g_build_filename (runtime, "reflash", NULL);
+  if (geteuid () == 0)
+    return g_strdup ("/run/reflash");
+  return g_build_filename (g_get_user_runtime_dir (), "reflash", NULL);
+}
+
+static char *
+lock_file_name (const char *bus_path)
+{
+  GString *name = g_string_new (NULL);
+
+  for (const char *p = bus_path; *p != '\0'; p++)
+    g_string_append_c (name, g_ascii_isalnum (*p) || *p == '.' || *p == '-' ? *p : '_');
+  g_string_append (name, ".lock");
+  return g_string_free (name, FALSE);
+}
+
+/**
+ * rf_drive_lock_acquire:
+ * @bus_path: what names the drive stably (its sysfs bus path, or "practice-NAME")
+ *
+ * Never waits: a drive locked by another job is %RF_ERROR_BUSY at once.
+ *
+ * Returns: (transfer full) (nullable): the held lock, released when unreferenced
+ */
+RfDriveLock *
+rf_drive_lock_acquire (const char *bus_path,
+                       GError    **error)
+{
+  g_autoptr(RfDriveLock) self = NULL;
+  g_autofree char *dir = rf_drive_lock_get_dir ();
+  g_autofree char *name = NULL;
+  int saved_errno;
+
+  g_return_val_if_fail (bus_path != NULL && bus_path[0] != '\0', NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      rf_error_set_from_errno (error, errno, dir);
+      return NULL;
+    }
+  name = lock_file_name (bus_path);
+  self = g_object_new (RF_TYPE_DRIVE_LOCK, NULL);
+  self->path = g_build_filename (dir, name, NULL);
+  self->fd = open (self->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (self->fd < 0)
+    {
+      rf_error_set_from_errno (error, errno, self->path);
+      return NULL;
+    }
+  if (flock (self->fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      saved_errno = errno;
+      if (saved_errno == EWOULDBLOCK)
+        g_set_error (error, RF_ERROR, RF_ERROR_BUSY,
+                     "%s is locked by another Reflash window or command", bus_path);
+      else
+        rf_error_set_from_errno (error, saved_errno, self->path);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+const char *
+rf_drive_lock_get_path (RfDriveLock *self)
+{
+  g_return_val_if_fail (RF_IS_DRIVE_LOCK (self), NULL);
+  return self->path;
+}

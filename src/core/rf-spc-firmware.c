@@ -1,0 +1,154 @@
+/* rf-spc-firmware.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "rf-firmware-private.h"
+#include "rf-spc-firmware.h"
+
+struct _RfSpcFirmware
+{
+  RfFirmware parent_instance;
+
+  RfSpcImageRules rules;
+  char *family;
+  char *model;
+};
+
+G_DEFINE_FINAL_TYPE (RfSpcFirmware, rf_spc_firmware, RF_TYPE_FIRMWARE)
+
+static gboolean
+size_is_allowed (RfSpcFirmware *self,
+                 gsize          size)
+{
+  gsize max = self->rules.max_size != 0 ? self->rules.max_size : RF_FIRMWARE_MAX_FILE_SIZE;
+
+  if (size > max)
+    return FALSE;
+  if (self->rules.n_sizes == 0)
+    return TRUE;
+  for (guint i = 0; i < self->rules.n_sizes; i++)
+    if (self->rules.sizes[i] == size)
+      return TRUE;
+  return FALSE;
+}
+
+/* A field of the image as text: printable ASCII, trailing spaces and NULs dropped. */
+static char *
+read_text (const guint8 *data,
+           gsize         size,
+           gssize        offset,
+           gsize         length)
+{
+  GString *text;
+
+  if (offset < 0 || (gsize) offset > size || length > size - (gsize) offset)
+    return NULL;
+  text = g_string_new (NULL);
+  for (gsize i = 0; i < length; i++)
+    g_string_append_c (text, g_ascii_isprint (data[offset + i]) ? (char) data[offset + i] : ' ');
+  return g_strchomp (g_string_free (text, FALSE));
+}
+
+static gboolean
+model_matches (RfSpcFirmware *self,
+               const guint8  *data,
+               gsize          size)
+{
+  gsize offset = (gsize) self->rules.model_offset;
+  gsize length = strlen (self->model);
+
+  return offset <= size && length <= size - offset && memcmp (data + offset, self->model, length) == 0;
+}
+
+static gboolean
+rf_spc_firmware_parse (RfFirmware *firmware,
+                       GBytes     *bytes,
+                       GError    **error)
+{
+  RfSpcFirmware *self = RF_SPC_FIRMWARE (firmware);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  g_autofree char *revision = NULL;
+  RfFirmwareInfo info = { 0 };
+  gboolean checkable = self->rules.model_offset >= 0 && self->model != NULL;
+
+  if (!size_is_allowed (self, size))
+    return rf_firmware_fail (firmware, RF_FIRMWARE_PROBLEM_SIZE, error,
+                             "size not in the family's list");
+  if (checkable && !model_matches (self, data, size))
+    return rf_firmware_fail (firmware, RF_FIRMWARE_PROBLEM_WRONG_MODEL, error,
+                             "model bytes differ");
+  if (self->rules.revision_offset >= 0)
+    revision = read_text (data, size, self->rules.revision_offset, self->rules.revision_length);
+  info.family = self->family;
+  info.drive_id = checkable ? self->model : NULL;
+  info.model = checkable ? self->model : NULL;
+  info.product = checkable ? self->model : NULL;
+  info.revision = revision;
+  /* Without both checks the family is spec-only: the user must vouch for the file. */
+  info.model_checked = checkable && self->rules.revision_offset >= 0;
+  rf_firmware_set_info (firmware, &info, bytes);
+  return TRUE;
+}
+
+static GBytes *
+rf_spc_firmware_write (RfFirmware *firmware,
+                       GError    **error)
+{
+  /* The format has no fields of its own outside the bytes. */
+  return g_bytes_ref (rf_firmware_get_image (firmware));
+}
+
+static void
+rf_spc_firmware_finalize (GObject *object)
+{
+  RfSpcFirmware *self = RF_SPC_FIRMWARE (object);
+
+  g_free (self->family);
+  g_free (self->model);
+  G_OBJECT_CLASS (rf_spc_firmware_parent_class)->finalize (object);
+}
+
+static void
+rf_spc_firmware_class_init (RfSpcFirmwareClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  RfFirmwareClass *firmware_class = RF_FIRMWARE_CLASS (klass);
+
+  object_class->finalize = rf_spc_firmware_finalize;
+  firmware_class->format = "spc-download";
+  firmware_class->max_size = RF_FIRMWARE_MAX_FILE_SIZE;
+  firmware_class->parse = rf_spc_firmware_parse;
+  firmware_class->write = rf_spc_firmware_write;
+}
+
+static void
+rf_spc_firmware_init (RfSpcFirmware *self)
+{
+}
+
+/**
+ * rf_spc_firmware_new:
+ * @rules: how the family recognises its images; copied
+ */
+RfSpcFirmware *
+rf_spc_firmware_new (const RfSpcImageRules *rules)
+{
+  RfSpcFirmware *self;
+
+  g_return_val_if_fail (rules != NULL && rules->family != NULL, NULL);
+  g_return_val_if_fail (rules->n_sizes <= RF_SPC_MAX_SIZES, NULL);
+
+  self = g_object_new (RF_TYPE_SPC_FIRMWARE, NULL);
+  self->rules = *rules;
+  self->family = g_strdup (rules->family);
+  self->model = g_strdup (rules->model);
+  self->rules.family = self->family;
+  self->rules.model = self->model;
+  return self;
+}

@@ -1,0 +1,431 @@
+/* rf-verdict.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rf-nec-2m.h"
+#include "rf-nec-firmware.h"
+#include "rf-verdict.h"
+
+struct _RfVerdict
+{
+  GObject parent_instance;
+
+  RfVerdictKind kind;
+  RfVerdictReason reason;
+  RfVerdictWarnings warnings;
+  RfFirmwareProblem problem;
+  char *sentence;
+  char *next_step;
+};
+
+G_DEFINE_FINAL_TYPE (RfVerdict, rf_verdict, G_TYPE_OBJECT)
+
+static const char *const kind_nicks[RF_VERDICT_KIND_LAST] = {
+  [RF_VERDICT_KIND_UPGRADE] = "upgrade",
+  [RF_VERDICT_KIND_REINSTALL] = "reinstall",
+  [RF_VERDICT_KIND_DOWNGRADE] = "downgrade",
+  [RF_VERDICT_KIND_RECOVERY] = "recovery",
+  [RF_VERDICT_KIND_REFUSED] = "refused",
+};
+
+static const char *const reason_nicks[RF_VERDICT_REASON_LAST] = {
+  [RF_VERDICT_REASON_NONE] = "none",
+  [RF_VERDICT_REASON_WRONG_FAMILY] = "wrong-family",
+  [RF_VERDICT_REASON_CROSSFLASH] = "crossflash",
+  [RF_VERDICT_REASON_BOOTCODE_MISMATCH] = "bootcode-mismatch",
+  [RF_VERDICT_REASON_CORRUPT] = "corrupt",
+  [RF_VERDICT_REASON_IDENTITY_UNKNOWN] = "identity-unknown",
+};
+
+static const struct {
+  const char *nick;
+  const char *sentence;
+} warning_texts[RF_VERDICT_N_WARNINGS] = {
+  { "no-bootcode-version",
+    N_("The image does not say which bootcode version it expects. Use it only if you are sure it was made for this drive.") },
+  { "unknown-order",
+    N_("Reflash cannot tell whether this version is newer or older than the installed one, so it is treated like a downgrade.") },
+  { "spec-only",
+    N_("Flashing this kind of drive has never been tried on real hardware. Go on only if you accept that risk.") },
+  { "no-revision",
+    N_("The image carries no version text, so the version cannot be shown now or checked after the flash; the flash is checked by reading the firmware back.") },
+};
+
+const char *
+rf_verdict_kind_to_nick (RfVerdictKind kind)
+{
+  g_return_val_if_fail (kind < RF_VERDICT_KIND_LAST, NULL);
+  return kind_nicks[kind];
+}
+
+const char *
+rf_verdict_reason_to_nick (RfVerdictReason reason)
+{
+  g_return_val_if_fail (reason < RF_VERDICT_REASON_LAST, NULL);
+  return reason_nicks[reason];
+}
+
+static gint
+warning_index (RfVerdictWarnings warning)
+{
+  for (guint i = 0; i < RF_VERDICT_N_WARNINGS; i++)
+    if (warning == (RfVerdictWarnings) (1u << i))
+      return (gint) i;
+  return -1;
+}
+
+/* @warning: exactly one flag */
+const char *
+rf_verdict_warning_to_nick (RfVerdictWarnings warning)
+{
+  gint i = warning_index (warning);
+
+  g_return_val_if_fail (i >= 0, NULL);
+  return warning_texts[i].nick;
+}
+
+const char *
+rf_verdict_warning_to_sentence (RfVerdictWarnings warning)
+{
+  gint i = warning_index (warning);
+
+  g_return_val_if_fail (i >= 0, NULL);
+  return _(warning_texts[i].sentence);
+}
+
+static void
+rf_verdict_finalize (GObject *object)
+{
+  RfVerdict *self = RF_VERDICT (object);
+
+  g_free (self->sentence);
+  g_free (self->next_step);
+  G_OBJECT_CLASS (rf_verdict_parent_class)->finalize (object);
+}
+
+static void
+rf_verdict_class_init (RfVerdictClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rf_verdict_finalize;
+}
+
+static void
+rf_verdict_init (RfVerdict *self)
+{
+}
+
+/* The model people know for a canonical ID, or the ID itself. */
+static const char *
+model_of (const char *drive_id)
+{
+  const RfNecType *type = drive_id != NULL ? rf_nec_type_from_id (drive_id) : NULL;
+
+  return type != NULL ? type->model : drive_id;
+}
+
+/* How the sentences name the drive: the model of the identity that counts. */
+static const char *
+drive_name (const RfDriveIdentity *identity,
+            RfFirmware            *firmware)
+{
+  const char *counting = rf_drive_identity_counting_id (identity);
+
+  if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 && counting != NULL)
+    return model_of (counting);
+  return identity->product != NULL ? identity->product : _("drive");
+}
+
+static void
+refuse (RfVerdict      *self,
+        RfVerdictReason reason,
+        char           *sentence,
+        char           *next_step)
+{
+  self->kind = RF_VERDICT_KIND_REFUSED;
+  self->reason = reason;
+  self->sentence = sentence;
+  self->next_step = next_step;
+}
+
+static char *
+fitting_firmware_step (const RfDriveIdentity *identity)
+{
+  const char *model = model_of (rf_drive_identity_counting_id (identity));
+
+  if (identity->bootcode_version != NULL)
+    return g_strdup_printf (_("Use the firmware for %s with bootcode %s."), model,
+                            identity->bootcode_version);
+  return g_strdup_printf (_("Use the firmware for %s."), model);
+}
+
+static gboolean
+judge_file (RfVerdict             *self,
+            const RfDriveIdentity *identity,
+            RfFirmware            *firmware)
+{
+  if (self->problem == RF_FIRMWARE_PROBLEM_WRONG_MODEL ||
+      (self->problem == RF_FIRMWARE_PROBLEM_NONE &&
+       g_strcmp0 (rf_firmware_get_family (firmware), identity->family) != 0))
+    {
+      refuse (self, RF_VERDICT_REASON_WRONG_FAMILY,
+              g_strdup (identity->family == NULL
+                        ? _("Reflash knows no safe way to flash this drive, so no firmware file fits it.")
+                        : _("This file is firmware for another kind of drive.")),
+              NULL);
+      return FALSE;
+    }
+  if (self->problem != RF_FIRMWARE_PROBLEM_NONE)
+    {
+      refuse (self, RF_VERDICT_REASON_CORRUPT,
+              g_strdup_printf (_("This file cannot be used: %s"),
+                               rf_firmware_problem_to_sentence (self->problem)),
+              g_strdup (_("Download the firmware again, or choose another file.")));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* NEC: the identity that counts is the bootcode's (DOMAIN.md "Recovery"). */
+static gboolean
+judge_identity (RfVerdict             *self,
+                const RfDriveIdentity *identity,
+                RfFirmware            *firmware,
+                gboolean               safe_mode)
+{
+  const char *counting = rf_drive_identity_counting_id (identity);
+  const char *image_id = rf_firmware_get_drive_id (firmware);
+  const char *image_version = rf_firmware_get_bootcode_version (firmware);
+
+  if (counting == NULL || (safe_mode && identity->bootcode_key == NULL))
+    {
+      refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN,
+              g_strdup (_("Reflash does not know yet which bootcode this drive has, so it cannot tell which firmware fits.")),
+              g_strdup (_("Run the full check of the drive first.")));
+      return FALSE;
+    }
+  if (!g_str_equal (counting, image_id))
+    {
+      refuse (self, RF_VERDICT_REASON_CROSSFLASH,
+              g_strdup_printf (_("This firmware is for the %s, but the drive's bootcode belongs to the %s. Flashing another model's firmware would need another bootcode, which Reflash never writes."),
+                               model_of (image_id), model_of (counting)),
+              fitting_firmware_step (identity));
+      return FALSE;
+    }
+  if (image_version == NULL)
+    {
+      self->warnings |= RF_VERDICT_WARNING_NO_BOOTCODE_VERSION;
+      return TRUE;
+    }
+  if (g_strcmp0 (image_version, identity->bootcode_version) != 0)
+    {
+      refuse (self, RF_VERDICT_REASON_BOOTCODE_MISMATCH,
+              identity->bootcode_version != NULL
+              ? g_strdup_printf (_("This firmware expects bootcode %s, but the drive has bootcode %s."),
+                                 image_version, identity->bootcode_version)
+              : g_strdup_printf (_("This firmware expects bootcode %s, but the drive's bootcode version could not be read."),
+                                 image_version),
+              fitting_firmware_step (identity));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+judge_revision (RfVerdict             *self,
+                const RfDriveIdentity *identity,
+                RfFirmware            *firmware,
+                const char            *model)
+{
+  const char *now = identity->revision;
+  const char *next = rf_firmware_get_revision (firmware);
+  gboolean comparable = FALSE;
+  int order = 0;
+
+  if (next == NULL)
+    self->warnings |= RF_VERDICT_WARNING_NO_REVISION;
+  if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0)
+    order = rf_nec_revision_compare (next, now, &comparable);
+  else if (next != NULL && g_strcmp0 (next, now) == 0)
+    comparable = TRUE;
+  if (!comparable)
+    {
+      self->warnings |= RF_VERDICT_WARNING_UNKNOWN_ORDER;
+      self->kind = RF_VERDICT_KIND_DOWNGRADE;
+      self->sentence = next != NULL
+        ? g_strdup_printf (_("Reflash cannot tell whether version %s is newer or older than version %s, which your %s runs now. It is treated like a downgrade and needs an extra confirmation."),
+                           next, now != NULL ? now : "?", model)
+        : g_strdup_printf (_("This image carries no version text, so Reflash cannot compare it with version %s, which your %s runs now. It is treated like a downgrade and needs an extra confirmation."),
+                           now != NULL ? now : "?", model);
+      return;
+    }
+  if (order > 0)
+    {
+      self->kind = RF_VERDICT_KIND_UPGRADE;
+      self->sentence = g_strdup_printf (_("This firmware updates your %s from version %s to %s."),
+                                        model, now, next);
+    }
+  else if (order == 0)
+    {
+      self->kind = RF_VERDICT_KIND_REINSTALL;
+      self->sentence = g_strdup_printf (_("Your %s already runs version %s; this firmware installs it again."),
+                                        model, next);
+    }
+  else
+    {
+      self->kind = RF_VERDICT_KIND_DOWNGRADE;
+      self->sentence = g_strdup_printf (_("This firmware (version %s) is older than version %s, which your %s runs now. Going back needs an extra confirmation."),
+                                        next, now, model);
+    }
+}
+
+static void
+judge_recovery (RfVerdict             *self,
+                const RfDriveIdentity *identity,
+                RfFirmware            *firmware)
+{
+  const char *model = model_of (rf_drive_identity_counting_id (identity));
+  const char *version = rf_firmware_get_revision (firmware);
+
+  self->kind = RF_VERDICT_KIND_RECOVERY;
+  if (rf_firmware_get_revision (firmware) == NULL)
+    self->warnings |= RF_VERDICT_WARNING_NO_REVISION;
+  self->sentence = version != NULL
+    ? g_strdup_printf (_("This firmware (version %s) brings your drive back: it is made for the %s, the model its bootcode belongs to."),
+                       version, model)
+    : g_strdup_printf (_("This firmware brings your drive back: it is made for the %s, the model its bootcode belongs to."),
+                       model);
+}
+
+/**
+ * rf_verdict_new:
+ * @identity: the drive as probed
+ * @state: its state
+ * @firmware: a parsed image (a failed parse gives a `corrupt` verdict)
+ *
+ * Decides, before anything is written, what flashing @firmware would mean.
+ */
+RfVerdict *
+rf_verdict_new (const RfDriveIdentity *identity,
+                RfDriveState           state,
+                RfFirmware            *firmware)
+{
+  RfVerdict *self;
+  gboolean safe_mode;
+
+  g_return_val_if_fail (identity != NULL, NULL);
+  g_return_val_if_fail (RF_IS_FIRMWARE (firmware), NULL);
+
+  self = g_object_new (RF_TYPE_VERDICT, NULL);
+  self->problem = rf_firmware_get_problem (firmware);
+  safe_mode = identity->safe_mode || state == RF_DRIVE_STATE_SAFE_MODE;
+  if (!judge_file (self, identity, firmware))
+    return self;
+  if (!rf_firmware_get_model_checked (firmware))
+    self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
+  if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 &&
+      !judge_identity (self, identity, firmware, safe_mode))
+    return self;
+  if (safe_mode)
+    judge_recovery (self, identity, firmware);
+  else
+    judge_revision (self, identity, firmware, drive_name (identity, firmware));
+  return self;
+}
+
+/**
+ * rf_verdict_new_for_file_problem:
+ * @problem: why the file could not even be read as firmware
+ *
+ * The verdict for a file that never reached a parser (a folder, a pipe, a file
+ * that cannot be read): refused as `corrupt` with that sub-reason.
+ */
+RfVerdict *
+rf_verdict_new_for_file_problem (RfFirmwareProblem problem)
+{
+  RfVerdict *self;
+
+  g_return_val_if_fail (problem != RF_FIRMWARE_PROBLEM_NONE, NULL);
+  g_return_val_if_fail (problem < RF_FIRMWARE_PROBLEM_LAST, NULL);
+
+  self = g_object_new (RF_TYPE_VERDICT, NULL);
+  self->problem = problem;
+  refuse (self, RF_VERDICT_REASON_CORRUPT,
+          g_strdup_printf (_("This file cannot be used: %s"), rf_firmware_problem_to_sentence (problem)),
+          g_strdup (_("Choose the firmware file itself.")));
+  return self;
+}
+
+RfVerdictKind
+rf_verdict_get_kind (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), RF_VERDICT_KIND_REFUSED);
+  return self->kind;
+}
+
+RfVerdictReason
+rf_verdict_get_reason (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), RF_VERDICT_REASON_NONE);
+  return self->reason;
+}
+
+RfVerdictWarnings
+rf_verdict_get_warnings (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), RF_VERDICT_WARNING_NONE);
+  return self->warnings;
+}
+
+/* Returns: for a `corrupt` verdict, what is wrong with the file */
+RfFirmwareProblem
+rf_verdict_get_problem (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), RF_FIRMWARE_PROBLEM_NONE);
+  return self->problem;
+}
+
+/* Returns: the stable code: the kind, or the refusal's reason ("crossflash") */
+const char *
+rf_verdict_get_code (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), NULL);
+  if (self->kind == RF_VERDICT_KIND_REFUSED)
+    return reason_nicks[self->reason];
+  return kind_nicks[self->kind];
+}
+
+const char *
+rf_verdict_get_sentence (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), NULL);
+  return self->sentence;
+}
+
+/* Returns: (nullable): what to do instead, for a refusal */
+const char *
+rf_verdict_get_next_step (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), NULL);
+  return self->next_step;
+}
+
+gboolean
+rf_verdict_is_allowed (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), FALSE);
+  return self->kind != RF_VERDICT_KIND_REFUSED;
+}
+
+/* Returns: whether the user must confirm once more (downgrade, any warning) */
+gboolean
+rf_verdict_needs_confirmation (RfVerdict *self)
+{
+  g_return_val_if_fail (RF_IS_VERDICT (self), TRUE);
+  return self->kind == RF_VERDICT_KIND_DOWNGRADE ||
+         (self->warnings & ~RF_VERDICT_WARNING_NO_REVISION) != 0;
+}

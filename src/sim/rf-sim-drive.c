@@ -1,0 +1,912 @@
+/* rf-sim-drive.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "rf-error.h"
+#include "rf-nec-2m.h"
+#include "rf-paths.h"
+#include "rf-sense.h"
+#include "rf-sim-drive-private.h"
+
+/*
+ * RfSimDrive is the practice drive: one scenario brought to life. It owns what
+ * every protocol shares (faults, the bridge, unit attentions, time, persistence,
+ * the LED) and hands each command to the protocol model (rf-sim-nec.c,
+ * rf-sim-spc.c), which works on the memories kept here.
+ *
+ * Only non-volatile memory is saved: reopening a practice drive is a power-up.
+ * That is what makes "the program died mid-flash" equal "power failed there".
+ */
+
+#define STATE_VERSION 1
+#define STATE_TYPE    "(usa{sv})"
+
+G_DEFINE_FINAL_TYPE (RfSimDrive, rf_sim_drive, G_TYPE_OBJECT)
+
+static const char *const led_nicks[] = {
+  [RF_SIM_LED_OFF] = "off",
+  [RF_SIM_LED_STEADY] = "steady",
+  [RF_SIM_LED_BLINKING] = "blinking",
+  [RF_SIM_LED_BLINKING_FAST] = "blinking-fast",
+};
+
+const char *
+rf_sim_led_to_nick (RfSimLed led)
+{
+  g_return_val_if_fail ((gsize) led < G_N_ELEMENTS (led_nicks), NULL);
+  return led_nicks[led];
+}
+
+static gboolean
+is_nec (RfSimDrive *self)
+{
+  return self->scenario->protocol == RF_SIM_PROTOCOL_NEC_2M;
+}
+
+static void
+rf_sim_drive_finalize (GObject *object)
+{
+  RfSimDrive *self = RF_SIM_DRIVE (object);
+
+  g_clear_object (&self->clock);
+  rf_sim_scenario_free (self->scenario);
+  g_free (self->state_path);
+  g_array_unref (self->faults);
+  g_free (self->flash);
+  g_free (self->ram);
+  g_free (self->spc_stored);
+  g_free (self->spc_running);
+  g_free (self->spc_buffer);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (rf_sim_drive_parent_class)->finalize (object);
+}
+
+static void
+rf_sim_drive_class_init (RfSimDriveClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rf_sim_drive_finalize;
+}
+
+static void
+rf_sim_drive_init (RfSimDrive *self)
+{
+  g_mutex_init (&self->lock);
+  self->faults = g_array_new (FALSE, FALSE, sizeof (RfSimFault));
+}
+
+/* ---- helpers the protocol models share ---- */
+
+void
+rf_sim_put_padded (guint8     *dest,
+                   gsize       width,
+                   const char *text,
+                   char        pad)
+{
+  gsize n = text != NULL ? MIN (strlen (text), width) : 0;
+
+  memset (dest, pad, width);
+  if (n > 0)
+    memcpy (dest, text, n);
+}
+
+gboolean
+rf_sim_cdb_zero (const RfCommand *command,
+                 gsize            from,
+                 gsize            to)
+{
+  for (gsize i = from; i < to; i++)
+    if (command->cdb[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
+void
+rf_sim_reply_data (RfCommand    *command,
+                   const guint8 *data,
+                   gsize         length)
+{
+  gsize n = MIN (length, command->data_length);
+
+  if (command->direction != RF_DIRECTION_IN)
+    n = 0;
+  if (n > 0)
+    memcpy (command->data, data, n);
+  command->residual = command->data_length - n;
+}
+
+/* Standard INQUIRY data, 0x60 bytes, as an ATAPI CD/DVD drive gives it. */
+void
+rf_sim_reply_inquiry (RfCommand  *command,
+                      const char *vendor,
+                      const char *product,
+                      const char *revision,
+                      const char *vendor_specific)
+{
+  guint8 data[RF_SIM_INQUIRY_LENGTH] = { 0 };
+  gsize allocation = (gsize) command->cdb[3] << 8 | command->cdb[4];
+
+  if (allocation > 0 && command->direction != RF_DIRECTION_IN)
+    {
+      rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
+      return;
+    }
+  data[0] = 0x05; /* CD/DVD device */
+  data[1] = 0x80; /* removable */
+  data[3] = 0x02; /* response data format */
+  data[4] = RF_SIM_INQUIRY_LENGTH - 5;
+  rf_sim_put_padded (data + 8, 8, vendor, ' ');
+  rf_sim_put_padded (data + 16, 16, product, ' ');
+  rf_sim_put_padded (data + 32, 4, revision, ' ');
+  rf_sim_put_padded (data + 36, 20, vendor_specific, ' ');
+  rf_sim_reply_data (command, data, MIN (allocation, sizeof data));
+}
+
+static gsize
+put_feature (guint8     *out,
+             guint16     code,
+             guint8      flags,
+             const void *data,
+             gsize       length)
+{
+  out[0] = (guint8) (code >> 8);
+  out[1] = (guint8) code;
+  out[2] = flags;
+  out[3] = (guint8) length;
+  memcpy (out + 4, data, length);
+  return 4 + length;
+}
+
+/* GET CONFIGURATION: 46 rt sf sf 00 00 00 al al 00. Features 0x0104 (Microcode
+ * Upgrade, M5 bit) and 0x010C (Firmware Information) when the date is known. */
+void
+rf_sim_reply_configuration (RfCommand  *command,
+                            gboolean    disc,
+                            gboolean    mode5,
+                            const char *firmware_date)
+{
+  guint8 data[64] = { 0 };
+  guint8 microcode[4] = { mode5 ? 0x01 : 0x00, 0, 0, 0 };
+  guint8 date[16] = { 0 };
+  guint8 rt = command->cdb[1];
+  guint16 start = (guint16) (command->cdb[2] << 8 | command->cdb[3]);
+  gsize allocation = (gsize) command->cdb[7] << 8 | command->cdb[8];
+  gsize length = 8;
+
+  if (command->cdb_length != 10 || rt > 2 || !rf_sim_cdb_zero (command, 4, 7) ||
+      command->cdb[9] != 0 || (allocation > 0 && command->direction != RF_DIRECTION_IN))
+    {
+      rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
+      return;
+    }
+  data[7] = disc ? 0x10 : 0x00; /* current profile: DVD-ROM, or none */
+  if (rt == 2 ? start == 0x0104 : start <= 0x0104)
+    length += put_feature (data + length, 0x0104, 0x07, microcode, sizeof microcode);
+  if (firmware_date != NULL && (rt == 2 ? start == 0x010c : start <= 0x010c))
+    {
+      memcpy (date, firmware_date, 14);
+      length += put_feature (data + length, 0x010c, 0x03, date, sizeof date);
+    }
+  data[0] = (guint8) ((length - 4) >> 24);
+  data[1] = (guint8) ((length - 4) >> 16);
+  data[2] = (guint8) ((length - 4) >> 8);
+  data[3] = (guint8) (length - 4);
+  rf_sim_reply_data (command, data, MIN (allocation, length));
+}
+
+void
+rf_sim_drive_queue_unit_attention (RfSimDrive *self,
+                                   guint8      asc,
+                                   guint8      ascq)
+{
+  if (self->n_unit_attentions < RF_SIM_MAX_UNIT_ATTENTIONS)
+    self->unit_attentions[self->n_unit_attentions++] = (guint16) (asc << 8 | ascq);
+}
+
+/* ---- memories, power, persistence ---- */
+
+static void
+update_led (RfSimDrive *self)
+{
+  RfSimLed led;
+
+  if (self->vanished)
+    led = RF_SIM_LED_OFF;
+  else if (is_nec (self))
+    led = rf_sim_nec_led (self);
+  else
+    led = rf_sim_spc_led (self);
+  g_atomic_int_set (&self->led, (gint) led);
+}
+
+static void
+power_up (RfSimDrive *self)
+{
+  self->vanished = FALSE;
+  self->storm_remaining = 0;
+  self->n_unit_attentions = 0;
+  rf_sim_drive_queue_unit_attention (self, 0x29, 0x00);
+  if (is_nec (self))
+    rf_sim_nec_power_up (self);
+  else
+    rf_sim_spc_power_up (self);
+  update_led (self);
+}
+
+/* Non-volatile memory as the scenario describes it. */
+static void
+build_from_scenario (RfSimDrive *self)
+{
+  const RfSimScenario *scenario = self->scenario;
+
+  self->disc = scenario->disc;
+  g_array_set_size (self->faults, 0);
+  g_array_append_vals (self->faults, scenario->faults->data, scenario->faults->len);
+  if (is_nec (self))
+    {
+      rf_sim_nec_build_flash (scenario, self->flash, &self->has_stored_sum, &self->stored_sum);
+      return;
+    }
+  rf_sim_spc_build_image (scenario, scenario->revision, self->spc_stored);
+  self->spc_stored_valid = !scenario->boot_mode;
+}
+
+static GVariant *
+bytes_variant (const guint8 *data,
+               gsize         length)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, length, 1);
+}
+
+static GVariant *
+state_to_variant (RfSimDrive *self)
+{
+  GVariantBuilder dict;
+
+  g_variant_builder_init (&dict, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&dict, "{sv}", "disc", g_variant_new_boolean (self->disc));
+  if (is_nec (self))
+    {
+      g_variant_builder_add (&dict, "{sv}", "flash", bytes_variant (self->flash, RF_NEC_FLASH_SIZE));
+      g_variant_builder_add (&dict, "{sv}", "has-stored-sum",
+                             g_variant_new_boolean (self->has_stored_sum));
+      g_variant_builder_add (&dict, "{sv}", "stored-sum", g_variant_new_uint16 (self->stored_sum));
+    }
+  else
+    {
+      g_variant_builder_add (&dict, "{sv}", "stored",
+                             bytes_variant (self->spc_stored, self->scenario->image_size));
+      g_variant_builder_add (&dict, "{sv}", "stored-valid",
+                             g_variant_new_boolean (self->spc_stored_valid));
+    }
+  return g_variant_ref_sink (g_variant_new (STATE_TYPE, STATE_VERSION, self->scenario->id, &dict));
+}
+
+/**
+ * rf_sim_drive_save_state:
+ *
+ * Replaces the state file atomically (g_file_set_contents, no fsync: a practice
+ * drive must survive the program dying, not the computer). Called with the lock
+ * held, after every command that changed non-volatile memory.
+ */
+gboolean
+rf_sim_drive_save_state (RfSimDrive *self,
+                         GError    **error)
+{
+  g_autoptr(GVariant) state = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (self->state_path == NULL)
+    return TRUE;
+  dir = g_path_get_dirname (self->state_path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      rf_error_set_from_errno (error, errno, dir);
+      return FALSE;
+    }
+  state = state_to_variant (self);
+  if (!g_file_set_contents (self->state_path, g_variant_get_data (state),
+                            (gssize) g_variant_get_size (state), &local_error))
+    {
+      rf_error_convert (&local_error);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Saving the practice drive: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+restore_bytes (GVariant   *dict,
+               const char *key,
+               guint8     *dest,
+               gsize       length)
+{
+  g_autoptr(GVariant) value = g_variant_lookup_value (dict, key, G_VARIANT_TYPE_BYTESTRING);
+  gsize n = 0;
+  const guint8 *data;
+
+  if (value == NULL)
+    return FALSE;
+  data = g_variant_get_fixed_array (value, &n, 1);
+  if (n != length)
+    return FALSE;
+  memcpy (dest, data, length);
+  return TRUE;
+}
+
+static gboolean
+restore_from_dict (RfSimDrive *self,
+                   GVariant   *dict)
+{
+  gboolean disc;
+
+  if (!g_variant_lookup (dict, "disc", "b", &disc))
+    return FALSE;
+  self->disc = disc;
+  if (is_nec (self))
+    return restore_bytes (dict, "flash", self->flash, RF_NEC_FLASH_SIZE) &&
+           g_variant_lookup (dict, "has-stored-sum", "b", &self->has_stored_sum) &&
+           g_variant_lookup (dict, "stored-sum", "q", &self->stored_sum);
+  return restore_bytes (dict, "stored", self->spc_stored, self->scenario->image_size) &&
+         g_variant_lookup (dict, "stored-valid", "b", &self->spc_stored_valid);
+}
+
+/* FALSE with an error for a damaged or foreign file; TRUE when none exists. */
+static gboolean
+load_state (RfSimDrive *self,
+            GError    **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(GVariant) dict = NULL;
+  const char *id = NULL;
+  guint32 version = 0;
+
+  if (!g_file_get_contents (self->state_path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      rf_error_convert (&local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (STATE_TYPE), bytes, FALSE));
+  if (g_variant_is_normal_form (state))
+    {
+      g_variant_get (state, "(u&s@a{sv})", &version, &id, &dict);
+      if (version == STATE_VERSION && g_str_equal (id, self->scenario->id) &&
+          restore_from_dict (self, dict))
+        return TRUE;
+    }
+  g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
+               "%s is not a saved state of practice drive “%s”; reset the practice drive",
+               self->state_path, self->scenario->id);
+  return FALSE;
+}
+
+/**
+ * rf_sim_drive_new:
+ * @scenario: what the drive starts as
+ * @state_path: (nullable): where its non-volatile memory lives; loaded when the
+ *   file exists. %NULL keeps it in memory only.
+ * @clock: (nullable): the clock; %NULL makes a real-time clock at speed 0
+ *   (instant): set a speed to rehearse in real time
+ *
+ * Returns: (transfer full): a powered-up practice drive
+ */
+RfSimDrive *
+rf_sim_drive_new (const RfSimScenario *scenario,
+                  const char          *state_path,
+                  RfSimClock          *clock,
+                  GError             **error)
+{
+  g_autoptr(RfSimDrive) self = NULL;
+
+  g_return_val_if_fail (scenario != NULL, NULL);
+  g_return_val_if_fail (clock == NULL || RF_IS_SIM_CLOCK (clock), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (RF_TYPE_SIM_DRIVE, NULL);
+  self->scenario = rf_sim_scenario_copy (scenario);
+  self->state_path = g_strdup (state_path);
+  if (clock != NULL)
+    self->clock = g_object_ref (clock);
+  else
+    {
+      self->clock = rf_sim_clock_new (TRUE);
+      rf_sim_clock_set_speed (self->clock, 0.0);
+    }
+  if (is_nec (self))
+    {
+      self->flash = g_malloc (RF_NEC_FLASH_SIZE);
+      self->ram = g_malloc (RF_NEC_FLASH_SIZE);
+    }
+  else
+    {
+      self->spc_stored = g_malloc (scenario->image_size);
+      self->spc_buffer = g_malloc (scenario->buffer_capacity);
+    }
+  build_from_scenario (self);
+  if (state_path != NULL && !load_state (self, error))
+    return NULL;
+  power_up (self);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * rf_sim_drive_open:
+ * @id: a shipped scenario ("seed")
+ * @state_dir: (nullable): the folder of saved practice drives; %NULL for
+ *   $XDG_STATE_HOME/reflash/practice
+ *
+ * Opens the practice drive @id as it was left, or as its scenario describes it
+ * when it was never used or was reset.
+ *
+ * Returns: (transfer full): the drive
+ */
+RfSimDrive *
+rf_sim_drive_open (const char *id,
+                   const char *state_dir,
+                   GError    **error)
+{
+  g_autoptr(RfSimScenario) scenario = NULL;
+  g_autofree char *default_dir = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  scenario = rf_sim_scenario_load (id, error);
+  if (scenario == NULL)
+    return NULL;
+  if (state_dir == NULL)
+    state_dir = default_dir = rf_paths_get_state_dir ("practice");
+  path = g_build_filename (state_dir, scenario->id, NULL);
+  return rf_sim_drive_new (scenario, path, NULL, error);
+}
+
+const RfSimScenario *
+rf_sim_drive_get_scenario (RfSimDrive *self)
+{
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), NULL);
+  return self->scenario;
+}
+
+const char *
+rf_sim_drive_get_id (RfSimDrive *self)
+{
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), NULL);
+  return self->scenario->id;
+}
+
+RfSimClock *
+rf_sim_drive_get_clock (RfSimDrive *self)
+{
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), NULL);
+  return self->clock;
+}
+
+const char *
+rf_sim_drive_get_state_path (RfSimDrive *self)
+{
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), NULL);
+  return self->state_path;
+}
+
+/* ---- faults ---- */
+
+static gboolean
+take_fault (RfSimDrive *self,
+            RfSimPhase  phase,
+            RfSimFault *out)
+{
+  for (guint i = 0; i < self->faults->len; i++)
+    {
+      const RfSimFault *fault = &g_array_index (self->faults, RfSimFault, i);
+      guint seen;
+
+      if (fault->command != 0)
+        {
+          if (fault->command != self->command_count)
+            continue;
+        }
+      else
+        {
+          if (fault->phase != RF_SIM_PHASE_ANY && fault->phase != phase)
+            continue;
+          if (fault->occurrence == 0)
+            {
+              *out = *fault;
+              return TRUE;
+            }
+          seen = fault->phase == RF_SIM_PHASE_ANY ? self->command_count : self->phase_counts[phase];
+          if (seen != fault->occurrence)
+            continue;
+        }
+      *out = *fault;
+      g_array_remove_index (self->faults, i);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Faults that leave the command without a status. */
+static gboolean
+link_fault (RfSimDrive       *self,
+            RfCommand        *command,
+            const RfSimFault *fault,
+            GError          **error)
+{
+  const char *name = rf_command_opcode_name (command->cdb[0]);
+
+  switch (fault->kind)
+    {
+    case RF_SIM_FAULT_TIMEOUT:
+      command->duration_us = rf_sim_clock_spend (self->clock, (guint64) command->timeout_ms * 1000);
+      g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
+                   "%s: no answer within %u ms (practice drive fault)", name, command->timeout_ms);
+      return FALSE;
+    case RF_SIM_FAULT_TRANSPORT_ERROR:
+      g_set_error (error, RF_ERROR, RF_ERROR_READ,
+                   "%s: transport error, no status came back (practice drive fault)", name);
+      return FALSE;
+    case RF_SIM_FAULT_VANISH:
+      self->vanished = TRUE;
+      update_led (self);
+      g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE,
+                   "%s: the practice drive is gone (fault)", name);
+      return FALSE;
+    case RF_SIM_FAULT_POWER_LOSS:
+    case RF_SIM_FAULT_UNIT_ATTENTION_STORM:
+    case RF_SIM_FAULT_WRITE_FAILURE:
+    case RF_SIM_FAULT_SILENT_FLASH:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+power_lost (RfSimDrive *self,
+            RfCommand  *command,
+            GError    **error)
+{
+  g_autoptr(GError) save_error = NULL;
+
+  power_up (self);
+  if (!rf_sim_drive_save_state (self, &save_error))
+    g_debug ("%s", save_error->message);
+  g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE,
+               "%s: the practice drive lost power (fault); it starts up again",
+               rf_command_opcode_name (command->cdb[0]));
+  return FALSE;
+}
+
+/* ---- executing a command ---- */
+
+static gboolean
+is_vendor_opcode (guint8 opcode)
+{
+  return opcode == RF_NEC_OP_WRITE || opcode == RF_NEC_OP_CONTROL || opcode == RF_NEC_OP_BOOT ||
+         opcode == 0x3b;
+}
+
+/* Answers the drive gives before its protocol model sees the command. TRUE when
+ * the command got its status here. */
+static gboolean
+answered_early (RfSimDrive *self,
+                RfCommand  *command)
+{
+  guint8 opcode = command->cdb[0];
+  guint16 attention;
+
+  if (self->scenario->bridge_blocks_vendor && is_vendor_opcode (opcode))
+    {
+      rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x20, 0x00);
+      return TRUE;
+    }
+  if (opcode == 0x12)
+    return FALSE;
+  if (!is_nec (self) && rf_sim_spc_is_settling (self))
+    {
+      rf_command_set_check_condition (command, RF_SENSE_KEY_NOT_READY, 0x04, 0x01);
+      return TRUE;
+    }
+  if (self->storm_remaining > 0)
+    {
+      self->storm_remaining--;
+      rf_command_set_check_condition (command, RF_SENSE_KEY_UNIT_ATTENTION, 0x29, 0x00);
+      return TRUE;
+    }
+  if (self->n_unit_attentions > 0)
+    {
+      attention = self->unit_attentions[0];
+      memmove (self->unit_attentions, self->unit_attentions + 1,
+               --self->n_unit_attentions * sizeof self->unit_attentions[0]);
+      rf_command_set_check_condition (command, RF_SENSE_KEY_UNIT_ATTENTION,
+                                      (guint8) (attention >> 8), (guint8) attention);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+finish_time (RfSimDrive *self,
+             RfCommand  *command,
+             RfSimExec  *exec)
+{
+  guint64 modelled_us = ((guint64) self->scenario->cost_ms[exec->cost] + exec->extra_ms) * 1000;
+
+  if (exec->time_spent)
+    command->duration_us = rf_sim_clock_scale (self->clock, modelled_us);
+  else
+    command->duration_us = rf_sim_clock_spend (self->clock, modelled_us);
+  if (exec->settle)
+    self->settle_until_us =
+      rf_sim_clock_get_now_us (self->clock) +
+      (gint64) rf_sim_clock_scale (self->clock,
+                                   (guint64) self->scenario->cost_ms[RF_SIM_COST_SETTLE] * 1000);
+}
+
+static gboolean
+execute_locked (RfSimDrive *self,
+                RfCommand  *command,
+                GError    **error)
+{
+  RfSimExec exec = { 0 };
+  RfSimFault fault;
+  gboolean has_fault;
+  RfSimPhase phase;
+
+  if (self->vanished)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE, "the practice drive is gone");
+      return FALSE;
+    }
+  phase = is_nec (self) ? rf_sim_nec_classify (command) : rf_sim_spc_classify (command);
+  self->command_count++;
+  self->phase_counts[phase]++;
+  has_fault = take_fault (self, phase, &fault);
+  if (has_fault && !link_fault (self, command, &fault, error))
+    return FALSE;
+  if (has_fault && fault.kind == RF_SIM_FAULT_POWER_LOSS && fault.byte_offset < 0)
+    return power_lost (self, command, error);
+  if (has_fault && fault.kind == RF_SIM_FAULT_UNIT_ATTENTION_STORM)
+    self->storm_remaining = fault.count;
+  if (is_nec (self) && rf_sim_nec_is_dead (self) && !self->scenario->bridge_blocks_vendor)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
+                   "%s: no answer: the practice drive's bootcode is erased",
+                   rf_command_opcode_name (command->cdb[0]));
+      return FALSE;
+    }
+  if (answered_early (self, command))
+    {
+      command->duration_us = rf_sim_clock_spend (self->clock,
+                                                 self->scenario->cost_ms[RF_SIM_COST_QUERY] * 1000);
+      return TRUE;
+    }
+  if (has_fault)
+    exec.fault = &fault;
+  if (is_nec (self))
+    rf_sim_nec_execute (self, command, &exec);
+  else
+    rf_sim_spc_execute (self, command, &exec);
+  finish_time (self, command, &exec);
+  if (has_fault && fault.kind == RF_SIM_FAULT_POWER_LOSS)
+    return power_lost (self, command, error);
+  if (exec.flash_changed && !rf_sim_drive_save_state (self, error))
+    return FALSE;
+  if (exec.drop_connection)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_READ,
+                   "%s: the connection dropped: the drive restarted before it answered",
+                   rf_command_opcode_name (command->cdb[0]));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * rf_sim_drive_execute:
+ * @command: the command; its results are filled in
+ *
+ * Runs one command as the drive would. Thread-safe; a transport calls it from its
+ * worker thread.
+ *
+ * Returns: %TRUE when the drive answered with a status, %FALSE with an #RF_ERROR
+ *   when no status came back (see #RfTransportClass)
+ */
+gboolean
+rf_sim_drive_execute (RfSimDrive *self,
+                      RfCommand  *command,
+                      GError    **error)
+{
+  gboolean answered;
+
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), FALSE);
+  g_return_val_if_fail (command != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  answered = execute_locked (self, command, error);
+  update_led (self);
+  g_mutex_unlock (&self->lock);
+  return answered;
+}
+
+/**
+ * rf_sim_drive_power_cycle:
+ *
+ * Off and on again: RAM, safe mode, downloads in progress are lost, flash kept;
+ * a drive that vanished comes back. The identity is recomputed from flash.
+ */
+void
+rf_sim_drive_power_cycle (RfSimDrive *self)
+{
+  g_return_if_fail (RF_IS_SIM_DRIVE (self));
+
+  g_mutex_lock (&self->lock);
+  power_up (self);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * rf_sim_drive_reset:
+ *
+ * Back to the scenario, faults included: the saved state is deleted and the drive
+ * powers up as new.
+ */
+gboolean
+rf_sim_drive_reset (RfSimDrive *self,
+                    GError    **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (self->state_path != NULL && g_unlink (self->state_path) != 0 && errno != ENOENT)
+    {
+      rf_error_set_from_errno (error, errno, self->state_path);
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      build_from_scenario (self);
+      memset (self->phase_counts, 0, sizeof self->phase_counts);
+      self->command_count = 0;
+      power_up (self);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+RfSimLed
+rf_sim_drive_get_led (RfSimDrive *self)
+{
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), RF_SIM_LED_OFF);
+  return (RfSimLed) g_atomic_int_get (&self->led);
+}
+
+void
+rf_sim_drive_set_speed (RfSimDrive *self,
+                        double      speed)
+{
+  g_return_if_fail (RF_IS_SIM_DRIVE (self));
+  g_return_if_fail (speed >= 0.0);
+  rf_sim_clock_set_speed (self->clock, speed);
+}
+
+/* Loading or removing a disc; kept across restarts like the flash. */
+void
+rf_sim_drive_set_disc (RfSimDrive *self,
+                       gboolean    loaded)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (RF_IS_SIM_DRIVE (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->disc != loaded)
+    {
+      self->disc = loaded;
+      rf_sim_drive_queue_unit_attention (self, 0x28, 0x00);
+      if (!rf_sim_drive_save_state (self, &error))
+        g_debug ("%s", error->message);
+      update_led (self);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+rf_sim_drive_add_fault (RfSimDrive       *self,
+                        const RfSimFault *fault)
+{
+  g_return_if_fail (RF_IS_SIM_DRIVE (self));
+  g_return_if_fail (fault != NULL);
+
+  g_mutex_lock (&self->lock);
+  g_array_append_val (self->faults, *fault);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+rf_sim_drive_clear_faults (RfSimDrive *self)
+{
+  g_return_if_fail (RF_IS_SIM_DRIVE (self));
+
+  g_mutex_lock (&self->lock);
+  g_array_set_size (self->faults, 0);
+  self->storm_remaining = 0;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Commands received since the drive was opened or reset. */
+guint
+rf_sim_drive_get_command_count (RfSimDrive *self)
+{
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), 0);
+  return self->command_count;
+}
+
+/**
+ * rf_sim_drive_dup_flash:
+ *
+ * Returns: (transfer full): a copy of the non-volatile memory: the 2 MiB flash of
+ *   an NEC drive, the stored microcode of an SPC drive
+ */
+GBytes *
+rf_sim_drive_dup_flash (RfSimDrive *self)
+{
+  GBytes *copy;
+
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (is_nec (self))
+    copy = g_bytes_new (self->flash, RF_NEC_FLASH_SIZE);
+  else
+    copy = g_bytes_new (self->spc_stored, self->scenario->image_size);
+  g_mutex_unlock (&self->lock);
+  return copy;
+}
+
+/**
+ * rf_sim_spc_image_new:
+ * @scenario: an spc-download scenario
+ * @product: (nullable): the model the image names; %NULL for the scenario's
+ * @revision: the revision it carries
+ *
+ * A microcode image this practice drive accepts (or, with another @product,
+ * refuses), built like the scenario's own.
+ *
+ * Returns: (transfer full): ImageSize bytes
+ */
+GBytes *
+rf_sim_spc_image_new (const RfSimScenario *scenario,
+                      const char          *product,
+                      const char          *revision)
+{
+  guint8 *image;
+
+  g_return_val_if_fail (scenario != NULL, NULL);
+  g_return_val_if_fail (scenario->protocol == RF_SIM_PROTOCOL_SPC_DOWNLOAD, NULL);
+  g_return_val_if_fail (revision != NULL, NULL);
+
+  image = g_malloc (scenario->image_size);
+  rf_sim_spc_build_image (scenario, revision, image);
+  if (product != NULL)
+    rf_sim_put_padded (image + scenario->model_offset, 16, product, ' ');
+  return g_bytes_new_take (image, scenario->image_size);
+}

@@ -1,0 +1,41 @@
+/* rf-test-drive.h: a small scripted drive behind RfTransport, for probe tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rf-transport.h"
+
+G_BEGIN_DECLS
+
+/* What the drive is and how it misbehaves. Strings are copied. */
+typedef struct {
+  const char *vendor;           /* 8 bytes */
+  const char *product;          /* 16 bytes */
+  const char *revision;         /* normal-mode revision, 4 bytes */
+  guint8 device_type;           /* INQUIRY byte 0 */
+  const char *firmware_date;    /* "YYYYMMDD" for feature 0x010C, or NULL */
+  gboolean nec;                 /* answers the NEC vendor commands */
+  const char *stored_id;        /* 4 bytes at 0x4800 */
+  const char *rid_vendor;       /* at 0x5F20 */
+  const char *rid_digits;       /* 4 model digits at 0x5F43 */
+  const char *bootcode_key;
+  const char *bootcode_version; /* 2 characters */
+  gboolean firmware_valid;      /* FALSE: the drive sits in safe mode */
+  gboolean disc;
+  guint unit_attentions;        /* 06/29/00 answers before the first real one */
+  gboolean bridge;              /* vendor opcodes come back 05/20/00 */
+  gboolean no_rawio;            /* the kernel refuses vendor opcodes (EPERM) */
+  gboolean hang;                /* every command waits until released, then times out */
+} RfTestDriveSpec;
+
+#define RF_TYPE_TEST_DRIVE (rf_test_drive_get_type ())
+
+G_DECLARE_FINAL_TYPE (RfTestDrive, rf_test_drive, RF, TEST_DRIVE, RfTransport)
+
+RfTestDrive *rf_test_drive_new          (const RfTestDriveSpec *spec);
+gboolean     rf_test_drive_in_safe_mode (RfTestDrive           *self);
+void         rf_test_drive_wait_hung    (RfTestDrive           *self);
+void         rf_test_drive_release      (RfTestDrive           *self);
+
+G_END_DECLS

@@ -1,0 +1,298 @@
+/* test-backup-store.c: storing dumps atomically, refusing erased drives
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rf-backup-store.h"
+#include "rf-error.h"
+#include "rf-nec-2m.h"
+#include "rf-test-images.h"
+
+typedef struct {
+  char *dir;
+  RfBackupStore *store;
+  RfDriveIdentity *identity;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("reflash-backups-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  fixture->dir = g_steal_pointer (&tmp);
+  fixture->store = rf_backup_store_new (fixture->dir);
+  fixture->identity = rf_drive_identity_new ();
+  fixture->identity->family = g_strdup ("nec-2m");
+  fixture->identity->vendor = g_strdup ("_NEC");
+  fixture->identity->product = g_strdup ("DVD_RW ND-3550A");
+  fixture->identity->revision = g_strdup ("1.05");
+  fixture->identity->stored_id = g_strdup ("K355");
+  fixture->identity->bootcode_key = g_strdup ("K355");
+  fixture->identity->bootcode_version = g_strdup ("05");
+}
+
+static guint
+count_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_object_unref (fixture->store);
+  rf_drive_identity_free (fixture->identity);
+}
+
+static void
+test_add_and_list (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
+                                                    "two-reads-compared", &error);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GBytes) loaded = NULL;
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
+  RfBackup *listed;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (backup);
+  /* The image and its keyfile, nothing else. */
+  g_assert_cmpuint (count_files (fixture->dir), ==, 2);
+  all = rf_backup_store_list (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  listed = all->pdata[0];
+  g_assert_cmpstr (listed->family, ==, "nec-2m");
+  g_assert_cmpstr (listed->drive_id, ==, "K355");
+  g_assert_cmpstr (listed->stored_id, ==, "K355");
+  g_assert_cmpstr (listed->bootcode_version, ==, "05");
+  g_assert_cmpstr (listed->revision, ==, "1.05");
+  g_assert_cmpstr (listed->verified, ==, "two-reads-compared");
+  g_assert_cmpstr (listed->sha256, ==, sha);
+  g_assert_cmpuint (listed->size, ==, RF_NEC_IMAGE_SIZE_VERSIONED);
+  g_assert_nonnull (listed->date);
+  loaded = rf_backup_store_load (fixture->store, listed, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (loaded, image));
+}
+
+static void
+test_for_drive (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
+                                                    "two-reads-compared", NULL);
+  g_autoptr(RfDriveIdentity) other = rf_drive_identity_copy (fixture->identity);
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+
+  g_assert_nonnull (backup);
+  mine = rf_backup_store_list_for_drive (fixture->store, fixture->identity, NULL);
+  g_assert_cmpuint (mine->len, ==, 1);
+  g_free (other->stored_id);
+  other->stored_id = g_strdup ("K450");
+  theirs = rf_backup_store_list_for_drive (fixture->store, other, NULL);
+  g_assert_cmpuint (theirs->len, ==, 0);
+}
+
+static void
+test_erased_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  guint8 *erased = g_malloc (RF_NEC_IMAGE_SIZE_VERSIONED);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+
+  /* All 0xFF, checksum 0x0000: a drive without firmware (nec-2m.md §4). */
+  memset (erased, 0xff, RF_NEC_MAIN_SIZE);
+  erased[RF_NEC_IMAGE_CHECKSUM_OFFSET] = 0;
+  erased[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1] = 0;
+  memcpy (erased + RF_NEC_IMAGE_ID_OFFSET, "K355", 4);
+  memcpy (erased + RF_NEC_IMAGE_VERSION_OFFSET, "05", 2);
+  bytes = g_bytes_new_take (erased, RF_NEC_IMAGE_SIZE_VERSIONED);
+  g_assert_true (rf_backup_image_is_erased (bytes));
+  backup = rf_backup_store_add (fixture->store, fixture->identity, bytes, "two-reads-compared",
+                                &error);
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+}
+
+static void
+test_damaged_refused (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, bytes,
+                                                    "two-reads-compared", &error);
+
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+}
+
+/* Injected failures: a disk that fills up after some bytes, a read-only folder,
+ * a rename that fails. */
+static gsize space_left;
+static int open_errno;
+static int rename_errno;
+static guint renames_before_failure;
+
+static int
+fake_open (const char *path,
+           int         flags,
+           int         mode)
+{
+  if (open_errno != 0)
+    {
+      errno = open_errno;
+      return -1;
+    }
+  return g_open (path, flags, mode);
+}
+
+static gssize
+fake_write (int         fd,
+            const void *buffer,
+            gsize       count)
+{
+  gssize n;
+
+  if (space_left == 0)
+    {
+      errno = ENOSPC;
+      return -1;
+    }
+  n = write (fd, buffer, MIN (count, space_left));
+  if (n > 0)
+    space_left -= (gsize) n;
+  return n;
+}
+
+static int
+fake_rename (const char *from,
+             const char *to)
+{
+  if (rename_errno != 0 && renames_before_failure-- == 0)
+    {
+      errno = rename_errno;
+      return -1;
+    }
+  return g_rename (from, to);
+}
+
+static const RfBackupStoreIo fake_io = { fake_open, fake_write, fsync, fake_rename };
+
+static void
+assert_add_fails (Fixture *fixture,
+                  RfError  code)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+
+  rf_backup_store_set_io (fixture->store, &fake_io);
+  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
+                                &error);
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, (gint) code);
+  /* Nothing half-written stays behind, and nothing is listed. */
+  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  all = rf_backup_store_list (fixture->store, NULL);
+  g_assert_cmpuint (all->len, ==, 0);
+}
+
+static void
+test_disk_full (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const gsize limits[] = { 0, 4096, RF_NEC_IMAGE_SIZE_VERSIONED + 10 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      space_left = limits[i];
+      open_errno = 0;
+      rename_errno = 0;
+      assert_add_fails (fixture, RF_ERROR_NO_SPACE);
+    }
+}
+
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  space_left = G_MAXSIZE;
+  rename_errno = 0;
+  open_errno = EROFS;
+  assert_add_fails (fixture, RF_ERROR_WRITE);
+  open_errno = EACCES;
+  assert_add_fails (fixture, RF_ERROR_PERMISSION_DENIED);
+}
+
+static void
+test_rename_fails (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  space_left = G_MAXSIZE;
+  open_errno = 0;
+  for (guint at = 0; at < 2; at++)
+    {
+      rename_errno = EROFS;
+      renames_before_failure = at;
+      assert_add_fails (fixture, RF_ERROR_WRITE);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/reflash/backup-store/" path, Fixture, NULL, fixture_set_up, func, \
+              fixture_tear_down)
+  ADD ("add-and-list", test_add_and_list);
+  ADD ("for-drive", test_for_drive);
+  ADD ("erased-refused", test_erased_refused);
+  ADD ("damaged-refused", test_damaged_refused);
+  ADD ("disk-full", test_disk_full);
+  ADD ("read-only", test_read_only);
+  ADD ("rename-fails", test_rename_fails);
+#undef ADD
+
+  return g_test_run ();
+}

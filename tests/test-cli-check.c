@@ -1,0 +1,290 @@
+/* test-cli-check.c: `reflash-cli check` and `reflash-cli backups`, as a user runs them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rf-backup-store.h"
+#include "rf-test-images.h"
+
+static const char *cli_path;
+
+typedef struct {
+  char *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("reflash-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (fixture->dir, 0755), ==, 0);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Runs reflash-cli with @args (NULL-terminated), optionally without privileges. */
+static int
+run_cli (const char  *data_home,
+         gboolean     unprivileged,
+         char       **out,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME",
+                                        data_home != NULL ? data_home : "/nonexistent", TRUE);
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  va_list args;
+
+  if (unprivileged)
+    {
+      const char *drop[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             "--inh-caps=-all", "--bounding-set=-all" };
+
+      for (gsize i = 0; i < G_N_ELEMENTS (drop); i++)
+        g_ptr_array_add (argv, (gpointer) drop[i]);
+    }
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL, out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            GBytes     *bytes)
+{
+  char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  g_file_set_contents (path, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+assert_has (const char *text,
+            const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("“%s” not found in:\n%s", needle, text);
+}
+
+static void
+test_image (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K450", "05", "1.07");
+  g_autofree char *path = write_file (fixture, "nd4550.bin", image);
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 0);
+  assert_has (json, "\"usable\": true");
+  assert_has (json, "\"drive_id\": \"K450\"");
+  assert_has (json, "\"model\": \"ND-4550A\"");
+  assert_has (json, "\"bootcode_version\": \"05\"");
+  assert_has (json, "\"revision\": \"1.07\"");
+  assert_has (json, "\"checksum_ok\": true");
+  assert_has (json, "\"updater\": false");
+  g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
+  assert_has (text, "ND-4550A (drive ID K450)");
+  assert_has (text, "Bootcode version: 05");
+}
+
+static void
+test_updater (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const RfTestEmbedded images[] = {
+    { "K355", "05", "1.05", FALSE },
+    { "K451", "05", "1.00", TRUE },
+  };
+  g_autoptr(GBytes) file = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
+  g_autofree char *path = write_file (fixture, "updater.exe", file);
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 0);
+  assert_has (json, "\"updater\": true");
+  assert_has (json, "\"problem\": \"checksum\"");
+  assert_has (json, "\"chosen\": 1");
+  assert_has (json, "\"choice\": \"only-one\"");
+  assert_has (json, "\"revision\": \"1.05\"");
+}
+
+static void
+test_damage (Fixture       *fixture,
+             gconstpointer  data)
+{
+  for (guint d = 0; d < RF_TEST_DAMAGE_LAST; d++)
+    {
+      g_autoptr(GBytes) bytes = rf_test_image_damaged (d);
+      g_autofree char *path = write_file (fixture, "damaged.bin", bytes);
+      g_autofree char *json = NULL;
+      g_autofree char *expected = g_strdup_printf ("\"problem\": \"%s\"",
+                                                   rf_test_damage_to_expected_problem (d));
+
+      g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 4);
+      assert_has (json, expected);
+      assert_has (json, "\"usable\": false");
+    }
+}
+
+static void
+assert_problem (const char *path,
+                int         exit_code,
+                const char *nick,
+                gboolean    unprivileged)
+{
+  g_autofree char *json = NULL;
+  g_autofree char *expected = g_strdup_printf ("\"problem\": \"%s\"", nick);
+
+  g_assert_cmpint (run_cli (NULL, unprivileged, &json, "check", "--json", path, NULL), ==,
+                   exit_code);
+  assert_has (json, expected);
+}
+
+static void
+test_not_images (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) nothing = g_bytes_new (NULL, 0);
+  g_autofree char *empty = write_file (fixture, "empty.bin", nothing);
+  g_autofree char *fifo = g_build_filename (fixture->dir, "pipe", NULL);
+  g_autofree char *huge = g_build_filename (fixture->dir, "huge.iso", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.bin", NULL);
+  int fd;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  fd = g_open (huge, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 4 * 1024 * 1024 * 1024), ==, 0);
+  close (fd);
+  assert_problem (empty, 4, "empty", FALSE);
+  assert_problem (fixture->dir, 4, "directory", FALSE);
+  assert_problem (fifo, 4, "special-file", FALSE);
+  assert_problem ("/dev/null", 4, "special-file", FALSE);
+  assert_problem (huge, 4, "too-large", FALSE);
+  assert_problem (missing, 3, "not-found", FALSE);
+}
+
+static void
+test_unreadable (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autofree char *path = write_file (fixture, "secret.bin", image);
+
+  g_assert_cmpint (g_chmod (path, 0000), ==, 0);
+  /* CI runs as root, who reads anything: the CLI runs without privileges. */
+  assert_problem (path, 4, "unreadable", getuid () == 0);
+}
+
+static void
+test_drive_not_available (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autofree char *path = write_file (fixture, "fw.bin", image);
+  g_autofree char *out = NULL;
+  g_autofree char *usage = NULL;
+
+  g_assert_cmpint (run_cli (NULL, FALSE, &out, "check", "--drive", "/dev/sg0", path, NULL), ==, 5);
+  g_assert_cmpint (run_cli (NULL, FALSE, &usage, "check", NULL), ==, 2);
+}
+
+static void
+test_backups (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *store_dir = g_build_filename (fixture->dir, "reflash", "backups", NULL);
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (store_dir);
+  g_autoptr(RfDriveIdentity) identity = rf_drive_identity_new ();
+  g_autoptr(GBytes) image = rf_test_image ("K356", "05", "2.01");
+  g_autoptr(RfBackup) backup = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &before, "backups", "--json", NULL), ==, 0);
+  g_assert_cmpstr (before, ==, "[]\n");
+  identity->family = g_strdup ("nec-2m");
+  identity->stored_id = g_strdup ("K356");
+  identity->bootcode_version = g_strdup ("05");
+  identity->revision = g_strdup ("2.01");
+  backup = rf_backup_store_add (store, identity, image, "two-reads-compared", NULL);
+  g_assert_nonnull (backup);
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &after, "backups", "--json", NULL), ==, 0);
+  assert_has (after, "\"drive_id\": \"K356\"");
+  assert_has (after, "\"verified\": \"two-reads-compared\"");
+  assert_has (after, backup->sha256);
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "backups", NULL), ==, 0);
+  assert_has (text, "ND-3551A (drive ID K356), firmware 2.01, bootcode 05");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert (argc == 2);
+  cli_path = argv[1];
+
+#define ADD(path, func) \
+  g_test_add ("/reflash/cli-check/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("image", test_image);
+  ADD ("updater", test_updater);
+  ADD ("damage", test_damage);
+  ADD ("not-images", test_not_images);
+  ADD ("unreadable", test_unreadable);
+  ADD ("drive-not-available", test_drive_not_available);
+  ADD ("backups", test_backups);
+#undef ADD
+
+  return g_test_run ();
+}

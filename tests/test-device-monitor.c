@@ -1,0 +1,149 @@
+/* test-device-monitor.c: real drives from sysfs plus registered sources
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "rf-device-monitor.h"
+#include "rf-error.h"
+#include "rf-test-drive.h"
+
+/* A source of scripted drives, standing in for the practice drives. */
+#define TEST_TYPE_SOURCE (test_source_get_type ())
+G_DECLARE_FINAL_TYPE (TestSource, test_source, TEST, SOURCE, GObject)
+
+struct _TestSource
+{
+  GObject parent_instance;
+  GPtrArray *devices;
+};
+
+static void test_source_iface_init (RfDeviceSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestSource, test_source, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (RF_TYPE_DEVICE_SOURCE,
+                                                      test_source_iface_init))
+
+static GPtrArray *
+test_source_list_devices (RfDeviceSource *source)
+{
+  TestSource *self = TEST_SOURCE (source);
+  GPtrArray *devices = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->devices->len; i++)
+    g_ptr_array_add (devices, g_object_ref (g_ptr_array_index (self->devices, i)));
+  return devices;
+}
+
+static void
+test_source_iface_init (RfDeviceSourceInterface *iface)
+{
+  iface->list_devices = test_source_list_devices;
+}
+
+static void
+test_source_finalize (GObject *object)
+{
+  g_ptr_array_unref (TEST_SOURCE (object)->devices);
+  G_OBJECT_CLASS (test_source_parent_class)->finalize (object);
+}
+
+static void
+test_source_class_init (TestSourceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_source_finalize;
+}
+
+static void
+test_source_init (TestSource *self)
+{
+  self->devices = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static RfDevice *
+add_drive (TestSource *source,
+           const char *id)
+{
+  const RfTestDriveSpec spec = { .device_type = 0x05, .nec = TRUE, .firmware_valid = TRUE };
+  g_autoptr(RfTestDrive) drive = rf_test_drive_new (&spec);
+  RfDevice *device = rf_device_new_for_transport (id, RF_TRANSPORT (drive), id);
+
+  g_ptr_array_add (source->devices, device);
+  g_signal_emit_by_name (source, "device-added", device);
+  return device;
+}
+
+static void
+count_signal (RfDeviceMonitor *monitor,
+              RfDevice        *device,
+              guint           *count)
+{
+  (*count)++;
+}
+
+static void
+test_sources (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(GPtrArray) without = NULL;
+  g_autoptr(GPtrArray) with = NULL;
+  g_autoptr(RfDevice) found = NULL;
+  RfDevice *added;
+  guint added_count = 0;
+  guint removed_count = 0;
+
+  g_assert_no_error (error);
+  monitor = rf_device_monitor_new (db);
+  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (source));
+  g_signal_connect (monitor, "device-added", G_CALLBACK (count_signal), &added_count);
+  g_signal_connect (monitor, "device-removed", G_CALLBACK (count_signal), &removed_count);
+
+  added = add_drive (source, "practice:one");
+  g_assert_cmpuint (added_count, ==, 1);
+  without = rf_device_monitor_list_devices (monitor, FALSE);
+  with = rf_device_monitor_list_devices (monitor, TRUE);
+  /* Whatever real drives this machine has, the source adds exactly its own. */
+  g_assert_cmpuint (with->len, ==, without->len + 1);
+  g_assert_true (g_ptr_array_index (with, with->len - 1) == added);
+  for (guint i = 0; i < without->len; i++)
+    g_assert_false (rf_device_is_practice (g_ptr_array_index (without, i)));
+
+  found = rf_device_monitor_lookup (monitor, "practice:one", &error);
+  g_assert_no_error (error);
+  g_assert_true (found == added);
+  g_assert_true (rf_device_is_practice (found));
+  g_assert_null (rf_device_monitor_lookup (monitor, "practice:none", &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+
+  g_signal_emit_by_name (source, "device-removed", added);
+  g_assert_cmpuint (removed_count, ==, 1);
+}
+
+static void
+test_node_that_is_not_a_drive (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfDeviceMonitor) monitor = rf_device_monitor_new (db);
+  g_autoptr(RfDevice) device = rf_device_monitor_lookup (monitor, "/dev/null", &error);
+
+  /* The lookup gives a drive; probing it says clearly what is wrong. */
+  g_assert_no_error (error);
+  g_assert_cmpstr (rf_device_get_id (device), ==, "/dev/null");
+  g_assert_false (rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/reflash/device-monitor/sources", test_sources);
+  g_test_add_func ("/reflash/device-monitor/node-that-is-not-a-drive",
+                   test_node_that_is_not_a_drive);
+  return g_test_run ();
+}

@@ -1,0 +1,513 @@
+/* test-device.c: passive and deep probing against scripted drives
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rf-device-private.h"
+#include "rf-drive-lock.h"
+#include "rf-error.h"
+#include "rf-test-drive.h"
+
+static RfDriveDb *db;
+static GPtrArray *specs;
+
+static const RfTestDriveSpec healthy_3550 = {
+  .device_type = 0x05, .nec = TRUE, .firmware_date = "20050624",
+  .stored_id = "K355", .rid_digits = "3550", .bootcode_key = "K355", .firmware_valid = TRUE,
+};
+
+/* The seed's drive: a crossflash to ND-4551A stopped after the identity was
+ * written; the K355 bootcode with version 05 remains, the firmware is gone. */
+static const RfTestDriveSpec seed = {
+  .device_type = 0x05, .nec = TRUE, .stored_id = "K451", .rid_digits = "4551",
+  .bootcode_key = "K355", .bootcode_version = "05", .firmware_valid = FALSE,
+};
+
+typedef struct {
+  RfTestDrive *drive;
+  RfDevice *device;
+} Fixture;
+
+static void
+fixture_set_up (Fixture               *fixture,
+                const RfTestDriveSpec *spec)
+{
+  static guint counter;
+  g_autofree char *lock_name = g_strdup_printf ("test-drive-%u", ++counter);
+
+  fixture->drive = rf_test_drive_new (spec);
+  fixture->device = rf_device_new_for_transport ("test:drive", RF_TRANSPORT (fixture->drive),
+                                                 lock_name);
+}
+
+static void
+fixture_tear_down (Fixture *fixture)
+{
+  g_clear_object (&fixture->device);
+  g_clear_object (&fixture->drive);
+}
+
+static RfRecorder *
+probe (Fixture      *fixture,
+       RfProbeDepth  depth)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rf_device_probe (fixture->device, db, depth, NULL, &error));
+  g_assert_no_error (error);
+  return rf_device_dup_transcript (fixture->device);
+}
+
+/* DOMAIN.md: never WRITE BUFFER, never a vendor write, SEND CHECKSUM or any
+ * other CC/CD subcommand while probing. */
+static void
+assert_nothing_written (RfRecorder *transcript)
+{
+  const guint8 send_checksum[] = { 0xcc, 0x04 };
+
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0x3b));
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcb));
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcd));
+  g_assert_false (rf_recorder_sent_cdb_prefix (transcript, send_checksum, 2));
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      if (entry->cdb[0] == 0xcc)
+        g_assert_cmpuint (entry->cdb[1], <=, 0x01);
+    }
+}
+
+static guint
+count_key (RfRecorder *transcript,
+           gboolean    enter,
+           const char *key)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      if (entry->cdb[0] == 0xcc && entry->cdb[1] == 0x01 && entry->cdb[2] == (enter ? 1 : 0) &&
+          memcmp (entry->cdb + 4, key, 4) == 0)
+        count++;
+    }
+  return count;
+}
+
+static void
+test_passive_sends_only_the_three (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_PASSIVE);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+  g_autofree char *model = rf_device_dup_model_id (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpint (rf_device_get_probe_depth (fixture->device), ==, RF_PROBE_DEPTH_PASSIVE);
+  g_assert_cmpstr (identity->vendor, ==, "_NEC");
+  g_assert_cmpstr (identity->product, ==, "DVD_RW ND-3550A");
+  g_assert_cmpstr (identity->revision, ==, "1.05");
+  g_assert_cmpstr (identity->firmware_date, ==, "2005-06-24");
+  g_assert_cmpstr (identity->family, ==, "nec-2m");
+  g_assert_cmpstr (model, ==, "K355");
+  g_assert_null (identity->stored_id);
+  /* The drive lists no feature 0x0104 although it was asked for it. */
+  g_assert_false (rf_device_get_microcode_upgrade (fixture->device));
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      guint8 opcode = rf_recorder_get_entry (transcript, i)->cdb[0];
+
+      g_assert_true (opcode == 0x12 || opcode == 0x00 || opcode == 0x46);
+    }
+}
+
+static void
+test_deep_healthy (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpint (rf_device_get_probe_depth (fixture->device), ==, RF_PROBE_DEPTH_DEEP);
+  g_assert_cmpstr (identity->stored_id, ==, "K355");
+  g_assert_cmpstr (identity->rid_code, ==, "ND30");
+  g_assert_cmpstr (identity->bootcode_key, ==, "K355");
+  g_assert_cmpstr (identity->bootcode_version, ==, "05");
+  g_assert_false (identity->safe_mode);
+  /* Found in normal mode, left in normal mode; D355 probed once, K355 once,
+   * each accepted enter followed by a leave with the same key. */
+  g_assert_false (rf_test_drive_in_safe_mode (fixture->drive));
+  g_assert_cmpuint (count_key (transcript, TRUE, "D355"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, FALSE, "D355"), ==, 0);
+  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, FALSE, "K355"), ==, 1);
+  assert_nothing_written (transcript);
+}
+
+static void
+test_deep_seed (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+  g_autofree char *advice = rf_device_dup_advice (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "bootcode-differs");
+  g_assert_true (identity->safe_mode);
+  g_assert_cmpstr (identity->revision, ==, "0.05");
+  g_assert_cmpstr (identity->stored_id, ==, "K451");
+  g_assert_cmpstr (identity->bootcode_key, ==, "K355");
+  g_assert_cmpstr (identity->bootcode_version, ==, "05");
+  g_assert_cmpstr (rf_drive_identity_counting_id (identity), ==, "K355");
+  /* The stored ID's key first, then table order until one is accepted. */
+  g_assert_cmpuint (count_key (transcript, TRUE, "K451"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, TRUE, "D355"), ==, 0);
+  /* Found in safe mode: no leave. */
+  g_assert_cmpuint (count_key (transcript, FALSE, "K355"), ==, 0);
+  g_assert_true (rf_test_drive_in_safe_mode (fixture->drive));
+  g_assert_nonnull (strstr (advice, "ND-3550A"));
+  g_assert_nonnull (strstr (advice, "ND-4551A"));
+  assert_nothing_written (transcript);
+}
+
+static void
+test_passive_seed (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_PASSIVE);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_SAFE_MODE);
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+}
+
+static void
+test_bridge (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autofree char *advice = rf_device_dup_advice (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_VENDOR_REFUSED);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "vendor-refused");
+  g_assert_nonnull (strstr (advice, "another controller"));
+  /* Refused at the first READ MEM: nothing more was tried. */
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0xcc), ==, 1);
+  assert_nothing_written (transcript);
+}
+
+static void
+test_no_rawio (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_NEEDS_ADMIN);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "needs-privileges");
+  /* Safe mode is still visible from INQUIRY's revision. */
+  g_assert_true (identity->safe_mode);
+  g_assert_null (identity->stored_id);
+}
+
+static void
+test_disc_present (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "disc-present");
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+}
+
+static void
+test_unit_attentions_cleared (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0x00), >=, 4);
+}
+
+static void
+test_unsupported (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_UNSUPPORTED);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "no-family");
+  g_assert_cmpint (rf_device_get_probe_depth (fixture->device), ==, RF_PROBE_DEPTH_PASSIVE);
+  g_assert_cmpstr (identity->vendor, ==, "QEMU");
+  g_assert_cmpstr (identity->product, ==, "QEMU DVD-ROM");
+  g_assert_null (identity->family);
+  /* Not a byte of anything but the three passive commands. */
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==,
+                    rf_recorder_count_opcode (transcript, 0x12) +
+                    rf_recorder_count_opcode (transcript, 0x00) +
+                    rf_recorder_count_opcode (transcript, 0x46));
+}
+
+static void
+test_unknown_drive_id (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_UNSUPPORTED);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "unknown-drive-id");
+  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 0);
+}
+
+static void
+test_d355 (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpstr (identity->stored_id, ==, "D355");
+  g_assert_cmpstr (identity->bootcode_key, ==, "D355");
+  g_assert_cmpuint (count_key (transcript, TRUE, "D355"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, FALSE, "D355"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 0);
+  g_assert_false (rf_test_drive_in_safe_mode (fixture->drive));
+}
+
+static void
+test_recovered_seed (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+  g_autofree char *model = rf_device_dup_model_id (fixture->device);
+
+  /* Normal mode, ND-3550A firmware on a drive whose stored ID says K451. */
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "firmware-differs");
+  g_assert_cmpstr (identity->stored_id, ==, "K451");
+  g_assert_cmpstr (model, ==, "K355");
+  /* Only the stored type's key in normal mode, refused; nothing else tried. */
+  g_assert_cmpuint (count_key (transcript, TRUE, "K451"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 0);
+  g_assert_false (rf_test_drive_in_safe_mode (fixture->drive));
+}
+
+static void
+test_no_key_accepted (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char * const keys[] = { "K355", "D355", "K356", "K450", "K451" };
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_SAFE_MODE);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "bootcode-key-unknown");
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_cmpuint (count_key (transcript, TRUE, keys[i]), ==, 1);
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0xcc), ==, 2 + 5);
+}
+
+static void
+test_spc (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpstr (identity->family, ==, "spc-generic");
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0x3c), ==, 1);
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0x3b));
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+}
+
+static void
+test_locked (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveLock) lock = rf_drive_lock_acquire ("test-locked", &error);
+  g_autoptr(RfDevice) device = rf_device_new_for_transport ("test:locked",
+                                                            RF_TRANSPORT (fixture->drive),
+                                                            "test-locked");
+  g_autoptr(RfRecorder) transcript = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "locked");
+  transcript = rf_device_dup_transcript (device);
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+  /* Released: the next deep probe runs. */
+  g_clear_object (&lock);
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_READY);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  guint pending;
+  GPtrArray *finished;
+} Waiter;
+
+static void
+probe_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rf_device_probe_finish (RF_DEVICE (source), result, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (waiter->finished, source);
+  if (--waiter->pending == 0 || waiter->finished->len == 1)
+    g_main_loop_quit (waiter->loop);
+}
+
+static void
+test_hung_drive_does_not_delay (void)
+{
+  RfTestDriveSpec hung_spec = healthy_3550;
+  g_autoptr(RfTestDrive) hung = NULL;
+  g_autoptr(RfTestDrive) good = rf_test_drive_new (&healthy_3550);
+  g_autoptr(RfDevice) hung_device = NULL;
+  g_autoptr(RfDevice) good_device = rf_device_new_for_transport ("test:good",
+                                                                 RF_TRANSPORT (good), "good");
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GPtrArray) finished = g_ptr_array_new ();
+  Waiter waiter = { loop, 2, finished };
+
+  hung_spec.hang = TRUE;
+  hung = rf_test_drive_new (&hung_spec);
+  hung_device = rf_device_new_for_transport ("test:hung", RF_TRANSPORT (hung), "hung");
+  rf_device_probe_async (hung_device, db, RF_PROBE_DEPTH_DEEP, NULL, probe_done, &waiter);
+  rf_test_drive_wait_hung (hung);
+  rf_device_probe_async (good_device, db, RF_PROBE_DEPTH_DEEP, NULL, probe_done, &waiter);
+  /* The first probe to finish is the healthy drive's, while the other hangs. */
+  g_main_loop_run (loop);
+  g_assert_cmpuint (finished->len, ==, 1);
+  g_assert_true (g_ptr_array_index (finished, 0) == good_device);
+  g_assert_cmpint (rf_device_get_state (good_device), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpint (rf_device_get_state (hung_device), ==, RF_DRIVE_STATE_UNKNOWN);
+  /* The hung command times out: not-responding. */
+  rf_test_drive_release (hung);
+  g_main_loop_run (loop);
+  g_assert_cmpuint (finished->len, ==, 2);
+  g_assert_cmpint (rf_device_get_state (hung_device), ==, RF_DRIVE_STATE_NOT_RESPONDING);
+  g_assert_cmpstr (rf_device_get_reason (hung_device), ==, "timed-out");
+}
+
+static void
+test_missing_node (void)
+{
+  g_autoptr(RfDevice) device = rf_device_new_for_node ("/nonexistent/sg9", NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_UNKNOWN);
+}
+
+static void
+add_case (const char            *name,
+          const RfTestDriveSpec *spec,
+          void (*func) (Fixture *, gconstpointer))
+{
+  g_autofree char *path = g_strdup_printf ("/reflash/device/%s", name);
+  RfTestDriveSpec *copy = g_memdup2 (spec, sizeof *spec);
+
+  g_ptr_array_add (specs, copy);
+  g_test_add (path, Fixture, copy, (void (*) (Fixture *, gconstpointer)) fixture_set_up,
+              func, (void (*) (Fixture *, gconstpointer)) fixture_tear_down);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *runtime = NULL;
+  g_autoptr(GError) error = NULL;
+  RfTestDriveSpec spec;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  runtime = g_dir_make_tmp ("reflash-test-device-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  db = rf_drive_db_new_default (&error);
+  g_assert_no_error (error);
+  specs = g_ptr_array_new_with_free_func (g_free);
+
+  add_case ("passive-sends-only-the-three", &healthy_3550, test_passive_sends_only_the_three);
+  add_case ("deep-healthy", &healthy_3550, test_deep_healthy);
+  add_case ("deep-seed", &seed, test_deep_seed);
+  add_case ("passive-seed", &seed, test_passive_seed);
+  spec = healthy_3550;
+  spec.bridge = TRUE;
+  add_case ("bridge", &spec, test_bridge);
+  spec = seed;
+  spec.no_rawio = TRUE;
+  add_case ("no-rawio", &spec, test_no_rawio);
+  spec = healthy_3550;
+  spec.disc = TRUE;
+  add_case ("disc-present", &spec, test_disc_present);
+  spec = healthy_3550;
+  spec.unit_attentions = 3;
+  add_case ("unit-attentions-cleared", &spec, test_unit_attentions_cleared);
+  spec = (RfTestDriveSpec) { .device_type = 0x05, .vendor = "QEMU    ",
+                             .product = "QEMU DVD-ROM    ", .revision = "2.5+",
+                             .firmware_valid = TRUE };
+  add_case ("unsupported", &spec, test_unsupported);
+  spec = healthy_3550;
+  spec.stored_id = "X999";
+  add_case ("unknown-drive-id", &spec, test_unknown_drive_id);
+  spec = healthy_3550;
+  spec.bootcode_key = "D355";
+  add_case ("d355", &spec, test_d355);
+  spec = healthy_3550;
+  spec.stored_id = "K451";
+  spec.rid_digits = "4551";
+  add_case ("recovered-seed", &spec, test_recovered_seed);
+  spec = seed;
+  spec.stored_id = "K355";
+  spec.rid_digits = "3550";
+  spec.bootcode_key = "Z999";
+  add_case ("no-key-accepted", &spec, test_no_key_accepted);
+  spec = (RfTestDriveSpec) { .device_type = 0x05, .vendor = "REFLASH ",
+                             .product = "PRACTICE SPC    ", .revision = "1.00",
+                             .firmware_valid = TRUE };
+  add_case ("spc", &spec, test_spc);
+  add_case ("locked", &healthy_3550, test_locked);
+  g_test_add_func ("/reflash/device/hung-drive-does-not-delay", test_hung_drive_does_not_delay);
+  g_test_add_func ("/reflash/device/missing-node", test_missing_node);
+
+  status = g_test_run ();
+  g_clear_object (&db);
+  g_ptr_array_unref (specs);
+  {
+    g_autofree char *lock_dir = g_build_filename (runtime, "reflash", NULL);
+    g_autoptr(GDir) dir = g_dir_open (lock_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (lock_dir, name, NULL);
+        g_unlink (file);
+      }
+    g_rmdir (lock_dir);
+    g_rmdir (runtime);
+  }
+  return status;
+}

@@ -1,0 +1,219 @@
+/* test-drive-db.c: drive family files: every shipped file, the NEC table, errors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rf-drive-db.h"
+#include "rf-error.h"
+#include "rf-nec-2m.h"
+#include "rf-paths.h"
+
+static void
+test_shipped_files (void)
+{
+  g_autofree char *dir = rf_paths_get_data_subdir ("drives");
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  guint files = 0;
+
+  g_assert_nonnull (listing);
+  /* Each file alone, so that a failure names it. */
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autoptr(RfDriveDb) db = rf_drive_db_new ();
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (g_str_has_suffix (name, ".conf"));
+      g_assert_true (rf_drive_db_load_file (db, path, &error));
+      g_assert_no_error (error);
+      files++;
+    }
+  g_assert_cmpuint (files, >=, 2);
+}
+
+static void
+test_nec_agrees_with_core (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  RfDriveFamily *family;
+  const RfNecType *types;
+  gsize n_types;
+
+  g_assert_no_error (error);
+  family = rf_drive_db_lookup (db, "nec-2m");
+  g_assert_nonnull (family);
+  g_assert_cmpstr (family->protocol, ==, "nec-2m");
+  g_assert_cmpstr (family->image_format, ==, "nec-2m");
+  types = rf_nec_types (&n_types);
+  g_assert_cmpuint (family->models->len, ==, n_types);
+  for (gsize i = 0; i < n_types; i++)
+    {
+      const RfDriveModel *model = g_ptr_array_index (family->models, i);
+
+      /* Same order: key probing tries keys in table order. */
+      g_assert_cmpstr (model->id, ==, types[i].id);
+      g_assert_cmpstr (family->safe_mode_keys[i], ==, types[i].id);
+      g_assert_cmpstrv (model->aliases, ((const char * const[]) { types[i].alias, NULL }));
+      g_assert_cmpstr (model->name, ==, types[i].model);
+      g_assert_cmpmem (model->vendor, 8, RF_NEC_VENDOR, 8);
+      g_assert_cmpmem (model->product, 16, types[i].product, 16);
+      g_assert_cmpstr (model->rid_code, ==, types[i].rid_code);
+      g_assert_cmpstr (model->model_digits, ==, types[i].model_digits);
+      g_assert_cmpstr (model->base_hardware, ==, "K355");
+      g_assert_true (rf_drive_family_find_model (family, types[i].alias) == model);
+    }
+  g_assert_null (family->safe_mode_keys[n_types]);
+  g_assert_cmpuint (rf_drive_family_get_expected_seconds (family, "erase"), >, 0);
+  g_assert_cmpstr (rf_drive_family_get_led_hint (family, "erase"), ==, "blinking-fast");
+}
+
+static void
+make_inquiry (guint8     *data,
+              const char *vendor,
+              const char *product,
+              const char *revision)
+{
+  memset (data, 0, 36);
+  memcpy (data + 8, vendor, 8);
+  memcpy (data + 16, product, 16);
+  memcpy (data + 32, revision, 4);
+}
+
+static void
+test_match (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  const RfDriveModel *model = NULL;
+  gboolean boot_mode = TRUE;
+  guint8 data[36];
+
+  g_assert_no_error (error);
+  make_inquiry (data, "_NEC    ", "DVD_RW ND-4551A ", "1.09");
+  g_assert_nonnull (rf_drive_db_match (db, data, sizeof data, &model, &boot_mode));
+  g_assert_cmpstr (model->id, ==, "K451");
+  g_assert_false (boot_mode);
+  make_inquiry (data, "_NEC    ", "DVD_RW ND-3550A ", "0.05");
+  g_assert_nonnull (rf_drive_db_match (db, data, sizeof data, &model, &boot_mode));
+  g_assert_cmpstr (model->id, ==, "K355");
+  g_assert_true (boot_mode);
+  /* Byte for byte: case, padding and substrings do not match. */
+  make_inquiry (data, "_nec    ", "DVD_RW ND-3550A ", "1.05");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+  make_inquiry (data, "_NEC    ", "DVD_RW ND-3550AX", "1.05");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+  make_inquiry (data, "_NEC\0\0\0\0", "DVD_RW ND-3550A ", "1.05");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+  make_inquiry (data, "QEMU    ", "QEMU DVD-ROM    ", "2.5+");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+}
+
+typedef struct {
+  const char *name;
+  const char *text;
+  const char *message;
+} BadFile;
+
+#define GOOD_FAMILY "[Family]\nId=x\nName=X\nProtocol=nec-2m\nImageFormat=nec-2m\n" \
+                    "Support=spec-only\nSafeModeKeys=K355\n"
+#define GOOD_MODEL "[Model K355]\nName=ND-3550A\nVendor=_NEC\\s\\s\\s\\s\n" \
+                   "Product=DVD_RW ND-3550A\\s\n"
+
+static const BadFile bad_files[] = {
+  { "unknown-key", GOOD_FAMILY "Colour=blue\n" GOOD_MODEL, "bad.conf: [Family] Colour: unknown key" },
+  { "bad-protocol", "[Family]\nId=x\nName=X\nProtocol=scsi\n" GOOD_MODEL,
+    "bad.conf: [Family] Protocol:" },
+  { "bad-support", "[Family]\nId=x\nName=X\nProtocol=nec-2m\nImageFormat=nec-2m\nSupport=maybe\n"
+    GOOD_MODEL, "bad.conf: [Family] Support:" },
+  { "short-vendor", GOOD_FAMILY "[Model K355]\nName=ND-3550A\nVendor=_NEC\n"
+    "Product=DVD_RW ND-3550A\\s\n", "bad.conf: [Model K355] Vendor: must be exactly 8 bytes" },
+  { "long-product", GOOD_FAMILY "[Model K355]\nName=ND-3550A\nVendor=_NEC\\s\\s\\s\\s\n"
+    "Product=DVD_RW ND-3550A\\s\\s\n", "bad.conf: [Model K355] Product: must be exactly 16" },
+  { "unknown-group", GOOD_FAMILY GOOD_MODEL "[Extras]\nA=b\n", "bad.conf: [Extras]: unknown group" },
+  { "unknown-phase", GOOD_FAMILY GOOD_MODEL "[ExpectedSeconds]\nnap=5\n",
+    "bad.conf: [ExpectedSeconds] nap: unknown phase" },
+  { "bad-seconds", GOOD_FAMILY GOOD_MODEL "[ExpectedSeconds]\nerase=soon\n",
+    "bad.conf: [ExpectedSeconds] erase: not a number" },
+  { "bad-led", GOOD_FAMILY GOOD_MODEL "[LedHints]\nerase=purple\n",
+    "bad.conf: [LedHints] erase:" },
+  { "foreign-key", "[Family]\nId=x\nName=X\nProtocol=nec-2m\nImageFormat=nec-2m\n"
+    "Support=spec-only\nSafeModeKeys=K999\n" GOOD_MODEL, "bad.conf: [Family] SafeModeKeys:" },
+  { "download-for-nec", GOOD_FAMILY GOOD_MODEL "[Download]\nVariant=single\n",
+    "bad.conf: [Download]: only spc-download" },
+  { "bad-variant", "[Family]\nId=s\nName=S\nProtocol=spc-download\nImageFormat=raw\n"
+    "Support=spec-only\n" GOOD_MODEL "[Download]\nVariant=sometimes\nChunkSize=4096\n",
+    "bad.conf: [Download] Variant:" },
+  { "long-settle", "[Family]\nId=s\nName=S\nProtocol=spc-download\nImageFormat=raw\n"
+    "Support=spec-only\n" GOOD_MODEL "[Download]\nVariant=single\nChunkSize=4096\n"
+    "SettleSeconds=301\n", "bad.conf: [Download] SettleSeconds:" },
+  { "bad-chunk", "[Family]\nId=s\nName=S\nProtocol=spc-download\nImageFormat=raw\n"
+    "Support=spec-only\n" GOOD_MODEL "[Download]\nVariant=single\nChunkSize=big\n",
+    "bad.conf: [Download] ChunkSize:" },
+  { "no-models", GOOD_FAMILY, "bad.conf: [Family]: no [Model" },
+  { "not-a-keyfile", "this is not a key file\n", "bad.conf:" },
+};
+
+static void
+test_bad_file (gconstpointer data)
+{
+  const BadFile *bad = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("reflash-drive-db-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new ();
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "bad.conf", NULL);
+  g_assert_true (g_file_set_contents (path, bad->text, -1, &error));
+  g_assert_false (rf_drive_db_load_file (db, path, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
+  if (!g_str_has_prefix (error->message, bad->message))
+    g_error ("“%s” does not start with “%s”", error->message, bad->message);
+  g_assert_cmpuint (rf_drive_db_get_families (db)->len, ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_spc_download (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  RfDriveFamily *family;
+
+  g_assert_no_error (error);
+  family = rf_drive_db_lookup (db, "spc-generic");
+  g_assert_nonnull (family);
+  g_assert_cmpint (family->support, ==, RF_DRIVE_SUPPORT_SPEC_ONLY);
+  g_assert_cmpint (family->download.variant, ==, RF_SPC_VARIANT_OFFSETS);
+  g_assert_cmpuint (family->download.chunk_size, ==, 0);
+  g_assert_cmpuint (family->download.settle_seconds, ==, 60);
+  g_assert_cmpuint (family->download.image_sizes->len, ==, 1);
+  g_assert_true (family->download.has_model_check);
+  g_assert_true (family->download.boot_mode_accepts_download);
+  g_assert_true (rf_drive_family_is_boot_revision (family, (const guint8 *) "0000"));
+  g_assert_false (rf_drive_family_is_boot_revision (family, (const guint8 *) "1.00"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/reflash/drive-db/shipped-files", test_shipped_files);
+  g_test_add_func ("/reflash/drive-db/nec-agrees-with-core", test_nec_agrees_with_core);
+  g_test_add_func ("/reflash/drive-db/match", test_match);
+  g_test_add_func ("/reflash/drive-db/spc-download", test_spc_download);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/reflash/drive-db/bad/%s", bad_files[i].name);
+      g_test_add_data_func (path, &bad_files[i], test_bad_file);
+    }
+  return g_test_run ();
+}

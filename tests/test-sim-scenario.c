@@ -1,0 +1,246 @@
+/* test-sim-scenario.c: scenario files: the shipped ones keep their promises, and
+ * a broken file is refused with its file, line and key.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "sim-test-util.h"
+
+/* What each shipped scenario promises on INQUIRY (bytes 8-35). */
+static const struct {
+  const char *id;
+  const char *vendor;
+  const char *product;
+  const char *revision;
+  const char *led;
+} promises[] = {
+  { "bridge-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off" },
+  { "healthy-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off" },
+  { "healthy-4551", "_NEC    ", "DVD_RW ND-4551A ", "1.07", "off" },
+  { "interrupted-3550", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking" },
+  { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking" },
+  { "spc-generic", "REFLASH ", "PRACTICE DVD-RW ", "1.00", "off" },
+};
+
+static void
+test_shipped (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = rf_sim_scenario_list (&error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, G_N_ELEMENTS (promises));
+  for (guint i = 0; i < list->len; i++)
+    {
+      const RfSimScenario *scenario = g_ptr_array_index (list, i);
+      SimDrive *sim;
+      guint8 data[0x60];
+
+      g_assert_cmpstr (scenario->id, ==, promises[i].id);
+      g_assert_cmpstr (rf_sim_scenario_get_name (scenario), !=, "");
+      g_assert_cmpuint (strlen (rf_sim_scenario_get_description (scenario)), >, 20);
+      sim = sim_drive_new_from_scenario (scenario, NULL);
+      sim_inquiry (sim, data);
+      g_assert_cmpmem (data + 8, 8, promises[i].vendor, 8);
+      g_assert_cmpmem (data + 16, 16, promises[i].product, 16);
+      g_assert_cmpmem (data + 32, 4, promises[i].revision, 4);
+      g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==,
+                       promises[i].led);
+      sim_drive_free (sim);
+    }
+}
+
+/* Each shipped scenario reaches the POT: po/practice/ID.desktop points at it and
+ * po/POTFILES.in lists that link. */
+static void
+test_translation_route (void)
+{
+  g_autofree char *top = g_path_get_dirname (g_test_get_dir (G_TEST_DIST));
+  g_autofree char *potfiles_path = g_build_filename (top, "po", "POTFILES.in", NULL);
+  g_autofree char *potfiles = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = rf_sim_scenario_list (&error);
+
+  g_assert_no_error (error);
+  g_file_get_contents (potfiles_path, &potfiles, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const RfSimScenario *scenario = g_ptr_array_index (list, i);
+      g_autofree char *entry = g_strdup_printf ("\npo/practice/%s.desktop\n", scenario->id);
+      g_autofree char *link = g_strdup_printf ("%s/po/practice/%s.desktop", top, scenario->id);
+      g_autofree char *target = g_file_read_link (link, &error);
+      g_autofree char *wanted = g_strdup_printf ("../../data/practice/%s.conf", scenario->id);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (target, ==, wanted);
+      g_assert_nonnull (strstr (potfiles, entry));
+    }
+}
+
+static void
+test_load_by_id (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimScenario) seed = rf_sim_scenario_load ("seed", &error);
+  g_autoptr(RfSimScenario) missing = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (seed->protocol, ==, RF_SIM_PROTOCOL_NEC_2M);
+  g_assert_cmpstr (seed->bootcode_key, ==, "K355");
+  g_assert_cmpstr (seed->stored_id, ==, "K451");
+  g_assert_cmpint (seed->firmware, ==, RF_SIM_FIRMWARE_ERASED);
+
+  missing = rf_sim_scenario_load ("no-such-drive", &error);
+  g_assert_null (missing);
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  missing = rf_sim_scenario_load ("../seed", &error);
+  g_assert_null (missing);
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_FOUND);
+}
+
+static const char good_text[] =
+  "# comment\n"                   /* 1 */
+  "[Scenario]\n"                  /* 2 */
+  "Name=Custom\n"                 /* 3 */
+  "Description=A custom drive\n"  /* 4 */
+  "Protocol=nec-2m\n"             /* 5 */
+  "\n"                            /* 6 */
+  "[NEC]\n"                       /* 7 */
+  "BootcodeKey=K355\n"            /* 8 */
+  "BootcodeVersion=05\n"          /* 9 */
+  "FirmwareRevision=1.05\n"       /* 10 */
+  "@EXTRA@";                      /* 11 */
+
+typedef struct {
+  const char *extra;     /* appended at line 11 */
+  const char *expected;  /* the error message after the path */
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "Colour=blue\n", ":11: [NEC] Colour: unknown key" },
+  { "Firmware=broken\n", ":11: [NEC] Firmware: unknown value “broken”" },
+  { "InterruptedAtBlock=34\n", ":11: [NEC] InterruptedAtBlock: “34” is not a number from 4 to 33" },
+  { "StoredId=X999\n", ":11: [NEC] StoredId: “X999” is not a drive ID" },
+  { "FirmwareModel=K315\n", ":11: [NEC] FirmwareModel: “K315” is not a canonical drive ID" },
+  { "[Timing]\nEraseBlock=fast\n", ":12: [Timing] EraseBlock: “fast” is not a number" },
+  { "[Scenery]\nA=b\n", ":11: [Scenery]: unknown group" },
+  { "[SPC]\nVendor=X\n", ":11: [SPC]: does not apply to this Protocol" },
+  { "[Fault power]\nKind=meteor\n", ":12: [Fault power] Kind: unknown fault kind “meteor”" },
+  { "[Fault power]\nPhase=erase\n", ":11: [Fault power]: the required key Kind is missing" },
+  { "[Fault power]\nKind=timeout\nWhen=now\n", ":13: [Fault power] When: unknown key" },
+};
+
+static void
+test_bad_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autoptr(GString) text = g_string_new (good_text);
+      g_autofree char *path = NULL;
+      g_autofree char *expected = NULL;
+      g_autoptr(RfSimScenario) scenario = NULL;
+
+      g_string_replace (text, "@EXTRA@", bad_cases[i].extra, 1);
+      path = sim_write_scenario (dir, "bad", text->str);
+      scenario = rf_sim_scenario_load_file (path, &error);
+      g_assert_null (scenario);
+      g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
+      expected = g_strconcat (path, bad_cases[i].expected, NULL);
+      if (!g_str_has_prefix (error->message, expected))
+        g_error ("case %" G_GSIZE_FORMAT ": “%s” does not start with “%s”", i, error->message,
+                 expected);
+      g_clear_error (&error);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static const char missing_text[] =
+  "[Scenario]\nName=Custom\nDescription=x\nProtocol=nec-2m\n\n[NEC]\nBootcodeVersion=05\n";
+
+static void
+test_missing_required (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-XXXXXX", &error);
+  g_autofree char *path = sim_write_scenario (dir, "missing", missing_text);
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load_file (path, &error);
+  g_autofree char *expected = g_strconcat (path, ":6: [NEC]: the required key BootcodeKey is missing",
+                                           NULL);
+
+  g_assert_null (scenario);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static const char fault_text[] =
+  "[Scenario]\nName=F\nDescription=Faulty\nProtocol=nec-2m\nMaxTransfer=0x8000\n"
+  "[NEC]\nBootcodeKey=K451\nBootcodeVersion=07\nFirmware=erased\n"
+  "[Timing]\nEraseBlock=900\n"
+  "[Fault a]\nKind=power-loss\nPhase=erase\nOccurrence=10\nByteOffset=0x8000\n"
+  "[Fault b]\nKind=unit-attention-storm\nCommand=3\nCount=4\n";
+
+static void
+test_values (void)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (fault_text);
+  g_autoptr(RfSimScenario) copy = rf_sim_scenario_copy (scenario);
+  const RfSimFault *fault;
+
+  g_assert_cmpuint (copy->max_transfer, ==, 0x8000);
+  g_assert_cmpstr (copy->stored_id, ==, "K451");
+  g_assert_cmpstr (copy->rid_model, ==, "ND-4551A");
+  g_assert_cmpuint (copy->cost_ms[RF_SIM_COST_ERASE_BLOCK], ==, 900);
+  g_assert_cmpuint (copy->cost_ms[RF_SIM_COST_PROGRAM_BLOCK], ==, 4000);
+  g_assert_cmpuint (copy->faults->len, ==, 2);
+  fault = &g_array_index (copy->faults, RfSimFault, 0);
+  g_assert_cmpint (fault->kind, ==, RF_SIM_FAULT_POWER_LOSS);
+  g_assert_cmpint (fault->phase, ==, RF_SIM_PHASE_ERASE);
+  g_assert_cmpuint (fault->occurrence, ==, 10);
+  g_assert_cmpint (fault->byte_offset, ==, 0x8000);
+  fault = &g_array_index (copy->faults, RfSimFault, 1);
+  g_assert_cmpint (fault->kind, ==, RF_SIM_FAULT_UNIT_ATTENTION_STORM);
+  g_assert_cmpuint (fault->command, ==, 3);
+  g_assert_cmpuint (fault->count, ==, 4);
+}
+
+static void
+test_nicks (void)
+{
+  RfSimFaultKind kind;
+  RfSimPhase phase;
+
+  g_assert_true (rf_sim_fault_kind_from_nick ("silent-flash", &kind));
+  g_assert_cmpint (kind, ==, RF_SIM_FAULT_SILENT_FLASH);
+  g_assert_cmpstr (rf_sim_fault_kind_to_nick (RF_SIM_FAULT_WRITE_FAILURE), ==, "write-failure");
+  g_assert_false (rf_sim_fault_kind_from_nick ("power loss", &kind));
+  g_assert_true (rf_sim_phase_from_nick ("safe-mode-leave", &phase));
+  g_assert_cmpint (phase, ==, RF_SIM_PHASE_SAFE_MODE_LEAVE);
+  g_assert_cmpstr (rf_sim_phase_to_nick (RF_SIM_PHASE_ACTIVATE), ==, "activate");
+  g_assert_cmpstr (rf_sim_led_to_nick (RF_SIM_LED_BLINKING_FAST), ==, "blinking-fast");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/reflash/sim-scenario/shipped", test_shipped);
+  g_test_add_func ("/reflash/sim-scenario/translation-route", test_translation_route);
+  g_test_add_func ("/reflash/sim-scenario/load-by-id", test_load_by_id);
+  g_test_add_func ("/reflash/sim-scenario/bad-files", test_bad_files);
+  g_test_add_func ("/reflash/sim-scenario/missing-required", test_missing_required);
+  g_test_add_func ("/reflash/sim-scenario/values", test_values);
+  g_test_add_func ("/reflash/sim-scenario/nicks", test_nicks);
+
+  return g_test_run ();
+}

@@ -1,0 +1,408 @@
+/* test-sim-spc.c: the practice drive against spc-download.md: WRITE BUFFER modes
+ * 5, 7, 0x0E + 0x0F, READ BUFFER modes 3 and 2, activation, settle, boot mode.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "sim-test-util.h"
+
+/* WRITE BUFFER: 3B mode id off(3) len(3) 00 */
+static gboolean
+write_buffer (SimDrive     *sim,
+              guint8        mode,
+              guint8        buffer_id,
+              guint32       offset,
+              const guint8 *data,
+              guint32       length)
+{
+  const guint8 cdb[10] = { 0x3B, mode, buffer_id, offset >> 16, offset >> 8, offset,
+                           length >> 16, length >> 8, length, 0x00 };
+
+  return sim_send (sim, cdb, 10, length > 0 ? RF_DIRECTION_OUT : RF_DIRECTION_NONE,
+                   (guint8 *) data, length);
+}
+
+/* READ BUFFER: 3C mode id off(3) alloc(3) 00 */
+static gboolean
+read_buffer (SimDrive *sim,
+             guint8    mode,
+             guint8    buffer_id,
+             guint32   offset,
+             guint8   *data,
+             guint32   length)
+{
+  const guint8 cdb[10] = { 0x3C, mode, buffer_id, offset >> 16, offset >> 8, offset,
+                           length >> 16, length >> 8, length, 0x00 };
+
+  return sim_send (sim, cdb, 10, RF_DIRECTION_IN, data, length);
+}
+
+/* Sends @image in @chunk-sized pieces at rising offsets; every piece but the last
+ * must answer GOOD. Leaves the last command's outcome in sim. */
+static gboolean
+download (SimDrive *sim,
+          guint8    mode,
+          GBytes   *image,
+          guint32   chunk)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (image, &size);
+  gboolean answered = TRUE;
+
+  for (guint32 offset = 0; offset < size; offset += chunk)
+    {
+      guint32 length = MIN (chunk, (guint32) size - offset);
+
+      answered = write_buffer (sim, mode, 0, offset, data + offset, length);
+      if (offset + length < size)
+        sim_assert_good (sim);
+    }
+  return answered;
+}
+
+static void
+assert_attentions_then_ready (SimDrive *sim,
+                              gboolean  changed)
+{
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x06, 0x29, 0x00);
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x06, 0x3f, 0x01);
+  if (changed)
+    {
+      sim_test_unit_ready (sim);
+      sim_assert_sense (sim, 0x06, 0x3f, 0x03);
+    }
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x02, 0x3a, 0x00);
+}
+
+static void
+test_descriptor (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  guint8 data[4] = { 0 };
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (read_buffer (sim, 0x03, 0x00, 0, data, 4));
+  sim_assert_good (sim);
+  /* boundary 2^2, capacity 0x100000 */
+  g_assert_cmpmem (data, 4, "\x02\x10\x00\x00", 4);
+  g_assert_true (read_buffer (sim, 0x03, 0x01, 0, data, 4));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (read_buffer (sim, 0x0F, 0x00, 0, data, 4));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  sim_drive_free (sim);
+}
+
+static void
+test_dump (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.00");
+  g_autofree guint8 *data = g_malloc (0x80000);
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (read_buffer (sim, 0x02, 0x00, 0, data, 0x10000));
+  sim_assert_good (sim);
+  g_assert_cmpmem (data + 0x100, 16, "PRACTICE DVD-RW ", 16);
+  g_assert_cmpmem (data + 0x120, 4, "1.00", 4);
+  g_assert_cmpmem (data, 0x10000, g_bytes_get_data (image, NULL), 0x10000);
+  /* Beyond the image: refused. */
+  g_assert_true (read_buffer (sim, 0x02, 0x00, 0x78000, data, 0x10000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  sim_drive_free (sim);
+}
+
+static void
+test_offsets_download (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  sim_assert_revision (sim, "1.01");
+  assert_attentions_then_ready (sim, TRUE);
+  /* The download was saved: it survives a power cycle. */
+  rf_sim_drive_power_cycle (sim->drive);
+  sim_assert_revision (sim, "1.01");
+  sim_drive_free (sim);
+}
+
+static void
+test_settle (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+
+  sim_clear_unit_attention (sim);
+  rf_sim_clock_set_speed (sim->clock, 1.0);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "steady");
+  /* Default settle 15 s: not ready until it has passed. */
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x02, 0x04, 0x01);
+  rf_sim_clock_skip (sim->clock, 14000000);
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x02, 0x04, 0x01);
+  rf_sim_clock_skip (sim->clock, 1000000);
+  assert_attentions_then_ready (sim, TRUE);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "off");
+  sim_drive_free (sim);
+}
+
+static void
+test_chunk_rules (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  const guint8 *data = g_bytes_get_data (image, NULL);
+  const guint8 bad_control[10] = { 0x3B, 0x07, 0, 0, 0, 0, 0, 0, 0x10, 0x01 };
+
+  sim_clear_unit_attention (sim);
+  /* Offset not a multiple of 2^2. */
+  g_assert_true (write_buffer (sim, 0x07, 0, 2, data, 0x100));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* Beyond the capacity. */
+  g_assert_true (write_buffer (sim, 0x07, 0, 0xFF000, data, 0x2000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* Another buffer ID, another variant's modes, mode-specific bits. */
+  g_assert_true (write_buffer (sim, 0x07, 1, 0, data, 0x100));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (write_buffer (sim, 0x05, 0, 0, data, 0x100));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (write_buffer (sim, 0x0E, 0, 0, data, 0x100));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (write_buffer (sim, 0x27, 0, 0, data, 0x100));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (sim_send (sim, bad_control, 10, RF_DIRECTION_OUT, (guint8 *) data, 0x10));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* Chunks come in order: a gap is refused. */
+  g_assert_true (write_buffer (sim, 0x07, 0, 0, data, 0x1000));
+  sim_assert_good (sim);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking-fast");
+  g_assert_true (write_buffer (sim, 0x07, 0, 0x2000, data + 0x2000, 0x1000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* A power cycle discards the buffer: the old microcode runs. */
+  rf_sim_drive_power_cycle (sim->drive);
+  sim_clear_unit_attention (sim);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0x1000, data + 0x1000, 0x1000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  sim_assert_revision (sim, "1.00");
+  sim_drive_free (sim);
+}
+
+static void
+test_wrong_model (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive),
+                                                  "OTHER DVD-RW", "2.00");
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_sense (sim, 0x05, 0x2c, 0x00);
+  sim_assert_revision (sim, "1.00");
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x02, 0x3a, 0x00);
+  sim_drive_free (sim);
+}
+
+static const char deferred_text[] =
+  "[Scenario]\nName=D\nDescription=Deferred\nProtocol=spc-download\n"
+  "[SPC]\nVendor=REFLASH\nProduct=DEFERRED\nRevision=3.00\nVariant=deferred\nBufferId=4\n"
+  "OffsetBoundary=9\nBufferCapacity=0x40000\nImageSize=0x20000\nModelOffset=0\n"
+  "RevisionOffset=0x10\n";
+
+static void
+test_deferred (void)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (deferred_text);
+  SimDrive *sim = sim_drive_new_from_scenario (scenario, NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (scenario, NULL, "3.01");
+  const guint8 *data = g_bytes_get_data (image, NULL);
+  guint8 descriptor[4];
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (read_buffer (sim, 0x03, 4, 0, descriptor, 4));
+  sim_assert_good (sim);
+  g_assert_cmpmem (descriptor, 4, "\x09\x04\x00\x00", 4);
+  /* 0x0F with nothing deferred */
+  g_assert_true (write_buffer (sim, 0x0F, 0, 0, NULL, 0));
+  sim_assert_sense (sim, 0x05, 0x2c, 0x00);
+  for (guint32 offset = 0; offset < 0x20000; offset += 0x8000)
+    {
+      g_assert_true (write_buffer (sim, 0x0E, 4, offset, data + offset, 0x8000));
+      sim_assert_good (sim);
+    }
+  /* Saved, not active yet. */
+  sim_assert_revision (sim, "3.00");
+  g_assert_true (write_buffer (sim, 0x0F, 0, 0, NULL, 0));
+  sim_assert_good (sim);
+  sim_assert_revision (sim, "3.01");
+  assert_attentions_then_ready (sim, TRUE);
+
+  /* Deferred again, then a power cycle activates it instead of 0x0F. */
+  g_bytes_unref (image);
+  image = rf_sim_spc_image_new (scenario, NULL, "3.02");
+  data = g_bytes_get_data (image, NULL);
+  for (guint32 offset = 0; offset < 0x20000; offset += 0x8000)
+    g_assert_true (write_buffer (sim, 0x0E, 4, offset, data + offset, 0x8000));
+  sim_assert_revision (sim, "3.01");
+  rf_sim_drive_power_cycle (sim->drive);
+  sim_assert_revision (sim, "3.02");
+  sim_drive_free (sim);
+}
+
+static const char single_text[] =
+  "[Scenario]\nName=S\nDescription=Single\nProtocol=spc-download\nMaxTransfer=0x40000\n"
+  "[SPC]\nVendor=REFLASH\nProduct=SINGLE\nRevision=5.00\nBootRevision=BOOT\nVariant=single\n"
+  "OffsetBoundary=255\nBufferCapacity=0x20000\nImageSize=0x20000\nModelOffset=0x40\n"
+  "RevisionOffset=0x60\nActivationDropsConnection=true\n";
+
+static void
+test_single (void)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (single_text);
+  SimDrive *sim = sim_drive_new_from_scenario (scenario, NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (scenario, NULL, "5.01");
+  const guint8 *data = g_bytes_get_data (image, NULL);
+  guint8 descriptor[4];
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (read_buffer (sim, 0x03, 0, 0, descriptor, 4));
+  g_assert_cmpmem (descriptor, 4, "\xff\x02\x00\x00", 4);
+  /* 0xFF: offset 0, the whole image in one command. */
+  g_assert_true (write_buffer (sim, 0x05, 0, 0, data, 0x10000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0, data, 0x20000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* The drive restarts before it answers: no status. */
+  g_assert_false (write_buffer (sim, 0x05, 0, 0, data, 0x20000));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_READ);
+  sim_assert_revision (sim, "5.01");
+  assert_attentions_then_ready (sim, TRUE);
+  sim_drive_free (sim);
+}
+
+/* Power fails while the drive saves: boot mode, which accepts a new download. */
+static void
+test_boot_mode (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  RfSimFault fault;
+  guint8 data[16];
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_UPLOAD, 8);
+  fault.byte_offset = 0;
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  sim_clear_unit_attention (sim);
+  g_assert_false (download (sim, 0x07, image, 0x10000));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  sim_assert_revision (sim, "BOOT");
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
+  sim_clear_unit_attention (sim);
+  /* Nothing to dump in boot mode. */
+  g_assert_true (read_buffer (sim, 0x02, 0, 0, data, sizeof data));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  sim_assert_revision (sim, "1.01");
+  sim_drive_free (sim);
+}
+
+static const char boot_refuses_text[] =
+  "[Scenario]\nName=B\nDescription=Boot\nProtocol=spc-download\n"
+  "[SPC]\nVendor=REFLASH\nProduct=BOOTONLY\nRevision=1.00\nVariant=offsets\n"
+  "BufferCapacity=0x10000\nImageSize=0x10000\nModelOffset=0\nRevisionOffset=0x10\n"
+  "BootMode=true\nBootAcceptsDownload=false\n";
+
+static void
+test_boot_refuses (void)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (boot_refuses_text);
+  SimDrive *sim = sim_drive_new_from_scenario (scenario, NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (scenario, NULL, "1.01");
+
+  sim_assert_revision (sim, "0000");
+  sim_clear_unit_attention (sim);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_sense (sim, 0x05, 0x2c, 0x00);
+  sim_assert_revision (sim, "0000");
+  sim_drive_free (sim);
+}
+
+static void
+test_flash_faults (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  RfSimFault fault;
+
+  sim_clear_unit_attention (sim);
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_WRITE_FAILURE, RF_SIM_PHASE_UPLOAD, 8);
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_sense (sim, 0x03, 0x73, 0x04);
+  sim_assert_revision (sim, "1.00");
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_SILENT_FLASH, RF_SIM_PHASE_UPLOAD, 0);
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  sim_assert_revision (sim, "1.00");
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x02, 0x3a, 0x00);
+  sim_drive_free (sim);
+}
+
+static void
+test_bridge_blocks_write_buffer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load ("spc-generic", &error);
+  SimDrive *sim;
+  guint8 data[4];
+
+  g_assert_no_error (error);
+  scenario->bridge_blocks_vendor = TRUE;
+  sim = sim_drive_new_from_scenario (scenario, NULL);
+  sim_clear_unit_attention (sim);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0, data, 4));
+  sim_assert_sense (sim, 0x05, 0x20, 0x00);
+  g_assert_true (read_buffer (sim, 0x03, 0, 0, data, 4));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/reflash/sim-spc/descriptor", test_descriptor);
+  g_test_add_func ("/reflash/sim-spc/dump", test_dump);
+  g_test_add_func ("/reflash/sim-spc/offsets-download", test_offsets_download);
+  g_test_add_func ("/reflash/sim-spc/settle", test_settle);
+  g_test_add_func ("/reflash/sim-spc/chunk-rules", test_chunk_rules);
+  g_test_add_func ("/reflash/sim-spc/wrong-model", test_wrong_model);
+  g_test_add_func ("/reflash/sim-spc/deferred", test_deferred);
+  g_test_add_func ("/reflash/sim-spc/single", test_single);
+  g_test_add_func ("/reflash/sim-spc/boot-mode", test_boot_mode);
+  g_test_add_func ("/reflash/sim-spc/boot-refuses", test_boot_refuses);
+  g_test_add_func ("/reflash/sim-spc/flash-faults", test_flash_faults);
+  g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
+
+  return g_test_run ();
+}

@@ -1,0 +1,316 @@
+/* test-verdict.c: every row of DOMAIN.md's verdict table, and the seed's drive
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "rf-nec-firmware.h"
+#include "rf-spc-firmware.h"
+#include "rf-test-images.h"
+#include "rf-verdict.h"
+
+/* The seed's drive: crossflash to K451 stopped half-way; K355 bootcode 05 kept. */
+static RfDriveIdentity *
+seed_drive (void)
+{
+  RfDriveIdentity *id = rf_drive_identity_new ();
+
+  id->vendor = g_strdup ("_NEC");
+  id->product = g_strdup ("DVD_RW ND-3550A");
+  id->revision = g_strdup ("0.05");
+  id->family = g_strdup ("nec-2m");
+  id->safe_mode = TRUE;
+  id->stored_id = g_strdup ("K451");
+  id->bootcode_key = g_strdup ("K355");
+  id->bootcode_version = g_strdup ("05");
+  return id;
+}
+
+/* The same drive after Reflash recovered it: normal mode, still K451 stored. */
+static RfDriveIdentity *
+recovered_drive (void)
+{
+  RfDriveIdentity *id = seed_drive ();
+
+  id->safe_mode = FALSE;
+  g_free (id->revision);
+  id->revision = g_strdup ("1.05");
+  return id;
+}
+
+static RfDriveIdentity *
+healthy_drive (const char *stored_id,
+               const char *revision)
+{
+  RfDriveIdentity *id = rf_drive_identity_new ();
+
+  id->vendor = g_strdup ("_NEC");
+  id->product = g_strdup ("DVD_RW ND-4550A");
+  id->revision = g_strdup (revision);
+  id->family = g_strdup ("nec-2m");
+  id->stored_id = g_strdup (stored_id);
+  id->bootcode_key = g_strdup (stored_id);
+  id->bootcode_version = g_strdup ("05");
+  return id;
+}
+
+static RfVerdict *
+judge (const RfDriveIdentity *id,
+       GBytes                *bytes)
+{
+  g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
+
+  rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL);
+  return rf_verdict_new (id, id->safe_mode ? RF_DRIVE_STATE_SAFE_MODE : RF_DRIVE_STATE_READY,
+                         RF_FIRMWARE (firmware));
+}
+
+static RfVerdict *
+judge_image (const RfDriveIdentity *id,
+             const char            *drive_id,
+             const char            *bootcode_version,
+             const char            *revision)
+{
+  g_autoptr(GBytes) image = rf_test_image (drive_id, bootcode_version, revision);
+
+  return judge (id, image);
+}
+
+static void
+assert_verdict (RfVerdict  *verdict,
+                const char *code,
+                gboolean    allowed)
+{
+  g_assert_cmpstr (rf_verdict_get_code (verdict), ==, code);
+  g_assert_cmpint (rf_verdict_is_allowed (verdict), ==, allowed);
+  g_assert_nonnull (rf_verdict_get_sentence (verdict));
+}
+
+static void
+test_seed_recovery (void)
+{
+  g_autoptr(RfDriveIdentity) id = seed_drive ();
+  g_autoptr(RfVerdict) v = judge_image (id, "K355", "05", "1.05");
+
+  assert_verdict (v, "recovery", TRUE);
+  g_assert_cmpint (rf_verdict_get_kind (v), ==, RF_VERDICT_KIND_RECOVERY);
+  g_assert_nonnull (strstr (rf_verdict_get_sentence (v), "ND-3550A"));
+  g_assert_false (rf_verdict_needs_confirmation (v));
+}
+
+static void
+test_seed_crossflash (void)
+{
+  g_autoptr(RfDriveIdentity) id = seed_drive ();
+  g_autoptr(RfVerdict) v = judge_image (id, "K451", "05", "1.00");
+
+  /* The stored ID says K451, but the bootcode is the ND-3550A's. */
+  assert_verdict (v, "crossflash", FALSE);
+  g_assert_cmpint (rf_verdict_get_reason (v), ==, RF_VERDICT_REASON_CROSSFLASH);
+  g_assert_nonnull (strstr (rf_verdict_get_sentence (v), "bootcode belongs to the ND-3550A"));
+  g_assert_cmpstr (rf_verdict_get_next_step (v), ==,
+                   "Use the firmware for ND-3550A with bootcode 05.");
+}
+
+static void
+test_seed_bootcode_mismatch (void)
+{
+  g_autoptr(RfDriveIdentity) id = seed_drive ();
+  g_autoptr(RfVerdict) v = judge_image (id, "K355", "06", "1.05");
+
+  assert_verdict (v, "bootcode-mismatch", FALSE);
+  g_assert_nonnull (strstr (rf_verdict_get_sentence (v), "expects bootcode 06"));
+  g_assert_nonnull (rf_verdict_get_next_step (v));
+}
+
+static void
+test_after_recovery (void)
+{
+  g_autoptr(RfDriveIdentity) id = recovered_drive ();
+  g_autoptr(RfVerdict) up = judge_image (id, "K355", "05", "1.06");
+  g_autoptr(RfVerdict) same = judge_image (id, "K355", "05", "1.05");
+  g_autoptr(RfVerdict) cross = judge_image (id, "K451", "05", "1.06");
+
+  assert_verdict (up, "upgrade", TRUE);
+  assert_verdict (same, "reinstall", TRUE);
+  assert_verdict (cross, "crossflash", FALSE);
+}
+
+static void
+test_normal_order (void)
+{
+  g_autoptr(RfDriveIdentity) id = healthy_drive ("K450", "1.06");
+  g_autoptr(RfVerdict) up = judge_image (id, "K450", "05", "1.07");
+  g_autoptr(RfVerdict) same = judge_image (id, "K450", "05", "1.06");
+  g_autoptr(RfVerdict) down = judge_image (id, "K450", "05", "1.05");
+  g_autoptr(RfVerdict) alias = judge_image (id, "K410", "05", "1.07");
+
+  assert_verdict (up, "upgrade", TRUE);
+  g_assert_false (rf_verdict_needs_confirmation (up));
+  assert_verdict (same, "reinstall", TRUE);
+  assert_verdict (down, "downgrade", TRUE);
+  g_assert_true (rf_verdict_needs_confirmation (down));
+  /* An alias in the trailer is the same model. */
+  assert_verdict (alias, "upgrade", TRUE);
+}
+
+static void
+test_no_bootcode_version (void)
+{
+  g_autoptr(RfDriveIdentity) id = healthy_drive ("K450", "1.06");
+  g_autoptr(RfVerdict) v = judge_image (id, "K450", NULL, "1.07");
+
+  assert_verdict (v, "upgrade", TRUE);
+  g_assert_cmpint (rf_verdict_get_warnings (v), ==, RF_VERDICT_WARNING_NO_BOOTCODE_VERSION);
+  g_assert_true (rf_verdict_needs_confirmation (v));
+  g_assert_nonnull (rf_verdict_warning_to_sentence (RF_VERDICT_WARNING_NO_BOOTCODE_VERSION));
+}
+
+static void
+test_unknown_order (void)
+{
+  g_autoptr(RfDriveIdentity) id = healthy_drive ("K451", "1-09");
+  g_autoptr(RfVerdict) v = judge_image (id, "K451", "05", "1.10");
+  g_autoptr(RfVerdict) bare = judge_image (id, "K451", "05", NULL);
+
+  /* Treated like a downgrade: extra confirmation. */
+  assert_verdict (v, "downgrade", TRUE);
+  g_assert_true (rf_verdict_get_warnings (v) & RF_VERDICT_WARNING_UNKNOWN_ORDER);
+  g_assert_true (rf_verdict_needs_confirmation (v));
+  /* No display strings: no revision to compare or verify, and the user is told. */
+  assert_verdict (bare, "downgrade", TRUE);
+  g_assert_true (rf_verdict_get_warnings (bare) & RF_VERDICT_WARNING_NO_REVISION);
+  g_assert_true (rf_verdict_get_warnings (bare) & RF_VERDICT_WARNING_UNKNOWN_ORDER);
+}
+
+static void
+test_wrong_family (void)
+{
+  g_autoptr(RfDriveIdentity) spc = healthy_drive ("K450", "1.06");
+  g_autoptr(RfDriveIdentity) unknown = healthy_drive ("K450", "1.06");
+  g_autoptr(RfVerdict) v = NULL;
+  g_autoptr(RfVerdict) w = NULL;
+
+  g_free (spc->family);
+  spc->family = g_strdup ("spc-generic");
+  v = judge_image (spc, "K450", "05", "1.07");
+  assert_verdict (v, "wrong-family", FALSE);
+  g_clear_pointer (&unknown->family, g_free);
+  w = judge_image (unknown, "K450", "05", "1.07");
+  assert_verdict (w, "wrong-family", FALSE);
+}
+
+static void
+test_corrupt (gconstpointer data)
+{
+  RfTestDamage damage = GPOINTER_TO_UINT (data);
+  g_autoptr(RfDriveIdentity) id = seed_drive ();
+  g_autoptr(GBytes) bytes = rf_test_image_damaged (damage);
+  g_autoptr(RfVerdict) v = judge (id, bytes);
+  const char *sub = rf_firmware_problem_to_corrupt_nick (rf_verdict_get_problem (v));
+
+  assert_verdict (v, "corrupt", FALSE);
+  g_assert_true (g_str_equal (sub, "size") || g_str_equal (sub, "checksum") ||
+                 g_str_equal (sub, "truncated") || g_str_equal (sub, "not-an-image"));
+  g_assert_nonnull (rf_verdict_get_next_step (v));
+}
+
+static void
+test_corrupt_file_problems (void)
+{
+  const struct {
+    RfFirmwareProblem problem;
+    const char *sub;
+  } rows[] = {
+    { RF_FIRMWARE_PROBLEM_EMPTY, "size" },
+    { RF_FIRMWARE_PROBLEM_UNREADABLE, "unreadable" },
+    { RF_FIRMWARE_PROBLEM_TOO_LARGE, "too-large" },
+    { RF_FIRMWARE_PROBLEM_DIRECTORY, "not-a-file" },
+    { RF_FIRMWARE_PROBLEM_SPECIAL_FILE, "not-a-file" },
+    { RF_FIRMWARE_PROBLEM_NOT_FOUND, "unreadable" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(RfVerdict) v = rf_verdict_new_for_file_problem (rows[i].problem);
+
+      assert_verdict (v, "corrupt", FALSE);
+      g_assert_cmpstr (rf_firmware_problem_to_corrupt_nick (rf_verdict_get_problem (v)), ==,
+                       rows[i].sub);
+    }
+}
+
+static void
+test_identity_unknown (void)
+{
+  g_autoptr(RfDriveIdentity) id = seed_drive ();
+  g_autoptr(RfVerdict) v = NULL;
+
+  /* Safe mode but no key accepted yet: nothing is offered. */
+  g_clear_pointer (&id->bootcode_key, g_free);
+  v = judge_image (id, "K451", "05", "1.00");
+  assert_verdict (v, "identity-unknown", FALSE);
+}
+
+static void
+test_spec_only (void)
+{
+  RfSpcImageRules blind = { .family = "spc-generic", .n_sizes = 0, .model_offset = -1,
+                            .revision_offset = -1 };
+  RfSpcImageRules checked = { .family = "spc-generic", .sizes = { 64 }, .n_sizes = 1,
+                              .model_offset = 0, .model = "MODEL-X", .revision_offset = 8,
+                              .revision_length = 4 };
+  g_autoptr(RfDriveIdentity) id = rf_drive_identity_new ();
+  g_autoptr(RfSpcFirmware) raw = rf_spc_firmware_new (&blind);
+  g_autoptr(RfSpcFirmware) good = rf_spc_firmware_new (&checked);
+  g_autoptr(RfSpcFirmware) other = rf_spc_firmware_new (&checked);
+  g_autoptr(GBytes) blob = rf_test_random_bytes (64, 3);
+  guint8 image[64] = "MODEL-X\0" "1.20";
+  g_autoptr(GBytes) image_bytes = g_bytes_new (image, sizeof image);
+  g_autoptr(RfVerdict) v1 = NULL;
+  g_autoptr(RfVerdict) v2 = NULL;
+  g_autoptr(RfVerdict) v3 = NULL;
+
+  id->family = g_strdup ("spc-generic");
+  id->product = g_strdup ("MODEL-X");
+  id->revision = g_strdup ("1.20");
+  g_assert_true (rf_firmware_parse (RF_FIRMWARE (raw), blob, NULL));
+  v1 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_FIRMWARE (raw));
+  g_assert_true (rf_verdict_get_warnings (v1) & RF_VERDICT_WARNING_SPEC_ONLY);
+  g_assert_true (rf_verdict_needs_confirmation (v1));
+  g_assert_true (rf_firmware_parse (RF_FIRMWARE (good), image_bytes, NULL));
+  v2 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_FIRMWARE (good));
+  assert_verdict (v2, "reinstall", TRUE);
+  g_assert_false (rf_verdict_get_warnings (v2) & RF_VERDICT_WARNING_SPEC_ONLY);
+  g_assert_false (rf_firmware_parse (RF_FIRMWARE (other), blob, NULL));
+  v3 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_FIRMWARE (other));
+  assert_verdict (v3, "wrong-family", FALSE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/reflash/verdict/seed/recovery", test_seed_recovery);
+  g_test_add_func ("/reflash/verdict/seed/crossflash", test_seed_crossflash);
+  g_test_add_func ("/reflash/verdict/seed/bootcode-mismatch", test_seed_bootcode_mismatch);
+  g_test_add_func ("/reflash/verdict/after-recovery", test_after_recovery);
+  g_test_add_func ("/reflash/verdict/order", test_normal_order);
+  g_test_add_func ("/reflash/verdict/no-bootcode-version", test_no_bootcode_version);
+  g_test_add_func ("/reflash/verdict/unknown-order", test_unknown_order);
+  g_test_add_func ("/reflash/verdict/wrong-family", test_wrong_family);
+  for (guint d = 0; d < RF_TEST_DAMAGE_LAST; d++)
+    {
+      g_autofree char *path = g_strdup_printf ("/reflash/verdict/corrupt/%u", d);
+
+      g_test_add_data_func (path, GUINT_TO_POINTER (d), test_corrupt);
+    }
+  g_test_add_func ("/reflash/verdict/corrupt-file", test_corrupt_file_problems);
+  g_test_add_func ("/reflash/verdict/identity-unknown", test_identity_unknown);
+  g_test_add_func ("/reflash/verdict/spec-only", test_spec_only);
+
+  return g_test_run ();
+}
