@@ -219,7 +219,8 @@ rf_window_set_monitor (RfWindow        *self,
  * rf_window_open_drive:
  * @id: a drive's id ("practice:seed", "/dev/sg1")
  *
- * Shows the drive list with @id chosen, as if the user had clicked it.
+ * Chooses the drive @id in the drive list, as if the user had clicked it, without
+ * leaving the page shown: the user still reads the welcome first.
  *
  * Returns: %FALSE if no listed drive has that id
  */
@@ -239,11 +240,7 @@ rf_window_open_drive (RfWindow   *self,
 
       if (g_str_equal (rf_device_get_id (device), id))
         {
-          guint page_index = 0;
-
-          g_ptr_array_find (self->pages, self->drives_page, &page_index);
           rf_drives_page_select_device (self->drives_page, device);
-          rf_window_show_page (self, page_index);
           return TRUE;
         }
     }
