@@ -318,6 +318,35 @@ test_updater_against_drive (Fixture       *fixture,
 }
 
 static void
+test_backups_of_drive (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *store_dir = g_build_filename (fixture->dir, "reflash", "backups", NULL);
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (store_dir);
+  g_autoptr(RfDriveIdentity) identity = rf_drive_identity_new ();
+  g_autoptr(GBytes) dump = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autofree char *path = write_file (fixture, "fw.bin", image);
+  g_autoptr(RfBackup) backup = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *other = NULL;
+
+  identity->family = g_strdup ("nec-2m");
+  identity->stored_id = g_strdup ("K355");
+  identity->bootcode_key = g_strdup ("K355");
+  identity->bootcode_version = g_strdup ("05");
+  backup = rf_backup_store_add (store, identity, dump, "two-reads-compared", NULL);
+  g_assert_nonnull (backup);
+  /* The healthy ND-3550A is the drive this backup came from; the seed's is not. */
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &mine, "check", "--json", "--drive",
+                            "practice:healthy-3550", path, NULL), ==, 0);
+  assert_has (mine, backup->image_path);
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &other, "check", "--json", "--drive",
+                            "practice:seed", path, NULL), ==, 0);
+  assert_has (other, "\"backups\": []");
+}
+
+static void
 test_drive_errors (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -379,6 +408,7 @@ main (int    argc,
   ADD ("corrupt-against-drive", test_corrupt_against_drive);
   ADD ("updater-against-drive", test_updater_against_drive);
   ADD ("drive-errors", test_drive_errors);
+  ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);
 #undef ADD
 

@@ -28,6 +28,7 @@ typedef struct {
   RfDriveFamily *family;
   RfFirmware *judged; /* what the verdict is about: the NEC parse or the family's */
   RfVerdict *verdict;
+  GPtrArray *backups; /* RfBackup: stored backups of this drive, other candidates */
 } CheckResult;
 
 static void
@@ -40,6 +41,7 @@ check_result_clear (CheckResult *result)
   g_clear_pointer (&result->family, rf_drive_family_unref);
   g_clear_object (&result->judged);
   g_clear_object (&result->verdict);
+  g_clear_pointer (&result->backups, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckResult, check_result_clear)
@@ -119,6 +121,20 @@ image_for_drive (CheckResult *result)
   return RF_FIRMWARE (g_steal_pointer (&spc));
 }
 
+/* Backups of this drive are images that fit it too; a store that cannot be
+ * read only means none are shown. */
+static GPtrArray *
+list_backups (const RfDriveIdentity *identity)
+{
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *backups = rf_backup_store_list_for_drive (store, identity, &error);
+
+  if (backups == NULL)
+    g_debug ("backups: %s", error->message);
+  return backups;
+}
+
 /* Deep identification: `check --drive` is the user choosing this one drive
  * (DOMAIN.md "Probing depth"); without it the bootcode's identity is unknown. */
 static gboolean
@@ -135,6 +151,7 @@ judge_against_drive (CheckResult *result,
     return FALSE;
   result->identity = rf_device_dup_identity (result->device);
   result->family = rf_device_dup_family (result->device);
+  result->backups = list_backups (result->identity);
   if (result->firmware == NULL)
     {
       result->verdict = rf_verdict_new_for_file_problem (result->load_problem);
@@ -250,6 +267,13 @@ print_verdict (const CheckResult *result)
     if (warnings & (1u << i))
       printf (_("Warning (%s): %s\n"), rf_verdict_warning_to_nick ((RfVerdictWarnings) (1u << i)),
               rf_verdict_warning_to_sentence ((RfVerdictWarnings) (1u << i)));
+  for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
+    {
+      const RfBackup *backup = result->backups->pdata[i];
+
+      printf (_("Backup of this drive: %s (firmware %s, saved %s)\n"), backup->image_path,
+              or_unknown (backup->revision), backup->date);
+    }
 }
 
 static void
@@ -405,6 +429,11 @@ json_drive (RfJsonWriter      *json,
   rf_json_writer_member_string (json, "bootcode_key", id->bootcode_key);
   rf_json_writer_member_string (json, "bootcode_version", id->bootcode_version);
   rf_json_writer_member_string (json, "counting_id", rf_drive_identity_counting_id (id));
+  rf_json_writer_key (json, "backups");
+  rf_json_writer_begin_array (json);
+  for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
+    rf_json_writer_string (json, ((const RfBackup *) result->backups->pdata[i])->image_path);
+  rf_json_writer_end_array (json);
   rf_json_writer_end_object (json);
 }
 
