@@ -308,7 +308,9 @@ static void
 json_candidates (RfJsonWriter  *json,
                  RfNecFirmware *firmware)
 {
-  guint n = rf_nec_firmware_get_n_candidates (firmware);
+  guint n = firmware != NULL ? rf_nec_firmware_get_n_candidates (firmware) : 0;
+  RfNecChoice choice = firmware != NULL ? rf_nec_firmware_get_choice (firmware) : RF_NEC_CHOICE_NONE;
+  gint chosen = firmware != NULL ? rf_nec_firmware_get_chosen (firmware) : -1;
 
   rf_json_writer_key (json, "candidates");
   rf_json_writer_begin_array (json);
@@ -330,14 +332,13 @@ json_candidates (RfJsonWriter  *json,
     }
   rf_json_writer_end_array (json);
   rf_json_writer_key (json, "chosen");
-  if (rf_nec_firmware_get_chosen (firmware) >= 0)
-    rf_json_writer_int (json, rf_nec_firmware_get_chosen (firmware));
+  if (chosen >= 0)
+    rf_json_writer_int (json, chosen);
   else
     rf_json_writer_null (json);
-  rf_json_writer_member_string (json, "choice",
-                                rf_nec_choice_to_nick (rf_nec_firmware_get_choice (firmware)));
-  rf_json_writer_member_string (json, "choice_sentence",
-                                rf_nec_choice_to_sentence (rf_nec_firmware_get_choice (firmware)));
+  rf_json_writer_member_string (json, "choice", rf_nec_choice_to_nick (choice));
+  rf_json_writer_member_string (json, "choice_sentence", choice == RF_NEC_CHOICE_NONE
+                                ? NULL : rf_nec_choice_to_sentence (choice));
 }
 
 static void
@@ -345,12 +346,12 @@ json_image (RfJsonWriter *json,
             RfFirmware   *fw)
 {
   guint16 stored = 0, computed = 0;
-  gboolean has_checksum = rf_firmware_get_checksum (fw, &stored, &computed);
+  gboolean has_checksum = fw != NULL && rf_firmware_get_checksum (fw, &stored, &computed);
   g_autofree char *stored_hex = g_strdup_printf ("0x%04X", stored);
   g_autofree char *computed_hex = g_strdup_printf ("0x%04X", computed);
 
   rf_json_writer_key (json, "image");
-  if (rf_firmware_get_drive_id (fw) == NULL)
+  if (fw == NULL || rf_firmware_get_drive_id (fw) == NULL)
     {
       rf_json_writer_null (json);
       return;
@@ -459,12 +460,10 @@ print_json (const CheckResult *result)
                                 ? NULL : rf_firmware_problem_to_nick (problem));
   rf_json_writer_member_string (json, "corrupt", rf_firmware_problem_to_corrupt_nick (problem));
   rf_json_writer_member_string (json, "sentence", rf_firmware_problem_to_sentence (problem));
-  if (fw != NULL)
-    {
-      json_image (json, fw);
-      rf_json_writer_member_boolean (json, "updater", rf_nec_firmware_is_container (result->firmware));
-      json_candidates (json, result->firmware);
-    }
+  json_image (json, fw);
+  rf_json_writer_member_boolean (json, "updater", result->firmware != NULL &&
+                                 rf_nec_firmware_is_container (result->firmware));
+  json_candidates (json, result->firmware);
   json_drive (json, result);
   json_verdict (json, result->verdict);
   rf_json_writer_end_object (json);
