@@ -11,6 +11,24 @@
 
 static const char *cli_path;
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 /* Runs reflash-cli with @args (NULL-terminated); returns its exit status. */
 static int
 run_cli (char       **out,
@@ -21,10 +39,12 @@ run_cli (char       **out,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *runtime = g_dir_make_tmp ("reflash-cli-run-XXXXXX", NULL);
+  g_autofree char *state = g_dir_make_tmp ("reflash-cli-state-XXXXXX", NULL);
   g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_RUNTIME_DIR", runtime, TRUE);
   int status = -1;
   va_list args;
 
+  env = g_environ_setenv (env, "XDG_STATE_HOME", state, TRUE);
   /* Callers reuse @out and @err between runs. */
   g_clear_pointer (out, g_free);
   g_clear_pointer (err, g_free);
@@ -37,7 +57,8 @@ run_cli (char       **out,
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
                                out, err, &status, &error));
   g_assert_no_error (error);
-  g_rmdir (runtime);
+  remove_tree (runtime);
+  remove_tree (state);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
@@ -99,6 +120,59 @@ test_info_usage (void)
 }
 
 static void
+test_list_practice (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "list", "--practice", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"id\": \"practice:seed\""));
+  g_assert_nonnull (strstr (out, "\"state\": \"safe-mode\""));
+  g_assert_nonnull (strstr (out, "\"probe_depth\": \"passive\""));
+  g_assert_null (strstr (out, "\"probe_depth\": \"deep\""));
+  g_assert_cmpint (run_cli (&out, &err, "list", "--practice", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "practice:healthy-3550"));
+  g_assert_nonnull (strstr (out, "DVD_RW ND-3550A"));
+  /* Without --practice, no practice drive. */
+  g_assert_cmpint (run_cli (&out, &err, "list", "--json", NULL), ==, 0);
+  g_assert_null (strstr (out, "practice:"));
+}
+
+static void
+test_info_practice_seed (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:seed", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"state\": \"identity-mismatch\""));
+  g_assert_nonnull (strstr (out, "\"stored_id\": \"K451\""));
+  g_assert_nonnull (strstr (out, "\"bootcode_key\": \"K355\""));
+  g_assert_nonnull (strstr (out, "\"bootcode_version\": \"05\""));
+  g_assert_nonnull (strstr (out, "\"probe_depth\": \"deep\""));
+  /* The transcript shows the identification, and no write. */
+  g_assert_nonnull (strstr (out, "\"cdb\": \"CC 00 00 00 48 00 00 00 20 00 00 00\""));
+  g_assert_null (strstr (out, "\"cdb\": \"3B"));
+  g_assert_null (strstr (out, "\"cdb\": \"CB"));
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:seed", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Identity mismatch"));
+  g_assert_nonnull (strstr (out, "K451 (ND-4551A)"));
+  g_assert_nonnull (strstr (out, "K355 (ND-3550A), version 05"));
+}
+
+static void
+test_info_practice_bridge (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:bridge-3550", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "another controller"));
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:bridge-3550", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"state\": \"vendor-refused\""));
+}
+
+static void
 test_help_lists_exit_codes (void)
 {
   g_autofree char *out = NULL;
@@ -123,6 +197,9 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/info-not-a-drive", test_info_not_a_drive);
   g_test_add_func ("/reflash/cli-drives/info-missing", test_info_missing);
   g_test_add_func ("/reflash/cli-drives/info-usage", test_info_usage);
+  g_test_add_func ("/reflash/cli-drives/list-practice", test_list_practice);
+  g_test_add_func ("/reflash/cli-drives/info-practice-seed", test_info_practice_seed);
+  g_test_add_func ("/reflash/cli-drives/info-practice-bridge", test_info_practice_bridge);
   g_test_add_func ("/reflash/cli-drives/help-lists-exit-codes", test_help_lists_exit_codes);
   return g_test_run ();
 }

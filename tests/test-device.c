@@ -259,6 +259,18 @@ test_unsupported (Fixture       *fixture,
 }
 
 static void
+test_unsupported_with_disc (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  /* What the user must act on first: the disc. */
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "disc-present");
+  g_assert_cmpint (rf_device_get_probe_depth (fixture->device), ==, RF_PROBE_DEPTH_PASSIVE);
+}
+
+static void
 test_unknown_drive_id (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -470,6 +482,8 @@ main (int    argc,
                              .product = "QEMU DVD-ROM    ", .revision = "2.5+",
                              .firmware_valid = TRUE };
   add_case ("unsupported", &spec, test_unsupported);
+  spec.disc = TRUE;
+  add_case ("unsupported-with-disc", &spec, test_unsupported_with_disc);
   spec = healthy_3550;
   spec.stored_id = "X999";
   add_case ("unknown-drive-id", &spec, test_unknown_drive_id);
@@ -486,7 +500,7 @@ main (int    argc,
   spec.bootcode_key = "Z999";
   add_case ("no-key-accepted", &spec, test_no_key_accepted);
   spec = (RfTestDriveSpec) { .device_type = 0x05, .vendor = "REFLASH ",
-                             .product = "PRACTICE SPC    ", .revision = "1.00",
+                             .product = "PRACTICE DVD-RW ", .revision = "1.00",
                              .firmware_valid = TRUE };
   add_case ("spc", &spec, test_spc);
   add_case ("locked", &healthy_3550, test_locked);

@@ -422,6 +422,11 @@ identity_advice (RfDevice        *self,
     counting = model_name (family, identity->bootcode_key);
   else
     counting = model_name (family, model_id);
+  if (identity->safe_mode && identity->bootcode_version != NULL &&
+      g_strcmp0 (counting, stored) == 0)
+    /* Translators: %s are a model ("ND-3550A") and a bootcode version ("05") */
+    return g_strdup_printf (_("Flash firmware for the %s made for bootcode version %s to repair the drive."),
+                            counting, identity->bootcode_version);
   if (identity->safe_mode && identity->bootcode_version != NULL)
     /* Translators: the first and third %s are models ("ND-3550A"), the second a
      * bootcode version ("05") */
