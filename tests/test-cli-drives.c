@@ -7,6 +7,8 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 static const char *cli_path;
@@ -29,12 +31,14 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
-/* Runs reflash-cli with @args (NULL-terminated); returns its exit status. */
+/* Runs reflash-cli with @args (NULL-terminated), optionally as nobody without
+ * any capability; returns its exit status. */
 static int
-run_cli (char       **out,
-         char       **err,
-         const char  *first,
-         ...)
+run_cli_as (gboolean     unprivileged,
+            char       **out,
+            char       **err,
+            const char  *first,
+            va_list      args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -42,24 +46,61 @@ run_cli (char       **out,
   g_autofree char *state = g_dir_make_tmp ("reflash-cli-state-XXXXXX", NULL);
   g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_RUNTIME_DIR", runtime, TRUE);
   int status = -1;
-  va_list args;
 
   env = g_environ_setenv (env, "XDG_STATE_HOME", state, TRUE);
   /* Callers reuse @out and @err between runs. */
   g_clear_pointer (out, g_free);
   g_clear_pointer (err, g_free);
+  if (unprivileged)
+    {
+      const char *drop[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             "--inh-caps=-all", "--bounding-set=-all" };
+
+      for (gsize i = 0; i < G_N_ELEMENTS (drop); i++)
+        g_ptr_array_add (argv, (gpointer) drop[i]);
+      g_chmod (runtime, 0777);
+      g_chmod (state, 0777);
+    }
   g_ptr_array_add (argv, (gpointer) cli_path);
-  va_start (args, first);
   for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                out, err, &status, &error));
   g_assert_no_error (error);
   remove_tree (runtime);
   remove_tree (state);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, first);
+  status = run_cli_as (FALSE, out, err, first, args);
+  va_end (args);
+  return status;
+}
+
+static int
+run_cli_unprivileged (char       **out,
+                      char       **err,
+                      const char  *first,
+                      ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, first);
+  status = run_cli_as (TRUE, out, err, first, args);
+  va_end (args);
+  return status;
 }
 
 static void
@@ -117,6 +158,33 @@ test_info_usage (void)
 
   g_assert_cmpint (run_cli (&out, &err, "info", NULL), ==, 2);
   g_assert_cmpint (run_cli (&out, &err, "info", "/dev/sg0", "/dev/sg1", NULL), ==, 2);
+}
+
+/* A real sg node (major 21) that only root may open, and no drive behind it. */
+static void
+test_info_no_access (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reflash-cli-node-XXXXXX", NULL);
+  g_autofree char *node = g_build_filename (dir, "sg200", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  if (mknod (node, S_IFCHR | 0600, makedev (21, 200)) != 0)
+    {
+      g_test_skip ("creating a device node needs CAP_MKNOD");
+      remove_tree (dir);
+      return;
+    }
+  /* Without permission on the node: a state, not a failure. */
+  g_assert_cmpint (run_cli_unprivileged (&out, &err, "info", node, "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"state\": \"no-access\""));
+  g_assert_nonnull (strstr (out, "\"reason\": \"permission-denied\""));
+  /* With permission, the open finds no device behind the node. */
+  g_assert_cmpint (run_cli (&out, &err, "info", node, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "disappeared"));
+  remove_tree (dir);
 }
 
 static void
@@ -197,6 +265,7 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/info-not-a-drive", test_info_not_a_drive);
   g_test_add_func ("/reflash/cli-drives/info-missing", test_info_missing);
   g_test_add_func ("/reflash/cli-drives/info-usage", test_info_usage);
+  g_test_add_func ("/reflash/cli-drives/info-no-access", test_info_no_access);
   g_test_add_func ("/reflash/cli-drives/list-practice", test_list_practice);
   g_test_add_func ("/reflash/cli-drives/info-practice-seed", test_info_practice_seed);
   g_test_add_func ("/reflash/cli-drives/info-practice-bridge", test_info_practice_bridge);

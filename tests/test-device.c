@@ -359,8 +359,14 @@ test_locked (Fixture       *fixture,
   g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
   g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
   g_assert_cmpstr (rf_device_get_reason (device), ==, "locked");
+  /* Another job holds the drive: not a single command, not even INQUIRY. */
   transcript = rf_device_dup_transcript (device);
-  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==, 0);
+  g_clear_object (&transcript);
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, &error));
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+  transcript = rf_device_dup_transcript (device);
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==, 0);
   /* Released: the next deep probe runs. */
   g_clear_object (&lock);
   g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));

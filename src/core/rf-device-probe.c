@@ -667,22 +667,9 @@ probe_spc (Probe *probe)
 }
 
 static void
-probe_deep (Probe      *probe,
-            const char *lock_name)
+probe_deep (Probe *probe)
 {
-  g_autoptr(RfDriveLock) lock = NULL;
-  g_autoptr(GError) error = NULL;
-
   probe->result->depth = RF_PROBE_DEPTH_DEEP;
-  lock = rf_drive_lock_acquire (lock_name, &error);
-  if (lock == NULL)
-    {
-      if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
-        set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED, error->message);
-      else
-        probe->fatal = g_steal_pointer (&error);
-      return;
-    }
   if (!no_disc_check (probe))
     return;
   if (g_str_equal (probe->result->family->protocol, "nec-2m"))
@@ -691,13 +678,41 @@ probe_deep (Probe      *probe,
     probe_spc (probe);
 }
 
+/* One job per drive across processes (DOMAIN.md): a drive another job holds is
+ * busy, and is sent nothing at all, not even INQUIRY. A deep probe needs the
+ * lock; a passive one goes on without it when the lock folder is unusable. */
+static gboolean
+take_lock (Probe         *probe,
+           const char    *lock_name,
+           RfProbeDepth   depth,
+           RfDriveLock  **lock)
+{
+  g_autoptr(GError) error = NULL;
+
+  *lock = rf_drive_lock_acquire (lock_name, &error);
+  if (*lock != NULL)
+    return TRUE;
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
+    {
+      set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED, error->message);
+      return FALSE;
+    }
+  if (depth == RF_PROBE_DEPTH_DEEP)
+    {
+      probe->fatal = g_steal_pointer (&error);
+      return FALSE;
+    }
+  g_debug ("Probing %s without its lock: %s", lock_name, error->message);
+  return TRUE;
+}
+
 /**
  * rf_probe_drive:
  * @transport: the drive; every command goes through it
  * @depth: passive sends INQUIRY, TEST UNIT READY and GET CONFIGURATION only;
  *   deep adds the family's identification commands, and only for a drive whose
  *   INQUIRY matched a family
- * @lock_name: names the per-drive lock a deep probe holds
+ * @lock_name: names the per-drive lock the probe holds
  *
  * Returns: (transfer full) (nullable): the result; %NULL only when cancelled
  */
@@ -710,6 +725,7 @@ rf_probe_drive (RfTransport   *transport,
                 GError       **error)
 {
   g_autoptr(RfProbeResult) result = rf_probe_result_new ();
+  g_autoptr(RfDriveLock) lock = NULL;
   Probe probe = { 0 };
 
   g_return_val_if_fail (RF_IS_TRANSPORT (transport), NULL);
@@ -722,8 +738,9 @@ rf_probe_drive (RfTransport   *transport,
   probe.result = result;
   result->depth = RF_PROBE_DEPTH_PASSIVE;
 
-  if (probe_passive (&probe) && depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
-    probe_deep (&probe, lock_name);
+  if (take_lock (&probe, lock_name, depth, &lock) && probe_passive (&probe) &&
+      depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
+    probe_deep (&probe);
   if (probe.fatal != NULL)
     {
       g_propagate_error (error, probe.fatal);
