@@ -679,8 +679,8 @@ probe_deep (Probe *probe)
 }
 
 /* One job per drive across processes (DOMAIN.md): a drive another job holds is
- * busy, and is sent nothing at all, not even INQUIRY. A deep probe needs the
- * lock; a passive one goes on without it when the lock folder is unusable. */
+ * busy and is sent nothing at all, not even INQUIRY. A deep probe holds the
+ * lock; a passive one only asks, so that it never blocks a job. */
 static gboolean
 take_lock (Probe         *probe,
            const char    *lock_name,
@@ -689,21 +689,22 @@ take_lock (Probe         *probe,
 {
   g_autoptr(GError) error = NULL;
 
+  if (depth == RF_PROBE_DEPTH_PASSIVE)
+    {
+      if (!rf_drive_lock_is_held_elsewhere (lock_name))
+        return TRUE;
+      set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED,
+                 "locked by another Reflash window or command");
+      return FALSE;
+    }
   *lock = rf_drive_lock_acquire (lock_name, &error);
   if (*lock != NULL)
     return TRUE;
   if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
-    {
-      set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED, error->message);
-      return FALSE;
-    }
-  if (depth == RF_PROBE_DEPTH_DEEP)
-    {
-      probe->fatal = g_steal_pointer (&error);
-      return FALSE;
-    }
-  g_debug ("Probing %s without its lock: %s", lock_name, error->message);
-  return TRUE;
+    set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED, error->message);
+  else
+    probe->fatal = g_steal_pointer (&error);
+  return FALSE;
 }
 
 /**
