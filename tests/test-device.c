@@ -427,6 +427,25 @@ test_hung_drive_does_not_delay (void)
   g_assert_cmpstr (rf_device_get_reason (hung_device), ==, "timed-out");
 }
 
+/* Cancelled while the drive is in safe mode for the version read: the drive
+ * still goes back to normal mode, where it was found. */
+static void
+test_cancel_leaves_safe_mode (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec.cancel_on_enter = cancellable;
+  drive = rf_test_drive_new (&spec);
+  device = rf_device_new_for_transport ("test:cancel", RF_TRANSPORT (drive), "cancel");
+  g_assert_false (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, cancellable, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_CANCELLED);
+  g_assert_false (rf_test_drive_in_safe_mode (drive));
+}
+
 static void
 test_missing_node (void)
 {
@@ -511,6 +530,7 @@ main (int    argc,
   add_case ("spc", &spec, test_spc);
   add_case ("locked", &healthy_3550, test_locked);
   g_test_add_func ("/reflash/device/hung-drive-does-not-delay", test_hung_drive_does_not_delay);
+  g_test_add_func ("/reflash/device/cancel-leaves-safe-mode", test_cancel_leaves_safe_mode);
   g_test_add_func ("/reflash/device/missing-node", test_missing_node);
 
   status = g_test_run ();

@@ -446,13 +446,20 @@ nec_try_key_and_leave (Probe      *probe,
                        const char *key)
 {
   KeyAnswer answer = nec_safe_mode (probe, TRUE, key);
+  g_autoptr(GError) error = NULL;
+  gboolean version_read;
+  RfCommand leave;
 
   if (answer != KEY_ACCEPTED)
     return answer;
-  if (!read_bootcode_version (probe))
-    return KEY_NO_ANSWER;
-  /* The leave's own answer does not matter; the drive's return does. */
-  if (nec_safe_mode (probe, FALSE, key) == KEY_NO_ANSWER && probe->fatal != NULL)
+  version_read = read_bootcode_version (probe);
+  /* The drive was found in normal mode and goes back there, whatever happened
+   * since, cancellation included: the leave ignores the cancellable. Its own
+   * answer does not matter; the drive's return does. */
+  rf_nec_build_safe_mode (&leave, FALSE, key);
+  if (!rf_transport_execute (probe->transport, &leave, NULL, &error))
+    g_debug ("SAFE MODE leave with %s: %s", key, error->message);
+  if (!version_read || probe->fatal != NULL)
     return KEY_NO_ANSWER;
   if (!wait_until_ready (probe))
     return KEY_NO_ANSWER;
