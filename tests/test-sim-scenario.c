@@ -13,20 +13,39 @@ static const struct {
   const char *product;
   const char *revision;
   const char *led;
+  const char *family;
 } promises[] = {
-  { "bridge-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off" },
-  { "healthy-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off" },
-  { "healthy-4551", "_NEC    ", "DVD_RW ND-4551A ", "1.07", "off" },
-  { "interrupted-3550", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking" },
-  { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking" },
-  { "spc-generic", "REFLASH ", "PRACTICE DVD-RW ", "1.00", "off" },
+  { "bridge-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
+  { "healthy-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
+  { "healthy-4551", "_NEC    ", "DVD_RW ND-4551A ", "1.07", "off", "nec-2m" },
+  { "interrupted-3550", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
+  { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
+  { "spc-generic", "REFLASH ", "PRACTICE SPC    ", "1.00", "off", "spc-generic" },
 };
+
+/* The drive database recognises the practice drive as the family it rehearses,
+ * in normal or boot mode as it should. */
+static void
+assert_family (RfDriveDb    *db,
+               const guint8 *inquiry,
+               const char   *family_id,
+               gboolean      boot_mode)
+{
+  const RfDriveModel *model = NULL;
+  gboolean in_boot_mode = FALSE;
+  RfDriveFamily *family = rf_drive_db_match (db, inquiry, 0x60, &model, &in_boot_mode);
+
+  g_assert_nonnull (family);
+  g_assert_cmpstr (family->id, ==, family_id);
+  g_assert_cmpint (in_boot_mode, ==, boot_mode);
+}
 
 static void
 test_shipped (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = rf_sim_scenario_list (&error);
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, G_N_ELEMENTS (promises));
@@ -44,6 +63,7 @@ test_shipped (void)
       g_assert_cmpmem (data + 8, 8, promises[i].vendor, 8);
       g_assert_cmpmem (data + 16, 16, promises[i].product, 16);
       g_assert_cmpmem (data + 32, 4, promises[i].revision, 4);
+      assert_family (db, data, promises[i].family, promises[i].revision[0] == '0');
       g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==,
                        promises[i].led);
       sim_drive_free (sim);

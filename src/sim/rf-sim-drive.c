@@ -792,10 +792,24 @@ rf_sim_drive_reset (RfSimDrive *self,
   return ok;
 }
 
+/**
+ * rf_sim_drive_get_led:
+ *
+ * What the drive's light does now. Safe to call from the UI thread while a worker
+ * runs commands: it never waits for a command to finish, and then returns what the
+ * light did when the last command ended.
+ */
 RfSimLed
 rf_sim_drive_get_led (RfSimDrive *self)
 {
   g_return_val_if_fail (RF_IS_SIM_DRIVE (self), RF_SIM_LED_OFF);
+
+  /* Time passes between commands too (an SPC drive settling). */
+  if (g_mutex_trylock (&self->lock))
+    {
+      update_led (self);
+      g_mutex_unlock (&self->lock);
+    }
   return (RfSimLed) g_atomic_int_get (&self->led);
 }
 
