@@ -493,7 +493,7 @@ typedef void (*RangeWork) (RfSimDrive *self, guint32 start, guint32 length);
 /* Does the erase or program of @block. A power-loss fault with a byte offset
  * stops it there. On a real-time clock the work is done and saved in slices while
  * time passes, so that killing the program mid-command leaves what a power loss
- * would: a partly erased or programmed block. */
+ * would: a partly erased or programmed block. The power button works there too. */
 static gboolean
 work_on_block (RfSimDrive *self,
                guint       block,
@@ -515,13 +515,18 @@ work_on_block (RfSimDrive *self,
     {
       guint64 slice_us = (guint64) self->scenario->cost_ms[exec->cost] * 1000 / WORK_SLICES;
 
+      exec->time_spent = TRUE;
       for (guint i = 0; i < WORK_SLICES; i++)
         {
           work (self, start + i * (size / WORK_SLICES), size / WORK_SLICES);
           rf_sim_drive_save_state (self, NULL);
-          rf_sim_clock_spend (clock, slice_us);
+          if (!rf_sim_drive_nap (self, slice_us))
+            {
+              /* The power button, pressed mid-command. */
+              exec->power_lost = TRUE;
+              return FALSE;
+            }
         }
-      exec->time_spent = TRUE;
       return TRUE;
     }
   work (self, start, size);
