@@ -385,6 +385,38 @@ test_bridge_blocks_write_buffer (void)
   sim_drive_free (sim);
 }
 
+/* The stored microcode, and an interrupted save, survive the program. */
+static void
+test_persistence (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-spc-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "spc-generic", NULL);
+  SimDrive *sim = sim_drive_open ("spc-generic", path);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  RfSimFault fault;
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+  sim = sim_drive_open ("spc-generic", path);
+  sim_assert_revision (sim, "1.01");
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_UPLOAD, 16);
+  fault.byte_offset = 0;
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  sim_clear_unit_attention (sim);
+  g_assert_false (download (sim, 0x07, image, 0x10000));
+  sim_drive_free (sim);
+  sim = sim_drive_open ("spc-generic", path);
+  sim_assert_revision (sim, "0000");
+  sim_drive_free (sim);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -403,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/boot-refuses", test_boot_refuses);
   g_test_add_func ("/reflash/sim-spc/flash-faults", test_flash_faults);
   g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
+  g_test_add_func ("/reflash/sim-spc/persistence", test_persistence);
 
   return g_test_run ();
 }
