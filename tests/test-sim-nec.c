@@ -796,6 +796,64 @@ test_erased_bootcode (void)
   sim_drive_free (sim);
 }
 
+/* §1: "all unnamed bytes are 0x00". Each command below is GOOD as written; with
+ * any one of its unnamed bytes (or a fixed field) changed it must be refused. */
+static const struct {
+  const char *name;
+  guint8 cdb[12];
+  RfDirection direction;
+  gsize length;
+  guint8 must_be_zero[9];
+} unnamed_bytes[] = {
+  { "READ MEM", { 0xCC, 0x00, 0x00, 0x00, 0x48, 0x00, 0x00, 0x00, 0x20, 0, 0, 0 },
+    RF_DIRECTION_IN, 0x20, { 6, 9, 10, 11 } },
+  { "SAFE MODE", { 0xCC, 0x01, 0x01, 0x00, 'K', '3', '5', '5', 0x01, 0, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 3, 9, 10, 11 } },
+  /* RAM is all 0xFF after power-up: its word sum is 0x0000. */
+  { "SEND CHECKSUM", { 0xCC, 0x04, 0x00, 0x00, 0, 0, 0, 0, 0, 0x00, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 4, 5, 6, 7, 8, 9, 10, 11 } },
+  { "WRITE RAM", { 0xCB, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0, 0 },
+    RF_DIRECTION_OUT, 0x8000, { 6, 7, 9, 10, 11 } },
+  { "ERASE BLOCK", { 0xCB, 0x04, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
+  { "PROGRAM BLOCK", { 0xCB, 0x02, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
+};
+
+static void
+test_unnamed_bytes (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autofree guint8 *data = g_malloc (0x8000);
+
+  memset (data, 0xff, 0x8000);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  for (gsize c = 0; c < G_N_ELEMENTS (unnamed_bytes); c++)
+    {
+      guint8 cdb[12];
+
+      memcpy (cdb, unnamed_bytes[c].cdb, sizeof cdb);
+      g_test_message ("%s", unnamed_bytes[c].name);
+      g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
+                               unnamed_bytes[c].length));
+      sim_assert_good (sim);
+      for (gsize i = 0; i < G_N_ELEMENTS (unnamed_bytes[c].must_be_zero); i++)
+        {
+          guint byte = unnamed_bytes[c].must_be_zero[i];
+
+          if (byte == 0)
+            break;
+          cdb[byte] ^= 0x01;
+          g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
+                                   unnamed_bytes[c].length));
+          sim_assert_sense (sim, 0x05, 0x24, 0x00);
+          cdb[byte] ^= 0x01;
+        }
+    }
+  sim_drive_free (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -826,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-nec/get-configuration", test_get_configuration);
   g_test_add_func ("/reflash/sim-nec/bridge", test_bridge);
   g_test_add_func ("/reflash/sim-nec/write-settings", test_write_settings);
+  g_test_add_func ("/reflash/sim-nec/unnamed-bytes", test_unnamed_bytes);
   g_test_add_func ("/reflash/sim-nec/vendor-specific", test_vendor_specific);
   g_test_add_func ("/reflash/sim-nec/erased-bootcode", test_erased_bootcode);
 

@@ -140,6 +140,10 @@ typedef struct {
 
 static const BadCase bad_cases[] = {
   { "Colour=blue\n", ":11: [NEC] Colour: unknown key" },
+  { "FirmwareDate=2005-06-15T120\n", ":11: [NEC] FirmwareDate: “2005-06-15T120” is not YYYYMMDDhhmmss" },
+  { "Disc=yes\n", ":11: [NEC] Disc: unknown key" },
+  { "[Scenario]\nDisc=yes\n", ":12: [Scenario] Disc: “yes” is not a boolean" },
+  { "[Scenario]\nMaxTransfer=0x100\n", ":12: [Scenario] MaxTransfer: “0x100” is not a number from 512" },
   { "Firmware=broken\n", ":11: [NEC] Firmware: unknown value “broken”" },
   { "InterruptedAtBlock=34\n", ":11: [NEC] InterruptedAtBlock: “34” is not a number from 4 to 33" },
   { "StoredId=X999\n", ":11: [NEC] StoredId: “X999” is not a drive ID" },

@@ -12,7 +12,7 @@
 #include "rf-sense.h"
 #include "rf-sim-drive-private.h"
 
-#define SPEC_CHECK_LENGTH 0x8000 /* READ MEM's largest length (§6) */
+#define READ_MEM_MAX_LENGTH 0x8000 /* §6 */
 #define SETTINGS_START    0x4000
 #define SETTINGS_END      RF_NEC_MAIN_START
 
@@ -333,7 +333,7 @@ read_mem (RfSimDrive *self,
   guint32 rounded = (length + 3) & ~3u;
 
   if (command->cdb[6] != 0 || !rf_sim_cdb_zero (command, 9, 12) || length == 0 ||
-      length > SPEC_CHECK_LENGTH || address >= RF_NEC_FLASH_SIZE ||
+      length > READ_MEM_MAX_LENGTH || address >= RF_NEC_FLASH_SIZE ||
       rounded > RF_NEC_FLASH_SIZE - address || !wants_data (command, RF_DIRECTION_IN, rounded))
     {
       refuse (command);

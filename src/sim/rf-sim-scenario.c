@@ -443,6 +443,23 @@ check_spc (RfSimScenario *self,
   return TRUE;
 }
 
+/* YYYYMMDDhhmmss, as GET CONFIGURATION feature 0x010C carries it. */
+static gboolean
+check_date (RfSimScenario *self,
+            const Source  *src,
+            const char    *group,
+            GError       **error)
+{
+  const char *date = self->firmware_date;
+
+  if (date == NULL)
+    return TRUE;
+  for (const char *p = date; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return fail (src, group, "FirmwareDate", error, "“%s” is not YYYYMMDDhhmmss", date);
+  return TRUE;
+}
+
 static gboolean
 load_groups (RfSimScenario *self,
              const Source  *src,
@@ -472,6 +489,8 @@ load_groups (RfSimScenario *self,
       if (!ok)
         return FALSE;
     }
+  if (!check_date (self, src, own, error))
+    return FALSE;
   return self->protocol == RF_SIM_PROTOCOL_NEC_2M ? check_nec (self, src, error)
                                                   : check_spc (self, src, error);
 }
