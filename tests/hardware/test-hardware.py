@@ -472,6 +472,99 @@ def check_sg3(tap, plan):
            'GET CONFIGURATION: answered, and QEMU has no feature 0x010C', step.describe())
 
 
+# --- RfSgTransport (reflash-hw-transport) ---------------------------------------
+
+# Run without CAP_SYS_RAWIO (still uid 0, so the node's permissions let it open).
+# The kernel then refuses vendor opcodes on block nodes (/dev/srN) before the
+# drive sees them; on a read-write open of /dev/sgN it filters nothing.
+NO_RAWIO = 'setpriv --inh-caps=-all --bounding-set=-all '
+
+
+def add_transport_steps(plan, transport):
+    transport = shlex.quote(transport)
+    for drive in DRIVES:
+        plan.add('rf-' + drive.name, '%s "$%s"' % (transport, drive.var))
+    plan.add('rf-sr-generic', '%s "$SR_GENERIC"' % transport)
+    plan.add('rf-nec-sr-no-rawio', NO_RAWIO + '%s "$SR_NEC"' % transport)
+    plan.add('rf-nec-sg-no-rawio', NO_RAWIO + '%s "$SG_NEC"' % transport)
+
+
+def transport_lines(step):
+    """{command: {key: value}} from reflash-hw-transport's output."""
+    lines = {}
+    for line in step.stdout.splitlines():
+        words = shlex.split(line)
+        if words:
+            lines[words[0]] = dict(w.split('=', 1) for w in words[1:] if '=' in w)
+    return lines
+
+
+def expect(lines, command, **wanted):
+    got = lines.get(command, {})
+    return all(got.get(k) == v for k, v in wanted.items())
+
+
+def check_transport(tap, plan):
+    for drive in DRIVES:
+        step = plan['rf-' + drive.name]
+        lines = transport_lines(step)
+        ident = drive.ident
+        inquiry = lines.get('inquiry', {})
+        tap.ok(step.status == 0 and expect(lines, 'inquiry', ok='1', type='5')
+               and all(inquiry.get(k, '').strip() == ident[k] for k in ident),
+               'RfSgTransport %s: INQUIRY GOOD, PDT 5, %s %s %s'
+               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
+               step.describe())
+        # ATAPI drives answer with response code 0xF0 (fixed format, VALID set).
+        response = '0xf0' if drive.target is None else '0x70'
+        if drive.medium:
+            tap.ok(expect(lines, 'tur', ok='1', status='0x00'),
+                   'RfSgTransport %s: TEST UNIT READY GOOD with a disc inside' % drive.name,
+                   step.describe())
+        else:
+            tap.ok(expect(lines, 'tur', ok='0', status='0x02', sense='02/3a/00',
+                          response=response, error='no-medium'),
+                   'RfSgTransport %s: TEST UNIT READY 02/3A/00 (response %s) is no-medium'
+                   % (drive.name, response), step.describe())
+        tap.ok(expect(lines, 'readmem', executed='1', ok='0', sense='05/20/00',
+                      error='vendor-refused'),
+               'RfSgTransport %s: READ MEM (0xCC) 05/20/00 is vendor-refused' % drive.name,
+               step.describe())
+        tap.ok((drive.trace_id, NEC_READ_MEM) in step.received,
+               'trace: the %s drive received that 0xCC' % drive.name,
+               'received: %r' % step.received)
+        if drive.target is not None:
+            tap.ok(expect(lines, 'getconfig', ok='1', firmware_info='0'),
+                   'RfSgTransport %s: GET CONFIGURATION GOOD; no feature 0x010C is found '
+                   'where QEMU has none' % drive.name, step.describe())
+
+    step = plan['rf-sr-generic']
+    lines = transport_lines(step)
+    tap.ok(step.status == 0 and expect(lines, 'inquiry', ok='1')
+           and lines['inquiry'].get('product', '').strip() == GENERIC['product'],
+           'RfSgTransport opens the block node (/dev/srN) too', step.describe())
+
+    nec = DRIVE['nec'].trace_id
+    step = plan['rf-nec-sr-no-rawio']
+    lines = transport_lines(step)
+    tap.ok(step.status == 0 and expect(lines, 'inquiry', ok='1')
+           and expect(lines, 'readmem', executed='0', error='needs-privileges'),
+           'RfSgTransport on /dev/srN without CAP_SYS_RAWIO: INQUIRY works, READ MEM is '
+           'needs-privileges', step.describe())
+    tap.ok(0x12 in step.opcodes(nec) and NEC_READ_MEM not in step.opcodes(nec),
+           'trace: without CAP_SYS_RAWIO the 0xCC never reached the drive',
+           'received: %r' % step.received)
+    # A fact of the kernel that Reflash's "needs-admin" state depends on: sg
+    # filters commands only on read-only opens, so whoever may open /dev/sgN
+    # read-write reaches the drive with vendor commands, privileges or not.
+    step = plan['rf-nec-sg-no-rawio']
+    lines = transport_lines(step)
+    tap.ok(expect(lines, 'readmem', executed='1', sense='05/20/00')
+           and NEC_READ_MEM in step.opcodes(nec),
+           'kernel: a read-write /dev/sgN passes 0xCC without CAP_SYS_RAWIO',
+           '%s\nreceived: %r' % (step.describe(), step.received))
+
+
 # --- reflash-cli ---------------------------------------------------------------
 
 CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
@@ -620,6 +713,8 @@ def check_cli(tap, plan):
 def make_plan(options):
     plan = Plan()
     add_sg3_steps(plan)
+    if options.transport:
+        add_transport_steps(plan, options.transport)
     add_cli_steps(plan, options.cli)
     return plan
 
@@ -628,6 +723,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--prepare', required=True, help='prepare-guest.sh')
     parser.add_argument('--cli', required=True, help='the built reflash-cli')
+    parser.add_argument('--transport', help='the built reflash-hw-transport')
     parser.add_argument('--qemu', default='qemu-system-x86_64')
     options = parser.parse_args()
 
@@ -663,6 +759,8 @@ def main():
     tap.ok(status == '0' and all(step.ran for step in plan.steps),
            'guest ran every step and powered off', diagnostics)
     check_sg3(tap, plan)
+    if options.transport:
+        check_transport(tap, plan)
     check_cli(tap, plan)
     note('suite time: %.1f s' % (time.monotonic() - started))
     return tap.finish()
