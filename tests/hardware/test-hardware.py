@@ -565,6 +565,124 @@ def check_transport(tap, plan):
            '%s\nreceived: %r' % (step.describe(), step.received))
 
 
+# --- RfDeviceMonitor and RfDevice (reflash-hw-probe) ------------------------------
+
+def add_probe_steps(plan, probe):
+    probe = shlex.quote(probe)
+    plan.add('probe-list', probe + ' list')
+    for drive in DRIVES:
+        plan.add('probe-info-' + drive.name, '%s info "$%s"' % (probe, drive.var))
+    plan.add('probe-info-sr-nec', '%s info "$SR_NEC"' % probe)
+    plan.add('probe-info-nec-no-rawio', NO_RAWIO + '%s info "$SR_NEC"' % probe)
+
+
+def probe_lines(step):
+    """[{key: value}] from reflash-hw-probe's output, one per drive."""
+    drives = []
+    for line in step.stdout.splitlines():
+        words = shlex.split(line)
+        if words[:1] == ['drive']:
+            drives.append(dict(w.split('=', 1) for w in words[1:] if '=' in w))
+    return drives
+
+
+def same_identity(found, ident):
+    return all(found.get(k, '').strip() == ident[k] for k in ident)
+
+
+def transcript_matches_trace(found, step, drive):
+    """The recorder's transcript against what QEMU's drive received. On AHCI,
+    libata itself fetches the sense after CHECK CONDITION (REQUEST SENSE, 0x03):
+    that one is the kernel's, not Reflash's."""
+    sent = [int(op, 16) for op in found.get('sent', '').split(',') if op]
+    received = [op for (d, op) in step.received if d == drive.trace_id]
+    if drive.target is None:
+        received = [op for op in received if op != 0x03]
+    return sent == received, 'recorder: %r\ndrive received: %r' % (sent, received)
+
+
+# What a passive listing can tell (DOMAIN.md, "Probing depth").
+EXPECTED_PASSIVE = {
+    'generic': 'unsupported',
+    'nec': 'ready',               # only a deep check finds the refusal
+    'medium': 'unsupported',
+    'nec-medium': 'busy',
+    'atapi': 'unsupported',
+}
+
+
+def check_probe(tap, plan):
+    step = plan['probe-list']
+    found = probe_lines(step)
+    by_sg = {f.get('sg'): f for f in found}
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+    tap.ok(step.status == 0 and sorted(by_sg) == sorted(nodes.values()),
+           'RfDeviceMonitor without udev: finds exactly the %d drives (sysfs only)' % len(DRIVES),
+           '%s\nnodes: %r' % (step.describe(), nodes))
+    for drive in DRIVES:
+        f = by_sg.get(nodes.get(drive.name), {})
+        state = EXPECTED_PASSIVE[drive.name]
+        tap.ok(same_identity(f, drive.ident) and f.get('state') == state
+               and f.get('depth') == 'passive' and f.get('block', '').startswith('/dev/sr'),
+               'passive probe %s: %s %s, state %s, with its block node'
+               % (drive.name, drive.ident['vendor'], drive.ident['product'], state),
+               '%s\nfound: %r' % (step.describe(), f))
+        ok, why = transcript_matches_trace(f, step, drive)
+        tap.ok(ok, 'recorder transcript of the passive probe of %s = what the drive received'
+               % drive.name, why)
+    vendor = sorted({op for (_, op) in step.received if op >= 0xC0})
+    tap.ok(not vendor, 'trace: the passive probe of all drives sent no vendor command',
+           'vendor opcodes: %r' % vendor)
+
+    for drive in DRIVES:
+        step = plan['probe-info-' + drive.name]
+        found = probe_lines(step)
+        f = found[0] if len(found) == 1 else {}
+        state = EXPECTED_STATE[drive.name]
+        tap.ok(step.status == 0 and same_identity(f, drive.ident) and f.get('state') == state
+               and f.get('explanation') and f.get('advice'),
+               'deep probe %s: state %s, with explanation and advice' % (drive.name, state),
+               step.describe())
+        ok, why = transcript_matches_trace(f, step, drive)
+        tap.ok(ok, 'recorder transcript of the deep probe of %s = what the drive received'
+               % drive.name, why)
+
+    nec = DRIVE['nec']
+    step = plan['probe-info-nec']
+    f = (probe_lines(step) or [{}])[0]
+    tap.ok(f.get('depth') == 'deep' and f.get('reason') == 'vendor-refused'
+           and 'controller' in f.get('advice', ''),
+           'deep probe nec: vendor commands refused, advice names another controller',
+           step.describe())
+    tap.ok((nec.trace_id, NEC_READ_MEM) in step.received,
+           'trace: the deep probe of nec sent its identification read (0xCC)',
+           'received: %r' % step.received)
+    step = plan['probe-info-nec-medium']
+    tap.ok(NEC_READ_MEM not in step.opcodes(),
+           'trace: with a disc inside, the deep probe sent no vendor command',
+           'received: %r' % step.received)
+    never = sorted({(s.name, op) for s in plan.steps if s.name.startswith('probe-')
+                    for (_, op) in s.received if op in NEVER_WHILE_PROBING})
+    tap.ok(not never, 'trace: no probe sent WRITE BUFFER, 0xCB or 0xCD', 'seen: %r' % never)
+
+    step = plan['probe-info-sr-nec']
+    f = (probe_lines(step) or [{}])[0]
+    tap.ok(f.get('state') == EXPECTED_STATE['nec'] and f.get('sg') == nodes.get('nec'),
+           'deep probe through the block node: same drive, same verdict', step.describe())
+
+    # Without CAP_SYS_RAWIO the verdict must follow what really happened:
+    # refused by the kernel (nothing reached the drive) is needs-admin, refused
+    # by the drive is vendor-refused. Never one for the other.
+    step = plan['probe-info-nec-no-rawio']
+    f = (probe_lines(step) or [{}])[0]
+    reached = NEC_READ_MEM in step.opcodes(nec.trace_id)
+    wanted = 'vendor-refused' if reached else 'needs-admin'
+    tap.ok(f.get('state') == wanted,
+           'deep probe without CAP_SYS_RAWIO: %s, as the trace shows the 0xCC %s the drive'
+           % (wanted, 'reached' if reached else 'never reached'),
+           '%s\nreceived: %r' % (step.describe(), step.received))
+
+
 # --- reflash-cli ---------------------------------------------------------------
 
 CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
@@ -635,7 +753,7 @@ def parse_json(step):
 EXPECTED_STATE = {
     'generic': 'unsupported',     # answers, no family matches; no disc is no error
     'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
-    'medium': 'busy',             # a disc inside
+    'medium': 'unsupported',      # no family: a disc inside changes nothing
     'nec-medium': 'busy',         # a disc inside: no deep check
     'atapi': 'unsupported',
 }
@@ -715,6 +833,8 @@ def make_plan(options):
     add_sg3_steps(plan)
     if options.transport:
         add_transport_steps(plan, options.transport)
+    if options.probe:
+        add_probe_steps(plan, options.probe)
     add_cli_steps(plan, options.cli)
     return plan
 
@@ -724,6 +844,7 @@ def main():
     parser.add_argument('--prepare', required=True, help='prepare-guest.sh')
     parser.add_argument('--cli', required=True, help='the built reflash-cli')
     parser.add_argument('--transport', help='the built reflash-hw-transport')
+    parser.add_argument('--probe', help='the built reflash-hw-probe')
     parser.add_argument('--qemu', default='qemu-system-x86_64')
     options = parser.parse_args()
 
@@ -761,6 +882,8 @@ def main():
     check_sg3(tap, plan)
     if options.transport:
         check_transport(tap, plan)
+    if options.probe:
+        check_probe(tap, plan)
     check_cli(tap, plan)
     note('suite time: %.1f s' % (time.monotonic() - started))
     return tap.finish()
