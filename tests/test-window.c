@@ -6,16 +6,117 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
+#include "rf-diagnosis-page.h"
+#include "rf-drives-page.h"
 #include "rf-page.h"
+#include "rf-sim.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
+
+/* A source of practice drives for the window, as the application registers one. */
+#define TEST_TYPE_SOURCE (test_source_get_type ())
+G_DECLARE_FINAL_TYPE (TestSource, test_source, TEST, SOURCE, GObject)
+
+struct _TestSource
+{
+  GObject parent_instance;
+  GPtrArray *devices;
+};
+
+static GPtrArray *
+test_source_list_devices (RfDeviceSource *source)
+{
+  TestSource *self = TEST_SOURCE (source);
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->devices->len; i++)
+    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (self->devices, i)));
+  return copy;
+}
+
+static void
+test_source_iface_init (RfDeviceSourceInterface *iface)
+{
+  iface->list_devices = test_source_list_devices;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestSource, test_source, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (RF_TYPE_DEVICE_SOURCE,
+                                                      test_source_iface_init))
+
+static void
+test_source_finalize (GObject *object)
+{
+  g_ptr_array_unref (TEST_SOURCE (object)->devices);
+  G_OBJECT_CLASS (test_source_parent_class)->finalize (object);
+}
+
+static void
+test_source_class_init (TestSourceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_source_finalize;
+}
+
+static void
+test_source_init (TestSource *self)
+{
+  self->devices = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static char *state_dir;
+
+/* A practice drive from a shipped scenario, at instant speed, state in a temp dir. */
+static RfDevice *
+practice_device (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimDrive) drive = rf_sim_drive_open (name, state_dir, &error);
+  g_autoptr(RfTransport) transport = NULL;
+  g_autofree char *id = g_strconcat ("practice:", name, NULL);
+
+  g_assert_no_error (error);
+  rf_sim_drive_set_speed (drive, 0.0);
+  transport = rf_sim_transport_new (drive);
+  return rf_device_new_for_transport (id, transport, id);
+}
+
+static void
+give_window_drives (RfWindow *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (source->devices, practice_device ("healthy-3550"));
+  g_ptr_array_add (source->devices, practice_device ("seed"));
+  monitor = rf_device_monitor_new (db);
+  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (source));
+  rf_window_set_monitor (window, monitor, db);
+}
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 give_up = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
 
 static RfWindow *
 create_window (void)
 {
   RfWindow *window = rf_window_new (NULL);
 
+  give_window_drives (window);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   return window;
@@ -50,6 +151,39 @@ button_sensitive (RfWindow   *window,
   return gtk_widget_get_sensitive (button);
 }
 
+/* Whether a mapped label under @root shows exactly @text: what the user reads. */
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
+        return TRUE;
+      if (shows_label (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+shows_text_containing (GtkWidget  *root,
+                       const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          strstr (gtk_label_get_label (GTK_LABEL (child)), text) != NULL)
+        return TRUE;
+      if (shows_text_containing (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_shows_welcome (void)
 {
@@ -60,50 +194,86 @@ test_shows_welcome (void)
   g_assert_true (rf_page_get_complete (page));
   g_assert_cmpstr (rf_page_get_title (page), ==, "Welcome");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
-  /* First page: nowhere to go back to; alone: nowhere to go next. */
+  g_assert_true (shows_label (GTK_WIDGET (window), "Bring Your Drive Back"));
+  /* First page: nowhere to go back to; reading it is all it asks. */
   g_assert_false (button_sensitive (window, "wizard.back"));
-  g_assert_false (button_sensitive (window, "wizard.next"));
+  g_assert_true (button_sensitive (window, "wizard.next"));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+practice_rows_probed (gpointer data)
+{
+  /* Both practice drives show their state instead of a spinner. */
+  return shows_label (GTK_WIDGET (data), "Working") &&
+         shows_label (GTK_WIDGET (data), "Safe mode");
+}
+
+static gboolean
+diagnosis_done (gpointer data)
+{
+  RfWindow *window = data;
+  RfPage *page = rf_window_get_visible_page (window);
+
+  return RF_IS_DIAGNOSIS_PAGE (page) && !rf_diagnosis_page_is_checking (RF_DIAGNOSIS_PAGE (page));
 }
 
 static void
 test_next_back_follow_complete (void)
 {
   RfWindow *window = create_window ();
-  RfPage *second = g_object_new (RF_TYPE_PAGE, "title", "Second", NULL);
-  RfPage *third = g_object_new (RF_TYPE_PAGE, "title", "Third", NULL);
+  RfPage *drives;
 
-  rf_window_add_page (window, second, "second");
-  rf_window_add_page (window, third, "third");
-  g_assert_cmpuint (rf_window_get_page_count (window), ==, 3);
-
-  /* Welcome is complete, so Next is offered. */
-  g_assert_true (button_sensitive (window, "wizard.next"));
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
-  g_assert_true (rf_window_get_visible_page (window) == second);
+  drives = rf_window_get_visible_page (window);
+  g_assert_true (RF_IS_DRIVES_PAGE (drives));
   g_assert_true (button_sensitive (window, "wizard.back"));
 
-  /* The second page is not complete: Next is off, and activating it does nothing. */
+  /* No drive chosen: Next is off, and activating it does nothing. */
+  g_assert_false (rf_page_get_complete (drives));
   g_assert_false (button_sensitive (window, "wizard.next"));
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
-  g_assert_true (rf_window_get_visible_page (window) == second);
+  g_assert_true (rf_window_get_visible_page (window) == drives);
 
-  rf_page_set_complete (second, TRUE);
+  /* The passive look shows each practice drive's state in plain words. */
+  wait_until (practice_rows_probed, window);
+  g_assert_true (shows_label (GTK_WIDGET (window), "ND-3550A"));
+
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  g_assert_true (rf_page_get_complete (drives));
   g_assert_true (button_sensitive (window, "wizard.next"));
-  rf_page_set_complete (second, FALSE);
-  g_assert_false (button_sensitive (window, "wizard.next"));
-  rf_page_set_complete (second, TRUE);
-  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
-  g_assert_true (rf_window_get_visible_page (window) == third);
+  g_assert_false (rf_window_open_drive (window, "practice:no-such-drive"));
 
-  /* Last page: even complete, there is no Next. */
-  rf_page_set_complete (third, TRUE);
-  g_assert_false (button_sensitive (window, "wizard.next"));
-
-  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.back", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.back", NULL);
   g_assert_true (RF_IS_WELCOME_PAGE (rf_window_get_visible_page (window)));
   g_assert_false (button_sensitive (window, "wizard.back"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_diagnosis_of_the_seed (void)
+{
+  RfWindow *window = create_window ();
+  RfDevice *device;
+
+  /* Chosen from the command line: the welcome still comes first. */
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  g_assert_true (RF_IS_WELCOME_PAGE (rf_window_get_visible_page (window)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  g_assert_true (RF_IS_DRIVES_PAGE (rf_window_get_visible_page (window)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+
+  device = rf_diagnosis_page_get_device (RF_DIAGNOSIS_PAGE (rf_window_get_visible_page (window)));
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  g_assert_cmpint (rf_device_get_probe_depth (device), ==, RF_PROBE_DEPTH_DEEP);
+  /* The user reads both identities and which firmware fits. */
+  g_assert_true (shows_label (GTK_WIDGET (window), "Identity mismatch"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "ND-4551A"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "ND-3550A"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "05"));
+  g_assert_true (shows_text_containing (GTK_WIDGET (window), "ND-3550A"));
+  g_assert_true (rf_page_get_complete (rf_window_get_visible_page (window)));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -130,16 +300,41 @@ test_window_finalizes (void)
   g_assert_finalize_object (window);
 }
 
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  int status;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  state_dir = g_dir_make_tmp ("reflash-test-window-XXXXXX", NULL);
 
   g_test_add_func ("/reflash/window/shows-welcome", test_shows_welcome);
   g_test_add_func ("/reflash/window/next-back-follow-complete", test_next_back_follow_complete);
+  g_test_add_func ("/reflash/window/diagnosis-of-the-seed", test_diagnosis_of_the_seed);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);
-  return g_test_run ();
+  status = g_test_run ();
+  rm_rf (state_dir);
+  g_free (state_dir);
+  return status;
 }

@@ -9,28 +9,85 @@
 #include <unistd.h>
 
 #include "rf-application.h"
+#include "rf-device-monitor.h"
 #include "rf-window.h"
 
 struct _RfApplication
 {
   AdwApplication parent_instance;
+
+  RfDriveDb *db;
+  RfDeviceMonitor *monitor;
+  char *practice_drive;
 };
 
 G_DEFINE_FINAL_TYPE (RfApplication, rf_application, ADW_TYPE_APPLICATION)
 
+/* The drive families and every drive Reflash can see, shared by all windows. */
+static void
+rf_application_load_drives (RfApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->db = rf_drive_db_new_default (&error);
+  if (self->db == NULL)
+    {
+      /* Broken family files must not hide the drives: list them as unsupported. */
+      g_warning ("Could not load the drive families: %s", error->message);
+      self->db = rf_drive_db_new ();
+    }
+  self->monitor = rf_device_monitor_new (self->db);
+}
+
 static void
 rf_application_activate (GApplication *application)
 {
+  RfApplication *self = RF_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
     {
       window = GTK_WINDOW (rf_window_new (GTK_APPLICATION (application)));
+      rf_window_set_monitor (RF_WINDOW (window), self->monitor, self->db);
       /* Root is allowed (CI, some demos), never asked for. */
       if (geteuid () == 0)
-        g_warning ("Reflash is running as root. It does not need to: it asks for administrator rights only for the steps that need them.");
+        g_message ("Reflash is running as root. It does not need to: it asks for administrator rights only for the steps that need them.");
+    }
+  if (self->practice_drive != NULL)
+    {
+      g_autofree char *id = g_strconcat ("practice:", self->practice_drive, NULL);
+
+      if (!rf_window_open_drive (RF_WINDOW (window), id))
+        g_printerr (_("There is no practice drive called “%s”.\n"), self->practice_drive);
+      g_clear_pointer (&self->practice_drive, g_free);
     }
   gtk_window_present (window);
+}
+
+static int
+rf_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  RfApplication *self = RF_APPLICATION (application);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("reflash %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  g_variant_dict_lookup (options, "practice", "s", &self->practice_drive);
+  return -1;
+}
+
+static void
+rf_application_dispose (GObject *object)
+{
+  RfApplication *self = RF_APPLICATION (object);
+
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->db);
+  g_clear_pointer (&self->practice_drive, g_free);
+  G_OBJECT_CLASS (rf_application_parent_class)->dispose (object);
 }
 
 static void
@@ -70,6 +127,7 @@ rf_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (rf_application_parent_class)->startup (application);
+  rf_application_load_drives (RF_APPLICATION (application));
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
@@ -78,15 +136,27 @@ rf_application_startup (GApplication *application)
 static void
 rf_application_class_init (RfApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = rf_application_dispose;
+  app_class->handle_local_options = rf_application_handle_local_options;
   app_class->activate = rf_application_activate;
   app_class->startup = rf_application_startup;
 }
 
+static const GOptionEntry main_options[] = {
+  { "practice", 'p', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Open the practice drive NAME (for example “seed”)"), N_("NAME") },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and quit"), NULL },
+  { NULL }
+};
+
 static void
 rf_application_init (RfApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), main_options);
 }
 
 RfApplication *

@@ -7,6 +7,9 @@
 
 #include <glib/gi18n.h>
 
+#include "rf-device-monitor.h"
+#include "rf-diagnosis-page.h"
+#include "rf-drives-page.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
 
@@ -22,6 +25,12 @@ struct _RfWindow
   guint current;
 
   GSettings *settings;
+
+  RfDriveDb *db;
+  RfDeviceMonitor *monitor;
+  GListStore *drives;
+  RfDrivesPage *drives_page;
+  RfDiagnosisPage *diagnosis_page;
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -68,6 +77,18 @@ wizard_back (GtkWidget  *widget,
     rf_window_show_page (self, self->current - 1);
 }
 
+/* The wizard's controller: what a page needs from the earlier ones, handed over as
+ * the user moves on. */
+static void
+prepare_page (RfWindow *self,
+              RfPage   *page)
+{
+  if (page == RF_PAGE (self->diagnosis_page))
+    rf_diagnosis_page_set_device (self->diagnosis_page,
+                                  rf_drives_page_get_selected_device (self->drives_page),
+                                  self->db);
+}
+
 static void
 wizard_next (GtkWidget  *widget,
              const char *action_name,
@@ -77,7 +98,10 @@ wizard_next (GtkWidget  *widget,
   RfPage *page = rf_window_get_visible_page (self);
 
   if (self->current + 1 < self->pages->len && rf_page_get_complete (page))
-    rf_window_show_page (self, self->current + 1);
+    {
+      prepare_page (self, g_ptr_array_index (self->pages, self->current + 1));
+      rf_window_show_page (self, self->current + 1);
+    }
 }
 
 static void
@@ -90,6 +114,11 @@ rf_window_dispose (GObject *object)
                                           on_page_changed, self);
   g_ptr_array_set_size (self->pages, 0);
   g_clear_object (&self->settings);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->drives);
+  g_clear_object (&self->db);
   G_OBJECT_CLASS (rf_window_parent_class)->dispose (object);
 }
 
@@ -134,6 +163,88 @@ rf_window_init (RfWindow *self)
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);
   rf_window_add_page (self, RF_PAGE (rf_welcome_page_new ()), "welcome");
+  self->drives_page = RF_DRIVES_PAGE (rf_drives_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->drives_page), "drives");
+  self->diagnosis_page = RF_DIAGNOSIS_PAGE (rf_diagnosis_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->diagnosis_page), "diagnosis");
+  self->drives = g_list_store_new (RF_TYPE_DEVICE);
+}
+
+static void
+on_device_added (RfWindow *self,
+                 RfDevice *device)
+{
+  g_list_store_append (self->drives, device);
+}
+
+static void
+on_device_removed (RfWindow *self,
+                   RfDevice *device)
+{
+  guint position;
+
+  if (g_list_store_find (self->drives, device, &position))
+    g_list_store_remove (self->drives, position);
+}
+
+/**
+ * rf_window_set_monitor:
+ * @monitor: real drives and registered sources (practice drives)
+ * @db: the drive families
+ *
+ * Fills the drive list and keeps it current on hotplug.
+ */
+void
+rf_window_set_monitor (RfWindow        *self,
+                       RfDeviceMonitor *monitor,
+                       RfDriveDb       *db)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+
+  g_return_if_fail (RF_IS_WINDOW (self));
+  g_return_if_fail (RF_IS_DEVICE_MONITOR (monitor));
+  g_return_if_fail (RF_IS_DRIVE_DB (db));
+  g_return_if_fail (self->monitor == NULL);
+
+  self->monitor = g_object_ref (monitor);
+  self->db = g_object_ref (db);
+  devices = rf_device_monitor_list_devices (monitor, TRUE);
+  g_list_store_splice (self->drives, 0, 0, devices->pdata, devices->len);
+  g_signal_connect_swapped (monitor, "device-added", G_CALLBACK (on_device_added), self);
+  g_signal_connect_swapped (monitor, "device-removed", G_CALLBACK (on_device_removed), self);
+  rf_drives_page_set_drives (self->drives_page, G_LIST_MODEL (self->drives), db);
+}
+
+/**
+ * rf_window_open_drive:
+ * @id: a drive's id ("practice:seed", "/dev/sg1")
+ *
+ * Chooses the drive @id in the drive list, as if the user had clicked it, without
+ * leaving the page shown: the user still reads the welcome first.
+ *
+ * Returns: %FALSE if no listed drive has that id
+ */
+gboolean
+rf_window_open_drive (RfWindow   *self,
+                      const char *id)
+{
+  guint n;
+
+  g_return_val_if_fail (RF_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->drives));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(RfDevice) device = g_list_model_get_item (G_LIST_MODEL (self->drives), i);
+
+      if (g_str_equal (rf_device_get_id (device), id))
+        {
+          rf_drives_page_select_device (self->drives_page, device);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 RfWindow *

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "rf-device-monitor.h"
 #include "rf-page.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,10 @@ void      rf_window_add_page         (RfWindow       *self,
                                       const char     *name);
 RfPage   *rf_window_get_visible_page (RfWindow       *self);
 guint     rf_window_get_page_count   (RfWindow       *self);
+void      rf_window_set_monitor      (RfWindow        *self,
+                                      RfDeviceMonitor *monitor,
+                                      RfDriveDb       *db);
+gboolean  rf_window_open_drive       (RfWindow       *self,
+                                      const char     *id);
 
 G_END_DECLS

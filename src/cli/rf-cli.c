@@ -21,8 +21,8 @@ typedef struct {
 } RfCliCommand;
 
 static const RfCliCommand commands[] = {
-  { "list", N_("List optical drives and their state"), NULL, "#4" },
-  { "info", N_("Show a drive's identity, state and next step"), NULL, "#4" },
+  { "list", N_("List optical drives and their state"), rf_cli_list_run, "#4" },
+  { "info", N_("Show a drive's identity, state and next step"), rf_cli_info_run, "#4" },
   { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5" },
   { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5" },
 };

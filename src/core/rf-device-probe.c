@@ -253,14 +253,17 @@ decide_passive (Probe      *probe,
 {
   RfProbeResult *result = probe->result;
 
-  if (result->family == NULL)
-    set_state (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_FAMILY, NULL);
-  else if (result->identity->safe_mode)
+  /* In safe mode only the bootcode runs: its TEST UNIT READY answer proves
+   * nothing (nec-2m.md §8). Otherwise a disc or a busy drive comes first, for
+   * known and unknown models alike: it is what the user must act on. */
+  if (result->family != NULL && result->identity->safe_mode)
     set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, NULL);
   else if (tray == TRAY_DISC)
     set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DISC_PRESENT, NULL);
   else if (tray == TRAY_BUSY)
     set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DRIVE_BUSY, NULL);
+  else if (result->family == NULL)
+    set_state (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_FAMILY, NULL);
   else
     set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, NULL);
 }

@@ -12,7 +12,8 @@
 
 /* RfSimTransport: what RfSgTransport is to a real drive, for a practice drive. It
  * also plays the kernel's part: a transfer above the maximum is refused before
- * the drive sees it, with the same EINVAL a real pass-through gives. */
+ * the drive sees it (a real pass-through fails with EINVAL), as
+ * RF_ERROR_NOT_SUPPORTED. */
 struct _RfSimTransport
 {
   RfTransport parent_instance;
@@ -33,12 +34,10 @@ rf_sim_transport_execute (RfTransport  *transport,
 
   if (command->direction != RF_DIRECTION_NONE && command->data_length > limit)
     {
-      g_autofree char *context =
-        g_strdup_printf ("%s: %" G_GSIZE_FORMAT " bytes is above the transfer limit of %"
-                         G_GSIZE_FORMAT, rf_command_opcode_name (command->cdb[0]),
-                         command->data_length, limit);
-
-      rf_error_set_from_errno (error, EINVAL, context);
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
+                   "%s: %" G_GSIZE_FORMAT " bytes is above the transfer limit of %" G_GSIZE_FORMAT
+                   " (%s)", rf_command_opcode_name (command->cdb[0]), command->data_length,
+                   limit, g_strerror (EINVAL));
       return FALSE;
     }
   return rf_sim_drive_execute (self->drive, command, error);

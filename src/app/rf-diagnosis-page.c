@@ -1,0 +1,262 @@
+/* rf-diagnosis-page.c: what state the chosen drive is in, in plain words
+ *
+ * This is where the deep check runs (DOMAIN.md "Probing depth"): only for the one
+ * drive the user chose, and it leaves the drive in the mode it was found in.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rf-diagnosis-page.h"
+#include "rf-drive-presenter.h"
+#include "rf-error.h"
+
+struct _RfDiagnosisPage
+{
+  RfPage parent_instance;
+
+  GtkImage *state_icon;
+  GtkLabel *drive_label;
+  GtkLabel *state_label;
+  GtkLabel *explanation_label;
+  GtkLabel *advice_label;
+  GtkWidget *checking_box;
+  GtkWidget *result_box;
+  AdwPreferencesGroup *details_group;
+
+  GPtrArray *detail_rows;
+  RfDevice *device;
+  RfDriveDb *db;
+  GCancellable *cancellable;
+  const char *state_style;
+};
+
+G_DEFINE_FINAL_TYPE (RfDiagnosisPage, rf_diagnosis_page, RF_TYPE_PAGE)
+
+static void
+add_detail (RfDiagnosisPage *self,
+            const char      *title,
+            const char      *value)
+{
+  GtkWidget *row;
+  GtkWidget *label;
+
+  if (value == NULL || *value == '\0')
+    return;
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  label = gtk_label_new (value);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (self->details_group, row);
+  g_ptr_array_add (self->detail_rows, row);
+}
+
+static void
+clear_details (RfDiagnosisPage *self)
+{
+  for (guint i = 0; i < self->detail_rows->len; i++)
+    adw_preferences_group_remove (self->details_group, g_ptr_array_index (self->detail_rows, i));
+  g_ptr_array_set_size (self->detail_rows, 0);
+}
+
+static void
+show_details (RfDiagnosisPage *self)
+{
+  g_autoptr(RfDriveIdentity) id = rf_device_dup_identity (self->device);
+  g_autofree char *stored = NULL;
+  g_autofree char *bootcode = NULL;
+  g_autofree char *product = NULL;
+
+  clear_details (self);
+  if (id == NULL)
+    return;
+  stored = rf_drive_presenter_dup_model_name (self->device, id->stored_id);
+  bootcode = rf_drive_presenter_dup_model_name (self->device, id->bootcode_key);
+  product = g_strstrip (g_strdup_printf ("%s %s", id->vendor ? id->vendor : "",
+                                         id->product ? id->product : ""));
+  add_detail (self, _("Reports itself as"), product);
+  add_detail (self, id->safe_mode ? _("Bootcode version shown") : _("Firmware version"),
+              id->revision);
+  add_detail (self, _("Firmware date"), id->firmware_date);
+  add_detail (self, _("Stored identity"), stored);
+  add_detail (self, _("Bootcode belongs to"), bootcode);
+  add_detail (self, _("Bootcode version"), id->bootcode_version);
+  add_detail (self, _("Serial number"), id->serial);
+  add_detail (self, _("Connection"), rf_device_is_practice (self->device)
+                                     ? _("Practice drive (simulated)")
+                                     : rf_device_get_id (self->device));
+}
+
+static void
+show_result (RfDiagnosisPage *self)
+{
+  RfDriveState state = rf_device_get_state (self->device);
+  g_autofree char *title = rf_drive_presenter_dup_title (self->device);
+  g_autofree char *explanation = rf_device_dup_explanation (self->device);
+  g_autofree char *advice = rf_device_dup_advice (self->device);
+
+  gtk_label_set_label (self->drive_label, title);
+  gtk_label_set_label (self->state_label, rf_drive_state_to_title (state));
+  gtk_image_set_from_icon_name (self->state_icon, rf_drive_presenter_state_icon (state));
+  if (self->state_style != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), self->state_style);
+  self->state_style = rf_drive_presenter_state_style (state);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), self->state_style);
+  gtk_label_set_label (self->explanation_label, explanation);
+  gtk_label_set_label (self->advice_label, advice);
+  gtk_widget_set_visible (GTK_WIDGET (self->advice_label), advice != NULL);
+  show_details (self);
+}
+
+static void
+set_checking (RfDiagnosisPage *self,
+              gboolean         checking)
+{
+  gtk_widget_set_visible (self->checking_box, checking);
+  gtk_widget_set_visible (self->result_box, !checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.check-again", !checking);
+  rf_page_set_complete (RF_PAGE (self), !checking);
+}
+
+static void
+on_deep_probe_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(RfDiagnosisPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!rf_device_probe_finish (RF_DEVICE (source), result, &error) &&
+      g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
+    return;
+  if (RF_DEVICE (source) != self->device)
+    return;
+  set_checking (self, FALSE);
+  show_result (self);
+  if (error != NULL)
+    {
+      /* The drive went away or is no SCSI node: say so instead of old results. */
+      gtk_label_set_label (self->state_label, rf_drive_state_to_title (RF_DRIVE_STATE_NOT_RESPONDING));
+      gtk_label_set_label (self->explanation_label, rf_error_code_to_sentence (error->code));
+    }
+}
+
+static void
+start_check (RfDiagnosisPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_checking (self, TRUE);
+  rf_device_probe_async (self->device, self->db, RF_PROBE_DEPTH_DEEP, self->cancellable,
+                         on_deep_probe_done, g_object_ref (self));
+}
+
+static void
+check_again (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (widget);
+
+  if (self->device != NULL)
+    start_check (self);
+}
+
+static void
+rf_diagnosis_page_dispose (GObject *object)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->device);
+  g_clear_object (&self->db);
+  G_OBJECT_CLASS (rf_diagnosis_page_parent_class)->dispose (object);
+}
+
+static void
+rf_diagnosis_page_finalize (GObject *object)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (object);
+
+  g_ptr_array_unref (self->detail_rows);
+  G_OBJECT_CLASS (rf_diagnosis_page_parent_class)->finalize (object);
+}
+
+static void
+rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rf_diagnosis_page_dispose;
+  object_class->finalize = rf_diagnosis_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rf-diagnosis-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, drive_label);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, advice_label);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, checking_box);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, result_box);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, details_group);
+  gtk_widget_class_install_action (widget_class, "diagnosis.check-again", NULL, check_again);
+}
+
+static void
+rf_diagnosis_page_init (RfDiagnosisPage *self)
+{
+  self->detail_rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+rf_diagnosis_page_new (void)
+{
+  return g_object_new (RF_TYPE_DIAGNOSIS_PAGE, NULL);
+}
+
+/**
+ * rf_diagnosis_page_set_device:
+ *
+ * Shows @device and starts its deep check. Choosing the same drive again keeps
+ * what is shown; the user can ask for a new check.
+ */
+void
+rf_diagnosis_page_set_device (RfDiagnosisPage *self,
+                              RfDevice        *device,
+                              RfDriveDb       *db)
+{
+  g_return_if_fail (RF_IS_DIAGNOSIS_PAGE (self));
+  g_return_if_fail (RF_IS_DEVICE (device));
+  g_return_if_fail (RF_IS_DRIVE_DB (db));
+
+  g_set_object (&self->db, db);
+  if (!g_set_object (&self->device, device))
+    return;
+  show_result (self);
+  start_check (self);
+}
+
+RfDevice *
+rf_diagnosis_page_get_device (RfDiagnosisPage *self)
+{
+  g_return_val_if_fail (RF_IS_DIAGNOSIS_PAGE (self), NULL);
+  return self->device;
+}
+
+gboolean
+rf_diagnosis_page_is_checking (RfDiagnosisPage *self)
+{
+  g_return_val_if_fail (RF_IS_DIAGNOSIS_PAGE (self), FALSE);
+  return gtk_widget_get_visible (self->checking_box);
+}

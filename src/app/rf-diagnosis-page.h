@@ -1,0 +1,24 @@
+/* rf-diagnosis-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rf-device.h"
+#include "rf-drive-db.h"
+#include "rf-page.h"
+
+G_BEGIN_DECLS
+
+#define RF_TYPE_DIAGNOSIS_PAGE (rf_diagnosis_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (RfDiagnosisPage, rf_diagnosis_page, RF, DIAGNOSIS_PAGE, RfPage)
+
+GtkWidget *rf_diagnosis_page_new        (void);
+void       rf_diagnosis_page_set_device (RfDiagnosisPage *self,
+                                         RfDevice        *device,
+                                         RfDriveDb       *db);
+RfDevice  *rf_diagnosis_page_get_device (RfDiagnosisPage *self);
+gboolean   rf_diagnosis_page_is_checking (RfDiagnosisPage *self);
+
+G_END_DECLS

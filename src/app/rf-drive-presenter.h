@@ -1,0 +1,18 @@
+/* rf-drive-presenter.h: how the wizard names a drive and its state
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rf-device.h"
+
+G_BEGIN_DECLS
+
+char       *rf_drive_presenter_dup_title      (RfDevice     *device);
+char       *rf_drive_presenter_dup_subtitle   (RfDevice     *device);
+const char *rf_drive_presenter_state_style    (RfDriveState  state);
+const char *rf_drive_presenter_state_icon     (RfDriveState  state);
+char       *rf_drive_presenter_dup_model_name (RfDevice     *device,
+                                               const char   *model_id);
+
+G_END_DECLS

@@ -1,0 +1,227 @@
+/* rf-cli-drive.c: finding, probing and describing drives for the CLI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "rf-cli-drive.h"
+
+/**
+ * rf_cli_drive_monitor_new:
+ *
+ * Returns: (transfer full): a monitor over the real drives
+ */
+RfDeviceMonitor *
+rf_cli_drive_monitor_new (RfDriveDb *db)
+{
+  return rf_device_monitor_new (db);
+}
+
+static void
+free_error (gpointer data)
+{
+  if (data != NULL)
+    g_error_free (data);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  guint pending;
+} ProbeAll;
+
+typedef struct {
+  ProbeAll *all;
+  GError **error;
+} ProbeOne;
+
+static void
+probe_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ProbeOne *one = user_data;
+
+  rf_device_probe_finish (RF_DEVICE (source), result, one->error);
+  if (--one->all->pending == 0)
+    g_main_loop_quit (one->all->loop);
+  g_free (one);
+}
+
+/**
+ * rf_cli_drive_probe_all:
+ *
+ * Probes every drive at once, one worker each, and waits for all of them.
+ *
+ * Returns: (transfer full): for each drive, %NULL or the error that kept it from
+ *   being probed
+ */
+GPtrArray *
+rf_cli_drive_probe_all (GPtrArray    *devices,
+                        RfDriveDb    *db,
+                        RfProbeDepth  depth)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
+  GPtrArray *errors = g_ptr_array_new_full (devices->len, free_error);
+  ProbeAll all = { loop, devices->len };
+
+  g_ptr_array_set_size (errors, devices->len);
+  if (devices->len == 0)
+    return errors;
+  g_main_context_push_thread_default (context);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      ProbeOne *one = g_new0 (ProbeOne, 1);
+
+      one->all = &all;
+      one->error = (GError **) &g_ptr_array_index (errors, i);
+      rf_device_probe_async (g_ptr_array_index (devices, i), db, depth, NULL, probe_done, one);
+    }
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (context);
+  return errors;
+}
+
+/**
+ * rf_cli_drive_model_name:
+ *
+ * Returns: (transfer full): the model as people know it ("ND-3550A"), else the
+ *   INQUIRY product, else a translated "unknown"
+ */
+char *
+rf_cli_drive_model_name (RfDevice *device)
+{
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
+  g_autofree char *model_id = rf_device_dup_model_id (device);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+  const RfDriveModel *model = family != NULL && model_id != NULL
+                              ? rf_drive_family_find_model (family, model_id) : NULL;
+
+  if (model != NULL)
+    return g_strdup (model->name);
+  if (identity->product != NULL && identity->product[0] != '\0')
+    return g_strdup (identity->product);
+  return g_strdup (_("unknown model"));
+}
+
+static const char *
+name_of (RfDriveFamily *family,
+         const char    *id)
+{
+  const RfDriveModel *model = family != NULL && id != NULL
+                              ? rf_drive_family_find_model (family, id) : NULL;
+
+  return model != NULL ? model->name : NULL;
+}
+
+static void
+write_commands (RfJsonWriter *json,
+                RfDevice     *device)
+{
+  g_autoptr(RfRecorder) transcript = rf_device_dup_transcript (device);
+
+  rf_json_writer_key (json, "commands");
+  rf_json_writer_begin_array (json);
+  for (guint i = 0; transcript != NULL && i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+      RfCommand command = { 0 };
+      g_autofree char *cdb = NULL;
+      g_autofree char *sense_text = NULL;
+      RfSense sense;
+
+      memcpy (command.cdb, entry->cdb, sizeof command.cdb);
+      command.cdb_length = entry->cdb_length;
+      cdb = rf_command_describe_cdb (&command);
+      if (entry->answered && entry->status == RF_STATUS_CHECK_CONDITION &&
+          rf_sense_parse (entry->sense, entry->sense_length, &sense))
+        sense_text = g_strdup_printf ("%02X/%02X/%02X", sense.key, sense.asc, sense.ascq);
+      rf_json_writer_begin_object (json);
+      rf_json_writer_member_string (json, "name", rf_command_opcode_name (entry->cdb[0]));
+      rf_json_writer_member_string (json, "cdb", cdb);
+      rf_json_writer_member_int (json, "data_length", (gint64) entry->data_length);
+      rf_json_writer_key (json, "status");
+      if (entry->answered)
+        rf_json_writer_int (json, entry->status);
+      else
+        rf_json_writer_null (json);
+      rf_json_writer_member_string (json, "sense", sense_text);
+      rf_json_writer_member_string (json, "error", entry->answered ? NULL
+                                    : rf_error_code_to_nick ((RfError) entry->error_code));
+      rf_json_writer_member_int (json, "duration_us", (gint64) entry->duration_us);
+      rf_json_writer_end_object (json);
+    }
+  rf_json_writer_end_array (json);
+}
+
+static void
+write_family (RfJsonWriter  *json,
+              RfDriveFamily *family)
+{
+  rf_json_writer_member_string (json, "family", family != NULL ? family->id : NULL);
+  rf_json_writer_member_string (json, "family_name", family != NULL ? family->name : NULL);
+  rf_json_writer_member_string (json, "protocol", family != NULL ? family->protocol : NULL);
+  rf_json_writer_member_string (json, "support", family != NULL
+                                ? rf_drive_support_to_nick (family->support) : NULL);
+}
+
+/**
+ * rf_cli_drive_write_json:
+ * @with_commands: add the probe's command transcript ("commands")
+ *
+ * One drive as a JSON object; the keys are stable and listed in reflash-cli(1).
+ */
+void
+rf_cli_drive_write_json (RfJsonWriter *json,
+                         RfDevice     *device,
+                         gboolean      with_commands)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
+  g_autofree char *model_id = rf_device_dup_model_id (device);
+  g_autofree char *detail = rf_device_dup_detail (device);
+  g_autofree char *explanation = rf_device_dup_explanation (device);
+  g_autofree char *advice = rf_device_dup_advice (device);
+  RfDriveState state = rf_device_get_state (device);
+
+  rf_json_writer_begin_object (json);
+  rf_json_writer_member_string (json, "id", rf_device_get_id (device));
+  rf_json_writer_member_boolean (json, "practice", rf_device_is_practice (device));
+  rf_json_writer_member_string (json, "sg_node", rf_device_get_sg_path (device));
+  rf_json_writer_member_string (json, "block_node", rf_device_get_block_path (device));
+  rf_json_writer_member_string (json, "bus_path", rf_device_get_bus_path (device));
+  rf_json_writer_member_string (json, "vendor", identity->vendor);
+  rf_json_writer_member_string (json, "product", identity->product);
+  rf_json_writer_member_string (json, "revision", identity->revision);
+  rf_json_writer_member_string (json, "vendor_specific", identity->vendor_specific);
+  rf_json_writer_member_string (json, "firmware_date", identity->firmware_date);
+  rf_json_writer_member_string (json, "serial", identity->serial);
+  rf_json_writer_member_string (json, "model_id", model_id);
+  rf_json_writer_member_string (json, "model", name_of (family, model_id));
+  write_family (json, family);
+  rf_json_writer_member_boolean (json, "safe_mode", identity->safe_mode);
+  rf_json_writer_member_boolean (json, "microcode_upgrade",
+                                 rf_device_get_microcode_upgrade (device));
+  rf_json_writer_member_string (json, "stored_id", identity->stored_id);
+  rf_json_writer_member_string (json, "stored_model", name_of (family, identity->stored_id));
+  rf_json_writer_member_string (json, "rid_code", identity->rid_code);
+  rf_json_writer_member_string (json, "bootcode_key", identity->bootcode_key);
+  rf_json_writer_member_string (json, "bootcode_model", name_of (family, identity->bootcode_key));
+  rf_json_writer_member_string (json, "bootcode_version", identity->bootcode_version);
+  rf_json_writer_member_string (json, "counting_id", rf_drive_identity_counting_id (identity));
+  rf_json_writer_member_string (json, "state", rf_drive_state_to_nick (state));
+  rf_json_writer_member_string (json, "state_title", rf_drive_state_to_title (state));
+  rf_json_writer_member_string (json, "probe_depth",
+                                rf_probe_depth_to_nick (rf_device_get_probe_depth (device)));
+  rf_json_writer_member_string (json, "reason", rf_device_get_reason (device));
+  rf_json_writer_member_string (json, "explanation", explanation);
+  rf_json_writer_member_string (json, "advice", advice);
+  rf_json_writer_member_string (json, "detail", detail);
+  if (with_commands)
+    write_commands (json, device);
+  rf_json_writer_end_object (json);
+}

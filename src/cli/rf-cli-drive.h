@@ -1,0 +1,20 @@
+/* rf-cli-drive.h: what `list` and `info` share: finding, probing, printing drives
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rf-core.h"
+
+G_BEGIN_DECLS
+
+RfDeviceMonitor *rf_cli_drive_monitor_new  (RfDriveDb     *db);
+GPtrArray       *rf_cli_drive_probe_all    (GPtrArray     *devices,
+                                            RfDriveDb     *db,
+                                            RfProbeDepth   depth);
+void             rf_cli_drive_write_json   (RfJsonWriter  *json,
+                                            RfDevice      *device,
+                                            gboolean       with_commands);
+char            *rf_cli_drive_model_name   (RfDevice      *device);
+
+G_END_DECLS

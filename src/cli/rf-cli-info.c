@@ -1,0 +1,149 @@
+/* rf-cli-info.c: `reflash-cli info DRIVE`: identity, state, next step
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "rf-cli-drive.h"
+#include "rf-cli.h"
+
+static const char *
+or_dash (const char *text)
+{
+  return text != NULL && text[0] != '\0' ? text : "-";
+}
+
+static const char *
+model_of (RfDriveFamily *family,
+          const char    *id)
+{
+  const RfDriveModel *model = family != NULL && id != NULL
+                              ? rf_drive_family_find_model (family, id) : NULL;
+
+  return model != NULL ? model->name : id;
+}
+
+static void
+print_nec_identity (RfDriveIdentity *identity,
+                    RfDriveFamily   *family)
+{
+  if (identity->stored_id != NULL)
+    printf (_("Stored ID:   %s (%s)\n"), identity->stored_id,
+            model_of (family, identity->stored_id));
+  if (identity->rid_code != NULL)
+    printf (_("RID code:    %s\n"), identity->rid_code);
+  if (identity->bootcode_key != NULL)
+    printf (_("Bootcode:    %s (%s), version %s\n"), identity->bootcode_key,
+            model_of (family, identity->bootcode_key), or_dash (identity->bootcode_version));
+  else if (identity->bootcode_version != NULL)
+    printf (_("Bootcode:    version %s\n"), identity->bootcode_version);
+}
+
+static void
+print_human (RfDevice *device)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
+  g_autofree char *model = rf_cli_drive_model_name (device);
+  g_autofree char *explanation = rf_device_dup_explanation (device);
+  g_autofree char *advice = rf_device_dup_advice (device);
+  RfDriveState state = rf_device_get_state (device);
+
+  printf (_("Drive:       %s\n"), rf_device_get_id (device));
+  if (rf_device_get_block_path (device) != NULL)
+    printf (_("Also known:  %s\n"), rf_device_get_block_path (device));
+  printf (_("Model:       %s\n"), model);
+  printf (_("Vendor:      %s\n"), or_dash (identity->vendor));
+  printf (_("Product:     %s\n"), or_dash (identity->product));
+  printf (_("Firmware:    %s\n"), or_dash (identity->revision));
+  if (identity->firmware_date != NULL)
+    printf (_("Date:        %s\n"), identity->firmware_date);
+  if (identity->vendor_specific != NULL)
+    printf (_("Details:     %s\n"), identity->vendor_specific);
+  if (family != NULL)
+    printf (_("Family:      %s (%s)\n"), family->name,
+            family->support == RF_DRIVE_SUPPORT_SPEC_ONLY ? _("never tested on a real drive")
+                                                          : _("tested on real drives"));
+  else
+    printf (_("Family:      none known\n"));
+  print_nec_identity (identity, family);
+  printf (_("State:       %s\n"), rf_drive_state_to_title (state));
+  printf ("             %s\n", explanation);
+  if (g_strcmp0 (explanation, rf_drive_state_to_sentence (state)) != 0)
+    printf ("             %s\n", rf_drive_state_to_sentence (state));
+  printf (_("Next step:   %s\n"), advice);
+  printf (_("Checked:     %s\n"), rf_device_get_probe_depth (device) == RF_PROBE_DEPTH_DEEP
+                                  ? _("fully (identification commands sent)")
+                                  : _("by its standard answers only"));
+}
+
+static void
+print_json (RfDevice *device)
+{
+  g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
+  g_autofree char *text = NULL;
+
+  rf_cli_drive_write_json (json, device, TRUE);
+  text = rf_json_writer_finish (json);
+  fputs (text, stdout);
+}
+
+static int
+exit_for_error (const GError *error)
+{
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND))
+    return RF_CLI_EXIT_NOT_FOUND;
+  return RF_CLI_EXIT_FAILURE;
+}
+
+int
+rf_cli_info_run (int    argc,
+                 char **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("DRIVE — show a drive's identity, state and next step"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = NULL;
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+  g_autoptr(RfDevice) device = NULL;
+
+  g_option_context_set_description (context,
+                                    _("DRIVE is a node such as /dev/sg1 or /dev/sr0."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    {
+      fprintf (stderr, "reflash-cli info: %s\n",
+               error != NULL ? error->message : _("give exactly one drive"));
+      return RF_CLI_EXIT_USAGE;
+    }
+  db = rf_drive_db_new_default (&error);
+  if (db == NULL)
+    {
+      fprintf (stderr, "reflash-cli info: %s\n", error->message);
+      return RF_CLI_EXIT_FAILURE;
+    }
+  monitor = rf_cli_drive_monitor_new (db);
+  device = rf_device_monitor_lookup (monitor, argv[1], &error);
+  /* The user chose this drive: a deep check, within the family's allow-list. */
+  if (device == NULL || !rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
+    {
+      fprintf (stderr, "reflash-cli info: %s: %s\n", argv[1],
+               rf_error_code_to_sentence ((RfError) error->code));
+      g_debug ("%s", error->message);
+      return exit_for_error (error);
+    }
+  if (as_json)
+    print_json (device);
+  else
+    print_human (device);
+  return RF_CLI_EXIT_OK;
+}

@@ -1,0 +1,96 @@
+/* rf-cli-list.c: `reflash-cli list`: every drive, one line each
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "rf-cli-drive.h"
+#include "rf-cli.h"
+
+static void
+print_human (GPtrArray *devices,
+             GPtrArray *errors)
+{
+  if (devices->len == 0)
+    {
+      printf ("%s\n", _("No optical drives found."));
+      return;
+    }
+  /* Translators: column titles of "reflash-cli list" */
+  printf ("%-14s %-20s %-9s %s\n", _("DRIVE"), _("MODEL"), _("FIRMWARE"), _("STATE"));
+  for (guint i = 0; i < devices->len; i++)
+    {
+      RfDevice *device = g_ptr_array_index (devices, i);
+      g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+      /* The drive's own name for itself, as its label and other tools show it. */
+      g_autofree char *model = identity->product != NULL && identity->product[0] != '\0'
+                               ? g_strdup (identity->product) : rf_cli_drive_model_name (device);
+      const GError *error = g_ptr_array_index (errors, i);
+
+      printf ("%-14s %-20s %-9s %s\n", rf_device_get_id (device), model,
+              identity->revision != NULL ? identity->revision : "-",
+              error != NULL ? rf_error_code_to_sentence ((RfError) error->code)
+                            : rf_drive_state_to_title (rf_device_get_state (device)));
+    }
+}
+
+static void
+print_json (GPtrArray *devices)
+{
+  g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
+  g_autofree char *text = NULL;
+
+  rf_json_writer_begin_object (json);
+  rf_json_writer_key (json, "drives");
+  rf_json_writer_begin_array (json);
+  for (guint i = 0; i < devices->len; i++)
+    rf_cli_drive_write_json (json, g_ptr_array_index (devices, i), FALSE);
+  rf_json_writer_end_array (json);
+  rf_json_writer_end_object (json);
+  text = rf_json_writer_finish (json);
+  fputs (text, stdout);
+}
+
+int
+rf_cli_list_run (int    argc,
+                 char **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list optical drives"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = NULL;
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GPtrArray) errors = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1)
+    {
+      fprintf (stderr, "reflash-cli list: %s\n",
+               error != NULL ? error->message : _("this command takes no arguments"));
+      return RF_CLI_EXIT_USAGE;
+    }
+  db = rf_drive_db_new_default (&error);
+  if (db == NULL)
+    {
+      fprintf (stderr, "reflash-cli list: %s\n", error->message);
+      return RF_CLI_EXIT_FAILURE;
+    }
+  monitor = rf_cli_drive_monitor_new (db);
+  devices = rf_device_monitor_list_devices (monitor, TRUE);
+  /* Listing is passive: INQUIRY, TEST UNIT READY, GET CONFIGURATION only. */
+  errors = rf_cli_drive_probe_all (devices, db, RF_PROBE_DEPTH_PASSIVE);
+  if (as_json)
+    print_json (devices);
+  else
+    print_human (devices, errors);
+  return RF_CLI_EXIT_OK;
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+# The man page documents every JSON key of `list`/`info`, every reason code and
+# every drive state code; exits 1 naming what is missing.
+import re
+import sys
+
+root = sys.argv[1]
+
+
+def read(path):
+    with open(root + '/' + path, encoding='utf-8') as f:
+        return f.read()
+
+
+man = read('data/reflash-cli.1').replace('\\-', '-')
+# Bold words of the man page: \fBword\fR, .B word, .BR word ", " word
+documented = set(re.findall(r'\\fB([a-z_-]+)\\f', man))
+for line in man.splitlines():
+    if line.startswith('.B ') or line.startswith('.BR '):
+        documented.update(re.findall(r'([a-z][a-z_-]*)', line.split(' ', 1)[1]))
+
+wanted = {}
+for key in re.findall(r'rf_json_writer_(?:member_\w+|key) \(json, "([a-z_]+)"',
+                      read('src/cli/rf-cli-drive.c') + read('src/cli/rf-cli-list.c')):
+    wanted[key] = 'JSON key'
+for code in re.findall(r'#define RF_REASON_\w+ +"([a-z-]+)"', read('src/core/rf-device-private.h')):
+    wanted[code] = 'reason code'
+for nick in re.findall(r'\] = \{ "([a-z-]+)"', read('src/core/rf-drive-state.c')):
+    wanted[nick] = 'drive state'
+
+missing = sorted('%s %s' % (kind, name) for name, kind in wanted.items() if name not in documented)
+if missing:
+    print('data/reflash-cli.1 does not document: ' + ', '.join(missing))
+    sys.exit(1)
+print('data/reflash-cli.1 documents %d keys and codes' % len(wanted))

@@ -1,0 +1,636 @@
+/* test-sim-drive.c: what every practice drive shares: faults, persistence across
+ * restarts, timing, the transport.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <errno.h>
+
+#include "sim-test-util.h"
+
+static void
+add_fault (SimDrive      *sim,
+           RfSimFaultKind kind,
+           RfSimPhase     phase,
+           guint          occurrence,
+           gint64         byte_offset)
+{
+  RfSimFault fault;
+
+  rf_sim_fault_init (&fault, kind, phase, occurrence);
+  fault.byte_offset = byte_offset;
+  rf_sim_drive_add_fault (sim->drive, &fault);
+}
+
+/* §3 steps 1-3 on healthy-3550 with @image. */
+static void
+upload (SimDrive *sim,
+        GBytes   *image)
+{
+  const guint8 *img = g_bytes_get_data (image, NULL);
+
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  sim_assert_good (sim);
+  for (guint i = 0; i < 60; i++)
+    {
+      g_assert_true (nec_write_ram (sim, 0x10000 + i * 0x8000, img + i * 0x8000));
+      sim_assert_good (sim);
+    }
+  g_assert_true (nec_send_checksum (sim, (guint16) (img[0x1E0000] << 8 | img[0x1E0001])));
+  sim_assert_good (sim);
+}
+
+static const guint8 *
+flash_at (GBytes  *flash,
+          guint32  address)
+{
+  return (const guint8 *) g_bytes_get_data (flash, NULL) + address;
+}
+
+static gboolean
+all_ff (const guint8 *data,
+        gsize         length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (data[i] != 0xff)
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- faults ---- */
+
+/* The 10th erase (block 13) loses power after 0x8000 of its 0x10000 bytes. */
+static void
+test_power_loss_mid_erase (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) before = rf_sim_drive_dup_flash (sim->drive);
+  g_autoptr(GBytes) after = NULL;
+  guint block;
+
+  add_fault (sim, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_ERASE, 10, 0x8000);
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (block = 4; block <= 34; block++)
+    {
+      if (!nec_erase (sim, block))
+        break;
+      sim_assert_good (sim);
+    }
+  g_assert_cmpuint (block, ==, 13);
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  after = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (all_ff (flash_at (after, 0x10000), 0x90000));
+  g_assert_true (all_ff (flash_at (after, 0xA0000), 0x8000));
+  g_assert_cmpmem (flash_at (after, 0xA8000), 0x8000, flash_at (before, 0xA8000), 0x8000);
+  g_assert_cmpmem (flash_at (after, 0xB0000), 0x140000, flash_at (before, 0xB0000), 0x140000);
+
+  /* Power is back: power-up safe mode, a UNIT ATTENTION, RAM and session lost. */
+  sim_assert_revision (sim, "0.05");
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x06, 0x29, 0x00);
+  g_assert_true (nec_erase (sim, 13));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* Reflash's own recovery: a complete new run. */
+  nec_normal_flash (sim, "K355", image);
+  sim_assert_revision (sim, "1.06");
+  sim_drive_free (sim);
+}
+
+static void
+test_power_loss_mid_program (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) after = NULL;
+  const guint8 *img = g_bytes_get_data (image, NULL);
+
+  add_fault (sim, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_PROGRAM, 1, 0x100);
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (guint block = 4; block <= 34; block++)
+    g_assert_true (nec_erase (sim, block));
+  g_assert_false (nec_program (sim, 4));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  after = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_cmpmem (flash_at (after, 0x10000), 0x100, img, 0x100);
+  g_assert_true (all_ff (flash_at (after, 0x10100), 0xFF00));
+  sim_assert_revision (sim, "0.05");
+  sim_drive_free (sim);
+}
+
+/* Power fails before the 3rd command starts: nothing of it happens. */
+static void
+test_power_loss_at_command (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  RfSimFault fault;
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_ANY, 1);
+  fault.command = 3;
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  sim_clear_unit_attention (sim); /* commands 1 and 2 */
+  g_assert_cmpuint (rf_sim_drive_get_command_count (sim->drive), ==, 2);
+  g_assert_false (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  sim_assert_revision (sim, "1.05");
+  sim_drive_free (sim);
+}
+
+static void
+test_timeout (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  gint64 before;
+
+  rf_sim_clock_set_speed (sim->clock, 1.0);
+  add_fault (sim, RF_SIM_FAULT_TIMEOUT, RF_SIM_PHASE_SAFE_MODE_ENTER, 1, -1);
+  sim_clear_unit_attention (sim);
+  before = rf_sim_clock_get_now_us (sim->clock);
+  g_assert_false (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  /* The host waited its whole timeout (20 s in these tests). */
+  g_assert_cmpint (rf_sim_clock_get_now_us (sim->clock) - before, ==, 20000000);
+  sim_assert_revision (sim, "1.05");
+  /* One-shot: the next try works. */
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+}
+
+static void
+test_transport_error (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  guint8 data[0x20];
+
+  add_fault (sim, RF_SIM_FAULT_TRANSPORT_ERROR, RF_SIM_PHASE_READ, 2, -1);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_read_mem (sim, 0x4800, 0x20, data, sizeof data));
+  sim_assert_good (sim);
+  g_assert_false (nec_read_mem (sim, 0x5F00, 0x20, data, sizeof data));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_READ);
+  g_assert_true (nec_read_mem (sim, 0x5F00, 0x20, data, sizeof data));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+}
+
+static void
+test_vanish (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  guint8 data[0x60];
+  const guint8 inquiry[6] = { 0x12, 0, 0, 0, 0x60, 0 };
+
+  add_fault (sim, RF_SIM_FAULT_VANISH, RF_SIM_PHASE_QUERY, 2, -1);
+  sim_inquiry (sim, data);
+  g_assert_false (sim_send (sim, inquiry, 6, RF_DIRECTION_IN, data, sizeof data));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  g_assert_false (sim_send (sim, inquiry, 6, RF_DIRECTION_IN, data, sizeof data));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "off");
+  rf_sim_drive_power_cycle (sim->drive);
+  sim_assert_revision (sim, "1.05");
+  sim_drive_free (sim);
+}
+
+static void
+test_unit_attention_storm (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  RfSimFault fault;
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_UNIT_ATTENTION_STORM, RF_SIM_PHASE_QUERY, 1);
+  fault.count = 12;
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  for (guint i = 0; i < 12; i++)
+    {
+      sim_test_unit_ready (sim);
+      sim_assert_sense (sim, 0x06, 0x29, 0x00);
+      /* INQUIRY is never held up by a UNIT ATTENTION. */
+      if (i == 5)
+        sim_assert_revision (sim, "1.05");
+    }
+  /* Then the power-on one, then the real answer. */
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x06, 0x29, 0x00);
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x02, 0x3a, 0x00);
+  sim_drive_free (sim);
+}
+
+static void
+test_write_failure (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) before = rf_sim_drive_dup_flash (sim->drive);
+  g_autoptr(GBytes) after = NULL;
+
+  add_fault (sim, RF_SIM_FAULT_WRITE_FAILURE, RF_SIM_PHASE_ERASE, 1, -1);
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  g_assert_true (nec_erase (sim, 4));
+  sim_assert_sense (sim, 0x03, 0x73, 0x04);
+  after = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (g_bytes_equal (before, after));
+  sim_drive_free (sim);
+}
+
+/* Every erase and program answers GOOD and writes nothing: the old revision
+ * comes back, which only re-identification can tell. */
+static void
+test_silent_flash (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) before = rf_sim_drive_dup_flash (sim->drive);
+  g_autoptr(GBytes) after = NULL;
+
+  add_fault (sim, RF_SIM_FAULT_SILENT_FLASH, RF_SIM_PHASE_ERASE, 0, -1);
+  add_fault (sim, RF_SIM_FAULT_SILENT_FLASH, RF_SIM_PHASE_PROGRAM, 0, -1);
+  sim_clear_unit_attention (sim);
+  nec_normal_flash (sim, "K355", image);
+  sim_assert_revision (sim, "1.05");
+  after = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (g_bytes_equal (before, after));
+  sim_drive_free (sim);
+}
+
+static const char faulty_text[] =
+  "[Scenario]\nName=F\nDescription=Faulty\nProtocol=nec-2m\n"
+  "[NEC]\nBootcodeKey=K355\nBootcodeVersion=05\nFirmwareRevision=1.05\n"
+  "[Fault lost]\nKind=power-loss\nPhase=erase\nOccurrence=2\n";
+
+/* A scenario's faults fire like API ones, and a reset re-arms them. */
+static void
+test_scenario_faults (void)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (faulty_text);
+  SimDrive *sim = sim_drive_new_from_scenario (scenario, NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      sim_clear_unit_attention (sim);
+      g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+      g_assert_true (nec_erase (sim, 4));
+      sim_assert_good (sim);
+      g_assert_false (nec_erase (sim, 5));
+      g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+      sim_assert_revision (sim, "0.05");
+      rf_sim_drive_reset (sim->drive, &error);
+      g_assert_no_error (error);
+      sim_assert_revision (sim, "1.05");
+    }
+  sim_drive_free (sim);
+}
+
+/* ---- persistence ---- */
+
+typedef struct {
+  char *dir;
+  char *path;
+} StateDir;
+
+static void
+state_dir_setup (StateDir     *state,
+                 gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  state->dir = g_dir_make_tmp ("rf-sim-state-XXXXXX", &error);
+  g_assert_no_error (error);
+  state->path = g_build_filename (state->dir, "healthy-3550", NULL);
+}
+
+static void
+state_dir_teardown (StateDir     *state,
+                    gconstpointer data)
+{
+  g_unlink (state->path);
+  g_rmdir (state->dir);
+  g_free (state->path);
+  g_free (state->dir);
+}
+
+static void
+test_persist_flash (StateDir     *state,
+                    gconstpointer data)
+{
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GError) error = NULL;
+  SimDrive *sim = sim_drive_open ("healthy-3550", state->path);
+  RfSimDrive *drive;
+
+  /* Nothing saved until flash changes. */
+  sim_clear_unit_attention (sim);
+  g_assert_false (g_file_test (state->path, G_FILE_TEST_EXISTS));
+  nec_normal_flash (sim, "K355", image);
+  g_assert_true (g_file_test (state->path, G_FILE_TEST_IS_REGULAR));
+  sim_drive_free (sim);
+
+  /* "The program restarts": the shipped scenario, opened from the state dir. */
+  drive = rf_sim_drive_open ("healthy-3550", state->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rf_sim_drive_get_state_path (drive), ==, state->path);
+  sim = g_new0 (SimDrive, 1);
+  sim->drive = drive;
+  sim->transport = rf_sim_transport_new (drive);
+  sim_assert_revision (sim, "1.06");
+
+  /* Reset: the scenario again, and the saved state is gone. */
+  rf_sim_drive_reset (drive, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (state->path, G_FILE_TEST_EXISTS));
+  sim_assert_revision (sim, "1.05");
+  sim_drive_free (sim);
+}
+
+/* Dropping the drive mid-flash is a power loss there. */
+static void
+test_persist_mid_flash (StateDir     *state,
+                        gconstpointer data)
+{
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  SimDrive *sim = sim_drive_open ("healthy-3550", state->path);
+  guint8 mem[0x100];
+
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (guint block = 4; block <= 10; block++)
+    g_assert_true (nec_erase (sim, block));
+  sim_drive_free (sim);
+
+  sim = sim_drive_open ("healthy-3550", state->path);
+  sim_assert_revision (sim, "0.05");
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_read_mem (sim, 0x60000, sizeof mem, mem, sizeof mem));
+  sim_assert_good (sim);
+  g_assert_true (all_ff (mem, sizeof mem));
+  g_assert_true (nec_read_mem (sim, 0x80000, sizeof mem, mem, sizeof mem));
+  g_assert_false (all_ff (mem, sizeof mem));
+  /* RAM did not survive: the checksum of the upload is refused. */
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_true (nec_send_checksum (sim, rf_nec_checksum (g_bytes_get_data (image, NULL),
+                                                          0x1E0000)));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  sim_drive_free (sim);
+}
+
+static void
+test_persist_power_loss (StateDir     *state,
+                         gconstpointer data)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", state->path);
+  g_autoptr(GBytes) lost = NULL;
+  g_autoptr(GBytes) reopened = NULL;
+
+  add_fault (sim, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_ERASE, 1, 0x1234);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_false (nec_erase (sim, 20));
+  lost = rf_sim_drive_dup_flash (sim->drive);
+  sim_drive_free (sim);
+  sim = sim_drive_open ("healthy-3550", state->path);
+  reopened = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (g_bytes_equal (lost, reopened));
+  g_assert_true (all_ff (flash_at (reopened, 0x110000), 0x1234));
+  g_assert_cmphex (*flash_at (reopened, 0x111234), !=, 0xff);
+  sim_drive_free (sim);
+}
+
+static void
+test_persist_disc (StateDir     *state,
+                   gconstpointer data)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", state->path);
+
+  rf_sim_drive_set_disc (sim->drive, TRUE);
+  sim_drive_free (sim);
+  sim = sim_drive_open ("healthy-3550", state->path);
+  sim_clear_unit_attention (sim);
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+}
+
+static void
+test_damaged_state (StateDir     *state,
+                    gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimDrive) drive = NULL;
+
+  g_file_set_contents (state->path, "not a practice drive", -1, &error);
+  g_assert_no_error (error);
+  drive = rf_sim_drive_open ("healthy-3550", state->dir, &error);
+  g_assert_null (drive);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, state->path));
+}
+
+/* The state cannot be saved (its folder became a file): the command gets no
+ * status and says why. Injected through the path, so it does not depend on root. */
+static void
+test_unsaveable_state (StateDir     *state,
+                       gconstpointer data)
+{
+  g_autofree char *blocker = g_build_filename (state->dir, "blocker", NULL);
+  g_autofree char *path = g_build_filename (blocker, "healthy-3550", NULL);
+  g_autoptr(GError) error = NULL;
+  SimDrive *sim;
+
+  sim = sim_drive_open ("healthy-3550", path);
+  g_file_set_contents (blocker, "", 0, &error);
+  g_assert_no_error (error);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_false (nec_erase (sim, 20));
+  g_assert_nonnull (sim->error);
+  g_assert_true (sim->error->domain == RF_ERROR);
+  g_assert_nonnull (strstr (sim->error->message, blocker));
+  sim_drive_free (sim);
+  g_unlink (blocker);
+}
+
+static const char realtime_text[] =
+  "[Scenario]\nName=R\nDescription=Quick\nProtocol=nec-2m\n"
+  "[NEC]\nBootcodeKey=K355\nBootcodeVersion=05\nFirmwareRevision=1.05\n"
+  "[Timing]\nEraseBlock=8\nSafeModeEnter=1\n";
+
+/* On a real-time clock the erase is done and saved in slices. */
+static void
+test_real_time_slices (StateDir     *state,
+                       gconstpointer data)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (realtime_text);
+  g_autoptr(RfSimClock) clock = rf_sim_clock_new (TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimDrive) drive = NULL;
+  g_autoptr(RfSimDrive) reopened = NULL;
+  g_autoptr(GBytes) flash = NULL;
+  SimDrive sim = { 0 };
+
+  rf_sim_clock_set_speed (clock, 1000.0);
+  drive = rf_sim_drive_new (scenario, state->path, clock, &error);
+  g_assert_no_error (error);
+  sim.drive = drive;
+  sim.transport = rf_sim_transport_new (drive);
+  sim_clear_unit_attention (&sim);
+  g_assert_true (nec_safe_mode (&sim, TRUE, "K355"));
+  g_assert_true (nec_erase (&sim, 6));
+  sim_assert_good (&sim);
+  g_assert_cmpuint (sim.command.duration_us, ==, 8);
+  g_clear_object (&sim.transport);
+  g_clear_error (&sim.error);
+  reopened = rf_sim_drive_new (scenario, state->path, NULL, &error);
+  g_assert_no_error (error);
+  flash = rf_sim_drive_dup_flash (reopened);
+  g_assert_true (all_ff (flash_at (flash, 0x30000), 0x10000));
+}
+
+/* ---- timing ---- */
+
+static guint64
+timed (SimDrive *sim,
+       gboolean  answered)
+{
+  g_assert_true (answered);
+  sim_assert_good (sim);
+  return sim->command.duration_us;
+}
+
+static void
+test_timing (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  gint64 start;
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_cmpuint (sim->command.duration_us, ==, 0);
+  g_assert_cmpint (rf_sim_clock_get_now_us (sim->clock), ==, 0);
+
+  rf_sim_clock_set_speed (sim->clock, 1.0);
+  start = rf_sim_clock_get_now_us (sim->clock);
+  g_assert_cmpuint (timed (sim, nec_erase (sim, 4)), ==, 1500000);
+  g_assert_cmpuint (timed (sim, nec_program (sim, 4)), ==, 4000000);
+  g_assert_cmpint (rf_sim_clock_get_now_us (sim->clock) - start, ==, 5500000);
+  rf_sim_drive_set_speed (sim->drive, 10.0);
+  g_assert_cmpuint (timed (sim, nec_erase (sim, 5)), ==, 150000);
+
+  /* A whole normal flash at speed 1 takes minutes. */
+  rf_sim_clock_set_speed (sim->clock, 1.0);
+  start = rf_sim_clock_get_now_us (sim->clock);
+  nec_normal_flash (sim, "K355", image);
+  /* 300 + 60 × 40 + 100 + 31 × 1500 + 30 × 4000 + 2000 ms */
+  g_assert_cmpint (rf_sim_clock_get_now_us (sim->clock) - start, ==, 171300000);
+  sim_drive_free (sim);
+}
+
+static const char timing_text[] =
+  "[Scenario]\nName=T\nDescription=Slow\nProtocol=nec-2m\n"
+  "[NEC]\nBootcodeKey=K355\nBootcodeVersion=05\nFirmwareRevision=1.05\n"
+  "[Timing]\nEraseBlock=4000\nSafeModeEnter=10\n";
+
+static void
+test_scenario_timing (void)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (timing_text);
+  SimDrive *sim = sim_drive_new_from_scenario (scenario, NULL);
+
+  rf_sim_clock_set_speed (sim->clock, 2.0);
+  sim_clear_unit_attention (sim);
+  g_assert_cmpuint (timed (sim, nec_safe_mode (sim, TRUE, "K355")), ==, 5000);
+  g_assert_cmpuint (timed (sim, nec_erase (sim, 4)), ==, 2000000);
+  sim_drive_free (sim);
+}
+
+/* ---- transport ---- */
+
+static void
+test_transport (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autofree guint8 *data = g_malloc0 (0x20000);
+  const guint8 cdb[12] = { 0xCC, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x80, 0x00, 0, 0, 0 };
+  guint count;
+
+  g_assert_cmpstr (rf_transport_get_name (sim->transport), ==, "practice:healthy-3550");
+  g_assert_cmpuint (rf_transport_get_max_transfer (sim->transport), ==, 65536);
+  g_assert_true (rf_sim_transport_get_drive (RF_SIM_TRANSPORT (sim->transport)) == sim->drive);
+  sim_clear_unit_attention (sim);
+  /* Above the limit: refused before the drive sees it. */
+  count = rf_sim_drive_get_command_count (sim->drive);
+  g_assert_false (sim_send (sim, cdb, 12, RF_DIRECTION_IN, data, 0x20000));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
+  g_assert_cmpuint (rf_sim_drive_get_command_count (sim->drive), ==, count);
+  /* rf_transport_run turns a CHECK CONDITION into an error. */
+  g_clear_error (&sim->error);
+  rf_command_init (&sim->command, (const guint8[12]) { 0xCC, 0x01, 0x01, 0, 'K', '4', '5', '1', 1 },
+                   12, RF_DIRECTION_NONE, NULL, 0, 20000);
+  g_assert_false (rf_transport_run (sim->transport, &sim->command, NULL, &sim->error));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
+  sim_drive_free (sim);
+}
+
+static const char small_transfer_text[] =
+  "[Scenario]\nName=T\nDescription=Small\nProtocol=nec-2m\nMaxTransfer=4096\n"
+  "[NEC]\nBootcodeKey=K355\nBootcodeVersion=05\nFirmwareRevision=1.05\n";
+
+static void
+test_transport_limit_from_scenario (void)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (small_transfer_text);
+  SimDrive *sim = sim_drive_new_from_scenario (scenario, NULL);
+  g_autofree guint8 *data = g_malloc0 (0x8000);
+
+  g_assert_cmpuint (rf_transport_get_max_transfer (sim->transport), ==, 4096);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_false (nec_write_ram (sim, 0x10000, data));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
+  sim_drive_free (sim);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/reflash/sim-drive/power-loss-mid-erase", test_power_loss_mid_erase);
+  g_test_add_func ("/reflash/sim-drive/power-loss-mid-program", test_power_loss_mid_program);
+  g_test_add_func ("/reflash/sim-drive/power-loss-at-command", test_power_loss_at_command);
+  g_test_add_func ("/reflash/sim-drive/timeout", test_timeout);
+  g_test_add_func ("/reflash/sim-drive/transport-error", test_transport_error);
+  g_test_add_func ("/reflash/sim-drive/vanish", test_vanish);
+  g_test_add_func ("/reflash/sim-drive/unit-attention-storm", test_unit_attention_storm);
+  g_test_add_func ("/reflash/sim-drive/write-failure", test_write_failure);
+  g_test_add_func ("/reflash/sim-drive/silent-flash", test_silent_flash);
+  g_test_add_func ("/reflash/sim-drive/scenario-faults", test_scenario_faults);
+  g_test_add ("/reflash/sim-drive/persist-flash", StateDir, NULL, state_dir_setup,
+              test_persist_flash, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/persist-mid-flash", StateDir, NULL, state_dir_setup,
+              test_persist_mid_flash, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/persist-power-loss", StateDir, NULL, state_dir_setup,
+              test_persist_power_loss, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/persist-disc", StateDir, NULL, state_dir_setup,
+              test_persist_disc, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/damaged-state", StateDir, NULL, state_dir_setup,
+              test_damaged_state, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/unsaveable-state", StateDir, NULL, state_dir_setup,
+              test_unsaveable_state, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/real-time-slices", StateDir, NULL, state_dir_setup,
+              test_real_time_slices, state_dir_teardown);
+  g_test_add_func ("/reflash/sim-drive/timing", test_timing);
+  g_test_add_func ("/reflash/sim-drive/scenario-timing", test_scenario_timing);
+  g_test_add_func ("/reflash/sim-drive/transport", test_transport);
+  g_test_add_func ("/reflash/sim-drive/transport-limit-from-scenario",
+                   test_transport_limit_from_scenario);
+
+  return g_test_run ();
+}
