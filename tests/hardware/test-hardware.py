@@ -601,11 +601,21 @@ def transcript_matches_trace(found, step, drive):
     return sent == received, 'recorder: %r\ndrive received: %r' % (sent, received)
 
 
+# What `info` must conclude for each drive (DOMAIN.md, "Drive states").
+EXPECTED_STATE = {
+    'generic': 'unsupported',     # answers, no family matches; no disc is no error
+    'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
+    'medium': 'busy',             # TEST UNIT READY GOOD: a disc inside
+    'nec-medium': 'busy',         # a disc inside: no deep check
+    'atapi': 'unsupported',
+}
+
+
 # What a passive listing can tell (DOMAIN.md, "Probing depth").
 EXPECTED_PASSIVE = {
     'generic': 'unsupported',
     'nec': 'ready',               # only a deep check finds the refusal
-    'medium': 'unsupported',
+    'medium': 'busy',
     'nec-medium': 'busy',
     'atapi': 'unsupported',
 }
@@ -731,17 +741,6 @@ def check_cli_safety(tap, plan):
                % name[4:], 'no INQUIRY seen at %r' % missing)
 
 
-def json_strings(value):
-    """Every string in a JSON document, keys excluded."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in json_strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in json_strings(v)]
-    return []
-
-
 def parse_json(step):
     try:
         return json.loads(step.stdout), ''
@@ -749,57 +748,88 @@ def parse_json(step):
         return None, 'not JSON: %s' % e
 
 
-# What `info` must conclude for each drive (DOMAIN.md, "Drive states").
-EXPECTED_STATE = {
-    'generic': 'unsupported',     # answers, no family matches; no disc is no error
-    'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
-    'medium': 'unsupported',      # no family: a disc inside changes nothing
-    'nec-medium': 'busy',         # a disc inside: no deep check
-    'atapi': 'unsupported',
-}
+def same_json_identity(entry, ident):
+    return all(entry.get(k) == ident[k] for k in ident)
+
+
+def cli_transcript_matches_trace(entry, step, drive):
+    """info --json lists the probe's commands; each must be one the drive received."""
+    sent = []
+    for command in entry.get('commands') or []:
+        sent.append(int(command['cdb'].split()[0], 16))
+    received = [op for (d, op) in step.received if d == drive.trace_id]
+    if drive.target is None:
+        received = [op for op in received if op != 0x03]  # libata's own REQUEST SENSE
+    return sent == received, 'commands: %r\ndrive received: %r' % (sent, received)
 
 
 def check_cli_output(tap, plan):
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+
     step = plan['cli-list']
     data, why = parse_json(step)
-    strings = json_strings(data)
-    tap.ok(step.status == 0 and data is not None, 'reflash-cli list --json: valid JSON, exit 0',
+    entries = data.get('drives') if isinstance(data, dict) else None
+    tap.ok(step.status == 0 and isinstance(entries, list) and len(entries) == len(DRIVES),
+           'reflash-cli list --json: exit 0, {"drives": [...]} with the %d drives' % len(DRIVES),
            '%s\n%s' % (step.describe(), why))
+    by_node = {e.get('sg_node'): e for e in entries or [] if isinstance(e, dict)}
     for drive in DRIVES:
-        ident = drive.ident
-        tap.ok(all(any(v.strip() == ident[k] for v in strings) for k in ident),
-               'reflash-cli list --json shows the %s drive: %s %s %s'
-               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
-               step.describe())
+        entry = by_node.get(nodes.get(drive.name), {})
+        state = EXPECTED_PASSIVE[drive.name]
+        tap.ok(same_json_identity(entry, drive.ident) and entry.get('state') == state
+               and entry.get('probe_depth') == 'passive'
+               and (entry.get('block_node') or '').startswith('/dev/sr'),
+               'reflash-cli list --json: %s is %s %s %s, state %s (passive)'
+               % (drive.name, drive.ident['vendor'], drive.ident['product'],
+                  drive.ident['revision'], state), 'entry: %r' % entry)
 
     step = plan['cli-list-text']
-    tap.ok(step.status == 0 and all(d.ident['product'] in step.stdout for d in DRIVES),
-           'reflash-cli list: one line per drive with its model', step.describe())
+    lines = step.stdout.splitlines()
+    tap.ok(step.status == 0 and len(lines) == len(DRIVES) + 1
+           and all(any(d.ident['product'] in l and nodes.get(d.name, '?') in l for l in lines)
+                   for d in DRIVES),
+           'reflash-cli list: a header and one line per drive with node and model',
+           step.describe())
 
     for drive in DRIVES:
         step = plan['cli-info-' + drive.name]
-        if step.status == CLI_NOT_AVAILABLE:
-            tap.skip('reflash-cli info ' + drive.name, 'info is not available yet (exit 5)')
-            continue
         data, why = parse_json(step)
-        strings = [v.strip() for v in json_strings(data)]
-        ident = drive.ident
-        tap.ok(data is not None and all(ident[k] in strings for k in ident),
-               'reflash-cli info %s --json: identity %s %s %s'
-               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
-               '%s\n%s' % (step.describe(), why))
+        entry = data if isinstance(data, dict) else {}
         state = EXPECTED_STATE[drive.name]
-        tap.ok(state in strings, 'reflash-cli info %s: state %s' % (drive.name, state),
+        tap.ok(step.status == 0 and entry.get('sg_node') == nodes.get(drive.name)
+               and same_json_identity(entry, drive.ident),
+               'reflash-cli info %s --json: exit 0, identity %s %s %s'
+               % (drive.name, drive.ident['vendor'], drive.ident['product'],
+                  drive.ident['revision']), '%s\n%s' % (step.describe(), why))
+        tap.ok(entry.get('state') == state and entry.get('explanation')
+               and entry.get('advice'),
+               'reflash-cli info %s: state %s, with explanation and advice' % (drive.name, state),
                step.describe())
+        ok, why = cli_transcript_matches_trace(entry, step, drive)
+        tap.ok(ok, 'reflash-cli info %s: its "commands" are exactly what the drive received'
+               % drive.name, why)
         text = plan['cli-info-text-' + drive.name]
-        tap.ok(text.status is not None and text.status < 126 and text.stdout.strip()
-               and ident['product'] in text.stdout,
-               'reflash-cli info %s (text): names the model' % drive.name, text.describe())
+        tap.ok(text.status == 0 and drive.ident['product'] in text.stdout
+               and entry.get('advice', '?') in text.stdout,
+               'reflash-cli info %s (text): names the model and gives the advice' % drive.name,
+               text.describe())
 
-    nec = plan['cli-info-nec']
-    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in nec.received,
+    step = plan['cli-info-nec']
+    entry, _ = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(entry.get('probe_depth') == 'deep' and entry.get('reason') == 'vendor-refused'
+           and entry.get('family') is not None and 'controller' in entry.get('advice', ''),
+           'reflash-cli info nec: known family, vendor commands refused (deep), advice names '
+           'another controller', step.describe())
+    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in step.received,
            'trace: info on the NEC identity without a disc sent its identification (0xCC)',
-           'received: %r' % nec.received)
+           'received: %r' % step.received)
+    for name in ('generic', 'atapi'):
+        entry, _ = parse_json(plan['cli-info-' + name])
+        entry = entry if isinstance(entry, dict) else {}
+        tap.ok(entry.get('family') is None and entry.get('reason') == 'no-family',
+               'reflash-cli info %s: unknown model, no family (reason no-family)' % name,
+               plan['cli-info-' + name].describe())
     busy = plan['cli-info-nec-medium']
     tap.ok(NEC_READ_MEM not in busy.opcodes(DRIVE['nec-medium'].trace_id)
            and 0x00 in busy.opcodes(DRIVE['nec-medium'].trace_id),
@@ -812,9 +842,10 @@ def check_cli_output(tap, plan):
                % name, 'vendor opcodes: %r' % vendor)
 
     step = plan['cli-info-sr-nec']
-    data, why = parse_json(step)
-    tap.ok(data is not None and EXPECTED_STATE['nec'] in json_strings(data),
-           'reflash-cli info /dev/srN (block node) of the NEC drive: same verdict',
+    entry, why = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(entry.get('state') == EXPECTED_STATE['nec'] and entry.get('sg_node') == nodes.get('nec'),
+           'reflash-cli info /dev/srN (block node) of the NEC drive: same drive, same verdict',
            '%s\n%s' % (step.describe(), why))
 
 
