@@ -310,7 +310,9 @@ def qemu_command(qemu, guest, workdir, script_path, accel, medium):
     args = [qemu, '-nodefaults', '-display', 'none', '-no-reboot', '-machine', 'q35',
             '-m', '512', '-smp', '1',
             '-kernel', guest['kernel'], '-initrd', guest['initrd'],
-            '-append', 'console=ttyS0 panic=-1 quiet rf.run=%s rf.targets=%s'
+            # No media polling: only what programs send may reach the drives.
+            '-append', 'console=ttyS0 panic=-1 quiet block.events_dfl_poll_msecs=0 '
+            'rf.run=%s rf.targets=%s'
             % (script_path, ','.join(str(d.target) for d in DRIVES if d.target is not None))]
     args += ['-accel', 'kvm', '-cpu', 'host'] if accel == 'kvm' else ['-accel', 'tcg']
     for name in ('console', 'stdout', 'stderr', 'status'):
