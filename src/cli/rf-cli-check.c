@@ -7,14 +7,10 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "rf-cli-drive.h"
 #include "rf-cli.h"
 #include "rf-core.h"
-#include "rf-device-monitor.h"
-#include "rf-sim.h"
-
-#define PRACTICE_PREFIX "practice:"
 
 typedef struct {
   const char *path;
@@ -77,28 +73,6 @@ load_and_parse (CheckResult *result)
   result->bytes = g_steal_pointer (&bytes);
 }
 
-/* --drive: a practice drive ("practice:seed") or a node ("/dev/sg1"). */
-static RfDevice *
-open_drive (const char *name,
-            RfDriveDb  *db,
-            GError    **error)
-{
-  g_autoptr(RfDeviceMonitor) monitor = NULL;
-
-  if (g_str_has_prefix (name, PRACTICE_PREFIX))
-    {
-      g_autoptr(RfSimDrive) sim = rf_sim_drive_open (name + strlen (PRACTICE_PREFIX), NULL, error);
-      g_autoptr(RfTransport) transport = NULL;
-
-      if (sim == NULL)
-        return NULL;
-      transport = rf_sim_transport_new (sim);
-      return rf_device_new_for_transport (name, transport, name);
-    }
-  monitor = rf_device_monitor_new (db);
-  return rf_device_monitor_lookup (monitor, name, error);
-}
-
 /* The image the verdict is about: an NEC image (the one that fits the drive,
  * inside an updater), or the file read by the drive family's own image rules. */
 static RfFirmware *
@@ -142,10 +116,13 @@ judge_against_drive (CheckResult *result,
                      GError     **error)
 {
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (error);
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
 
   if (db == NULL)
     return FALSE;
-  result->device = open_drive (result->drive_name, db, error);
+  /* A node ("/dev/sg1") or a practice drive ("practice:seed"), as `info` finds them. */
+  monitor = rf_cli_drive_monitor_new (db);
+  result->device = rf_device_monitor_lookup (monitor, result->drive_name, error);
   if (result->device == NULL ||
       !rf_device_probe (result->device, db, RF_PROBE_DEPTH_DEEP, NULL, error))
     return FALSE;
