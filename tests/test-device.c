@@ -525,7 +525,7 @@ main (int    argc,
   spec.bootcode_key = "Z999";
   add_case ("no-key-accepted", &spec, test_no_key_accepted);
   spec = (RfTestDriveSpec) { .device_type = 0x05, .vendor = "REFLASH ",
-                             .product = "PRACTICE DVD-RW ", .revision = "1.00",
+                             .product = "PRACTICE SPC    ", .revision = "1.00",
                              .firmware_valid = TRUE };
   add_case ("spc", &spec, test_spc);
   add_case ("locked", &healthy_3550, test_locked);
