@@ -85,13 +85,19 @@ image_for_drive (CheckResult *result)
   if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE || result->family == NULL ||
       g_strcmp0 (result->family->protocol, "spc-download") != 0)
     {
-      if (counting != NULL && rf_nec_firmware_is_container (result->firmware))
-        rf_nec_firmware_choose_for_drive (result->firmware, counting,
-                                          result->identity->bootcode_version, NULL);
+      g_autoptr(GError) error = NULL;
+
+      /* An updater that parsed has a usable image, so a choice is always made. */
+      if (counting != NULL && rf_nec_firmware_is_container (result->firmware) &&
+          !rf_nec_firmware_choose_for_drive (result->firmware, counting,
+                                             result->identity->bootcode_version, &error))
+        g_debug ("choosing an image: %s", error->message);
       return g_object_ref (nec);
     }
   spc = rf_spc_firmware_new_for_family (result->family);
-  rf_firmware_parse (RF_FIRMWARE (spc), result->bytes, NULL);
+  /* A failed parse is the verdict's input: its problem says why. */
+  if (!rf_firmware_parse (RF_FIRMWARE (spc), result->bytes, NULL))
+    g_debug ("%s is no image of the %s family", result->path, result->family->id);
   return RF_FIRMWARE (g_steal_pointer (&spc));
 }
 
@@ -118,6 +124,12 @@ judge_against_drive (CheckResult *result,
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (error);
   g_autoptr(RfDeviceMonitor) monitor = NULL;
 
+  /* A file that cannot even be read is refused without sending the drive anything. */
+  if (result->firmware == NULL)
+    {
+      result->verdict = rf_verdict_new_for_file_problem (result->load_problem);
+      return TRUE;
+    }
   if (db == NULL)
     return FALSE;
   /* A node ("/dev/sg1") or a practice drive ("practice:seed"), as `info` finds them. */
@@ -129,11 +141,6 @@ judge_against_drive (CheckResult *result,
   result->identity = rf_device_dup_identity (result->device);
   result->family = rf_device_dup_family (result->device);
   result->backups = list_backups (result->identity);
-  if (result->firmware == NULL)
-    {
-      result->verdict = rf_verdict_new_for_file_problem (result->load_problem);
-      return TRUE;
-    }
   result->judged = image_for_drive (result);
   result->verdict = rf_verdict_new_for_family (result->family, result->identity,
                                                rf_device_get_state (result->device),
