@@ -10,6 +10,7 @@
 
 #include "rf-application.h"
 #include "rf-device-monitor.h"
+#include "rf-sim-source.h"
 #include "rf-window.h"
 
 struct _RfApplication
@@ -28,6 +29,7 @@ static void
 rf_application_load_drives (RfApplication *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimSource) practice = NULL;
 
   self->db = rf_drive_db_new_default (&error);
   if (self->db == NULL)
@@ -37,6 +39,9 @@ rf_application_load_drives (RfApplication *self)
       self->db = rf_drive_db_new ();
     }
   self->monitor = rf_device_monitor_new (self->db);
+  /* The practice drives: a source from src/sim, so core never depends on it. */
+  practice = rf_sim_source_new (NULL);
+  rf_device_monitor_add_source (self->monitor, RF_DEVICE_SOURCE (practice));
 }
 
 static void
