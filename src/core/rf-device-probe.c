@@ -29,7 +29,6 @@
 #define POLL_LIMIT_US (300 * G_USEC_PER_SEC)
 
 typedef enum {
-  TRAY_UNKNOWN,
   TRAY_EMPTY,
   TRAY_DISC,
   TRAY_BUSY,
@@ -328,7 +327,6 @@ no_disc_check (Probe *probe)
           g_usleep (BUSY_PAUSE_US);
           break;
         case TRAY_OTHER:
-        case TRAY_UNKNOWN:
         default:
           stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
                             &command);
