@@ -196,7 +196,7 @@ test_spc_download (void)
   g_assert_cmpuint (family->download.image_sizes->len, ==, 1);
   g_assert_true (family->download.has_model_check);
   g_assert_true (family->download.boot_mode_accepts_download);
-  g_assert_true (rf_drive_family_is_boot_revision (family, (const guint8 *) "BOOT"));
+  g_assert_true (rf_drive_family_is_boot_revision (family, (const guint8 *) "0000"));
   g_assert_false (rf_drive_family_is_boot_revision (family, (const guint8 *) "1.00"));
 }
 

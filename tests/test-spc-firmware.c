@@ -78,6 +78,20 @@ test_raw_blob (void)
   g_assert_nonnull (rf_firmware_get_input_sha256 (RF_FIRMWARE (firmware)));
 }
 
+/* An image laid out as the family's own data says (model check, revision). */
+static GBytes *
+family_image (const RfDriveFamily *family,
+              const char          *model,
+              const char          *revision)
+{
+  gsize size = (gsize) g_array_index (family->download.image_sizes, guint64, 0);
+  guint8 *data = g_malloc0 (size);
+
+  memcpy (data + family->download.model_check_offset, model, strlen (model));
+  memcpy (data + family->download.revision_offset, revision, strlen (revision));
+  return g_bytes_new_take (data, size);
+}
+
 static void
 test_rules_from_family (void)
 {
@@ -87,17 +101,18 @@ test_rules_from_family (void)
   g_autoptr(RfSpcFirmware) firmware = NULL;
   g_autoptr(GBytes) good = NULL;
   g_autoptr(GBytes) bad = NULL;
+  g_autofree char *model = NULL;
 
   g_assert_no_error (error);
   family = rf_drive_db_lookup (db, "spc-generic");
   g_assert_nonnull (family);
   g_assert_cmpuint (family->download.image_sizes->len, >, 0);
+  g_assert_true (family->download.has_model_check && family->download.has_revision_offset);
   firmware = rf_spc_firmware_new_for_family (family);
-  good = spc_image ((gsize) g_array_index (family->download.image_sizes, guint64, 0),
-                    "PRACTICE SPC", "1.01");
-  bad = spc_image ((gsize) g_array_index (family->download.image_sizes, guint64, 0),
-                   "SOMETHING ELSE", "1.01");
-  /* data/drives/spc-generic.conf: model check "PRACTICE SPC" at 0x40, revision at 0x50. */
+  model = g_strndup (g_bytes_get_data (family->download.model_check, NULL),
+                     g_bytes_get_size (family->download.model_check));
+  good = family_image (family, model, "1.01");
+  bad = family_image (family, "SOMETHING ELSE", "1.01");
   g_assert_true (rf_firmware_parse (RF_FIRMWARE (firmware), good, NULL));
   g_assert_cmpstr (rf_firmware_get_revision (RF_FIRMWARE (firmware)), ==, "1.01");
   g_assert_cmpstr (rf_firmware_get_family (RF_FIRMWARE (firmware)), ==, "spc-generic");
