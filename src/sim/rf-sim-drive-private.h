@@ -76,14 +76,20 @@ struct _RfSimDrive
   gint64 settle_until_us;
 };
 
-/* rf-sim-drive.c */
+/* rf-sim-state.c */
 gboolean    rf_sim_drive_save_state           (RfSimDrive   *self,
                                                GError      **error);
+gboolean    rf_sim_drive_load_state           (RfSimDrive   *self,
+                                               GError      **error);
+
+/* rf-sim-drive.c */
 gboolean    rf_sim_drive_nap                  (RfSimDrive   *self,
                                                guint64       modelled_us);
 void        rf_sim_drive_queue_unit_attention (RfSimDrive   *self,
                                                guint8        asc,
                                                guint8        ascq);
+
+/* rf-sim-reply.c */
 void        rf_sim_reply_data                 (RfCommand    *command,
                                                const guint8 *data,
                                                gsize         length);
