@@ -160,6 +160,23 @@ test_timeout (void)
   sim_drive_free (sim);
 }
 
+/* The erase happens, the status is lost: only reading the flash tells. */
+static void
+test_lost_status (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) flash = NULL;
+
+  add_fault (sim, RF_SIM_FAULT_LOST_STATUS, RF_SIM_PHASE_ERASE, 1, -1);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_false (nec_erase (sim, 7));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  flash = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (all_ff (flash_at (flash, 0x40000), 0x10000));
+  sim_drive_free (sim);
+}
+
 static void
 test_transport_error (void)
 {
@@ -660,6 +677,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-drive/power-loss-at-command", test_power_loss_at_command);
   g_test_add_func ("/reflash/sim-drive/timeout", test_timeout);
   g_test_add_func ("/reflash/sim-drive/transport-error", test_transport_error);
+  g_test_add_func ("/reflash/sim-drive/lost-status", test_lost_status);
   g_test_add_func ("/reflash/sim-drive/vanish", test_vanish);
   g_test_add_func ("/reflash/sim-drive/unit-attention-storm", test_unit_attention_storm);
   g_test_add_func ("/reflash/sim-drive/write-failure", test_write_failure);

@@ -308,6 +308,7 @@ link_fault (RfSimDrive       *self,
     case RF_SIM_FAULT_UNIT_ATTENTION_STORM:
     case RF_SIM_FAULT_WRITE_FAILURE:
     case RF_SIM_FAULT_SILENT_FLASH:
+    case RF_SIM_FAULT_LOST_STATUS:
     default:
       return TRUE;
     }
@@ -468,6 +469,15 @@ execute_locked (RfSimDrive *self,
     return power_lost (self, command, error);
   if (exec.flash_changed && !rf_sim_drive_save_state (self, error))
     return FALSE;
+  if (has_fault && fault.kind == RF_SIM_FAULT_LOST_STATUS)
+    {
+      command->duration_us += rf_sim_clock_spend (self->clock,
+                                                  (guint64) command->timeout_ms * 1000);
+      g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
+                   "%s: no answer within %u ms (practice drive fault; it was executed)",
+                   rf_command_opcode_name (command->cdb[0]), command->timeout_ms);
+      return FALSE;
+    }
   if (exec.drop_connection)
     {
       g_set_error (error, RF_ERROR, RF_ERROR_READ,
