@@ -17,6 +17,7 @@ static const struct {
   { "practice:healthy-3550", RF_DRIVE_STATE_READY, "K355", "K355" },
   { "practice:healthy-4551", RF_DRIVE_STATE_READY, "K451", "K451" },
   { "practice:interrupted-3550", RF_DRIVE_STATE_SAFE_MODE, "K355", "K355" },
+  { "practice:power-cut-3550", RF_DRIVE_STATE_READY, "K355", "K355" },
   { "practice:seed", RF_DRIVE_STATE_IDENTITY_MISMATCH, "K451", "K355" },
   { "practice:spc-generic", RF_DRIVE_STATE_READY, NULL, NULL },
 };
