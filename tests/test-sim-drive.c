@@ -419,6 +419,43 @@ test_persist_power_loss (StateDir     *state,
   sim_drive_free (sim);
 }
 
+/* A scenario's power cut happens once: after the program restarts, the recovery
+ * run is not cut again. A reset re-arms it. */
+static void
+test_persist_fired_fault (StateDir     *state,
+                          gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (state->dir, "power-cut-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GError) error = NULL;
+  SimDrive *sim = sim_drive_open ("power-cut-3550", path);
+  guint block;
+
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (block = 4; block <= 34 && nec_erase (sim, block); block++)
+    ;
+  g_assert_cmpuint (block, ==, 13);
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  sim_drive_free (sim);
+
+  sim = sim_drive_open ("power-cut-3550", path);
+  sim_assert_revision (sim, "0.05");
+  sim_clear_unit_attention (sim);
+  nec_normal_flash (sim, "K355", image);
+  sim_assert_revision (sim, "1.06");
+
+  rf_sim_drive_reset (sim->drive, &error);
+  g_assert_no_error (error);
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (block = 4; block <= 34 && nec_erase (sim, block); block++)
+    ;
+  g_assert_cmpuint (block, ==, 13);
+  sim_drive_free (sim);
+  g_unlink (path);
+}
+
 static void
 test_persist_disc (StateDir     *state,
                    gconstpointer data)
@@ -689,6 +726,8 @@ main (int   argc,
               test_persist_mid_flash, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-power-loss", StateDir, NULL, state_dir_setup,
               test_persist_power_loss, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/persist-fired-fault", StateDir, NULL, state_dir_setup,
+              test_persist_fired_fault, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-disc", StateDir, NULL, state_dir_setup,
               test_persist_disc, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/damaged-state", StateDir, NULL, state_dir_setup,

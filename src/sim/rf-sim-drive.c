@@ -54,6 +54,8 @@ rf_sim_drive_finalize (GObject *object)
   rf_sim_scenario_free (self->scenario);
   g_free (self->state_path);
   g_array_unref (self->faults);
+  g_array_unref (self->fault_origins);
+  g_array_unref (self->fired);
   g_free (self->flash);
   g_free (self->ram);
   g_free (self->spc_stored);
@@ -74,6 +76,8 @@ rf_sim_drive_init (RfSimDrive *self)
 {
   g_mutex_init (&self->lock);
   self->faults = g_array_new (FALSE, FALSE, sizeof (RfSimFault));
+  self->fault_origins = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->fired = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
 void
@@ -123,7 +127,11 @@ build_from_scenario (RfSimDrive *self)
 
   self->disc = scenario->disc;
   g_array_set_size (self->faults, 0);
+  g_array_set_size (self->fault_origins, 0);
+  g_array_set_size (self->fired, 0);
   g_array_append_vals (self->faults, scenario->faults->data, scenario->faults->len);
+  for (guint i = 0; i < scenario->faults->len; i++)
+    g_array_append_val (self->fault_origins, i);
   if (is_nec (self))
     {
       rf_sim_nec_build_flash (scenario, self->flash, &self->has_stored_sum, &self->stored_sum);
@@ -243,6 +251,43 @@ rf_sim_drive_get_state_path (RfSimDrive *self)
 
 /* ---- faults ---- */
 
+/* A one-shot fault fired. One from the scenario stays fired across restarts (the
+ * power cut of a rehearsal happens once, not again in the recovery that follows
+ * the next start); reset re-arms it. */
+static void
+disarm (RfSimDrive *self,
+        guint       index)
+{
+  guint origin = g_array_index (self->fault_origins, guint, index);
+  g_autoptr(GError) error = NULL;
+
+  g_array_remove_index (self->faults, index);
+  g_array_remove_index (self->fault_origins, index);
+  if (origin == G_MAXUINT)
+    return;
+  g_array_append_val (self->fired, origin);
+  if (!rf_sim_drive_save_state (self, &error))
+    g_debug ("%s", error->message);
+}
+
+/* After loading a saved state: the scenario faults that already fired. */
+void
+rf_sim_drive_disarm_fired (RfSimDrive *self)
+{
+  for (guint i = self->faults->len; i-- > 0;)
+    {
+      guint origin = g_array_index (self->fault_origins, guint, i);
+
+      for (guint j = 0; j < self->fired->len; j++)
+        if (g_array_index (self->fired, guint, j) == origin)
+          {
+            g_array_remove_index (self->faults, i);
+            g_array_remove_index (self->fault_origins, i);
+            break;
+          }
+    }
+}
+
 static gboolean
 take_fault (RfSimDrive *self,
             RfSimPhase  phase,
@@ -272,7 +317,7 @@ take_fault (RfSimDrive *self,
             continue;
         }
       *out = *fault;
-      g_array_remove_index (self->faults, i);
+      disarm (self, i);
       return TRUE;
     }
   return FALSE;
@@ -622,11 +667,14 @@ void
 rf_sim_drive_add_fault (RfSimDrive       *self,
                         const RfSimFault *fault)
 {
+  guint origin = G_MAXUINT;
+
   g_return_if_fail (RF_IS_SIM_DRIVE (self));
   g_return_if_fail (fault != NULL);
 
   g_mutex_lock (&self->lock);
   g_array_append_val (self->faults, *fault);
+  g_array_append_val (self->fault_origins, origin);
   g_mutex_unlock (&self->lock);
 }
 
@@ -637,6 +685,7 @@ rf_sim_drive_clear_faults (RfSimDrive *self)
 
   g_mutex_lock (&self->lock);
   g_array_set_size (self->faults, 0);
+  g_array_set_size (self->fault_origins, 0);
   self->storm_remaining = 0;
   g_mutex_unlock (&self->lock);
 }

@@ -41,6 +41,9 @@ state_to_variant (RfSimDrive *self)
 
   g_variant_builder_init (&dict, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&dict, "{sv}", "disc", g_variant_new_boolean (self->disc));
+  g_variant_builder_add (&dict, "{sv}", "fired-faults",
+                         g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, self->fired->data,
+                                                    self->fired->len, sizeof (guint32)));
   if (is_nec (self))
     {
       g_variant_builder_add (&dict, "{sv}", "flash", bytes_variant (self->flash, RF_NEC_FLASH_SIZE));
@@ -117,10 +120,21 @@ restore_from_dict (RfSimDrive *self,
                    GVariant   *dict)
 {
   gboolean disc;
+  g_autoptr(GVariant) fired = NULL;
 
   if (!g_variant_lookup (dict, "disc", "b", &disc))
     return FALSE;
   self->disc = disc;
+  fired = g_variant_lookup_value (dict, "fired-faults", G_VARIANT_TYPE ("au"));
+  if (fired != NULL)
+    {
+      gsize n = 0;
+      const guint32 *indices = g_variant_get_fixed_array (fired, &n, sizeof (guint32));
+
+      g_array_set_size (self->fired, 0);
+      g_array_append_vals (self->fired, indices, (guint) n);
+      rf_sim_drive_disarm_fired (self);
+    }
   if (is_nec (self))
     return restore_bytes (dict, "flash", self->flash, RF_NEC_FLASH_SIZE) &&
            g_variant_lookup (dict, "has-stored-sum", "b", &self->has_stored_sum) &&
