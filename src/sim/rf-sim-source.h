@@ -1,4 +1,4 @@
-/* rf-sim-source.h: the practice drives, offered to RfDeviceMonitor
+/* rf-sim-source.h: the practice drives as a source of drives for the monitor
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,9 +13,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RfSimSource, rf_sim_source, RF, SIM_SOURCE, GObject)
 
-RfSimSource *rf_sim_source_new       (const char  *state_dir,
-                                      GError     **error);
+#define RF_SIM_DEVICE_PREFIX "practice:"
+
+RfSimSource *rf_sim_source_new       (const char  *state_dir);
 RfSimDrive  *rf_sim_source_get_drive (RfSimSource *self,
-                                      const char  *device_id);
+                                      const char  *scenario_id);
 
 G_END_DECLS

@@ -88,8 +88,13 @@ class Tap:
     def __init__(self):
         self.count = 0
         self.failed = 0
+        self.trace_available = True
 
-    def ok(self, passed, name, diagnostics=''):
+    def ok(self, passed, name, diagnostics='', trace=False):
+        """@trace: the check reads QEMU's trace; without one it is skipped."""
+        if trace and not self.trace_available:
+            self.skip(name, 'QEMU wrote no command trace (trace backend missing?)')
+            return False
         self.count += 1
         if not passed:
             self.failed += 1
@@ -241,7 +246,8 @@ TRACE_ATAPI = re.compile(r'^ide_atapi_cmd_packet .* packet: ([0-9a-f]{2})')
 
 
 def parse_trace(plan, text):
-    """Assigns each command a drive received to the step that was running."""
+    """Assigns each command a drive received to the step that was running.
+    Returns whether any step marker was found."""
     current = None
     pending = None  # a parsed command waiting for its LBA line
 
@@ -281,6 +287,7 @@ def parse_trace(plan, text):
             if current is not None:
                 current.received.append(('atapi', int(m.group(1), 16)))
     commit()
+    return current is not None
 
 
 # --- QEMU --------------------------------------------------------------------
@@ -303,7 +310,9 @@ def qemu_command(qemu, guest, workdir, script_path, accel, medium):
     args = [qemu, '-nodefaults', '-display', 'none', '-no-reboot', '-machine', 'q35',
             '-m', '512', '-smp', '1',
             '-kernel', guest['kernel'], '-initrd', guest['initrd'],
-            '-append', 'console=ttyS0 panic=-1 quiet rf.run=%s rf.targets=%s'
+            # No media polling: only what programs send may reach the drives.
+            '-append', 'console=ttyS0 panic=-1 quiet block.events_dfl_poll_msecs=0 '
+            'rf.run=%s rf.targets=%s'
             % (script_path, ','.join(str(d.target) for d in DRIVES if d.target is not None))]
     args += ['-accel', 'kvm', '-cpu', 'host'] if accel == 'kvm' else ['-accel', 'tcg']
     for name in ('console', 'stdout', 'stderr', 'status'):
@@ -337,7 +346,8 @@ def read(path):
 
 
 def run_guest(qemu, guest, plan, accel):
-    """Returns (booted, status, console) after one boot that runs every step."""
+    """Returns (booted, traced, status, diagnostics) after one boot that runs
+    every step."""
     workdir = tempfile.mkdtemp(prefix='reflash-hw-')
     try:
         script_path = os.path.join(workdir, 'guest.sh')
@@ -360,13 +370,13 @@ def run_guest(qemu, guest, plan, accel):
         note('guest run (%s, %s): %.1f s' % (accel, os.path.basename(guest['kernel']),
                                            time.monotonic() - started))
         booted = parse_output(plan, read(os.path.join(workdir, 'stdout')))
-        parse_trace(plan, read(os.path.join(workdir, 'trace')))
+        traced = parse_trace(plan, read(os.path.join(workdir, 'trace')))
         status = read(os.path.join(workdir, 'status')).strip()
         diagnostics = ('qemu exit %s\n%s\nconsole:\n%s\nguest stderr:\n%s'
                        % (qemu_status, qemu_output,
                           read(os.path.join(workdir, 'console'))[-3000:],
                           read(os.path.join(workdir, 'stderr'))[-3000:]))
-        return booted, status, diagnostics
+        return booted, traced, status, diagnostics
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -436,7 +446,7 @@ def check_sg3(tap, plan):
                '%s\nparsed: %r' % (step.describe(), fields))
         tap.ok(0x12 in step.opcodes(target) and NEC_READ_MEM not in step.opcodes(),
                'trace: the %s drive received the INQUIRY, nothing vendor-specific' % name,
-               'received: %r' % step.received)
+               'received: %r' % step.received, trace=True)
 
         step = plan['turs-' + name]
         if drive.medium:
@@ -455,7 +465,8 @@ def check_sg3(tap, plan):
            'READ MEM (0xCC) to the NEC identity: 05/20/00, fixed-format sense 0x70',
            '%s\nsense: %r' % (step.describe(), sense))
     tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in step.received,
-           'trace: QEMU saw the 0xCC arrive at the NEC drive', 'received: %r' % step.received)
+           'trace: QEMU saw the 0xCC arrive at the NEC drive', 'received: %r' % step.received,
+           trace=True)
 
     step = plan['readmem-atapi']
     sense = raw_sense(step.stderr)
@@ -464,12 +475,14 @@ def check_sg3(tap, plan):
            'READ MEM (0xCC) to the ATAPI drive: 05/20/00, sense response code 0xF0',
            '%s\nsense: %r' % (step.describe(), sense))
     tap.ok(('atapi', NEC_READ_MEM) in step.received,
-           'trace: QEMU saw the 0xCC arrive at the ATAPI drive', 'received: %r' % step.received)
+           'trace: QEMU saw the 0xCC arrive at the ATAPI drive', 'received: %r' % step.received,
+           trace=True)
 
     step = plan['getconfig-generic']
     tap.ok(step.status == 0 and 0x46 in step.opcodes('virtio:%d' % T_GENERIC)
            and "firmware information" not in step.stdout.lower(),
-           'GET CONFIGURATION: answered, and QEMU has no feature 0x010C', step.describe())
+           'GET CONFIGURATION: answered, and QEMU has no feature 0x010C', step.describe(),
+           trace=True)
 
 
 # --- RfSgTransport (reflash-hw-transport) ---------------------------------------
@@ -532,7 +545,7 @@ def check_transport(tap, plan):
                step.describe())
         tap.ok((drive.trace_id, NEC_READ_MEM) in step.received,
                'trace: the %s drive received that 0xCC' % drive.name,
-               'received: %r' % step.received)
+               'received: %r' % step.received, trace=True)
         if drive.target is not None:
             tap.ok(expect(lines, 'getconfig', ok='1', firmware_info='0'),
                    'RfSgTransport %s: GET CONFIGURATION GOOD; no feature 0x010C is found '
@@ -553,7 +566,7 @@ def check_transport(tap, plan):
            'needs-privileges', step.describe())
     tap.ok(0x12 in step.opcodes(nec) and NEC_READ_MEM not in step.opcodes(nec),
            'trace: without CAP_SYS_RAWIO the 0xCC never reached the drive',
-           'received: %r' % step.received)
+           'received: %r' % step.received, trace=True)
     # A fact of the kernel that Reflash's "needs-admin" state depends on: sg
     # filters commands only on read-only opens, so whoever may open /dev/sgN
     # read-write reaches the drive with vendor commands, privileges or not.
@@ -562,12 +575,142 @@ def check_transport(tap, plan):
     tap.ok(expect(lines, 'readmem', executed='1', sense='05/20/00')
            and NEC_READ_MEM in step.opcodes(nec),
            'kernel: a read-write /dev/sgN passes 0xCC without CAP_SYS_RAWIO',
-           '%s\nreceived: %r' % (step.describe(), step.received))
+           '%s\nreceived: %r' % (step.describe(), step.received), trace=True)
+
+
+# --- RfDeviceMonitor and RfDevice (reflash-hw-probe) ------------------------------
+
+def add_probe_steps(plan, probe):
+    probe = shlex.quote(probe)
+    plan.add('probe-list', probe + ' list')
+    for drive in DRIVES:
+        plan.add('probe-info-' + drive.name, '%s info "$%s"' % (probe, drive.var))
+    plan.add('probe-info-sr-nec', '%s info "$SR_NEC"' % probe)
+    plan.add('probe-info-nec-no-rawio', NO_RAWIO + '%s info "$SR_NEC"' % probe)
+
+
+def probe_lines(step):
+    """[{key: value}] from reflash-hw-probe's output, one per drive."""
+    drives = []
+    for line in step.stdout.splitlines():
+        words = shlex.split(line)
+        if words[:1] == ['drive']:
+            drives.append(dict(w.split('=', 1) for w in words[1:] if '=' in w))
+    return drives
+
+
+def same_identity(found, ident):
+    return all(found.get(k, '').strip() == ident[k] for k in ident)
+
+
+def transcript_matches_trace(found, step, drive):
+    """The recorder's transcript against what QEMU's drive received. On AHCI,
+    libata itself fetches the sense after CHECK CONDITION (REQUEST SENSE, 0x03):
+    that one is the kernel's, not Reflash's."""
+    sent = [int(op, 16) for op in found.get('sent', '').split(',') if op]
+    received = [op for (d, op) in step.received if d == drive.trace_id]
+    if drive.target is None:
+        received = [op for op in received if op != 0x03]
+    return sent == received, 'recorder: %r\ndrive received: %r' % (sent, received)
+
+
+# What `info` must conclude for each drive (DOMAIN.md, "Drive states").
+EXPECTED_STATE = {
+    'generic': 'unsupported',     # answers, no family matches; no disc is no error
+    'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
+    'medium': 'busy',             # TEST UNIT READY GOOD: a disc inside
+    'nec-medium': 'busy',         # a disc inside: no deep check
+    'atapi': 'unsupported',
+}
+
+
+# What a passive listing can tell (DOMAIN.md, "Probing depth").
+EXPECTED_PASSIVE = {
+    'generic': 'unsupported',
+    'nec': 'ready',               # only a deep check finds the refusal
+    'medium': 'busy',
+    'nec-medium': 'busy',
+    'atapi': 'unsupported',
+}
+
+
+def check_probe(tap, plan):
+    step = plan['probe-list']
+    found = probe_lines(step)
+    by_sg = {f.get('sg'): f for f in found}
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+    tap.ok(step.status == 0 and sorted(by_sg) == sorted(nodes.values()),
+           'RfDeviceMonitor without udev: finds exactly the %d drives (sysfs only)' % len(DRIVES),
+           '%s\nnodes: %r' % (step.describe(), nodes))
+    for drive in DRIVES:
+        f = by_sg.get(nodes.get(drive.name), {})
+        state = EXPECTED_PASSIVE[drive.name]
+        tap.ok(same_identity(f, drive.ident) and f.get('state') == state
+               and f.get('depth') == 'passive' and f.get('block', '').startswith('/dev/sr'),
+               'passive probe %s: %s %s, state %s, with its block node'
+               % (drive.name, drive.ident['vendor'], drive.ident['product'], state),
+               '%s\nfound: %r' % (step.describe(), f))
+        ok, why = transcript_matches_trace(f, step, drive)
+        tap.ok(ok, 'recorder transcript of the passive probe of %s = what the drive received'
+               % drive.name, why, trace=True)
+    vendor = sorted({op for (_, op) in step.received if op >= 0xC0})
+    tap.ok(not vendor, 'trace: the passive probe of all drives sent no vendor command',
+           'vendor opcodes: %r' % vendor, trace=True)
+
+    for drive in DRIVES:
+        step = plan['probe-info-' + drive.name]
+        found = probe_lines(step)
+        f = found[0] if len(found) == 1 else {}
+        state = EXPECTED_STATE[drive.name]
+        tap.ok(step.status == 0 and same_identity(f, drive.ident) and f.get('state') == state
+               and f.get('explanation') and f.get('advice'),
+               'deep probe %s: state %s, with explanation and advice' % (drive.name, state),
+               step.describe())
+        ok, why = transcript_matches_trace(f, step, drive)
+        tap.ok(ok, 'recorder transcript of the deep probe of %s = what the drive received'
+               % drive.name, why, trace=True)
+
+    nec = DRIVE['nec']
+    step = plan['probe-info-nec']
+    f = (probe_lines(step) or [{}])[0]
+    tap.ok(f.get('depth') == 'deep' and f.get('reason') == 'vendor-refused'
+           and 'controller' in f.get('advice', ''),
+           'deep probe nec: vendor commands refused, advice names another controller',
+           step.describe())
+    tap.ok((nec.trace_id, NEC_READ_MEM) in step.received,
+           'trace: the deep probe of nec sent its identification read (0xCC)',
+           'received: %r' % step.received, trace=True)
+    step = plan['probe-info-nec-medium']
+    tap.ok(NEC_READ_MEM not in step.opcodes(),
+           'trace: with a disc inside, the deep probe sent no vendor command',
+           'received: %r' % step.received, trace=True)
+    never = sorted({(s.name, op) for s in plan.steps if s.name.startswith('probe-')
+                    for (_, op) in s.received if op in NEVER_WHILE_PROBING})
+    tap.ok(not never, 'trace: no probe sent WRITE BUFFER, 0xCB or 0xCD', 'seen: %r' % never,
+           trace=True)
+
+    step = plan['probe-info-sr-nec']
+    f = (probe_lines(step) or [{}])[0]
+    tap.ok(f.get('state') == EXPECTED_STATE['nec'] and f.get('sg') == nodes.get('nec'),
+           'deep probe through the block node: same drive, same verdict', step.describe())
+
+    # Without CAP_SYS_RAWIO the verdict must follow what really happened:
+    # refused by the kernel (nothing reached the drive) is needs-admin, refused
+    # by the drive is vendor-refused. Never one for the other.
+    step = plan['probe-info-nec-no-rawio']
+    f = (probe_lines(step) or [{}])[0]
+    reached = NEC_READ_MEM in step.opcodes(nec.trace_id)
+    wanted = 'vendor-refused' if reached else 'needs-admin'
+    tap.ok(f.get('state') == wanted,
+           'deep probe without CAP_SYS_RAWIO: %s, as the trace shows the 0xCC %s the drive'
+           % (wanted, 'reached' if reached else 'never reached'),
+           '%s\nreceived: %r' % (step.describe(), step.received), trace=True)
 
 
 # --- reflash-cli ---------------------------------------------------------------
 
 CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
+CLI_NOT_FOUND = 3      # RF_CLI_EXIT_NOT_FOUND
 # Opcodes no listing or probing may ever send (DOMAIN.md, "Probing depth").
 NEVER_WHILE_PROBING = {WRITE_BUFFER: 'WRITE BUFFER (0x3B)', NEC_WRITE: 'NEC write (0xCB)',
                        NEC_READ_BOOT: 'READ BOOT (0xCD)'}
@@ -581,6 +724,7 @@ def add_cli_steps(plan, cli):
         plan.add('cli-info-' + drive.name, '%s info "$%s" --json' % (cli, drive.var))
         plan.add('cli-info-text-' + drive.name, '%s info "$%s"' % (cli, drive.var))
     plan.add('cli-info-sr-nec', '%s info "$SR_NEC" --json' % cli)
+    plan.add('cli-info-missing', '%s info /dev/sg99 --json' % cli)
 
 
 def cli_steps(plan):
@@ -599,29 +743,18 @@ def check_cli_safety(tap, plan):
     seen = [(step.name, drive, NEVER_WHILE_PROBING[op])
             for step in steps for (drive, op) in step.received if op in NEVER_WHILE_PROBING]
     tap.ok(not seen, 'trace: no WRITE BUFFER, 0xCB or 0xCD reached any drive during %d '
-           'reflash-cli runs' % len(steps), 'received: %r' % seen)
+           'reflash-cli runs' % len(steps), 'received: %r' % seen, trace=True)
     for name in ('cli-list', 'cli-list-text'):
         step = plan[name]
         if step.status == CLI_NOT_AVAILABLE:
             continue
         vendor = sorted({op for (_, op) in step.received if op >= 0xC0})
         tap.ok(not vendor, 'trace: passive reflash-cli %s sent no vendor command'
-               % name[4:].replace('-text', ' (text)'), 'vendor opcodes: %r' % vendor)
+               % name[4:].replace('-text', ' (text)'), 'vendor opcodes: %r' % vendor, trace=True)
         # The positive control: the same trace shows the listing reached every drive.
         missing = [d.name for d in DRIVES if 0x12 not in step.opcodes(d.trace_id)]
         tap.ok(not missing, 'trace: reflash-cli %s sent INQUIRY to every drive'
-               % name[4:], 'no INQUIRY seen at %r' % missing)
-
-
-def json_strings(value):
-    """Every string in a JSON document, keys excluded."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in json_strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in json_strings(v)]
-    return []
+               % name[4:], 'no INQUIRY seen at %r' % missing, trace=True)
 
 
 def parse_json(step):
@@ -631,73 +764,111 @@ def parse_json(step):
         return None, 'not JSON: %s' % e
 
 
-# What `info` must conclude for each drive (DOMAIN.md, "Drive states").
-EXPECTED_STATE = {
-    'generic': 'unsupported',     # answers, no family matches; no disc is no error
-    'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
-    'medium': 'busy',             # a disc inside
-    'nec-medium': 'busy',         # a disc inside: no deep check
-    'atapi': 'unsupported',
-}
+def same_json_identity(entry, ident):
+    return all(entry.get(k) == ident[k] for k in ident)
+
+
+def cli_transcript_matches_trace(entry, step, drive):
+    """info --json lists the probe's commands; each must be one the drive received."""
+    sent = []
+    for command in entry.get('commands') or []:
+        sent.append(int(command['cdb'].split()[0], 16))
+    received = [op for (d, op) in step.received if d == drive.trace_id]
+    if drive.target is None:
+        received = [op for op in received if op != 0x03]  # libata's own REQUEST SENSE
+    return sent == received, 'commands: %r\ndrive received: %r' % (sent, received)
 
 
 def check_cli_output(tap, plan):
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+
     step = plan['cli-list']
     data, why = parse_json(step)
-    strings = json_strings(data)
-    tap.ok(step.status == 0 and data is not None, 'reflash-cli list --json: valid JSON, exit 0',
+    entries = data.get('drives') if isinstance(data, dict) else None
+    tap.ok(step.status == 0 and isinstance(entries, list) and len(entries) == len(DRIVES),
+           'reflash-cli list --json: exit 0, {"drives": [...]} with the %d drives' % len(DRIVES),
            '%s\n%s' % (step.describe(), why))
+    by_node = {e.get('sg_node'): e for e in entries or [] if isinstance(e, dict)}
     for drive in DRIVES:
-        ident = drive.ident
-        tap.ok(all(any(v.strip() == ident[k] for v in strings) for k in ident),
-               'reflash-cli list --json shows the %s drive: %s %s %s'
-               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
-               step.describe())
+        entry = by_node.get(nodes.get(drive.name), {})
+        state = EXPECTED_PASSIVE[drive.name]
+        tap.ok(same_json_identity(entry, drive.ident) and entry.get('state') == state
+               and entry.get('probe_depth') == 'passive'
+               and (entry.get('block_node') or '').startswith('/dev/sr'),
+               'reflash-cli list --json: %s is %s %s %s, state %s (passive)'
+               % (drive.name, drive.ident['vendor'], drive.ident['product'],
+                  drive.ident['revision'], state), 'entry: %r' % entry)
 
     step = plan['cli-list-text']
-    tap.ok(step.status == 0 and all(d.ident['product'] in step.stdout for d in DRIVES),
-           'reflash-cli list: one line per drive with its model', step.describe())
+    lines = step.stdout.splitlines()
+    tap.ok(step.status == 0 and len(lines) == len(DRIVES) + 1
+           and all(any(d.ident['product'] in l and nodes.get(d.name, '?') in l for l in lines)
+                   for d in DRIVES),
+           'reflash-cli list: a header and one line per drive with node and model',
+           step.describe())
 
     for drive in DRIVES:
         step = plan['cli-info-' + drive.name]
-        if step.status == CLI_NOT_AVAILABLE:
-            tap.skip('reflash-cli info ' + drive.name, 'info is not available yet (exit 5)')
-            continue
         data, why = parse_json(step)
-        strings = [v.strip() for v in json_strings(data)]
-        ident = drive.ident
-        tap.ok(data is not None and all(ident[k] in strings for k in ident),
-               'reflash-cli info %s --json: identity %s %s %s'
-               % (drive.name, ident['vendor'], ident['product'], ident['revision']),
-               '%s\n%s' % (step.describe(), why))
+        entry = data if isinstance(data, dict) else {}
         state = EXPECTED_STATE[drive.name]
-        tap.ok(state in strings, 'reflash-cli info %s: state %s' % (drive.name, state),
+        tap.ok(step.status == 0 and entry.get('sg_node') == nodes.get(drive.name)
+               and same_json_identity(entry, drive.ident),
+               'reflash-cli info %s --json: exit 0, identity %s %s %s'
+               % (drive.name, drive.ident['vendor'], drive.ident['product'],
+                  drive.ident['revision']), '%s\n%s' % (step.describe(), why))
+        tap.ok(entry.get('state') == state and entry.get('explanation')
+               and entry.get('advice'),
+               'reflash-cli info %s: state %s, with explanation and advice' % (drive.name, state),
                step.describe())
+        ok, why = cli_transcript_matches_trace(entry, step, drive)
+        tap.ok(ok, 'reflash-cli info %s: its "commands" are exactly what the drive received'
+               % drive.name, why, trace=True)
         text = plan['cli-info-text-' + drive.name]
-        tap.ok(text.status is not None and text.status < 126 and text.stdout.strip()
-               and ident['product'] in text.stdout,
-               'reflash-cli info %s (text): names the model' % drive.name, text.describe())
+        tap.ok(text.status == 0 and drive.ident['product'] in text.stdout
+               and entry.get('advice', '?') in text.stdout,
+               'reflash-cli info %s (text): names the model and gives the advice' % drive.name,
+               text.describe())
 
-    nec = plan['cli-info-nec']
-    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in nec.received,
+    step = plan['cli-info-nec']
+    entry, _ = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(entry.get('probe_depth') == 'deep' and entry.get('reason') == 'vendor-refused'
+           and entry.get('family') is not None and 'controller' in entry.get('advice', ''),
+           'reflash-cli info nec: known family, vendor commands refused (deep), advice names '
+           'another controller', step.describe())
+    tap.ok((DRIVE['nec'].trace_id, NEC_READ_MEM) in step.received,
            'trace: info on the NEC identity without a disc sent its identification (0xCC)',
-           'received: %r' % nec.received)
+           'received: %r' % step.received, trace=True)
+    for name in ('generic', 'atapi'):
+        entry, _ = parse_json(plan['cli-info-' + name])
+        entry = entry if isinstance(entry, dict) else {}
+        tap.ok(entry.get('family') is None and entry.get('reason') == 'no-family',
+               'reflash-cli info %s: unknown model, no family (reason no-family)' % name,
+               plan['cli-info-' + name].describe())
     busy = plan['cli-info-nec-medium']
     tap.ok(NEC_READ_MEM not in busy.opcodes(DRIVE['nec-medium'].trace_id)
            and 0x00 in busy.opcodes(DRIVE['nec-medium'].trace_id),
            'trace: info on the NEC identity with a disc inside asked TEST UNIT READY and '
-           'sent no vendor command', 'received: %r' % busy.received)
+           'sent no vendor command', 'received: %r' % busy.received, trace=True)
     for name in ('generic', 'medium', 'atapi'):
         step = plan['cli-info-' + name]
         vendor = sorted(op for op in step.opcodes(DRIVE[name].trace_id) if op >= 0xC0)
         tap.ok(not vendor, 'trace: info on the %s drive (no family) sent no vendor command'
-               % name, 'vendor opcodes: %r' % vendor)
+               % name, 'vendor opcodes: %r' % vendor, trace=True)
 
     step = plan['cli-info-sr-nec']
-    data, why = parse_json(step)
-    tap.ok(data is not None and EXPECTED_STATE['nec'] in json_strings(data),
-           'reflash-cli info /dev/srN (block node) of the NEC drive: same verdict',
+    entry, why = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(entry.get('state') == EXPECTED_STATE['nec'] and entry.get('sg_node') == nodes.get('nec'),
+           'reflash-cli info /dev/srN (block node) of the NEC drive: same drive, same verdict',
            '%s\n%s' % (step.describe(), why))
+
+
+def check_cli_missing(tap, plan):
+    step = plan['cli-info-missing']
+    tap.ok(step.status == CLI_NOT_FOUND and step.stderr.strip(),
+           'reflash-cli info /dev/sg99: exit 3 (not found) with a message', step.describe())
 
 
 def check_cli(tap, plan):
@@ -708,6 +879,7 @@ def check_cli(tap, plan):
         return
     check_cli_safety(tap, plan)
     check_cli_output(tap, plan)
+    check_cli_missing(tap, plan)
 
 
 def make_plan(options):
@@ -715,6 +887,8 @@ def make_plan(options):
     add_sg3_steps(plan)
     if options.transport:
         add_transport_steps(plan, options.transport)
+    if options.probe:
+        add_probe_steps(plan, options.probe)
     add_cli_steps(plan, options.cli)
     return plan
 
@@ -724,6 +898,7 @@ def main():
     parser.add_argument('--prepare', required=True, help='prepare-guest.sh')
     parser.add_argument('--cli', required=True, help='the built reflash-cli')
     parser.add_argument('--transport', help='the built reflash-hw-transport')
+    parser.add_argument('--probe', help='the built reflash-hw-probe')
     parser.add_argument('--qemu', default='qemu-system-x86_64')
     options = parser.parse_args()
 
@@ -747,7 +922,8 @@ def main():
         attempts += [('tcg', guest['kernel_fallback'])]
     for accel, kernel in attempts:
         plan = make_plan(options)
-        booted, status, diagnostics = run_guest(qemu, dict(guest, kernel=kernel), plan, accel)
+        booted, traced, status, diagnostics = run_guest(qemu, dict(guest, kernel=kernel),
+                                                        plan, accel)
         if booted:
             break
         note('the guest did not boot (%s, %s)' % (accel, os.path.basename(kernel)))
@@ -756,11 +932,16 @@ def main():
         skip_all('the QEMU guest did not boot (%s); see the log' % accel)
 
     tap = Tap()
+    tap.trace_available = traced
+    if not traced:
+        note('QEMU wrote no command trace: the checks that read it are skipped')
     tap.ok(status == '0' and all(step.ran for step in plan.steps),
            'guest ran every step and powered off', diagnostics)
     check_sg3(tap, plan)
     if options.transport:
         check_transport(tap, plan)
+    if options.probe:
+        check_probe(tap, plan)
     check_cli(tap, plan)
     note('suite time: %.1f s' % (time.monotonic() - started))
     return tap.finish()
