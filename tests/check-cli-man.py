@@ -28,6 +28,16 @@ for code in re.findall(r'#define RF_REASON_\w+ +"([a-z-]+)"', read('src/core/rf-
 for nick in re.findall(r'\] = \{ "([a-z-]+)"', read('src/core/rf-drive-state.c')):
     wanted[nick] = 'drive state'
 
+# check and backups: their JSON keys, problem, verdict, warning and choice codes.
+for key in re.findall(r'rf_json_writer_(?:member_\w+|key) \(json, "([a-z_]+)"',
+                      read('src/cli/rf-cli-check.c') + read('src/cli/rf-cli-backups.c')):
+    wanted[key] = 'JSON key'
+for nick in re.findall(r'\] = \{ "([a-z-]+)"',
+                       read('src/core/rf-firmware.c') + read('src/core/rf-nec-firmware.c')):
+    wanted[nick] = 'firmware code'
+for nick in re.findall(r'(?:\] = |^  \{ )"([a-z-]+)"', read('src/core/rf-verdict.c'), re.M):
+    wanted[nick] = 'verdict code'
+
 missing = sorted('%s %s' % (kind, name) for name, kind in wanted.items() if name not in documented)
 if missing:
     print('data/reflash-cli.1 does not document: ' + ', '.join(missing))

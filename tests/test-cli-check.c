@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "rf-backup-store.h"
+#include "rf-drive-db.h"
 #include "rf-test-images.h"
 
 static const char *cli_path;
@@ -346,6 +347,57 @@ test_backups_of_drive (Fixture       *fixture,
   assert_has (other, "\"backups\": []");
 }
 
+/* An image as data/drives/spc-generic.conf describes it, for the practice SPC drive. */
+static GBytes *
+spc_image (gboolean    right_model,
+           const char *revision)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  const RfSpcDownload *download;
+  guint8 *data;
+  gsize size, length;
+  const guint8 *model;
+
+  g_assert_no_error (error);
+  download = &rf_drive_db_lookup (db, "spc-generic")->download;
+  size = (gsize) g_array_index (download->image_sizes, guint64, 0);
+  data = g_malloc0 (size);
+  model = g_bytes_get_data (download->model_check, &length);
+  memcpy (data + download->model_check_offset, model, length);
+  if (!right_model)
+    data[download->model_check_offset] ^= 0x20;
+  memcpy (data + download->revision_offset, revision, strlen (revision));
+  return g_bytes_new_take (data, size);
+}
+
+static void
+test_spc_drive (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) same = spc_image (TRUE, "1.00");
+  g_autoptr(GBytes) other = spc_image (FALSE, "1.00");
+  g_autoptr(GBytes) nec = rf_test_image ("K355", "05", "1.05");
+  g_autofree char *same_path = write_file (fixture, "same.bin", same);
+  g_autofree char *other_path = write_file (fixture, "other.bin", other);
+  g_autofree char *nec_path = write_file (fixture, "nec.bin", nec);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+
+  /* The family is spec-only: allowed only with the extra confirmation. */
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &a, "check", "--json", "--drive",
+                            "practice:spc-generic", same_path, NULL), ==, 0);
+  assert_has (a, "\"code\": \"reinstall\"");
+  assert_has (a, "\"spec-only\"");
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &b, "check", "--json", "--drive",
+                            "practice:spc-generic", other_path, NULL), ==, 4);
+  assert_has (b, "\"code\": \"wrong-family\"");
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &c, "check", "--json", "--drive",
+                            "practice:spc-generic", nec_path, NULL), ==, 4);
+  assert_has (c, "\"code\": \"wrong-family\"");
+}
+
 static void
 test_drive_errors (Fixture       *fixture,
                    gconstpointer  data)
@@ -408,6 +460,7 @@ main (int    argc,
   ADD ("corrupt-against-drive", test_corrupt_against_drive);
   ADD ("updater-against-drive", test_updater_against_drive);
   ADD ("drive-errors", test_drive_errors);
+  ADD ("spc-drive", test_spc_drive);
   ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);
 #undef ADD

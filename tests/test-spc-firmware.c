@@ -78,17 +78,21 @@ test_raw_blob (void)
   g_assert_nonnull (rf_firmware_get_input_sha256 (RF_FIRMWARE (firmware)));
 }
 
-/* An image laid out as the family's own data says (model check, revision). */
+/* An image laid out as the family's data describes it. */
 static GBytes *
-family_image (const RfDriveFamily *family,
-              const char          *model,
+family_image (const RfSpcDownload *download,
+              gboolean             right_model,
               const char          *revision)
 {
-  gsize size = (gsize) g_array_index (family->download.image_sizes, guint64, 0);
+  gsize size = (gsize) g_array_index (download->image_sizes, guint64, 0);
   guint8 *data = g_malloc0 (size);
+  gsize length;
+  const guint8 *model = g_bytes_get_data (download->model_check, &length);
 
-  memcpy (data + family->download.model_check_offset, model, strlen (model));
-  memcpy (data + family->download.revision_offset, revision, strlen (revision));
+  memcpy (data + download->model_check_offset, model, length);
+  if (!right_model)
+    data[download->model_check_offset] ^= 0x20;
+  memcpy (data + download->revision_offset, revision, strlen (revision));
   return g_bytes_new_take (data, size);
 }
 
@@ -101,24 +105,28 @@ test_rules_from_family (void)
   g_autoptr(RfSpcFirmware) firmware = NULL;
   g_autoptr(GBytes) good = NULL;
   g_autoptr(GBytes) bad = NULL;
-  g_autofree char *model = NULL;
+  g_autoptr(GBytes) odd = NULL;
 
   g_assert_no_error (error);
   family = rf_drive_db_lookup (db, "spc-generic");
   g_assert_nonnull (family);
+  /* data/drives/spc-generic.conf has sizes, a model check and a revision. */
   g_assert_cmpuint (family->download.image_sizes->len, >, 0);
-  g_assert_true (family->download.has_model_check && family->download.has_revision_offset);
+  g_assert_true (family->download.has_model_check);
+  g_assert_true (family->download.has_revision_offset);
   firmware = rf_spc_firmware_new_for_family (family);
-  model = g_strndup (g_bytes_get_data (family->download.model_check, NULL),
-                     g_bytes_get_size (family->download.model_check));
-  good = family_image (family, model, "1.01");
-  bad = family_image (family, "SOMETHING ELSE", "1.01");
+  good = family_image (&family->download, TRUE, "1.01");
+  bad = family_image (&family->download, FALSE, "1.01");
+  odd = rf_test_random_bytes (g_bytes_get_size (good) + 1, 9);
   g_assert_true (rf_firmware_parse (RF_FIRMWARE (firmware), good, NULL));
   g_assert_cmpstr (rf_firmware_get_revision (RF_FIRMWARE (firmware)), ==, "1.01");
   g_assert_cmpstr (rf_firmware_get_family (RF_FIRMWARE (firmware)), ==, "spc-generic");
+  g_assert_true (rf_firmware_get_model_checked (RF_FIRMWARE (firmware)));
   g_assert_false (rf_firmware_parse (RF_FIRMWARE (firmware), bad, NULL));
   g_assert_cmpint (rf_firmware_get_problem (RF_FIRMWARE (firmware)), ==,
                    RF_FIRMWARE_PROBLEM_WRONG_MODEL);
+  g_assert_false (rf_firmware_parse (RF_FIRMWARE (firmware), odd, NULL));
+  g_assert_cmpint (rf_firmware_get_problem (RF_FIRMWARE (firmware)), ==, RF_FIRMWARE_PROBLEM_SIZE);
 }
 
 int

@@ -7,14 +7,10 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "rf-cli-drive.h"
 #include "rf-cli.h"
 #include "rf-core.h"
-#include "rf-device-monitor.h"
-#include "rf-sim.h"
-
-#define PRACTICE_PREFIX "practice:"
 
 typedef struct {
   const char *path;
@@ -77,28 +73,6 @@ load_and_parse (CheckResult *result)
   result->bytes = g_steal_pointer (&bytes);
 }
 
-/* --drive: a practice drive ("practice:seed") or a node ("/dev/sg1"). */
-static RfDevice *
-open_drive (const char *name,
-            RfDriveDb  *db,
-            GError    **error)
-{
-  g_autoptr(RfDeviceMonitor) monitor = NULL;
-
-  if (g_str_has_prefix (name, PRACTICE_PREFIX))
-    {
-      g_autoptr(RfSimDrive) sim = rf_sim_drive_open (name + strlen (PRACTICE_PREFIX), NULL, error);
-      g_autoptr(RfTransport) transport = NULL;
-
-      if (sim == NULL)
-        return NULL;
-      transport = rf_sim_transport_new (sim);
-      return rf_device_new_for_transport (name, transport, name);
-    }
-  monitor = rf_device_monitor_new (db);
-  return rf_device_monitor_lookup (monitor, name, error);
-}
-
 /* The image the verdict is about: an NEC image (the one that fits the drive,
  * inside an updater), or the file read by the drive family's own image rules. */
 static RfFirmware *
@@ -111,13 +85,19 @@ image_for_drive (CheckResult *result)
   if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE || result->family == NULL ||
       g_strcmp0 (result->family->protocol, "spc-download") != 0)
     {
-      if (counting != NULL && rf_nec_firmware_is_container (result->firmware))
-        rf_nec_firmware_choose_for_drive (result->firmware, counting,
-                                          result->identity->bootcode_version, NULL);
+      g_autoptr(GError) error = NULL;
+
+      /* An updater that parsed has a usable image, so a choice is always made. */
+      if (counting != NULL && rf_nec_firmware_is_container (result->firmware) &&
+          !rf_nec_firmware_choose_for_drive (result->firmware, counting,
+                                             result->identity->bootcode_version, &error))
+        g_debug ("choosing an image: %s", error->message);
       return g_object_ref (nec);
     }
   spc = rf_spc_firmware_new_for_family (result->family);
-  rf_firmware_parse (RF_FIRMWARE (spc), result->bytes, NULL);
+  /* A failed parse is the verdict's input: its problem says why. */
+  if (!rf_firmware_parse (RF_FIRMWARE (spc), result->bytes, NULL))
+    g_debug ("%s is no image of the %s family", result->path, result->family->id);
   return RF_FIRMWARE (g_steal_pointer (&spc));
 }
 
@@ -142,21 +122,25 @@ judge_against_drive (CheckResult *result,
                      GError     **error)
 {
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (error);
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
 
+  /* A file that cannot even be read is refused without sending the drive anything. */
+  if (result->firmware == NULL)
+    {
+      result->verdict = rf_verdict_new_for_file_problem (result->load_problem);
+      return TRUE;
+    }
   if (db == NULL)
     return FALSE;
-  result->device = open_drive (result->drive_name, db, error);
+  /* A node ("/dev/sg1") or a practice drive ("practice:seed"), as `info` finds them. */
+  monitor = rf_cli_drive_monitor_new (db);
+  result->device = rf_device_monitor_lookup (monitor, result->drive_name, error);
   if (result->device == NULL ||
       !rf_device_probe (result->device, db, RF_PROBE_DEPTH_DEEP, NULL, error))
     return FALSE;
   result->identity = rf_device_dup_identity (result->device);
   result->family = rf_device_dup_family (result->device);
   result->backups = list_backups (result->identity);
-  if (result->firmware == NULL)
-    {
-      result->verdict = rf_verdict_new_for_file_problem (result->load_problem);
-      return TRUE;
-    }
   result->judged = image_for_drive (result);
   result->verdict = rf_verdict_new_for_family (result->family, result->identity,
                                                rf_device_get_state (result->device),
@@ -308,7 +292,9 @@ static void
 json_candidates (RfJsonWriter  *json,
                  RfNecFirmware *firmware)
 {
-  guint n = rf_nec_firmware_get_n_candidates (firmware);
+  guint n = firmware != NULL ? rf_nec_firmware_get_n_candidates (firmware) : 0;
+  RfNecChoice choice = firmware != NULL ? rf_nec_firmware_get_choice (firmware) : RF_NEC_CHOICE_NONE;
+  gint chosen = firmware != NULL ? rf_nec_firmware_get_chosen (firmware) : -1;
 
   rf_json_writer_key (json, "candidates");
   rf_json_writer_begin_array (json);
@@ -330,14 +316,13 @@ json_candidates (RfJsonWriter  *json,
     }
   rf_json_writer_end_array (json);
   rf_json_writer_key (json, "chosen");
-  if (rf_nec_firmware_get_chosen (firmware) >= 0)
-    rf_json_writer_int (json, rf_nec_firmware_get_chosen (firmware));
+  if (chosen >= 0)
+    rf_json_writer_int (json, chosen);
   else
     rf_json_writer_null (json);
-  rf_json_writer_member_string (json, "choice",
-                                rf_nec_choice_to_nick (rf_nec_firmware_get_choice (firmware)));
-  rf_json_writer_member_string (json, "choice_sentence",
-                                rf_nec_choice_to_sentence (rf_nec_firmware_get_choice (firmware)));
+  rf_json_writer_member_string (json, "choice", rf_nec_choice_to_nick (choice));
+  rf_json_writer_member_string (json, "choice_sentence", choice == RF_NEC_CHOICE_NONE
+                                ? NULL : rf_nec_choice_to_sentence (choice));
 }
 
 static void
@@ -345,12 +330,12 @@ json_image (RfJsonWriter *json,
             RfFirmware   *fw)
 {
   guint16 stored = 0, computed = 0;
-  gboolean has_checksum = rf_firmware_get_checksum (fw, &stored, &computed);
+  gboolean has_checksum = fw != NULL && rf_firmware_get_checksum (fw, &stored, &computed);
   g_autofree char *stored_hex = g_strdup_printf ("0x%04X", stored);
   g_autofree char *computed_hex = g_strdup_printf ("0x%04X", computed);
 
   rf_json_writer_key (json, "image");
-  if (rf_firmware_get_drive_id (fw) == NULL)
+  if (fw == NULL || rf_firmware_get_drive_id (fw) == NULL)
     {
       rf_json_writer_null (json);
       return;
@@ -459,12 +444,10 @@ print_json (const CheckResult *result)
                                 ? NULL : rf_firmware_problem_to_nick (problem));
   rf_json_writer_member_string (json, "corrupt", rf_firmware_problem_to_corrupt_nick (problem));
   rf_json_writer_member_string (json, "sentence", rf_firmware_problem_to_sentence (problem));
-  if (fw != NULL)
-    {
-      json_image (json, fw);
-      rf_json_writer_member_boolean (json, "updater", rf_nec_firmware_is_container (result->firmware));
-      json_candidates (json, result->firmware);
-    }
+  json_image (json, fw);
+  rf_json_writer_member_boolean (json, "updater", result->firmware != NULL &&
+                                 rf_nec_firmware_is_container (result->firmware));
+  json_candidates (json, result->firmware);
   json_drive (json, result);
   json_verdict (json, result->verdict);
   rf_json_writer_end_object (json);
