@@ -711,6 +711,9 @@ def check_probe(tap, plan):
 
 CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
 CLI_NOT_FOUND = 3      # RF_CLI_EXIT_NOT_FOUND
+# An unprivileged user: no capabilities, no groups; the guest's sg nodes are 0600 root.
+AS_NOBODY = ('setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all '
+             '--bounding-set=-all env HOME=/tmp ')
 # Opcodes no listing or probing may ever send (DOMAIN.md, "Probing depth").
 NEVER_WHILE_PROBING = {WRITE_BUFFER: 'WRITE BUFFER (0x3B)', NEC_WRITE: 'NEC write (0xCB)',
                        NEC_READ_BOOT: 'READ BOOT (0xCD)'}
@@ -725,6 +728,11 @@ def add_cli_steps(plan, cli):
         plan.add('cli-info-text-' + drive.name, '%s info "$%s"' % (cli, drive.var))
     plan.add('cli-info-sr-nec', '%s info "$SR_NEC" --json' % cli)
     plan.add('cli-info-missing', '%s info /dev/sg99 --json' % cli)
+    plan.add('cli-nobody-list', AS_NOBODY + cli + ' list --json')
+    plan.add('cli-nobody-info-nec', AS_NOBODY + '%s info "$SG_NEC" --json' % cli)
+    # A user the node lets in read-write (on a desktop: group "cdrom").
+    plan.add('cli-nobody-rw-info-nec', 'chmod 0666 "$SG_NEC" && %s%s info "$SG_NEC" --json; '
+             'rc=$?; chmod 0600 "$SG_NEC"; exit $rc' % (AS_NOBODY, cli))
 
 
 def cli_steps(plan):
@@ -871,6 +879,43 @@ def check_cli_missing(tap, plan):
            'reflash-cli info /dev/sg99: exit 3 (not found) with a message', step.describe())
 
 
+def check_cli_unprivileged(tap, plan):
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+    step = plan['cli-nobody-list']
+    data, why = parse_json(step)
+    entries = data.get('drives') if isinstance(data, dict) else None
+    by_node = {e.get('sg_node'): e for e in entries or [] if isinstance(e, dict)}
+    tap.ok(step.status == 0 and all(
+               by_node.get(nodes.get(d.name), {}).get('state') == 'no-access'
+               and same_json_identity(by_node.get(nodes.get(d.name), {}), d.ident)
+               for d in DRIVES),
+           'reflash-cli list as a user without access: every drive no-access, identity '
+           'from sysfs', '%s\n%s' % (step.describe(), why))
+    tap.ok(not step.received, 'trace: that listing reached no drive',
+           'received: %r' % step.received, trace=True)
+
+    step = plan['cli-nobody-info-nec']
+    entry, why = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(step.status == 0 and entry.get('state') == 'no-access'
+           and entry.get('reason') == 'permission-denied' and entry.get('advice')
+           and not entry.get('commands'),
+           'reflash-cli info as a user without access: no-access with advice, no commands',
+           '%s\n%s' % (step.describe(), why))
+
+    # The kernel filters nothing on a read-write sg open, so such a user's deep
+    # check reaches the drive: the verdict must follow what really happened.
+    step = plan['cli-nobody-rw-info-nec']
+    entry, why = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    reached = NEC_READ_MEM in step.opcodes(DRIVE['nec'].trace_id)
+    wanted = 'vendor-refused' if reached else 'needs-admin'
+    tap.ok(entry.get('state') == wanted,
+           'reflash-cli info as a user with read-write access: %s, as the trace shows the '
+           '0xCC %s the drive' % (wanted, 'reached' if reached else 'never reached'),
+           '%s\nreceived: %r' % (step.describe(), step.received), trace=True)
+
+
 def check_cli(tap, plan):
     listing = plan['cli-list']
     if listing.status == CLI_NOT_AVAILABLE:
@@ -880,6 +925,7 @@ def check_cli(tap, plan):
     check_cli_safety(tap, plan)
     check_cli_output(tap, plan)
     check_cli_missing(tap, plan)
+    check_cli_unprivileged(tap, plan)
 
 
 def make_plan(options):
