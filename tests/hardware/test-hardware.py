@@ -32,6 +32,8 @@ import time
 # (ATAPI) drive always calls itself QEMU DVD-ROM.
 GENERIC = {'vendor': 'QEMU', 'product': 'QEMU CD-ROM', 'revision': '2.5+'}
 NEC = {'vendor': '_NEC', 'product': 'DVD_RW ND-3550A', 'revision': '1.05'}
+# The same model in safe mode: revision "0.xx", xx the bootcode version (nec-2m.md §0).
+NEC_SAFE = dict(NEC, revision='0.05')
 ATAPI = {'vendor': 'QEMU', 'product': 'QEMU DVD-ROM', 'revision': '2.5+'}
 
 
@@ -56,6 +58,7 @@ DRIVES = [
     Drive('nec', 1, NEC, False),
     Drive('medium', 2, GENERIC, True),
     Drive('nec-medium', 3, NEC, True),
+    Drive('nec-safe', 4, NEC_SAFE, False),
     Drive('atapi', None, ATAPI, False),
 ]
 DRIVE = {d.name: d for d in DRIVES}
@@ -625,6 +628,7 @@ EXPECTED_STATE = {
     'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
     'medium': 'busy',             # TEST UNIT READY GOOD: a disc inside
     'nec-medium': 'busy',         # a disc inside: no deep check
+    'nec-safe': 'vendor-refused', # safe mode, but the identification read is refused
     'atapi': 'unsupported',
 }
 
@@ -635,6 +639,7 @@ EXPECTED_PASSIVE = {
     'nec': 'ready',               # only a deep check finds the refusal
     'medium': 'busy',
     'nec-medium': 'busy',
+    'nec-safe': 'safe-mode',      # visible from the INQUIRY revision alone
     'atapi': 'unsupported',
 }
 
@@ -842,6 +847,12 @@ def check_cli_output(tap, plan):
                and entry.get('advice', '?') in text.stdout,
                'reflash-cli info %s (text): names the model and gives the advice' % drive.name,
                text.describe())
+
+    step = plan['cli-info-nec-safe']
+    entry, _ = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(entry.get('safe_mode') is True and entry.get('revision') == NEC_SAFE['revision'],
+           'reflash-cli info nec-safe: safe_mode true from the 0.05 revision', step.describe())
 
     step = plan['cli-info-nec']
     entry, _ = parse_json(step)
