@@ -115,7 +115,11 @@ answer_safe_mode (RfTestDrive *self,
       if (memcmp (command->cdb + 4, self->spec.bootcode_key, 4) != 0)
         rf_command_set_check_condition (command, 0x05, 0x24, 0x00);
       else
-        self->safe_mode = TRUE;
+        {
+          self->safe_mode = TRUE;
+          if (self->spec.cancel_on_enter != NULL)
+            g_cancellable_cancel (self->spec.cancel_on_enter);
+        }
     }
   else if (self->spec.firmware_valid)
     self->safe_mode = FALSE;

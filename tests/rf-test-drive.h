@@ -27,6 +27,7 @@ typedef struct {
   gboolean bridge;              /* vendor opcodes come back 05/20/00 */
   gboolean no_rawio;            /* the kernel refuses vendor opcodes (EPERM) */
   gboolean hang;                /* every command waits until released, then times out */
+  GCancellable *cancel_on_enter; /* cancelled when a SAFE MODE enter is accepted */
 } RfTestDriveSpec;
 
 #define RF_TYPE_TEST_DRIVE (rf_test_drive_get_type ())

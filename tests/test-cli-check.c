@@ -70,6 +70,10 @@ run_cli (const char  *data_home,
   int status = -1;
   va_list args;
 
+  /* Practice drives keep their state there too: each case starts fresh. */
+  env = g_environ_setenv (env, "XDG_STATE_HOME",
+                          data_home != NULL ? data_home : "/nonexistent", TRUE);
+
   if (unprivileged)
     {
       const char *drop[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
@@ -225,16 +229,134 @@ test_unreadable (Fixture       *fixture,
   assert_problem (path, 4, "unreadable", getuid () == 0);
 }
 
+typedef struct {
+  const char *scenario;
+  const char *drive_id;
+  const char *bootcode_version;
+  const char *revision;
+  const char *code;
+  int exit_code;
+  const char *expect; /* another piece of the JSON, or NULL */
+} VerdictRow;
+
+/* DOMAIN.md's verdict table against the shipped practice drives. */
+static const VerdictRow verdict_rows[] = {
+  { "seed", "K355", "05", "1.05", "recovery", 0, NULL },
+  { "seed", "K451", "05", "1.00", "crossflash", 4, "bootcode belongs to the ND-3550A" },
+  { "seed", "K451", "05", "1.00", "crossflash", 4,
+    "\"next_step\": \"Use the firmware for ND-3550A with bootcode 05.\"" },
+  { "seed", "K355", "06", "1.05", "bootcode-mismatch", 4, "expects bootcode 06" },
+  { "healthy-3550", "K355", "05", "1.06", "upgrade", 0, "\"spec-only\"" },
+  { "healthy-3550", "K355", "05", "1.05", "reinstall", 0, NULL },
+  { "healthy-3550", "K355", "05", "1.04", "downgrade", 0, NULL },
+  { "healthy-3550", "K355", NULL, "1.06", "upgrade", 0, "\"no-bootcode-version\"" },
+  { "healthy-3550", "K355", "05", "1-09", "downgrade", 0, "\"unknown-order\"" },
+  { "healthy-4551", "K355", "05", "1.05", "crossflash", 4, "belongs to the ND-4551A" },
+  { "spc-generic", "K355", "05", "1.05", "wrong-family", 4, NULL },
+  { "bridge-3550", "K355", "05", "1.06", "identity-unknown", 4, "\"state\": \"vendor-refused\"" },
+};
+
 static void
-test_drive_not_available (Fixture       *fixture,
-                          gconstpointer  data)
+test_verdict_rows (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (verdict_rows); i++)
+    {
+      const VerdictRow *row = &verdict_rows[i];
+      g_autoptr(GBytes) image = rf_test_image (row->drive_id, row->bootcode_version, row->revision);
+      g_autofree char *path = write_file (fixture, "fw.bin", image);
+      g_autofree char *drive = g_strconcat ("practice:", row->scenario, NULL);
+      g_autofree char *json = NULL;
+      g_autofree char *code = g_strdup_printf ("\"code\": \"%s\"", row->code);
+
+      g_test_message ("%s with %s %s %s", row->scenario, row->drive_id,
+                      row->bootcode_version ? row->bootcode_version : "-", row->revision);
+      g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive", drive,
+                                path, NULL), ==, row->exit_code);
+      assert_has (json, code);
+      if (row->expect != NULL)
+        assert_has (json, row->expect);
+    }
+}
+
+static void
+test_corrupt_against_drive (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
+  g_autofree char *path = write_file (fixture, "bad.bin", bytes);
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
+                            "practice:seed", path, NULL), ==, 4);
+  assert_has (json, "\"code\": \"corrupt\"");
+  assert_has (json, "\"corrupt\": \"checksum\"");
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "check", "--drive", "practice:seed",
+                            fixture->dir, NULL), ==, 4);
+  assert_has (text, "Verdict (corrupt)");
+}
+
+static void
+test_updater_against_drive (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const RfTestEmbedded images[] = {
+    { "K355", "05", "1.05", FALSE },
+    { "K451", "05", "1.00", FALSE },
+  };
+  g_autoptr(GBytes) file = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
+  g_autofree char *path = write_file (fixture, "updater.exe", file);
+  g_autofree char *json = NULL;
+
+  /* The last image (K451) comes first in the scan; the drive's bootcode picks K355. */
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
+                            "practice:seed", path, NULL), ==, 0);
+  assert_has (json, "\"chosen\": 1");
+  assert_has (json, "\"choice\": \"drive-bootcode\"");
+  assert_has (json, "\"code\": \"recovery\"");
+}
+
+static void
+test_backups_of_drive (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *store_dir = g_build_filename (fixture->dir, "reflash", "backups", NULL);
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (store_dir);
+  g_autoptr(RfDriveIdentity) identity = rf_drive_identity_new ();
+  g_autoptr(GBytes) dump = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autofree char *path = write_file (fixture, "fw.bin", image);
+  g_autoptr(RfBackup) backup = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *other = NULL;
+
+  identity->family = g_strdup ("nec-2m");
+  identity->stored_id = g_strdup ("K355");
+  identity->bootcode_key = g_strdup ("K355");
+  identity->bootcode_version = g_strdup ("05");
+  backup = rf_backup_store_add (store, identity, dump, "two-reads-compared", NULL);
+  g_assert_nonnull (backup);
+  /* The healthy ND-3550A is the drive this backup came from; the seed's is not. */
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &mine, "check", "--json", "--drive",
+                            "practice:healthy-3550", path, NULL), ==, 0);
+  assert_has (mine, backup->image_path);
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &other, "check", "--json", "--drive",
+                            "practice:seed", path, NULL), ==, 0);
+  assert_has (other, "\"backups\": []");
+}
+
+static void
+test_drive_errors (Fixture       *fixture,
+                   gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
   g_autofree char *path = write_file (fixture, "fw.bin", image);
   g_autofree char *out = NULL;
   g_autofree char *usage = NULL;
 
-  g_assert_cmpint (run_cli (NULL, FALSE, &out, "check", "--drive", "/dev/sg0", path, NULL), ==, 5);
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &out, "check", "--drive", "practice:nonexistent",
+                            path, NULL), ==, 3);
   g_assert_cmpint (run_cli (NULL, FALSE, &usage, "check", NULL), ==, 2);
 }
 
@@ -282,7 +404,11 @@ main (int    argc,
   ADD ("damage", test_damage);
   ADD ("not-images", test_not_images);
   ADD ("unreadable", test_unreadable);
-  ADD ("drive-not-available", test_drive_not_available);
+  ADD ("verdict-rows", test_verdict_rows);
+  ADD ("corrupt-against-drive", test_corrupt_against_drive);
+  ADD ("updater-against-drive", test_updater_against_drive);
+  ADD ("drive-errors", test_drive_errors);
+  ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);
 #undef ADD
 

@@ -7,38 +7,100 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 static const char *cli_path;
 
-/* Runs reflash-cli with @args (NULL-terminated); returns its exit status. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* Runs reflash-cli with @args (NULL-terminated), optionally as nobody without
+ * any capability; returns its exit status. */
+static int
+run_cli_as (gboolean     unprivileged,
+            char       **out,
+            char       **err,
+            const char  *first,
+            va_list      args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *runtime = g_dir_make_tmp ("reflash-cli-run-XXXXXX", NULL);
+  g_autofree char *state = g_dir_make_tmp ("reflash-cli-state-XXXXXX", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_RUNTIME_DIR", runtime, TRUE);
+  int status = -1;
+
+  env = g_environ_setenv (env, "XDG_STATE_HOME", state, TRUE);
+  /* Callers reuse @out and @err between runs. */
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
+  if (unprivileged)
+    {
+      const char *drop[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             "--inh-caps=-all", "--bounding-set=-all" };
+
+      for (gsize i = 0; i < G_N_ELEMENTS (drop); i++)
+        g_ptr_array_add (argv, (gpointer) drop[i]);
+      g_chmod (runtime, 0777);
+      g_chmod (state, 0777);
+    }
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  remove_tree (runtime);
+  remove_tree (state);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
 static int
 run_cli (char       **out,
          char       **err,
          const char  *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *runtime = g_dir_make_tmp ("reflash-cli-run-XXXXXX", NULL);
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_RUNTIME_DIR", runtime, TRUE);
-  int status = -1;
   va_list args;
+  int status;
 
-  /* Callers reuse @out and @err between runs. */
-  g_clear_pointer (out, g_free);
-  g_clear_pointer (err, g_free);
-  g_ptr_array_add (argv, (gpointer) cli_path);
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  status = run_cli_as (FALSE, out, err, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  g_rmdir (runtime);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return status;
+}
+
+static int
+run_cli_unprivileged (char       **out,
+                      char       **err,
+                      const char  *first,
+                      ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, first);
+  status = run_cli_as (TRUE, out, err, first, args);
+  va_end (args);
+  return status;
 }
 
 static void
@@ -98,6 +160,86 @@ test_info_usage (void)
   g_assert_cmpint (run_cli (&out, &err, "info", "/dev/sg0", "/dev/sg1", NULL), ==, 2);
 }
 
+/* A real sg node (major 21) that only root may open, and no drive behind it. */
+static void
+test_info_no_access (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reflash-cli-node-XXXXXX", NULL);
+  g_autofree char *node = g_build_filename (dir, "sg200", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  if (mknod (node, S_IFCHR | 0600, makedev (21, 200)) != 0)
+    {
+      g_test_skip ("creating a device node needs CAP_MKNOD");
+      remove_tree (dir);
+      return;
+    }
+  /* Without permission on the node: a state, not a failure. */
+  g_assert_cmpint (run_cli_unprivileged (&out, &err, "info", node, "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"state\": \"no-access\""));
+  g_assert_nonnull (strstr (out, "\"reason\": \"permission-denied\""));
+  /* With permission, the open finds no device behind the node. */
+  g_assert_cmpint (run_cli (&out, &err, "info", node, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "disappeared"));
+  remove_tree (dir);
+}
+
+static void
+test_list_practice (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "list", "--practice", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"id\": \"practice:seed\""));
+  g_assert_nonnull (strstr (out, "\"state\": \"safe-mode\""));
+  g_assert_nonnull (strstr (out, "\"probe_depth\": \"passive\""));
+  g_assert_null (strstr (out, "\"probe_depth\": \"deep\""));
+  g_assert_cmpint (run_cli (&out, &err, "list", "--practice", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "practice:healthy-3550"));
+  g_assert_nonnull (strstr (out, "DVD_RW ND-3550A"));
+  /* Without --practice, no practice drive. */
+  g_assert_cmpint (run_cli (&out, &err, "list", "--json", NULL), ==, 0);
+  g_assert_null (strstr (out, "practice:"));
+}
+
+static void
+test_info_practice_seed (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:seed", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"state\": \"identity-mismatch\""));
+  g_assert_nonnull (strstr (out, "\"stored_id\": \"K451\""));
+  g_assert_nonnull (strstr (out, "\"bootcode_key\": \"K355\""));
+  g_assert_nonnull (strstr (out, "\"bootcode_version\": \"05\""));
+  g_assert_nonnull (strstr (out, "\"probe_depth\": \"deep\""));
+  /* The transcript shows the identification, and no write. */
+  g_assert_nonnull (strstr (out, "\"cdb\": \"CC 00 00 00 48 00 00 00 20 00 00 00\""));
+  g_assert_null (strstr (out, "\"cdb\": \"3B"));
+  g_assert_null (strstr (out, "\"cdb\": \"CB"));
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:seed", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Identity mismatch"));
+  g_assert_nonnull (strstr (out, "K451 (ND-4551A)"));
+  g_assert_nonnull (strstr (out, "K355 (ND-3550A), version 05"));
+}
+
+static void
+test_info_practice_bridge (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:bridge-3550", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "another controller"));
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:bridge-3550", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"state\": \"vendor-refused\""));
+}
+
 static void
 test_help_lists_exit_codes (void)
 {
@@ -123,6 +265,10 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/info-not-a-drive", test_info_not_a_drive);
   g_test_add_func ("/reflash/cli-drives/info-missing", test_info_missing);
   g_test_add_func ("/reflash/cli-drives/info-usage", test_info_usage);
+  g_test_add_func ("/reflash/cli-drives/info-no-access", test_info_no_access);
+  g_test_add_func ("/reflash/cli-drives/list-practice", test_list_practice);
+  g_test_add_func ("/reflash/cli-drives/info-practice-seed", test_info_practice_seed);
+  g_test_add_func ("/reflash/cli-drives/info-practice-bridge", test_info_practice_bridge);
   g_test_add_func ("/reflash/cli-drives/help-lists-exit-codes", test_help_lists_exit_codes);
   return g_test_run ();
 }

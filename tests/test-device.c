@@ -259,6 +259,18 @@ test_unsupported (Fixture       *fixture,
 }
 
 static void
+test_unsupported_with_disc (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  /* What the user must act on first: the disc. */
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "disc-present");
+  g_assert_cmpint (rf_device_get_probe_depth (fixture->device), ==, RF_PROBE_DEPTH_PASSIVE);
+}
+
+static void
 test_unknown_drive_id (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -347,8 +359,14 @@ test_locked (Fixture       *fixture,
   g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
   g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
   g_assert_cmpstr (rf_device_get_reason (device), ==, "locked");
+  /* Another job holds the drive: not a single command, not even INQUIRY. */
   transcript = rf_device_dup_transcript (device);
-  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==, 0);
+  g_clear_object (&transcript);
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, &error));
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+  transcript = rf_device_dup_transcript (device);
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==, 0);
   /* Released: the next deep probe runs. */
   g_clear_object (&lock);
   g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
@@ -407,6 +425,25 @@ test_hung_drive_does_not_delay (void)
   g_assert_cmpuint (finished->len, ==, 2);
   g_assert_cmpint (rf_device_get_state (hung_device), ==, RF_DRIVE_STATE_NOT_RESPONDING);
   g_assert_cmpstr (rf_device_get_reason (hung_device), ==, "timed-out");
+}
+
+/* Cancelled while the drive is in safe mode for the version read: the drive
+ * still goes back to normal mode, where it was found. */
+static void
+test_cancel_leaves_safe_mode (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec.cancel_on_enter = cancellable;
+  drive = rf_test_drive_new (&spec);
+  device = rf_device_new_for_transport ("test:cancel", RF_TRANSPORT (drive), "cancel");
+  g_assert_false (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, cancellable, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_CANCELLED);
+  g_assert_false (rf_test_drive_in_safe_mode (drive));
 }
 
 static void
@@ -470,6 +507,8 @@ main (int    argc,
                              .product = "QEMU DVD-ROM    ", .revision = "2.5+",
                              .firmware_valid = TRUE };
   add_case ("unsupported", &spec, test_unsupported);
+  spec.disc = TRUE;
+  add_case ("unsupported-with-disc", &spec, test_unsupported_with_disc);
   spec = healthy_3550;
   spec.stored_id = "X999";
   add_case ("unknown-drive-id", &spec, test_unknown_drive_id);
@@ -491,6 +530,7 @@ main (int    argc,
   add_case ("spc", &spec, test_spc);
   add_case ("locked", &healthy_3550, test_locked);
   g_test_add_func ("/reflash/device/hung-drive-does-not-delay", test_hung_drive_does_not_delay);
+  g_test_add_func ("/reflash/device/cancel-leaves-safe-mode", test_cancel_leaves_safe_mode);
   g_test_add_func ("/reflash/device/missing-node", test_missing_node);
 
   status = g_test_run ();

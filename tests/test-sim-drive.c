@@ -491,6 +491,59 @@ test_real_time_slices (StateDir     *state,
   g_assert_true (all_ff (flash_at (flash, 0x30000), 0x10000));
 }
 
+static const char slow_text[] =
+  "[Scenario]\nName=S\nDescription=Slow\nProtocol=nec-2m\n"
+  "[NEC]\nBootcodeKey=K355\nBootcodeVersion=05\nFirmwareRevision=1.05\n"
+  "[Timing]\nEraseBlock=600000\nSafeModeEnter=0\nQuery=0\n";
+
+static gpointer
+erase_block_6 (gpointer data)
+{
+  SimDrive *sim = data;
+
+  return GINT_TO_POINTER (nec_erase (sim, 6));
+}
+
+/* The power button during a ten-minute erase on a real-time clock: the command
+ * ends without status and the block stays partly erased (the first eighth, saved
+ * before the button was pressed). */
+static void
+test_power_button_mid_erase (StateDir     *state,
+                             gconstpointer data)
+{
+  g_autoptr(RfSimScenario) scenario = sim_scenario_from_text (slow_text);
+  g_autoptr(RfSimClock) clock = rf_sim_clock_new (TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) flash = NULL;
+  SimDrive sim = { 0 };
+  GThread *thread;
+  gboolean answered;
+
+  sim.drive = rf_sim_drive_new (scenario, state->path, clock, &error);
+  g_assert_no_error (error);
+  sim.transport = rf_sim_transport_new (sim.drive);
+  sim_clear_unit_attention (&sim);
+  g_assert_true (nec_safe_mode (&sim, TRUE, "K355"));
+  sim_assert_good (&sim);
+
+  thread = g_thread_new ("erase", erase_block_6, &sim);
+  /* Wait (not a timing assertion) until the first slice is saved. */
+  for (guint i = 0; i < 20000 && !g_file_test (state->path, G_FILE_TEST_EXISTS); i++)
+    g_usleep (1000);
+  g_assert_true (g_file_test (state->path, G_FILE_TEST_EXISTS));
+  rf_sim_drive_power_cycle (sim.drive);
+  answered = GPOINTER_TO_INT (g_thread_join (thread));
+  g_assert_false (answered);
+  g_assert_error (sim.error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  flash = rf_sim_drive_dup_flash (sim.drive);
+  g_assert_true (all_ff (flash_at (flash, 0x30000), 0x2000));
+  g_assert_false (all_ff (flash_at (flash, 0x32000), 0xE000));
+  sim_assert_revision (&sim, "0.05");
+  g_clear_error (&sim.error);
+  g_clear_object (&sim.transport);
+  g_assert_finalize_object (sim.drive);
+}
+
 /* ---- timing ---- */
 
 static guint64
@@ -626,6 +679,8 @@ main (int   argc,
               test_unsaveable_state, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/real-time-slices", StateDir, NULL, state_dir_setup,
               test_real_time_slices, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/power-button-mid-erase", StateDir, NULL, state_dir_setup,
+              test_power_button_mid_erase, state_dir_teardown);
   g_test_add_func ("/reflash/sim-drive/timing", test_timing);
   g_test_add_func ("/reflash/sim-drive/scenario-timing", test_scenario_timing);
   g_test_add_func ("/reflash/sim-drive/transport", test_transport);

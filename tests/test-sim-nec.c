@@ -730,6 +730,130 @@ test_bridge (void)
   sim_drive_free (sim);
 }
 
+/* WRITE SETTINGS: CB 00 00 a2 a1 a0 00 l1 l0 00 00 00, settings area only. */
+static void
+test_write_settings (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  guint8 id[4] = { 'K', '4', '5', '1' };
+  guint8 cdb[12] = { 0xCB, 0x00, 0x00, 0x00, 0x48, 0x00, 0x00, 0x00, 0x04, 0, 0, 0 };
+  guint8 data[0x20];
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, id, sizeof id));
+  sim_assert_good (sim);
+  g_assert_true (nec_read_mem (sim, 0x4800, 0x20, data, sizeof data));
+  g_assert_cmpmem (data, 4, "K451", 4);
+  /* Byte 2 is zero (24-bit address); the main firmware is out of reach. */
+  cdb[2] = 0x01;
+  g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, id, sizeof id));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  cdb[2] = 0x00;
+  cdb[3] = 0x01;
+  g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, id, sizeof id));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* The identity changed, the firmware did not. */
+  sim_assert_revision (sim, "1.05");
+  sim_drive_free (sim);
+}
+
+/* Bytes 36-55 of INQUIRY: the display strings' 20-byte vendor-specific field. */
+static void
+test_vendor_specific (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  RfNecImageSpec spec = {
+    .drive_id = "K355", .bootcode_version = "05", .vendor = "_NEC",
+    .product = "DVD_RW ND-3550A", .revision = "1.06", .vendor_specific = "2005/09/01 build 7",
+  };
+  g_autoptr(GBytes) image = rf_nec_image_build (&spec);
+  guint8 data[0x60];
+
+  sim_clear_unit_attention (sim);
+  nec_normal_flash (sim, "K355", image);
+  sim_inquiry (sim, data);
+  g_assert_cmpmem (data + 32, 4, "1.06", 4);
+  g_assert_cmpmem (data + 36, 20, "2005/09/01 build 7  ", 20);
+  sim_drive_free (sim);
+}
+
+/* Our model: without the bootcode (block 0 erased) the drive never answers. */
+static void
+test_erased_bootcode (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  guint8 data[0x60];
+  const guint8 inquiry[6] = { 0x12, 0, 0, 0, 0x60, 0 };
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_true (nec_erase (sim, 0));
+  sim_assert_good (sim);
+  rf_sim_drive_power_cycle (sim->drive);
+  g_assert_false (sim_send (sim, inquiry, 6, RF_DIRECTION_IN, data, sizeof data));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "off");
+  sim_drive_free (sim);
+}
+
+/* §1: "all unnamed bytes are 0x00". Each command below is GOOD as written; with
+ * any one of its unnamed bytes (or a fixed field) changed it must be refused. */
+static const struct {
+  const char *name;
+  guint8 cdb[12];
+  RfDirection direction;
+  gsize length;
+  guint8 must_be_zero[9];
+} unnamed_bytes[] = {
+  { "READ MEM", { 0xCC, 0x00, 0x00, 0x00, 0x48, 0x00, 0x00, 0x00, 0x20, 0, 0, 0 },
+    RF_DIRECTION_IN, 0x20, { 6, 9, 10, 11 } },
+  { "SAFE MODE", { 0xCC, 0x01, 0x01, 0x00, 'K', '3', '5', '5', 0x01, 0, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 3, 9, 10, 11 } },
+  /* RAM is all 0xFF after power-up: its word sum is 0x0000. */
+  { "SEND CHECKSUM", { 0xCC, 0x04, 0x00, 0x00, 0, 0, 0, 0, 0, 0x00, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 4, 5, 6, 7, 8, 9, 10, 11 } },
+  { "WRITE RAM", { 0xCB, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0, 0 },
+    RF_DIRECTION_OUT, 0x8000, { 6, 7, 9, 10, 11 } },
+  { "ERASE BLOCK", { 0xCB, 0x04, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
+  { "PROGRAM BLOCK", { 0xCB, 0x02, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
+    RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
+};
+
+static void
+test_unnamed_bytes (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autofree guint8 *data = g_malloc (0x8000);
+
+  memset (data, 0xff, 0x8000);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  for (gsize c = 0; c < G_N_ELEMENTS (unnamed_bytes); c++)
+    {
+      guint8 cdb[12];
+
+      memcpy (cdb, unnamed_bytes[c].cdb, sizeof cdb);
+      g_test_message ("%s", unnamed_bytes[c].name);
+      g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
+                               unnamed_bytes[c].length));
+      sim_assert_good (sim);
+      for (gsize i = 0; i < G_N_ELEMENTS (unnamed_bytes[c].must_be_zero); i++)
+        {
+          guint byte = unnamed_bytes[c].must_be_zero[i];
+
+          if (byte == 0)
+            break;
+          cdb[byte] ^= 0x01;
+          g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
+                                   unnamed_bytes[c].length));
+          sim_assert_sense (sim, 0x05, 0x24, 0x00);
+          cdb[byte] ^= 0x01;
+        }
+    }
+  sim_drive_free (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -759,6 +883,10 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-nec/read-boot", test_read_boot);
   g_test_add_func ("/reflash/sim-nec/get-configuration", test_get_configuration);
   g_test_add_func ("/reflash/sim-nec/bridge", test_bridge);
+  g_test_add_func ("/reflash/sim-nec/write-settings", test_write_settings);
+  g_test_add_func ("/reflash/sim-nec/unnamed-bytes", test_unnamed_bytes);
+  g_test_add_func ("/reflash/sim-nec/vendor-specific", test_vendor_specific);
+  g_test_add_func ("/reflash/sim-nec/erased-bootcode", test_erased_bootcode);
 
   return g_test_run ();
 }

@@ -4,6 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <locale.h>
+#include <libintl.h>
+
 #include "sim-test-util.h"
 
 /* What each shipped scenario promises on INQUIRY (bytes 8-35). */
@@ -13,20 +18,39 @@ static const struct {
   const char *product;
   const char *revision;
   const char *led;
+  const char *family;
 } promises[] = {
-  { "bridge-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off" },
-  { "healthy-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off" },
-  { "healthy-4551", "_NEC    ", "DVD_RW ND-4551A ", "1.07", "off" },
-  { "interrupted-3550", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking" },
-  { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking" },
-  { "spc-generic", "REFLASH ", "PRACTICE DVD-RW ", "1.00", "off" },
+  { "bridge-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
+  { "healthy-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
+  { "healthy-4551", "_NEC    ", "DVD_RW ND-4551A ", "1.07", "off", "nec-2m" },
+  { "interrupted-3550", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
+  { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
+  { "spc-generic", "REFLASH ", "PRACTICE SPC    ", "1.00", "off", "spc-generic" },
 };
+
+/* The drive database recognises the practice drive as the family it rehearses,
+ * in normal or boot mode as it should. */
+static void
+assert_family (RfDriveDb    *db,
+               const guint8 *inquiry,
+               const char   *family_id,
+               gboolean      boot_mode)
+{
+  const RfDriveModel *model = NULL;
+  gboolean in_boot_mode = FALSE;
+  RfDriveFamily *family = rf_drive_db_match (db, inquiry, 0x60, &model, &in_boot_mode);
+
+  g_assert_nonnull (family);
+  g_assert_cmpstr (family->id, ==, family_id);
+  g_assert_cmpint (in_boot_mode, ==, boot_mode);
+}
 
 static void
 test_shipped (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = rf_sim_scenario_list (&error);
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, G_N_ELEMENTS (promises));
@@ -44,6 +68,7 @@ test_shipped (void)
       g_assert_cmpmem (data + 8, 8, promises[i].vendor, 8);
       g_assert_cmpmem (data + 16, 16, promises[i].product, 16);
       g_assert_cmpmem (data + 32, 4, promises[i].revision, 4);
+      assert_family (db, data, promises[i].family, promises[i].revision[0] == '0');
       g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==,
                        promises[i].led);
       sim_drive_free (sim);
@@ -120,6 +145,10 @@ typedef struct {
 
 static const BadCase bad_cases[] = {
   { "Colour=blue\n", ":11: [NEC] Colour: unknown key" },
+  { "FirmwareDate=2005-06-15T120\n", ":11: [NEC] FirmwareDate: “2005-06-15T120” is not YYYYMMDDhhmmss" },
+  { "Disc=yes\n", ":11: [NEC] Disc: unknown key" },
+  { "[Scenario]\nDisc=yes\n", ":12: [Scenario] Disc: “yes” is not a boolean" },
+  { "[Scenario]\nMaxTransfer=0x100\n", ":12: [Scenario] MaxTransfer: “0x100” is not a number from 512" },
   { "Firmware=broken\n", ":11: [NEC] Firmware: unknown value “broken”" },
   { "InterruptedAtBlock=34\n", ":11: [NEC] InterruptedAtBlock: “34” is not a number from 4 to 33" },
   { "StoredId=X999\n", ":11: [NEC] StoredId: “X999” is not a drive ID" },
@@ -228,6 +257,69 @@ test_nicks (void)
   g_assert_cmpstr (rf_sim_led_to_nick (RF_SIM_LED_BLINKING_FAST), ==, "blinking-fast");
 }
 
+static const char german_po[] =
+  "msgid \"\"\n"
+  "msgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+  "msgid \"Healthy ND-3550A\"\n"
+  "msgstr \"Gesundes ND-3550A\"\n";
+
+/* The run-time half of the translation route: a catalogue of the reflash domain
+ * translates a scenario's Name, and the untranslated Description stays as is. */
+static void
+test_translated_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msgfmt = g_find_program_in_path ("msgfmt");
+  g_autofree char *dir = NULL;
+  g_autofree char *po = NULL;
+  g_autofree char *messages = NULL;
+  g_autofree char *mo = NULL;
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load ("healthy-3550", &error);
+  const char *argv[] = { NULL, "-o", NULL, NULL, NULL };
+  int status = 0;
+
+  g_assert_no_error (error);
+  if (msgfmt == NULL)
+    {
+      g_test_skip ("msgfmt is not installed");
+      return;
+    }
+  dir = g_dir_make_tmp ("rf-sim-locale-XXXXXX", &error);
+  g_assert_no_error (error);
+  messages = g_build_filename (dir, "de", "LC_MESSAGES", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (messages, 0700), ==, 0);
+  po = g_build_filename (dir, "de.po", NULL);
+  mo = g_build_filename (messages, GETTEXT_PACKAGE ".mo", NULL);
+  g_file_set_contents (po, german_po, -1, &error);
+  g_assert_no_error (error);
+  argv[0] = msgfmt;
+  argv[2] = mo;
+  argv[3] = po;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* gettext honours LANGUAGE only outside the C locale (PLATFORM.md §5). */
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_cmpstr (rf_sim_scenario_get_name (scenario), ==, "Gesundes ND-3550A");
+  g_assert_cmpstr (rf_sim_scenario_get_description (scenario), ==, scenario->description);
+
+  setlocale (LC_ALL, "C");
+  g_unsetenv ("LANGUAGE");
+  g_unlink (mo);
+  g_unlink (po);
+  g_rmdir (messages);
+  g_clear_pointer (&messages, g_free);
+  messages = g_build_filename (dir, "de", NULL);
+  g_rmdir (messages);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -237,6 +329,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-scenario/shipped", test_shipped);
   g_test_add_func ("/reflash/sim-scenario/translation-route", test_translation_route);
   g_test_add_func ("/reflash/sim-scenario/load-by-id", test_load_by_id);
+  g_test_add_func ("/reflash/sim-scenario/translated-name", test_translated_name);
   g_test_add_func ("/reflash/sim-scenario/bad-files", test_bad_files);
   g_test_add_func ("/reflash/sim-scenario/missing-required", test_missing_required);
   g_test_add_func ("/reflash/sim-scenario/values", test_values);

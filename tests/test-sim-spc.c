@@ -101,16 +101,16 @@ test_dump (void)
   SimDrive *sim = sim_drive_open ("spc-generic", NULL);
   g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
                                                   "1.00");
-  g_autofree guint8 *data = g_malloc (0x80000);
+  g_autofree guint8 *data = g_malloc (0x10000);
 
   sim_clear_unit_attention (sim);
   g_assert_true (read_buffer (sim, 0x02, 0x00, 0, data, 0x10000));
   sim_assert_good (sim);
-  g_assert_cmpmem (data + 0x100, 16, "PRACTICE DVD-RW ", 16);
-  g_assert_cmpmem (data + 0x120, 4, "1.00", 4);
+  g_assert_cmpmem (data + 0x40, 16, "PRACTICE SPC    ", 16);
+  g_assert_cmpmem (data + 0x50, 4, "1.00", 4);
   g_assert_cmpmem (data, 0x10000, g_bytes_get_data (image, NULL), 0x10000);
   /* Beyond the image: refused. */
-  g_assert_true (read_buffer (sim, 0x02, 0x00, 0x78000, data, 0x10000));
+  g_assert_true (read_buffer (sim, 0x02, 0x00, 0xF8000, data, 0x10000));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
   sim_drive_free (sim);
 }
@@ -218,7 +218,7 @@ test_wrong_model (void)
 static const char deferred_text[] =
   "[Scenario]\nName=D\nDescription=Deferred\nProtocol=spc-download\n"
   "[SPC]\nVendor=REFLASH\nProduct=DEFERRED\nRevision=3.00\nVariant=deferred\nBufferId=4\n"
-  "OffsetBoundary=9\nBufferCapacity=0x40000\nImageSize=0x20000\nModelOffset=0\n"
+  "OffsetBoundary=9\nBufferCapacity=0x40000\nImageSize=0x20000\nModelCheckOffset=0\n"
   "RevisionOffset=0x10\n";
 
 static void
@@ -264,7 +264,7 @@ test_deferred (void)
 static const char single_text[] =
   "[Scenario]\nName=S\nDescription=Single\nProtocol=spc-download\nMaxTransfer=0x40000\n"
   "[SPC]\nVendor=REFLASH\nProduct=SINGLE\nRevision=5.00\nBootRevision=BOOT\nVariant=single\n"
-  "OffsetBoundary=255\nBufferCapacity=0x20000\nImageSize=0x20000\nModelOffset=0x40\n"
+  "OffsetBoundary=255\nBufferCapacity=0x20000\nImageSize=0x20000\nModelCheckOffset=0x40\n"
   "RevisionOffset=0x60\nActivationDropsConnection=true\n";
 
 static void
@@ -302,13 +302,13 @@ test_boot_mode (void)
   RfSimFault fault;
   guint8 data[16];
 
-  rf_sim_fault_init (&fault, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_UPLOAD, 8);
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_UPLOAD, 16);
   fault.byte_offset = 0;
   rf_sim_drive_add_fault (sim->drive, &fault);
   sim_clear_unit_attention (sim);
   g_assert_false (download (sim, 0x07, image, 0x10000));
   g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
-  sim_assert_revision (sim, "BOOT");
+  sim_assert_revision (sim, "0000");
   g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   sim_clear_unit_attention (sim);
   /* Nothing to dump in boot mode. */
@@ -323,8 +323,8 @@ test_boot_mode (void)
 static const char boot_refuses_text[] =
   "[Scenario]\nName=B\nDescription=Boot\nProtocol=spc-download\n"
   "[SPC]\nVendor=REFLASH\nProduct=BOOTONLY\nRevision=1.00\nVariant=offsets\n"
-  "BufferCapacity=0x10000\nImageSize=0x10000\nModelOffset=0\nRevisionOffset=0x10\n"
-  "BootMode=true\nBootAcceptsDownload=false\n";
+  "BufferCapacity=0x10000\nImageSize=0x10000\nModelCheckOffset=0\nRevisionOffset=0x10\n"
+  "BootMode=true\nBootModeAcceptsDownload=false\n";
 
 static void
 test_boot_refuses (void)
@@ -350,7 +350,7 @@ test_flash_faults (void)
   RfSimFault fault;
 
   sim_clear_unit_attention (sim);
-  rf_sim_fault_init (&fault, RF_SIM_FAULT_WRITE_FAILURE, RF_SIM_PHASE_UPLOAD, 8);
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_WRITE_FAILURE, RF_SIM_PHASE_UPLOAD, 16);
   rf_sim_drive_add_fault (sim->drive, &fault);
   g_assert_true (download (sim, 0x07, image, 0x10000));
   sim_assert_sense (sim, 0x03, 0x73, 0x04);
@@ -385,6 +385,38 @@ test_bridge_blocks_write_buffer (void)
   sim_drive_free (sim);
 }
 
+/* The stored microcode, and an interrupted save, survive the program. */
+static void
+test_persistence (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-spc-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "spc-generic", NULL);
+  SimDrive *sim = sim_drive_open ("spc-generic", path);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  RfSimFault fault;
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+  sim = sim_drive_open ("spc-generic", path);
+  sim_assert_revision (sim, "1.01");
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_UPLOAD, 16);
+  fault.byte_offset = 0;
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  sim_clear_unit_attention (sim);
+  g_assert_false (download (sim, 0x07, image, 0x10000));
+  sim_drive_free (sim);
+  sim = sim_drive_open ("spc-generic", path);
+  sim_assert_revision (sim, "0000");
+  sim_drive_free (sim);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -403,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/boot-refuses", test_boot_refuses);
   g_test_add_func ("/reflash/sim-spc/flash-faults", test_flash_faults);
   g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
+  g_test_add_func ("/reflash/sim-spc/persistence", test_persistence);
 
   return g_test_run ();
 }

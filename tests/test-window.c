@@ -237,7 +237,9 @@ test_next_back_follow_complete (void)
 
   /* The passive look shows each practice drive's state in plain words. */
   wait_until (practice_rows_probed, window);
-  g_assert_true (shows_label (GTK_WIDGET (window), "ND-3550A"));
+  /* Practice drives are named by their story, and show the model they answer as. */
+  g_assert_true (shows_label (GTK_WIDGET (window), "ND-3550A after a failed crossflash"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "Firmware 0.05 · ND-3550A"));
 
   g_assert_true (rf_window_open_drive (window, "practice:seed"));
   g_assert_true (rf_page_get_complete (drives));
@@ -272,7 +274,9 @@ test_diagnosis_of_the_seed (void)
   g_assert_true (shows_label (GTK_WIDGET (window), "ND-4551A"));
   g_assert_true (shows_label (GTK_WIDGET (window), "ND-3550A"));
   g_assert_true (shows_label (GTK_WIDGET (window), "05"));
-  g_assert_true (shows_text_containing (GTK_WIDGET (window), "ND-3550A"));
+  /* Safe mode and the mismatch are both explained; the light is described. */
+  g_assert_true (shows_text_containing (GTK_WIDGET (window), "Only the bootcode is running"));
+  g_assert_true (shows_text_containing (GTK_WIDGET (window), "Blinking"));
   g_assert_true (rf_page_get_complete (rf_window_get_visible_page (window)));
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -6,10 +6,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rf-application.h"
 #include "rf-device-monitor.h"
+#include "rf-sim.h"
 #include "rf-window.h"
 
 struct _RfApplication
@@ -18,10 +20,31 @@ struct _RfApplication
 
   RfDriveDb *db;
   RfDeviceMonitor *monitor;
+  GSettings *settings;
   char *practice_drive;
 };
 
 G_DEFINE_FINAL_TYPE (RfApplication, rf_application, ADW_TYPE_APPLICATION)
+
+/* Practice drives rehearse at the speed the user chose (10x by default): a real
+ * NEC flash takes minutes, and a rehearsal should feel like one without taking as long. */
+static void
+rf_application_add_practice_drives (RfApplication *self)
+{
+  g_autoptr(RfSimSource) practice = rf_sim_source_new (NULL);
+  g_autoptr(GPtrArray) devices = rf_device_source_list_devices (RF_DEVICE_SOURCE (practice));
+  double speed = g_settings_get_double (self->settings, "practice-speed");
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const char *id = rf_device_get_id (g_ptr_array_index (devices, i));
+      RfSimDrive *drive = rf_sim_source_get_drive (practice, id + strlen (RF_SIM_DEVICE_PREFIX));
+
+      if (drive != NULL)
+        rf_sim_drive_set_speed (drive, speed);
+    }
+  rf_device_monitor_add_source (self->monitor, RF_DEVICE_SOURCE (practice));
+}
 
 /* The drive families and every drive Reflash can see, shared by all windows. */
 static void
@@ -37,6 +60,9 @@ rf_application_load_drives (RfApplication *self)
       self->db = rf_drive_db_new ();
     }
   self->monitor = rf_device_monitor_new (self->db);
+  if (g_settings_get_boolean (self->settings, "show-practice-drives") ||
+      self->practice_drive != NULL)
+    rf_application_add_practice_drives (self);
 }
 
 static void
@@ -86,6 +112,7 @@ rf_application_dispose (GObject *object)
 
   g_clear_object (&self->monitor);
   g_clear_object (&self->db);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->practice_drive, g_free);
   G_OBJECT_CLASS (rf_application_parent_class)->dispose (object);
 }
@@ -127,6 +154,7 @@ rf_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (rf_application_parent_class)->startup (application);
+  RF_APPLICATION (application)->settings = g_settings_new ("io.github.reflash.Reflash");
   rf_application_load_drives (RF_APPLICATION (application));
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);

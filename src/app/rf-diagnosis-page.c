@@ -50,7 +50,6 @@ add_detail (RfDiagnosisPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   label = gtk_label_new (value);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   adw_preferences_group_add (self->details_group, row);
@@ -72,6 +71,7 @@ show_details (RfDiagnosisPage *self)
   g_autofree char *stored = NULL;
   g_autofree char *bootcode = NULL;
   g_autofree char *product = NULL;
+  g_autoptr(RfSimDrive) practice = rf_drive_presenter_dup_practice_drive (self->device);
 
   clear_details (self);
   if (id == NULL)
@@ -91,6 +91,9 @@ show_details (RfDiagnosisPage *self)
   add_detail (self, _("Connection"), rf_device_is_practice (self->device)
                                      ? _("Practice drive (simulated)")
                                      : rf_device_get_id (self->device));
+  if (practice != NULL)
+    add_detail (self, _("The drive's light"),
+                rf_drive_presenter_led_words (rf_sim_drive_get_led (practice)));
 }
 
 static void
@@ -98,7 +101,7 @@ show_result (RfDiagnosisPage *self)
 {
   RfDriveState state = rf_device_get_state (self->device);
   g_autofree char *title = rf_drive_presenter_dup_title (self->device);
-  g_autofree char *explanation = rf_device_dup_explanation (self->device);
+  g_autofree char *explanation = rf_drive_presenter_dup_explanation (self->device);
   g_autofree char *advice = rf_device_dup_advice (self->device);
 
   gtk_label_set_label (self->drive_label, title);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "rf-drive-presenter.h"
+#include "rf-sim.h"
 
 /**
  * rf_drive_presenter_dup_model_name:
@@ -30,9 +31,28 @@ rf_drive_presenter_dup_model_name (RfDevice   *device,
   return g_strdup (model != NULL ? model->name : model_id);
 }
 
+/**
+ * rf_drive_presenter_dup_practice_drive:
+ *
+ * Returns: (transfer full) (nullable): the simulated drive behind a practice
+ *   drive, for its name, its story and its light; %NULL for a real drive
+ */
+RfSimDrive *
+rf_drive_presenter_dup_practice_drive (RfDevice *device)
+{
+  g_autoptr(RfTransport) transport = NULL;
+
+  if (!rf_device_is_practice (device))
+    return NULL;
+  transport = rf_device_open_transport (device, NULL);
+  if (transport == NULL || !RF_IS_SIM_TRANSPORT (transport))
+    return NULL;
+  return g_object_ref (rf_sim_transport_get_drive (RF_SIM_TRANSPORT (transport)));
+}
+
 /* "ND-3550A" when the family knows the model, else what INQUIRY said. */
-char *
-rf_drive_presenter_dup_title (RfDevice *device)
+static char *
+dup_model_title (RfDevice *device)
 {
   g_autofree char *model_id = rf_device_dup_model_id (device);
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
@@ -45,17 +65,77 @@ rf_drive_presenter_dup_title (RfDevice *device)
   return g_strdup (rf_device_get_id (device));
 }
 
+/* A practice drive is named by its story ("ND-3550A after a failed
+ * crossflash"): several of them share a model. */
+char *
+rf_drive_presenter_dup_title (RfDevice *device)
+{
+  g_autoptr(RfSimDrive) practice = rf_drive_presenter_dup_practice_drive (device);
+
+  if (practice != NULL)
+    return g_strdup (rf_sim_scenario_get_name (rf_sim_drive_get_scenario (practice)));
+  return dup_model_title (device);
+}
+
 char *
 rf_drive_presenter_dup_subtitle (RfDevice *device)
 {
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
-  const char *where = rf_device_is_practice (device) ? _("Practice drive")
-                                                     : rf_device_get_id (device);
+  g_autofree char *model = NULL;
+  const char *where;
 
+  if (rf_device_is_practice (device))
+    {
+      model = dup_model_title (device);
+      where = model;
+    }
+  else
+    {
+      where = rf_device_get_id (device);
+    }
   if (identity == NULL || identity->revision == NULL)
     return g_strdup (where);
-  /* Translators: "Firmware 1.05 · /dev/sg1" */
+  /* Translators: "Firmware 1.05 · /dev/sg1", or "Firmware 1.05 · ND-3550A" */
   return g_strdup_printf (_("Firmware %s · %s"), identity->revision, where);
+}
+
+/**
+ * rf_drive_presenter_dup_explanation:
+ *
+ * What the state means. A drive in safe mode whose bootcode belongs to another
+ * model than its stored identity (the crossflash that stopped half-way) hears
+ * both halves: the firmware is missing, and which model's firmware fits.
+ */
+char *
+rf_drive_presenter_dup_explanation (RfDevice *device)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+  g_autofree char *explanation = rf_device_dup_explanation (device);
+
+  if (rf_device_get_state (device) == RF_DRIVE_STATE_IDENTITY_MISMATCH && identity != NULL &&
+      identity->safe_mode)
+    return g_strconcat (rf_drive_state_to_sentence (RF_DRIVE_STATE_SAFE_MODE), " ", explanation,
+                        NULL);
+  return g_steal_pointer (&explanation);
+}
+
+/* What a practice drive's light is doing, in words. */
+const char *
+rf_drive_presenter_led_words (RfSimLed led)
+{
+  switch (led)
+    {
+    case RF_SIM_LED_OFF:
+      return _("Off");
+    case RF_SIM_LED_STEADY:
+      return _("Steady");
+    case RF_SIM_LED_BLINKING:
+      return _("Blinking");
+    case RF_SIM_LED_BLINKING_FAST:
+      return _("Blinking fast");
+    default:
+      return _("Off");
+    }
 }
 
 /* libadwaita style classes: green for working, amber for repairable, red for

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "rf-device.h"
+#include "rf-sim.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,8 @@ const char *rf_drive_presenter_state_style    (RfDriveState  state);
 const char *rf_drive_presenter_state_icon     (RfDriveState  state);
 char       *rf_drive_presenter_dup_model_name (RfDevice     *device,
                                                const char   *model_id);
+char       *rf_drive_presenter_dup_explanation (RfDevice    *device);
+RfSimDrive *rf_drive_presenter_dup_practice_drive (RfDevice *device);
+const char *rf_drive_presenter_led_words      (RfSimLed      led);
 
 G_END_DECLS

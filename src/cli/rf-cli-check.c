@@ -7,22 +7,41 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rf-cli.h"
 #include "rf-core.h"
+#include "rf-device-monitor.h"
+#include "rf-sim.h"
+
+#define PRACTICE_PREFIX "practice:"
 
 typedef struct {
   const char *path;
   RfFirmwareProblem load_problem;
+  GBytes *bytes;
   RfNecFirmware *firmware;
+  /* With --drive */
+  const char *drive_name;
+  RfDevice *device;
+  RfDriveIdentity *identity;
+  RfDriveFamily *family;
+  RfFirmware *judged; /* what the verdict is about: the NEC parse or the family's */
   RfVerdict *verdict;
+  GPtrArray *backups; /* RfBackup: stored backups of this drive, other candidates */
 } CheckResult;
 
 static void
 check_result_clear (CheckResult *result)
 {
+  g_clear_pointer (&result->bytes, g_bytes_unref);
   g_clear_object (&result->firmware);
+  g_clear_object (&result->device);
+  g_clear_pointer (&result->identity, rf_drive_identity_free);
+  g_clear_pointer (&result->family, rf_drive_family_unref);
+  g_clear_object (&result->judged);
   g_clear_object (&result->verdict);
+  g_clear_pointer (&result->backups, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckResult, check_result_clear)
@@ -55,11 +74,101 @@ load_and_parse (CheckResult *result)
   result->firmware = rf_nec_firmware_new ();
   if (!rf_firmware_parse (RF_FIRMWARE (result->firmware), bytes, &error))
     g_debug ("%s", error->message);
+  result->bytes = g_steal_pointer (&bytes);
+}
+
+/* --drive: a practice drive ("practice:seed") or a node ("/dev/sg1"). */
+static RfDevice *
+open_drive (const char *name,
+            RfDriveDb  *db,
+            GError    **error)
+{
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+
+  if (g_str_has_prefix (name, PRACTICE_PREFIX))
+    {
+      g_autoptr(RfSimDrive) sim = rf_sim_drive_open (name + strlen (PRACTICE_PREFIX), NULL, error);
+      g_autoptr(RfTransport) transport = NULL;
+
+      if (sim == NULL)
+        return NULL;
+      transport = rf_sim_transport_new (sim);
+      return rf_device_new_for_transport (name, transport, name);
+    }
+  monitor = rf_device_monitor_new (db);
+  return rf_device_monitor_lookup (monitor, name, error);
+}
+
+/* The image the verdict is about: an NEC image (the one that fits the drive,
+ * inside an updater), or the file read by the drive family's own image rules. */
+static RfFirmware *
+image_for_drive (CheckResult *result)
+{
+  RfFirmware *nec = RF_FIRMWARE (result->firmware);
+  const char *counting = rf_drive_identity_counting_id (result->identity);
+  g_autoptr(RfSpcFirmware) spc = NULL;
+
+  if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE || result->family == NULL ||
+      g_strcmp0 (result->family->protocol, "spc-download") != 0)
+    {
+      if (counting != NULL && rf_nec_firmware_is_container (result->firmware))
+        rf_nec_firmware_choose_for_drive (result->firmware, counting,
+                                          result->identity->bootcode_version, NULL);
+      return g_object_ref (nec);
+    }
+  spc = rf_spc_firmware_new_for_family (result->family);
+  rf_firmware_parse (RF_FIRMWARE (spc), result->bytes, NULL);
+  return RF_FIRMWARE (g_steal_pointer (&spc));
+}
+
+/* Backups of this drive are images that fit it too; a store that cannot be
+ * read only means none are shown. */
+static GPtrArray *
+list_backups (const RfDriveIdentity *identity)
+{
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *backups = rf_backup_store_list_for_drive (store, identity, &error);
+
+  if (backups == NULL)
+    g_debug ("backups: %s", error->message);
+  return backups;
+}
+
+/* Deep identification: `check --drive` is the user choosing this one drive
+ * (DOMAIN.md "Probing depth"); without it the bootcode's identity is unknown. */
+static gboolean
+judge_against_drive (CheckResult *result,
+                     GError     **error)
+{
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (error);
+
+  if (db == NULL)
+    return FALSE;
+  result->device = open_drive (result->drive_name, db, error);
+  if (result->device == NULL ||
+      !rf_device_probe (result->device, db, RF_PROBE_DEPTH_DEEP, NULL, error))
+    return FALSE;
+  result->identity = rf_device_dup_identity (result->device);
+  result->family = rf_device_dup_family (result->device);
+  result->backups = list_backups (result->identity);
+  if (result->firmware == NULL)
+    {
+      result->verdict = rf_verdict_new_for_file_problem (result->load_problem);
+      return TRUE;
+    }
+  result->judged = image_for_drive (result);
+  result->verdict = rf_verdict_new_for_family (result->family, result->identity,
+                                               rf_device_get_state (result->device),
+                                               result->judged);
+  return TRUE;
 }
 
 static RfFirmwareProblem
 result_problem (const CheckResult *result)
 {
+  if (result->judged != NULL)
+    return rf_firmware_get_problem (result->judged);
   if (result->firmware == NULL)
     return result->load_problem;
   return rf_firmware_get_problem (RF_FIRMWARE (result->firmware));
@@ -99,6 +208,16 @@ print_image (RfFirmware *fw)
 {
   guint16 stored = 0, computed = 0;
 
+  if (!RF_IS_NEC_FIRMWARE (fw))
+    {
+      printf (_("Format:           %s (%s)\n"), _("drive family's raw image"),
+              rf_firmware_get_family (fw) != NULL ? rf_firmware_get_family (fw) : "spc-download");
+      printf (_("Model:            %s\n"), rf_firmware_get_model (fw) != NULL
+                                           ? rf_firmware_get_model (fw)
+                                           : _("cannot be checked"));
+      printf (_("Version:          %s\n"), or_unknown (rf_firmware_get_revision (fw)));
+      return;
+    }
   if (rf_firmware_get_drive_id (fw) == NULL)
     return;
   printf (_("Format:           %s\n"),
@@ -125,6 +244,39 @@ print_image (RfFirmware *fw)
 }
 
 static void
+print_verdict (const CheckResult *result)
+{
+  RfDriveIdentity *id = result->identity;
+  RfVerdictWarnings warnings = rf_verdict_get_warnings (result->verdict);
+
+  printf ("\n");
+  if (id != NULL)
+    {
+      printf (_("Drive:            %s: %s %s, version %s (%s)\n"), result->drive_name,
+              or_unknown (id->vendor), or_unknown (id->product), or_unknown (id->revision),
+              rf_drive_state_to_title (rf_device_get_state (result->device)));
+      if (rf_drive_identity_counting_id (id) != NULL)
+        printf (_("Bootcode:         %s, version %s\n"), rf_drive_identity_counting_id (id),
+                or_unknown (id->bootcode_version));
+    }
+  printf (_("Verdict (%s): %s\n"), rf_verdict_get_code (result->verdict),
+          rf_verdict_get_sentence (result->verdict));
+  if (rf_verdict_get_next_step (result->verdict) != NULL)
+    printf ("%s\n", rf_verdict_get_next_step (result->verdict));
+  for (guint i = 0; i < RF_VERDICT_N_WARNINGS; i++)
+    if (warnings & (1u << i))
+      printf (_("Warning (%s): %s\n"), rf_verdict_warning_to_nick ((RfVerdictWarnings) (1u << i)),
+              rf_verdict_warning_to_sentence ((RfVerdictWarnings) (1u << i)));
+  for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
+    {
+      const RfBackup *backup = result->backups->pdata[i];
+
+      printf (_("Backup of this drive: %s (firmware %s, saved %s)\n"), backup->image_path,
+              or_unknown (backup->revision), backup->date);
+    }
+}
+
+static void
 print_human (const CheckResult *result)
 {
   RfFirmwareProblem problem = result_problem (result);
@@ -132,12 +284,13 @@ print_human (const CheckResult *result)
   printf (_("File:             %s\n"), result->path);
   if (result->firmware != NULL)
     {
-      RfFirmware *fw = RF_FIRMWARE (result->firmware);
+      RfFirmware *fw = result->judged != NULL ? result->judged : RF_FIRMWARE (result->firmware);
 
       printf (_("Size:             %" G_GSIZE_FORMAT " bytes\n"), rf_firmware_get_input_size (fw));
       printf (_("SHA-256:          %s\n"), rf_firmware_get_input_sha256 (fw));
       print_image (fw);
-      print_candidates (result->firmware);
+      if (RF_IS_NEC_FIRMWARE (fw))
+        print_candidates (RF_NEC_FIRMWARE (fw));
     }
   printf ("\n");
   if (problem == RF_FIRMWARE_PROBLEM_NONE)
@@ -146,12 +299,7 @@ print_human (const CheckResult *result)
     printf (_("Not usable (%s): %s\n"), rf_firmware_problem_to_nick (problem),
             rf_firmware_problem_to_sentence (problem));
   if (result->verdict != NULL)
-    {
-      printf (_("Verdict (%s): %s\n"), rf_verdict_get_code (result->verdict),
-              rf_verdict_get_sentence (result->verdict));
-      if (rf_verdict_get_next_step (result->verdict) != NULL)
-        printf ("%s\n", rf_verdict_get_next_step (result->verdict));
-    }
+    print_verdict (result);
 }
 
 /* JSON output */
@@ -255,6 +403,41 @@ json_verdict (RfJsonWriter *json,
 }
 
 static void
+json_drive (RfJsonWriter      *json,
+            const CheckResult *result)
+{
+  RfDriveIdentity *id = result->identity;
+
+  rf_json_writer_key (json, "drive");
+  if (id == NULL)
+    {
+      rf_json_writer_null (json);
+      return;
+    }
+  rf_json_writer_begin_object (json);
+  rf_json_writer_member_string (json, "name", result->drive_name);
+  rf_json_writer_member_string (json, "state",
+                                rf_drive_state_to_nick (rf_device_get_state (result->device)));
+  rf_json_writer_member_string (json, "probe_depth",
+                                rf_probe_depth_to_nick (rf_device_get_probe_depth (result->device)));
+  rf_json_writer_member_string (json, "family", id->family);
+  rf_json_writer_member_string (json, "vendor", id->vendor);
+  rf_json_writer_member_string (json, "product", id->product);
+  rf_json_writer_member_string (json, "revision", id->revision);
+  rf_json_writer_member_boolean (json, "safe_mode", id->safe_mode);
+  rf_json_writer_member_string (json, "stored_id", id->stored_id);
+  rf_json_writer_member_string (json, "bootcode_key", id->bootcode_key);
+  rf_json_writer_member_string (json, "bootcode_version", id->bootcode_version);
+  rf_json_writer_member_string (json, "counting_id", rf_drive_identity_counting_id (id));
+  rf_json_writer_key (json, "backups");
+  rf_json_writer_begin_array (json);
+  for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
+    rf_json_writer_string (json, ((const RfBackup *) result->backups->pdata[i])->image_path);
+  rf_json_writer_end_array (json);
+  rf_json_writer_end_object (json);
+}
+
+static void
 print_json (const CheckResult *result)
 {
   g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
@@ -282,6 +465,7 @@ print_json (const CheckResult *result)
       rf_json_writer_member_boolean (json, "updater", rf_nec_firmware_is_container (result->firmware));
       json_candidates (json, result->firmware);
     }
+  json_drive (json, result);
   json_verdict (json, result->verdict);
   rf_json_writer_end_object (json);
   text = rf_json_writer_finish (json);
@@ -311,22 +495,24 @@ rf_cli_check_run (int    argc,
                error != NULL ? error->message : _("give exactly one firmware file"));
       return RF_CLI_EXIT_USAGE;
     }
-  if (drive != NULL)
-    {
-      /* Judging against a drive needs drive probing, which this build lacks. */
-      fprintf (stderr, _("reflash-cli check: --drive is not available in this version yet; "
-                         "check the file alone.\n"));
-      return RF_CLI_EXIT_NOT_AVAILABLE;
-    }
   result.path = argv[1];
+  result.drive_name = drive;
   load_and_parse (&result);
+  if (drive != NULL && !judge_against_drive (&result, &error))
+    {
+      fprintf (stderr, _("reflash-cli check: %s: %s (%s)\n"), drive,
+               rf_error_code_to_sentence ((RfError) error->code), error->message);
+      return error->code == RF_ERROR_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_FAILURE;
+    }
   if (as_json)
     print_json (&result);
   else
     print_human (&result);
+  if (result_problem (&result) == RF_FIRMWARE_PROBLEM_NOT_FOUND)
+    return RF_CLI_EXIT_NOT_FOUND;
+  if (result.verdict != NULL)
+    return rf_verdict_is_allowed (result.verdict) ? RF_CLI_EXIT_OK : RF_CLI_EXIT_REFUSED;
   if (result_problem (&result) != RF_FIRMWARE_PROBLEM_NONE)
     return problem_exit (result_problem (&result));
-  if (result.verdict != NULL && !rf_verdict_is_allowed (result.verdict))
-    return RF_CLI_EXIT_REFUSED;
   return RF_CLI_EXIT_OK;
 }

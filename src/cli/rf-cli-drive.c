@@ -9,16 +9,24 @@
 #include <string.h>
 
 #include "rf-cli-drive.h"
+#include "rf-sim.h"
 
 /**
  * rf_cli_drive_monitor_new:
  *
- * Returns: (transfer full): a monitor over the real drives
+ * The practice drives are always registered, so that `info practice:NAME`
+ * finds them; `list` shows them only with --practice.
+ *
+ * Returns: (transfer full): a monitor over the real and the practice drives
  */
 RfDeviceMonitor *
 rf_cli_drive_monitor_new (RfDriveDb *db)
 {
-  return rf_device_monitor_new (db);
+  RfDeviceMonitor *monitor = rf_device_monitor_new (db);
+  g_autoptr(RfSimSource) practice = rf_sim_source_new (NULL);
+
+  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (practice));
+  return monitor;
 }
 
 static void

@@ -117,7 +117,7 @@ rf_cli_info_run (int    argc,
   g_autoptr(RfDevice) device = NULL;
 
   g_option_context_set_description (context,
-                                    _("DRIVE is a node such as /dev/sg1 or /dev/sr0."));
+                                    _("DRIVE is a node such as /dev/sg1 or /dev/sr0, or a practice drive such as practice:seed (see “reflash-cli list --practice”)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
     {

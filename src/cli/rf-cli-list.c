@@ -7,32 +7,58 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rf-cli-drive.h"
 #include "rf-cli.h"
+
+static char *
+list_model (RfDevice *device)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+
+  /* The drive's own name for itself, as its label and other tools show it. */
+  if (identity->product != NULL && identity->product[0] != '\0')
+    return g_strdup (identity->product);
+  return rf_cli_drive_model_name (device);
+}
 
 static void
 print_human (GPtrArray *devices,
              GPtrArray *errors)
 {
+  /* Translators: column titles of "reflash-cli list" */
+  const char *titles[] = { N_("DRIVE"), N_("MODEL"), N_("FIRMWARE"), N_("STATE") };
+  int widths[3];
+
   if (devices->len == 0)
     {
-      printf ("%s\n", _("No optical drives found."));
+      printf ("%s\n", _("No optical drives found. Add --practice to see the practice drives."));
       return;
     }
-  /* Translators: column titles of "reflash-cli list" */
-  printf ("%-14s %-20s %-9s %s\n", _("DRIVE"), _("MODEL"), _("FIRMWARE"), _("STATE"));
+  for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
+    widths[c] = (int) g_utf8_strlen (_(titles[c]), -1);
   for (guint i = 0; i < devices->len; i++)
     {
       RfDevice *device = g_ptr_array_index (devices, i);
       g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
-      /* The drive's own name for itself, as its label and other tools show it. */
-      g_autofree char *model = identity->product != NULL && identity->product[0] != '\0'
-                               ? g_strdup (identity->product) : rf_cli_drive_model_name (device);
+      g_autofree char *model = list_model (device);
+
+      widths[0] = MAX (widths[0], (int) strlen (rf_device_get_id (device)));
+      widths[1] = MAX (widths[1], (int) strlen (model));
+      widths[2] = MAX (widths[2], identity->revision != NULL ? (int) strlen (identity->revision) : 1);
+    }
+  printf ("%-*s  %-*s  %-*s  %s\n", widths[0], _(titles[0]), widths[1], _(titles[1]),
+          widths[2], _(titles[2]), _(titles[3]));
+  for (guint i = 0; i < devices->len; i++)
+    {
+      RfDevice *device = g_ptr_array_index (devices, i);
+      g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+      g_autofree char *model = list_model (device);
       const GError *error = g_ptr_array_index (errors, i);
 
-      printf ("%-14s %-20s %-9s %s\n", rf_device_get_id (device), model,
-              identity->revision != NULL ? identity->revision : "-",
+      printf ("%-*s  %-*s  %-*s  %s\n", widths[0], rf_device_get_id (device), widths[1], model,
+              widths[2], identity->revision != NULL ? identity->revision : "-",
               error != NULL ? rf_error_code_to_sentence ((RfError) error->code)
                             : rf_drive_state_to_title (rf_device_get_state (device)));
     }
@@ -60,8 +86,11 @@ rf_cli_list_run (int    argc,
                  char **argv)
 {
   gboolean as_json = FALSE;
+  gboolean with_practice = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { "practice", 0, 0, G_OPTION_ARG_NONE, &with_practice, N_("Also list the practice drives"),
+      NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("— list optical drives"));
@@ -85,7 +114,7 @@ rf_cli_list_run (int    argc,
       return RF_CLI_EXIT_FAILURE;
     }
   monitor = rf_cli_drive_monitor_new (db);
-  devices = rf_device_monitor_list_devices (monitor, TRUE);
+  devices = rf_device_monitor_list_devices (monitor, with_practice);
   /* Listing is passive: INQUIRY, TEST UNIT READY, GET CONFIGURATION only. */
   errors = rf_cli_drive_probe_all (devices, db, RF_PROBE_DEPTH_PASSIVE);
   if (as_json)

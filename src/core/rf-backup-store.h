@@ -6,51 +6,10 @@
 
 #include <glib-object.h>
 
+#include "rf-backup.h"
 #include "rf-drive-identity.h"
 
 G_BEGIN_DECLS
-
-#define RF_TYPE_BACKUP (rf_backup_get_type ())
-
-/**
- * RfBackup:
- * @image_path: the dump, in the family's file format
- * @info_path: the keyfile beside it
- * @family: the drive family ("nec-2m")
- * @drive_id: the ID in the image's trailer
- * @stored_id: (nullable): the drive's stored ID when dumped
- * @bootcode_key: (nullable): the key its bootcode accepted
- * @bootcode_version: (nullable): its bootcode version
- * @vendor: (nullable): INQUIRY vendor
- * @product: (nullable): INQUIRY product
- * @revision: (nullable): INQUIRY revision: the firmware version dumped
- * @date: when, ISO 8601 in UTC
- * @sha256: of the image file
- * @verified: how the dump was verified ("two-reads-compared")
- * @size: the image's size in bytes
- */
-typedef struct {
-  char *image_path;
-  char *info_path;
-  char *family;
-  char *drive_id;
-  char *stored_id;
-  char *bootcode_key;
-  char *bootcode_version;
-  char *vendor;
-  char *product;
-  char *revision;
-  char *date;
-  char *sha256;
-  char *verified;
-  guint64 size;
-} RfBackup;
-
-GType     rf_backup_get_type (void) G_GNUC_CONST;
-RfBackup *rf_backup_copy     (const RfBackup *self);
-void      rf_backup_free     (RfBackup       *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfBackup, rf_backup_free)
 
 /**
  * RfBackupStoreIo:

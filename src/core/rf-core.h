@@ -5,6 +5,7 @@
 #pragma once
 
 #include "rf-backup-store.h"
+#include "rf-backup.h"
 #include "rf-command.h"
 #include "rf-device-monitor.h"
 #include "rf-device-source.h"

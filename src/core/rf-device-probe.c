@@ -446,13 +446,20 @@ nec_try_key_and_leave (Probe      *probe,
                        const char *key)
 {
   KeyAnswer answer = nec_safe_mode (probe, TRUE, key);
+  g_autoptr(GError) error = NULL;
+  gboolean version_read;
+  RfCommand leave;
 
   if (answer != KEY_ACCEPTED)
     return answer;
-  if (!read_bootcode_version (probe))
-    return KEY_NO_ANSWER;
-  /* The leave's own answer does not matter; the drive's return does. */
-  if (nec_safe_mode (probe, FALSE, key) == KEY_NO_ANSWER && probe->fatal != NULL)
+  version_read = read_bootcode_version (probe);
+  /* The drive was found in normal mode and goes back there, whatever happened
+   * since, cancellation included: the leave ignores the cancellable. Its own
+   * answer does not matter; the drive's return does. */
+  rf_nec_build_safe_mode (&leave, FALSE, key);
+  if (!rf_transport_execute (probe->transport, &leave, NULL, &error))
+    g_debug ("SAFE MODE leave with %s: %s", key, error->message);
+  if (!version_read || probe->fatal != NULL)
     return KEY_NO_ANSWER;
   if (!wait_until_ready (probe))
     return KEY_NO_ANSWER;
@@ -667,22 +674,9 @@ probe_spc (Probe *probe)
 }
 
 static void
-probe_deep (Probe      *probe,
-            const char *lock_name)
+probe_deep (Probe *probe)
 {
-  g_autoptr(RfDriveLock) lock = NULL;
-  g_autoptr(GError) error = NULL;
-
   probe->result->depth = RF_PROBE_DEPTH_DEEP;
-  lock = rf_drive_lock_acquire (lock_name, &error);
-  if (lock == NULL)
-    {
-      if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
-        set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED, error->message);
-      else
-        probe->fatal = g_steal_pointer (&error);
-      return;
-    }
   if (!no_disc_check (probe))
     return;
   if (g_str_equal (probe->result->family->protocol, "nec-2m"))
@@ -691,13 +685,42 @@ probe_deep (Probe      *probe,
     probe_spc (probe);
 }
 
+/* One job per drive across processes (DOMAIN.md): a drive another job holds is
+ * busy and is sent nothing at all, not even INQUIRY. A deep probe holds the
+ * lock; a passive one only asks, so that it never blocks a job. */
+static gboolean
+take_lock (Probe         *probe,
+           const char    *lock_name,
+           RfProbeDepth   depth,
+           RfDriveLock  **lock)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (depth == RF_PROBE_DEPTH_PASSIVE)
+    {
+      if (!rf_drive_lock_is_held_elsewhere (lock_name))
+        return TRUE;
+      set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED,
+                 "locked by another Reflash window or command");
+      return FALSE;
+    }
+  *lock = rf_drive_lock_acquire (lock_name, &error);
+  if (*lock != NULL)
+    return TRUE;
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
+    set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED, error->message);
+  else
+    probe->fatal = g_steal_pointer (&error);
+  return FALSE;
+}
+
 /**
  * rf_probe_drive:
  * @transport: the drive; every command goes through it
  * @depth: passive sends INQUIRY, TEST UNIT READY and GET CONFIGURATION only;
  *   deep adds the family's identification commands, and only for a drive whose
  *   INQUIRY matched a family
- * @lock_name: names the per-drive lock a deep probe holds
+ * @lock_name: names the per-drive lock the probe holds
  *
  * Returns: (transfer full) (nullable): the result; %NULL only when cancelled
  */
@@ -710,6 +733,7 @@ rf_probe_drive (RfTransport   *transport,
                 GError       **error)
 {
   g_autoptr(RfProbeResult) result = rf_probe_result_new ();
+  g_autoptr(RfDriveLock) lock = NULL;
   Probe probe = { 0 };
 
   g_return_val_if_fail (RF_IS_TRANSPORT (transport), NULL);
@@ -722,8 +746,9 @@ rf_probe_drive (RfTransport   *transport,
   probe.result = result;
   result->depth = RF_PROBE_DEPTH_PASSIVE;
 
-  if (probe_passive (&probe) && depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
-    probe_deep (&probe, lock_name);
+  if (take_lock (&probe, lock_name, depth, &lock) && probe_passive (&probe) &&
+      depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
+    probe_deep (&probe);
   if (probe.fatal != NULL)
     {
       g_propagate_error (error, probe.fatal);

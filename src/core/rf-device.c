@@ -422,6 +422,11 @@ identity_advice (RfDevice        *self,
     counting = model_name (family, identity->bootcode_key);
   else
     counting = model_name (family, model_id);
+  if (identity->safe_mode && identity->bootcode_version != NULL &&
+      g_strcmp0 (counting, stored) == 0)
+    /* Translators: %s are a model ("ND-3550A") and a bootcode version ("05") */
+    return g_strdup_printf (_("Flash firmware for the %s made for bootcode version %s to repair the drive."),
+                            counting, identity->bootcode_version);
   if (identity->safe_mode && identity->bootcode_version != NULL)
     /* Translators: the first and third %s are models ("ND-3550A"), the second a
      * bootcode version ("05") */
@@ -512,6 +517,19 @@ rf_device_open_transport (RfDevice *self,
   return rf_sg_transport_new (self->sg_path != NULL ? self->sg_path : self->block_path, error);
 }
 
+/* When the drive could not be asked (no access, locked by another job), show
+ * what the kernel read from it at boot, so people still see which drive it is. */
+static void
+fill_from_sysfs (RfDevice      *self,
+                 RfProbeResult *result)
+{
+  if (result->identity->vendor != NULL || self->sysfs_vendor == NULL)
+    return;
+  result->identity->vendor = g_strdup (self->sysfs_vendor);
+  result->identity->product = g_strdup (self->sysfs_product);
+  result->identity->revision = g_strdup (self->sysfs_revision);
+}
+
 static RfProbeResult *
 no_access_result (RfDevice     *self,
                   const GError *error)
@@ -521,9 +539,7 @@ no_access_result (RfDevice     *self,
   result->state = RF_DRIVE_STATE_NO_ACCESS;
   result->reason = RF_REASON_PERMISSION_DENIED;
   result->detail = g_strdup (error->message);
-  result->identity->vendor = g_strdup (self->sysfs_vendor);
-  result->identity->product = g_strdup (self->sysfs_product);
-  result->identity->revision = g_strdup (self->sysfs_revision);
+  fill_from_sysfs (self, result);
   return result;
 }
 
@@ -552,8 +568,10 @@ probe_sync (RfDevice      *self,
   recorder = rf_recorder_new (transport);
   result = rf_probe_drive (RF_TRANSPORT (recorder), db, depth, self->lock_name, cancellable,
                            error);
-  if (result != NULL)
-    *transcript = g_steal_pointer (&recorder);
+  if (result == NULL)
+    return NULL;
+  fill_from_sysfs (self, result);
+  *transcript = g_steal_pointer (&recorder);
   return result;
 }
 

@@ -14,6 +14,9 @@
 #include "rf-drive-lock.h"
 #include "rf-error.h"
 
+#define LOCK_ATTEMPTS 5
+#define LOCK_RETRY_US (20 * 1000)
+
 struct _RfDriveLock
 {
   GObject parent_instance;
@@ -80,11 +83,29 @@ lock_file_name (const char *bus_path)
   return g_string_free (name, FALSE);
 }
 
+/* A passive look (rf_drive_lock_is_held_elsewhere()) holds a shared lock for
+ * a moment; an exclusive one only waits out such moments, never a real job. */
+static gboolean
+lock_briefly_retrying (int fd)
+{
+  for (guint attempt = 0; attempt < LOCK_ATTEMPTS; attempt++)
+    {
+      if (attempt > 0)
+        g_usleep (LOCK_RETRY_US);
+      if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+        return TRUE;
+      if (errno != EWOULDBLOCK)
+        return FALSE;
+    }
+  return FALSE;
+}
+
 /**
  * rf_drive_lock_acquire:
  * @bus_path: what names the drive stably (its sysfs bus path, or "practice-NAME")
  *
- * Never waits: a drive locked by another job is %RF_ERROR_BUSY at once.
+ * Never waits for another job: a drive it holds is %RF_ERROR_BUSY after a
+ * few milliseconds.
  *
  * Returns: (transfer full) (nullable): the held lock, released when unreferenced
  */
@@ -113,7 +134,7 @@ rf_drive_lock_acquire (const char *bus_path,
       rf_error_set_from_errno (error, errno, self->path);
       return NULL;
     }
-  if (flock (self->fd, LOCK_EX | LOCK_NB) != 0)
+  if (!lock_briefly_retrying (self->fd))
     {
       saved_errno = errno;
       if (saved_errno == EWOULDBLOCK)
@@ -131,4 +152,34 @@ rf_drive_lock_get_path (RfDriveLock *self)
 {
   g_return_val_if_fail (RF_IS_DRIVE_LOCK (self), NULL);
   return self->path;
+}
+
+/**
+ * rf_drive_lock_is_held_elsewhere:
+ * @bus_path: as for rf_drive_lock_acquire()
+ *
+ * Asks without holding anything afterwards: for passive listings, which send
+ * nothing to a drive another job works with, and which never block that job.
+ *
+ * Returns: %TRUE when another job holds the drive
+ */
+gboolean
+rf_drive_lock_is_held_elsewhere (const char *bus_path)
+{
+  g_autofree char *dir = rf_drive_lock_get_dir ();
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  gboolean held;
+  int fd;
+
+  g_return_val_if_fail (bus_path != NULL && bus_path[0] != '\0', FALSE);
+
+  name = lock_file_name (bus_path);
+  path = g_build_filename (dir, name, NULL);
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return FALSE;
+  held = flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close (fd);
+  return held;
 }

@@ -525,7 +525,7 @@ rf_nec_firmware_choose_for_drive (RfNecFirmware *self,
 
 /* Revision ordering (DOMAIN.md): runs of digits, runs of letters and single
  * separators; digits compare as numbers, letters after digits, case-insensitive. */
-typedef enum { TOKEN_END, TOKEN_DIGITS, TOKEN_LETTERS, TOKEN_SEPARATOR, TOKEN_BAD } TokenKind;
+typedef enum { TOKEN_END, TOKEN_DIGITS, TOKEN_LETTERS, TOKEN_SEPARATOR } TokenKind;
 
 typedef struct {
   TokenKind kind;
@@ -547,7 +547,7 @@ next_token (const char **cursor)
     for (token.kind = TOKEN_LETTERS; g_ascii_isalpha (p[token.length]); token.length++);
   else
     {
-      token.kind = g_ascii_isgraph (*p) ? TOKEN_SEPARATOR : TOKEN_BAD;
+      token.kind = TOKEN_SEPARATOR;
       token.length = 1;
     }
   *cursor = p + token.length;
@@ -578,33 +578,31 @@ compare_letters (Token a,
   return a.length < b.length ? -1 : 1;
 }
 
-/* One step of the comparison: sets *done when the answer is known. */
+/* One pair of tokens: <0 or >0 when they decide; 0 with *go_on when they are
+ * equal; *comparable becomes FALSE when they cannot be ordered at all. */
 static int
 compare_tokens (Token     a,
                 Token     b,
                 gboolean *comparable,
-                gboolean *done)
+                gboolean *go_on)
 {
-  *done = TRUE;
-  if (a.kind == TOKEN_BAD || b.kind == TOKEN_BAD)
-    return *comparable = FALSE, 0;
+  int c;
+
+  *go_on = FALSE;
   if (a.kind == TOKEN_END || b.kind == TOKEN_END)
-    return a.kind == b.kind ? 0 : (a.kind == TOKEN_END ? -1 : 1);
+    return (a.kind != TOKEN_END) - (b.kind != TOKEN_END);
   if (a.kind == TOKEN_SEPARATOR || b.kind == TOKEN_SEPARATOR)
     {
-      if (a.kind != b.kind || *a.start != *b.start)
-        return *comparable = FALSE, 0;
-      *done = FALSE;
+      /* "1.05" against "1-09": no rule orders different separators. */
+      *comparable = a.kind == b.kind && *a.start == *b.start;
+      *go_on = *comparable;
       return 0;
     }
   if (a.kind != b.kind)
     return a.kind == TOKEN_DIGITS ? -1 : 1;
-  {
-    int c = a.kind == TOKEN_DIGITS ? compare_numbers (a, b) : compare_letters (a, b);
-
-    *done = c != 0;
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
-  }
+  c = a.kind == TOKEN_DIGITS ? compare_numbers (a, b) : compare_letters (a, b);
+  *go_on = c == 0;
+  return (c > 0) - (c < 0);
 }
 
 static gboolean
@@ -629,18 +627,18 @@ rf_nec_revision_compare (const char *a,
                          const char *b,
                          gboolean   *comparable)
 {
-  gboolean done = FALSE;
+  gboolean go_on = TRUE;
   int result = 0;
 
   g_return_val_if_fail (comparable != NULL, 0);
 
   *comparable = revision_is_printable (a) && revision_is_printable (b);
-  while (*comparable && !done)
+  while (*comparable && go_on)
     {
       Token ta = next_token (&a);
       Token tb = next_token (&b);
 
-      result = compare_tokens (ta, tb, comparable, &done);
+      result = compare_tokens (ta, tb, comparable, &go_on);
     }
   return *comparable ? result : 0;
 }

@@ -152,3 +152,46 @@ rf_spc_firmware_new (const RfSpcImageRules *rules)
   self->rules.model = self->model;
   return self;
 }
+
+/* The revision field is as long as INQUIRY's (spc-download.md "Images"). */
+#define SPC_REVISION_LENGTH 4
+
+/**
+ * rf_spc_firmware_new_for_family:
+ * @family: an spc-download family from the drive data
+ *
+ * A parser with the family's image rules: sizes, model check and revision
+ * location from its `[Download]` group. Without a model check or a revision
+ * location, parsed images are `spec-only`.
+ */
+RfSpcFirmware *
+rf_spc_firmware_new_for_family (const RfDriveFamily *family)
+{
+  const RfSpcDownload *download;
+  RfSpcImageRules rules = { 0 };
+  g_autofree char *model = NULL;
+  guint n;
+
+  g_return_val_if_fail (family != NULL, NULL);
+
+  download = &family->download;
+  rules.family = family->id;
+  n = download->image_sizes != NULL ? download->image_sizes->len : 0;
+  /* More sizes than the rules hold: accept any size rather than drop some. */
+  rules.n_sizes = n <= RF_SPC_MAX_SIZES ? n : 0;
+  for (guint i = 0; i < rules.n_sizes; i++)
+    rules.sizes[i] = (gsize) g_array_index (download->image_sizes, guint64, i);
+  rules.model_offset = -1;
+  if (download->has_model_check && download->model_check != NULL)
+    {
+      gsize length;
+      const char *bytes = g_bytes_get_data (download->model_check, &length);
+
+      model = g_strndup (bytes, length);
+      rules.model_offset = download->model_check_offset;
+      rules.model = model;
+    }
+  rules.revision_offset = download->has_revision_offset ? (gssize) download->revision_offset : -1;
+  rules.revision_length = SPC_REVISION_LENGTH;
+  return rf_spc_firmware_new (&rules);
+}

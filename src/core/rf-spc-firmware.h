@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "rf-drive-db.h"
 #include "rf-firmware.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,7 @@ typedef struct {
 
 G_DECLARE_FINAL_TYPE (RfSpcFirmware, rf_spc_firmware, RF, SPC_FIRMWARE, RfFirmware)
 
-RfSpcFirmware *rf_spc_firmware_new (const RfSpcImageRules *rules);
+RfSpcFirmware *rf_spc_firmware_new            (const RfSpcImageRules *rules);
+RfSpcFirmware *rf_spc_firmware_new_for_family (const RfDriveFamily   *family);
 
 G_END_DECLS

@@ -191,9 +191,19 @@ judge_file (RfVerdict             *self,
 }
 
 /* NEC: the identity that counts is the bootcode's (DOMAIN.md "Recovery"). */
+/* States in which a deep check cannot learn the bootcode: the state says why. */
+static gboolean
+state_blocks_identification (RfDriveState state)
+{
+  return state == RF_DRIVE_STATE_BUSY || state == RF_DRIVE_STATE_NOT_RESPONDING ||
+         state == RF_DRIVE_STATE_NO_ACCESS || state == RF_DRIVE_STATE_NEEDS_ADMIN ||
+         state == RF_DRIVE_STATE_VENDOR_REFUSED;
+}
+
 static gboolean
 judge_identity (RfVerdict             *self,
                 const RfDriveIdentity *identity,
+                RfDriveState           state,
                 RfFirmware            *firmware,
                 gboolean               safe_mode)
 {
@@ -205,7 +215,9 @@ judge_identity (RfVerdict             *self,
     {
       refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN,
               g_strdup (_("Reflash does not know yet which bootcode this drive has, so it cannot tell which firmware fits.")),
-              g_strdup (_("Run the full check of the drive first.")));
+              g_strdup (state_blocks_identification (state)
+                        ? rf_drive_state_to_sentence (state)
+                        : _("Run the full check of the drive first.")));
       return FALSE;
     }
   if (!g_str_equal (counting, image_id))
@@ -301,6 +313,20 @@ judge_recovery (RfVerdict             *self,
                        model);
 }
 
+/* A raw blob is never accepted silently: say what exactly the user vouches for. */
+static void
+name_unchecked_file (RfVerdict  *self,
+                     RfFirmware *firmware)
+{
+  GBytes *image = rf_firmware_get_image (firmware);
+  char *sentence = g_strdup_printf (_("%s Reflash cannot check which model this file is for: it has %" G_GSIZE_FORMAT " bytes and the SHA-256 %s. Go on only if you are sure it is for this exact model."),
+                                    self->sentence, g_bytes_get_size (image),
+                                    rf_firmware_get_image_sha256 (firmware));
+
+  g_free (self->sentence);
+  self->sentence = sentence;
+}
+
 /**
  * rf_verdict_new:
  * @identity: the drive as probed
@@ -328,12 +354,35 @@ rf_verdict_new (const RfDriveIdentity *identity,
   if (!rf_firmware_get_model_checked (firmware))
     self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
   if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 &&
-      !judge_identity (self, identity, firmware, safe_mode))
+      !judge_identity (self, identity, state, firmware, safe_mode))
     return self;
   if (safe_mode)
     judge_recovery (self, identity, firmware);
   else
     judge_revision (self, identity, firmware, drive_name (identity, firmware));
+  if (rf_firmware_get_model (firmware) == NULL)
+    name_unchecked_file (self, firmware);
+  return self;
+}
+
+/**
+ * rf_verdict_new_for_family:
+ * @family: (nullable): the drive's family from the drive data
+ *
+ * As rf_verdict_new(), and a family never tested on real hardware adds the
+ * `spec-only` warning to any allowed verdict.
+ */
+RfVerdict *
+rf_verdict_new_for_family (const RfDriveFamily   *family,
+                           const RfDriveIdentity *identity,
+                           RfDriveState           state,
+                           RfFirmware            *firmware)
+{
+  RfVerdict *self = rf_verdict_new (identity, state, firmware);
+
+  if (self != NULL && family != NULL && family->support == RF_DRIVE_SUPPORT_SPEC_ONLY &&
+      self->kind != RF_VERDICT_KIND_REFUSED)
+    self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
   return self;
 }
 

@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "rf-drive-db.h"
 #include "rf-drive-identity.h"
 #include "rf-drive-state.h"
 #include "rf-firmware.h"
@@ -46,6 +47,10 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (RfVerdict, rf_verdict, RF, VERDICT, GObject)
 
 RfVerdict         *rf_verdict_new                (const RfDriveIdentity *identity,
+                                                  RfDriveState           state,
+                                                  RfFirmware            *firmware);
+RfVerdict         *rf_verdict_new_for_family     (const RfDriveFamily   *family,
+                                                  const RfDriveIdentity *identity,
                                                   RfDriveState           state,
                                                   RfFirmware            *firmware);
 RfVerdict         *rf_verdict_new_for_file_problem (RfFirmwareProblem problem);

@@ -49,6 +49,7 @@ struct _RfSimDrive
   gboolean vanished;
   guint storm_remaining;
   gint led; /* RfSimLed, read without the lock by the UI */
+  gint power_cut; /* set without the lock: the power button, mid-command */
   gboolean disc;
   guint16 unit_attentions[RF_SIM_MAX_UNIT_ATTENTIONS]; /* ASC << 8 | ASCQ, key 06 */
   guint n_unit_attentions;
@@ -78,6 +79,8 @@ struct _RfSimDrive
 /* rf-sim-drive.c */
 gboolean    rf_sim_drive_save_state           (RfSimDrive   *self,
                                                GError      **error);
+gboolean    rf_sim_drive_nap                  (RfSimDrive   *self,
+                                               guint64       modelled_us);
 void        rf_sim_drive_queue_unit_attention (RfSimDrive   *self,
                                                guint8        asc,
                                                guint8        ascq);

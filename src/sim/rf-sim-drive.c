@@ -576,6 +576,30 @@ link_fault (RfSimDrive       *self,
     }
 }
 
+/**
+ * rf_sim_drive_nap:
+ *
+ * Lets @modelled_us pass on a real-time clock in short naps, watching the power
+ * button. Called with the lock held, by long work that a power cut may stop.
+ *
+ * Returns: %FALSE when the power was cut meanwhile
+ */
+gboolean
+rf_sim_drive_nap (RfSimDrive *self,
+                  guint64     modelled_us)
+{
+  guint64 left = rf_sim_clock_scale (self->clock, modelled_us);
+
+  while (left > 0 && !g_atomic_int_get (&self->power_cut))
+    {
+      guint64 step = MIN (left, 50000);
+
+      g_usleep ((gulong) step);
+      left -= step;
+    }
+  return !g_atomic_int_get (&self->power_cut);
+}
+
 static gboolean
 power_lost (RfSimDrive *self,
             RfCommand  *command,
@@ -587,7 +611,7 @@ power_lost (RfSimDrive *self,
   if (!rf_sim_drive_save_state (self, &save_error))
     g_debug ("%s", save_error->message);
   g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE,
-               "%s: the practice drive lost power (fault); it starts up again",
+               "%s: no status: the practice drive lost power; it starts up again",
                rf_command_opcode_name (command->cdb[0]));
   return FALSE;
 }
@@ -703,7 +727,7 @@ execute_locked (RfSimDrive *self,
   else
     rf_sim_spc_execute (self, command, &exec);
   finish_time (self, command, &exec);
-  if (has_fault && fault.kind == RF_SIM_FAULT_POWER_LOSS)
+  if (exec.power_lost || (has_fault && fault.kind == RF_SIM_FAULT_POWER_LOSS))
     return power_lost (self, command, error);
   if (exec.flash_changed && !rf_sim_drive_save_state (self, error))
     return FALSE;
@@ -750,14 +774,18 @@ rf_sim_drive_execute (RfSimDrive *self,
  *
  * Off and on again: RAM, safe mode, downloads in progress are lost, flash kept;
  * a drive that vanished comes back. The identity is recomputed from flash.
+ * Pressed while another thread runs a long erase or program on a real-time
+ * clock, it cuts that command short: the block stays partly done.
  */
 void
 rf_sim_drive_power_cycle (RfSimDrive *self)
 {
   g_return_if_fail (RF_IS_SIM_DRIVE (self));
 
+  g_atomic_int_set (&self->power_cut, 1);
   g_mutex_lock (&self->lock);
   power_up (self);
+  g_atomic_int_set (&self->power_cut, 0);
   g_mutex_unlock (&self->lock);
 }
 
@@ -792,10 +820,24 @@ rf_sim_drive_reset (RfSimDrive *self,
   return ok;
 }
 
+/**
+ * rf_sim_drive_get_led:
+ *
+ * What the drive's light does now. Safe to call from the UI thread while a worker
+ * runs commands: it never waits for a command to finish, and then returns what the
+ * light did when the last command ended.
+ */
 RfSimLed
 rf_sim_drive_get_led (RfSimDrive *self)
 {
   g_return_val_if_fail (RF_IS_SIM_DRIVE (self), RF_SIM_LED_OFF);
+
+  /* Time passes between commands too (an SPC drive settling). */
+  if (g_mutex_trylock (&self->lock))
+    {
+      update_led (self);
+      g_mutex_unlock (&self->lock);
+    }
   return (RfSimLed) g_atomic_int_get (&self->led);
 }
 

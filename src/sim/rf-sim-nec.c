@@ -12,7 +12,7 @@
 #include "rf-sense.h"
 #include "rf-sim-drive-private.h"
 
-#define SPEC_CHECK_LENGTH 0x8000 /* READ MEM's largest length (§6) */
+#define READ_MEM_MAX_LENGTH 0x8000 /* §6 */
 #define SETTINGS_START    0x4000
 #define SETTINGS_END      RF_NEC_MAIN_START
 
@@ -333,7 +333,7 @@ read_mem (RfSimDrive *self,
   guint32 rounded = (length + 3) & ~3u;
 
   if (command->cdb[6] != 0 || !rf_sim_cdb_zero (command, 9, 12) || length == 0 ||
-      length > SPEC_CHECK_LENGTH || address >= RF_NEC_FLASH_SIZE ||
+      length > READ_MEM_MAX_LENGTH || address >= RF_NEC_FLASH_SIZE ||
       rounded > RF_NEC_FLASH_SIZE - address || !wants_data (command, RF_DIRECTION_IN, rounded))
     {
       refuse (command);
@@ -493,7 +493,7 @@ typedef void (*RangeWork) (RfSimDrive *self, guint32 start, guint32 length);
 /* Does the erase or program of @block. A power-loss fault with a byte offset
  * stops it there. On a real-time clock the work is done and saved in slices while
  * time passes, so that killing the program mid-command leaves what a power loss
- * would: a partly erased or programmed block. */
+ * would: a partly erased or programmed block. The power button works there too. */
 static gboolean
 work_on_block (RfSimDrive *self,
                guint       block,
@@ -515,13 +515,18 @@ work_on_block (RfSimDrive *self,
     {
       guint64 slice_us = (guint64) self->scenario->cost_ms[exec->cost] * 1000 / WORK_SLICES;
 
+      exec->time_spent = TRUE;
       for (guint i = 0; i < WORK_SLICES; i++)
         {
           work (self, start + i * (size / WORK_SLICES), size / WORK_SLICES);
           rf_sim_drive_save_state (self, NULL);
-          rf_sim_clock_spend (clock, slice_us);
+          if (!rf_sim_drive_nap (self, slice_us))
+            {
+              /* The power button, pressed mid-command. */
+              exec->power_lost = TRUE;
+              return FALSE;
+            }
         }
-      exec->time_spent = TRUE;
       return TRUE;
     }
   work (self, start, size);

@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 #include <string.h>
-#include <glib/gi18n-lib.h>
 
 #include "rf-error.h"
 #include "rf-nec-2m.h"
@@ -81,10 +80,10 @@ static const KeySpec scenario_keys[] = {
   { "SPC", "OffsetBoundary", KEY_UINT, OFF (offset_boundary), 0, 255, NULL, FALSE },
   { "SPC", "BufferCapacity", KEY_UINT, OFF (buffer_capacity), 1, 0xFFFFFF, NULL, TRUE },
   { "SPC", "ImageSize", KEY_UINT, OFF (image_size), 64, 0xFFFFFF, NULL, TRUE },
-  { "SPC", "ModelOffset", KEY_UINT, OFF (model_offset), 0, 0xFFFFFF, NULL, TRUE },
+  { "SPC", "ModelCheckOffset", KEY_UINT, OFF (model_offset), 0, 0xFFFFFF, NULL, TRUE },
   { "SPC", "RevisionOffset", KEY_UINT, OFF (revision_offset), 0, 0xFFFFFF, NULL, TRUE },
   { "SPC", "BootMode", KEY_BOOL, OFF (boot_mode), 0, 0, NULL, FALSE },
-  { "SPC", "BootAcceptsDownload", KEY_BOOL, OFF (boot_accepts_download), 0, 0, NULL, FALSE },
+  { "SPC", "BootModeAcceptsDownload", KEY_BOOL, OFF (boot_accepts_download), 0, 0, NULL, FALSE },
   { "SPC", "ActivationDropsConnection", KEY_BOOL, OFF (activation_drops_connection), 0, 0, NULL,
     FALSE },
   { "SPC", "Dump", KEY_BOOL, OFF (dump), 0, 0, NULL, FALSE },
@@ -436,11 +435,28 @@ check_spc (RfSimScenario *self,
   if (self->image_size > self->buffer_capacity)
     return fail (src, "SPC", "ImageSize", error, "larger than BufferCapacity");
   if (self->model_offset + 16 > self->image_size)
-    return fail (src, "SPC", "ModelOffset", error, "the 16-byte product does not fit the image");
+    return fail (src, "SPC", "ModelCheckOffset", error, "the 16-byte product does not fit the image");
   if (self->revision_offset + 4 > self->image_size)
     return fail (src, "SPC", "RevisionOffset", error, "the revision does not fit the image");
   if (self->model_offset < self->revision_offset + 4 && self->revision_offset < self->model_offset + 16)
-    return fail (src, "SPC", "RevisionOffset", error, "overlaps the product at ModelOffset");
+    return fail (src, "SPC", "RevisionOffset", error, "overlaps the product at ModelCheckOffset");
+  return TRUE;
+}
+
+/* YYYYMMDDhhmmss, as GET CONFIGURATION feature 0x010C carries it. */
+static gboolean
+check_date (RfSimScenario *self,
+            const Source  *src,
+            const char    *group,
+            GError       **error)
+{
+  const char *date = self->firmware_date;
+
+  if (date == NULL)
+    return TRUE;
+  for (const char *p = date; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return fail (src, group, "FirmwareDate", error, "“%s” is not YYYYMMDDhhmmss", date);
   return TRUE;
 }
 
@@ -473,6 +489,8 @@ load_groups (RfSimScenario *self,
       if (!ok)
         return FALSE;
     }
+  if (!check_date (self, src, own, error))
+    return FALSE;
   return self->protocol == RF_SIM_PROTOCOL_NEC_2M ? check_nec (self, src, error)
                                                   : check_spc (self, src, error);
 }

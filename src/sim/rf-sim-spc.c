@@ -37,7 +37,7 @@ be24 (const guint8 *p)
  * @image: scenario->image_size bytes
  *
  * A synthetic microcode image: pseudo-random bytes seeded by model and revision,
- * with the product (16 bytes) at ModelOffset and the revision (4) at RevisionOffset.
+ * with the product (16 bytes) at ModelCheckOffset and the revision (4) at RevisionOffset.
  */
 void
 rf_sim_spc_build_image (const RfSimScenario *scenario,

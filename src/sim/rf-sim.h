@@ -8,4 +8,5 @@
 #include "rf-sim-drive.h"
 #include "rf-sim-fault.h"
 #include "rf-sim-scenario.h"
+#include "rf-sim-source.h"
 #include "rf-sim-transport.h"

@@ -9,6 +9,7 @@
 #include "rf-nec-2m.h"
 #include "rf-nec-firmware.h"
 #include "rf-spc-firmware.h"
+#include "rf-verdict.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
@@ -27,6 +28,31 @@ check_round_trip (RfFirmware *firmware)
     __builtin_trap ();
 }
 
+/* Whatever the file, the seed's drive gets a verdict with a sentence. */
+static void
+check_verdict (RfFirmware *firmware)
+{
+  g_autoptr(RfDriveIdentity) id = rf_drive_identity_new ();
+  g_autoptr(RfVerdict) verdict = NULL;
+
+  id->family = g_strdup ("nec-2m");
+  id->safe_mode = TRUE;
+  id->revision = g_strdup ("0.05");
+  id->stored_id = g_strdup ("K451");
+  id->bootcode_key = g_strdup ("K355");
+  id->bootcode_version = g_strdup ("05");
+  verdict = rf_verdict_new (id, RF_DRIVE_STATE_SAFE_MODE, firmware);
+  if (rf_verdict_get_sentence (verdict) == NULL || rf_verdict_get_code (verdict) == NULL)
+    __builtin_trap ();
+  id->safe_mode = FALSE;
+  g_free (id->revision);
+  id->revision = g_strdup ("1.05");
+  g_clear_object (&verdict);
+  verdict = rf_verdict_new (id, RF_DRIVE_STATE_IDENTITY_MISMATCH, firmware);
+  if (rf_verdict_get_sentence (verdict) == NULL)
+    __builtin_trap ();
+}
+
 static void
 fuzz_nec (GBytes *bytes)
 {
@@ -34,8 +60,10 @@ fuzz_nec (GBytes *bytes)
   gsize n_types;
   const RfNecType *types = rf_nec_types (&n_types);
   const char *versions[] = { "05", NULL };
+  gboolean parsed = rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL);
 
-  if (!rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL))
+  check_verdict (RF_FIRMWARE (firmware));
+  if (!parsed)
     return;
   check_round_trip (RF_FIRMWARE (firmware));
   for (gsize i = 0; i < n_types; i++)

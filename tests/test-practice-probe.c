@@ -1,0 +1,336 @@
+/* test-practice-probe.c: probing every practice drive gives the right state and
+ * identity, and never sends a write while doing it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rf-core.h"
+#include "rf-sim.h"
+
+static RfDriveDb *db;
+
+typedef struct {
+  char *state_dir;
+  RfSimSource *source;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->state_dir = g_dir_make_tmp ("reflash-practice-probe-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->source = rf_sim_source_new (fixture->state_dir);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->state_dir, 0, NULL);
+  const char *name;
+
+  g_clear_object (&fixture->source);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->state_dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fixture->state_dir);
+  g_free (fixture->state_dir);
+}
+
+static RfDevice *
+lookup (Fixture    *fixture,
+        const char *scenario)
+{
+  g_autofree char *id = g_strconcat ("practice:", scenario, NULL);
+  RfDevice *device = rf_device_source_lookup (RF_DEVICE_SOURCE (fixture->source), id);
+
+  g_assert_nonnull (device);
+  return device;
+}
+
+/* DOMAIN.md "Probing depth": no WRITE BUFFER, no 0xCB, no SEND CHECKSUM, no
+ * other CC or CD subcommand, READ MEM only at the two identification places. */
+static void
+assert_only_identification (RfRecorder *transcript)
+{
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      switch (entry->cdb[0])
+        {
+        case 0x12:
+        case 0x00:
+        case 0x46:
+          break;
+        case 0x3c:
+          g_assert_cmpuint (entry->cdb[1], ==, 0x03);
+          break;
+        case 0xcc:
+          g_assert_cmpuint (entry->cdb[1], <=, 0x01);
+          if (entry->cdb[1] == 0x00)
+            g_assert_true ((entry->cdb[4] == 0x48 && entry->cdb[8] == 0x20) ||
+                           (entry->cdb[4] == 0x5f && entry->cdb[8] == 0x80));
+          break;
+        default:
+          g_error ("probing sent opcode 0x%02X", entry->cdb[0]);
+        }
+    }
+}
+
+/* Returns: (transfer full): the probed drive */
+static RfDevice *
+probe (Fixture      *fixture,
+       const char   *scenario,
+       RfProbeDepth  depth)
+{
+  RfDevice *device = lookup (fixture, scenario);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+
+  g_assert_true (rf_device_probe (device, db, depth, NULL, &error));
+  g_assert_no_error (error);
+  transcript = rf_device_dup_transcript (device);
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0x3b));
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcb));
+  assert_only_identification (transcript);
+  if (depth == RF_PROBE_DEPTH_PASSIVE)
+    {
+      g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+      g_assert_false (rf_recorder_sent_opcode (transcript, 0x3c));
+    }
+  return device;
+}
+
+typedef struct {
+  const char *scenario;
+  RfDriveState passive;
+  RfDriveState deep;
+  const char *family;
+  const char *revision;
+  const char *stored_id;
+  const char *bootcode_key;
+  const char *bootcode_version;
+} Expected;
+
+static const Expected expected[] = {
+  { "bridge-3550", RF_DRIVE_STATE_READY, RF_DRIVE_STATE_VENDOR_REFUSED, "nec-2m", "1.05",
+    NULL, NULL, NULL },
+  { "healthy-3550", RF_DRIVE_STATE_READY, RF_DRIVE_STATE_READY, "nec-2m", "1.05", "K355", "K355",
+    "05" },
+  { "healthy-4551", RF_DRIVE_STATE_READY, RF_DRIVE_STATE_READY, "nec-2m", "1.07", "K451", "K451",
+    "05" },
+  { "interrupted-3550", RF_DRIVE_STATE_SAFE_MODE, RF_DRIVE_STATE_SAFE_MODE, "nec-2m", "0.05",
+    "K355", "K355", "05" },
+  { "seed", RF_DRIVE_STATE_SAFE_MODE, RF_DRIVE_STATE_IDENTITY_MISMATCH, "nec-2m", "0.05", "K451",
+    "K355", "05" },
+  { "spc-generic", RF_DRIVE_STATE_READY, RF_DRIVE_STATE_READY, "spc-generic", "1.00", NULL, NULL,
+    NULL },
+};
+
+static void
+test_scenario (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const Expected *want = data;
+  RfDevice *device = probe (fixture, want->scenario, RF_PROBE_DEPTH_PASSIVE);
+  g_autoptr(RfDriveIdentity) passive = rf_device_dup_identity (device);
+  g_autoptr(RfDriveIdentity) deep = NULL;
+
+  g_assert_cmpint (rf_device_get_state (device), ==, want->passive);
+  g_assert_cmpint (rf_device_get_probe_depth (device), ==, RF_PROBE_DEPTH_PASSIVE);
+  g_assert_cmpstr (passive->family, ==, want->family);
+  g_assert_cmpstr (passive->revision, ==, want->revision);
+  g_assert_null (passive->stored_id);
+
+  g_object_unref (probe (fixture, want->scenario, RF_PROBE_DEPTH_DEEP));
+  deep = rf_device_dup_identity (device);
+  g_assert_cmpint (rf_device_get_state (device), ==, want->deep);
+  g_assert_cmpint (rf_device_get_probe_depth (device), ==, RF_PROBE_DEPTH_DEEP);
+  g_assert_cmpstr (deep->stored_id, ==, want->stored_id);
+  g_assert_cmpstr (deep->bootcode_key, ==, want->bootcode_key);
+  g_assert_cmpstr (deep->bootcode_version, ==, want->bootcode_version);
+
+  /* Left in the mode it was found in: a passive look shows the same revision. */
+  g_object_unref (probe (fixture, want->scenario, RF_PROBE_DEPTH_PASSIVE));
+  g_assert_cmpint (rf_device_get_state (device), ==, want->passive);
+  g_clear_pointer (&passive, rf_drive_identity_free);
+  passive = rf_device_dup_identity (device);
+  g_assert_cmpstr (passive->revision, ==, want->revision);
+  g_object_unref (device);
+}
+
+static void
+test_seed (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(RfDevice) device = probe (fixture, "seed", RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+  g_autofree char *advice = rf_device_dup_advice (device);
+
+  /* Both identities: the stored K451 and the K355 bootcode, version 05. */
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "bootcode-differs");
+  g_assert_true (identity->safe_mode);
+  g_assert_cmpstr (identity->stored_id, ==, "K451");
+  g_assert_cmpstr (identity->bootcode_key, ==, "K355");
+  g_assert_cmpstr (identity->bootcode_version, ==, "05");
+  g_assert_cmpstr (identity->rid_code, ==, "ND30");
+  g_assert_cmpstr (rf_drive_identity_counting_id (identity), ==, "K355");
+  g_assert_nonnull (strstr (advice, "ND-3550A"));
+  g_assert_nonnull (strstr (advice, "05"));
+}
+
+static void
+test_bridge_advice (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(RfDevice) device = probe (fixture, "bridge-3550", RF_PROBE_DEPTH_DEEP);
+  g_autofree char *advice = rf_device_dup_advice (device);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_VENDOR_REFUSED);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "vendor-refused");
+  g_assert_nonnull (strstr (advice, "another controller"));
+  /* Not "unsupported": the identity is the drive's, from INQUIRY. */
+  g_assert_cmpstr (identity->product, ==, "DVD_RW ND-3550A");
+  g_assert_cmpstr (identity->family, ==, "nec-2m");
+}
+
+static void
+test_disc_inside (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+
+  rf_sim_drive_set_disc (rf_sim_source_get_drive (fixture->source, "healthy-3550"), TRUE);
+  device = probe (fixture, "healthy-3550", RF_PROBE_DEPTH_DEEP);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "disc-present");
+  transcript = rf_device_dup_transcript (device);
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+}
+
+static void
+test_unit_attention_storm (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  RfSimFault fault;
+  g_autoptr(RfDevice) device = NULL;
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_UNIT_ATTENTION_STORM, RF_SIM_PHASE_QUERY, 2);
+  fault.count = 3;
+  rf_sim_drive_add_fault (rf_sim_source_get_drive (fixture->source, "healthy-3550"), &fault);
+  device = probe (fixture, "healthy-3550", RF_PROBE_DEPTH_DEEP);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_READY);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GPtrArray *finished;
+} Waiter;
+
+static void
+probe_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rf_device_probe_finish (RF_DEVICE (source), result, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (waiter->finished, source);
+  if (waiter->finished->len == 2)
+    g_main_loop_quit (waiter->loop);
+}
+
+static void
+test_hung_drive (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  RfSimDrive *hung_drive = rf_sim_source_get_drive (fixture->source, "healthy-3550");
+  g_autoptr(RfDevice) hung = lookup (fixture, "healthy-3550");
+  g_autoptr(RfDevice) good = lookup (fixture, "healthy-4551");
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GPtrArray) finished = g_ptr_array_new ();
+  Waiter waiter = { loop, finished };
+  RfSimFault fault;
+
+  /* Every command of the first drive runs into its timeout (20 s modelled,
+   * one second here); the second drive answers at once. */
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_TIMEOUT, RF_SIM_PHASE_ANY, 0);
+  rf_sim_drive_add_fault (hung_drive, &fault);
+  rf_sim_drive_set_speed (hung_drive, 20.0);
+  rf_device_probe_async (hung, db, RF_PROBE_DEPTH_DEEP, NULL, probe_done, &waiter);
+  rf_device_probe_async (good, db, RF_PROBE_DEPTH_DEEP, NULL, probe_done, &waiter);
+  g_main_loop_run (loop);
+
+  g_assert_true (g_ptr_array_index (finished, 0) == good);
+  g_assert_cmpint (rf_device_get_state (good), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpint (rf_device_get_state (hung), ==, RF_DRIVE_STATE_NOT_RESPONDING);
+  g_assert_cmpstr (rf_device_get_reason (hung), ==, "timed-out");
+}
+
+static void
+add (const char    *name,
+     gconstpointer  data,
+     void (*func) (Fixture *, gconstpointer))
+{
+  g_autofree char *path = g_strdup_printf ("/reflash/practice-probe/%s", name);
+
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *runtime = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  runtime = g_dir_make_tmp ("reflash-practice-run-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  db = rf_drive_db_new_default (&error);
+  g_assert_no_error (error);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *name = g_strconcat ("scenario/", expected[i].scenario, NULL);
+      add (name, &expected[i], test_scenario);
+    }
+  add ("seed", NULL, test_seed);
+  add ("bridge-advice", NULL, test_bridge_advice);
+  add ("disc-inside", NULL, test_disc_inside);
+  add ("unit-attention-storm", NULL, test_unit_attention_storm);
+  add ("hung-drive", NULL, test_hung_drive);
+
+  status = g_test_run ();
+  g_clear_object (&db);
+  {
+    g_autofree char *lock_dir = g_build_filename (runtime, "reflash", NULL);
+    g_autoptr(GDir) dir = g_dir_open (lock_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (lock_dir, name, NULL);
+        g_unlink (file);
+      }
+    g_rmdir (lock_dir);
+    g_rmdir (runtime);
+  }
+  return status;
+}
