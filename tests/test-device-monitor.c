@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "rf-device-monitor-private.h"
 #include "rf-device-monitor.h"
 #include "rf-error.h"
 #include "rf-test-drive.h"
@@ -136,6 +137,25 @@ test_node_that_is_not_a_drive (void)
   g_assert_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
 }
 
+static void
+test_which_devices_are_drives (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+
+  g_assert_no_error (error);
+  /* SCSI type 5: any CD/DVD drive, known or not. */
+  g_assert_true (rf_device_monitor_is_drive (db, "5", "QEMU", "QEMU CD-ROM"));
+  /* Another type, but a known family identity (sysfs drops the padding). */
+  g_assert_true (rf_device_monitor_is_drive (db, "0", "_NEC", "DVD_RW ND-3550A"));
+  g_assert_true (rf_device_monitor_is_drive (db, "0", "_NEC    ", "DVD_RW ND-4551A "));
+  /* Disks and strangers are not drives; nor is a near miss. */
+  g_assert_false (rf_device_monitor_is_drive (db, "0", "ATA", "WDC WD10EZEX-00B"));
+  g_assert_false (rf_device_monitor_is_drive (db, "0", "_nec", "DVD_RW ND-3550A"));
+  g_assert_false (rf_device_monitor_is_drive (db, "0", "_NEC", "DVD_RW ND-3550"));
+  g_assert_false (rf_device_monitor_is_drive (db, NULL, NULL, NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -143,6 +163,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/reflash/device-monitor/sources", test_sources);
+  g_test_add_func ("/reflash/device-monitor/which-devices-are-drives",
+                   test_which_devices_are_drives);
   g_test_add_func ("/reflash/device-monitor/node-that-is-not-a-drive",
                    test_node_that_is_not_a_drive);
   return g_test_run ();

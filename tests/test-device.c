@@ -310,9 +310,17 @@ test_recovered_seed (Fixture       *fixture,
   g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "firmware-differs");
   g_assert_cmpstr (identity->stored_id, ==, "K451");
   g_assert_cmpstr (model, ==, "K355");
-  /* Only the stored type's key in normal mode, refused; nothing else tried. */
+  /* The stored type's key is refused; the canonical keys in table order find
+   * the bootcode's, K355, at once followed by a leave. */
   g_assert_cmpuint (count_key (transcript, TRUE, "K451"), ==, 1);
-  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 0);
+  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, FALSE, "K355"), ==, 1);
+  g_assert_cmpuint (count_key (transcript, TRUE, "D355"), ==, 0);
+  g_assert_cmpuint (count_key (transcript, FALSE, "K451"), ==, 0);
+  g_assert_cmpstr (identity->bootcode_key, ==, "K355");
+  g_assert_cmpstr (identity->bootcode_version, ==, "05");
+  /* So the identity that counts for firmware is the ND-3550A's. */
+  g_assert_cmpstr (rf_drive_identity_counting_id (identity), ==, "K355");
   g_assert_false (rf_test_drive_in_safe_mode (fixture->drive));
 }
 

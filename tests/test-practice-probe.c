@@ -168,6 +168,35 @@ test_scenario (Fixture       *fixture,
   g_object_unref (device);
 }
 
+/* Every shipped scenario, including ones added later: a deep check ends in a
+ * state, sends only identification commands, and a passive look afterwards
+ * shows the revision it showed before (left in the mode it was found in). */
+static void
+test_every_scenario (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenarios = rf_sim_scenario_list (&error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (scenarios->len, >=, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < scenarios->len; i++)
+    {
+      const RfSimScenario *scenario = g_ptr_array_index (scenarios, i);
+      g_autoptr(RfDevice) before = probe (fixture, scenario->id, RF_PROBE_DEPTH_PASSIVE);
+      g_autoptr(RfDriveIdentity) first = rf_device_dup_identity (before);
+      g_autoptr(RfDevice) deep = probe (fixture, scenario->id, RF_PROBE_DEPTH_DEEP);
+      RfDriveState state = rf_device_get_state (deep);
+      g_autoptr(RfDevice) after = probe (fixture, scenario->id, RF_PROBE_DEPTH_PASSIVE);
+      g_autoptr(RfDriveIdentity) last = rf_device_dup_identity (after);
+
+      g_test_message ("%s: %s", scenario->id, rf_drive_state_to_nick (state));
+      g_assert_cmpint (state, !=, RF_DRIVE_STATE_UNKNOWN);
+      g_assert_cmpint (state, !=, RF_DRIVE_STATE_NO_ACCESS);
+      g_assert_cmpstr (first->revision, ==, last->revision);
+    }
+}
+
 static void
 test_seed (Fixture       *fixture,
            gconstpointer  data)
@@ -311,6 +340,7 @@ main (int    argc,
       g_autofree char *name = g_strconcat ("scenario/", expected[i].scenario, NULL);
       add (name, &expected[i], test_scenario);
     }
+  add ("every-scenario", NULL, test_every_scenario);
   add ("seed", NULL, test_seed);
   add ("bridge-advice", NULL, test_bridge_advice);
   add ("disc-inside", NULL, test_disc_inside);

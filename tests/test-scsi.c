@@ -5,8 +5,10 @@
 
 #include <string.h>
 
+#include "rf-error.h"
 #include "rf-nec-2m.h"
 #include "rf-scsi.h"
+#include "rf-test-drive.h"
 
 static void
 assert_cdb (const RfCommand *command,
@@ -205,6 +207,55 @@ test_find_feature (void)
   g_assert_null (rf_scsi_firmware_date (descriptor, length));
 }
 
+static void
+test_senders (void)
+{
+  const RfTestDriveSpec spec = { .device_type = 0x05, .nec = TRUE, .firmware_valid = TRUE,
+                                 .firmware_date = "20050624" };
+  g_autoptr(RfTestDrive) drive = rf_test_drive_new (&spec);
+  RfTransport *transport = RF_TRANSPORT (drive);
+  guint8 inquiry[RF_SCSI_INQUIRY_LENGTH];
+  guint8 descriptor[RF_SCSI_CONFIGURATION_LENGTH];
+  guint8 id[0x20];
+  gsize length = 99;
+  guint8 boundary = 0xff;
+  guint32 capacity = 0;
+  g_autofree char *date = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rf_scsi_inquiry (transport, inquiry, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (inquiry + 16, 16, "DVD_RW ND-3550A ", 16);
+  g_assert_true (rf_scsi_get_feature (transport, RF_SCSI_FEATURE_FIRMWARE_INFO, descriptor,
+                                      sizeof descriptor, &length, NULL, &error));
+  date = rf_scsi_firmware_date (descriptor, length);
+  g_assert_cmpstr (date, ==, "2005-06-24");
+  /* The drive answered with other features: GOOD, but no descriptor. */
+  g_assert_true (rf_scsi_get_feature (transport, RF_SCSI_FEATURE_MICROCODE_UPGRADE, descriptor,
+                                      sizeof descriptor, &length, NULL, &error));
+  g_assert_cmpuint (length, ==, 0);
+  g_assert_true (rf_scsi_read_buffer_descriptor (transport, 0, &boundary, &capacity, NULL,
+                                                 &error));
+  g_assert_cmpuint (boundary, ==, 0);
+  g_assert_cmpuint (capacity, ==, 0x100000);
+  g_assert_true (rf_nec_read_mem (transport, 0x4800, id, sizeof id, NULL, &error));
+  g_assert_cmpmem (id, 4, "K355", 4);
+}
+
+static void
+test_sender_refused (void)
+{
+  const RfTestDriveSpec spec = { .device_type = 0x05, .nec = TRUE, .firmware_valid = TRUE,
+                                 .bridge = TRUE };
+  g_autoptr(RfTestDrive) drive = rf_test_drive_new (&spec);
+  guint8 id[0x20];
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (rf_nec_read_mem (RF_TRANSPORT (drive), 0x4800, id, sizeof id, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_VENDOR_REFUSED);
+  g_assert_true (g_str_has_prefix (error->message, "at 0x4800: "));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -220,5 +271,7 @@ main (int    argc,
   g_test_add_func ("/reflash/scsi/nec-flash-commands", test_flash_commands);
   g_test_add_func ("/reflash/scsi/inquiry-identity", test_inquiry_identity);
   g_test_add_func ("/reflash/scsi/find-feature", test_find_feature);
+  g_test_add_func ("/reflash/scsi/senders", test_senders);
+  g_test_add_func ("/reflash/scsi/sender-refused", test_sender_refused);
   return g_test_run ();
 }

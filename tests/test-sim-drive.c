@@ -160,6 +160,23 @@ test_timeout (void)
   sim_drive_free (sim);
 }
 
+/* The erase happens, the status is lost: only reading the flash tells. */
+static void
+test_lost_status (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) flash = NULL;
+
+  add_fault (sim, RF_SIM_FAULT_LOST_STATUS, RF_SIM_PHASE_ERASE, 1, -1);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_false (nec_erase (sim, 7));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  flash = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (all_ff (flash_at (flash, 0x40000), 0x10000));
+  sim_drive_free (sim);
+}
+
 static void
 test_transport_error (void)
 {
@@ -400,6 +417,43 @@ test_persist_power_loss (StateDir     *state,
   g_assert_true (all_ff (flash_at (reopened, 0x110000), 0x1234));
   g_assert_cmphex (*flash_at (reopened, 0x111234), !=, 0xff);
   sim_drive_free (sim);
+}
+
+/* A scenario's power cut happens once: after the program restarts, the recovery
+ * run is not cut again. A reset re-arms it. */
+static void
+test_persist_fired_fault (StateDir     *state,
+                          gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (state->dir, "power-cut-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GError) error = NULL;
+  SimDrive *sim = sim_drive_open ("power-cut-3550", path);
+  guint block;
+
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (block = 4; block <= 34 && nec_erase (sim, block); block++)
+    ;
+  g_assert_cmpuint (block, ==, 13);
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  sim_drive_free (sim);
+
+  sim = sim_drive_open ("power-cut-3550", path);
+  sim_assert_revision (sim, "0.05");
+  sim_clear_unit_attention (sim);
+  nec_normal_flash (sim, "K355", image);
+  sim_assert_revision (sim, "1.06");
+
+  rf_sim_drive_reset (sim->drive, &error);
+  g_assert_no_error (error);
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (block = 4; block <= 34 && nec_erase (sim, block); block++)
+    ;
+  g_assert_cmpuint (block, ==, 13);
+  sim_drive_free (sim);
+  g_unlink (path);
 }
 
 static void
@@ -660,6 +714,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-drive/power-loss-at-command", test_power_loss_at_command);
   g_test_add_func ("/reflash/sim-drive/timeout", test_timeout);
   g_test_add_func ("/reflash/sim-drive/transport-error", test_transport_error);
+  g_test_add_func ("/reflash/sim-drive/lost-status", test_lost_status);
   g_test_add_func ("/reflash/sim-drive/vanish", test_vanish);
   g_test_add_func ("/reflash/sim-drive/unit-attention-storm", test_unit_attention_storm);
   g_test_add_func ("/reflash/sim-drive/write-failure", test_write_failure);
@@ -671,6 +726,8 @@ main (int   argc,
               test_persist_mid_flash, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-power-loss", StateDir, NULL, state_dir_setup,
               test_persist_power_loss, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/persist-fired-fault", StateDir, NULL, state_dir_setup,
+              test_persist_fired_fault, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-disc", StateDir, NULL, state_dir_setup,
               test_persist_disc, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/damaged-state", StateDir, NULL, state_dir_setup,

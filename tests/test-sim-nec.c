@@ -854,6 +854,32 @@ test_unnamed_bytes (void)
   sim_drive_free (sim);
 }
 
+/* The shipped power-cut scenario: the flash stops at the tenth erase, the drive
+ * comes back in safe mode, and a second complete run recovers it. */
+static void
+test_power_cut_scenario (void)
+{
+  SimDrive *sim = sim_drive_open ("power-cut-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  const guint8 *img = g_bytes_get_data (image, NULL);
+  guint block;
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  for (guint i = 0; i < 60; i++)
+    g_assert_true (nec_write_ram (sim, 0x10000 + i * 0x8000, img + i * 0x8000));
+  g_assert_true (nec_send_checksum (sim, (guint16) (img[0x1E0000] << 8 | img[0x1E0001])));
+  for (block = 4; block <= 34 && nec_erase (sim, block); block++)
+    sim_assert_good (sim);
+  g_assert_cmpuint (block, ==, 13);
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  sim_assert_revision (sim, "0.05");
+  sim_clear_unit_attention (sim);
+  nec_normal_flash (sim, "K355", image);
+  check_flash_result (sim, image, "DVD_RW ND-3550A ", "1.06");
+  sim_drive_free (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -878,6 +904,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-nec/flash-without-checksum", test_flash_without_checksum);
   g_test_add_func ("/reflash/sim-nec/flash-without-erase", test_flash_without_erase);
   g_test_add_func ("/reflash/sim-nec/interrupted-scenario", test_interrupted_scenario);
+  g_test_add_func ("/reflash/sim-nec/power-cut-scenario", test_power_cut_scenario);
   g_test_add_func ("/reflash/sim-nec/power-cycle-states", test_power_cycle_states);
   g_test_add_func ("/reflash/sim-nec/unknown-commands", test_unknown_commands);
   g_test_add_func ("/reflash/sim-nec/read-boot", test_read_boot);

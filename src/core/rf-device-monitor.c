@@ -8,6 +8,7 @@
 #include <gudev/gudev.h>
 #include <string.h>
 
+#include "rf-device-monitor-private.h"
 #include "rf-device-monitor.h"
 #include "rf-error.h"
 #include "rf-scsi.h"
@@ -52,14 +53,28 @@ field_equals (const char   *sysfs_value,
   return memcmp (padded, field, length) == 0;
 }
 
-/* Optical drives are SCSI type 5; a drive stuck in boot mode may report
- * another type, so a known identity of the drive database counts too. */
-static gboolean
-is_known_identity (RfDeviceMonitor *self,
-                   const char      *vendor,
-                   const char      *product)
+/**
+ * rf_device_monitor_is_drive: (skip)
+ * @type: sysfs "type" of the SCSI device
+ * @vendor: sysfs "vendor"
+ * @product: sysfs "model"
+ *
+ * Optical drives are SCSI type 5; a drive stuck in boot mode may report
+ * another type, so a known identity of the drive database counts too.
+ */
+gboolean
+rf_device_monitor_is_drive (RfDriveDb  *db,
+                            const char *type,
+                            const char *vendor,
+                            const char *product)
 {
-  GPtrArray *families = rf_drive_db_get_families (self->db);
+  GPtrArray *families;
+
+  g_return_val_if_fail (RF_IS_DRIVE_DB (db), FALSE);
+
+  if (g_strcmp0 (type, "5") == 0)
+    return TRUE;
+  families = rf_drive_db_get_families (db);
 
   for (guint i = 0; i < families->len; i++)
     {
@@ -110,7 +125,7 @@ device_from_udev (RfDeviceMonitor *self,
   type = g_udev_device_get_sysfs_attr (scsi, "type");
   vendor = g_udev_device_get_sysfs_attr (scsi, "vendor");
   product = g_udev_device_get_sysfs_attr (scsi, "model");
-  if (only_drives && g_strcmp0 (type, "5") != 0 && !is_known_identity (self, vendor, product))
+  if (only_drives && !rf_device_monitor_is_drive (self->db, type, vendor, product))
     return NULL;
   sg_path = g_strdup (g_udev_device_get_device_file (sg));
   if (sg_path == NULL)

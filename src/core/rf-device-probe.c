@@ -29,7 +29,6 @@
 #define POLL_LIMIT_US (300 * G_USEC_PER_SEC)
 
 typedef enum {
-  TRAY_UNKNOWN,
   TRAY_EMPTY,
   TRAY_DISC,
   TRAY_BUSY,
@@ -328,7 +327,6 @@ no_disc_check (Probe *probe)
           g_usleep (BUSY_PAUSE_US);
           break;
         case TRAY_OTHER:
-        case TRAY_UNKNOWN:
         default:
           stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
                             &command);
@@ -503,25 +501,49 @@ rid_code (const guint8 *rid)
   return g_strndup ((const char *) code, 4);
 }
 
-/* Safe mode: the stored type's key first, then the family's other keys in
- * table order, each once; the accepted key is the bootcode's. No leave. */
-static gboolean
-nec_probe_keys_in_safe_mode (Probe      *probe,
-                             const char *stored)
+/* The keys a check tries, each once: in normal mode for K355 the D355 probe
+ * first (binflash step 3); then the stored type's key; then, as DOMAIN.md
+ * "Recovery" says, the family's other canonical keys in table order, which a
+ * drive refuses harmlessly, until one is accepted. */
+static GPtrArray *
+keys_to_try (const RfDriveFamily *family,
+             const char          *stored,
+             gboolean             normal_mode)
 {
-  const RfDriveFamily *family = probe->result->family;
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GPtrArray *keys = g_ptr_array_new ();
 
+  if (normal_mode && g_str_equal (stored, "K355"))
+    g_ptr_array_add (keys, (gpointer) "D355");
   g_ptr_array_add (keys, (gpointer) stored);
   for (guint i = 0; family->safe_mode_keys[i] != NULL; i++)
-    if (!g_str_equal (family->safe_mode_keys[i], stored))
-      g_ptr_array_add (keys, family->safe_mode_keys[i]);
+    {
+      gboolean listed = FALSE;
+
+      for (guint j = 0; j < keys->len && !listed; j++)
+        listed = g_str_equal (g_ptr_array_index (keys, j), family->safe_mode_keys[i]);
+      if (!listed)
+        g_ptr_array_add (keys, family->safe_mode_keys[i]);
+    }
+  return keys;
+}
+
+/* Finds the bootcode's key. In safe mode an accepted key is not followed by a
+ * leave (the drive stays as found); in normal mode every accepted enter is
+ * followed at once by the version read and a leave with the same key. */
+static gboolean
+nec_probe_keys (Probe      *probe,
+                const char *stored,
+                gboolean    normal_mode)
+{
+  g_autoptr(GPtrArray) keys = keys_to_try (probe->result->family, stored, normal_mode);
 
   for (guint i = 0; i < keys->len; i++)
     {
       const char *key = g_ptr_array_index (keys, i);
+      KeyAnswer answer = normal_mode ? nec_try_key_and_leave (probe, key)
+                                     : nec_safe_mode (probe, TRUE, key);
 
-      switch (nec_safe_mode (probe, TRUE, key))
+      switch (answer)
         {
         case KEY_ACCEPTED:
           probe->result->identity->bootcode_key = g_strdup (key);
@@ -533,34 +555,6 @@ nec_probe_keys_in_safe_mode (Probe      *probe,
           break;
         }
     }
-  return TRUE;
-}
-
-/* Normal mode: for K355 the D355 probe comes first (binflash step 3); its
- * enter doubles as the bootcode version read, so no key is sent twice. */
-static gboolean
-nec_probe_keys_in_normal_mode (Probe           *probe,
-                               const RfNecType **type)
-{
-  KeyAnswer answer;
-
-  if (g_str_equal ((*type)->id, "K355"))
-    {
-      answer = nec_try_key_and_leave (probe, "D355");
-      if (answer == KEY_NO_ANSWER)
-        return FALSE;
-      if (answer == KEY_ACCEPTED)
-        {
-          *type = rf_nec_type_from_id ("D355");
-          probe->result->identity->bootcode_key = g_strdup ("D355");
-          return TRUE;
-        }
-    }
-  answer = nec_try_key_and_leave (probe, (*type)->id);
-  if (answer == KEY_NO_ANSWER)
-    return FALSE;
-  if (answer == KEY_ACCEPTED)
-    probe->result->identity->bootcode_key = g_strdup ((*type)->id);
   return TRUE;
 }
 
@@ -586,20 +580,17 @@ decide_nec (Probe           *probe,
       g_free (identity->stored_id);
       identity->stored_id = g_strdup (identity->bootcode_key);
     }
-  if (identity->safe_mode)
-    {
-      if (identity->bootcode_key == NULL)
-        set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_BOOTCODE_KEY_UNKNOWN, NULL);
-      else if (!g_str_equal (identity->bootcode_key, identity->stored_id))
-        set_state (probe, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_REASON_BOOTCODE_DIFFERS, NULL);
-      else
-        set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, NULL);
-      return;
-    }
+  if (identity->safe_mode && identity->bootcode_key == NULL)
+    set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_BOOTCODE_KEY_UNKNOWN, NULL);
   /* Normal mode: the running firmware's model is the identity that counts. */
-  if (stored_model != NULL &&
-      memcmp (stored_model->product, probe->inquiry + 16, RF_DRIVE_PRODUCT_LENGTH) != 0)
+  else if (!identity->safe_mode && stored_model != NULL &&
+           memcmp (stored_model->product, probe->inquiry + 16, RF_DRIVE_PRODUCT_LENGTH) != 0)
     set_state (probe, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_REASON_FIRMWARE_DIFFERS, NULL);
+  else if (identity->bootcode_key != NULL &&
+           !g_str_equal (identity->bootcode_key, identity->stored_id))
+    set_state (probe, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_REASON_BOOTCODE_DIFFERS, NULL);
+  else if (identity->safe_mode)
+    set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, NULL);
   else
     set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, NULL);
 }
@@ -630,13 +621,12 @@ probe_nec (Probe *probe)
   identity->rid_code = rid_code (rid);
 
   if (found_in_safe_mode)
-    {
-      identity->bootcode_version = g_strndup ((const char *) probe->inquiry + 34, 2);
-      if (!nec_probe_keys_in_safe_mode (probe, type->id))
-        return FALSE;
-    }
-  else if (!nec_probe_keys_in_normal_mode (probe, &type))
+    identity->bootcode_version = g_strndup ((const char *) probe->inquiry + 34, 2);
+  if (!nec_probe_keys (probe, type->id, !found_in_safe_mode))
     return FALSE;
+  /* binflash's D355 probe: a K355 drive whose bootcode takes D355 is a D355. */
+  if (g_strcmp0 (identity->bootcode_key, "D355") == 0 && g_str_equal (type->id, "K355"))
+    type = rf_nec_type_from_id ("D355");
   decide_nec (probe, type);
   return TRUE;
 }

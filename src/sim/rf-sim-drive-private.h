@@ -43,7 +43,9 @@ struct _RfSimDrive
   RfSimScenario *scenario;
   RfSimClock *clock;
   char *state_path;
-  GArray *faults; /* RfSimFault */
+  GArray *faults;        /* RfSimFault, armed */
+  GArray *fault_origins; /* guint per armed fault: its scenario index, or G_MAXUINT */
+  GArray *fired;         /* guint: scenario faults that fired; saved with the flash */
   guint phase_counts[RF_SIM_PHASE_OTHER + 1];
   guint command_count;
   gboolean vanished;
@@ -76,14 +78,21 @@ struct _RfSimDrive
   gint64 settle_until_us;
 };
 
-/* rf-sim-drive.c */
+/* rf-sim-state.c */
 gboolean    rf_sim_drive_save_state           (RfSimDrive   *self,
                                                GError      **error);
+gboolean    rf_sim_drive_load_state           (RfSimDrive   *self,
+                                               GError      **error);
+void        rf_sim_drive_disarm_fired         (RfSimDrive   *self);
+
+/* rf-sim-drive.c */
 gboolean    rf_sim_drive_nap                  (RfSimDrive   *self,
                                                guint64       modelled_us);
 void        rf_sim_drive_queue_unit_attention (RfSimDrive   *self,
                                                guint8        asc,
                                                guint8        ascq);
+
+/* rf-sim-reply.c */
 void        rf_sim_reply_data                 (RfCommand    *command,
                                                const guint8 *data,
                                                gsize         length);

@@ -19,14 +19,9 @@
  * RfSimDrive is the practice drive: one scenario brought to life. It owns what
  * every protocol shares (faults, the bridge, unit attentions, time, persistence,
  * the LED) and hands each command to the protocol model (rf-sim-nec.c,
- * rf-sim-spc.c), which works on the memories kept here.
- *
- * Only non-volatile memory is saved: reopening a practice drive is a power-up.
- * That is what makes "the program died mid-flash" equal "power failed there".
+ * rf-sim-spc.c), which works on the memories kept here. Shared answers are in
+ * rf-sim-reply.c, the saved state in rf-sim-state.c.
  */
-
-#define STATE_VERSION 1
-#define STATE_TYPE    "(usa{sv})"
 
 G_DEFINE_FINAL_TYPE (RfSimDrive, rf_sim_drive, G_TYPE_OBJECT)
 
@@ -59,6 +54,8 @@ rf_sim_drive_finalize (GObject *object)
   rf_sim_scenario_free (self->scenario);
   g_free (self->state_path);
   g_array_unref (self->faults);
+  g_array_unref (self->fault_origins);
+  g_array_unref (self->fired);
   g_free (self->flash);
   g_free (self->ram);
   g_free (self->spc_stored);
@@ -79,125 +76,8 @@ rf_sim_drive_init (RfSimDrive *self)
 {
   g_mutex_init (&self->lock);
   self->faults = g_array_new (FALSE, FALSE, sizeof (RfSimFault));
-}
-
-/* ---- helpers the protocol models share ---- */
-
-void
-rf_sim_put_padded (guint8     *dest,
-                   gsize       width,
-                   const char *text,
-                   char        pad)
-{
-  gsize n = text != NULL ? MIN (strlen (text), width) : 0;
-
-  memset (dest, pad, width);
-  if (n > 0)
-    memcpy (dest, text, n);
-}
-
-gboolean
-rf_sim_cdb_zero (const RfCommand *command,
-                 gsize            from,
-                 gsize            to)
-{
-  for (gsize i = from; i < to; i++)
-    if (command->cdb[i] != 0)
-      return FALSE;
-  return TRUE;
-}
-
-void
-rf_sim_reply_data (RfCommand    *command,
-                   const guint8 *data,
-                   gsize         length)
-{
-  gsize n = MIN (length, command->data_length);
-
-  if (command->direction != RF_DIRECTION_IN)
-    n = 0;
-  if (n > 0)
-    memcpy (command->data, data, n);
-  command->residual = command->data_length - n;
-}
-
-/* Standard INQUIRY data, 0x60 bytes, as an ATAPI CD/DVD drive gives it. */
-void
-rf_sim_reply_inquiry (RfCommand  *command,
-                      const char *vendor,
-                      const char *product,
-                      const char *revision,
-                      const char *vendor_specific)
-{
-  guint8 data[RF_SIM_INQUIRY_LENGTH] = { 0 };
-  gsize allocation = (gsize) command->cdb[3] << 8 | command->cdb[4];
-
-  if (allocation > 0 && command->direction != RF_DIRECTION_IN)
-    {
-      rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
-      return;
-    }
-  data[0] = 0x05; /* CD/DVD device */
-  data[1] = 0x80; /* removable */
-  data[3] = 0x02; /* response data format */
-  data[4] = RF_SIM_INQUIRY_LENGTH - 5;
-  rf_sim_put_padded (data + 8, 8, vendor, ' ');
-  rf_sim_put_padded (data + 16, 16, product, ' ');
-  rf_sim_put_padded (data + 32, 4, revision, ' ');
-  rf_sim_put_padded (data + 36, 20, vendor_specific, ' ');
-  rf_sim_reply_data (command, data, MIN (allocation, sizeof data));
-}
-
-static gsize
-put_feature (guint8     *out,
-             guint16     code,
-             guint8      flags,
-             const void *data,
-             gsize       length)
-{
-  out[0] = (guint8) (code >> 8);
-  out[1] = (guint8) code;
-  out[2] = flags;
-  out[3] = (guint8) length;
-  memcpy (out + 4, data, length);
-  return 4 + length;
-}
-
-/* GET CONFIGURATION: 46 rt sf sf 00 00 00 al al 00. Features 0x0104 (Microcode
- * Upgrade, M5 bit) and 0x010C (Firmware Information) when the date is known. */
-void
-rf_sim_reply_configuration (RfCommand  *command,
-                            gboolean    disc,
-                            gboolean    mode5,
-                            const char *firmware_date)
-{
-  guint8 data[64] = { 0 };
-  guint8 microcode[4] = { mode5 ? 0x01 : 0x00, 0, 0, 0 };
-  guint8 date[16] = { 0 };
-  guint8 rt = command->cdb[1];
-  guint16 start = (guint16) (command->cdb[2] << 8 | command->cdb[3]);
-  gsize allocation = (gsize) command->cdb[7] << 8 | command->cdb[8];
-  gsize length = 8;
-
-  if (command->cdb_length != 10 || rt > 2 || !rf_sim_cdb_zero (command, 4, 7) ||
-      command->cdb[9] != 0 || (allocation > 0 && command->direction != RF_DIRECTION_IN))
-    {
-      rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
-      return;
-    }
-  data[7] = disc ? 0x10 : 0x00; /* current profile: DVD-ROM, or none */
-  if (rt == 2 ? start == 0x0104 : start <= 0x0104)
-    length += put_feature (data + length, 0x0104, 0x07, microcode, sizeof microcode);
-  if (firmware_date != NULL && (rt == 2 ? start == 0x010c : start <= 0x010c))
-    {
-      memcpy (date, firmware_date, 14);
-      length += put_feature (data + length, 0x010c, 0x03, date, sizeof date);
-    }
-  data[0] = (guint8) ((length - 4) >> 24);
-  data[1] = (guint8) ((length - 4) >> 16);
-  data[2] = (guint8) ((length - 4) >> 8);
-  data[3] = (guint8) (length - 4);
-  rf_sim_reply_data (command, data, MIN (allocation, length));
+  self->fault_origins = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->fired = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
 void
@@ -209,7 +89,7 @@ rf_sim_drive_queue_unit_attention (RfSimDrive *self,
     self->unit_attentions[self->n_unit_attentions++] = (guint16) (asc << 8 | ascq);
 }
 
-/* ---- memories, power, persistence ---- */
+/* ---- memories and power ---- */
 
 static void
 update_led (RfSimDrive *self)
@@ -247,7 +127,11 @@ build_from_scenario (RfSimDrive *self)
 
   self->disc = scenario->disc;
   g_array_set_size (self->faults, 0);
+  g_array_set_size (self->fault_origins, 0);
+  g_array_set_size (self->fired, 0);
   g_array_append_vals (self->faults, scenario->faults->data, scenario->faults->len);
+  for (guint i = 0; i < scenario->faults->len; i++)
+    g_array_append_val (self->fault_origins, i);
   if (is_nec (self))
     {
       rf_sim_nec_build_flash (scenario, self->flash, &self->has_stored_sum, &self->stored_sum);
@@ -255,145 +139,6 @@ build_from_scenario (RfSimDrive *self)
     }
   rf_sim_spc_build_image (scenario, scenario->revision, self->spc_stored);
   self->spc_stored_valid = !scenario->boot_mode;
-}
-
-static GVariant *
-bytes_variant (const guint8 *data,
-               gsize         length)
-{
-  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, length, 1);
-}
-
-static GVariant *
-state_to_variant (RfSimDrive *self)
-{
-  GVariantBuilder dict;
-
-  g_variant_builder_init (&dict, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&dict, "{sv}", "disc", g_variant_new_boolean (self->disc));
-  if (is_nec (self))
-    {
-      g_variant_builder_add (&dict, "{sv}", "flash", bytes_variant (self->flash, RF_NEC_FLASH_SIZE));
-      g_variant_builder_add (&dict, "{sv}", "has-stored-sum",
-                             g_variant_new_boolean (self->has_stored_sum));
-      g_variant_builder_add (&dict, "{sv}", "stored-sum", g_variant_new_uint16 (self->stored_sum));
-    }
-  else
-    {
-      g_variant_builder_add (&dict, "{sv}", "stored",
-                             bytes_variant (self->spc_stored, self->scenario->image_size));
-      g_variant_builder_add (&dict, "{sv}", "stored-valid",
-                             g_variant_new_boolean (self->spc_stored_valid));
-    }
-  return g_variant_ref_sink (g_variant_new (STATE_TYPE, STATE_VERSION, self->scenario->id, &dict));
-}
-
-/**
- * rf_sim_drive_save_state:
- *
- * Replaces the state file atomically (g_file_set_contents, no fsync: a practice
- * drive must survive the program dying, not the computer). Called with the lock
- * held, after every command that changed non-volatile memory.
- */
-gboolean
-rf_sim_drive_save_state (RfSimDrive *self,
-                         GError    **error)
-{
-  g_autoptr(GVariant) state = NULL;
-  g_autofree char *dir = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (self->state_path == NULL)
-    return TRUE;
-  dir = g_path_get_dirname (self->state_path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      rf_error_set_from_errno (error, errno, dir);
-      return FALSE;
-    }
-  state = state_to_variant (self);
-  if (!g_file_set_contents (self->state_path, g_variant_get_data (state),
-                            (gssize) g_variant_get_size (state), &local_error))
-    {
-      rf_error_convert (&local_error);
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Saving the practice drive: ");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-restore_bytes (GVariant   *dict,
-               const char *key,
-               guint8     *dest,
-               gsize       length)
-{
-  g_autoptr(GVariant) value = g_variant_lookup_value (dict, key, G_VARIANT_TYPE_BYTESTRING);
-  gsize n = 0;
-  const guint8 *data;
-
-  if (value == NULL)
-    return FALSE;
-  data = g_variant_get_fixed_array (value, &n, 1);
-  if (n != length)
-    return FALSE;
-  memcpy (dest, data, length);
-  return TRUE;
-}
-
-static gboolean
-restore_from_dict (RfSimDrive *self,
-                   GVariant   *dict)
-{
-  gboolean disc;
-
-  if (!g_variant_lookup (dict, "disc", "b", &disc))
-    return FALSE;
-  self->disc = disc;
-  if (is_nec (self))
-    return restore_bytes (dict, "flash", self->flash, RF_NEC_FLASH_SIZE) &&
-           g_variant_lookup (dict, "has-stored-sum", "b", &self->has_stored_sum) &&
-           g_variant_lookup (dict, "stored-sum", "q", &self->stored_sum);
-  return restore_bytes (dict, "stored", self->spc_stored, self->scenario->image_size) &&
-         g_variant_lookup (dict, "stored-valid", "b", &self->spc_stored_valid);
-}
-
-/* FALSE with an error for a damaged or foreign file; TRUE when none exists. */
-static gboolean
-load_state (RfSimDrive *self,
-            GError    **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GVariant) state = NULL;
-  g_autoptr(GVariant) dict = NULL;
-  const char *id = NULL;
-  guint32 version = 0;
-
-  if (!g_file_get_contents (self->state_path, &contents, &length, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      rf_error_convert (&local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  state = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (STATE_TYPE), bytes, FALSE));
-  if (g_variant_is_normal_form (state))
-    {
-      g_variant_get (state, "(u&s@a{sv})", &version, &id, &dict);
-      if (version == STATE_VERSION && g_str_equal (id, self->scenario->id) &&
-          restore_from_dict (self, dict))
-        return TRUE;
-    }
-  g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
-               "%s is not a saved state of practice drive “%s”; reset the practice drive",
-               self->state_path, self->scenario->id);
-  return FALSE;
 }
 
 /**
@@ -439,7 +184,7 @@ rf_sim_drive_new (const RfSimScenario *scenario,
       self->spc_buffer = g_malloc (scenario->buffer_capacity);
     }
   build_from_scenario (self);
-  if (state_path != NULL && !load_state (self, error))
+  if (state_path != NULL && !rf_sim_drive_load_state (self, error))
     return NULL;
   power_up (self);
   return g_steal_pointer (&self);
@@ -506,6 +251,43 @@ rf_sim_drive_get_state_path (RfSimDrive *self)
 
 /* ---- faults ---- */
 
+/* A one-shot fault fired. One from the scenario stays fired across restarts (the
+ * power cut of a rehearsal happens once, not again in the recovery that follows
+ * the next start); reset re-arms it. */
+static void
+disarm (RfSimDrive *self,
+        guint       index)
+{
+  guint origin = g_array_index (self->fault_origins, guint, index);
+  g_autoptr(GError) error = NULL;
+
+  g_array_remove_index (self->faults, index);
+  g_array_remove_index (self->fault_origins, index);
+  if (origin == G_MAXUINT)
+    return;
+  g_array_append_val (self->fired, origin);
+  if (!rf_sim_drive_save_state (self, &error))
+    g_debug ("%s", error->message);
+}
+
+/* After loading a saved state: the scenario faults that already fired. */
+void
+rf_sim_drive_disarm_fired (RfSimDrive *self)
+{
+  for (guint i = self->faults->len; i-- > 0;)
+    {
+      guint origin = g_array_index (self->fault_origins, guint, i);
+
+      for (guint j = 0; j < self->fired->len; j++)
+        if (g_array_index (self->fired, guint, j) == origin)
+          {
+            g_array_remove_index (self->faults, i);
+            g_array_remove_index (self->fault_origins, i);
+            break;
+          }
+    }
+}
+
 static gboolean
 take_fault (RfSimDrive *self,
             RfSimPhase  phase,
@@ -535,7 +317,7 @@ take_fault (RfSimDrive *self,
             continue;
         }
       *out = *fault;
-      g_array_remove_index (self->faults, i);
+      disarm (self, i);
       return TRUE;
     }
   return FALSE;
@@ -571,6 +353,7 @@ link_fault (RfSimDrive       *self,
     case RF_SIM_FAULT_UNIT_ATTENTION_STORM:
     case RF_SIM_FAULT_WRITE_FAILURE:
     case RF_SIM_FAULT_SILENT_FLASH:
+    case RF_SIM_FAULT_LOST_STATUS:
     default:
       return TRUE;
     }
@@ -731,6 +514,15 @@ execute_locked (RfSimDrive *self,
     return power_lost (self, command, error);
   if (exec.flash_changed && !rf_sim_drive_save_state (self, error))
     return FALSE;
+  if (has_fault && fault.kind == RF_SIM_FAULT_LOST_STATUS)
+    {
+      command->duration_us += rf_sim_clock_spend (self->clock,
+                                                  (guint64) command->timeout_ms * 1000);
+      g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
+                   "%s: no answer within %u ms (practice drive fault; it was executed)",
+                   rf_command_opcode_name (command->cdb[0]), command->timeout_ms);
+      return FALSE;
+    }
   if (exec.drop_connection)
     {
       g_set_error (error, RF_ERROR, RF_ERROR_READ,
@@ -875,11 +667,14 @@ void
 rf_sim_drive_add_fault (RfSimDrive       *self,
                         const RfSimFault *fault)
 {
+  guint origin = G_MAXUINT;
+
   g_return_if_fail (RF_IS_SIM_DRIVE (self));
   g_return_if_fail (fault != NULL);
 
   g_mutex_lock (&self->lock);
   g_array_append_val (self->faults, *fault);
+  g_array_append_val (self->fault_origins, origin);
   g_mutex_unlock (&self->lock);
 }
 
@@ -890,6 +685,7 @@ rf_sim_drive_clear_faults (RfSimDrive *self)
 
   g_mutex_lock (&self->lock);
   g_array_set_size (self->faults, 0);
+  g_array_set_size (self->fault_origins, 0);
   self->storm_remaining = 0;
   g_mutex_unlock (&self->lock);
 }
@@ -922,33 +718,4 @@ rf_sim_drive_dup_flash (RfSimDrive *self)
     copy = g_bytes_new (self->spc_stored, self->scenario->image_size);
   g_mutex_unlock (&self->lock);
   return copy;
-}
-
-/**
- * rf_sim_spc_image_new:
- * @scenario: an spc-download scenario
- * @product: (nullable): the model the image names; %NULL for the scenario's
- * @revision: the revision it carries
- *
- * A microcode image this practice drive accepts (or, with another @product,
- * refuses), built like the scenario's own.
- *
- * Returns: (transfer full): ImageSize bytes
- */
-GBytes *
-rf_sim_spc_image_new (const RfSimScenario *scenario,
-                      const char          *product,
-                      const char          *revision)
-{
-  guint8 *image;
-
-  g_return_val_if_fail (scenario != NULL, NULL);
-  g_return_val_if_fail (scenario->protocol == RF_SIM_PROTOCOL_SPC_DOWNLOAD, NULL);
-  g_return_val_if_fail (revision != NULL, NULL);
-
-  image = g_malloc (scenario->image_size);
-  rf_sim_spc_build_image (scenario, revision, image);
-  if (product != NULL)
-    rf_sim_put_padded (image + scenario->model_offset, 16, product, ' ');
-  return g_bytes_new_take (image, scenario->image_size);
 }

@@ -64,8 +64,4 @@ void                 rf_sim_drive_clear_faults   (RfSimDrive          *self);
 guint                rf_sim_drive_get_command_count (RfSimDrive       *self);
 GBytes              *rf_sim_drive_dup_flash      (RfSimDrive          *self);
 
-GBytes              *rf_sim_spc_image_new        (const RfSimScenario *scenario,
-                                                  const char          *product,
-                                                  const char          *revision);
-
 G_END_DECLS

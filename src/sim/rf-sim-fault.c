@@ -16,6 +16,7 @@ static const char *const kind_nicks[] = {
   [RF_SIM_FAULT_VANISH] = "vanish",
   [RF_SIM_FAULT_WRITE_FAILURE] = "write-failure",
   [RF_SIM_FAULT_SILENT_FLASH] = "silent-flash",
+  [RF_SIM_FAULT_LOST_STATUS] = "lost-status",
 };
 
 static const char *const phase_nicks[] = {

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  *   03/73/04 and writes nothing
  * @RF_SIM_FAULT_SILENT_FLASH: an erase, program or microcode save answers GOOD and
  *   writes nothing
+ * @RF_SIM_FAULT_LOST_STATUS: the drive executes the command, but its status never
+ *   reaches the host, which waits out its timeout: the outcome is unknown
  */
 typedef enum {
   RF_SIM_FAULT_POWER_LOSS,
@@ -32,6 +34,7 @@ typedef enum {
   RF_SIM_FAULT_VANISH,
   RF_SIM_FAULT_WRITE_FAILURE,
   RF_SIM_FAULT_SILENT_FLASH,
+  RF_SIM_FAULT_LOST_STATUS,
 } RfSimFaultKind;
 
 /**

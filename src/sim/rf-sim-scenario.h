@@ -110,6 +110,9 @@ RfSimScenario *rf_sim_scenario_copy            (const RfSimScenario *self);
 void           rf_sim_scenario_free            (RfSimScenario       *self);
 const char    *rf_sim_scenario_get_name        (const RfSimScenario *self);
 const char    *rf_sim_scenario_get_description (const RfSimScenario *self);
+GBytes        *rf_sim_spc_image_new            (const RfSimScenario *scenario,
+                                                const char          *product,
+                                                const char          *revision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfSimScenario, rf_sim_scenario_free)
 

@@ -24,6 +24,19 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (RfSimSource, rf_sim_source, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (RF_TYPE_DEVICE_SOURCE,
                                                       rf_sim_source_iface_init))
 
+/* A practice drive is its state file: two users (or two test runs) with their
+ * own state folders have different drives, so the lock is named after the
+ * state file, not only the scenario. */
+static char *
+practice_lock_name (RfSimDrive *drive)
+{
+  const char *path = rf_sim_drive_get_state_path (drive);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                           path != NULL ? path : "", -1);
+
+  return g_strdup_printf ("practice-%s-%.12s", rf_sim_drive_get_id (drive), digest);
+}
+
 /* Opens the practice drive as it was left and puts a device in front of it. */
 static RfDevice *
 ensure_device (RfSimSource *self,
@@ -47,7 +60,7 @@ ensure_device (RfSimSource *self,
     }
   transport = rf_sim_transport_new (drive);
   device_id = g_strconcat (RF_SIM_DEVICE_PREFIX, id, NULL);
-  lock_name = g_strconcat ("practice-", id, NULL);
+  lock_name = practice_lock_name (drive);
   device = rf_device_new_for_transport (device_id, transport, lock_name);
   g_hash_table_insert (self->drives, g_strdup (id), g_steal_pointer (&drive));
   g_hash_table_insert (self->devices, g_strdup (id), device);

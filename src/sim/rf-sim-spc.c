@@ -389,3 +389,33 @@ rf_sim_spc_execute (RfSimDrive *self,
       rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x20, 0x00);
     }
 }
+
+/**
+ * rf_sim_spc_image_new:
+ * @scenario: an spc-download scenario
+ * @product: (nullable): the model the image names; %NULL for the scenario's
+ * @revision: the revision it carries
+ *
+ * A microcode image this practice drive accepts (or, with another @product,
+ * refuses), built like the scenario's own.
+ *
+ * Returns: (transfer full): ImageSize bytes
+ */
+GBytes *
+rf_sim_spc_image_new (const RfSimScenario *scenario,
+                      const char          *product,
+                      const char          *revision)
+{
+  guint8 *image;
+
+  g_return_val_if_fail (scenario != NULL, NULL);
+  g_return_val_if_fail (scenario->protocol == RF_SIM_PROTOCOL_SPC_DOWNLOAD, NULL);
+  g_return_val_if_fail (revision != NULL, NULL);
+
+  image = g_malloc (scenario->image_size);
+  rf_sim_spc_build_image (scenario, revision, image);
+  if (product != NULL)
+    rf_sim_put_padded (image + scenario->model_offset, 16, product, ' ');
+  return g_bytes_new_take (image, scenario->image_size);
+}
+

@@ -32,6 +32,8 @@ import time
 # (ATAPI) drive always calls itself QEMU DVD-ROM.
 GENERIC = {'vendor': 'QEMU', 'product': 'QEMU CD-ROM', 'revision': '2.5+'}
 NEC = {'vendor': '_NEC', 'product': 'DVD_RW ND-3550A', 'revision': '1.05'}
+# The same model in safe mode: revision "0.xx", xx the bootcode version (nec-2m.md §0).
+NEC_SAFE = dict(NEC, revision='0.05')
 ATAPI = {'vendor': 'QEMU', 'product': 'QEMU DVD-ROM', 'revision': '2.5+'}
 
 
@@ -56,6 +58,7 @@ DRIVES = [
     Drive('nec', 1, NEC, False),
     Drive('medium', 2, GENERIC, True),
     Drive('nec-medium', 3, NEC, True),
+    Drive('nec-safe', 4, NEC_SAFE, False),
     Drive('atapi', None, ATAPI, False),
 ]
 DRIVE = {d.name: d for d in DRIVES}
@@ -66,7 +69,7 @@ T_GENERIC = DRIVE['generic'].target
 MARKER_PAGE = 0xC0
 MAX_STEPS = 0x40
 
-# Opcodes that must never reach a drive while Reflash lists or inspects it.
+# Opcodes the checks look for in QEMU's trace.
 WRITE_BUFFER = 0x3B
 NEC_WRITE = 0xCB
 NEC_READ_MEM = 0xCC
@@ -100,7 +103,7 @@ class Tap:
             self.failed += 1
         print('%s %d - %s' % ('ok' if passed else 'not ok', self.count, name))
         if not passed and diagnostics:
-            for line in str(diagnostics).splitlines()[-40:]:
+            for line in str(diagnostics).splitlines()[-80:]:
                 print('# ' + line)
         sys.stdout.flush()
         return passed
@@ -229,13 +232,18 @@ def parse_output(plan, text):
         fields = line.split(' ')
         if len(fields) < 4 or fields[:2] != ['@@@', 'step']:
             continue
-        step = plan.steps[int(fields[2])]
+        try:
+            step = plan.steps[int(fields[2])]
+            status = int(fields[3])
+            out = base64.b64decode(fields[4] if len(fields) > 4 else '')
+            err = base64.b64decode(fields[5] if len(fields) > 5 else '')
+        except (ValueError, IndexError):
+            # A garbled line: that step's checks fail as "did not run".
+            continue
         step.ran = True
-        step.status = int(fields[3])
-        out = fields[4] if len(fields) > 4 else ''
-        err = fields[5] if len(fields) > 5 else ''
-        step.stdout = base64.b64decode(out).decode('utf-8', 'replace')
-        step.stderr = base64.b64decode(err).decode('utf-8', 'replace')
+        step.status = status
+        step.stdout = out.decode('utf-8', 'replace')
+        step.stderr = err.decode('utf-8', 'replace')
     return booted
 
 
@@ -620,6 +628,7 @@ EXPECTED_STATE = {
     'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
     'medium': 'busy',             # TEST UNIT READY GOOD: a disc inside
     'nec-medium': 'busy',         # a disc inside: no deep check
+    'nec-safe': 'vendor-refused', # safe mode, but the identification read is refused
     'atapi': 'unsupported',
 }
 
@@ -630,6 +639,7 @@ EXPECTED_PASSIVE = {
     'nec': 'ready',               # only a deep check finds the refusal
     'medium': 'busy',
     'nec-medium': 'busy',
+    'nec-safe': 'safe-mode',      # visible from the INQUIRY revision alone
     'atapi': 'unsupported',
 }
 
@@ -711,6 +721,9 @@ def check_probe(tap, plan):
 
 CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
 CLI_NOT_FOUND = 3      # RF_CLI_EXIT_NOT_FOUND
+# An unprivileged user: no capabilities, no groups; the guest's sg nodes are 0600 root.
+AS_NOBODY = ('setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all '
+             '--bounding-set=-all env HOME=/tmp ')
 # Opcodes no listing or probing may ever send (DOMAIN.md, "Probing depth").
 NEVER_WHILE_PROBING = {WRITE_BUFFER: 'WRITE BUFFER (0x3B)', NEC_WRITE: 'NEC write (0xCB)',
                        NEC_READ_BOOT: 'READ BOOT (0xCD)'}
@@ -725,6 +738,11 @@ def add_cli_steps(plan, cli):
         plan.add('cli-info-text-' + drive.name, '%s info "$%s"' % (cli, drive.var))
     plan.add('cli-info-sr-nec', '%s info "$SR_NEC" --json' % cli)
     plan.add('cli-info-missing', '%s info /dev/sg99 --json' % cli)
+    plan.add('cli-nobody-list', AS_NOBODY + cli + ' list --json')
+    plan.add('cli-nobody-info-nec', AS_NOBODY + '%s info "$SG_NEC" --json' % cli)
+    # A user the node lets in read-write (on a desktop: group "cdrom").
+    plan.add('cli-nobody-rw-info-nec', 'chmod 0666 "$SG_NEC" && %s%s info "$SG_NEC" --json; '
+             'rc=$?; chmod 0600 "$SG_NEC"; exit $rc' % (AS_NOBODY, cli))
 
 
 def cli_steps(plan):
@@ -830,6 +848,12 @@ def check_cli_output(tap, plan):
                'reflash-cli info %s (text): names the model and gives the advice' % drive.name,
                text.describe())
 
+    step = plan['cli-info-nec-safe']
+    entry, _ = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(entry.get('safe_mode') is True and entry.get('revision') == NEC_SAFE['revision'],
+           'reflash-cli info nec-safe: safe_mode true from the 0.05 revision', step.describe())
+
     step = plan['cli-info-nec']
     entry, _ = parse_json(step)
     entry = entry if isinstance(entry, dict) else {}
@@ -871,6 +895,43 @@ def check_cli_missing(tap, plan):
            'reflash-cli info /dev/sg99: exit 3 (not found) with a message', step.describe())
 
 
+def check_cli_unprivileged(tap, plan):
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+    step = plan['cli-nobody-list']
+    data, why = parse_json(step)
+    entries = data.get('drives') if isinstance(data, dict) else None
+    by_node = {e.get('sg_node'): e for e in entries or [] if isinstance(e, dict)}
+    tap.ok(step.status == 0 and all(
+               by_node.get(nodes.get(d.name), {}).get('state') == 'no-access'
+               and same_json_identity(by_node.get(nodes.get(d.name), {}), d.ident)
+               for d in DRIVES),
+           'reflash-cli list as a user without access: every drive no-access, identity '
+           'from sysfs', '%s\n%s' % (step.describe(), why))
+    tap.ok(not step.received, 'trace: that listing reached no drive',
+           'received: %r' % step.received, trace=True)
+
+    step = plan['cli-nobody-info-nec']
+    entry, why = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(step.status == 0 and entry.get('state') == 'no-access'
+           and entry.get('reason') == 'permission-denied' and entry.get('advice')
+           and not entry.get('commands'),
+           'reflash-cli info as a user without access: no-access with advice, no commands',
+           '%s\n%s' % (step.describe(), why))
+
+    # The kernel filters nothing on a read-write sg open, so such a user's deep
+    # check reaches the drive: the verdict must follow what really happened.
+    step = plan['cli-nobody-rw-info-nec']
+    entry, why = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    reached = NEC_READ_MEM in step.opcodes(DRIVE['nec'].trace_id)
+    wanted = 'vendor-refused' if reached else 'needs-admin'
+    tap.ok(entry.get('state') == wanted,
+           'reflash-cli info as a user with read-write access: %s, as the trace shows the '
+           '0xCC %s the drive' % (wanted, 'reached' if reached else 'never reached'),
+           '%s\nreceived: %r' % (step.describe(), step.received), trace=True)
+
+
 def check_cli(tap, plan):
     listing = plan['cli-list']
     if listing.status == CLI_NOT_AVAILABLE:
@@ -880,6 +941,7 @@ def check_cli(tap, plan):
     check_cli_safety(tap, plan)
     check_cli_output(tap, plan)
     check_cli_missing(tap, plan)
+    check_cli_unprivileged(tap, plan)
 
 
 def make_plan(options):
