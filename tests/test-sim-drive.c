@@ -136,6 +136,14 @@ test_power_loss_at_command (void)
   g_assert_false (nec_safe_mode (sim, TRUE, "K355"));
   g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
   sim_assert_revision (sim, "1.05");
+
+  /* A command the drive answers before executing it (a UNIT ATTENTION) loses
+   * power just the same. */
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_QUERY, 0);
+  fault.byte_offset = 0;
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  g_assert_false (sim_send (sim, (const guint8[6]) { 0 }, 6, RF_DIRECTION_NONE, NULL, 0));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_DEVICE_GONE);
   sim_drive_free (sim);
 }
 

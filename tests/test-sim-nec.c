@@ -15,6 +15,7 @@ test_inquiry_normal (void)
   guint8 short_data[0x24];
   const guint8 evpd[6] = { 0x12, 0x01, 0x00, 0x00, 0x60, 0x00 };
   const guint8 control[6] = { 0x12, 0x00, 0x00, 0x00, 0x60, 0x01 };
+  const guint8 page[6] = { 0x12, 0x00, 0x80, 0x00, 0x60, 0x00 };
   const guint8 short_cdb[6] = { 0x12, 0x00, 0x00, 0x00, 0x24, 0x00 };
 
   sim_inquiry (sim, data);
@@ -32,6 +33,8 @@ test_inquiry_normal (void)
   g_assert_true (sim_send (sim, evpd, 6, RF_DIRECTION_IN, data, sizeof data));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
   g_assert_true (sim_send (sim, control, 6, RF_DIRECTION_IN, data, sizeof data));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (sim_send (sim, page, 6, RF_DIRECTION_IN, data, sizeof data));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
   g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "off");
   sim_drive_free (sim);
@@ -159,7 +162,8 @@ test_safe_mode_keys (void)
   g_assert_cmpmem (data + 32, 4, "0.05", 4);
   g_assert_cmpmem (data + 8, 8, "_NEC    ", 8);
   g_assert_cmpmem (data + 16, 16, "DVD_RW ND-3550A ", 16);
-  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking-fast");
+  /* Entering safe mode starts the blinking; it turns fast only while erasing. */
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   /* READ MEM works in safe mode too. */
   g_assert_true (nec_read_mem (sim, 0x4800, 0x20, data, 0x20));
   sim_assert_good (sim);
@@ -431,8 +435,11 @@ test_erase_program_semantics (void)
    * old data: every byte is old AND new, as NOR flash does. */
   g_assert_true (nec_erase (sim, 4));
   sim_assert_good (sim);
+  /* The light the wizard describes: fast while erasing, blinking while programming. */
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking-fast");
   g_assert_true (nec_program (sim, 4));
   sim_assert_good (sim);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   g_assert_true (nec_program (sim, 5));
   sim_assert_good (sim);
   after = rf_sim_drive_dup_flash (sim->drive);
@@ -700,6 +707,28 @@ test_get_configuration (void)
   g_assert_cmphex (data[19], ==, 0x10);
   g_assert_cmpmem (data + 20, 14, "20050615120000", 14);
   g_assert_cmpuint ((guint) data[3] + 4, ==, 36);
+
+  /* RT=2: only the feature named in bytes 2-3. */
+  {
+    const guint8 one[10] = { 0x46, 0x02, 0x01, 0x0c, 0, 0, 0, 0, 64, 0 };
+    const guint8 rt3[10] = { 0x46, 0x03, 0x00, 0x00, 0, 0, 0, 0, 64, 0 };
+    const guint8 control[10] = { 0x46, 0x00, 0x00, 0x00, 0, 0, 0, 0, 64, 1 };
+    const guint8 header_only[10] = { 0x46, 0x00, 0x00, 0x00, 0, 0, 0, 0, 8, 0 };
+
+    memset (data, 0, sizeof data);
+    g_assert_true (sim_send (sim, one, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_good (sim);
+    g_assert_cmpuint ((guint) data[3] + 4, ==, 28);
+    g_assert_cmphex (data[9], ==, 0x0c);
+    g_assert_true (sim_send (sim, rt3, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_sense (sim, 0x05, 0x24, 0x00);
+    g_assert_true (sim_send (sim, control, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_sense (sim, 0x05, 0x24, 0x00);
+    /* The allocation length limits the transfer. */
+    g_assert_true (sim_send (sim, header_only, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_good (sim);
+    g_assert_cmpuint (sim->command.residual, ==, sizeof data - 8);
+  }
 
   g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
   get_configuration (sim, data, sizeof data);

@@ -77,6 +77,12 @@ assert_attentions_then_ready (SimDrive *sim,
   sim_assert_sense (sim, 0x02, 0x3a, 0x00);
 }
 
+static const char single_text[] =
+  "[Scenario]\nName=S\nDescription=Single\nProtocol=spc-download\nMaxTransfer=0x40000\n"
+  "[SPC]\nVendor=REFLASH\nProduct=SINGLE\nRevision=5.00\nBootRevision=BOOT\nVariant=single\n"
+  "OffsetBoundary=255\nBufferCapacity=0x20000\nImageSize=0x20000\nModelCheckOffset=0x40\n"
+  "RevisionOffset=0x60\nActivationDropsConnection=true\n";
+
 static void
 test_descriptor (void)
 {
@@ -92,6 +98,38 @@ test_descriptor (void)
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
   g_assert_true (read_buffer (sim, 0x0F, 0x00, 0, data, 4));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* Mode-specific bits and a non-zero offset are refused for the descriptor. */
+  g_assert_true (read_buffer (sim, 0x23, 0x00, 0, data, 4));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (read_buffer (sim, 0x03, 0x00, 4, data, 4));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  sim_drive_free (sim);
+}
+
+/* GET CONFIGURATION: feature 0x0104's M5 bit says whether mode 5 works; 0x010C
+ * carries the firmware date while the starting revision runs. */
+static void
+test_configuration (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(RfSimScenario) single = sim_scenario_from_text (single_text);
+  SimDrive *single_sim = sim_drive_new_from_scenario (single, NULL);
+  const guint8 cdb[10] = { 0x46, 0x00, 0x00, 0x00, 0, 0, 0, 0, 64, 0 };
+  guint8 data[64] = { 0 };
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (sim_send (sim, cdb, 10, RF_DIRECTION_IN, data, sizeof data));
+  sim_assert_good (sim);
+  g_assert_cmphex (data[8] << 8 | data[9], ==, 0x0104);
+  g_assert_cmphex (data[12] & 0x01, ==, 0x00);
+  g_assert_cmphex (data[16] << 8 | data[17], ==, 0x010c);
+  g_assert_cmpmem (data + 20, 14, "20100102030405", 14);
+
+  sim_clear_unit_attention (single_sim);
+  g_assert_true (sim_send (single_sim, cdb, 10, RF_DIRECTION_IN, data, sizeof data));
+  sim_assert_good (single_sim);
+  g_assert_cmphex (data[12] & 0x01, ==, 0x01);
+  sim_drive_free (single_sim);
   sim_drive_free (sim);
 }
 
@@ -261,11 +299,6 @@ test_deferred (void)
   sim_drive_free (sim);
 }
 
-static const char single_text[] =
-  "[Scenario]\nName=S\nDescription=Single\nProtocol=spc-download\nMaxTransfer=0x40000\n"
-  "[SPC]\nVendor=REFLASH\nProduct=SINGLE\nRevision=5.00\nBootRevision=BOOT\nVariant=single\n"
-  "OffsetBoundary=255\nBufferCapacity=0x20000\nImageSize=0x20000\nModelCheckOffset=0x40\n"
-  "RevisionOffset=0x60\nActivationDropsConnection=true\n";
 
 static void
 test_single (void)
@@ -425,6 +458,7 @@ main (int   argc,
 
   g_test_add_func ("/reflash/sim-spc/descriptor", test_descriptor);
   g_test_add_func ("/reflash/sim-spc/dump", test_dump);
+  g_test_add_func ("/reflash/sim-spc/configuration", test_configuration);
   g_test_add_func ("/reflash/sim-spc/offsets-download", test_offsets_download);
   g_test_add_func ("/reflash/sim-spc/settle", test_settle);
   g_test_add_func ("/reflash/sim-spc/chunk-rules", test_chunk_rules);

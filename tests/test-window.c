@@ -276,7 +276,7 @@ test_diagnosis_of_the_seed (void)
   g_assert_true (shows_label (GTK_WIDGET (window), "05"));
   /* Safe mode and the mismatch are both explained; the light is described. */
   g_assert_true (shows_text_containing (GTK_WIDGET (window), "Only the bootcode is running"));
-  g_assert_true (shows_text_containing (GTK_WIDGET (window), "Blinking"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "Blinking"));
   g_assert_true (rf_page_get_complete (rf_window_get_visible_page (window)));
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -154,6 +154,7 @@ rf_sg_transport_execute (RfTransport  *transport,
   int sense_length;
   int residual;
   gboolean answered;
+  gint64 started;
 
   g_mutex_lock (&self->lock);
   pt = construct_scsi_pt_obj_with_fd (self->fd, 0);
@@ -171,6 +172,7 @@ rf_sg_transport_execute (RfTransport  *transport,
   else if (command->direction == RF_DIRECTION_OUT && command->data_length > 0)
     set_scsi_pt_data_out (pt, command->data, (int) command->data_length);
 
+  started = g_get_monotonic_time ();
   outcome.do_result = do_scsi_pt (pt, -1, (int) timeout_seconds (command->timeout_ms), 0);
   outcome.category = get_scsi_pt_result_category (pt);
   outcome.os_err = get_scsi_pt_os_err (pt);
@@ -191,6 +193,11 @@ rf_sg_transport_execute (RfTransport  *transport,
   command->duration_us = get_pt_duration_ns (pt) / 1000;
   if (command->duration_us == 0 && get_scsi_pt_duration_ms (pt) > 0)
     command->duration_us = (guint64) get_scsi_pt_duration_ms (pt) * 1000;
+  /* sg_pt reports a duration only when the kernel timed the command; the wait as
+   * seen from here is the next best figure (the transcript shows how long a drive
+   * kept Reflash waiting). */
+  if (command->duration_us == 0)
+    command->duration_us = (guint64) MAX (0, g_get_monotonic_time () - started);
   destruct_scsi_pt_obj (pt);
   g_mutex_unlock (&self->lock);
   return answered;

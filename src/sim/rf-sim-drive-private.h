@@ -64,6 +64,8 @@ struct _RfSimDrive
   guint8 *ram;
   gboolean safe_mode;
   gboolean session_entered;
+  /* Between an ERASE and the next PROGRAM: the LED blinks fast (DOMAIN.md phases). */
+  gboolean erasing;
   gboolean has_checksum;
   guint16 checksum;
 

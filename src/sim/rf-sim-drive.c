@@ -399,6 +399,19 @@ power_lost (RfSimDrive *self,
   return FALSE;
 }
 
+/* The drive executed the command; the host waits out its timeout. */
+static gboolean
+status_lost (RfSimDrive *self,
+             RfCommand  *command,
+             GError    **error)
+{
+  command->duration_us += rf_sim_clock_spend (self->clock, (guint64) command->timeout_ms * 1000);
+  g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
+               "%s: no answer within %u ms (practice drive fault; it was executed)",
+               rf_command_opcode_name (command->cdb[0]), command->timeout_ms);
+  return FALSE;
+}
+
 /* ---- executing a command ---- */
 
 static gboolean
@@ -499,30 +512,23 @@ execute_locked (RfSimDrive *self,
     }
   if (answered_early (self, command))
     {
-      command->duration_us = rf_sim_clock_spend (self->clock,
-                                                 self->scenario->cost_ms[RF_SIM_COST_QUERY] * 1000);
-      return TRUE;
+      exec.cost = RF_SIM_COST_QUERY;
     }
-  if (has_fault)
-    exec.fault = &fault;
-  if (is_nec (self))
-    rf_sim_nec_execute (self, command, &exec);
   else
-    rf_sim_spc_execute (self, command, &exec);
+    {
+      exec.fault = has_fault ? &fault : NULL;
+      if (is_nec (self))
+        rf_sim_nec_execute (self, command, &exec);
+      else
+        rf_sim_spc_execute (self, command, &exec);
+    }
   finish_time (self, command, &exec);
   if (exec.power_lost || (has_fault && fault.kind == RF_SIM_FAULT_POWER_LOSS))
     return power_lost (self, command, error);
   if (exec.flash_changed && !rf_sim_drive_save_state (self, error))
     return FALSE;
   if (has_fault && fault.kind == RF_SIM_FAULT_LOST_STATUS)
-    {
-      command->duration_us += rf_sim_clock_spend (self->clock,
-                                                  (guint64) command->timeout_ms * 1000);
-      g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
-                   "%s: no answer within %u ms (practice drive fault; it was executed)",
-                   rf_command_opcode_name (command->cdb[0]), command->timeout_ms);
-      return FALSE;
-    }
+    return status_lost (self, command, error);
   if (exec.drop_connection)
     {
       g_set_error (error, RF_ERROR, RF_ERROR_READ,

@@ -175,6 +175,7 @@ restart_firmware (RfSimDrive *self)
 {
   memset (self->ram, 0xff, RF_NEC_FLASH_SIZE);
   self->session_entered = FALSE;
+  self->erasing = FALSE;
   self->has_checksum = FALSE;
   self->safe_mode = !main_is_valid (self);
 }
@@ -191,7 +192,7 @@ rf_sim_nec_led (RfSimDrive *self)
   if (rf_sim_nec_is_dead (self))
     return RF_SIM_LED_OFF;
   if (self->safe_mode)
-    return self->session_entered ? RF_SIM_LED_BLINKING_FAST : RF_SIM_LED_BLINKING;
+    return self->erasing ? RF_SIM_LED_BLINKING_FAST : RF_SIM_LED_BLINKING;
   return self->disc ? RF_SIM_LED_STEADY : RF_SIM_LED_OFF;
 }
 
@@ -567,6 +568,7 @@ erase_block (RfSimDrive *self,
   /* The stored sum lives in block 34 (§6): any erase there loses it. */
   if (block == RF_NEC_LAST_ERASE_BLOCK)
     self->has_stored_sum = FALSE;
+  self->erasing = TRUE;
   work_on_block (self, block, erase_range, exec);
 }
 
@@ -586,6 +588,7 @@ program_block (RfSimDrive *self,
     }
   if (flash_fault (command, exec))
     return;
+  self->erasing = FALSE;
   if (!work_on_block (self, block, program_range, exec))
     return;
   if (block >= RF_NEC_FIRST_MAIN_BLOCK && block <= RF_NEC_LAST_PROGRAM_BLOCK && self->has_checksum)
