@@ -117,6 +117,31 @@ show_result (RfDiagnosisPage *self)
   show_details (self);
 }
 
+/* Going on to a firmware file makes sense only for a drive Reflash could write:
+ * one that runs (or waits in safe mode) and whose bootcode is known. */
+static gboolean
+can_take_firmware (RfDevice *device)
+{
+  switch (rf_device_get_state (device))
+    {
+    case RF_DRIVE_STATE_READY:
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+      return TRUE;
+    case RF_DRIVE_STATE_SAFE_MODE:
+      return g_strcmp0 (rf_device_get_reason (device), "bootcode-key-unknown") != 0;
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_BUSY:
+    case RF_DRIVE_STATE_UNSUPPORTED:
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+    case RF_DRIVE_STATE_NO_ACCESS:
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 set_checking (RfDiagnosisPage *self,
               gboolean         checking)
@@ -124,7 +149,7 @@ set_checking (RfDiagnosisPage *self,
   gtk_widget_set_visible (self->checking_box, checking);
   gtk_widget_set_visible (self->result_box, !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.check-again", !checking);
-  rf_page_set_complete (RF_PAGE (self), !checking);
+  rf_page_set_complete (RF_PAGE (self), !checking && can_take_firmware (self->device));
 }
 
 static void
