@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "rf-details-group.h"
 #include "rf-drive-presenter.h"
 #include "rf-error.h"
 #include "rf-firmware-page.h"
@@ -33,9 +34,8 @@ struct _RfFirmwarePage
   GtkLabel *verdict_sentence;
   GtkLabel *verdict_next_step;
   GtkLabel *verdict_warnings;
-  AdwPreferencesGroup *details_group;
+  RfDetailsGroup *details_group;
 
-  GPtrArray *detail_rows;
   RfDevice *device;
   RfFirmwareCheck *check;
   GCancellable *cancellable;
@@ -63,42 +63,6 @@ verdict_title (RfVerdict *verdict)
     default:
       return _("This file must not be written to this drive");
     }
-}
-
-static void
-add_detail (RfFirmwarePage *self,
-            const char     *title,
-            const char     *value)
-{
-  GtkWidget *row;
-  GtkWidget *label;
-
-  if (value == NULL || *value == '\0')
-    return;
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  label = gtk_label_new (value);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-  /* Short values stay on one line; a SHA-256 or a sentence wraps in a column. */
-  if (g_utf8_strlen (value, -1) > 24)
-    {
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_width_chars (GTK_LABEL (label), 24);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 34);
-    }
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  adw_preferences_group_add (self->details_group, row);
-  g_ptr_array_add (self->detail_rows, row);
-}
-
-static void
-clear_details (RfFirmwarePage *self)
-{
-  for (guint i = 0; i < self->detail_rows->len; i++)
-    adw_preferences_group_remove (self->details_group, g_ptr_array_index (self->detail_rows, i));
-  g_ptr_array_set_size (self->detail_rows, 0);
 }
 
 static char *
@@ -138,7 +102,7 @@ show_details (RfFirmwarePage *self)
   g_autofree char *product = NULL;
   const RfNecType *type;
 
-  clear_details (self);
+  rf_details_group_clear (self->details_group);
   if (firmware == NULL || rf_firmware_get_problem (firmware) != RF_FIRMWARE_PROBLEM_NONE)
     return;
   type = rf_firmware_get_drive_id (firmware) != NULL
@@ -148,13 +112,13 @@ show_details (RfFirmwarePage *self)
                                          rf_firmware_get_product (firmware) ?: ""));
   checksum = describe_checksum (firmware);
   choice = nec != NULL ? describe_choice (nec) : NULL;
-  add_detail (self, _("Made for"), type != NULL ? type->model : rf_firmware_get_model (firmware));
-  add_detail (self, _("Reports itself as"), product);
-  add_detail (self, _("Firmware version"), rf_firmware_get_revision (firmware));
-  add_detail (self, _("Bootcode version"), rf_firmware_get_bootcode_version (firmware));
-  add_detail (self, _("Checksum"), checksum);
-  add_detail (self, _("Inside an updater"), choice);
-  add_detail (self, _("SHA-256"), rf_firmware_get_image_sha256 (firmware));
+  rf_details_group_add (self->details_group, _("Made for"), type != NULL ? type->model : rf_firmware_get_model (firmware));
+  rf_details_group_add (self->details_group, _("Reports itself as"), product);
+  rf_details_group_add (self->details_group, _("Firmware version"), rf_firmware_get_revision (firmware));
+  rf_details_group_add (self->details_group, _("Bootcode version"), rf_firmware_get_bootcode_version (firmware));
+  rf_details_group_add (self->details_group, _("Checksum"), checksum);
+  rf_details_group_add (self->details_group, _("Inside an updater"), choice);
+  rf_details_group_add (self->details_group, _("SHA-256"), rf_firmware_get_image_sha256 (firmware));
 }
 
 static void
@@ -216,7 +180,7 @@ set_loading (RfFirmwarePage *self,
   if (loading)
     {
       gtk_widget_set_visible (self->verdict_box, FALSE);
-      clear_details (self);
+      rf_details_group_clear (self->details_group);
       rf_page_set_complete (RF_PAGE (self), FALSE);
     }
 }
@@ -381,21 +345,14 @@ rf_firmware_page_dispose (GObject *object)
 }
 
 static void
-rf_firmware_page_finalize (GObject *object)
-{
-  g_ptr_array_unref (RF_FIRMWARE_PAGE (object)->detail_rows);
-  G_OBJECT_CLASS (rf_firmware_page_parent_class)->finalize (object);
-}
-
-static void
 rf_firmware_page_class_init (RfFirmwarePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = rf_firmware_page_dispose;
-  object_class->finalize = rf_firmware_page_finalize;
 
+  g_type_ensure (RF_TYPE_DETAILS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/rf-firmware-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, file_row);
@@ -415,7 +372,6 @@ rf_firmware_page_class_init (RfFirmwarePageClass *klass)
 static void
 rf_firmware_page_init (RfFirmwarePage *self)
 {
-  self->detail_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
