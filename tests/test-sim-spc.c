@@ -418,6 +418,37 @@ test_bridge_blocks_write_buffer (void)
   sim_drive_free (sim);
 }
 
+/* The host never learned whether chunk 2 arrived (its status was lost): it
+ * starts again at offset 0 and the drive takes the whole download. A chunk out of
+ * order other than offset 0 is still refused. */
+static void
+test_resume_from_zero (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  const guint8 *data = g_bytes_get_data (image, NULL);
+  RfSimFault fault;
+
+  sim_clear_unit_attention (sim);
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_LOST_STATUS, RF_SIM_PHASE_UPLOAD, 3);
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0, data, 0x10000));
+  sim_assert_good (sim);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0x10000, data + 0x10000, 0x10000));
+  sim_assert_good (sim);
+  g_assert_false (write_buffer (sim, 0x07, 0, 0x20000, data + 0x20000, 0x10000));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  g_clear_error (&sim->error);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0x10000, data + 0x10000, 0x10000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  sim_assert_revision (sim, "1.01");
+  assert_attentions_then_ready (sim, TRUE);
+  sim_drive_free (sim);
+}
+
 /* The stored microcode, and an interrupted save, survive the program. */
 static void
 test_persistence (void)
@@ -470,6 +501,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/flash-faults", test_flash_faults);
   g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
   g_test_add_func ("/reflash/sim-spc/persistence", test_persistence);
+  g_test_add_func ("/reflash/sim-spc/resume-from-zero", test_resume_from_zero);
 
   return g_test_run ();
 }

@@ -300,9 +300,12 @@ write_buffer (RfSimDrive *self,
       sequence_error (command);
       return;
     }
-  if (mode == 0x05)
+  /* A chunk at offset 0 starts a new download and discards a partial one: after a
+   * chunk whose outcome the host never learned, it resumes from 0 (spc-download.md,
+   * "Interrupted download"), and a real drive has no other way to start over. */
+  if (mode == 0x05 || offset == 0)
     self->spc_received = 0;
-  /* Chunks come at rising offsets, one after the other. */
+  /* Otherwise chunks come at rising offsets, one after the other. */
   if (offset != self->spc_received)
     {
       refuse (command);
