@@ -335,8 +335,8 @@ static void
 state_dir_teardown (StateDir     *state,
                     gconstpointer data)
 {
-  g_unlink (state->path);
-  g_rmdir (state->dir);
+  sim_remove_state (state->path);
+  g_assert_no_errno (g_rmdir (state->dir));
   g_free (state->path);
   g_free (state->dir);
 }
@@ -461,7 +461,7 @@ test_persist_fired_fault (StateDir     *state,
     ;
   g_assert_cmpuint (block, ==, 13);
   sim_drive_free (sim);
-  g_unlink (path);
+  sim_remove_state (path);
 }
 
 static void

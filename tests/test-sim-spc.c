@@ -477,7 +477,7 @@ test_persistence (void)
   sim = sim_drive_open ("spc-generic", path);
   sim_assert_revision (sim, "0000");
   sim_drive_free (sim);
-  g_unlink (path);
+  sim_remove_state (path);
   g_rmdir (dir);
 }
 

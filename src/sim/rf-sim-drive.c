@@ -61,6 +61,7 @@ rf_sim_drive_finalize (GObject *object)
   g_free (self->spc_stored);
   g_free (self->spc_running);
   g_free (self->spc_buffer);
+  g_clear_pointer (&self->saved_metadata, g_bytes_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rf_sim_drive_parent_class)->finalize (object);
 }
@@ -597,16 +598,12 @@ gboolean
 rf_sim_drive_reset (RfSimDrive *self,
                     GError    **error)
 {
-  gboolean ok = TRUE;
+  gboolean ok;
 
   g_return_val_if_fail (RF_IS_SIM_DRIVE (self), FALSE);
 
   g_mutex_lock (&self->lock);
-  if (self->state_path != NULL && g_unlink (self->state_path) != 0 && errno != ENOENT)
-    {
-      rf_error_set_from_errno (error, errno, self->state_path);
-      ok = FALSE;
-    }
+  ok = rf_sim_drive_forget_state (self, error);
   if (ok)
     {
       build_from_scenario (self);

@@ -447,6 +447,7 @@ write_settings (RfSimDrive *self,
       return;
     }
   memcpy (self->flash + address, command->data, length);
+  rf_sim_drive_touch_nvm (self, address, length);
   exec->flash_changed = TRUE;
 }
 
@@ -475,6 +476,7 @@ erase_range (RfSimDrive *self,
              guint32     length)
 {
   memset (self->flash + start, 0xff, length);
+  rf_sim_drive_touch_nvm (self, start, length);
 }
 
 static void
@@ -485,6 +487,7 @@ program_range (RfSimDrive *self,
   /* NOR: programming can only clear bits. */
   for (guint32 i = start; i < start + length; i++)
     self->flash[i] &= self->ram[i];
+  rf_sim_drive_touch_nvm (self, start, length);
 }
 
 typedef void (*RangeWork) (RfSimDrive *self, guint32 start, guint32 length);

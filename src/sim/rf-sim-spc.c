@@ -217,6 +217,7 @@ finish_download (RfSimDrive *self,
   if (fault != NULL && fault->kind == RF_SIM_FAULT_SILENT_FLASH)
     return;
   memcpy (self->spc_stored, self->spc_buffer, self->scenario->image_size);
+  rf_sim_drive_touch_nvm (self, 0, self->scenario->image_size);
   self->spc_stored_valid = TRUE;
   exec->flash_changed = TRUE;
   exec->extra_ms += self->scenario->cost_ms[RF_SIM_COST_SAVE];
