@@ -481,6 +481,43 @@ test_persistence (void)
   g_rmdir (dir);
 }
 
+/* The stored microcode has no checksum of its own: while a new one is written
+ * over it, the saved state calls it invalid. The program dying before that write
+ * (the flash file cannot be written: a folder stands in its place, and the old
+ * file is put back afterwards) leaves a drive in boot mode, as a power loss
+ * during the save does; never the old flag over a half-written image. */
+static void
+test_persistence_save_order (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-spc-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "spc-generic", NULL);
+  g_autofree char *flash_path = g_strconcat (path, ".flash", NULL);
+  g_autofree char *old = NULL;
+  SimDrive *sim = sim_drive_open ("spc-generic", path);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  gsize length = 0;
+
+  rf_sim_drive_set_disc (sim->drive, TRUE);
+  g_file_get_contents (flash_path, &old, &length, &error);
+  g_assert_no_error (error);
+  g_assert_no_errno (g_unlink (flash_path));
+  g_assert_no_errno (g_mkdir (flash_path, 0700));
+  sim_clear_unit_attention (sim);
+  g_assert_false (download (sim, 0x07, image, 0x10000));
+  sim_drive_free (sim);
+
+  g_assert_no_errno (g_rmdir (flash_path));
+  g_file_set_contents (flash_path, old, (gssize) length, &error);
+  g_assert_no_error (error);
+  sim = sim_drive_open ("spc-generic", path);
+  sim_assert_revision (sim, "0000");
+  sim_drive_free (sim);
+  sim_remove_state (path);
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +539,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
   g_test_add_func ("/reflash/sim-spc/persistence", test_persistence);
   g_test_add_func ("/reflash/sim-spc/resume-from-zero", test_resume_from_zero);
+  g_test_add_func ("/reflash/sim-spc/persistence-save-order", test_persistence_save_order);
 
   return g_test_run ();
 }
