@@ -312,6 +312,13 @@ test_write_ram_fields (void)
   cdb[8] = 0x00;
   g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, data, 0x8000));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* §1: nn is always 08 (strict: any other is refused, even with data for it). */
+  for (guint8 nn = 0x01; nn < 0x08; nn++)
+    {
+      cdb[8] = nn;
+      g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, data, 0x8000));
+      sim_assert_sense (sim, 0x05, 0x24, 0x00);
+    }
   cdb[8] = 0x08;
   cdb[7] = 0x01;
   g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, data, 0x8000));
@@ -391,6 +398,7 @@ test_block_masks_refused (void)
     { 0xCB, 0x04, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0x01 }, /* byte 11 */
     { 0xCB, 0x02, 0, 0, 0, 0, 0, 0, 0x30, 0, 0, 0 },    /* program, two bits */
     { 0xCB, 0x03, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0 },    /* unknown subcommand */
+    { 0xCB, 0x02, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },    /* program block 34 */
   };
 
   sim_clear_unit_attention (sim);
@@ -645,6 +653,7 @@ test_unknown_commands (void)
   const guint8 read_buffer[10] = { 0x3C, 0x03, 0, 0, 0, 0, 0, 0, 4, 0 };
   const guint8 control_sub[12] = { 0xCC, 0x07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
   const guint8 short_vendor[10] = { 0xCC, 0x00, 0, 0, 0x48, 0, 0, 0, 0x20, 0 };
+  const guint8 unknown_short[10] = { 0xC5, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
   guint8 data[0x20];
 
   sim_clear_unit_attention (sim);
@@ -657,6 +666,9 @@ test_unknown_commands (void)
   /* Every vendor CDB is 12 bytes. */
   g_assert_true (sim_send (sim, short_vendor, 10, RF_DIRECTION_IN, data, sizeof data));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* An opcode this family does not have is unknown whatever its length. */
+  g_assert_true (sim_send (sim, unknown_short, 10, RF_DIRECTION_NONE, NULL, 0));
+  sim_assert_sense (sim, 0x05, 0x20, 0x00);
   sim_drive_free (sim);
 }
 
@@ -825,6 +837,34 @@ test_erased_bootcode (void)
   sim_drive_free (sim);
 }
 
+/* The same dead drive behind a bridge that blocks vendor commands: still no
+ * answer, not an INQUIRY made up from erased flash. */
+static void
+test_erased_bootcode_bridge (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-nec-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "healthy-3550", NULL);
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load ("healthy-3550", &error);
+  SimDrive *sim = sim_drive_open ("healthy-3550", path);
+  guint8 data[0x60];
+  const guint8 inquiry[6] = { 0x12, 0, 0, 0, 0x60, 0 };
+
+  g_assert_no_error (error);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_true (nec_erase (sim, 0));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+  scenario->bridge_blocks_vendor = TRUE;
+  sim = sim_drive_new_from_scenario (scenario, path);
+  g_assert_false (sim_send (sim, inquiry, 6, RF_DIRECTION_IN, data, sizeof data));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  sim_drive_free (sim);
+  sim_remove_state (path);
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 /* §1: "all unnamed bytes are 0x00". Each command below is GOOD as written; with
  * any one of its unnamed bytes (or a fixed field) changed it must be refused. */
 static const struct {
@@ -845,7 +885,7 @@ static const struct {
     RF_DIRECTION_OUT, 0x8000, { 6, 7, 9, 10, 11 } },
   { "ERASE BLOCK", { 0xCB, 0x04, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
     RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
-  { "PROGRAM BLOCK", { 0xCB, 0x02, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
+  { "PROGRAM BLOCK", { 0xCB, 0x02, 0, 0, 0x02, 0, 0, 0, 0, 0, 0, 0 },
     RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
 };
 
@@ -867,17 +907,21 @@ test_unnamed_bytes (void)
       g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
                                unnamed_bytes[c].length));
       sim_assert_good (sim);
+      /* The lowest and the highest bit: a check on one bit only would miss one. */
       for (gsize i = 0; i < G_N_ELEMENTS (unnamed_bytes[c].must_be_zero); i++)
         {
           guint byte = unnamed_bytes[c].must_be_zero[i];
 
           if (byte == 0)
             break;
-          cdb[byte] ^= 0x01;
-          g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
-                                   unnamed_bytes[c].length));
-          sim_assert_sense (sim, 0x05, 0x24, 0x00);
-          cdb[byte] ^= 0x01;
+          for (guint8 flip = 0x01; flip != 0; flip = flip == 0x01 ? 0x80 : 0)
+            {
+              cdb[byte] ^= flip;
+              g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
+                                       unnamed_bytes[c].length));
+              sim_assert_sense (sim, 0x05, 0x24, 0x00);
+              cdb[byte] ^= flip;
+            }
         }
     }
   sim_drive_free (sim);
@@ -941,6 +985,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-nec/bridge", test_bridge);
   g_test_add_func ("/reflash/sim-nec/write-settings", test_write_settings);
   g_test_add_func ("/reflash/sim-nec/unnamed-bytes", test_unnamed_bytes);
+  g_test_add_func ("/reflash/sim-nec/erased-bootcode-bridge", test_erased_bootcode_bridge);
   g_test_add_func ("/reflash/sim-nec/vendor-specific", test_vendor_specific);
   g_test_add_func ("/reflash/sim-nec/erased-bootcode", test_erased_bootcode);
 

@@ -504,7 +504,8 @@ execute_locked (RfSimDrive *self,
     return power_lost (self, command, error);
   if (has_fault && fault.kind == RF_SIM_FAULT_UNIT_ATTENTION_STORM)
     self->storm_remaining = fault.count;
-  if (is_nec (self) && rf_sim_nec_is_dead (self) && !self->scenario->bridge_blocks_vendor)
+  /* A dead drive answers nothing, whatever stands between it and the host. */
+  if (is_nec (self) && rf_sim_nec_is_dead (self))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
                    "%s: no answer: the practice drive's bootcode is erased",

@@ -405,7 +405,9 @@ send_checksum (RfSimDrive *self,
   self->checksum = sent;
 }
 
-/* WRITE RAM: CB 01 a3 a2 a1 a0 00 00 nn ar 00 00 (area 00 only) */
+/* WRITE RAM: CB 01 a3 a2 a1 a0 00 00 nn ar 00 00 (area 00 only). §1 says nn is
+ * "always 08 here": anything else is refused (strict), so that a wrong nn shows
+ * at once instead of as a checksum mismatch later. */
 static void
 write_ram (RfSimDrive *self,
            RfCommand  *command,
@@ -416,7 +418,7 @@ write_ram (RfSimDrive *self,
 
   exec->cost = RF_SIM_COST_WRITE_RAM;
   if (!rf_sim_cdb_zero (command, 6, 8) || command->cdb[9] != 0x00 ||
-      !rf_sim_cdb_zero (command, 10, 12) || length == 0 || length > RF_NEC_UPLOAD_CHUNK ||
+      !rf_sim_cdb_zero (command, 10, 12) || length != RF_NEC_UPLOAD_CHUNK ||
       address >= RF_NEC_FLASH_SIZE || length > RF_NEC_FLASH_SIZE - address ||
       !wants_data (command, RF_DIRECTION_OUT, length) || !self->session_entered)
     {
@@ -584,7 +586,10 @@ program_block (RfSimDrive *self,
   guint block = 0;
 
   exec->cost = RF_SIM_COST_PROGRAM_BLOCK;
-  if (!parse_block_mask (command, &block) || !self->session_entered)
+  /* Block 34 is erased, never programmed (§0, §3); its role is open (§9 q4), so
+   * a PROGRAM there is refused (strict). */
+  if (!parse_block_mask (command, &block) || block == RF_NEC_LAST_ERASE_BLOCK ||
+      !self->session_entered)
     {
       refuse (command);
       return;
@@ -670,7 +675,8 @@ rf_sim_nec_execute (RfSimDrive *self,
   guint8 opcode = command->cdb[0];
 
   exec->cost = opcode >= 0xc0 ? RF_SIM_COST_READ : RF_SIM_COST_QUERY;
-  if (opcode >= 0xc0 && command->cdb_length != RF_NEC_CDB_LENGTH)
+  if ((opcode == RF_NEC_OP_WRITE || opcode == RF_NEC_OP_CONTROL || opcode == RF_NEC_OP_BOOT) &&
+      command->cdb_length != RF_NEC_CDB_LENGTH)
     {
       refuse (command);
       return;
