@@ -702,23 +702,32 @@ get_configuration (SimDrive *sim,
   sim_assert_good (sim);
 }
 
-/* Feature 0x010C, Firmware Information, at @data + 8 + 8 (after 0x0104). */
+/* Feature 0x010C, Firmware Information, right after the header: an NEC drive
+ * flashes by vendor commands and lists no 0x0104 (Microcode Upgrade). */
 static void
 test_get_configuration (void)
 {
   SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
   g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) other_model = rf_nec_image_build_for_model ("K451", "05", "1.05");
+  g_autoptr(GBytes) same = rf_nec_image_build_for_model ("K355", "05", "1.05");
   guint8 data[64];
 
   sim_clear_unit_attention (sim);
   get_configuration (sim, data, sizeof data);
   g_assert_cmphex (data[8], ==, 0x01);
-  g_assert_cmphex (data[9], ==, 0x04);
-  g_assert_cmphex (data[16], ==, 0x01);
-  g_assert_cmphex (data[17], ==, 0x0c);
-  g_assert_cmphex (data[19], ==, 0x10);
-  g_assert_cmpmem (data + 20, 14, "20050615120000", 14);
-  g_assert_cmpuint ((guint) data[3] + 4, ==, 36);
+  g_assert_cmphex (data[9], ==, 0x0c);
+  g_assert_cmphex (data[11], ==, 0x10);
+  g_assert_cmpmem (data + 12, 14, "20050615120000", 14);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 28);
+  /* RT=2 for 0x0104: nothing but the header. */
+  {
+    const guint8 microcode[10] = { 0x46, 0x02, 0x01, 0x04, 0, 0, 0, 0, 64, 0 };
+
+    g_assert_true (sim_send (sim, microcode, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_good (sim);
+    g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
+  }
 
   /* RT=2: only the feature named in bytes 2-3. */
   {
@@ -744,13 +753,23 @@ test_get_configuration (void)
 
   g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
   get_configuration (sim, data, sizeof data);
-  g_assert_cmpuint ((guint) data[3] + 4, ==, 16);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
   g_assert_true (nec_safe_mode (sim, FALSE, "K355"));
 
   /* Another firmware runs: its date is unknown. */
   nec_normal_flash (sim, "K355", image);
   get_configuration (sim, data, sizeof data);
-  g_assert_cmpuint ((guint) data[3] + 4, ==, 16);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
+  /* Another model's image with the scenario's revision 1.05: still not the
+   * firmware the scenario dates. */
+  nec_normal_flash (sim, "K355", other_model);
+  sim_assert_revision (sim, "1.05");
+  get_configuration (sim, data, sizeof data);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
+  /* The scenario's own firmware flashed back: dated again. */
+  nec_normal_flash (sim, "K355", same);
+  get_configuration (sim, data, sizeof data);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 28);
   sim_drive_free (sim);
 }
 

@@ -130,6 +130,27 @@ test_configuration (void)
   sim_assert_good (single_sim);
   g_assert_cmphex (data[12] & 0x01, ==, 0x01);
   sim_drive_free (single_sim);
+
+  /* Microcode with the starting revision but other bytes is another firmware:
+   * no date. */
+  {
+    const RfSimScenario *scenario = rf_sim_drive_get_scenario (sim->drive);
+    g_autoptr(GBytes) start = rf_sim_spc_image_new (scenario, NULL, "1.00");
+    gsize size = 0;
+    g_autofree guint8 *other = g_memdup2 (g_bytes_get_data (start, &size), g_bytes_get_size (start));
+    g_autoptr(GBytes) other_bytes = NULL;
+
+    other[size - 1] ^= 0xff;
+    other_bytes = g_bytes_new (other, size);
+    g_assert_true (download (sim, 0x07, other_bytes, 0x10000));
+    sim_assert_good (sim);
+    rf_sim_drive_power_cycle (sim->drive);
+    sim_assert_revision (sim, "1.00");
+    sim_clear_unit_attention (sim);
+    g_assert_true (sim_send (sim, cdb, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_good (sim);
+    g_assert_cmpuint ((guint) data[3] + 4, ==, 16);
+  }
   sim_drive_free (sim);
 }
 

@@ -76,6 +76,9 @@ struct _RfSimDrive
   gboolean erasing;
   gboolean has_checksum;
   guint16 checksum;
+  /* The sum of the main firmware the scenario describes, once computed. */
+  gboolean scenario_sum_known;
+  guint16 scenario_sum;
 
   /* SPC: non-volatile */
   guint8 *spc_stored;
@@ -118,6 +121,7 @@ void        rf_sim_reply_inquiry              (RfCommand    *command,
                                                const char   *vendor_specific);
 void        rf_sim_reply_configuration        (RfCommand    *command,
                                                gboolean      disc,
+                                               gboolean      microcode_upgrade,
                                                gboolean      mode5,
                                                const char   *firmware_date);
 gboolean    rf_sim_cdb_zero                   (const RfCommand *command,

@@ -296,20 +296,30 @@ test_unit_ready (RfSimDrive *self,
     rf_command_set_check_condition (command, RF_SENSE_KEY_NOT_READY, 0x3a, 0x00);
 }
 
+static guint16
+scenario_sum (RfSimDrive *self)
+{
+  if (!self->scenario_sum_known)
+    {
+      g_autofree guint8 *image = g_malloc (RF_NEC_MAIN_SIZE);
+
+      fill_main_image (self->scenario, image);
+      self->scenario_sum = rf_nec_checksum (image, RF_NEC_MAIN_SIZE);
+      self->scenario_sum_known = TRUE;
+    }
+  return self->scenario_sum;
+}
+
 /* The firmware date is the scenario's, for as long as the firmware it describes
- * runs (the display revision tells). */
+ * runs. Flash tells, not the revision: another model's image with the same
+ * revision has another sum. Outside safe mode the stored sum is the sum of the
+ * running firmware. */
 static const char *
 firmware_date (RfSimDrive *self)
 {
-  const guint8 *main = self->flash + RF_NEC_MAIN_START;
-  gssize s;
-
   if (self->safe_mode || self->scenario->firmware_date == NULL ||
-      self->scenario->firmware_revision == NULL)
-    return NULL;
-  s = rf_nec_find_display_strings (main, RF_NEC_MAIN_SIZE);
-  if (s < 0 || memcmp (main + s + RF_NEC_DISPLAY_REVISION_OFFSET,
-                       self->scenario->firmware_revision, 4) != 0)
+      self->scenario->firmware_revision == NULL || !self->has_stored_sum ||
+      self->stored_sum != scenario_sum (self))
     return NULL;
   return self->scenario->firmware_date;
 }
@@ -690,7 +700,8 @@ rf_sim_nec_execute (RfSimDrive *self,
       inquiry (self, command);
       break;
     case 0x46:
-      rf_sim_reply_configuration (command, self->disc, FALSE, firmware_date (self));
+      /* No 0x0104: this family flashes by vendor commands, not WRITE BUFFER. */
+      rf_sim_reply_configuration (command, self->disc, FALSE, FALSE, firmware_date (self));
       break;
     case RF_NEC_OP_CONTROL:
       control (self, command, exec);

@@ -142,16 +142,21 @@ inquiry (RfSimDrive *self,
   rf_sim_reply_inquiry (command, self->scenario->vendor, product, revision, NULL);
 }
 
+/* The scenario's date, while the microcode it describes runs: the running image
+ * is the scenario's, byte for byte (a download with the same revision but another
+ * content is another firmware). */
 static const char *
 firmware_date (RfSimDrive *self)
 {
-  char product[17], revision[5];
+  g_autofree guint8 *image = NULL;
 
   if (self->spc_running == NULL || self->scenario->firmware_date == NULL)
     return NULL;
-  running_identity (self, product, revision);
-  return strncmp (revision, self->scenario->revision, 4) == 0 ? self->scenario->firmware_date
-                                                              : NULL;
+  image = g_malloc (self->scenario->image_size);
+  rf_sim_spc_build_image (self->scenario, self->scenario->revision, image);
+  if (memcmp (image, self->spc_running, self->scenario->image_size) != 0)
+    return NULL;
+  return self->scenario->firmware_date;
 }
 
 /* The new microcode runs: restart, settle, then the unit attentions once each. */
@@ -378,7 +383,7 @@ rf_sim_spc_execute (RfSimDrive *self,
       inquiry (self, command);
       break;
     case 0x46:
-      rf_sim_reply_configuration (command, self->disc,
+      rf_sim_reply_configuration (command, self->disc, TRUE,
                                   self->scenario->variant == RF_SIM_SPC_SINGLE,
                                   firmware_date (self));
       break;
