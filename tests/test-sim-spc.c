@@ -203,7 +203,7 @@ test_settle (void)
   rf_sim_clock_set_speed (sim->clock, 1.0);
   g_assert_true (download (sim, 0x07, image, 0x10000));
   sim_assert_good (sim);
-  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "steady");
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   /* Default settle 15 s: not ready until it has passed. */
   sim_test_unit_ready (sim);
   sim_assert_sense (sim, 0x02, 0x04, 0x01);
@@ -246,7 +246,7 @@ test_chunk_rules (void)
   /* Chunks come in order: a gap is refused. */
   g_assert_true (write_buffer (sim, 0x07, 0, 0, data, 0x1000));
   sim_assert_good (sim);
-  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking-fast");
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   g_assert_true (write_buffer (sim, 0x07, 0, 0x2000, data + 0x2000, 0x1000));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
   /* A power cycle discards the buffer: the old microcode runs. */
@@ -470,6 +470,40 @@ test_resume_from_zero (void)
   sim_drive_free (sim);
 }
 
+/* The practice drive's light does what the family data it rehearses promises
+ * ([LedHints] of data/drives/spc-generic.conf): the GUI shows those hints next
+ * to it. */
+static void
+test_led_matches_family (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) family = g_key_file_new ();
+  g_autofree char *path = g_build_filename (g_getenv ("REFLASH_DATA_DIR"), "drives",
+                                            "spc-generic.conf", NULL);
+  g_autofree char *upload = NULL;
+  g_autofree char *settle = NULL;
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+
+  g_key_file_load_from_file (family, path, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  upload = g_key_file_get_string (family, "LedHints", "upload", &error);
+  g_assert_no_error (error);
+  settle = g_key_file_get_string (family, "LedHints", "settle", &error);
+  g_assert_no_error (error);
+
+  sim_clear_unit_attention (sim);
+  rf_sim_clock_set_speed (sim->clock, 1.0);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0, g_bytes_get_data (image, NULL), 0x10000));
+  sim_assert_good (sim);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, upload);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, settle);
+  sim_drive_free (sim);
+}
+
 /* The stored microcode, and an interrupted save, survive the program. */
 static void
 test_persistence (void)
@@ -560,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
   g_test_add_func ("/reflash/sim-spc/persistence", test_persistence);
   g_test_add_func ("/reflash/sim-spc/resume-from-zero", test_resume_from_zero);
+  g_test_add_func ("/reflash/sim-spc/led-matches-family", test_led_matches_family);
   g_test_add_func ("/reflash/sim-spc/persistence-save-order", test_persistence_save_order);
 
   return g_test_run ();

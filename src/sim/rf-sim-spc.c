@@ -97,15 +97,14 @@ rf_sim_spc_is_settling (RfSimDrive *self)
   return rf_sim_clock_get_now_us (self->clock) < self->settle_until_us;
 }
 
+/* As the family data's [LedHints] say for an SPC drive (data/drives/
+ * spc-generic.conf): blinking while a download arrives and while the new
+ * microcode settles, as in boot mode. */
 RfSimLed
 rf_sim_spc_led (RfSimDrive *self)
 {
-  if (rf_sim_spc_is_settling (self))
-    return RF_SIM_LED_STEADY;
-  if (self->spc_running == NULL)
+  if (rf_sim_spc_is_settling (self) || self->spc_running == NULL || self->spc_received > 0)
     return RF_SIM_LED_BLINKING;
-  if (self->spc_received > 0)
-    return RF_SIM_LED_BLINKING_FAST;
   return self->disc ? RF_SIM_LED_STEADY : RF_SIM_LED_OFF;
 }
 
