@@ -56,13 +56,16 @@ static const ReasonText reason_texts[] = {
   { RF_REASON_LOCKED, N_("Another Reflash window or command is working with this drive.") },
   { RF_REASON_NO_FAMILY, N_("No drive family known to Reflash matches this model.") },
   { RF_REASON_UNKNOWN_DRIVE_ID, N_("The drive's stored identity is not one Reflash knows.") },
-  { RF_REASON_VENDOR_REFUSED, N_("The firmware commands were refused before they reached the drive's firmware.") },
+  { RF_REASON_VENDOR_REFUSED, N_("The firmware commands were refused: by the drive, or more likely by an adapter between it and the computer.") },
   { RF_REASON_NEEDS_PRIVILEGES, N_("The system refused the firmware commands: they need administrator rights.") },
   { RF_REASON_PERMISSION_DENIED, N_("You may not open this drive.") },
   { RF_REASON_TIMED_OUT, N_("The drive did not answer in time.") },
   { RF_REASON_TRANSPORT_ERROR, N_("The connection to the drive failed.") },
   { RF_REASON_UNEXPECTED_ANSWER, N_("The drive gave an answer Reflash did not expect.") },
   { RF_REASON_DEVICE_GONE, N_("The drive disappeared.") },
+  { RF_REASON_LEFT_IN_SAFE_MODE, N_("The check could not bring the drive back from safe mode: it still runs only its bootcode.") },
+  { RF_REASON_MODE_UNKNOWN, N_("The drive stopped answering during the check, so Reflash cannot tell whether it is in safe mode.") },
+  { RF_REASON_IN_USE, N_("Another program has the drive open.") },
 };
 
 static void
@@ -453,6 +456,8 @@ rf_device_dup_advice (RfDevice *self)
     case RF_DRIVE_STATE_READY:
       return g_strdup (_("Choose a firmware file to check it against this drive."));
     case RF_DRIVE_STATE_SAFE_MODE:
+      if (g_strcmp0 (reason, RF_REASON_LEFT_IN_SAFE_MODE) == 0)
+        return g_strdup (_("Switch the computer off and on again so that the drive restarts its firmware, then check it again. Do not flash it now."));
       if (g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
         return g_strdup (_("Reflash cannot tell which firmware fits, so it offers no flash. Save a report and ask for help."));
       if (identity->bootcode_version != NULL && identity->bootcode_key != NULL)
@@ -461,19 +466,27 @@ rf_device_dup_advice (RfDevice *self)
     case RF_DRIVE_STATE_IDENTITY_MISMATCH:
       return identity_advice (self, identity);
     case RF_DRIVE_STATE_BUSY:
+      if (g_strcmp0 (reason, RF_REASON_IN_USE) == 0)
+        return g_strdup (_("Close the other program that uses the drive (a burning or playing program), then check again."));
       if (g_strcmp0 (reason, RF_REASON_LOCKED) == 0)
         return g_strdup (_("Wait until the other Reflash window or command has finished, then check again."));
       if (g_strcmp0 (reason, RF_REASON_DISC_PRESENT) == 0)
         return g_strdup (_("Remove the disc, close the tray and check again."));
       return g_strdup (_("Close any burning program, wait until the drive is idle and check again."));
     case RF_DRIVE_STATE_UNSUPPORTED:
+      if (g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
+        return g_strdup (_("Reflash cannot tell which firmware fits, so it offers no flash. Save a report and ask for help."));
       return g_strdup (_("Reflash cannot update this drive. You can save a report to help support it."));
     case RF_DRIVE_STATE_NOT_RESPONDING:
+      if (g_strcmp0 (reason, RF_REASON_MODE_UNKNOWN) == 0)
+        return g_strdup (_("Do not flash this drive now. Switch the computer off and on again, then check the drive again."));
       return g_strdup (_("Check the drive's cable and power, try another port, and avoid USB adapters."));
     case RF_DRIVE_STATE_NO_ACCESS:
       return g_strdup (_("Run the command with administrator rights (for example with sudo), or ask your administrator for access to the drive."));
     case RF_DRIVE_STATE_NEEDS_ADMIN:
-      return g_strdup (_("Run the full check with administrator rights (for example “sudo reflash-cli info DRIVE”)."));
+      /* Translators: %s is the drive ("/dev/sg1") */
+      return g_strdup_printf (_("Run the full check with administrator rights (for example “sudo reflash-cli info %s”)."),
+                              self->id);
     case RF_DRIVE_STATE_VENDOR_REFUSED:
       return g_strdup (_("Connect the drive to another controller, such as an internal SATA or IDE port, and check again."));
     case RF_DRIVE_STATE_UNKNOWN:
@@ -530,14 +543,16 @@ fill_from_sysfs (RfDevice      *self,
   result->identity->revision = g_strdup (self->sysfs_revision);
 }
 
+/* The node could not be opened: denied, or open elsewhere (EBUSY). */
 static RfProbeResult *
 no_access_result (RfDevice     *self,
                   const GError *error)
 {
   RfProbeResult *result = rf_probe_result_new ();
+  gboolean busy = g_error_matches (error, RF_ERROR, RF_ERROR_BUSY);
 
-  result->state = RF_DRIVE_STATE_NO_ACCESS;
-  result->reason = RF_REASON_PERMISSION_DENIED;
+  result->state = busy ? RF_DRIVE_STATE_BUSY : RF_DRIVE_STATE_NO_ACCESS;
+  result->reason = busy ? RF_REASON_IN_USE : RF_REASON_PERMISSION_DENIED;
   result->detail = g_strdup (error->message);
   fill_from_sysfs (self, result);
   return result;
@@ -560,7 +575,8 @@ probe_sync (RfDevice      *self,
   transport = rf_device_open_transport (self, &local_error);
   if (transport == NULL)
     {
-      if (g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
+      if (g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED) ||
+          g_error_matches (local_error, RF_ERROR, RF_ERROR_BUSY))
         return no_access_result (self, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;

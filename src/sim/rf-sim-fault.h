@@ -25,6 +25,11 @@ G_BEGIN_DECLS
  *   writes nothing
  * @RF_SIM_FAULT_LOST_STATUS: the drive executes the command, but its status never
  *   reaches the host, which waits out its timeout: the outcome is unknown
+ * @RF_SIM_FAULT_NO_ACCESS: the node cannot be opened (permission denied); the
+ *   command never reaches the drive
+ * @RF_SIM_FAULT_NO_RAWIO: the kernel refuses the vendor opcodes 0xCB, 0xCC and
+ *   0xCD with EPERM before the drive sees them (no CAP_SYS_RAWIO); other
+ *   commands pass
  */
 typedef enum {
   RF_SIM_FAULT_POWER_LOSS,
@@ -35,6 +40,8 @@ typedef enum {
   RF_SIM_FAULT_WRITE_FAILURE,
   RF_SIM_FAULT_SILENT_FLASH,
   RF_SIM_FAULT_LOST_STATUS,
+  RF_SIM_FAULT_NO_ACCESS,
+  RF_SIM_FAULT_NO_RAWIO,
 } RfSimFaultKind;
 
 /**
