@@ -231,6 +231,19 @@ test_info_practice_seed (void)
   g_assert_nonnull (strstr (out, "Checked:     fully (identification commands sent)"));
 }
 
+/* A practice drive's serial (from its scenario) reaches info and JSON. */
+static void
+test_info_practice_serial (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:healthy-3550", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"serial\": \"N35A0012345\""));
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:healthy-3550", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Serial:      N35A0012345"));
+}
+
 /* issue #4: `list --practice` shows every drive state. */
 static void
 test_list_practice_every_state (void)
@@ -327,6 +340,7 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/info-practice-bridge", test_info_practice_bridge);
   g_test_add_func ("/reflash/cli-drives/list-practice-every-state", test_list_practice_every_state);
   g_test_add_func ("/reflash/cli-drives/info-practice-states", test_info_practice_states);
+  g_test_add_func ("/reflash/cli-drives/info-practice-serial", test_info_practice_serial);
   g_test_add_func ("/reflash/cli-drives/help-lists-exit-codes", test_help_lists_exit_codes);
   return g_test_run ();
 }

@@ -96,6 +96,8 @@ print_human (RfDevice *device)
     printf (_("Date:        %s\n"), identity->firmware_date);
   if (identity->vendor_specific != NULL)
     printf (_("Details:     %s\n"), identity->vendor_specific);
+  if (identity->serial != NULL)
+    printf (_("Serial:      %s\n"), identity->serial);
   if (family != NULL)
     printf (_("Family:      %s (%s)\n"), family->name,
             family->support == RF_DRIVE_SUPPORT_SPEC_ONLY ? _("never tested on a real drive")

@@ -24,6 +24,7 @@ struct _RfDevice
   char *sysfs_vendor;
   char *sysfs_product;
   char *sysfs_revision;
+  char *serial;            /* the unit serial from sysfs (VPD page 0x80) */
 
   GMutex lock;             /* guards the probe's outcome below */
   RfProbeResult *result;
@@ -91,6 +92,7 @@ rf_device_finalize (GObject *object)
   g_free (self->sysfs_vendor);
   g_free (self->sysfs_product);
   g_free (self->sysfs_revision);
+  g_free (self->serial);
   g_clear_pointer (&self->result, rf_probe_result_free);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rf_device_parent_class)->finalize (object);
@@ -145,7 +147,11 @@ rf_device_init (RfDevice *self)
  * rf_device_new_for_node:
  * @sg_path: (nullable): the /dev/sgN node
  * @block_path: (nullable): the /dev/srN node; commands go there only without @sg_path
- * @bus_path: (nullable): what names the drive stably (sysfs bus path), for the lock
+ * @bus_path: (nullable): what names the drive stably (sysfs bus path)
+ *
+ * The per-drive lock is the node itself: the sg node when there is one, so that
+ * /dev/sg1 and /dev/sr0 of one drive share it (rf_drive_lock_acquire()). Give
+ * real nodes, symbolic links resolved.
  *
  * Returns: (transfer full): a real drive, not probed yet
  */
@@ -163,7 +169,7 @@ rf_device_new_for_node (const char *sg_path,
   self->block_path = g_strdup (block_path);
   self->id = g_strdup (sg_path != NULL ? sg_path : block_path);
   self->bus_path = g_strdup (bus_path);
-  self->lock_name = g_strdup (bus_path != NULL ? bus_path : self->id);
+  self->lock_name = g_strdup (self->id);
   return self;
 }
 
@@ -215,6 +221,21 @@ rf_device_set_sysfs_identity (RfDevice   *self,
   self->sysfs_revision = revision != NULL ? g_strchomp (g_strdup (revision)) : NULL;
 }
 
+/**
+ * rf_device_set_serial:
+ * @serial: (nullable): the unit serial number, as the kernel read it at scan
+ *   time (sysfs vpd_pg80); nothing is sent to the drive for it
+ */
+void
+rf_device_set_serial (RfDevice   *self,
+                      const char *serial)
+{
+  g_return_if_fail (RF_IS_DEVICE (self));
+
+  g_free (self->serial);
+  self->serial = serial != NULL && serial[0] != '\0' ? g_strdup (serial) : NULL;
+}
+
 const char *
 rf_device_get_id (RfDevice *self)
 {
@@ -241,6 +262,18 @@ rf_device_get_bus_path (RfDevice *self)
 {
   g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
   return self->bus_path;
+}
+
+/**
+ * rf_device_get_lock_name:
+ *
+ * Returns: what every job on this drive passes to rf_drive_lock_acquire()
+ */
+const char *
+rf_device_get_lock_name (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+  return self->lock_name;
 }
 
 gboolean
@@ -536,6 +569,8 @@ static void
 fill_from_sysfs (RfDevice      *self,
                  RfProbeResult *result)
 {
+  if (result->identity->serial == NULL)
+    result->identity->serial = g_strdup (self->serial);
   if (result->identity->vendor != NULL || self->sysfs_vendor == NULL)
     return;
   result->identity->vendor = g_strdup (self->sysfs_vendor);
