@@ -163,6 +163,21 @@ test_damaged_refused (Fixture       *fixture,
   g_assert_cmpuint (count_files (fixture->dir), ==, 0);
 }
 
+static void
+test_other_drive_refused (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K450", "05", "1.07");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
+                                                    "two-reads-compared", &error);
+
+  /* The fixture's drive is a K355: a K450 image is not its dump. */
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+}
+
 /* Injected failures: a disk that fills up after some bytes, a read-only folder,
  * a rename that fails. */
 static gsize space_left;
@@ -289,6 +304,7 @@ main (int    argc,
   ADD ("for-drive", test_for_drive);
   ADD ("erased-refused", test_erased_refused);
   ADD ("damaged-refused", test_damaged_refused);
+  ADD ("other-drive-refused", test_other_drive_refused);
   ADD ("disk-full", test_disk_full);
   ADD ("read-only", test_read_only);
   ADD ("rename-fails", test_rename_fails);

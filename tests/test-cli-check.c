@@ -74,6 +74,9 @@ run_cli (const char  *data_home,
   /* Practice drives keep their state there too: each case starts fresh. */
   env = g_environ_setenv (env, "XDG_STATE_HOME",
                           data_home != NULL ? data_home : "/nonexistent", TRUE);
+  /* And their locks: other test runs on this machine never hold them. */
+  if (data_home != NULL)
+    env = g_environ_setenv (env, "XDG_RUNTIME_DIR", data_home, TRUE);
 
   if (unprivileged)
     {

@@ -11,6 +11,7 @@
 
 #include "rf-diagnosis-page.h"
 #include "rf-drives-page.h"
+#include "rf-firmware-page.h"
 #include "rf-page.h"
 #include "rf-sim.h"
 #include "rf-welcome-page.h"
@@ -94,6 +95,7 @@ give_window_drives (RfWindow *window)
   g_assert_no_error (error);
   g_ptr_array_add (source->devices, practice_device ("healthy-3550"));
   g_ptr_array_add (source->devices, practice_device ("seed"));
+  g_ptr_array_add (source->devices, practice_device ("bridge-3550"));
   monitor = rf_device_monitor_new (db);
   rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (source));
   rf_window_set_monitor (window, monitor, db);
@@ -281,6 +283,82 @@ test_diagnosis_of_the_seed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+firmware_checked (gpointer data)
+{
+  RfPage *page = rf_window_get_visible_page (RF_WINDOW (data));
+
+  return !rf_firmware_page_is_loading (RF_FIRMWARE_PAGE (page)) &&
+         rf_firmware_page_get_check (RF_FIRMWARE_PAGE (page)) != NULL;
+}
+
+static void
+check_practice_firmware (RfWindow *window,
+                         gboolean  fitting)
+{
+  RfPage *page = rf_window_get_visible_page (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "firmware.practice", "b", fitting);
+  g_assert_true (rf_firmware_page_is_loading (RF_FIRMWARE_PAGE (page)));
+  wait_until (firmware_checked, window);
+}
+
+static void
+test_firmware_for_the_seed (void)
+{
+  RfWindow *window = create_window ();
+  RfPage *page;
+  RfVerdict *verdict;
+
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  g_assert_true (button_sensitive (window, "wizard.next"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  page = rf_window_get_visible_page (window);
+  g_assert_true (RF_IS_FIRMWARE_PAGE (page));
+  g_assert_false (rf_page_get_complete (page));
+
+  /* The ND-3550A firmware for bootcode 05 brings the seed back. */
+  check_practice_firmware (window, TRUE);
+  verdict = rf_firmware_check_get_verdict (rf_firmware_page_get_check (RF_FIRMWARE_PAGE (page)));
+  g_assert_cmpint (rf_verdict_get_kind (verdict), ==, RF_VERDICT_KIND_RECOVERY);
+  g_assert_true (shows_label (GTK_WIDGET (window), "This firmware brings the drive back"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "ND-3550A"));
+  g_assert_true (rf_page_get_complete (page));
+
+  /* The ND-4551A firmware is what bricked it: refused, and the page says why. */
+  check_practice_firmware (window, FALSE);
+  verdict = rf_firmware_check_get_verdict (rf_firmware_page_get_check (RF_FIRMWARE_PAGE (page)));
+  g_assert_cmpint (rf_verdict_get_reason (verdict), ==, RF_VERDICT_REASON_CROSSFLASH);
+  g_assert_true (shows_label (GTK_WIDGET (window), "This file must not be written to this drive"));
+  g_assert_true (shows_text_containing (GTK_WIDGET (window), "ND-3550A"));
+  g_assert_false (rf_page_get_complete (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+bridge_diagnosed (gpointer data)
+{
+  return diagnosis_done (data);
+}
+
+static void
+test_no_firmware_step_for_a_blocked_drive (void)
+{
+  RfWindow *window = create_window ();
+
+  g_assert_true (rf_window_open_drive (window, "practice:bridge-3550"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (bridge_diagnosed, window);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Connection blocks firmware commands"));
+  /* Nothing Reflash could write through this connection: no way on. */
+  g_assert_false (button_sensitive (window, "wizard.next"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_page_complete_notifies_once (void)
 {
@@ -328,13 +406,19 @@ main (int    argc,
 {
   int status;
 
+  /* Practice firmware files go to the cache folder: a private one. */
+  state_dir = g_dir_make_tmp ("reflash-test-window-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", state_dir, TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  state_dir = g_dir_make_tmp ("reflash-test-window-XXXXXX", NULL);
 
   g_test_add_func ("/reflash/window/shows-welcome", test_shows_welcome);
   g_test_add_func ("/reflash/window/next-back-follow-complete", test_next_back_follow_complete);
   g_test_add_func ("/reflash/window/diagnosis-of-the-seed", test_diagnosis_of_the_seed);
+  g_test_add_func ("/reflash/window/firmware-for-the-seed", test_firmware_for_the_seed);
+  g_test_add_func ("/reflash/window/no-firmware-step-for-a-blocked-drive",
+                   test_no_firmware_step_for_a_blocked_drive);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);
   status = g_test_run ();

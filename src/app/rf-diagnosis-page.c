@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "rf-diagnosis-page.h"
+#include "rf-details-group.h"
 #include "rf-drive-presenter.h"
 #include "rf-error.h"
 
@@ -25,9 +26,8 @@ struct _RfDiagnosisPage
   GtkLabel *advice_label;
   GtkWidget *checking_box;
   GtkWidget *result_box;
-  AdwPreferencesGroup *details_group;
+  RfDetailsGroup *details_group;
 
-  GPtrArray *detail_rows;
   RfDevice *device;
   RfDriveDb *db;
   GCancellable *cancellable;
@@ -35,34 +35,6 @@ struct _RfDiagnosisPage
 };
 
 G_DEFINE_FINAL_TYPE (RfDiagnosisPage, rf_diagnosis_page, RF_TYPE_PAGE)
-
-static void
-add_detail (RfDiagnosisPage *self,
-            const char      *title,
-            const char      *value)
-{
-  GtkWidget *row;
-  GtkWidget *label;
-
-  if (value == NULL || *value == '\0')
-    return;
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  label = gtk_label_new (value);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  adw_preferences_group_add (self->details_group, row);
-  g_ptr_array_add (self->detail_rows, row);
-}
-
-static void
-clear_details (RfDiagnosisPage *self)
-{
-  for (guint i = 0; i < self->detail_rows->len; i++)
-    adw_preferences_group_remove (self->details_group, g_ptr_array_index (self->detail_rows, i));
-  g_ptr_array_set_size (self->detail_rows, 0);
-}
 
 static void
 show_details (RfDiagnosisPage *self)
@@ -73,26 +45,26 @@ show_details (RfDiagnosisPage *self)
   g_autofree char *product = NULL;
   g_autoptr(RfSimDrive) practice = rf_drive_presenter_dup_practice_drive (self->device);
 
-  clear_details (self);
+  rf_details_group_clear (self->details_group);
   if (id == NULL)
     return;
   stored = rf_drive_presenter_dup_model_name (self->device, id->stored_id);
   bootcode = rf_drive_presenter_dup_model_name (self->device, id->bootcode_key);
   product = g_strstrip (g_strdup_printf ("%s %s", id->vendor ? id->vendor : "",
                                          id->product ? id->product : ""));
-  add_detail (self, _("Reports itself as"), product);
-  add_detail (self, id->safe_mode ? _("Bootcode version shown") : _("Firmware version"),
+  rf_details_group_add (self->details_group, _("Reports itself as"), product);
+  rf_details_group_add (self->details_group, id->safe_mode ? _("Bootcode version shown") : _("Firmware version"),
               id->revision);
-  add_detail (self, _("Firmware date"), id->firmware_date);
-  add_detail (self, _("Stored identity"), stored);
-  add_detail (self, _("Bootcode belongs to"), bootcode);
-  add_detail (self, _("Bootcode version"), id->bootcode_version);
-  add_detail (self, _("Serial number"), id->serial);
-  add_detail (self, _("Connection"), rf_device_is_practice (self->device)
+  rf_details_group_add (self->details_group, _("Firmware date"), id->firmware_date);
+  rf_details_group_add (self->details_group, _("Stored identity"), stored);
+  rf_details_group_add (self->details_group, _("Bootcode belongs to"), bootcode);
+  rf_details_group_add (self->details_group, _("Bootcode version"), id->bootcode_version);
+  rf_details_group_add (self->details_group, _("Serial number"), id->serial);
+  rf_details_group_add (self->details_group, _("Connection"), rf_device_is_practice (self->device)
                                      ? _("Practice drive (simulated)")
                                      : rf_device_get_id (self->device));
   if (practice != NULL)
-    add_detail (self, _("The drive's light"),
+    rf_details_group_add (self->details_group, _("The drive's light"),
                 rf_drive_presenter_led_words (rf_sim_drive_get_led (practice)));
 }
 
@@ -117,6 +89,31 @@ show_result (RfDiagnosisPage *self)
   show_details (self);
 }
 
+/* Going on to a firmware file makes sense only for a drive Reflash could write:
+ * one that runs (or waits in safe mode) and whose bootcode is known. */
+static gboolean
+can_take_firmware (RfDevice *device)
+{
+  switch (rf_device_get_state (device))
+    {
+    case RF_DRIVE_STATE_READY:
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+      return TRUE;
+    case RF_DRIVE_STATE_SAFE_MODE:
+      return g_strcmp0 (rf_device_get_reason (device), "bootcode-key-unknown") != 0;
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_BUSY:
+    case RF_DRIVE_STATE_UNSUPPORTED:
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+    case RF_DRIVE_STATE_NO_ACCESS:
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 set_checking (RfDiagnosisPage *self,
               gboolean         checking)
@@ -124,7 +121,7 @@ set_checking (RfDiagnosisPage *self,
   gtk_widget_set_visible (self->checking_box, checking);
   gtk_widget_set_visible (self->result_box, !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.check-again", !checking);
-  rf_page_set_complete (RF_PAGE (self), !checking);
+  rf_page_set_complete (RF_PAGE (self), !checking && can_take_firmware (self->device));
 }
 
 static void
@@ -185,23 +182,14 @@ rf_diagnosis_page_dispose (GObject *object)
 }
 
 static void
-rf_diagnosis_page_finalize (GObject *object)
-{
-  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (object);
-
-  g_ptr_array_unref (self->detail_rows);
-  G_OBJECT_CLASS (rf_diagnosis_page_parent_class)->finalize (object);
-}
-
-static void
 rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = rf_diagnosis_page_dispose;
-  object_class->finalize = rf_diagnosis_page_finalize;
 
+  g_type_ensure (RF_TYPE_DETAILS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/rf-diagnosis-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, state_icon);
@@ -218,7 +206,6 @@ rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
 static void
 rf_diagnosis_page_init (RfDiagnosisPage *self)
 {
-  self->detail_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 

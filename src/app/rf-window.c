@@ -10,6 +10,7 @@
 #include "rf-device-monitor.h"
 #include "rf-diagnosis-page.h"
 #include "rf-drives-page.h"
+#include "rf-firmware-page.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
 
@@ -31,6 +32,7 @@ struct _RfWindow
   GListStore *drives;
   RfDrivesPage *drives_page;
   RfDiagnosisPage *diagnosis_page;
+  RfFirmwarePage *firmware_page;
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -87,6 +89,9 @@ prepare_page (RfWindow *self,
     rf_diagnosis_page_set_device (self->diagnosis_page,
                                   rf_drives_page_get_selected_device (self->drives_page),
                                   self->db);
+  else if (page == RF_PAGE (self->firmware_page))
+    rf_firmware_page_set_device (self->firmware_page,
+                                 rf_diagnosis_page_get_device (self->diagnosis_page));
 }
 
 static void
@@ -167,6 +172,8 @@ rf_window_init (RfWindow *self)
   rf_window_add_page (self, RF_PAGE (self->drives_page), "drives");
   self->diagnosis_page = RF_DIAGNOSIS_PAGE (rf_diagnosis_page_new ());
   rf_window_add_page (self, RF_PAGE (self->diagnosis_page), "diagnosis");
+  self->firmware_page = RF_FIRMWARE_PAGE (rf_firmware_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->firmware_page), "firmware");
   self->drives = g_list_store_new (RF_TYPE_DEVICE);
 }
 

@@ -181,11 +181,14 @@ write_new_file (RfBackupStore *self,
 }
 
 static gboolean
-check_image (GBytes  *image,
-             GError **error)
+check_image (GBytes                *image,
+             const RfDriveIdentity *identity,
+             GError               **error)
 {
   g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
   gsize size = g_bytes_get_size (image);
+  const RfNecType *stored = identity->stored_id != NULL ? rf_nec_type_from_id (identity->stored_id)
+                                                        : NULL;
 
   if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
     {
@@ -201,6 +204,16 @@ check_image (GBytes  *image,
   if (!rf_firmware_parse (RF_FIRMWARE (firmware), image, error))
     {
       g_prefix_error (error, "dump: ");
+      return FALSE;
+    }
+  /* A dump carries the drive's own canonical ID (nec-2m.md §4): a record that
+   * names another drive would offer the image to the wrong one later. */
+  if (stored != NULL &&
+      !g_str_equal (stored->id, rf_firmware_get_drive_id (RF_FIRMWARE (firmware))))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
+                   "dump names drive ID %s, the drive's stored ID is %s",
+                   rf_firmware_get_drive_id (RF_FIRMWARE (firmware)), stored->id);
       return FALSE;
     }
   return TRUE;
@@ -317,7 +330,7 @@ rf_backup_store_add (RfBackupStore         *self,
   g_return_val_if_fail (identity != NULL && image != NULL && verified != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_image (image, error))
+  if (!check_image (image, identity, error))
     return NULL;
   if (g_mkdir_with_parents (self->directory, 0700) != 0)
     {

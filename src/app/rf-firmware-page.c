@@ -1,0 +1,421 @@
+/* rf-firmware-page.c: the firmware file, checked against the chosen drive before
+ * anything is written
+ *
+ * Practice drives also offer made-up firmware files (from the core image builder:
+ * valid layout, never vendor code), one that fits and one for another model, so a
+ * rehearsal can show both a yes and a no.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "rf-details-group.h"
+#include "rf-drive-presenter.h"
+#include "rf-error.h"
+#include "rf-firmware-page.h"
+#include "rf-nec-2m.h"
+#include "rf-nec-image-builder.h"
+
+struct _RfFirmwarePage
+{
+  RfPage parent_instance;
+
+  AdwActionRow *file_row;
+  AdwActionRow *practice_row;
+  GtkWidget *loading_box;
+  GtkWidget *verdict_box;
+  GtkImage *verdict_icon;
+  GtkLabel *verdict_title;
+  GtkLabel *verdict_sentence;
+  GtkLabel *verdict_next_step;
+  GtkLabel *verdict_warnings;
+  RfDetailsGroup *details_group;
+
+  RfDevice *device;
+  RfFirmwareCheck *check;
+  GCancellable *cancellable;
+  GtkFileChooserNative *chooser;
+  const char *verdict_style;
+};
+
+G_DEFINE_FINAL_TYPE (RfFirmwarePage, rf_firmware_page, RF_TYPE_PAGE)
+
+static const char *
+verdict_title (RfVerdict *verdict)
+{
+  switch (rf_verdict_get_kind (verdict))
+    {
+    case RF_VERDICT_KIND_UPGRADE:
+      return _("This firmware fits: a newer version");
+    case RF_VERDICT_KIND_REINSTALL:
+      return _("This firmware fits: the same version again");
+    case RF_VERDICT_KIND_DOWNGRADE:
+      return _("This firmware fits, but it is an older version");
+    case RF_VERDICT_KIND_RECOVERY:
+      return _("This firmware brings the drive back");
+    case RF_VERDICT_KIND_REFUSED:
+    case RF_VERDICT_KIND_LAST:
+    default:
+      return _("This file must not be written to this drive");
+    }
+}
+
+static char *
+describe_checksum (RfFirmware *firmware)
+{
+  guint16 stored = 0;
+  guint16 computed = 0;
+
+  if (!rf_firmware_get_checksum (firmware, &stored, &computed))
+    return NULL;
+  if (stored == computed)
+    return g_strdup_printf (_("Correct (%04X)"), stored);
+  return g_strdup_printf (_("Wrong: the file says %04X, its contents add up to %04X"), stored,
+                          computed);
+}
+
+static char *
+describe_choice (RfNecFirmware *nec)
+{
+  gint chosen = rf_nec_firmware_get_chosen (nec);
+  guint n = rf_nec_firmware_get_n_candidates (nec);
+
+  if (!rf_nec_firmware_is_container (nec) || chosen < 0)
+    return NULL;
+  /* Translators: "Image 2 of 3: the image for the drive's bootcode" */
+  return g_strdup_printf (_("Image %d of %u: %s"), chosen + 1, n,
+                          rf_nec_choice_to_sentence (rf_nec_firmware_get_choice (nec)));
+}
+
+static void
+show_details (RfFirmwarePage *self)
+{
+  RfFirmware *firmware = rf_firmware_check_get_judged (self->check);
+  RfNecFirmware *nec = rf_firmware_check_get_nec (self->check);
+  g_autofree char *checksum = NULL;
+  g_autofree char *choice = NULL;
+  g_autofree char *product = NULL;
+  const RfNecType *type;
+
+  rf_details_group_clear (self->details_group);
+  if (firmware == NULL || rf_firmware_get_problem (firmware) != RF_FIRMWARE_PROBLEM_NONE)
+    return;
+  type = rf_firmware_get_drive_id (firmware) != NULL
+         ? rf_nec_type_from_id (rf_firmware_get_drive_id (firmware)) : NULL;
+  product = g_strstrip (g_strdup_printf ("%s %s",
+                                         rf_firmware_get_vendor (firmware) ?: "",
+                                         rf_firmware_get_product (firmware) ?: ""));
+  checksum = describe_checksum (firmware);
+  choice = nec != NULL ? describe_choice (nec) : NULL;
+  rf_details_group_add (self->details_group, _("Made for"), type != NULL ? type->model : rf_firmware_get_model (firmware));
+  rf_details_group_add (self->details_group, _("Reports itself as"), product);
+  rf_details_group_add (self->details_group, _("Firmware version"), rf_firmware_get_revision (firmware));
+  rf_details_group_add (self->details_group, _("Bootcode version"), rf_firmware_get_bootcode_version (firmware));
+  rf_details_group_add (self->details_group, _("Checksum"), checksum);
+  rf_details_group_add (self->details_group, _("Inside an updater"), choice);
+  rf_details_group_add (self->details_group, _("SHA-256"), rf_firmware_get_image_sha256 (firmware));
+}
+
+static void
+show_verdict (RfFirmwarePage *self)
+{
+  RfVerdict *verdict = rf_firmware_check_get_verdict (self->check);
+  g_autoptr(GString) warnings = g_string_new (NULL);
+  RfVerdictWarnings flags;
+  gboolean allowed;
+
+  if (verdict == NULL)
+    return;
+  allowed = rf_verdict_is_allowed (verdict);
+  flags = rf_verdict_get_warnings (verdict);
+  for (guint bit = 1; bit != 0 && bit <= flags; bit <<= 1)
+    if (flags & bit)
+      g_string_append_printf (warnings, "%s%s", warnings->len > 0 ? "\n" : "",
+                              rf_verdict_warning_to_sentence ((RfVerdictWarnings) bit));
+  gtk_label_set_label (self->verdict_title, verdict_title (verdict));
+  gtk_label_set_label (self->verdict_sentence, rf_verdict_get_sentence (verdict));
+  gtk_label_set_label (self->verdict_next_step, rf_verdict_get_next_step (verdict));
+  gtk_widget_set_visible (GTK_WIDGET (self->verdict_next_step),
+                          rf_verdict_get_next_step (verdict) != NULL);
+  gtk_label_set_label (self->verdict_warnings, warnings->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->verdict_warnings), warnings->len > 0);
+  gtk_image_set_from_icon_name (self->verdict_icon, allowed ? "emblem-ok-symbolic"
+                                                            : "dialog-error-symbolic");
+  if (self->verdict_style != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), self->verdict_style);
+  self->verdict_style = allowed ? (flags != 0 ? "warning" : "success") : "error";
+  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), self->verdict_style);
+  gtk_widget_set_visible (self->verdict_box, TRUE);
+  show_details (self);
+  rf_page_set_complete (RF_PAGE (self), allowed);
+}
+
+/* Judges the file against what the last probe of the drive proved. */
+static void
+judge (RfFirmwarePage *self)
+{
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
+
+  if (self->check == NULL || self->device == NULL)
+    return;
+  identity = rf_device_dup_identity (self->device);
+  family = rf_device_dup_family (self->device);
+  if (identity == NULL)
+    identity = rf_drive_identity_new ();
+  rf_firmware_check_judge (self->check, family, identity, rf_device_get_state (self->device));
+  show_verdict (self);
+}
+
+static void
+set_loading (RfFirmwarePage *self,
+             gboolean        loading)
+{
+  gtk_widget_set_visible (self->loading_box, loading);
+  if (loading)
+    {
+      gtk_widget_set_visible (self->verdict_box, FALSE);
+      rf_details_group_clear (self->details_group);
+      rf_page_set_complete (RF_PAGE (self), FALSE);
+    }
+}
+
+static void
+on_file_checked (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(RfFirmwarePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfFirmwareCheck) check = rf_firmware_check_new_for_file_finish (result, &error);
+
+  if (check == NULL)
+    return; /* cancelled: another file was chosen meanwhile */
+  set_loading (self, FALSE);
+  g_set_object (&self->check, check);
+  judge (self);
+}
+
+/**
+ * rf_firmware_page_open_file:
+ * @path: the file the user chose
+ *
+ * Reads and checks @path on a worker thread, then shows the verdict.
+ */
+void
+rf_firmware_page_open_file (RfFirmwarePage *self,
+                            const char     *path)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (RF_IS_FIRMWARE_PAGE (self));
+  g_return_if_fail (path != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->check);
+  name = g_filename_display_basename (path);
+  adw_action_row_set_subtitle (self->file_row, name);
+  set_loading (self, TRUE);
+  rf_firmware_check_new_for_file_async (path, self->cancellable, on_file_checked,
+                                        g_object_ref (self));
+}
+
+static void
+on_chooser_response (RfFirmwarePage       *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  g_clear_object (&self->chooser);
+  if (path != NULL)
+    rf_firmware_page_open_file (self, path);
+}
+
+static void
+choose_file (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RfFirmwarePage *self = RF_FIRMWARE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Firmware File"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Check"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* A made-up image for a practice rehearsal, written where the user can find it
+ * again (and try with reflash-cli check). */
+static char *
+write_practice_image (RfFirmwarePage *self,
+                      const char     *drive_id,
+                      const char     *bootcode_version,
+                      const char     *revision,
+                      GError        **error)
+{
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model (drive_id, bootcode_version, revision);
+  const RfNecType *type = rf_nec_type_from_id (drive_id);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "reflash",
+                                           "practice-firmware", NULL);
+  g_autofree char *name = g_strdup_printf ("practice-%s-%s-bootcode-%s.bin", type->model,
+                                           revision, bootcode_version);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      rf_error_set_from_errno (error, errno, dir);
+      return NULL;
+    }
+  if (!g_file_set_contents (path, g_bytes_get_data (image, NULL),
+                            (gssize) g_bytes_get_size (image), error))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
+/* Which model the practice images are for: the bootcode's, or the other one. */
+static const char *
+practice_model (RfFirmwarePage *self,
+                gboolean        fitting)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self->device);
+  const char *counting = identity != NULL ? rf_drive_identity_counting_id (identity) : NULL;
+  const RfNecType *type = counting != NULL ? rf_nec_type_from_id (counting) : NULL;
+
+  if (type == NULL)
+    type = rf_nec_type_from_id ("K355");
+  if (fitting)
+    return type->id;
+  return g_str_equal (type->id, "K451") ? "K355" : "K451";
+}
+
+static void
+use_practice_image (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RfFirmwarePage *self = RF_FIRMWARE_PAGE (widget);
+  gboolean fitting = g_variant_get_boolean (parameter);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self->device);
+  const char *version = identity != NULL && identity->bootcode_version != NULL
+                        ? identity->bootcode_version : "05";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_practice_image (self, practice_model (self, fitting), version,
+                                                fitting ? "1.06" : "1.09", &error);
+
+  if (path == NULL)
+    {
+      adw_action_row_set_subtitle (self->file_row, rf_error_code_to_sentence (error->code));
+      return;
+    }
+  rf_firmware_page_open_file (self, path);
+}
+
+static void
+rf_firmware_page_dispose (GObject *object)
+{
+  RfFirmwarePage *self = RF_FIRMWARE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->check);
+  g_clear_object (&self->device);
+  G_OBJECT_CLASS (rf_firmware_page_parent_class)->dispose (object);
+}
+
+static void
+rf_firmware_page_class_init (RfFirmwarePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rf_firmware_page_dispose;
+
+  g_type_ensure (RF_TYPE_DETAILS_GROUP);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rf-firmware-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, file_row);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, practice_row);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, loading_box);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_icon);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_title);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_sentence);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_next_step);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_warnings);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, details_group);
+  gtk_widget_class_install_action (widget_class, "firmware.choose", NULL, choose_file);
+  gtk_widget_class_install_action (widget_class, "firmware.practice", "b", use_practice_image);
+}
+
+static void
+rf_firmware_page_init (RfFirmwarePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+rf_firmware_page_new (void)
+{
+  return g_object_new (RF_TYPE_FIRMWARE_PAGE, NULL);
+}
+
+/**
+ * rf_firmware_page_set_device:
+ *
+ * The drive the file is judged against. A file already chosen is judged again:
+ * the drive's state may have changed since.
+ */
+void
+rf_firmware_page_set_device (RfFirmwarePage *self,
+                             RfDevice       *device)
+{
+  g_autoptr(RfDriveFamily) family = NULL;
+  gboolean practice_nec;
+
+  g_return_if_fail (RF_IS_FIRMWARE_PAGE (self));
+  g_return_if_fail (RF_IS_DEVICE (device));
+
+  g_set_object (&self->device, device);
+  family = rf_device_dup_family (device);
+  practice_nec = rf_device_is_practice (device) && family != NULL &&
+                 g_strcmp0 (family->protocol, "nec-2m") == 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->practice_row), practice_nec);
+  judge (self);
+}
+
+/* (nullable): the file being shown */
+RfFirmwareCheck *
+rf_firmware_page_get_check (RfFirmwarePage *self)
+{
+  g_return_val_if_fail (RF_IS_FIRMWARE_PAGE (self), NULL);
+  return self->check;
+}
+
+gboolean
+rf_firmware_page_is_loading (RfFirmwarePage *self)
+{
+  g_return_val_if_fail (RF_IS_FIRMWARE_PAGE (self), FALSE);
+  return gtk_widget_get_visible (self->loading_box);
+}
