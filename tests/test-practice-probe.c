@@ -408,6 +408,51 @@ test_safe_mode_unit_attention (Fixture       *fixture,
   g_assert_cmpstr (rf_drive_identity_counting_id (identity), ==, "K355");
 }
 
+/* Another program holds the node open (EBUSY): busy, with its own reason and
+ * advice, not an error. */
+static void
+test_node_in_use (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(RfDevice) device = NULL;
+  g_autofree char *advice = NULL;
+
+  add_fault (fixture, "healthy-3550", RF_SIM_FAULT_IN_USE, RF_SIM_PHASE_ANY, 0, 1);
+  device = probe (fixture, "healthy-3550", RF_PROBE_DEPTH_DEEP);
+  advice = rf_device_dup_advice (device);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "in-use");
+  g_assert_nonnull (strstr (advice, "other program"));
+}
+
+/* An SPC drive that refuses the family's buffer ID with 05/24: the family
+ * data does not fit (spc-download.md), no adapter is to blame. */
+static void
+test_spc_wrong_buffer (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load ("spc-generic", &error);
+  g_autoptr(RfSimClock) clock = rf_sim_clock_new (FALSE);
+  g_autoptr(RfSimDrive) drive = NULL;
+  g_autoptr(RfTransport) transport = NULL;
+  g_autoptr(RfDevice) device = NULL;
+  g_autofree char *advice = NULL;
+
+  g_assert_no_error (error);
+  scenario->buffer_id = 7;
+  drive = rf_sim_drive_new (scenario, NULL, clock, &error);
+  g_assert_no_error (error);
+  transport = rf_sim_transport_new (drive);
+  device = rf_device_new_for_transport ("practice:buffer-7", transport, "practice-buffer-7");
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  advice = rf_device_dup_advice (device);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_UNSUPPORTED);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "no-descriptor");
+  g_assert_null (strstr (advice, "another controller"));
+}
+
 typedef struct {
   GMainLoop *loop;
   GPtrArray *finished;
@@ -492,6 +537,8 @@ main (int    argc,
   add ("unit-attention-storm", NULL, test_unit_attention_storm);
   add ("hung-drive", NULL, test_hung_drive);
   add ("leave-lost", NULL, test_leave_lost);
+  add ("node-in-use", NULL, test_node_in_use);
+  add ("spc-wrong-buffer", NULL, test_spc_wrong_buffer);
   add ("enter-status-lost", NULL, test_enter_status_lost);
   add ("enter-timeout", NULL, test_enter_timeout);
   add ("enter-unit-attention", NULL, test_enter_unit_attention);

@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 #define RF_REASON_LEFT_IN_SAFE_MODE    "left-in-safe-mode"
 #define RF_REASON_MODE_UNKNOWN         "mode-unknown"
 #define RF_REASON_IN_USE               "in-use"
+#define RF_REASON_NO_DESCRIPTOR        "no-descriptor"
 
 typedef struct {
   RfDriveIdentity *identity;

@@ -92,6 +92,8 @@ stop_with_error (Probe        *probe,
     set_state (probe, RF_DRIVE_STATE_NEEDS_ADMIN, RF_REASON_NEEDS_PRIVILEGES, error->message);
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
     set_state (probe, RF_DRIVE_STATE_NO_ACCESS, RF_REASON_PERMISSION_DENIED, error->message);
+  else if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
+    set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_IN_USE, error->message);
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_TIMED_OUT))
     set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_TIMED_OUT, error->message);
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_DEVICE_GONE))
@@ -389,6 +391,11 @@ nec_enter (Probe      *probe,
            RfCommand  *command,
            GError    **error)
 {
+  const RfNecType *type = rf_nec_type_from_id (key);
+
+  /* nec-2m.md §2: only the five canonical keys, whatever the data files say. */
+  g_assert (type != NULL && g_str_equal (type->id, key));
+
   for (guint attempt = 0; attempt <= UNIT_ATTENTION_RETRIES; attempt++)
     {
       if (attempt > 0)
@@ -803,6 +810,14 @@ probe_spc (Probe *probe)
   rf_scsi_build_read_buffer_descriptor (&command, family->download.buffer_id, data);
   if (!send (probe, &command))
     return FALSE;
+  /* 05/24: the drive knows READ BUFFER but not this buffer ID or mode, which
+   * is the family data's problem, not an adapter's (spc-download.md: without
+   * the descriptor the family cannot be flashed). */
+  if (sense_is (&command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24))
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_DESCRIPTOR, &command);
+      return FALSE;
+    }
   if (is_vendor_refusal (&command))
     {
       stop_with_answer (probe, RF_DRIVE_STATE_VENDOR_REFUSED, RF_REASON_VENDOR_REFUSED, &command);

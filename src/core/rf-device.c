@@ -67,6 +67,7 @@ static const ReasonText reason_texts[] = {
   { RF_REASON_LEFT_IN_SAFE_MODE, N_("The check could not bring the drive back from safe mode: it still runs only its bootcode.") },
   { RF_REASON_MODE_UNKNOWN, N_("The drive stopped answering during the check, so Reflash cannot tell whether it is in safe mode.") },
   { RF_REASON_IN_USE, N_("Another program has the drive open.") },
+  { RF_REASON_NO_DESCRIPTOR, N_("The drive does not describe its firmware buffer the way its family data expects, so Reflash cannot send firmware to it.") },
 };
 
 static void

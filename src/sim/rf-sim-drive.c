@@ -353,6 +353,10 @@ link_fault (RfSimDrive       *self,
       g_set_error (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED,
                    "%s: cannot open the practice drive: %s (fault)", name, g_strerror (EACCES));
       return FALSE;
+    case RF_SIM_FAULT_IN_USE:
+      g_set_error (error, RF_ERROR, RF_ERROR_BUSY,
+                   "%s: cannot open the practice drive: %s (fault)", name, g_strerror (EBUSY));
+      return FALSE;
     case RF_SIM_FAULT_NO_RAWIO:
       if (command->cdb[0] != 0xcb && command->cdb[0] != 0xcc && command->cdb[0] != 0xcd)
         return TRUE;

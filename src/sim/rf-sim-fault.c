@@ -19,6 +19,7 @@ static const char *const kind_nicks[] = {
   [RF_SIM_FAULT_LOST_STATUS] = "lost-status",
   [RF_SIM_FAULT_NO_ACCESS] = "no-access",
   [RF_SIM_FAULT_NO_RAWIO] = "no-rawio",
+  [RF_SIM_FAULT_IN_USE] = "in-use",
 };
 
 static const char *const phase_nicks[] = {

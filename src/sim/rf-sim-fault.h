@@ -30,6 +30,8 @@ G_BEGIN_DECLS
  * @RF_SIM_FAULT_NO_RAWIO: the kernel refuses the vendor opcodes 0xCB, 0xCC and
  *   0xCD with EPERM before the drive sees them (no CAP_SYS_RAWIO); other
  *   commands pass
+ * @RF_SIM_FAULT_IN_USE: another program holds the node open exclusively (EBUSY);
+ *   the command never reaches the drive
  */
 typedef enum {
   RF_SIM_FAULT_POWER_LOSS,
@@ -42,6 +44,7 @@ typedef enum {
   RF_SIM_FAULT_LOST_STATUS,
   RF_SIM_FAULT_NO_ACCESS,
   RF_SIM_FAULT_NO_RAWIO,
+  RF_SIM_FAULT_IN_USE,
 } RfSimFaultKind;
 
 /**
