@@ -198,6 +198,9 @@ test_list_practice (void)
   g_assert_nonnull (strstr (out, "\"state\": \"safe-mode\""));
   g_assert_nonnull (strstr (out, "\"probe_depth\": \"passive\""));
   g_assert_null (strstr (out, "\"probe_depth\": \"deep\""));
+  /* Every drive says whether its check failed: here none did. */
+  g_assert_nonnull (strstr (out, "\"error\": null"));
+  g_assert_null (strstr (out, "\"error\": \""));
   g_assert_cmpint (run_cli (&out, &err, "list", "--practice", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "practice:healthy-3550"));
   g_assert_nonnull (strstr (out, "DVD_RW ND-3550A"));

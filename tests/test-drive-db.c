@@ -111,6 +111,11 @@ test_match (void)
   g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
   make_inquiry (data, "QEMU    ", "QEMU DVD-ROM    ", "2.5+");
   g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+  /* nec-2m.md §0: "0" at byte 32 without "0." is neither mode: no family. */
+  make_inquiry (data, "_NEC    ", "DVD_RW ND-3550A ", "0100");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+  make_inquiry (data, "_NEC    ", "DVD_RW ND-3550A ", "0-05");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
 }
 
 typedef struct {

@@ -774,6 +774,12 @@ rf_drive_db_match (RfDriveDb           *self,
       RfDriveFamily *family = g_ptr_array_index (self->families, i);
       gboolean in_boot_mode = rf_drive_family_is_boot_revision (family, revision);
 
+      /* nec-2m.md §0: normal mode has byte 32 ≠ '0', safe mode "0." and two
+       * characters. A revision that is neither ("0100", "0-05") is no mode
+       * Reflash knows, so the drive matches no NEC family: nothing vendor-
+       * specific is ever sent to it. */
+      if (g_str_equal (family->protocol, "nec-2m") && !in_boot_mode && revision[0] == '0')
+        continue;
       for (guint j = 0; j < family->models->len; j++)
         {
           const RfDriveModel *candidate = g_ptr_array_index (family->models, j);
