@@ -14,29 +14,22 @@
 
 typedef struct {
   const char *path;
-  RfFirmwareProblem load_problem;
-  GBytes *bytes;
-  RfNecFirmware *firmware;
+  RfFirmwareCheck *check;
   /* With --drive */
   const char *drive_name;
   RfDevice *device;
   RfDriveIdentity *identity;
   RfDriveFamily *family;
-  RfFirmware *judged; /* what the verdict is about: the NEC parse or the family's */
-  RfVerdict *verdict;
   GPtrArray *backups; /* RfBackup: stored backups of this drive, other candidates */
 } CheckResult;
 
 static void
 check_result_clear (CheckResult *result)
 {
-  g_clear_pointer (&result->bytes, g_bytes_unref);
-  g_clear_object (&result->firmware);
+  g_clear_object (&result->check);
   g_clear_object (&result->device);
   g_clear_pointer (&result->identity, rf_drive_identity_free);
   g_clear_pointer (&result->family, rf_drive_family_unref);
-  g_clear_object (&result->judged);
-  g_clear_object (&result->verdict);
   g_clear_pointer (&result->backups, g_ptr_array_unref);
 }
 
@@ -53,52 +46,6 @@ static int
 problem_exit (RfFirmwareProblem problem)
 {
   return problem == RF_FIRMWARE_PROBLEM_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_REFUSED;
-}
-
-static void
-load_and_parse (CheckResult *result)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = rf_firmware_file_load (result->path, RF_FIRMWARE_MAX_FILE_SIZE,
-                                                   &result->load_problem, &error);
-
-  if (bytes == NULL)
-    {
-      g_debug ("%s", error->message);
-      return;
-    }
-  result->firmware = rf_nec_firmware_new ();
-  if (!rf_firmware_parse (RF_FIRMWARE (result->firmware), bytes, &error))
-    g_debug ("%s", error->message);
-  result->bytes = g_steal_pointer (&bytes);
-}
-
-/* The image the verdict is about: an NEC image (the one that fits the drive,
- * inside an updater), or the file read by the drive family's own image rules. */
-static RfFirmware *
-image_for_drive (CheckResult *result)
-{
-  RfFirmware *nec = RF_FIRMWARE (result->firmware);
-  const char *counting = rf_drive_identity_counting_id (result->identity);
-  g_autoptr(RfSpcFirmware) spc = NULL;
-
-  if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE || result->family == NULL ||
-      g_strcmp0 (result->family->protocol, "spc-download") != 0)
-    {
-      g_autoptr(GError) error = NULL;
-
-      /* An updater that parsed has a usable image, so a choice is always made. */
-      if (counting != NULL && rf_nec_firmware_is_container (result->firmware) &&
-          !rf_nec_firmware_choose_for_drive (result->firmware, counting,
-                                             result->identity->bootcode_version, &error))
-        g_debug ("choosing an image: %s", error->message);
-      return g_object_ref (nec);
-    }
-  spc = rf_spc_firmware_new_for_family (result->family);
-  /* A failed parse is the verdict's input: its problem says why. */
-  if (!rf_firmware_parse (RF_FIRMWARE (spc), result->bytes, NULL))
-    g_debug ("%s is no image of the %s family", result->path, result->family->id);
-  return RF_FIRMWARE (g_steal_pointer (&spc));
 }
 
 /* Backups of this drive are images that fit it too; a store that cannot be
@@ -125,9 +72,11 @@ judge_against_drive (CheckResult *result,
   g_autoptr(RfDeviceMonitor) monitor = NULL;
 
   /* A file that cannot even be read is refused without sending the drive anything. */
-  if (result->firmware == NULL)
+  if (rf_firmware_check_get_nec (result->check) == NULL)
     {
-      result->verdict = rf_verdict_new_for_file_problem (result->load_problem);
+      g_autoptr(RfDriveIdentity) nobody = rf_drive_identity_new ();
+
+      rf_firmware_check_judge (result->check, NULL, nobody, RF_DRIVE_STATE_UNKNOWN);
       return TRUE;
     }
   if (db == NULL)
@@ -141,21 +90,15 @@ judge_against_drive (CheckResult *result,
   result->identity = rf_device_dup_identity (result->device);
   result->family = rf_device_dup_family (result->device);
   result->backups = list_backups (result->identity);
-  result->judged = image_for_drive (result);
-  result->verdict = rf_verdict_new_for_family (result->family, result->identity,
-                                               rf_device_get_state (result->device),
-                                               result->judged);
+  rf_firmware_check_judge (result->check, result->family, result->identity,
+                           rf_device_get_state (result->device));
   return TRUE;
 }
 
 static RfFirmwareProblem
 result_problem (const CheckResult *result)
 {
-  if (result->judged != NULL)
-    return rf_firmware_get_problem (result->judged);
-  if (result->firmware == NULL)
-    return result->load_problem;
-  return rf_firmware_get_problem (RF_FIRMWARE (result->firmware));
+  return rf_firmware_check_get_problem (result->check);
 }
 
 /* Human output */
@@ -231,7 +174,7 @@ static void
 print_verdict (const CheckResult *result)
 {
   RfDriveIdentity *id = result->identity;
-  RfVerdictWarnings warnings = rf_verdict_get_warnings (result->verdict);
+  RfVerdictWarnings warnings = rf_verdict_get_warnings (rf_firmware_check_get_verdict (result->check));
 
   printf ("\n");
   if (id != NULL)
@@ -243,10 +186,10 @@ print_verdict (const CheckResult *result)
         printf (_("Bootcode:         %s, version %s\n"), rf_drive_identity_counting_id (id),
                 or_unknown (id->bootcode_version));
     }
-  printf (_("Verdict (%s): %s\n"), rf_verdict_get_code (result->verdict),
-          rf_verdict_get_sentence (result->verdict));
-  if (rf_verdict_get_next_step (result->verdict) != NULL)
-    printf ("%s\n", rf_verdict_get_next_step (result->verdict));
+  printf (_("Verdict (%s): %s\n"), rf_verdict_get_code (rf_firmware_check_get_verdict (result->check)),
+          rf_verdict_get_sentence (rf_firmware_check_get_verdict (result->check)));
+  if (rf_verdict_get_next_step (rf_firmware_check_get_verdict (result->check)) != NULL)
+    printf ("%s\n", rf_verdict_get_next_step (rf_firmware_check_get_verdict (result->check)));
   for (guint i = 0; i < RF_VERDICT_N_WARNINGS; i++)
     if (warnings & (1u << i))
       printf (_("Warning (%s): %s\n"), rf_verdict_warning_to_nick ((RfVerdictWarnings) (1u << i)),
@@ -266,9 +209,9 @@ print_human (const CheckResult *result)
   RfFirmwareProblem problem = result_problem (result);
 
   printf (_("File:             %s\n"), result->path);
-  if (result->firmware != NULL)
+  if (rf_firmware_check_get_nec (result->check) != NULL)
     {
-      RfFirmware *fw = result->judged != NULL ? result->judged : RF_FIRMWARE (result->firmware);
+      RfFirmware *fw = rf_firmware_check_get_judged (result->check) != NULL ? rf_firmware_check_get_judged (result->check) : RF_FIRMWARE (rf_firmware_check_get_nec (result->check));
 
       printf (_("Size:             %" G_GSIZE_FORMAT " bytes\n"), rf_firmware_get_input_size (fw));
       printf (_("SHA-256:          %s\n"), rf_firmware_get_input_sha256 (fw));
@@ -282,7 +225,7 @@ print_human (const CheckResult *result)
   else
     printf (_("Not usable (%s): %s\n"), rf_firmware_problem_to_nick (problem),
             rf_firmware_problem_to_sentence (problem));
-  if (result->verdict != NULL)
+  if (rf_firmware_check_get_verdict (result->check) != NULL)
     print_verdict (result);
 }
 
@@ -427,7 +370,7 @@ print_json (const CheckResult *result)
 {
   g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
   RfFirmwareProblem problem = result_problem (result);
-  RfFirmware *fw = result->firmware != NULL ? RF_FIRMWARE (result->firmware) : NULL;
+  RfFirmware *fw = rf_firmware_check_get_nec (result->check) != NULL ? RF_FIRMWARE (rf_firmware_check_get_nec (result->check)) : NULL;
   g_autofree char *text = NULL;
 
   rf_json_writer_begin_object (json);
@@ -445,11 +388,11 @@ print_json (const CheckResult *result)
   rf_json_writer_member_string (json, "corrupt", rf_firmware_problem_to_corrupt_nick (problem));
   rf_json_writer_member_string (json, "sentence", rf_firmware_problem_to_sentence (problem));
   json_image (json, fw);
-  rf_json_writer_member_boolean (json, "updater", result->firmware != NULL &&
-                                 rf_nec_firmware_is_container (result->firmware));
-  json_candidates (json, result->firmware);
+  rf_json_writer_member_boolean (json, "updater", rf_firmware_check_get_nec (result->check) != NULL &&
+                                 rf_nec_firmware_is_container (rf_firmware_check_get_nec (result->check)));
+  json_candidates (json, rf_firmware_check_get_nec (result->check));
   json_drive (json, result);
-  json_verdict (json, result->verdict);
+  json_verdict (json, rf_firmware_check_get_verdict (result->check));
   rf_json_writer_end_object (json);
   text = rf_json_writer_finish (json);
   fputs (text, stdout);
@@ -480,7 +423,7 @@ rf_cli_check_run (int    argc,
     }
   result.path = argv[1];
   result.drive_name = drive;
-  load_and_parse (&result);
+  result.check = rf_firmware_check_new_for_file (result.path);
   if (drive != NULL && !judge_against_drive (&result, &error))
     {
       fprintf (stderr, _("reflash-cli check: %s: %s (%s)\n"), drive,
@@ -493,8 +436,8 @@ rf_cli_check_run (int    argc,
     print_human (&result);
   if (result_problem (&result) == RF_FIRMWARE_PROBLEM_NOT_FOUND)
     return RF_CLI_EXIT_NOT_FOUND;
-  if (result.verdict != NULL)
-    return rf_verdict_is_allowed (result.verdict) ? RF_CLI_EXIT_OK : RF_CLI_EXIT_REFUSED;
+  if (rf_firmware_check_get_verdict (result.check) != NULL)
+    return rf_verdict_is_allowed (rf_firmware_check_get_verdict (result.check)) ? RF_CLI_EXIT_OK : RF_CLI_EXIT_REFUSED;
   if (result_problem (&result) != RF_FIRMWARE_PROBLEM_NONE)
     return problem_exit (result_problem (&result));
   return RF_CLI_EXIT_OK;

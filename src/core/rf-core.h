@@ -16,6 +16,7 @@
 #include "rf-drive-state.h"
 #include "rf-error.h"
 #include "rf-firmware.h"
+#include "rf-firmware-check.h"
 #include "rf-firmware-file.h"
 #include "rf-json-writer.h"
 #include "rf-nec-2m.h"
