@@ -350,6 +350,21 @@ link_fault (RfSimDrive       *self,
       g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE,
                    "%s: the practice drive is gone (fault)", name);
       return FALSE;
+    case RF_SIM_FAULT_NO_ACCESS:
+      g_set_error (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED,
+                   "%s: cannot open the practice drive: %s (fault)", name, g_strerror (EACCES));
+      return FALSE;
+    case RF_SIM_FAULT_IN_USE:
+      g_set_error (error, RF_ERROR, RF_ERROR_BUSY,
+                   "%s: cannot open the practice drive: %s (fault)", name, g_strerror (EBUSY));
+      return FALSE;
+    case RF_SIM_FAULT_NO_RAWIO:
+      if (command->cdb[0] != 0xcb && command->cdb[0] != 0xcc && command->cdb[0] != 0xcd)
+        return TRUE;
+      g_set_error (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES,
+                   "%s: %s: the kernel refused the vendor command (practice drive fault)",
+                   name, g_strerror (EPERM));
+      return FALSE;
     case RF_SIM_FAULT_POWER_LOSS:
     case RF_SIM_FAULT_UNIT_ATTENTION_STORM:
     case RF_SIM_FAULT_WRITE_FAILURE:
