@@ -324,6 +324,8 @@ test_leave_lost (Fixture       *fixture,
   g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_SAFE_MODE);
   g_assert_cmpstr (rf_device_get_reason (device), ==, "left-in-safe-mode");
   g_assert_true (identity->safe_mode);
+  /* Nothing to flash: the identity for verdicts stays unknown. */
+  g_assert_null (rf_drive_identity_counting_id (identity));
   g_assert_nonnull (strstr (advice, "off and on"));
   revision = revision_now (fixture, "healthy-3550");
   g_assert_cmpstr (revision, ==, "0.05");
