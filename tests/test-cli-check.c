@@ -341,12 +341,13 @@ test_backups_of_drive (Fixture       *fixture,
   identity->bootcode_version = g_strdup ("05");
   backup = rf_backup_store_add (store, identity, dump, "two-reads-compared", NULL);
   g_assert_nonnull (backup);
-  /* The healthy ND-3550A is the drive this backup came from; the seed's is not. */
+  /* Drives with a K355 bootcode get it (the seed's too, whatever its stored ID
+   * says); the ND-4551A's does not. */
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &mine, "check", "--json", "--drive",
                             "practice:healthy-3550", path, NULL), ==, 0);
   assert_has (mine, backup->image_path);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &other, "check", "--json", "--drive",
-                            "practice:seed", path, NULL), ==, 0);
+                            "practice:healthy-4551", path, NULL), ==, 4);
   assert_has (other, "\"backups\": []");
 }
 
@@ -393,6 +394,11 @@ test_spc_drive (Fixture       *fixture,
                             "practice:spc-generic", same_path, NULL), ==, 0);
   assert_has (a, "\"code\": \"reinstall\"");
   assert_has (a, "\"spec-only\"");
+  /* The JSON describes the image that was judged, not the failed NEC parse. */
+  assert_has (a, "\"format\": \"spc-download\"");
+  assert_has (a, "\"model_checked\": true");
+  assert_has (a, "\"revision\": \"1.00\"");
+  g_assert_null (strstr (a, "\"image\": null"));
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &b, "check", "--json", "--drive",
                             "practice:spc-generic", other_path, NULL), ==, 4);
   assert_has (b, "\"code\": \"wrong-family\"");
@@ -432,12 +438,14 @@ test_backups (Fixture       *fixture,
   g_assert_cmpstr (before, ==, "[]\n");
   identity->family = g_strdup ("nec-2m");
   identity->stored_id = g_strdup ("K356");
+  identity->bootcode_key = g_strdup ("K356");
   identity->bootcode_version = g_strdup ("05");
   identity->revision = g_strdup ("2.01");
   backup = rf_backup_store_add (store, identity, image, "two-reads-compared", NULL);
   g_assert_nonnull (backup);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &after, "backups", "--json", NULL), ==, 0);
   assert_has (after, "\"drive_id\": \"K356\"");
+  assert_has (after, "\"counting_id\": \"K356\"");
   assert_has (after, "\"verified\": \"two-reads-compared\"");
   assert_has (after, backup->sha256);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "backups", NULL), ==, 0);

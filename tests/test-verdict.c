@@ -253,6 +253,31 @@ test_identity_unknown (void)
   assert_verdict (v, "identity-unknown", FALSE);
 }
 
+/* Normal mode, every key refused: the probe learned only the stored ID, which
+ * a half-done crossflash may have changed, so no image is judged by it. */
+static void
+test_identity_unknown_normal_mode (void)
+{
+  const RfDriveState states[] = { RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_DRIVE_STATE_READY };
+  const char *const images[] = { "K451", "K355" };
+  g_autoptr(RfDriveIdentity) id = recovered_drive ();
+
+  g_clear_pointer (&id->bootcode_key, g_free);
+  for (gsize s = 0; s < G_N_ELEMENTS (states); s++)
+    for (gsize i = 0; i < G_N_ELEMENTS (images); i++)
+      {
+        g_autoptr(GBytes) bytes = rf_test_image (images[i], "05", "1.07");
+        g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
+        g_autoptr(RfVerdict) v = NULL;
+
+        rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL);
+        v = rf_verdict_new (id, states[s], RF_FIRMWARE (firmware));
+        assert_verdict (v, "identity-unknown", FALSE);
+        g_assert_nonnull (strstr (rf_verdict_get_sentence (v), "could not prove which bootcode"));
+        g_assert_nonnull (strstr (rf_verdict_get_next_step (v), "full check of the drive again"));
+      }
+}
+
 static void
 test_spec_only (void)
 {
@@ -310,6 +335,8 @@ main (int    argc,
     }
   g_test_add_func ("/reflash/verdict/corrupt-file", test_corrupt_file_problems);
   g_test_add_func ("/reflash/verdict/identity-unknown", test_identity_unknown);
+  g_test_add_func ("/reflash/verdict/identity-unknown-normal-mode",
+                   test_identity_unknown_normal_mode);
   g_test_add_func ("/reflash/verdict/spec-only", test_spec_only);
 
   return g_test_run ();

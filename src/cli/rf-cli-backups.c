@@ -36,6 +36,7 @@ print_json (GPtrArray *backups)
       rf_json_writer_member_string (json, "sha256", b->sha256);
       rf_json_writer_member_int (json, "size", (gint64) b->size);
       rf_json_writer_member_string (json, "verified", b->verified);
+      rf_json_writer_member_string (json, "counting_id", b->counting_id);
       rf_json_writer_end_object (json);
     }
   rf_json_writer_end_array (json);

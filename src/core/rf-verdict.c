@@ -204,20 +204,22 @@ static gboolean
 judge_identity (RfVerdict             *self,
                 const RfDriveIdentity *identity,
                 RfDriveState           state,
-                RfFirmware            *firmware,
-                gboolean               safe_mode)
+                RfFirmware            *firmware)
 {
   const char *counting = rf_drive_identity_counting_id (identity);
   const char *image_id = rf_firmware_get_drive_id (firmware);
   const char *image_version = rf_firmware_get_bootcode_version (firmware);
 
-  if (counting == NULL || (safe_mode && identity->bootcode_key == NULL))
+  /* Only a key the bootcode accepted proves whose bootcode it is; the stored
+   * ID alone is what a half-done crossflash leaves behind, so it never decides,
+   * in safe mode or in normal mode. */
+  if (identity->bootcode_key == NULL || counting == NULL)
     {
       refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN,
-              g_strdup (_("Reflash does not know yet which bootcode this drive has, so it cannot tell which firmware fits.")),
+              g_strdup (_("Reflash could not prove which bootcode this drive has, so it cannot tell which firmware fits.")),
               g_strdup (state_blocks_identification (state)
                         ? rf_drive_state_to_sentence (state)
-                        : _("Run the full check of the drive first.")));
+                        : _("Run the full check of the drive again. If it still cannot tell, connect the drive to another controller, such as an internal SATA or IDE port.")));
       return FALSE;
     }
   if (!g_str_equal (counting, image_id))
@@ -354,7 +356,7 @@ rf_verdict_new (const RfDriveIdentity *identity,
   if (!rf_firmware_get_model_checked (firmware))
     self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
   if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 &&
-      !judge_identity (self, identity, state, firmware, safe_mode))
+      !judge_identity (self, identity, state, firmware))
     return self;
   if (safe_mode)
     judge_recovery (self, identity, firmware);
