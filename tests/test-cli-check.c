@@ -301,6 +301,22 @@ test_corrupt_against_drive (Fixture       *fixture,
   assert_has (text, "Verdict (corrupt)");
 }
 
+/* A damaged NEC image is still an NEC image: against an SPC drive it is
+ * another family's file, not a raw image of the wrong size. */
+static void
+test_corrupt_against_spc_drive (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
+  g_autofree char *path = write_file (fixture, "bad.bin", bytes);
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
+                            "practice:spc-generic", path, NULL), ==, 4);
+  assert_has (json, "\"code\": \"wrong-family\"");
+  assert_has (json, "\"format\": \"nec-2m\"");
+}
+
 static void
 test_updater_against_drive (Fixture       *fixture,
                             gconstpointer  data)
@@ -469,6 +485,7 @@ main (int    argc,
   ADD ("unreadable", test_unreadable);
   ADD ("verdict-rows", test_verdict_rows);
   ADD ("corrupt-against-drive", test_corrupt_against_drive);
+  ADD ("corrupt-against-spc-drive", test_corrupt_against_spc_drive);
   ADD ("updater-against-drive", test_updater_against_drive);
   ADD ("drive-errors", test_drive_errors);
   ADD ("spc-drive", test_spc_drive);

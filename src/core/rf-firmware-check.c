@@ -155,7 +155,10 @@ image_for_drive (RfFirmwareCheck       *self,
   const char *counting = rf_drive_identity_counting_id (identity);
   g_autoptr(RfSpcFirmware) spc = NULL;
 
-  if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE || family == NULL ||
+  /* An NEC image that names its drive stays one even when damaged: against an
+   * SPC drive it is another family's file, not a raw image of the wrong size. */
+  if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE ||
+      rf_firmware_get_drive_id (nec) != NULL || family == NULL ||
       g_strcmp0 (family->protocol, "spc-download") != 0)
     {
       g_autoptr(GError) error = NULL;

@@ -168,8 +168,10 @@ judge_file (RfVerdict             *self,
             const RfDriveIdentity *identity,
             RfFirmware            *firmware)
 {
+  /* A damaged image that still says which family it is for (an NEC image with
+   * a bad checksum) is first of all another family's file. */
   if (self->problem == RF_FIRMWARE_PROBLEM_WRONG_MODEL ||
-      (self->problem == RF_FIRMWARE_PROBLEM_NONE &&
+      ((self->problem == RF_FIRMWARE_PROBLEM_NONE || rf_firmware_get_family (firmware) != NULL) &&
        g_strcmp0 (rf_firmware_get_family (firmware), identity->family) != 0))
     {
       refuse (self, RF_VERDICT_REASON_WRONG_FAMILY,
