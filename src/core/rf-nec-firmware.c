@@ -523,6 +523,26 @@ rf_nec_firmware_choose_for_drive (RfNecFirmware *self,
   return TRUE;
 }
 
+/**
+ * rf_nec_firmware_choose_without_drive:
+ *
+ * Goes back to the image an updater offers when no drive is known, so that a
+ * choice made for an earlier drive never carries over to another one.
+ */
+void
+rf_nec_firmware_choose_without_drive (RfNecFirmware *self)
+{
+  g_return_if_fail (RF_IS_NEC_FIRMWARE (self));
+
+  if (!rf_nec_firmware_is_container (self))
+    return;
+  self->chosen = choose (self, NULL, NULL);
+  if (self->chosen < 0)
+    return;
+  self->choice = choice_reason (self, NULL, NULL);
+  apply_chosen (self);
+}
+
 /* Revision ordering (DOMAIN.md): runs of digits, runs of letters and single
  * separators; digits compare as numbers, letters after digits, case-insensitive. */
 typedef enum { TOKEN_END, TOKEN_DIGITS, TOKEN_LETTERS, TOKEN_SEPARATOR } TokenKind;
