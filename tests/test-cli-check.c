@@ -165,6 +165,50 @@ test_updater (Fixture       *fixture,
   assert_has (json, "\"revision\": \"1.05\"");
 }
 
+/* The human output says an updater is one, not a complete image. */
+static void
+test_updater_text (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const RfTestEmbedded images[] = {
+    { "K355", "05", "1.05", FALSE },
+    { "K451", "05", "1.00", TRUE },
+  };
+  g_autoptr(GBytes) file = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
+  g_autofree char *path = write_file (fixture, "updater.exe", file);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
+  assert_has (text, "The file is an updater; image #2 was taken.");
+  g_assert_null (strstr (text, "complete firmware image"));
+}
+
+/* A backup folder that cannot be read is named as such, not as a drive. */
+static void
+test_backups_unreadable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                         "--inh-caps=-all", "--bounding-set=-all", cli_path, "backups", NULL };
+  g_autofree char *store = g_build_filename (fixture->dir, "reflash", "backups", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", fixture->dir, TRUE);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir_with_parents (store, 0700), ==, 0);
+  /* Root reads anything: the CLI runs as nobody, which cannot enter the folder. */
+  g_assert_cmpint (g_chmod (fixture->dir, 0700), ==, 0);
+  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  assert_has (err, "permission to read the backup folder");
+  g_assert_null (strstr (err, "open the drive"));
+}
+
 static void
 test_damage (Fixture       *fixture,
              gconstpointer  data)
@@ -258,6 +302,11 @@ static const VerdictRow verdict_rows[] = {
   { "healthy-4551", "K355", "05", "1.05", "crossflash", 4, "belongs to the ND-4551A" },
   { "spc-generic", "K355", "05", "1.05", "wrong-family", 4, NULL },
   { "bridge-3550", "K355", "05", "1.06", "identity-unknown", 4, "\"state\": \"vendor-refused\"" },
+  /* The seed after recovery: normal mode, K451 still stored, bootcode K355. */
+  { "recovered-seed", "K355", "05", "1.06", "upgrade", 0, "\"counting_id\": \"K355\"" },
+  { "recovered-seed", "K355", "05", "1.05", "reinstall", 0, "\"stored_id\": \"K451\"" },
+  { "recovered-seed", "K451", "05", "1.07", "crossflash", 4, "bootcode belongs to the ND-3550A" },
+  { "interrupted-3550", "K355", "05", "1.06", "recovery", 0, NULL },
 };
 
 static void
@@ -480,6 +529,7 @@ main (int    argc,
   g_test_add ("/reflash/cli-check/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("image", test_image);
   ADD ("updater", test_updater);
+  ADD ("updater-text", test_updater_text);
   ADD ("damage", test_damage);
   ADD ("not-images", test_not_images);
   ADD ("unreadable", test_unreadable);
@@ -491,6 +541,7 @@ main (int    argc,
   ADD ("spc-drive", test_spc_drive);
   ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);
+  ADD ("backups-unreadable", test_backups_unreadable);
 #undef ADD
 
   return g_test_run ();

@@ -25,6 +25,7 @@ static const struct {
   { "healthy-4551", "_NEC    ", "DVD_RW ND-4551A ", "1.07", "off", "nec-2m" },
   { "interrupted-3550", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
   { "power-cut-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
+  { "recovered-seed", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
   { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
   { "spc-generic", "REFLASH ", "PRACTICE SPC    ", "1.00", "off", "spc-generic" },
 };

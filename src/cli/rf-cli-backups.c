@@ -92,8 +92,13 @@ rf_cli_backups_run (int    argc,
   backups = rf_backup_store_list (store, &error);
   if (backups == NULL)
     {
-      fprintf (stderr, _("reflash-cli backups: %s (%s)\n"),
-               rf_error_code_to_sentence ((RfError) error->code), error->message);
+      /* The store is a folder, not a drive: the generic sentences speak of drives. */
+      if (error->code == RF_ERROR_PERMISSION_DENIED)
+        fprintf (stderr, _("reflash-cli backups: You do not have permission to read the backup folder %s. (%s)\n"),
+                 rf_backup_store_get_directory (store), error->message);
+      else
+        fprintf (stderr, _("reflash-cli backups: The backup folder %s cannot be read. (%s)\n"),
+                 rf_backup_store_get_directory (store), error->message);
       return RF_CLI_EXIT_FAILURE;
     }
   if (as_json)

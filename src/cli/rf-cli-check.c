@@ -220,7 +220,12 @@ print_human (const CheckResult *result)
         print_candidates (RF_NEC_FIRMWARE (fw));
     }
   printf ("\n");
-  if (problem == RF_FIRMWARE_PROBLEM_NONE)
+  /* An updater is no complete image itself: say which of its images is meant. */
+  if (problem == RF_FIRMWARE_PROBLEM_NONE && rf_firmware_check_get_nec (result->check) != NULL &&
+      rf_nec_firmware_is_container (rf_firmware_check_get_nec (result->check)))
+    printf (_("The file is an updater; image #%d was taken.\n"),
+            rf_nec_firmware_get_chosen (rf_firmware_check_get_nec (result->check)) + 1);
+  else if (problem == RF_FIRMWARE_PROBLEM_NONE)
     printf ("%s\n", rf_firmware_problem_to_sentence (problem));
   else
     printf (_("Not usable (%s): %s\n"), rf_firmware_problem_to_nick (problem),
