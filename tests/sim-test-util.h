@@ -300,3 +300,13 @@ sim_scenario_from_text (const char *text)
   g_rmdir (dir);
   return scenario;
 }
+
+/* Deletes a practice drive's saved state: its metadata and its flash file. */
+static inline void
+sim_remove_state (const char *state_path)
+{
+  g_autofree char *flash = g_strconcat (state_path, ".flash", NULL);
+
+  g_unlink (state_path);
+  g_unlink (flash);
+}

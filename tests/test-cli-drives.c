@@ -135,7 +135,7 @@ test_info_not_a_drive (void)
 
   /* A character device that is no SCSI node: a clear failure, exit 1. */
   g_assert_cmpint (run_cli (&out, &err, "info", "/dev/null", NULL), ==, 1);
-  g_assert_nonnull (strstr (err, "/dev/null"));
+  g_assert_nonnull (strstr (err, "/dev/null is not an optical drive node"));
   g_assert_cmpstr (out, ==, "");
 }
 
@@ -198,6 +198,9 @@ test_list_practice (void)
   g_assert_nonnull (strstr (out, "\"state\": \"safe-mode\""));
   g_assert_nonnull (strstr (out, "\"probe_depth\": \"passive\""));
   g_assert_null (strstr (out, "\"probe_depth\": \"deep\""));
+  /* Every drive says whether its check failed: here none did. */
+  g_assert_nonnull (strstr (out, "\"error\": null"));
+  g_assert_null (strstr (out, "\"error\": \""));
   g_assert_cmpint (run_cli (&out, &err, "list", "--practice", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "practice:healthy-3550"));
   g_assert_nonnull (strstr (out, "DVD_RW ND-3550A"));
@@ -226,6 +229,75 @@ test_info_practice_seed (void)
   g_assert_nonnull (strstr (out, "Identity mismatch"));
   g_assert_nonnull (strstr (out, "K451 (ND-4551A)"));
   g_assert_nonnull (strstr (out, "K355 (ND-3550A), version 05"));
+  /* Whatever the state, the safe mode is said. */
+  g_assert_nonnull (strstr (out, "Mode:        safe mode (only the bootcode runs; bootcode version 05)"));
+  g_assert_nonnull (strstr (out, "Checked:     fully (identification commands sent)"));
+}
+
+/* A practice drive's serial (from its scenario) reaches info and JSON. */
+static void
+test_info_practice_serial (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:healthy-3550", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"serial\": \"N35A0012345\""));
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:healthy-3550", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Serial:      N35A0012345"));
+}
+
+/* issue #4: `list --practice` shows every drive state. */
+static void
+test_list_practice_every_state (void)
+{
+  const char * const states[] = { "ready", "safe-mode", "busy", "unsupported", "not-responding",
+                                  "no-access" };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "list", "--practice", "--json", NULL), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("\"state\": \"%s\"", states[i]);
+
+      g_assert_nonnull (strstr (out, key));
+    }
+}
+
+typedef struct {
+  const char *drive;
+  const char *state;
+  const char *checked;
+} InfoCase;
+
+/* A deep check ends in the drive's state; "Checked" says whether identification
+ * commands reached the drive. */
+static void
+test_info_practice_states (void)
+{
+  const InfoCase cases[] = {
+    { "practice:disc-3550", "busy", "full check stopped before any identification command" },
+    { "practice:unknown-drive", "unsupported", "by its standard answers only" },
+    { "practice:hung-3550", "not-responding", "by its standard answers only" },
+    { "practice:locked-out-3550", "no-access", "by its standard answers only" },
+    { "practice:no-rawio-3550", "needs-admin", "full check stopped before any identification command" },
+    { "practice:healthy-3550", "ready", "fully (identification commands sent)" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *state = g_strdup_printf ("\"state\": \"%s\"", cases[i].state);
+
+      g_assert_cmpint (run_cli (&out, &err, "info", cases[i].drive, "--json", NULL), ==, 0);
+      g_assert_nonnull (strstr (out, state));
+      g_assert_cmpint (run_cli (&out, &err, "info", cases[i].drive, NULL), ==, 0);
+      g_assert_nonnull (strstr (out, cases[i].checked));
+      g_assert_null (strstr (out, "DRIVE"));
+      g_assert_null (strstr (out, "Nothing was sent"));
+    }
 }
 
 static void
@@ -269,6 +341,9 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/list-practice", test_list_practice);
   g_test_add_func ("/reflash/cli-drives/info-practice-seed", test_info_practice_seed);
   g_test_add_func ("/reflash/cli-drives/info-practice-bridge", test_info_practice_bridge);
+  g_test_add_func ("/reflash/cli-drives/list-practice-every-state", test_list_practice_every_state);
+  g_test_add_func ("/reflash/cli-drives/info-practice-states", test_info_practice_states);
+  g_test_add_func ("/reflash/cli-drives/info-practice-serial", test_info_practice_serial);
   g_test_add_func ("/reflash/cli-drives/help-lists-exit-codes", test_help_lists_exit_codes);
   return g_test_run ();
 }

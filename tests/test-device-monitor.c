@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
+#include <unistd.h>
+
 #include "rf-device-monitor-private.h"
 #include "rf-device-monitor.h"
 #include "rf-error.h"
@@ -137,6 +140,68 @@ test_node_that_is_not_a_drive (void)
   g_assert_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
 }
 
+/* /dev/cdrom is a symbolic link: the drive behind it gets its real node's name
+ * and lock, so two ways to name one drive never give two locks. */
+static void
+test_symlink_resolved (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfDeviceMonitor) monitor = rf_device_monitor_new (db);
+  g_autofree char *dir = g_dir_make_tmp ("reflash-monitor-XXXXXX", &error);
+  g_autofree char *node = g_build_filename (dir, "sg9", NULL);
+  g_autofree char *link = g_build_filename (dir, "cdrom", NULL);
+  g_autoptr(RfDevice) device = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (node, "", 0, NULL));
+  g_assert_cmpint (symlink ("sg9", link), ==, 0);
+  device = rf_device_monitor_lookup (monitor, link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rf_device_get_id (device), ==, node);
+  g_assert_cmpstr (rf_device_get_lock_name (device), ==, node);
+  g_unlink (link);
+  g_unlink (node);
+  g_rmdir (dir);
+}
+
+static void
+write_page (const char   *dir,
+            const guint8 *data,
+            gsize         length)
+{
+  g_autofree char *path = g_build_filename (dir, "vpd_pg80", NULL);
+
+  g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) length, NULL));
+}
+
+/* The serial comes from the kernel's copy of VPD page 0x80 in sysfs. */
+static void
+test_serial_from_sysfs (void)
+{
+  const guint8 page[] = { 0x05, 0x80, 0x00, 0x0c, ' ', ' ', 'N', '3', '5', 'A', '0', '0', '1',
+                          '2', ' ', ' ' };
+  const guint8 blank[] = { 0x05, 0x80, 0x00, 0x04, ' ', ' ', ' ', ' ' };
+  const guint8 other[] = { 0x05, 0x83, 0x00, 0x02, 'A', 'B' };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("reflash-sysfs-XXXXXX", &error);
+  g_autofree char *serial = NULL;
+  g_autofree char *file = NULL;
+
+  g_assert_no_error (error);
+  g_assert_null (rf_device_monitor_read_serial (dir));
+  write_page (dir, page, sizeof page);
+  serial = rf_device_monitor_read_serial (dir);
+  g_assert_cmpstr (serial, ==, "N35A0012");
+  write_page (dir, blank, sizeof blank);
+  g_assert_null (rf_device_monitor_read_serial (dir));
+  write_page (dir, other, sizeof other);
+  g_assert_null (rf_device_monitor_read_serial (dir));
+  file = g_build_filename (dir, "vpd_pg80", NULL);
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
 static void
 test_which_devices_are_drives (void)
 {
@@ -167,5 +232,7 @@ main (int    argc,
                    test_which_devices_are_drives);
   g_test_add_func ("/reflash/device-monitor/node-that-is-not-a-drive",
                    test_node_that_is_not_a_drive);
+  g_test_add_func ("/reflash/device-monitor/symlink-resolved", test_symlink_resolved);
+  g_test_add_func ("/reflash/device-monitor/serial-from-sysfs", test_serial_from_sysfs);
   return g_test_run ();
 }

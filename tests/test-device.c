@@ -289,7 +289,8 @@ test_d355 (Fixture       *fixture,
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
 
   g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_READY);
-  g_assert_cmpstr (identity->stored_id, ==, "D355");
+  /* The stored ID is shown as read (K355); the D355 type is its bootcode's. */
+  g_assert_cmpstr (identity->stored_id, ==, "K355");
   g_assert_cmpstr (identity->bootcode_key, ==, "D355");
   g_assert_cmpuint (count_key (transcript, TRUE, "D355"), ==, 1);
   g_assert_cmpuint (count_key (transcript, FALSE, "D355"), ==, 1);
@@ -336,6 +337,25 @@ test_no_key_accepted (Fixture       *fixture,
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     g_assert_cmpuint (count_key (transcript, TRUE, keys[i]), ==, 1);
   g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0xcc), ==, 2 + 5);
+}
+
+/* Normal mode, no key accepted: the bootcode is unproven. The drive is not
+ * "Working", nothing names an identity for verdicts, and it is left as found. */
+static void
+test_no_key_accepted_normal (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+  g_autofree char *advice = rf_device_dup_advice (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_UNSUPPORTED);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "bootcode-key-unknown");
+  g_assert_cmpstr (identity->stored_id, ==, "K355");
+  g_assert_null (identity->bootcode_key);
+  g_assert_null (rf_drive_identity_counting_id (identity));
+  g_assert_nonnull (strstr (advice, "no flash"));
+  g_assert_false (rf_test_drive_in_safe_mode (fixture->drive));
 }
 
 static void
@@ -532,6 +552,9 @@ main (int    argc,
   spec.rid_digits = "3550";
   spec.bootcode_key = "Z999";
   add_case ("no-key-accepted", &spec, test_no_key_accepted);
+  spec = healthy_3550;
+  spec.bootcode_key = "Z999";
+  add_case ("no-key-accepted-normal", &spec, test_no_key_accepted_normal);
   spec = (RfTestDriveSpec) { .device_type = 0x05, .vendor = "REFLASH ",
                              .product = "PRACTICE SPC    ", .revision = "1.00",
                              .firmware_valid = TRUE };

@@ -111,6 +111,11 @@ test_match (void)
   g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
   make_inquiry (data, "QEMU    ", "QEMU DVD-ROM    ", "2.5+");
   g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+  /* nec-2m.md §0: "0" at byte 32 without "0." is neither mode: no family. */
+  make_inquiry (data, "_NEC    ", "DVD_RW ND-3550A ", "0100");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
+  make_inquiry (data, "_NEC    ", "DVD_RW ND-3550A ", "0-05");
+  g_assert_null (rf_drive_db_match (db, data, sizeof data, NULL, NULL));
 }
 
 typedef struct {
@@ -143,6 +148,11 @@ static const BadFile bad_files[] = {
     "bad.conf: [LedHints] erase:" },
   { "foreign-key", "[Family]\nId=x\nName=X\nProtocol=nec-2m\nImageFormat=nec-2m\n"
     "Support=spec-only\nSafeModeKeys=K999\n" GOOD_MODEL, "bad.conf: [Family] SafeModeKeys:" },
+  /* A model of the file, but not one of the five NEC keys (nec-2m.md §2). */
+  { "non-nec-key", "[Family]\nId=x\nName=X\nProtocol=nec-2m\nImageFormat=nec-2m\n"
+    "Support=spec-only\nSafeModeKeys=X123\n[Model X123]\nName=X-123\n"
+    "Vendor=_NEC\\s\\s\\s\\s\nProduct=DVD_RW ND-9999A\\s\n",
+    "bad.conf: [Family] SafeModeKeys: every key must be one of the NEC keys" },
   { "download-for-nec", GOOD_FAMILY GOOD_MODEL "[Download]\nVariant=single\n",
     "bad.conf: [Download]: only spc-download" },
   { "bad-variant", "[Family]\nId=s\nName=S\nProtocol=spc-download\nImageFormat=raw\n"

@@ -90,6 +90,11 @@ static const OutcomeCase outcome_cases[] = {
     RF_ERROR_NEEDS_PRIVILEGES },
   { "not-sg", { -ENOTTY, SCSI_PT_RESULT_OS_ERR, ENOTTY, 0, NULL }, FALSE,
     RF_ERROR_NOT_SUPPORTED },
+  /* A transfer above the queue's limit: not supported, as on a practice drive. */
+  { "einval-returned", { -EINVAL, SCSI_PT_RESULT_OS_ERR, EINVAL, 0, NULL }, FALSE,
+    RF_ERROR_NOT_SUPPORTED },
+  { "einval-category", { 0, SCSI_PT_RESULT_OS_ERR, EINVAL, 0, NULL }, FALSE,
+    RF_ERROR_NOT_SUPPORTED },
   { "gone", { -ENODEV, SCSI_PT_RESULT_OS_ERR, ENODEV, 0, NULL }, FALSE, RF_ERROR_DEVICE_GONE },
   { "sg-pt-timeout", { SCSI_PT_DO_TIMEOUT, 0, 0, 0, NULL }, FALSE, RF_ERROR_TIMED_OUT },
   { "host-timeout", { 0, SCSI_PT_RESULT_TRANSPORT_ERR, 0, 0x0300, NULL }, FALSE,

@@ -335,8 +335,8 @@ static void
 state_dir_teardown (StateDir     *state,
                     gconstpointer data)
 {
-  g_unlink (state->path);
-  g_rmdir (state->dir);
+  sim_remove_state (state->path);
+  g_assert_no_errno (g_rmdir (state->dir));
   g_free (state->path);
   g_free (state->dir);
 }
@@ -461,7 +461,7 @@ test_persist_fired_fault (StateDir     *state,
     ;
   g_assert_cmpuint (block, ==, 13);
   sim_drive_free (sim);
-  g_unlink (path);
+  sim_remove_state (path);
 }
 
 static void
@@ -475,6 +475,70 @@ test_persist_disc (StateDir     *state,
   sim = sim_drive_open ("healthy-3550", state->path);
   sim_clear_unit_attention (sim);
   sim_assert_good (sim);
+  sim_drive_free (sim);
+}
+
+/* The flash is saved flat and in place: a command rewrites what it changed, not
+ * a new 2 MiB file (an inode that stays the same says so). */
+static void
+test_persist_in_place (StateDir     *state,
+                       gconstpointer data)
+{
+  g_autofree char *flash_path = g_strconcat (state->path, ".flash", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) flash = NULL;
+  g_autoptr(GError) error = NULL;
+  SimDrive *sim = sim_drive_open ("healthy-3550", state->path);
+  GStatBuf before, after;
+  gsize length = 0;
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_true (nec_erase (sim, 20));
+  sim_assert_good (sim);
+  g_assert_no_errno (g_stat (flash_path, &before));
+  g_assert_true (nec_erase (sim, 21));
+  sim_assert_good (sim);
+  g_assert_no_errno (g_stat (flash_path, &after));
+  g_assert_cmpuint (before.st_ino, ==, after.st_ino);
+  g_file_get_contents (flash_path, &contents, &length, &error);
+  g_assert_no_error (error);
+  flash = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_cmpmem (contents, length, g_bytes_get_data (flash, NULL), g_bytes_get_size (flash));
+  sim_drive_free (sim);
+}
+
+/* The program dies after ERASE of block 34 saved its metadata but before its
+ * flash write (the flash file cannot be written: a folder stands in its place,
+ * and the old file is put back afterwards). The drive must then look like a power
+ * loss at the start of that erase: the stored sum is gone, so it starts in safe
+ * mode. Had the flash been written first, the old sum would survive. */
+static void
+test_persist_erase_34_order (StateDir     *state,
+                             gconstpointer data)
+{
+  g_autofree char *flash_path = g_strconcat (state->path, ".flash", NULL);
+  g_autofree char *old = NULL;
+  g_autoptr(GError) error = NULL;
+  SimDrive *sim = sim_drive_open ("healthy-3550", state->path);
+  gsize length = 0;
+
+  rf_sim_drive_set_disc (sim->drive, TRUE);
+  g_file_get_contents (flash_path, &old, &length, &error);
+  g_assert_no_error (error);
+  g_assert_no_errno (g_unlink (flash_path));
+  g_assert_no_errno (g_mkdir (flash_path, 0700));
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_false (nec_erase (sim, 34));
+  g_assert_nonnull (sim->error);
+  sim_drive_free (sim);
+
+  g_assert_no_errno (g_rmdir (flash_path));
+  g_file_set_contents (flash_path, old, (gssize) length, &error);
+  g_assert_no_error (error);
+  sim = sim_drive_open ("healthy-3550", state->path);
+  sim_assert_revision (sim, "0.05");
   sim_drive_free (sim);
 }
 
@@ -736,6 +800,10 @@ main (int   argc,
               test_persist_power_loss, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-fired-fault", StateDir, NULL, state_dir_setup,
               test_persist_fired_fault, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/persist-in-place", StateDir, NULL, state_dir_setup,
+              test_persist_in_place, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/persist-erase-34-order", StateDir, NULL, state_dir_setup,
+              test_persist_erase_34_order, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-disc", StateDir, NULL, state_dir_setup,
               test_persist_disc, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/damaged-state", StateDir, NULL, state_dir_setup,

@@ -312,6 +312,13 @@ test_write_ram_fields (void)
   cdb[8] = 0x00;
   g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, data, 0x8000));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* §1: nn is always 08 (strict: any other is refused, even with data for it). */
+  for (guint8 nn = 0x01; nn < 0x08; nn++)
+    {
+      cdb[8] = nn;
+      g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, data, 0x8000));
+      sim_assert_sense (sim, 0x05, 0x24, 0x00);
+    }
   cdb[8] = 0x08;
   cdb[7] = 0x01;
   g_assert_true (sim_send (sim, cdb, 12, RF_DIRECTION_OUT, data, 0x8000));
@@ -391,6 +398,7 @@ test_block_masks_refused (void)
     { 0xCB, 0x04, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0x01 }, /* byte 11 */
     { 0xCB, 0x02, 0, 0, 0, 0, 0, 0, 0x30, 0, 0, 0 },    /* program, two bits */
     { 0xCB, 0x03, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0 },    /* unknown subcommand */
+    { 0xCB, 0x02, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },    /* program block 34 */
   };
 
   sim_clear_unit_attention (sim);
@@ -645,6 +653,7 @@ test_unknown_commands (void)
   const guint8 read_buffer[10] = { 0x3C, 0x03, 0, 0, 0, 0, 0, 0, 4, 0 };
   const guint8 control_sub[12] = { 0xCC, 0x07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
   const guint8 short_vendor[10] = { 0xCC, 0x00, 0, 0, 0x48, 0, 0, 0, 0x20, 0 };
+  const guint8 unknown_short[10] = { 0xC5, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
   guint8 data[0x20];
 
   sim_clear_unit_attention (sim);
@@ -657,6 +666,9 @@ test_unknown_commands (void)
   /* Every vendor CDB is 12 bytes. */
   g_assert_true (sim_send (sim, short_vendor, 10, RF_DIRECTION_IN, data, sizeof data));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* An opcode this family does not have is unknown whatever its length. */
+  g_assert_true (sim_send (sim, unknown_short, 10, RF_DIRECTION_NONE, NULL, 0));
+  sim_assert_sense (sim, 0x05, 0x20, 0x00);
   sim_drive_free (sim);
 }
 
@@ -690,23 +702,32 @@ get_configuration (SimDrive *sim,
   sim_assert_good (sim);
 }
 
-/* Feature 0x010C, Firmware Information, at @data + 8 + 8 (after 0x0104). */
+/* Feature 0x010C, Firmware Information, right after the header: an NEC drive
+ * flashes by vendor commands and lists no 0x0104 (Microcode Upgrade). */
 static void
 test_get_configuration (void)
 {
   SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
   g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) other_model = rf_nec_image_build_for_model ("K451", "05", "1.05");
+  g_autoptr(GBytes) same = rf_nec_image_build_for_model ("K355", "05", "1.05");
   guint8 data[64];
 
   sim_clear_unit_attention (sim);
   get_configuration (sim, data, sizeof data);
   g_assert_cmphex (data[8], ==, 0x01);
-  g_assert_cmphex (data[9], ==, 0x04);
-  g_assert_cmphex (data[16], ==, 0x01);
-  g_assert_cmphex (data[17], ==, 0x0c);
-  g_assert_cmphex (data[19], ==, 0x10);
-  g_assert_cmpmem (data + 20, 14, "20050615120000", 14);
-  g_assert_cmpuint ((guint) data[3] + 4, ==, 36);
+  g_assert_cmphex (data[9], ==, 0x0c);
+  g_assert_cmphex (data[11], ==, 0x10);
+  g_assert_cmpmem (data + 12, 14, "20050615120000", 14);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 28);
+  /* RT=2 for 0x0104: nothing but the header. */
+  {
+    const guint8 microcode[10] = { 0x46, 0x02, 0x01, 0x04, 0, 0, 0, 0, 64, 0 };
+
+    g_assert_true (sim_send (sim, microcode, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_good (sim);
+    g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
+  }
 
   /* RT=2: only the feature named in bytes 2-3. */
   {
@@ -732,13 +753,23 @@ test_get_configuration (void)
 
   g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
   get_configuration (sim, data, sizeof data);
-  g_assert_cmpuint ((guint) data[3] + 4, ==, 16);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
   g_assert_true (nec_safe_mode (sim, FALSE, "K355"));
 
   /* Another firmware runs: its date is unknown. */
   nec_normal_flash (sim, "K355", image);
   get_configuration (sim, data, sizeof data);
-  g_assert_cmpuint ((guint) data[3] + 4, ==, 16);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
+  /* Another model's image with the scenario's revision 1.05: still not the
+   * firmware the scenario dates. */
+  nec_normal_flash (sim, "K355", other_model);
+  sim_assert_revision (sim, "1.05");
+  get_configuration (sim, data, sizeof data);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 8);
+  /* The scenario's own firmware flashed back: dated again. */
+  nec_normal_flash (sim, "K355", same);
+  get_configuration (sim, data, sizeof data);
+  g_assert_cmpuint ((guint) data[3] + 4, ==, 28);
   sim_drive_free (sim);
 }
 
@@ -825,6 +856,34 @@ test_erased_bootcode (void)
   sim_drive_free (sim);
 }
 
+/* The same dead drive behind a bridge that blocks vendor commands: still no
+ * answer, not an INQUIRY made up from erased flash. */
+static void
+test_erased_bootcode_bridge (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-nec-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "healthy-3550", NULL);
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load ("healthy-3550", &error);
+  SimDrive *sim = sim_drive_open ("healthy-3550", path);
+  guint8 data[0x60];
+  const guint8 inquiry[6] = { 0x12, 0, 0, 0, 0x60, 0 };
+
+  g_assert_no_error (error);
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  g_assert_true (nec_erase (sim, 0));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+  scenario->bridge_blocks_vendor = TRUE;
+  sim = sim_drive_new_from_scenario (scenario, path);
+  g_assert_false (sim_send (sim, inquiry, 6, RF_DIRECTION_IN, data, sizeof data));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  sim_drive_free (sim);
+  sim_remove_state (path);
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 /* §1: "all unnamed bytes are 0x00". Each command below is GOOD as written; with
  * any one of its unnamed bytes (or a fixed field) changed it must be refused. */
 static const struct {
@@ -845,7 +904,7 @@ static const struct {
     RF_DIRECTION_OUT, 0x8000, { 6, 7, 9, 10, 11 } },
   { "ERASE BLOCK", { 0xCB, 0x04, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
     RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
-  { "PROGRAM BLOCK", { 0xCB, 0x02, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0 },
+  { "PROGRAM BLOCK", { 0xCB, 0x02, 0, 0, 0x02, 0, 0, 0, 0, 0, 0, 0 },
     RF_DIRECTION_NONE, 0, { 9, 10, 11 } },
 };
 
@@ -867,17 +926,21 @@ test_unnamed_bytes (void)
       g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
                                unnamed_bytes[c].length));
       sim_assert_good (sim);
+      /* The lowest and the highest bit: a check on one bit only would miss one. */
       for (gsize i = 0; i < G_N_ELEMENTS (unnamed_bytes[c].must_be_zero); i++)
         {
           guint byte = unnamed_bytes[c].must_be_zero[i];
 
           if (byte == 0)
             break;
-          cdb[byte] ^= 0x01;
-          g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
-                                   unnamed_bytes[c].length));
-          sim_assert_sense (sim, 0x05, 0x24, 0x00);
-          cdb[byte] ^= 0x01;
+          for (guint8 flip = 0x01; flip != 0; flip = flip == 0x01 ? 0x80 : 0)
+            {
+              cdb[byte] ^= flip;
+              g_assert_true (sim_send (sim, cdb, 12, unnamed_bytes[c].direction, data,
+                                       unnamed_bytes[c].length));
+              sim_assert_sense (sim, 0x05, 0x24, 0x00);
+              cdb[byte] ^= flip;
+            }
         }
     }
   sim_drive_free (sim);
@@ -941,6 +1004,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-nec/bridge", test_bridge);
   g_test_add_func ("/reflash/sim-nec/write-settings", test_write_settings);
   g_test_add_func ("/reflash/sim-nec/unnamed-bytes", test_unnamed_bytes);
+  g_test_add_func ("/reflash/sim-nec/erased-bootcode-bridge", test_erased_bootcode_bridge);
   g_test_add_func ("/reflash/sim-nec/vendor-specific", test_vendor_specific);
   g_test_add_func ("/reflash/sim-nec/erased-bootcode", test_erased_bootcode);
 

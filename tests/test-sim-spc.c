@@ -130,6 +130,27 @@ test_configuration (void)
   sim_assert_good (single_sim);
   g_assert_cmphex (data[12] & 0x01, ==, 0x01);
   sim_drive_free (single_sim);
+
+  /* Microcode with the starting revision but other bytes is another firmware:
+   * no date. */
+  {
+    const RfSimScenario *scenario = rf_sim_drive_get_scenario (sim->drive);
+    g_autoptr(GBytes) start = rf_sim_spc_image_new (scenario, NULL, "1.00");
+    gsize size = 0;
+    g_autofree guint8 *other = g_memdup2 (g_bytes_get_data (start, &size), g_bytes_get_size (start));
+    g_autoptr(GBytes) other_bytes = NULL;
+
+    other[size - 1] ^= 0xff;
+    other_bytes = g_bytes_new (other, size);
+    g_assert_true (download (sim, 0x07, other_bytes, 0x10000));
+    sim_assert_good (sim);
+    rf_sim_drive_power_cycle (sim->drive);
+    sim_assert_revision (sim, "1.00");
+    sim_clear_unit_attention (sim);
+    g_assert_true (sim_send (sim, cdb, 10, RF_DIRECTION_IN, data, sizeof data));
+    sim_assert_good (sim);
+    g_assert_cmpuint ((guint) data[3] + 4, ==, 16);
+  }
   sim_drive_free (sim);
 }
 
@@ -182,7 +203,7 @@ test_settle (void)
   rf_sim_clock_set_speed (sim->clock, 1.0);
   g_assert_true (download (sim, 0x07, image, 0x10000));
   sim_assert_good (sim);
-  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "steady");
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   /* Default settle 15 s: not ready until it has passed. */
   sim_test_unit_ready (sim);
   sim_assert_sense (sim, 0x02, 0x04, 0x01);
@@ -225,7 +246,7 @@ test_chunk_rules (void)
   /* Chunks come in order: a gap is refused. */
   g_assert_true (write_buffer (sim, 0x07, 0, 0, data, 0x1000));
   sim_assert_good (sim);
-  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking-fast");
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   g_assert_true (write_buffer (sim, 0x07, 0, 0x2000, data + 0x2000, 0x1000));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
   /* A power cycle discards the buffer: the old microcode runs. */
@@ -418,6 +439,71 @@ test_bridge_blocks_write_buffer (void)
   sim_drive_free (sim);
 }
 
+/* The host never learned whether chunk 2 arrived (its status was lost): it
+ * starts again at offset 0 and the drive takes the whole download. A chunk out of
+ * order other than offset 0 is still refused. */
+static void
+test_resume_from_zero (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  const guint8 *data = g_bytes_get_data (image, NULL);
+  RfSimFault fault;
+
+  sim_clear_unit_attention (sim);
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_LOST_STATUS, RF_SIM_PHASE_UPLOAD, 3);
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0, data, 0x10000));
+  sim_assert_good (sim);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0x10000, data + 0x10000, 0x10000));
+  sim_assert_good (sim);
+  g_assert_false (write_buffer (sim, 0x07, 0, 0x20000, data + 0x20000, 0x10000));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  g_clear_error (&sim->error);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0x10000, data + 0x10000, 0x10000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  sim_assert_revision (sim, "1.01");
+  assert_attentions_then_ready (sim, TRUE);
+  sim_drive_free (sim);
+}
+
+/* The practice drive's light does what the family data it rehearses promises
+ * ([LedHints] of data/drives/spc-generic.conf): the GUI shows those hints next
+ * to it. */
+static void
+test_led_matches_family (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) family = g_key_file_new ();
+  g_autofree char *path = g_build_filename (g_getenv ("REFLASH_DATA_DIR"), "drives",
+                                            "spc-generic.conf", NULL);
+  g_autofree char *upload = NULL;
+  g_autofree char *settle = NULL;
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+
+  g_key_file_load_from_file (family, path, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  upload = g_key_file_get_string (family, "LedHints", "upload", &error);
+  g_assert_no_error (error);
+  settle = g_key_file_get_string (family, "LedHints", "settle", &error);
+  g_assert_no_error (error);
+
+  sim_clear_unit_attention (sim);
+  rf_sim_clock_set_speed (sim->clock, 1.0);
+  g_assert_true (write_buffer (sim, 0x07, 0, 0, g_bytes_get_data (image, NULL), 0x10000));
+  sim_assert_good (sim);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, upload);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+  g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, settle);
+  sim_drive_free (sim);
+}
+
 /* The stored microcode, and an interrupted save, survive the program. */
 static void
 test_persistence (void)
@@ -446,8 +532,45 @@ test_persistence (void)
   sim = sim_drive_open ("spc-generic", path);
   sim_assert_revision (sim, "0000");
   sim_drive_free (sim);
-  g_unlink (path);
+  sim_remove_state (path);
   g_rmdir (dir);
+}
+
+/* The stored microcode has no checksum of its own: while a new one is written
+ * over it, the saved state calls it invalid. The program dying before that write
+ * (the flash file cannot be written: a folder stands in its place, and the old
+ * file is put back afterwards) leaves a drive in boot mode, as a power loss
+ * during the save does; never the old flag over a half-written image. */
+static void
+test_persistence_save_order (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rf-sim-spc-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "spc-generic", NULL);
+  g_autofree char *flash_path = g_strconcat (path, ".flash", NULL);
+  g_autofree char *old = NULL;
+  SimDrive *sim = sim_drive_open ("spc-generic", path);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  gsize length = 0;
+
+  rf_sim_drive_set_disc (sim->drive, TRUE);
+  g_file_get_contents (flash_path, &old, &length, &error);
+  g_assert_no_error (error);
+  g_assert_no_errno (g_unlink (flash_path));
+  g_assert_no_errno (g_mkdir (flash_path, 0700));
+  sim_clear_unit_attention (sim);
+  g_assert_false (download (sim, 0x07, image, 0x10000));
+  sim_drive_free (sim);
+
+  g_assert_no_errno (g_rmdir (flash_path));
+  g_file_set_contents (flash_path, old, (gssize) length, &error);
+  g_assert_no_error (error);
+  sim = sim_drive_open ("spc-generic", path);
+  sim_assert_revision (sim, "0000");
+  sim_drive_free (sim);
+  sim_remove_state (path);
+  g_assert_no_errno (g_rmdir (dir));
 }
 
 int
@@ -470,6 +593,9 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/flash-faults", test_flash_faults);
   g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
   g_test_add_func ("/reflash/sim-spc/persistence", test_persistence);
+  g_test_add_func ("/reflash/sim-spc/resume-from-zero", test_resume_from_zero);
+  g_test_add_func ("/reflash/sim-spc/led-matches-family", test_led_matches_family);
+  g_test_add_func ("/reflash/sim-spc/persistence-save-order", test_persistence_save_order);
 
   return g_test_run ();
 }

@@ -188,6 +188,20 @@ rf_cli_drive_write_json (RfJsonWriter *json,
                          RfDevice     *device,
                          gboolean      with_commands)
 {
+  rf_cli_drive_write_json_with_error (json, device, with_commands, NULL);
+}
+
+/**
+ * rf_cli_drive_write_json_with_error:
+ * @error: (nullable): why the drive could not be checked; its code goes to
+ *   the key "error"
+ */
+void
+rf_cli_drive_write_json_with_error (RfJsonWriter *json,
+                                    RfDevice     *device,
+                                    gboolean      with_commands,
+                                    const GError *error)
+{
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
   g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
   g_autofree char *model_id = rf_device_dup_model_id (device);
@@ -229,6 +243,10 @@ rf_cli_drive_write_json (RfJsonWriter *json,
   rf_json_writer_member_string (json, "explanation", explanation);
   rf_json_writer_member_string (json, "advice", advice);
   rf_json_writer_member_string (json, "detail", detail);
+  rf_json_writer_member_string (json, "error",
+                                error != NULL && error->domain == RF_ERROR
+                                ? rf_error_code_to_nick ((RfError) error->code)
+                                : error != NULL ? "internal" : NULL);
   if (with_commands)
     write_commands (json, device);
   rf_json_writer_end_object (json);

@@ -15,6 +15,10 @@ GPtrArray       *rf_cli_drive_probe_all    (GPtrArray     *devices,
 void             rf_cli_drive_write_json   (RfJsonWriter  *json,
                                             RfDevice      *device,
                                             gboolean       with_commands);
+void             rf_cli_drive_write_json_with_error (RfJsonWriter *json,
+                                                     RfDevice     *device,
+                                                     gboolean      with_commands,
+                                                     const GError *error);
 char            *rf_cli_drive_model_name   (RfDevice      *device);
 
 G_END_DECLS

@@ -43,6 +43,38 @@ print_nec_identity (RfDriveIdentity *identity,
     printf (_("Bootcode:    version %s\n"), identity->bootcode_version);
 }
 
+/* Whether the last check got more than the standard questions (INQUIRY,
+ * TEST UNIT READY, GET CONFIGURATION) to the drive: a deep check can stop
+ * before that, and the system can refuse a command before it leaves. */
+static gboolean
+sent_identification (RfDevice *device)
+{
+  g_autoptr(RfRecorder) transcript = rf_device_dup_transcript (device);
+
+  for (guint i = 0; transcript != NULL && i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+      guint8 opcode = entry->cdb[0];
+
+      if (opcode == 0x12 || opcode == 0x00 || opcode == 0x46)
+        continue;
+      if (entry->answered || (entry->error_code != RF_ERROR_NEEDS_PRIVILEGES &&
+                              entry->error_code != RF_ERROR_PERMISSION_DENIED))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *
+checked_text (RfDevice *device)
+{
+  if (rf_device_get_probe_depth (device) != RF_PROBE_DEPTH_DEEP)
+    return _("by its standard answers only");
+  if (sent_identification (device))
+    return _("fully (identification commands sent)");
+  return _("full check stopped before any identification command");
+}
+
 static void
 print_human (RfDevice *device)
 {
@@ -64,6 +96,8 @@ print_human (RfDevice *device)
     printf (_("Date:        %s\n"), identity->firmware_date);
   if (identity->vendor_specific != NULL)
     printf (_("Details:     %s\n"), identity->vendor_specific);
+  if (identity->serial != NULL)
+    printf (_("Serial:      %s\n"), identity->serial);
   if (family != NULL)
     printf (_("Family:      %s (%s)\n"), family->name,
             family->support == RF_DRIVE_SUPPORT_SPEC_ONLY ? _("never tested on a real drive")
@@ -71,14 +105,21 @@ print_human (RfDevice *device)
   else
     printf (_("Family:      none known\n"));
   print_nec_identity (identity, family);
+  /* Whatever the state, a drive in safe mode runs only its bootcode: say so. */
+  if (identity->safe_mode && identity->bootcode_version != NULL)
+    printf (_("Mode:        safe mode (only the bootcode runs; bootcode version %s)\n"),
+            identity->bootcode_version);
+  else if (identity->safe_mode && g_str_has_prefix (or_dash (identity->revision), "0."))
+    printf (_("Mode:        safe mode (only the bootcode runs; bootcode version %s)\n"),
+            identity->revision + 2);
+  else if (identity->safe_mode)
+    printf (_("Mode:        safe mode (only the bootcode runs)\n"));
   printf (_("State:       %s\n"), rf_drive_state_to_title (state));
   printf ("             %s\n", explanation);
   if (g_strcmp0 (explanation, rf_drive_state_to_sentence (state)) != 0)
     printf ("             %s\n", rf_drive_state_to_sentence (state));
   printf (_("Next step:   %s\n"), advice);
-  printf (_("Checked:     %s\n"), rf_device_get_probe_depth (device) == RF_PROBE_DEPTH_DEEP
-                                  ? _("fully (identification commands sent)")
-                                  : _("by its standard answers only"));
+  printf (_("Checked:     %s\n"), checked_text (device));
 }
 
 static void
@@ -136,8 +177,13 @@ rf_cli_info_run (int    argc,
   /* The user chose this drive: a deep check, within the family's allow-list. */
   if (device == NULL || !rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
     {
-      fprintf (stderr, "reflash-cli info: %s: %s\n", argv[1],
-               rf_error_code_to_sentence ((RfError) error->code));
+      if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED))
+        /* Translators: %s is what the user gave ("/dev/null") */
+        fprintf (stderr, _("reflash-cli info: %s is not an optical drive node (/dev/sgN or /dev/srN)\n"),
+                 argv[1]);
+      else
+        fprintf (stderr, "reflash-cli info: %s: %s\n", argv[1],
+                 rf_error_code_to_sentence ((RfError) error->code));
       g_debug ("%s", error->message);
       return exit_for_error (error);
     }

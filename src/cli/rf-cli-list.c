@@ -65,7 +65,8 @@ print_human (GPtrArray *devices,
 }
 
 static void
-print_json (GPtrArray *devices)
+print_json (GPtrArray *devices,
+            GPtrArray *errors)
 {
   g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
   g_autofree char *text = NULL;
@@ -74,7 +75,8 @@ print_json (GPtrArray *devices)
   rf_json_writer_key (json, "drives");
   rf_json_writer_begin_array (json);
   for (guint i = 0; i < devices->len; i++)
-    rf_cli_drive_write_json (json, g_ptr_array_index (devices, i), FALSE);
+    rf_cli_drive_write_json_with_error (json, g_ptr_array_index (devices, i), FALSE,
+                                        g_ptr_array_index (errors, i));
   rf_json_writer_end_array (json);
   rf_json_writer_end_object (json);
   text = rf_json_writer_finish (json);
@@ -118,7 +120,7 @@ rf_cli_list_run (int    argc,
   /* Listing is passive: INQUIRY, TEST UNIT READY, GET CONFIGURATION only. */
   errors = rf_cli_drive_probe_all (devices, db, RF_PROBE_DEPTH_PASSIVE);
   if (as_json)
-    print_json (devices);
+    print_json (devices, errors);
   else
     print_human (devices, errors);
   return RF_CLI_EXIT_OK;

@@ -12,5 +12,6 @@ gboolean rf_device_monitor_is_drive (RfDriveDb  *db,
                                      const char *type,
                                      const char *vendor,
                                      const char *product);
+char    *rf_device_monitor_read_serial (const char *scsi_sysfs_path);
 
 G_END_DECLS

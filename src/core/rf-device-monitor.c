@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <gudev/gudev.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rf-device-monitor-private.h"
@@ -94,6 +95,43 @@ rf_device_monitor_is_drive (RfDriveDb  *db,
   return FALSE;
 }
 
+/* The unit serial number (VPD page 0x80) as the kernel read it at scan time:
+ * 4 header bytes (byte 1 the page code, bytes 2-3 the length), then the
+ * serial, space padded. Read from sysfs only: INQUIRY with EVPD is not in the
+ * probing allow-list, so nothing is sent to the drive. */
+char *
+rf_device_monitor_read_serial (const char *scsi_sysfs_path)
+{
+  g_autofree char *path = g_build_filename (scsi_sysfs_path, "vpd_pg80", NULL);
+  g_autofree char *data = NULL;
+  GString *serial;
+  gsize length = 0;
+  gsize page_length;
+
+  if (!g_file_get_contents (path, &data, &length, NULL) || length < 4 ||
+      (guint8) data[1] != 0x80)
+    return NULL;
+  page_length = ((gsize) (guint8) data[2] << 8) | (guint8) data[3];
+  page_length = MIN (page_length, length - 4);
+  serial = g_string_new (NULL);
+  for (gsize i = 0; i < page_length; i++)
+    {
+      char c = data[4 + i];
+
+      if (c == '\0')
+        break;
+      g_string_append_c (serial, g_ascii_isprint (c) ? c : '?');
+    }
+  g_strstrip (serial->str);
+  serial->len = strlen (serial->str);
+  if (serial->len == 0)
+    {
+      g_string_free (serial, TRUE);
+      return NULL;
+    }
+  return g_string_free (serial, FALSE);
+}
+
 static char *
 find_block_node (const char *scsi_sysfs_path)
 {
@@ -118,6 +156,7 @@ device_from_udev (RfDeviceMonitor *self,
   const char *sysfs;
   g_autofree char *sg_path = NULL;
   g_autofree char *block_path = NULL;
+  g_autofree char *serial = NULL;
   RfDevice *device;
 
   if (scsi == NULL)
@@ -137,6 +176,8 @@ device_from_udev (RfDeviceMonitor *self,
                                    ? sysfs + strlen ("/sys/devices/") : sysfs);
   rf_device_set_sysfs_identity (device, vendor, product,
                                 g_udev_device_get_sysfs_attr (scsi, "rev"));
+  serial = rf_device_monitor_read_serial (sysfs);
+  rf_device_set_serial (device, serial);
   return device;
 }
 
@@ -331,11 +372,41 @@ rf_device_monitor_list_devices (RfDeviceMonitor *self,
   return devices;
 }
 
+/* The real node behind @node: /dev/cdrom and /dev/dvd are symbolic links, and
+ * one drive must have one name (and one lock) whatever the user typed. */
+static char *
+resolve_node (const char *node)
+{
+  char *real = realpath (node, NULL);
+  char *resolved;
+
+  if (real == NULL)
+    return g_canonicalize_filename (node, NULL);
+  resolved = g_strdup (real);
+  free (real);
+  return resolved;
+}
+
+/* /dev/srN's sg node from sysfs (/sys/block/srN/device/scsi_generic/sgM), so
+ * that a drive reached through its block node still locks its sg node. */
+static char *
+sg_node_of_block (const char *block_node)
+{
+  g_autofree char *name = g_path_get_basename (block_node);
+  g_autofree char *dir_path = g_build_filename ("/sys/block", name, "device", "scsi_generic",
+                                                NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *sg = dir != NULL ? g_dir_read_name (dir) : NULL;
+
+  return sg != NULL ? g_build_filename ("/dev", sg, NULL) : NULL;
+}
+
 static RfDevice *
 lookup_node (RfDeviceMonitor *self,
              const char      *node)
 {
-  g_autofree char *resolved = g_canonicalize_filename (node, NULL);
+  g_autofree char *resolved = resolve_node (node);
+  g_autofree char *sg_node = NULL;
   GList *list = g_udev_client_query_by_subsystem (self->client, "scsi_generic");
   RfDevice *found = NULL;
 
@@ -350,7 +421,12 @@ lookup_node (RfDeviceMonitor *self,
         found = g_steal_pointer (&device);
     }
   g_list_free_full (list, g_object_unref);
-  return found != NULL ? found : rf_device_new_for_node (resolved, NULL, NULL);
+  if (found != NULL)
+    return found;
+  sg_node = sg_node_of_block (resolved);
+  if (sg_node != NULL && g_file_test (sg_node, G_FILE_TEST_EXISTS))
+    return rf_device_new_for_node (sg_node, resolved, NULL);
+  return rf_device_new_for_node (resolved, NULL, NULL);
 }
 
 /**

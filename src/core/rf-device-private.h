@@ -26,6 +26,10 @@ G_BEGIN_DECLS
 #define RF_REASON_TRANSPORT_ERROR      "transport-error"
 #define RF_REASON_UNEXPECTED_ANSWER    "unexpected-answer"
 #define RF_REASON_DEVICE_GONE          "device-gone"
+#define RF_REASON_LEFT_IN_SAFE_MODE    "left-in-safe-mode"
+#define RF_REASON_MODE_UNKNOWN         "mode-unknown"
+#define RF_REASON_IN_USE               "in-use"
+#define RF_REASON_NO_DESCRIPTOR        "no-descriptor"
 
 typedef struct {
   RfDriveIdentity *identity;

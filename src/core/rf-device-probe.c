@@ -90,6 +90,10 @@ stop_with_error (Probe        *probe,
     probe->fatal = g_error_copy (error);
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES))
     set_state (probe, RF_DRIVE_STATE_NEEDS_ADMIN, RF_REASON_NEEDS_PRIVILEGES, error->message);
+  else if (g_error_matches (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
+    set_state (probe, RF_DRIVE_STATE_NO_ACCESS, RF_REASON_PERMISSION_DENIED, error->message);
+  else if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
+    set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_IN_USE, error->message);
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_TIMED_OUT))
     set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_TIMED_OUT, error->message);
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_DEVICE_GONE))
@@ -368,24 +372,74 @@ nec_read (Probe   *probe,
 typedef enum {
   KEY_ACCEPTED,
   KEY_REFUSED,
-  KEY_NO_ANSWER,
+  KEY_STOP,      /* the state is set: the check ends here */
 } KeyAnswer;
 
-static KeyAnswer
-nec_safe_mode (Probe      *probe,
-               gboolean    enter,
-               const char *key)
+typedef enum {
+  ENTER_GOOD,
+  ENTER_REFUSED,     /* CHECK CONDITION 05/xx: the bootcode refused the key */
+  ENTER_OTHER,       /* any other answer: what the drive did is not known */
+  ENTER_NO_STATUS,   /* timeout, lost status: it may have run */
+} EnterAnswer;
+
+/* SAFE MODE enter with @key. A UNIT ATTENTION is not an answer to the command
+ * (the drive did not run it): it is cleared by reporting it, and the same key
+ * is sent again (nec-2m.md §8), at most UNIT_ATTENTION_RETRIES times. */
+static EnterAnswer
+nec_enter (Probe      *probe,
+           const char *key,
+           RfCommand  *command,
+           GError    **error)
 {
+  const RfNecType *type = rf_nec_type_from_id (key);
+
+  /* nec-2m.md §2: only the five canonical keys, whatever the data files say. */
+  g_assert (type != NULL && g_str_equal (type->id, key));
+
+  for (guint attempt = 0; attempt <= UNIT_ATTENTION_RETRIES; attempt++)
+    {
+      if (attempt > 0)
+        g_usleep (UNIT_ATTENTION_PAUSE_US);
+      rf_nec_build_safe_mode (command, TRUE, key);
+      if (!rf_transport_execute (probe->transport, command, probe->cancellable, error))
+        return ENTER_NO_STATUS;
+      if (!sense_is (command, RF_SENSE_KEY_UNIT_ATTENTION, -1))
+        break;
+    }
+  if (rf_command_is_good (command))
+    return ENTER_GOOD;
+  if (sense_is (command, RF_SENSE_KEY_ILLEGAL_REQUEST, -1))
+    return ENTER_REFUSED;
+  return ENTER_OTHER;
+}
+
+/* INQUIRY: is the drive in safe mode now ("0.xx" at bytes 32-35)? FALSE when
+ * INQUIRY itself got no usable answer. */
+static gboolean
+inquire_mode (Probe    *probe,
+              guint8   *data,
+              gboolean *safe_mode)
+{
+  g_autoptr(GError) error = NULL;
   RfCommand command;
 
-  rf_nec_build_safe_mode (&command, enter, key);
-  if (!send (probe, &command))
-    return KEY_NO_ANSWER;
-  return rf_command_is_good (&command) ? KEY_ACCEPTED : KEY_REFUSED;
+  memset (data, 0, RF_SCSI_INQUIRY_LENGTH);
+  rf_scsi_build_inquiry (&command, data);
+  if (!rf_transport_execute (probe->transport, &command, NULL, &error))
+    {
+      g_debug ("INQUIRY after SAFE MODE: %s", error->message);
+      return FALSE;
+    }
+  if (!rf_command_is_good (&command) ||
+      command.data_length - command.residual < RF_SCSI_INQUIRY_SPECIFIC)
+    return FALSE;
+  *safe_mode = data[32] == '0' && data[33] == '.';
+  return TRUE;
 }
 
 /* After a leave the drive restarts its firmware: poll TEST UNIT READY until an
- * answer that is neither 06/xx/xx nor 02/04/xx (nec-2m.md §1 poll schedule). */
+ * answer that is neither 06/xx/xx nor 02/04/xx (nec-2m.md §1 poll schedule).
+ * It runs to the end even when cancelled: the drive must come back first. */
 static gboolean
 wait_until_ready (Probe *probe)
 {
@@ -398,70 +452,186 @@ wait_until_ready (Probe *probe)
       RfCommand command;
 
       rf_scsi_build_test_unit_ready (&command);
-      if (rf_transport_execute (probe->transport, &command, probe->cancellable, &error))
-        {
-          if (!sense_is (&command, RF_SENSE_KEY_UNIT_ATTENTION, -1) &&
-              !sense_is (&command, RF_SENSE_KEY_NOT_READY, 0x04))
-            return TRUE;
-        }
-      else if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
-        {
-          probe->fatal = g_steal_pointer (&error);
-          return FALSE;
-        }
+      if (rf_transport_execute (probe->transport, &command, NULL, &error) &&
+          !sense_is (&command, RF_SENSE_KEY_UNIT_ATTENTION, -1) &&
+          !sense_is (&command, RF_SENSE_KEY_NOT_READY, 0x04))
+        return TRUE;
       if (elapsed >= POLL_LIMIT_US)
-        {
-          set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_TIMED_OUT,
-                     "no answer within 300 s after leaving safe mode");
-          return FALSE;
-        }
+        return FALSE;
       g_usleep (elapsed < POLL_FAST_LIMIT_US ? POLL_FAST_US : POLL_SLOW_US);
     }
 }
 
-/* INQUIRY while in safe mode: the bootcode version is bytes 34-35 of "0.xx". */
+/* The drive was found in normal mode and may be in safe mode now: SAFE MODE
+ * leave with the same key (no cancellable, its answer does not matter), wait for
+ * the firmware, then INQUIRY proves where the drive is. FALSE (state set) when
+ * it is not back in normal mode, or nothing says where it is. */
 static gboolean
-read_bootcode_version (Probe *probe)
+leave_and_verify (Probe      *probe,
+                  const char *key)
 {
   guint8 data[RF_SCSI_INQUIRY_LENGTH];
-  RfCommand command;
+  g_autoptr(GError) error = NULL;
+  gboolean safe_mode = TRUE;
+  RfCommand leave;
 
-  rf_scsi_build_inquiry (&command, data);
-  if (!send (probe, &command))
-    return FALSE;
-  if (rf_command_is_good (&command) && data[32] == '0' && data[33] == '.')
+  rf_nec_build_safe_mode (&leave, FALSE, key);
+  if (!rf_transport_execute (probe->transport, &leave, NULL, &error))
+    g_debug ("SAFE MODE leave with %s: %s", key, error->message);
+  if (!wait_until_ready (probe))
     {
-      g_free (probe->result->identity->bootcode_version);
-      probe->result->identity->bootcode_version = g_strndup ((const char *) data + 34, 2);
+      set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_MODE_UNKNOWN,
+                 "no answer within 300 s after leaving safe mode");
+      return FALSE;
+    }
+  if (!inquire_mode (probe, data, &safe_mode))
+    {
+      set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_MODE_UNKNOWN,
+                 "no INQUIRY answer after leaving safe mode");
+      return FALSE;
+    }
+  if (safe_mode)
+    {
+      g_autofree char *detail = g_strdup_printf ("SAFE MODE leave with %s: INQUIRY still shows "
+                                                 "revision %.4s", key, (const char *) data + 32);
+
+      probe->result->identity->safe_mode = TRUE;
+      g_free (probe->result->identity->revision);
+      probe->result->identity->revision = g_strndup ((const char *) data + 32, 4);
+      set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_LEFT_IN_SAFE_MODE, detail);
+      return FALSE;
     }
   return TRUE;
 }
 
+/* An enter whose outcome is unknown, on a drive found in normal mode: INQUIRY
+ * tells whether it ran; if it did, the drive is brought back. Ends the check
+ * either way, with @reason (and @detail) when the drive is back as found. */
+static KeyAnswer
+nec_recover_from_enter (Probe        *probe,
+                        const char   *key,
+                        RfDriveState  state,
+                        const char   *reason,
+                        const char   *detail)
+{
+  guint8 data[RF_SCSI_INQUIRY_LENGTH];
+  gboolean safe_mode = FALSE;
+  g_autofree char *kept = g_strdup (detail);
+
+  if (!inquire_mode (probe, data, &safe_mode))
+    {
+      set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_MODE_UNKNOWN, kept);
+      return KEY_STOP;
+    }
+  if (safe_mode && !leave_and_verify (probe, key))
+    return KEY_STOP;
+  set_state (probe, state, reason, kept);
+  return KEY_STOP;
+}
+
 /* Normal mode: enter with @key; when accepted, read the version and leave at
- * once with the same key, then wait for the firmware to come back. */
+ * once with the same key, then check that the firmware came back. Only
+ * 05/xx/xx is a refused key; any other outcome may have left the drive in safe
+ * mode, so it is brought back before the check stops. */
 static KeyAnswer
 nec_try_key_and_leave (Probe      *probe,
                        const char *key)
 {
-  KeyAnswer answer = nec_safe_mode (probe, TRUE, key);
   g_autoptr(GError) error = NULL;
-  gboolean version_read;
-  RfCommand leave;
+  g_autoptr(GError) answer_error = NULL;
+  guint8 data[RF_SCSI_INQUIRY_LENGTH];
+  gboolean safe_mode = FALSE;
+  RfCommand command;
 
-  if (answer != KEY_ACCEPTED)
-    return answer;
-  version_read = read_bootcode_version (probe);
-  /* The drive was found in normal mode and goes back there, whatever happened
-   * since, cancellation included: the leave ignores the cancellable. Its own
-   * answer does not matter; the drive's return does. */
-  rf_nec_build_safe_mode (&leave, FALSE, key);
-  if (!rf_transport_execute (probe->transport, &leave, NULL, &error))
-    g_debug ("SAFE MODE leave with %s: %s", key, error->message);
-  if (!version_read || probe->fatal != NULL)
-    return KEY_NO_ANSWER;
-  if (!wait_until_ready (probe))
-    return KEY_NO_ANSWER;
+  switch (nec_enter (probe, key, &command, &error))
+    {
+    case ENTER_REFUSED:
+      return KEY_REFUSED;
+    case ENTER_NO_STATUS:
+      if (g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES) ||
+          g_error_matches (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
+        {
+          /* Refused by the system before the drive saw it. */
+          stop_with_error (probe, error);
+          return KEY_STOP;
+        }
+      /* No status: INQUIRY tells whether the enter ran. In safe mode now, the
+       * bootcode took the key; still in normal mode, the outcome is unknown. */
+      if (!inquire_mode (probe, data, &safe_mode))
+        {
+          set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_MODE_UNKNOWN,
+                     error->message);
+          return KEY_STOP;
+        }
+      if (!safe_mode)
+        {
+          stop_with_error (probe, error);
+          return KEY_STOP;
+        }
+      break;
+    case ENTER_OTHER:
+      rf_command_check (&command, &answer_error);
+      return nec_recover_from_enter (probe, key, RF_DRIVE_STATE_NOT_RESPONDING,
+                                     RF_REASON_UNEXPECTED_ANSWER,
+                                     answer_error != NULL ? answer_error->message : NULL);
+    case ENTER_GOOD:
+      /* The drive runs its bootcode now: INQUIRY shows "0.xx", the version. */
+      if (!inquire_mode (probe, data, &safe_mode))
+        safe_mode = FALSE;
+      break;
+    default:
+      break;
+    }
+  if (safe_mode)
+    {
+      g_free (probe->result->identity->bootcode_version);
+      probe->result->identity->bootcode_version = g_strndup ((const char *) data + 34, 2);
+    }
+  if (!leave_and_verify (probe, key))
+    {
+      probe->result->identity->bootcode_key = g_strdup (key);
+      return KEY_STOP;
+    }
+  /* Cancelled while the drive was in safe mode: it is back as found; stop now. */
+  if (g_cancellable_is_cancelled (probe->cancellable))
+    {
+      probe->fatal = g_error_new_literal (RF_ERROR, RF_ERROR_CANCELLED,
+                                          "cancelled during the safe-mode check");
+      return KEY_STOP;
+    }
+  if (probe->result->identity->bootcode_version == NULL)
+    {
+      set_state (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                 "INQUIRY after an accepted SAFE MODE enter showed no safe-mode revision");
+      return KEY_STOP;
+    }
   return KEY_ACCEPTED;
+}
+
+/* Safe mode: an accepted key is not followed by a leave (the drive stays as
+ * found). */
+static KeyAnswer
+nec_try_key_in_safe_mode (Probe      *probe,
+                          const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  RfCommand command;
+
+  switch (nec_enter (probe, key, &command, &error))
+    {
+    case ENTER_GOOD:
+      return KEY_ACCEPTED;
+    case ENTER_REFUSED:
+      return KEY_REFUSED;
+    case ENTER_NO_STATUS:
+      stop_with_error (probe, error);
+      return KEY_STOP;
+    case ENTER_OTHER:
+    default:
+      stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER,
+                        &command);
+      return KEY_STOP;
+    }
 }
 
 /* binflash's crossflash correction (nec-2m.md §2 step 2). */
@@ -541,14 +711,14 @@ nec_probe_keys (Probe      *probe,
     {
       const char *key = g_ptr_array_index (keys, i);
       KeyAnswer answer = normal_mode ? nec_try_key_and_leave (probe, key)
-                                     : nec_safe_mode (probe, TRUE, key);
+                                     : nec_try_key_in_safe_mode (probe, key);
 
       switch (answer)
         {
         case KEY_ACCEPTED:
           probe->result->identity->bootcode_key = g_strdup (key);
           return TRUE;
-        case KEY_NO_ANSWER:
+        case KEY_STOP:
           return FALSE;
         case KEY_REFUSED:
         default:
@@ -575,19 +745,17 @@ decide_nec (Probe           *probe,
   RfDriveIdentity *identity = probe->result->identity;
   const RfDriveModel *stored_model = rf_drive_family_find_model (probe->result->family, type->id);
 
-  if (identity->bootcode_key != NULL && same_identity (type->id, identity->bootcode_key))
-    {
-      g_free (identity->stored_id);
-      identity->stored_id = g_strdup (identity->bootcode_key);
-    }
   if (identity->safe_mode && identity->bootcode_key == NULL)
     set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_BOOTCODE_KEY_UNKNOWN, NULL);
+  /* Normal mode, no key accepted: the bootcode, the identity that counts, is
+   * unproven, so nothing may be offered. */
+  else if (identity->bootcode_key == NULL)
+    set_state (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_BOOTCODE_KEY_UNKNOWN, NULL);
   /* Normal mode: the running firmware's model is the identity that counts. */
   else if (!identity->safe_mode && stored_model != NULL &&
            memcmp (stored_model->product, probe->inquiry + 16, RF_DRIVE_PRODUCT_LENGTH) != 0)
     set_state (probe, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_REASON_FIRMWARE_DIFFERS, NULL);
-  else if (identity->bootcode_key != NULL &&
-           !g_str_equal (identity->bootcode_key, identity->stored_id))
+  else if (!same_identity (type->id, identity->bootcode_key))
     set_state (probe, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_REASON_BOOTCODE_DIFFERS, NULL);
   else if (identity->safe_mode)
     set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, NULL);
@@ -642,6 +810,14 @@ probe_spc (Probe *probe)
   rf_scsi_build_read_buffer_descriptor (&command, family->download.buffer_id, data);
   if (!send (probe, &command))
     return FALSE;
+  /* 05/24: the drive knows READ BUFFER but not this buffer ID or mode, which
+   * is the family data's problem, not an adapter's (spc-download.md: without
+   * the descriptor the family cannot be flashed). */
+  if (sense_is (&command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24))
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_DESCRIPTOR, &command);
+      return FALSE;
+    }
   if (is_vendor_refusal (&command))
     {
       stop_with_answer (probe, RF_DRIVE_STATE_VENDOR_REFUSED, RF_REASON_VENDOR_REFUSED, &command);

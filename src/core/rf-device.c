@@ -24,6 +24,7 @@ struct _RfDevice
   char *sysfs_vendor;
   char *sysfs_product;
   char *sysfs_revision;
+  char *serial;            /* the unit serial from sysfs (VPD page 0x80) */
 
   GMutex lock;             /* guards the probe's outcome below */
   RfProbeResult *result;
@@ -56,13 +57,17 @@ static const ReasonText reason_texts[] = {
   { RF_REASON_LOCKED, N_("Another Reflash window or command is working with this drive.") },
   { RF_REASON_NO_FAMILY, N_("No drive family known to Reflash matches this model.") },
   { RF_REASON_UNKNOWN_DRIVE_ID, N_("The drive's stored identity is not one Reflash knows.") },
-  { RF_REASON_VENDOR_REFUSED, N_("The firmware commands were refused before they reached the drive's firmware.") },
+  { RF_REASON_VENDOR_REFUSED, N_("The firmware commands were refused: by the drive, or more likely by an adapter between it and the computer.") },
   { RF_REASON_NEEDS_PRIVILEGES, N_("The system refused the firmware commands: they need administrator rights.") },
   { RF_REASON_PERMISSION_DENIED, N_("You may not open this drive.") },
   { RF_REASON_TIMED_OUT, N_("The drive did not answer in time.") },
   { RF_REASON_TRANSPORT_ERROR, N_("The connection to the drive failed.") },
   { RF_REASON_UNEXPECTED_ANSWER, N_("The drive gave an answer Reflash did not expect.") },
   { RF_REASON_DEVICE_GONE, N_("The drive disappeared.") },
+  { RF_REASON_LEFT_IN_SAFE_MODE, N_("The check could not bring the drive back from safe mode: it still runs only its bootcode.") },
+  { RF_REASON_MODE_UNKNOWN, N_("The drive stopped answering during the check, so Reflash cannot tell whether it is in safe mode.") },
+  { RF_REASON_IN_USE, N_("Another program has the drive open.") },
+  { RF_REASON_NO_DESCRIPTOR, N_("The drive does not describe its firmware buffer the way its family data expects, so Reflash cannot send firmware to it.") },
 };
 
 static void
@@ -88,6 +93,7 @@ rf_device_finalize (GObject *object)
   g_free (self->sysfs_vendor);
   g_free (self->sysfs_product);
   g_free (self->sysfs_revision);
+  g_free (self->serial);
   g_clear_pointer (&self->result, rf_probe_result_free);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rf_device_parent_class)->finalize (object);
@@ -142,7 +148,11 @@ rf_device_init (RfDevice *self)
  * rf_device_new_for_node:
  * @sg_path: (nullable): the /dev/sgN node
  * @block_path: (nullable): the /dev/srN node; commands go there only without @sg_path
- * @bus_path: (nullable): what names the drive stably (sysfs bus path), for the lock
+ * @bus_path: (nullable): what names the drive stably (sysfs bus path)
+ *
+ * The per-drive lock is the node itself: the sg node when there is one, so that
+ * /dev/sg1 and /dev/sr0 of one drive share it (rf_drive_lock_acquire()). Give
+ * real nodes, symbolic links resolved.
  *
  * Returns: (transfer full): a real drive, not probed yet
  */
@@ -160,7 +170,7 @@ rf_device_new_for_node (const char *sg_path,
   self->block_path = g_strdup (block_path);
   self->id = g_strdup (sg_path != NULL ? sg_path : block_path);
   self->bus_path = g_strdup (bus_path);
-  self->lock_name = g_strdup (bus_path != NULL ? bus_path : self->id);
+  self->lock_name = g_strdup (self->id);
   return self;
 }
 
@@ -212,6 +222,21 @@ rf_device_set_sysfs_identity (RfDevice   *self,
   self->sysfs_revision = revision != NULL ? g_strchomp (g_strdup (revision)) : NULL;
 }
 
+/**
+ * rf_device_set_serial:
+ * @serial: (nullable): the unit serial number, as the kernel read it at scan
+ *   time (sysfs vpd_pg80); nothing is sent to the drive for it
+ */
+void
+rf_device_set_serial (RfDevice   *self,
+                      const char *serial)
+{
+  g_return_if_fail (RF_IS_DEVICE (self));
+
+  g_free (self->serial);
+  self->serial = serial != NULL && serial[0] != '\0' ? g_strdup (serial) : NULL;
+}
+
 const char *
 rf_device_get_id (RfDevice *self)
 {
@@ -238,6 +263,18 @@ rf_device_get_bus_path (RfDevice *self)
 {
   g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
   return self->bus_path;
+}
+
+/**
+ * rf_device_get_lock_name:
+ *
+ * Returns: what every job on this drive passes to rf_drive_lock_acquire()
+ */
+const char *
+rf_device_get_lock_name (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+  return self->lock_name;
 }
 
 gboolean
@@ -453,6 +490,8 @@ rf_device_dup_advice (RfDevice *self)
     case RF_DRIVE_STATE_READY:
       return g_strdup (_("Choose a firmware file to check it against this drive."));
     case RF_DRIVE_STATE_SAFE_MODE:
+      if (g_strcmp0 (reason, RF_REASON_LEFT_IN_SAFE_MODE) == 0)
+        return g_strdup (_("Switch the computer off and on again so that the drive restarts its firmware, then check it again. Do not flash it now."));
       if (g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
         return g_strdup (_("Reflash cannot tell which firmware fits, so it offers no flash. Save a report and ask for help."));
       if (identity->bootcode_version != NULL && identity->bootcode_key != NULL)
@@ -461,19 +500,27 @@ rf_device_dup_advice (RfDevice *self)
     case RF_DRIVE_STATE_IDENTITY_MISMATCH:
       return identity_advice (self, identity);
     case RF_DRIVE_STATE_BUSY:
+      if (g_strcmp0 (reason, RF_REASON_IN_USE) == 0)
+        return g_strdup (_("Close the other program that uses the drive (a burning or playing program), then check again."));
       if (g_strcmp0 (reason, RF_REASON_LOCKED) == 0)
         return g_strdup (_("Wait until the other Reflash window or command has finished, then check again."));
       if (g_strcmp0 (reason, RF_REASON_DISC_PRESENT) == 0)
         return g_strdup (_("Remove the disc, close the tray and check again."));
       return g_strdup (_("Close any burning program, wait until the drive is idle and check again."));
     case RF_DRIVE_STATE_UNSUPPORTED:
+      if (g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
+        return g_strdup (_("Reflash cannot tell which firmware fits, so it offers no flash. Save a report and ask for help."));
       return g_strdup (_("Reflash cannot update this drive. You can save a report to help support it."));
     case RF_DRIVE_STATE_NOT_RESPONDING:
+      if (g_strcmp0 (reason, RF_REASON_MODE_UNKNOWN) == 0)
+        return g_strdup (_("Do not flash this drive now. Switch the computer off and on again, then check the drive again."));
       return g_strdup (_("Check the drive's cable and power, try another port, and avoid USB adapters."));
     case RF_DRIVE_STATE_NO_ACCESS:
       return g_strdup (_("Run the command with administrator rights (for example with sudo), or ask your administrator for access to the drive."));
     case RF_DRIVE_STATE_NEEDS_ADMIN:
-      return g_strdup (_("Run the full check with administrator rights (for example “sudo reflash-cli info DRIVE”)."));
+      /* Translators: %s is the drive ("/dev/sg1") */
+      return g_strdup_printf (_("Run the full check with administrator rights (for example “sudo reflash-cli info %s”)."),
+                              self->id);
     case RF_DRIVE_STATE_VENDOR_REFUSED:
       return g_strdup (_("Connect the drive to another controller, such as an internal SATA or IDE port, and check again."));
     case RF_DRIVE_STATE_UNKNOWN:
@@ -523,6 +570,8 @@ static void
 fill_from_sysfs (RfDevice      *self,
                  RfProbeResult *result)
 {
+  if (result->identity->serial == NULL)
+    result->identity->serial = g_strdup (self->serial);
   if (result->identity->vendor != NULL || self->sysfs_vendor == NULL)
     return;
   result->identity->vendor = g_strdup (self->sysfs_vendor);
@@ -530,14 +579,16 @@ fill_from_sysfs (RfDevice      *self,
   result->identity->revision = g_strdup (self->sysfs_revision);
 }
 
+/* The node could not be opened: denied, or open elsewhere (EBUSY). */
 static RfProbeResult *
 no_access_result (RfDevice     *self,
                   const GError *error)
 {
   RfProbeResult *result = rf_probe_result_new ();
+  gboolean busy = g_error_matches (error, RF_ERROR, RF_ERROR_BUSY);
 
-  result->state = RF_DRIVE_STATE_NO_ACCESS;
-  result->reason = RF_REASON_PERMISSION_DENIED;
+  result->state = busy ? RF_DRIVE_STATE_BUSY : RF_DRIVE_STATE_NO_ACCESS;
+  result->reason = busy ? RF_REASON_IN_USE : RF_REASON_PERMISSION_DENIED;
   result->detail = g_strdup (error->message);
   fill_from_sysfs (self, result);
   return result;
@@ -560,7 +611,8 @@ probe_sync (RfDevice      *self,
   transport = rf_device_open_transport (self, &local_error);
   if (transport == NULL)
     {
-      if (g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
+      if (g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED) ||
+          g_error_matches (local_error, RF_ERROR, RF_ERROR_BUSY))
         return no_access_result (self, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;

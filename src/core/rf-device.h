@@ -32,6 +32,9 @@ void             rf_device_set_sysfs_identity (RfDevice      *self,
 const char      *rf_device_get_id             (RfDevice      *self);
 const char      *rf_device_get_sg_path        (RfDevice      *self);
 const char      *rf_device_get_block_path     (RfDevice      *self);
+const char      *rf_device_get_lock_name      (RfDevice      *self);
+void             rf_device_set_serial         (RfDevice      *self,
+                                               const char    *serial);
 const char      *rf_device_get_bus_path       (RfDevice      *self);
 gboolean         rf_device_is_practice        (RfDevice      *self);
 

@@ -9,6 +9,7 @@
 
 #include "rf-drive-db.h"
 #include "rf-error.h"
+#include "rf-nec-2m.h"
 #include "rf-paths.h"
 
 /* Phases a family may give durations and LED hints for (DOMAIN.md "Phases"). */
@@ -499,10 +500,17 @@ load_safe_mode_keys (const Loader  *loader,
     {
       const RfDriveModel *model = rf_drive_family_find_model (family, family->safe_mode_keys[i]);
 
-      /* Key probing may only use canonical IDs of the family's own models. */
+      const RfNecType *type = rf_nec_type_from_id (family->safe_mode_keys[i]);
+
+      /* Key probing may only use canonical IDs of the family's own models; for
+       * nec-2m only the five keys of nec-2m.md §2. */
       if (model == NULL || !g_str_equal (model->id, family->safe_mode_keys[i]))
         return fail (loader, "Family", "SafeModeKeys", error,
                      "every key must be the ID of a model in this file");
+      if (g_str_equal (family->protocol, "nec-2m") &&
+          (type == NULL || !g_str_equal (type->id, family->safe_mode_keys[i])))
+        return fail (loader, "Family", "SafeModeKeys", error,
+                     "every key must be one of the NEC keys K355, D355, K356, K450, K451");
     }
   return TRUE;
 }
@@ -766,6 +774,12 @@ rf_drive_db_match (RfDriveDb           *self,
       RfDriveFamily *family = g_ptr_array_index (self->families, i);
       gboolean in_boot_mode = rf_drive_family_is_boot_revision (family, revision);
 
+      /* nec-2m.md §0: normal mode has byte 32 ≠ '0', safe mode "0." and two
+       * characters. A revision that is neither ("0100", "0-05") is no mode
+       * Reflash knows, so the drive matches no NEC family: nothing vendor-
+       * specific is ever sent to it. */
+      if (g_str_equal (family->protocol, "nec-2m") && !in_boot_mode && revision[0] == '0')
+        continue;
       for (guint j = 0; j < family->models->len; j++)
         {
           const RfDriveModel *candidate = g_ptr_array_index (family->models, j);

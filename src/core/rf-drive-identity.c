@@ -61,14 +61,16 @@ rf_drive_identity_free (RfDriveIdentity *self)
 /**
  * rf_drive_identity_counting_id:
  *
- * The identity that counts (DOMAIN.md "Recovery"): the bootcode's key when known,
- * else the stored ID.
+ * The identity that counts (DOMAIN.md "Recovery"): the bootcode's key, which a
+ * deep check proved by a SAFE MODE enter the bootcode accepted. The stored ID
+ * alone never counts: it is what a crossflash changed, so without a proven key
+ * the identity is unknown and verdicts refuse.
  *
- * Returns: (nullable): a canonical ID
+ * Returns: (nullable): a canonical ID, %NULL while the bootcode is unproven
  */
 const char *
 rf_drive_identity_counting_id (const RfDriveIdentity *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->bootcode_key != NULL ? self->bootcode_key : self->stored_id;
+  return self->bootcode_key;
 }

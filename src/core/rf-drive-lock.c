@@ -1,4 +1,5 @@
-/* rf-drive-lock.c: an exclusive flock on a file named after the drive's bus path
+/* rf-drive-lock.c: an exclusive flock on the drive's device node (real drives)
+ * or on a file named after the drive (practice drives)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -55,8 +56,9 @@ rf_drive_lock_init (RfDriveLock *self)
 /**
  * rf_drive_lock_get_dir:
  *
- * $XDG_RUNTIME_DIR/reflash when set; /run/reflash for root; else the user's
- * runtime folder as GLib finds it.
+ * Where practice drives' lock files live (real drives are locked on their
+ * node): $XDG_RUNTIME_DIR/reflash when set; /run/reflash for root; else the
+ * user's runtime folder as GLib finds it.
  *
  * Returns: (transfer full): the folder of the lock files
  */
@@ -70,6 +72,23 @@ rf_drive_lock_get_dir (void)
   if (geteuid () == 0)
     return g_strdup ("/run/reflash");
   return g_build_filename (g_get_user_runtime_dir (), "reflash", NULL);
+}
+
+/* A real drive is locked on its device node itself: every process that can
+ * reach the drive sees that lock, whatever its user, $XDG_RUNTIME_DIR or sudo
+ * settings. Opening a node read-only and non-blocking sends nothing to the
+ * drive, and flock works on read-only descriptors. Other names (practice
+ * drives, which are per user by design) lock a file in rf_drive_lock_get_dir(). */
+static gboolean
+names_a_node (const char *name)
+{
+  return g_path_is_absolute (name);
+}
+
+static int
+open_node (const char *node)
+{
+  return open (node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
 static char *
@@ -102,7 +121,8 @@ lock_briefly_retrying (int fd)
 
 /**
  * rf_drive_lock_acquire:
- * @bus_path: what names the drive stably (its sysfs bus path, or "practice-NAME")
+ * @bus_path: the drive's real device node ("/dev/sg1", symbolic links resolved),
+ *   or a name for a practice drive ("practice-NAME")
  *
  * Never waits for another job: a drive it holds is %RF_ERROR_BUSY after a
  * few milliseconds.
@@ -120,15 +140,23 @@ rf_drive_lock_acquire (const char *bus_path,
 
   g_return_val_if_fail (bus_path != NULL && bus_path[0] != '\0', NULL);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  self = g_object_new (RF_TYPE_DRIVE_LOCK, NULL);
+  if (names_a_node (bus_path))
+    {
+      self->path = g_strdup (bus_path);
+      self->fd = open_node (bus_path);
+    }
+  else if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       rf_error_set_from_errno (error, errno, dir);
       return NULL;
     }
-  name = lock_file_name (bus_path);
-  self = g_object_new (RF_TYPE_DRIVE_LOCK, NULL);
-  self->path = g_build_filename (dir, name, NULL);
-  self->fd = open (self->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  else
+    {
+      name = lock_file_name (bus_path);
+      self->path = g_build_filename (dir, name, NULL);
+      self->fd = open (self->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
   if (self->fd < 0)
     {
       rf_error_set_from_errno (error, errno, self->path);
@@ -174,9 +202,16 @@ rf_drive_lock_is_held_elsewhere (const char *bus_path)
 
   g_return_val_if_fail (bus_path != NULL && bus_path[0] != '\0', FALSE);
 
-  name = lock_file_name (bus_path);
-  path = g_build_filename (dir, name, NULL);
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (names_a_node (bus_path))
+    {
+      fd = open_node (bus_path);
+    }
+  else
+    {
+      name = lock_file_name (bus_path);
+      path = g_build_filename (dir, name, NULL);
+      fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
   if (fd < 0)
     return FALSE;
   held = flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;

@@ -33,7 +33,7 @@ static const RfDriveStateText state_texts[RF_DRIVE_STATE_LAST] = {
   [RF_DRIVE_STATE_NO_ACCESS] = { "no-access", N_("No access"),
     N_("You do not have permission to open this drive.") },
   [RF_DRIVE_STATE_NEEDS_ADMIN] = { "needs-admin", N_("Needs administrator rights"),
-    N_("The full check of this drive needs administrator rights. Nothing was sent to the drive yet.") },
+    N_("The full check of this drive needs administrator rights. No identification command reached the drive.") },
   [RF_DRIVE_STATE_VENDOR_REFUSED] = { "vendor-refused", N_("Connection blocks firmware commands"),
     N_("The drive cannot be updated through this connection: it, or an adapter between it and the computer, refused the firmware commands. Connect it to another controller, such as an internal SATA or IDE port.") },
 };

@@ -56,6 +56,16 @@ rf_sg_transport_check_outcome (const RfSgOutcome *outcome,
 
   g_return_val_if_fail (outcome != NULL, FALSE);
 
+  /* EINVAL from SG_IO: most often a transfer above the queue's limit. The
+   * practice drive reports the same as not supported; so do real drives. */
+  if (outcome->do_result == -EINVAL ||
+      (outcome->category == SCSI_PT_RESULT_OS_ERR && outcome->os_err == EINVAL))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
+                   "%s: the system refused the request (%s): most likely a transfer larger "
+                   "than the device allows", what, g_strerror (EINVAL));
+      return FALSE;
+    }
   if (outcome->do_result < 0)
     {
       /* sg_pt hands back -errno when the ioctl itself failed: EPERM here is the

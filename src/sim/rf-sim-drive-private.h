@@ -56,6 +56,14 @@ struct _RfSimDrive
   guint16 unit_attentions[RF_SIM_MAX_UNIT_ATTENTIONS]; /* ASC << 8 | ASCQ, key 06 */
   guint n_unit_attentions;
 
+  /* Persistence (rf-sim-state.c): the flash range changed since the last save,
+   * whether the flash file is complete, the metadata last written. */
+  gsize dirty_start;
+  gsize dirty_end; /* 0: nothing changed */
+  gboolean flash_saved;
+  GBytes *saved_metadata;
+  gboolean saved_valid;
+
   /* NEC 2M: non-volatile */
   guint8 *flash;
   gboolean has_stored_sum;
@@ -68,6 +76,9 @@ struct _RfSimDrive
   gboolean erasing;
   gboolean has_checksum;
   guint16 checksum;
+  /* The sum of the main firmware the scenario describes, once computed. */
+  gboolean scenario_sum_known;
+  guint16 scenario_sum;
 
   /* SPC: non-volatile */
   guint8 *spc_stored;
@@ -86,6 +97,11 @@ gboolean    rf_sim_drive_save_state           (RfSimDrive   *self,
 gboolean    rf_sim_drive_load_state           (RfSimDrive   *self,
                                                GError      **error);
 void        rf_sim_drive_disarm_fired         (RfSimDrive   *self);
+void        rf_sim_drive_touch_nvm            (RfSimDrive   *self,
+                                               gsize         start,
+                                               gsize         length);
+gboolean    rf_sim_drive_forget_state         (RfSimDrive   *self,
+                                               GError      **error);
 
 /* rf-sim-drive.c */
 gboolean    rf_sim_drive_nap                  (RfSimDrive   *self,
@@ -105,6 +121,7 @@ void        rf_sim_reply_inquiry              (RfCommand    *command,
                                                const char   *vendor_specific);
 void        rf_sim_reply_configuration        (RfCommand    *command,
                                                gboolean      disc,
+                                               gboolean      microcode_upgrade,
                                                gboolean      mode5,
                                                const char   *firmware_date);
 gboolean    rf_sim_cdb_zero                   (const RfCommand *command,

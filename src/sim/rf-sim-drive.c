@@ -61,6 +61,7 @@ rf_sim_drive_finalize (GObject *object)
   g_free (self->spc_stored);
   g_free (self->spc_running);
   g_free (self->spc_buffer);
+  g_clear_pointer (&self->saved_metadata, g_bytes_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rf_sim_drive_parent_class)->finalize (object);
 }
@@ -349,6 +350,21 @@ link_fault (RfSimDrive       *self,
       g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE,
                    "%s: the practice drive is gone (fault)", name);
       return FALSE;
+    case RF_SIM_FAULT_NO_ACCESS:
+      g_set_error (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED,
+                   "%s: cannot open the practice drive: %s (fault)", name, g_strerror (EACCES));
+      return FALSE;
+    case RF_SIM_FAULT_IN_USE:
+      g_set_error (error, RF_ERROR, RF_ERROR_BUSY,
+                   "%s: cannot open the practice drive: %s (fault)", name, g_strerror (EBUSY));
+      return FALSE;
+    case RF_SIM_FAULT_NO_RAWIO:
+      if (command->cdb[0] != 0xcb && command->cdb[0] != 0xcc && command->cdb[0] != 0xcd)
+        return TRUE;
+      g_set_error (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES,
+                   "%s: %s: the kernel refused the vendor command (practice drive fault)",
+                   name, g_strerror (EPERM));
+      return FALSE;
     case RF_SIM_FAULT_POWER_LOSS:
     case RF_SIM_FAULT_UNIT_ATTENTION_STORM:
     case RF_SIM_FAULT_WRITE_FAILURE:
@@ -503,7 +519,8 @@ execute_locked (RfSimDrive *self,
     return power_lost (self, command, error);
   if (has_fault && fault.kind == RF_SIM_FAULT_UNIT_ATTENTION_STORM)
     self->storm_remaining = fault.count;
-  if (is_nec (self) && rf_sim_nec_is_dead (self) && !self->scenario->bridge_blocks_vendor)
+  /* A dead drive answers nothing, whatever stands between it and the host. */
+  if (is_nec (self) && rf_sim_nec_is_dead (self))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
                    "%s: no answer: the practice drive's bootcode is erased",
@@ -597,16 +614,12 @@ gboolean
 rf_sim_drive_reset (RfSimDrive *self,
                     GError    **error)
 {
-  gboolean ok = TRUE;
+  gboolean ok;
 
   g_return_val_if_fail (RF_IS_SIM_DRIVE (self), FALSE);
 
   g_mutex_lock (&self->lock);
-  if (self->state_path != NULL && g_unlink (self->state_path) != 0 && errno != ENOENT)
-    {
-      rf_error_set_from_errno (error, errno, self->state_path);
-      ok = FALSE;
-    }
+  ok = rf_sim_drive_forget_state (self, error);
   if (ok)
     {
       build_from_scenario (self);

@@ -17,6 +17,9 @@ static const char *const kind_nicks[] = {
   [RF_SIM_FAULT_WRITE_FAILURE] = "write-failure",
   [RF_SIM_FAULT_SILENT_FLASH] = "silent-flash",
   [RF_SIM_FAULT_LOST_STATUS] = "lost-status",
+  [RF_SIM_FAULT_NO_ACCESS] = "no-access",
+  [RF_SIM_FAULT_NO_RAWIO] = "no-rawio",
+  [RF_SIM_FAULT_IN_USE] = "in-use",
 };
 
 static const char *const phase_nicks[] = {

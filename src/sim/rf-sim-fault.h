@@ -25,6 +25,13 @@ G_BEGIN_DECLS
  *   writes nothing
  * @RF_SIM_FAULT_LOST_STATUS: the drive executes the command, but its status never
  *   reaches the host, which waits out its timeout: the outcome is unknown
+ * @RF_SIM_FAULT_NO_ACCESS: the node cannot be opened (permission denied); the
+ *   command never reaches the drive
+ * @RF_SIM_FAULT_NO_RAWIO: the kernel refuses the vendor opcodes 0xCB, 0xCC and
+ *   0xCD with EPERM before the drive sees them (no CAP_SYS_RAWIO); other
+ *   commands pass
+ * @RF_SIM_FAULT_IN_USE: another program holds the node open exclusively (EBUSY);
+ *   the command never reaches the drive
  */
 typedef enum {
   RF_SIM_FAULT_POWER_LOSS,
@@ -35,6 +42,9 @@ typedef enum {
   RF_SIM_FAULT_WRITE_FAILURE,
   RF_SIM_FAULT_SILENT_FLASH,
   RF_SIM_FAULT_LOST_STATUS,
+  RF_SIM_FAULT_NO_ACCESS,
+  RF_SIM_FAULT_NO_RAWIO,
+  RF_SIM_FAULT_IN_USE,
 } RfSimFaultKind;
 
 /**

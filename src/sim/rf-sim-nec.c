@@ -296,20 +296,30 @@ test_unit_ready (RfSimDrive *self,
     rf_command_set_check_condition (command, RF_SENSE_KEY_NOT_READY, 0x3a, 0x00);
 }
 
+static guint16
+scenario_sum (RfSimDrive *self)
+{
+  if (!self->scenario_sum_known)
+    {
+      g_autofree guint8 *image = g_malloc (RF_NEC_MAIN_SIZE);
+
+      fill_main_image (self->scenario, image);
+      self->scenario_sum = rf_nec_checksum (image, RF_NEC_MAIN_SIZE);
+      self->scenario_sum_known = TRUE;
+    }
+  return self->scenario_sum;
+}
+
 /* The firmware date is the scenario's, for as long as the firmware it describes
- * runs (the display revision tells). */
+ * runs. Flash tells, not the revision: another model's image with the same
+ * revision has another sum. Outside safe mode the stored sum is the sum of the
+ * running firmware. */
 static const char *
 firmware_date (RfSimDrive *self)
 {
-  const guint8 *main = self->flash + RF_NEC_MAIN_START;
-  gssize s;
-
   if (self->safe_mode || self->scenario->firmware_date == NULL ||
-      self->scenario->firmware_revision == NULL)
-    return NULL;
-  s = rf_nec_find_display_strings (main, RF_NEC_MAIN_SIZE);
-  if (s < 0 || memcmp (main + s + RF_NEC_DISPLAY_REVISION_OFFSET,
-                       self->scenario->firmware_revision, 4) != 0)
+      self->scenario->firmware_revision == NULL || !self->has_stored_sum ||
+      self->stored_sum != scenario_sum (self))
     return NULL;
   return self->scenario->firmware_date;
 }
@@ -405,7 +415,9 @@ send_checksum (RfSimDrive *self,
   self->checksum = sent;
 }
 
-/* WRITE RAM: CB 01 a3 a2 a1 a0 00 00 nn ar 00 00 (area 00 only) */
+/* WRITE RAM: CB 01 a3 a2 a1 a0 00 00 nn ar 00 00 (area 00 only). §1 says nn is
+ * "always 08 here": anything else is refused (strict), so that a wrong nn shows
+ * at once instead of as a checksum mismatch later. */
 static void
 write_ram (RfSimDrive *self,
            RfCommand  *command,
@@ -416,7 +428,7 @@ write_ram (RfSimDrive *self,
 
   exec->cost = RF_SIM_COST_WRITE_RAM;
   if (!rf_sim_cdb_zero (command, 6, 8) || command->cdb[9] != 0x00 ||
-      !rf_sim_cdb_zero (command, 10, 12) || length == 0 || length > RF_NEC_UPLOAD_CHUNK ||
+      !rf_sim_cdb_zero (command, 10, 12) || length != RF_NEC_UPLOAD_CHUNK ||
       address >= RF_NEC_FLASH_SIZE || length > RF_NEC_FLASH_SIZE - address ||
       !wants_data (command, RF_DIRECTION_OUT, length) || !self->session_entered)
     {
@@ -447,6 +459,7 @@ write_settings (RfSimDrive *self,
       return;
     }
   memcpy (self->flash + address, command->data, length);
+  rf_sim_drive_touch_nvm (self, address, length);
   exec->flash_changed = TRUE;
 }
 
@@ -475,6 +488,7 @@ erase_range (RfSimDrive *self,
              guint32     length)
 {
   memset (self->flash + start, 0xff, length);
+  rf_sim_drive_touch_nvm (self, start, length);
 }
 
 static void
@@ -485,6 +499,7 @@ program_range (RfSimDrive *self,
   /* NOR: programming can only clear bits. */
   for (guint32 i = start; i < start + length; i++)
     self->flash[i] &= self->ram[i];
+  rf_sim_drive_touch_nvm (self, start, length);
 }
 
 typedef void (*RangeWork) (RfSimDrive *self, guint32 start, guint32 length);
@@ -581,7 +596,10 @@ program_block (RfSimDrive *self,
   guint block = 0;
 
   exec->cost = RF_SIM_COST_PROGRAM_BLOCK;
-  if (!parse_block_mask (command, &block) || !self->session_entered)
+  /* Block 34 is erased, never programmed (§0, §3); its role is open (§9 q4), so
+   * a PROGRAM there is refused (strict). */
+  if (!parse_block_mask (command, &block) || block == RF_NEC_LAST_ERASE_BLOCK ||
+      !self->session_entered)
     {
       refuse (command);
       return;
@@ -667,7 +685,8 @@ rf_sim_nec_execute (RfSimDrive *self,
   guint8 opcode = command->cdb[0];
 
   exec->cost = opcode >= 0xc0 ? RF_SIM_COST_READ : RF_SIM_COST_QUERY;
-  if (opcode >= 0xc0 && command->cdb_length != RF_NEC_CDB_LENGTH)
+  if ((opcode == RF_NEC_OP_WRITE || opcode == RF_NEC_OP_CONTROL || opcode == RF_NEC_OP_BOOT) &&
+      command->cdb_length != RF_NEC_CDB_LENGTH)
     {
       refuse (command);
       return;
@@ -681,7 +700,8 @@ rf_sim_nec_execute (RfSimDrive *self,
       inquiry (self, command);
       break;
     case 0x46:
-      rf_sim_reply_configuration (command, self->disc, FALSE, firmware_date (self));
+      /* No 0x0104: this family flashes by vendor commands, not WRITE BUFFER. */
+      rf_sim_reply_configuration (command, self->disc, FALSE, FALSE, firmware_date (self));
       break;
     case RF_NEC_OP_CONTROL:
       control (self, command, exec);

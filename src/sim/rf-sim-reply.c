@@ -91,10 +91,12 @@ put_feature (guint8     *out,
 }
 
 /* GET CONFIGURATION: 46 rt sf sf 00 00 00 al al 00. Features 0x0104 (Microcode
- * Upgrade, M5 bit) and 0x010C (Firmware Information) when the date is known. */
+ * Upgrade, M5 bit) for a drive that takes WRITE BUFFER downloads, and 0x010C
+ * (Firmware Information) when the date is known. */
 void
 rf_sim_reply_configuration (RfCommand  *command,
                             gboolean    disc,
+                            gboolean    microcode_upgrade,
                             gboolean    mode5,
                             const char *firmware_date)
 {
@@ -113,7 +115,7 @@ rf_sim_reply_configuration (RfCommand  *command,
       return;
     }
   data[7] = disc ? 0x10 : 0x00; /* current profile: DVD-ROM, or none */
-  if (rt == 2 ? start == 0x0104 : start <= 0x0104)
+  if (microcode_upgrade && (rt == 2 ? start == 0x0104 : start <= 0x0104))
     length += put_feature (data + length, 0x0104, 0x07, microcode, sizeof microcode);
   if (firmware_date != NULL && (rt == 2 ? start == 0x010c : start <= 0x010c))
     {

@@ -55,6 +55,7 @@ static const KeySpec scenario_keys[] = {
   { "Scenario", "Disc", KEY_BOOL, OFF (disc), 0, 0, NULL, FALSE },
   { "Scenario", "Bridge", KEY_ENUM, OFF (bridge_blocks_vendor), 0, 0, bridge_nicks, FALSE },
   { "Scenario", "MaxTransfer", KEY_UINT, OFF (max_transfer), 512, 16 * 1024 * 1024, NULL, FALSE },
+  { "Scenario", "Serial", KEY_STRING, OFF (serial), 1, 40, NULL, FALSE },
 
   { "NEC", "BootcodeKey", KEY_NEC_KEY, OFF (bootcode_key), 0, 0, NULL, TRUE },
   { "NEC", "BootcodeVersion", KEY_STRING, OFF (bootcode_version), 2, 2, NULL, TRUE },

@@ -99,6 +99,9 @@ typedef struct {
 
   /* [Fault *] groups */
   GArray *faults; /* RfSimFault */
+
+  /* [Scenario] Serial: the unit serial the kernel would show in sysfs */
+  char *serial;
 } RfSimScenario;
 
 RfSimScenario *rf_sim_scenario_load_file       (const char          *path,

@@ -62,6 +62,7 @@ ensure_device (RfSimSource *self,
   device_id = g_strconcat (RF_SIM_DEVICE_PREFIX, id, NULL);
   lock_name = practice_lock_name (drive);
   device = rf_device_new_for_transport (device_id, transport, lock_name);
+  rf_device_set_serial (device, rf_sim_drive_get_scenario (drive)->serial);
   g_hash_table_insert (self->drives, g_strdup (id), g_steal_pointer (&drive));
   g_hash_table_insert (self->devices, g_strdup (id), device);
   return device;

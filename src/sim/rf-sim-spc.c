@@ -97,15 +97,14 @@ rf_sim_spc_is_settling (RfSimDrive *self)
   return rf_sim_clock_get_now_us (self->clock) < self->settle_until_us;
 }
 
+/* As the family data's [LedHints] say for an SPC drive (data/drives/
+ * spc-generic.conf): blinking while a download arrives and while the new
+ * microcode settles, as in boot mode. */
 RfSimLed
 rf_sim_spc_led (RfSimDrive *self)
 {
-  if (rf_sim_spc_is_settling (self))
-    return RF_SIM_LED_STEADY;
-  if (self->spc_running == NULL)
+  if (rf_sim_spc_is_settling (self) || self->spc_running == NULL || self->spc_received > 0)
     return RF_SIM_LED_BLINKING;
-  if (self->spc_received > 0)
-    return RF_SIM_LED_BLINKING_FAST;
   return self->disc ? RF_SIM_LED_STEADY : RF_SIM_LED_OFF;
 }
 
@@ -142,16 +141,21 @@ inquiry (RfSimDrive *self,
   rf_sim_reply_inquiry (command, self->scenario->vendor, product, revision, NULL);
 }
 
+/* The scenario's date, while the microcode it describes runs: the running image
+ * is the scenario's, byte for byte (a download with the same revision but another
+ * content is another firmware). */
 static const char *
 firmware_date (RfSimDrive *self)
 {
-  char product[17], revision[5];
+  g_autofree guint8 *image = NULL;
 
   if (self->spc_running == NULL || self->scenario->firmware_date == NULL)
     return NULL;
-  running_identity (self, product, revision);
-  return strncmp (revision, self->scenario->revision, 4) == 0 ? self->scenario->firmware_date
-                                                              : NULL;
+  image = g_malloc (self->scenario->image_size);
+  rf_sim_spc_build_image (self->scenario, self->scenario->revision, image);
+  if (memcmp (image, self->spc_running, self->scenario->image_size) != 0)
+    return NULL;
+  return self->scenario->firmware_date;
 }
 
 /* The new microcode runs: restart, settle, then the unit attentions once each. */
@@ -217,6 +221,7 @@ finish_download (RfSimDrive *self,
   if (fault != NULL && fault->kind == RF_SIM_FAULT_SILENT_FLASH)
     return;
   memcpy (self->spc_stored, self->spc_buffer, self->scenario->image_size);
+  rf_sim_drive_touch_nvm (self, 0, self->scenario->image_size);
   self->spc_stored_valid = TRUE;
   exec->flash_changed = TRUE;
   exec->extra_ms += self->scenario->cost_ms[RF_SIM_COST_SAVE];
@@ -300,9 +305,12 @@ write_buffer (RfSimDrive *self,
       sequence_error (command);
       return;
     }
-  if (mode == 0x05)
+  /* A chunk at offset 0 starts a new download and discards a partial one: after a
+   * chunk whose outcome the host never learned, it resumes from 0 (spc-download.md,
+   * "Interrupted download"), and a real drive has no other way to start over. */
+  if (mode == 0x05 || offset == 0)
     self->spc_received = 0;
-  /* Chunks come at rising offsets, one after the other. */
+  /* Otherwise chunks come at rising offsets, one after the other. */
   if (offset != self->spc_received)
     {
       refuse (command);
@@ -374,7 +382,7 @@ rf_sim_spc_execute (RfSimDrive *self,
       inquiry (self, command);
       break;
     case 0x46:
-      rf_sim_reply_configuration (command, self->disc,
+      rf_sim_reply_configuration (command, self->disc, TRUE,
                                   self->scenario->variant == RF_SIM_SPC_SINGLE,
                                   firmware_date (self));
       break;
