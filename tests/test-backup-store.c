@@ -119,10 +119,83 @@ test_for_drive (Fixture       *fixture,
   g_assert_nonnull (backup);
   mine = rf_backup_store_list_for_drive (fixture->store, fixture->identity, NULL);
   g_assert_cmpuint (mine->len, ==, 1);
-  g_free (other->stored_id);
-  other->stored_id = g_strdup ("K450");
+  g_free (other->bootcode_key);
+  other->bootcode_key = g_strdup ("K450");
   theirs = rf_backup_store_list_for_drive (fixture->store, other, NULL);
   g_assert_cmpuint (theirs->len, ==, 0);
+}
+
+/* The recovered seed: a half-done crossflash left K451 stored, but the bootcode
+ * answers to K355 and the drive runs ND-3550A firmware again. */
+static void
+make_recovered_seed (RfDriveIdentity *identity)
+{
+  g_free (identity->stored_id);
+  identity->stored_id = g_strdup ("K451");
+}
+
+static void
+test_recovered_seed (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) own = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GBytes) stored = rf_test_image ("K451", "05", "1.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+  g_autoptr(RfBackup) wrong = NULL;
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(RfDriveIdentity) unproven = NULL;
+  g_autoptr(GKeyFile) info = g_key_file_new ();
+  g_autofree char *counting = NULL;
+  RfBackup *listed;
+
+  make_recovered_seed (fixture->identity);
+  backup = rf_backup_store_add (fixture->store, fixture->identity, own, "two-reads-compared",
+                                &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (backup);
+  g_assert_cmpstr (backup->counting_id, ==, "K355");
+  /* The stored ID stays in the record, as information. */
+  g_assert_cmpstr (backup->stored_id, ==, "K451");
+  g_assert_true (g_key_file_load_from_file (info, backup->info_path, G_KEY_FILE_NONE, NULL));
+  counting = g_key_file_get_string (info, "Backup", "CountingId", NULL);
+  g_assert_cmpstr (counting, ==, "K355");
+
+  /* A dump naming the stored ID is another model's image for this bootcode. */
+  wrong = rf_backup_store_add (fixture->store, fixture->identity, stored, "two-reads-compared",
+                               &error);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
+  g_assert_null (wrong);
+
+  mine = rf_backup_store_list_for_drive (fixture->store, fixture->identity, NULL);
+  g_assert_cmpuint (mine->len, ==, 1);
+  listed = mine->pdata[0];
+  g_assert_cmpstr (listed->drive_id, ==, "K355");
+  g_assert_cmpstr (listed->counting_id, ==, "K355");
+
+  /* Without a proven bootcode the drive gets no backup offered. */
+  unproven = rf_drive_identity_copy (fixture->identity);
+  g_clear_pointer (&unproven->bootcode_key, g_free);
+  none = rf_backup_store_list_for_drive (fixture->store, unproven, NULL);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
+static void
+test_unproven_refused (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K451", "05", "1.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+
+  make_recovered_seed (fixture->identity);
+  g_clear_pointer (&fixture->identity->bootcode_key, g_free);
+  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
+                                &error);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
+  g_assert_null (backup);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
 }
 
 static void
@@ -302,6 +375,8 @@ main (int    argc,
               fixture_tear_down)
   ADD ("add-and-list", test_add_and_list);
   ADD ("for-drive", test_for_drive);
+  ADD ("recovered-seed", test_recovered_seed);
+  ADD ("unproven-refused", test_unproven_refused);
   ADD ("erased-refused", test_erased_refused);
   ADD ("damaged-refused", test_damaged_refused);
   ADD ("other-drive-refused", test_other_drive_refused);

@@ -165,6 +165,50 @@ test_updater (Fixture       *fixture,
   assert_has (json, "\"revision\": \"1.05\"");
 }
 
+/* The human output says an updater is one, not a complete image. */
+static void
+test_updater_text (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const RfTestEmbedded images[] = {
+    { "K355", "05", "1.05", FALSE },
+    { "K451", "05", "1.00", TRUE },
+  };
+  g_autoptr(GBytes) file = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
+  g_autofree char *path = write_file (fixture, "updater.exe", file);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
+  assert_has (text, "The file is an updater; image #2 was taken.");
+  g_assert_null (strstr (text, "complete firmware image"));
+}
+
+/* A backup folder that cannot be read is named as such, not as a drive. */
+static void
+test_backups_unreadable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                         "--inh-caps=-all", "--bounding-set=-all", cli_path, "backups", NULL };
+  g_autofree char *store = g_build_filename (fixture->dir, "reflash", "backups", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", fixture->dir, TRUE);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir_with_parents (store, 0700), ==, 0);
+  /* Root reads anything: the CLI runs as nobody, which cannot enter the folder. */
+  g_assert_cmpint (g_chmod (fixture->dir, 0700), ==, 0);
+  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  assert_has (err, "permission to read the backup folder");
+  g_assert_null (strstr (err, "open the drive"));
+}
+
 static void
 test_damage (Fixture       *fixture,
              gconstpointer  data)
@@ -258,6 +302,11 @@ static const VerdictRow verdict_rows[] = {
   { "healthy-4551", "K355", "05", "1.05", "crossflash", 4, "belongs to the ND-4551A" },
   { "spc-generic", "K355", "05", "1.05", "wrong-family", 4, NULL },
   { "bridge-3550", "K355", "05", "1.06", "identity-unknown", 4, "\"state\": \"vendor-refused\"" },
+  /* The seed after recovery: normal mode, K451 still stored, bootcode K355. */
+  { "recovered-seed", "K355", "05", "1.06", "upgrade", 0, "\"counting_id\": \"K355\"" },
+  { "recovered-seed", "K355", "05", "1.05", "reinstall", 0, "\"stored_id\": \"K451\"" },
+  { "recovered-seed", "K451", "05", "1.07", "crossflash", 4, "bootcode belongs to the ND-3550A" },
+  { "interrupted-3550", "K355", "05", "1.06", "recovery", 0, NULL },
 };
 
 static void
@@ -301,6 +350,22 @@ test_corrupt_against_drive (Fixture       *fixture,
   assert_has (text, "Verdict (corrupt)");
 }
 
+/* A damaged NEC image is still an NEC image: against an SPC drive it is
+ * another family's file, not a raw image of the wrong size. */
+static void
+test_corrupt_against_spc_drive (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
+  g_autofree char *path = write_file (fixture, "bad.bin", bytes);
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
+                            "practice:spc-generic", path, NULL), ==, 4);
+  assert_has (json, "\"code\": \"wrong-family\"");
+  assert_has (json, "\"format\": \"nec-2m\"");
+}
+
 static void
 test_updater_against_drive (Fixture       *fixture,
                             gconstpointer  data)
@@ -341,12 +406,13 @@ test_backups_of_drive (Fixture       *fixture,
   identity->bootcode_version = g_strdup ("05");
   backup = rf_backup_store_add (store, identity, dump, "two-reads-compared", NULL);
   g_assert_nonnull (backup);
-  /* The healthy ND-3550A is the drive this backup came from; the seed's is not. */
+  /* Drives with a K355 bootcode get it (the seed's too, whatever its stored ID
+   * says); the ND-4551A's does not. */
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &mine, "check", "--json", "--drive",
                             "practice:healthy-3550", path, NULL), ==, 0);
   assert_has (mine, backup->image_path);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &other, "check", "--json", "--drive",
-                            "practice:seed", path, NULL), ==, 0);
+                            "practice:healthy-4551", path, NULL), ==, 4);
   assert_has (other, "\"backups\": []");
 }
 
@@ -393,6 +459,11 @@ test_spc_drive (Fixture       *fixture,
                             "practice:spc-generic", same_path, NULL), ==, 0);
   assert_has (a, "\"code\": \"reinstall\"");
   assert_has (a, "\"spec-only\"");
+  /* The JSON describes the image that was judged, not the failed NEC parse. */
+  assert_has (a, "\"format\": \"spc-download\"");
+  assert_has (a, "\"model_checked\": true");
+  assert_has (a, "\"revision\": \"1.00\"");
+  g_assert_null (strstr (a, "\"image\": null"));
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &b, "check", "--json", "--drive",
                             "practice:spc-generic", other_path, NULL), ==, 4);
   assert_has (b, "\"code\": \"wrong-family\"");
@@ -432,12 +503,14 @@ test_backups (Fixture       *fixture,
   g_assert_cmpstr (before, ==, "[]\n");
   identity->family = g_strdup ("nec-2m");
   identity->stored_id = g_strdup ("K356");
+  identity->bootcode_key = g_strdup ("K356");
   identity->bootcode_version = g_strdup ("05");
   identity->revision = g_strdup ("2.01");
   backup = rf_backup_store_add (store, identity, image, "two-reads-compared", NULL);
   g_assert_nonnull (backup);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &after, "backups", "--json", NULL), ==, 0);
   assert_has (after, "\"drive_id\": \"K356\"");
+  assert_has (after, "\"counting_id\": \"K356\"");
   assert_has (after, "\"verified\": \"two-reads-compared\"");
   assert_has (after, backup->sha256);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "backups", NULL), ==, 0);
@@ -456,16 +529,19 @@ main (int    argc,
   g_test_add ("/reflash/cli-check/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("image", test_image);
   ADD ("updater", test_updater);
+  ADD ("updater-text", test_updater_text);
   ADD ("damage", test_damage);
   ADD ("not-images", test_not_images);
   ADD ("unreadable", test_unreadable);
   ADD ("verdict-rows", test_verdict_rows);
   ADD ("corrupt-against-drive", test_corrupt_against_drive);
+  ADD ("corrupt-against-spc-drive", test_corrupt_against_spc_drive);
   ADD ("updater-against-drive", test_updater_against_drive);
   ADD ("drive-errors", test_drive_errors);
   ADD ("spc-drive", test_spc_drive);
   ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);
+  ADD ("backups-unreadable", test_backups_unreadable);
 #undef ADD
 
   return g_test_run ();

@@ -80,6 +80,35 @@ test_updater_picks_the_fitting_image (void)
   g_assert_cmpstr (rf_firmware_get_drive_id (rf_firmware_check_get_judged (check)), ==, "K355");
 }
 
+/* Judged again for a drive whose bootcode is unknown, an updater goes back to
+ * its drive-less choice: the last drive's image and reason do not carry over. */
+static void
+test_updater_choice_not_stale (void)
+{
+  const RfTestEmbedded images[] = {
+    { "K355", "05", "1.05", FALSE },
+    { "K451", "05", "1.09", FALSE },
+  };
+  g_autoptr(GBytes) updater = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
+  g_autoptr(RfFirmwareCheck) check = rf_firmware_check_new_for_bytes ("updater.exe", updater);
+  g_autoptr(RfDriveIdentity) unknown = seed_identity ();
+  RfNecFirmware *nec = rf_firmware_check_get_nec (check);
+  gint first = rf_nec_firmware_get_chosen (nec);
+  RfNecChoice first_choice = rf_nec_firmware_get_choice (nec);
+
+  judge_seed (check);
+  g_assert_cmpint (rf_nec_firmware_get_choice (nec), ==, RF_NEC_CHOICE_DRIVE_BOOTCODE);
+  g_clear_pointer (&unknown->bootcode_key, g_free);
+  rf_firmware_check_judge (check, rf_drive_db_lookup (db, "nec-2m"), unknown,
+                           RF_DRIVE_STATE_SAFE_MODE);
+  g_assert_cmpint (rf_nec_firmware_get_chosen (nec), ==, first);
+  g_assert_cmpint (rf_nec_firmware_get_choice (nec), ==, first_choice);
+  g_assert_cmpstr (rf_firmware_get_drive_id (rf_firmware_check_get_judged (check)), ==,
+                   rf_nec_firmware_get_candidate (nec, (guint) first)->drive_id);
+  g_assert_cmpint (rf_verdict_get_reason (rf_firmware_check_get_verdict (check)), ==,
+                   RF_VERDICT_REASON_IDENTITY_UNKNOWN);
+}
+
 static void
 test_missing_file (void)
 {
@@ -140,6 +169,8 @@ main (int    argc,
   g_test_add_func ("/reflash/firmware-check/crossflash-refused", test_crossflash_refused);
   g_test_add_func ("/reflash/firmware-check/updater-picks-the-fitting-image",
                    test_updater_picks_the_fitting_image);
+  g_test_add_func ("/reflash/firmware-check/updater-choice-not-stale",
+                   test_updater_choice_not_stale);
   g_test_add_func ("/reflash/firmware-check/missing-file", test_missing_file);
   g_test_add_func ("/reflash/firmware-check/async-file", test_async_file);
   status = g_test_run ();

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
+
 #include "rf-nec-2m.h"
 #include "rf-nec-firmware.h"
 #include "rf-test-images.h"
@@ -108,6 +110,29 @@ test_damage (gconstpointer data)
                    rf_test_damage_to_expected_problem (damage));
   g_assert_nonnull (rf_firmware_problem_to_sentence (problem));
   g_assert_nonnull (rf_firmware_problem_to_corrupt_nick (problem));
+}
+
+/* Bytes of the right length whose ID field holds no text are no image: only a
+ * readable ID is "a model Reflash does not know". */
+static void
+test_unreadable_id (void)
+{
+  static const guint8 ids[][4] = { { 0x00, 0x9F, 0x13, 0xFF }, { 'K', '3', '5', 0x01 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+      g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
+      g_autoptr(GBytes) bytes = NULL;
+      gsize size;
+      guint8 *data = g_bytes_unref_to_data (g_steal_pointer (&image), &size);
+
+      memcpy (data + RF_NEC_IMAGE_ID_OFFSET, ids[i], 4);
+      bytes = g_bytes_new_take (data, size);
+      g_assert_false (rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL));
+      g_assert_cmpint (rf_firmware_get_problem (RF_FIRMWARE (firmware)), ==,
+                       RF_FIRMWARE_PROBLEM_NOT_AN_IMAGE);
+    }
 }
 
 static void
@@ -304,6 +329,7 @@ main (int    argc,
       g_test_add_data_func (path, GUINT_TO_POINTER (d), test_damage);
     }
   g_test_add_func ("/reflash/nec-firmware/checksum-names-model", test_checksum_still_names_model);
+  g_test_add_func ("/reflash/nec-firmware/unreadable-id", test_unreadable_id);
   g_test_add_func ("/reflash/nec-firmware/empty-too-large", test_empty_and_too_large);
   g_test_add_func ("/reflash/nec-firmware/updater/candidates", test_updater_candidates);
   g_test_add_func ("/reflash/nec-firmware/updater/choice", test_updater_choice_for_drive);

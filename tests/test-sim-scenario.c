@@ -30,6 +30,7 @@ static const struct {
   { "locked-out-3550", NULL, NULL, NULL, "off", "nec-2m" },
   { "no-rawio-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
   { "power-cut-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
+  { "recovered-seed", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
   { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
   { "spc-generic", "REFLASH ", "PRACTICE SPC    ", "1.00", "off", "spc-generic" },
   /* No family matches this one: it shows "unsupported". */

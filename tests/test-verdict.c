@@ -253,6 +253,31 @@ test_identity_unknown (void)
   assert_verdict (v, "identity-unknown", FALSE);
 }
 
+/* Normal mode, every key refused: the probe learned only the stored ID, which
+ * a half-done crossflash may have changed, so no image is judged by it. */
+static void
+test_identity_unknown_normal_mode (void)
+{
+  const RfDriveState states[] = { RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_DRIVE_STATE_READY };
+  const char *const images[] = { "K451", "K355" };
+  g_autoptr(RfDriveIdentity) id = recovered_drive ();
+
+  g_clear_pointer (&id->bootcode_key, g_free);
+  for (gsize s = 0; s < G_N_ELEMENTS (states); s++)
+    for (gsize i = 0; i < G_N_ELEMENTS (images); i++)
+      {
+        g_autoptr(GBytes) bytes = rf_test_image (images[i], "05", "1.07");
+        g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
+        g_autoptr(RfVerdict) v = NULL;
+
+        rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL);
+        v = rf_verdict_new (id, states[s], RF_FIRMWARE (firmware));
+        assert_verdict (v, "identity-unknown", FALSE);
+        g_assert_nonnull (strstr (rf_verdict_get_sentence (v), "could not prove which bootcode"));
+        g_assert_nonnull (strstr (rf_verdict_get_next_step (v), "full check of the drive again"));
+      }
+}
+
 static void
 test_spec_only (void)
 {
@@ -288,6 +313,66 @@ test_spec_only (void)
   assert_verdict (v3, "wrong-family", FALSE);
 }
 
+/* An SPC family with two models and one fixed model string: the image must
+ * also name the drive's product. */
+static void
+test_spc_other_model (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  RfDriveFamily *family;
+  RfDriveModel *second = g_new0 (RfDriveModel, 1);
+  g_autoptr(RfSpcFirmware) firmware = NULL;
+  g_autoptr(RfDriveIdentity) one = rf_drive_identity_new ();
+  g_autoptr(RfDriveIdentity) two = NULL;
+  g_autoptr(RfVerdict) mine = NULL;
+  g_autoptr(RfVerdict) theirs = NULL;
+  g_autoptr(GBytes) image = NULL;
+  const RfSpcDownload *download;
+  gsize size, length;
+  guint8 *data;
+  const guint8 *model;
+
+  g_assert_no_error (error);
+  family = rf_drive_db_lookup (db, "spc-generic");
+  download = &family->download;
+  second->id = g_strdup ("SPC2");
+  g_ptr_array_add (family->models, second);
+  size = (gsize) g_array_index (download->image_sizes, guint64, 0);
+  data = g_malloc0 (size);
+  model = g_bytes_get_data (download->model_check, &length);
+  memcpy (data + download->model_check_offset, model, length);
+  memcpy (data + download->revision_offset, "1.00", 4);
+  image = g_bytes_new_take (data, size);
+  firmware = rf_spc_firmware_new_for_family (family);
+  g_assert_true (rf_firmware_parse (RF_FIRMWARE (firmware), image, NULL));
+
+  one->family = g_strdup ("spc-generic");
+  one->product = g_strndup ((const char *) model, length);
+  one->revision = g_strdup ("1.00");
+  two = rf_drive_identity_copy (one);
+  g_free (two->product);
+  two->product = g_strdup ("PRACTICE SPC 2");
+  mine = rf_verdict_new_for_family (family, one, RF_DRIVE_STATE_READY, RF_FIRMWARE (firmware));
+  assert_verdict (mine, "reinstall", TRUE);
+  theirs = rf_verdict_new_for_family (family, two, RF_DRIVE_STATE_READY, RF_FIRMWARE (firmware));
+  assert_verdict (theirs, "wrong-family", FALSE);
+  g_assert_nonnull (strstr (rf_verdict_get_sentence (theirs), "PRACTICE SPC 2"));
+}
+
+/* A D355 bootcode is the ND-3550A's too: the sentence names the IDs rather than
+ * saying the ND-3550A's firmware is not for the ND-3550A. */
+static void
+test_same_model_other_bootcode (void)
+{
+  g_autoptr(RfDriveIdentity) id = healthy_drive ("D355", "1.05");
+  g_autoptr(RfVerdict) v = judge_image (id, "K355", "05", "1.06");
+
+  assert_verdict (v, "crossflash", FALSE);
+  g_assert_cmpstr (rf_verdict_get_sentence (v), ==,
+                   "This firmware is made for the K355 bootcode, but this ND-3550A has the D355 bootcode. Reflash flashes only firmware made for the bootcode the drive has.");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -310,7 +395,11 @@ main (int    argc,
     }
   g_test_add_func ("/reflash/verdict/corrupt-file", test_corrupt_file_problems);
   g_test_add_func ("/reflash/verdict/identity-unknown", test_identity_unknown);
+  g_test_add_func ("/reflash/verdict/identity-unknown-normal-mode",
+                   test_identity_unknown_normal_mode);
   g_test_add_func ("/reflash/verdict/spec-only", test_spec_only);
+  g_test_add_func ("/reflash/verdict/spc-other-model", test_spc_other_model);
+  g_test_add_func ("/reflash/verdict/same-model-other-bootcode", test_same_model_other_bootcode);
 
   return g_test_run ();
 }

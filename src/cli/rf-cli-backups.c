@@ -36,6 +36,7 @@ print_json (GPtrArray *backups)
       rf_json_writer_member_string (json, "sha256", b->sha256);
       rf_json_writer_member_int (json, "size", (gint64) b->size);
       rf_json_writer_member_string (json, "verified", b->verified);
+      rf_json_writer_member_string (json, "counting_id", b->counting_id);
       rf_json_writer_end_object (json);
     }
   rf_json_writer_end_array (json);
@@ -91,8 +92,13 @@ rf_cli_backups_run (int    argc,
   backups = rf_backup_store_list (store, &error);
   if (backups == NULL)
     {
-      fprintf (stderr, _("reflash-cli backups: %s (%s)\n"),
-               rf_error_code_to_sentence ((RfError) error->code), error->message);
+      /* The store is a folder, not a drive: the generic sentences speak of drives. */
+      if (error->code == RF_ERROR_PERMISSION_DENIED)
+        fprintf (stderr, _("reflash-cli backups: You do not have permission to read the backup folder %s. (%s)\n"),
+                 rf_backup_store_get_directory (store), error->message);
+      else
+        fprintf (stderr, _("reflash-cli backups: The backup folder %s cannot be read. (%s)\n"),
+                 rf_backup_store_get_directory (store), error->message);
       return RF_CLI_EXIT_FAILURE;
     }
   if (as_json)

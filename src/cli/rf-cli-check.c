@@ -220,7 +220,12 @@ print_human (const CheckResult *result)
         print_candidates (RF_NEC_FIRMWARE (fw));
     }
   printf ("\n");
-  if (problem == RF_FIRMWARE_PROBLEM_NONE)
+  /* An updater is no complete image itself: say which of its images is meant. */
+  if (problem == RF_FIRMWARE_PROBLEM_NONE && rf_firmware_check_get_nec (result->check) != NULL &&
+      rf_nec_firmware_is_container (rf_firmware_check_get_nec (result->check)))
+    printf (_("The file is an updater; image #%d was taken.\n"),
+            rf_nec_firmware_get_chosen (rf_firmware_check_get_nec (result->check)) + 1);
+  else if (problem == RF_FIRMWARE_PROBLEM_NONE)
     printf ("%s\n", rf_firmware_problem_to_sentence (problem));
   else
     printf (_("Not usable (%s): %s\n"), rf_firmware_problem_to_nick (problem),
@@ -278,7 +283,10 @@ json_image (RfJsonWriter *json,
   g_autofree char *computed_hex = g_strdup_printf ("0x%04X", computed);
 
   rf_json_writer_key (json, "image");
-  if (fw == NULL || rf_firmware_get_drive_id (fw) == NULL)
+  /* An NEC parse without a trailer ID found no image; other formats have no ID. */
+  if (fw == NULL || rf_firmware_get_image (fw) == NULL ||
+      (g_strcmp0 (rf_firmware_get_format (fw), "nec-2m") == 0 &&
+                     rf_firmware_get_drive_id (fw) == NULL))
     {
       rf_json_writer_null (json);
       return;
@@ -296,6 +304,7 @@ json_image (RfJsonWriter *json,
   rf_json_writer_member_boolean (json, "checksum_ok", has_checksum && stored == computed);
   rf_json_writer_member_int (json, "size", (gint64) g_bytes_get_size (rf_firmware_get_image (fw)));
   rf_json_writer_member_string (json, "sha256", rf_firmware_get_image_sha256 (fw));
+  rf_json_writer_member_boolean (json, "model_checked", rf_firmware_get_model_checked (fw));
   rf_json_writer_end_object (json);
 }
 
@@ -370,7 +379,12 @@ print_json (const CheckResult *result)
 {
   g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
   RfFirmwareProblem problem = result_problem (result);
-  RfFirmware *fw = rf_firmware_check_get_nec (result->check) != NULL ? RF_FIRMWARE (rf_firmware_check_get_nec (result->check)) : NULL;
+  RfNecFirmware *nec = rf_firmware_check_get_nec (result->check);
+  /* Format and image are those of the file the verdict judged: against an SPC
+   * drive that is the family's raw image, not the NEC parse. */
+  RfFirmware *fw = rf_firmware_check_get_judged (result->check) != NULL
+                   ? rf_firmware_check_get_judged (result->check)
+                   : nec != NULL ? RF_FIRMWARE (nec) : NULL;
   g_autofree char *text = NULL;
 
   rf_json_writer_begin_object (json);
@@ -388,9 +402,8 @@ print_json (const CheckResult *result)
   rf_json_writer_member_string (json, "corrupt", rf_firmware_problem_to_corrupt_nick (problem));
   rf_json_writer_member_string (json, "sentence", rf_firmware_problem_to_sentence (problem));
   json_image (json, fw);
-  rf_json_writer_member_boolean (json, "updater", rf_firmware_check_get_nec (result->check) != NULL &&
-                                 rf_nec_firmware_is_container (rf_firmware_check_get_nec (result->check)));
-  json_candidates (json, rf_firmware_check_get_nec (result->check));
+  rf_json_writer_member_boolean (json, "updater", nec != NULL && rf_nec_firmware_is_container (nec));
+  json_candidates (json, nec);
   json_drive (json, result);
   json_verdict (json, rf_firmware_check_get_verdict (result->check));
   rf_json_writer_end_object (json);

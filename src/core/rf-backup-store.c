@@ -187,8 +187,7 @@ check_image (GBytes                *image,
 {
   g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
   gsize size = g_bytes_get_size (image);
-  const RfNecType *stored = identity->stored_id != NULL ? rf_nec_type_from_id (identity->stored_id)
-                                                        : NULL;
+  const char *counting = identity->bootcode_key;
 
   if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
     {
@@ -206,14 +205,20 @@ check_image (GBytes                *image,
       g_prefix_error (error, "dump: ");
       return FALSE;
     }
-  /* A dump carries the drive's own canonical ID (nec-2m.md §4): a record that
-   * names another drive would offer the image to the wrong one later. */
-  if (stored != NULL &&
-      !g_str_equal (stored->id, rf_firmware_get_drive_id (RF_FIRMWARE (firmware))))
+  /* A backup is offered again only to a drive with the same bootcode, so it is
+   * recorded under the bootcode's identity (DOMAIN.md): the stored ID alone may
+   * be what a half-done crossflash left behind. */
+  if (counting == NULL)
     {
       g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
-                   "dump names drive ID %s, the drive's stored ID is %s",
-                   rf_firmware_get_drive_id (RF_FIRMWARE (firmware)), stored->id);
+                   "the drive's bootcode key is not known: a dump cannot be matched to it");
+      return FALSE;
+    }
+  if (!g_str_equal (counting, rf_firmware_get_drive_id (RF_FIRMWARE (firmware))))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
+                   "dump names drive ID %s, the drive's bootcode is %s",
+                   rf_firmware_get_drive_id (RF_FIRMWARE (firmware)), counting);
       return FALSE;
     }
   return TRUE;
@@ -231,6 +236,7 @@ describe (const RfDriveIdentity *identity,
   g_autofree char *id = g_strndup ((const char *) data + RF_NEC_IMAGE_ID_OFFSET, 4);
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
   const char *optional[][2] = {
+    { "CountingId", identity->bootcode_key },
     { "StoredId", identity->stored_id }, { "BootcodeKey", identity->bootcode_key },
     { "BootcodeVersion", identity->bootcode_version }, { "Vendor", identity->vendor },
     { "Product", identity->product }, { "Revision", identity->revision },
@@ -375,6 +381,11 @@ backup_from_keyfile (GKeyFile   *info,
   backup->sha256 = g_key_file_get_string (info, GROUP, "Sha256", NULL);
   backup->verified = g_key_file_get_string (info, GROUP, "Verified", NULL);
   backup->size = g_key_file_get_uint64 (info, GROUP, "Size", NULL);
+  backup->counting_id = g_key_file_get_string (info, GROUP, "CountingId", NULL);
+  /* Records written before CountingId existed: the key the bootcode accepted
+   * then is that identity. */
+  if (backup->counting_id == NULL)
+    backup->counting_id = g_strdup (backup->bootcode_key);
   if (backup->family == NULL || backup->drive_id == NULL || backup->date == NULL ||
       backup->sha256 == NULL || backup->verified == NULL)
     return NULL;
@@ -458,11 +469,14 @@ belongs_to (const RfBackup        *backup,
 {
   if (g_strcmp0 (backup->family, identity->family) != 0)
     return FALSE;
-  if (identity->stored_id == NULL || g_strcmp0 (backup->stored_id, identity->stored_id) != 0)
+  /* The bootcode's identity decides, never the stored ID (DOMAIN.md); a record
+   * or a drive without a proven one matches nothing. */
+  if (identity->bootcode_key == NULL || backup->counting_id == NULL ||
+      !g_str_equal (backup->counting_id, identity->bootcode_key) ||
+      !g_str_equal (backup->drive_id, identity->bootcode_key))
     return FALSE;
-  /* Once both bootcode keys are known they must agree too. */
-  return backup->bootcode_key == NULL || identity->bootcode_key == NULL ||
-         g_str_equal (backup->bootcode_key, identity->bootcode_key);
+  return backup->bootcode_version == NULL || identity->bootcode_version == NULL ||
+         g_str_equal (backup->bootcode_version, identity->bootcode_version);
 }
 
 /**

@@ -31,6 +31,7 @@ rf_backup_copy (const RfBackup *self)
   copy->sha256 = g_strdup (self->sha256);
   copy->verified = g_strdup (self->verified);
   copy->size = self->size;
+  copy->counting_id = g_strdup (self->counting_id);
   return copy;
 }
 
@@ -52,5 +53,6 @@ rf_backup_free (RfBackup *self)
   g_free (self->date);
   g_free (self->sha256);
   g_free (self->verified);
+  g_free (self->counting_id);
   g_free (self);
 }

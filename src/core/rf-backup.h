@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @sha256: of the image file
  * @verified: how the dump was verified ("two-reads-compared")
  * @size: the image's size in bytes
+ * @counting_id: the bootcode's identity (nec-2m.md §3), which backups are
+ *   matched on; @stored_id is kept for information only
  */
 typedef struct {
   char *image_path;
@@ -42,6 +44,7 @@ typedef struct {
   char *sha256;
   char *verified;
   guint64 size;
+  char *counting_id;
 } RfBackup;
 
 GType     rf_backup_get_type (void) G_GNUC_CONST;

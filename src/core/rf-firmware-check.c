@@ -152,17 +152,24 @@ image_for_drive (RfFirmwareCheck       *self,
                  const RfDriveIdentity *identity)
 {
   RfFirmware *nec = RF_FIRMWARE (self->nec);
-  const char *counting = rf_drive_identity_counting_id (identity);
+  /* Only a proven bootcode picks an updater's image (DOMAIN.md): the stored ID
+   * alone may be a half-done crossflash's. */
+  const char *counting = identity->bootcode_key;
   g_autoptr(RfSpcFirmware) spc = NULL;
 
-  if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE || family == NULL ||
+  /* An NEC image that names its drive stays one even when damaged: against an
+   * SPC drive it is another family's file, not a raw image of the wrong size. */
+  if (rf_firmware_get_problem (nec) == RF_FIRMWARE_PROBLEM_NONE ||
+      rf_firmware_get_drive_id (nec) != NULL || family == NULL ||
       g_strcmp0 (family->protocol, "spc-download") != 0)
     {
       g_autoptr(GError) error = NULL;
 
-      if (counting != NULL && rf_nec_firmware_is_container (self->nec) &&
-          !rf_nec_firmware_choose_for_drive (self->nec, counting, identity->bootcode_version,
-                                             &error))
+      if (counting == NULL)
+        rf_nec_firmware_choose_without_drive (self->nec);
+      else if (rf_nec_firmware_is_container (self->nec) &&
+               !rf_nec_firmware_choose_for_drive (self->nec, counting, identity->bootcode_version,
+                                                  &error))
         g_debug ("choosing an image: %s", error->message);
       return g_object_ref (nec);
     }

@@ -125,6 +125,15 @@ version_is_valid (const guint8 *bytes)
   return g_ascii_isgraph (bytes[0]) && g_ascii_isgraph (bytes[1]);
 }
 
+static gboolean
+id_is_text (const guint8 *id)
+{
+  for (guint i = 0; i < 4; i++)
+    if (!g_ascii_isgraph (id[i]))
+      return FALSE;
+  return TRUE;
+}
+
 /* @length: exactly RF_NEC_IMAGE_SIZE or RF_NEC_IMAGE_SIZE_VERSIONED */
 static RfFirmwareProblem
 read_facts (NecFacts     *facts,
@@ -134,8 +143,11 @@ read_facts (NecFacts     *facts,
   memset (facts, 0, sizeof *facts);
   memcpy (facts->id_raw, data + RF_NEC_IMAGE_ID_OFFSET, 4);
   facts->type = rf_nec_type_from_id_bytes (facts->id_raw);
+  /* Only a readable ID names a model Reflash does not know; other bytes there
+   * mean the file is no image at all. */
   if (facts->type == NULL)
-    return RF_FIRMWARE_PROBLEM_UNKNOWN_ID;
+    return id_is_text (facts->id_raw) ? RF_FIRMWARE_PROBLEM_UNKNOWN_ID
+                                      : RF_FIRMWARE_PROBLEM_NOT_AN_IMAGE;
   if (length == RF_NEC_IMAGE_SIZE_VERSIONED)
     {
       if (!version_is_valid (data + RF_NEC_IMAGE_VERSION_OFFSET))
@@ -521,6 +533,26 @@ rf_nec_firmware_choose_for_drive (RfNecFirmware *self,
   self->choice = choice_reason (self, type != NULL ? type->id : drive_id, bootcode_version);
   apply_chosen (self);
   return TRUE;
+}
+
+/**
+ * rf_nec_firmware_choose_without_drive:
+ *
+ * Goes back to the image an updater offers when no drive is known, so that a
+ * choice made for an earlier drive never carries over to another one.
+ */
+void
+rf_nec_firmware_choose_without_drive (RfNecFirmware *self)
+{
+  g_return_if_fail (RF_IS_NEC_FIRMWARE (self));
+
+  if (!rf_nec_firmware_is_container (self))
+    return;
+  self->chosen = choose (self, NULL, NULL);
+  if (self->chosen < 0)
+    return;
+  self->choice = choice_reason (self, NULL, NULL);
+  apply_chosen (self);
 }
 
 /* Revision ordering (DOMAIN.md): runs of digits, runs of letters and single

@@ -63,6 +63,7 @@ gboolean              rf_nec_firmware_choose_for_drive   (RfNecFirmware *self,
                                                           const char    *drive_id,
                                                           const char    *bootcode_version,
                                                           GError       **error);
+void                  rf_nec_firmware_choose_without_drive (RfNecFirmware *self);
 
 const char *rf_nec_choice_to_nick     (RfNecChoice choice);
 const char *rf_nec_choice_to_sentence (RfNecChoice choice);

@@ -16,7 +16,9 @@ struct _RfSpcFirmware
 
   RfSpcImageRules rules;
   char *family;
-  char *model;
+  char *model;          /* the model as text, for people */
+  GBytes *model_bytes;  /* what the image must hold, compared in full */
+  GArray *sizes;        /* gsize; empty: any size */
 };
 
 G_DEFINE_FINAL_TYPE (RfSpcFirmware, rf_spc_firmware, RF_TYPE_FIRMWARE)
@@ -29,10 +31,10 @@ size_is_allowed (RfSpcFirmware *self,
 
   if (size > max)
     return FALSE;
-  if (self->rules.n_sizes == 0)
+  if (self->sizes->len == 0)
     return TRUE;
-  for (guint i = 0; i < self->rules.n_sizes; i++)
-    if (self->rules.sizes[i] == size)
+  for (guint i = 0; i < self->sizes->len; i++)
+    if (g_array_index (self->sizes, gsize, i) == size)
       return TRUE;
   return FALSE;
 }
@@ -60,9 +62,10 @@ model_matches (RfSpcFirmware *self,
                gsize          size)
 {
   gsize offset = (gsize) self->rules.model_offset;
-  gsize length = strlen (self->model);
+  gsize length;
+  const guint8 *model = g_bytes_get_data (self->model_bytes, &length);
 
-  return offset <= size && length <= size - offset && memcmp (data + offset, self->model, length) == 0;
+  return offset <= size && length <= size - offset && memcmp (data + offset, model, length) == 0;
 }
 
 static gboolean
@@ -75,7 +78,8 @@ rf_spc_firmware_parse (RfFirmware *firmware,
   const guint8 *data = g_bytes_get_data (bytes, &size);
   g_autofree char *revision = NULL;
   RfFirmwareInfo info = { 0 };
-  gboolean checkable = self->rules.model_offset >= 0 && self->model != NULL;
+  /* Zero model bytes would match anything: that is no model check at all. */
+  gboolean checkable = self->rules.model_offset >= 0 && self->model_bytes != NULL;
 
   if (!size_is_allowed (self, size))
     return rf_firmware_fail (firmware, RF_FIRMWARE_PROBLEM_SIZE, error,
@@ -111,6 +115,8 @@ rf_spc_firmware_finalize (GObject *object)
 
   g_free (self->family);
   g_free (self->model);
+  g_clear_pointer (&self->model_bytes, g_bytes_unref);
+  g_clear_pointer (&self->sizes, g_array_unref);
   G_OBJECT_CLASS (rf_spc_firmware_parent_class)->finalize (object);
 }
 
@@ -130,6 +136,37 @@ rf_spc_firmware_class_init (RfSpcFirmwareClass *klass)
 static void
 rf_spc_firmware_init (RfSpcFirmware *self)
 {
+  self->sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
+}
+
+/* The model as people read it: printable bytes, padding dropped. */
+static char *
+model_text (const guint8 *bytes,
+            gsize         length)
+{
+  return read_text (bytes, length, 0, length);
+}
+
+static RfSpcFirmware *
+spc_firmware_new (const RfSpcImageRules *rules,
+                  GBytes                *model_bytes)
+{
+  RfSpcFirmware *self = g_object_new (RF_TYPE_SPC_FIRMWARE, NULL);
+
+  self->rules = *rules;
+  self->family = g_strdup (rules->family);
+  if (model_bytes != NULL && g_bytes_get_size (model_bytes) > 0)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (model_bytes, &length);
+
+      self->model_bytes = g_bytes_ref (model_bytes);
+      self->model = model_text (data, length);
+    }
+  self->rules.family = self->family;
+  self->rules.model = self->model;
+  self->rules.n_sizes = 0;
+  return self;
 }
 
 /**
@@ -140,16 +177,16 @@ RfSpcFirmware *
 rf_spc_firmware_new (const RfSpcImageRules *rules)
 {
   RfSpcFirmware *self;
+  g_autoptr(GBytes) model_bytes = NULL;
 
   g_return_val_if_fail (rules != NULL && rules->family != NULL, NULL);
   g_return_val_if_fail (rules->n_sizes <= RF_SPC_MAX_SIZES, NULL);
 
-  self = g_object_new (RF_TYPE_SPC_FIRMWARE, NULL);
-  self->rules = *rules;
-  self->family = g_strdup (rules->family);
-  self->model = g_strdup (rules->model);
-  self->rules.family = self->family;
-  self->rules.model = self->model;
+  if (rules->model != NULL)
+    model_bytes = g_bytes_new (rules->model, rules->model_length != 0 ? rules->model_length
+                                                                      : strlen (rules->model));
+  self = spc_firmware_new (rules, model_bytes);
+  g_array_append_vals (self->sizes, rules->sizes, rules->n_sizes);
   return self;
 }
 
@@ -169,29 +206,31 @@ rf_spc_firmware_new_for_family (const RfDriveFamily *family)
 {
   const RfSpcDownload *download;
   RfSpcImageRules rules = { 0 };
-  g_autofree char *model = NULL;
+  GBytes *model_bytes = NULL;
+  RfSpcFirmware *self;
   guint n;
 
   g_return_val_if_fail (family != NULL, NULL);
 
   download = &family->download;
   rules.family = family->id;
-  n = download->image_sizes != NULL ? download->image_sizes->len : 0;
-  /* More sizes than the rules hold: accept any size rather than drop some. */
-  rules.n_sizes = n <= RF_SPC_MAX_SIZES ? n : 0;
-  for (guint i = 0; i < rules.n_sizes; i++)
-    rules.sizes[i] = (gsize) g_array_index (download->image_sizes, guint64, i);
   rules.model_offset = -1;
-  if (download->has_model_check && download->model_check != NULL)
+  if (download->has_model_check && download->model_check != NULL &&
+      g_bytes_get_size (download->model_check) > 0)
     {
-      gsize length;
-      const char *bytes = g_bytes_get_data (download->model_check, &length);
-
-      model = g_strndup (bytes, length);
       rules.model_offset = download->model_check_offset;
-      rules.model = model;
+      model_bytes = download->model_check;
     }
   rules.revision_offset = download->has_revision_offset ? (gssize) download->revision_offset : -1;
   rules.revision_length = SPC_REVISION_LENGTH;
-  return rf_spc_firmware_new (&rules);
+  self = spc_firmware_new (&rules, model_bytes);
+  /* Every listed size, however many: dropping the list would accept any size. */
+  n = download->image_sizes != NULL ? download->image_sizes->len : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      gsize size = (gsize) g_array_index (download->image_sizes, guint64, i);
+
+      g_array_append_val (self->sizes, size);
+    }
+  return self;
 }

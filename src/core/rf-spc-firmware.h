@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @model: the exact bytes expected there
  * @revision_offset: where the image carries its revision, or -1
  * @revision_length: its length in bytes
+ * @model_length: how many bytes of @model are compared, NULs included; 0 means
+ *   strlen (@model)
  *
  * How a family recognises its images. Filled from the drive data by the caller.
  */
@@ -34,6 +36,7 @@ typedef struct {
   const char *model;
   gssize revision_offset;
   gsize revision_length;
+  gsize model_length;
 } RfSpcImageRules;
 
 #define RF_TYPE_SPC_FIRMWARE (rf_spc_firmware_get_type ())

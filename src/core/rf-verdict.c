@@ -168,8 +168,10 @@ judge_file (RfVerdict             *self,
             const RfDriveIdentity *identity,
             RfFirmware            *firmware)
 {
+  /* A damaged image that still says which family it is for (an NEC image with
+   * a bad checksum) is first of all another family's file. */
   if (self->problem == RF_FIRMWARE_PROBLEM_WRONG_MODEL ||
-      (self->problem == RF_FIRMWARE_PROBLEM_NONE &&
+      ((self->problem == RF_FIRMWARE_PROBLEM_NONE || rf_firmware_get_family (firmware) != NULL) &&
        g_strcmp0 (rf_firmware_get_family (firmware), identity->family) != 0))
     {
       refuse (self, RF_VERDICT_REASON_WRONG_FAMILY,
@@ -204,28 +206,35 @@ static gboolean
 judge_identity (RfVerdict             *self,
                 const RfDriveIdentity *identity,
                 RfDriveState           state,
-                RfFirmware            *firmware,
-                gboolean               safe_mode)
+                RfFirmware            *firmware)
 {
   const char *counting = rf_drive_identity_counting_id (identity);
   const char *image_id = rf_firmware_get_drive_id (firmware);
   const char *image_version = rf_firmware_get_bootcode_version (firmware);
 
-  if (counting == NULL || (safe_mode && identity->bootcode_key == NULL))
+  /* Only a key the bootcode accepted proves whose bootcode it is; the stored
+   * ID alone is what a half-done crossflash leaves behind, so it never decides,
+   * in safe mode or in normal mode. */
+  if (identity->bootcode_key == NULL || counting == NULL)
     {
       refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN,
-              g_strdup (_("Reflash does not know yet which bootcode this drive has, so it cannot tell which firmware fits.")),
+              g_strdup (_("Reflash could not prove which bootcode this drive has, so it cannot tell which firmware fits.")),
               g_strdup (state_blocks_identification (state)
                         ? rf_drive_state_to_sentence (state)
-                        : _("Run the full check of the drive first.")));
+                        : _("Run the full check of the drive again. If it still cannot tell, connect the drive to another controller, such as an internal SATA or IDE port.")));
       return FALSE;
     }
   if (!g_str_equal (counting, image_id))
     {
-      refuse (self, RF_VERDICT_REASON_CROSSFLASH,
-              g_strdup_printf (_("This firmware is for the %s, but the drive's bootcode belongs to the %s. Flashing another model's firmware would need another bootcode, which Reflash never writes."),
-                               model_of (image_id), model_of (counting)),
-              fitting_firmware_step (identity));
+      /* Two IDs of one model (K355 and the special D355): name the IDs, or the
+       * sentence would say the model differs from itself. */
+      char *sentence = g_str_equal (model_of (image_id), model_of (counting))
+        ? g_strdup_printf (_("This firmware is made for the %s bootcode, but this %s has the %s bootcode. Reflash flashes only firmware made for the bootcode the drive has."),
+                           image_id, model_of (counting), counting)
+        : g_strdup_printf (_("This firmware is for the %s, but the drive's bootcode belongs to the %s. Flashing another model's firmware would need another bootcode, which Reflash never writes."),
+                           model_of (image_id), model_of (counting));
+
+      refuse (self, RF_VERDICT_REASON_CROSSFLASH, sentence, fitting_firmware_step (identity));
       return FALSE;
     }
   if (image_version == NULL)
@@ -354,7 +363,7 @@ rf_verdict_new (const RfDriveIdentity *identity,
   if (!rf_firmware_get_model_checked (firmware))
     self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
   if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 &&
-      !judge_identity (self, identity, state, firmware, safe_mode))
+      !judge_identity (self, identity, state, firmware))
     return self;
   if (safe_mode)
     judge_recovery (self, identity, firmware);
@@ -365,12 +374,48 @@ rf_verdict_new (const RfDriveIdentity *identity,
   return self;
 }
 
+/* The product name an SPC image carries at the family's model-check offset,
+ * as INQUIRY would show it: up to 16 printable bytes, padding dropped. */
+static char *
+image_product (RfFirmware          *firmware,
+               const RfDriveFamily *family)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (rf_firmware_get_image (firmware), &size);
+  gsize offset = family->download.model_check_offset;
+  GString *text = g_string_new (NULL);
+
+  for (gsize i = offset; i < size && i < offset + RF_DRIVE_PRODUCT_LENGTH && data[i] != 0; i++)
+    g_string_append_c (text, g_ascii_isprint (data[i]) ? (char) data[i] : ' ');
+  return g_strchomp (g_string_free (text, FALSE));
+}
+
+/* One fixed model string cannot tell a family's models apart: with several
+ * models, the image must also name the drive's own INQUIRY product
+ * (spc-download.md "Images"). */
+static gboolean
+names_other_model (RfFirmware            *firmware,
+                   const RfDriveFamily   *family,
+                   const RfDriveIdentity *identity)
+{
+  g_autofree char *product = NULL;
+
+  if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 ||
+      rf_firmware_get_model (firmware) == NULL || family->models == NULL ||
+      family->models->len < 2 || !family->download.has_model_check ||
+      rf_firmware_get_image (firmware) == NULL)
+    return FALSE;
+  product = image_product (firmware, family);
+  return identity->product == NULL || !g_str_equal (product, identity->product);
+}
+
 /**
  * rf_verdict_new_for_family:
  * @family: (nullable): the drive's family from the drive data
  *
  * As rf_verdict_new(), and a family never tested on real hardware adds the
- * `spec-only` warning to any allowed verdict.
+ * `spec-only` warning to any allowed verdict. In an SPC family with several
+ * models, an image that does not name the drive's product is `wrong-family`.
  */
 RfVerdict *
 rf_verdict_new_for_family (const RfDriveFamily   *family,
@@ -380,6 +425,17 @@ rf_verdict_new_for_family (const RfDriveFamily   *family,
 {
   RfVerdict *self = rf_verdict_new (identity, state, firmware);
 
+  if (self != NULL && family != NULL && self->kind != RF_VERDICT_KIND_REFUSED &&
+      names_other_model (firmware, family, identity))
+    {
+      g_clear_pointer (&self->sentence, g_free);
+      self->warnings = RF_VERDICT_WARNING_NONE;
+      refuse (self, RF_VERDICT_REASON_WRONG_FAMILY,
+              g_strdup_printf (_("This file is firmware for another model of this family, not for the %s."),
+                               identity->product != NULL ? identity->product : _("drive")),
+              NULL);
+      return self;
+    }
   if (self != NULL && family != NULL && family->support == RF_DRIVE_SUPPORT_SPEC_ONLY &&
       self->kind != RF_VERDICT_KIND_REFUSED)
     self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
