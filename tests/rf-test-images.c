@@ -96,7 +96,7 @@ rf_test_damage_to_expected_problem (RfTestDamage damage)
   static const char *const nicks[RF_TEST_DAMAGE_LAST] = {
     [RF_TEST_DAMAGE_CHECKSUM] = "checksum",
     [RF_TEST_DAMAGE_UNKNOWN_ID] = "unknown-id",
-    [RF_TEST_DAMAGE_BAD_VERSION] = "not-an-image",
+    [RF_TEST_DAMAGE_BAD_VERSION] = "bad-bootcode-version",
     [RF_TEST_DAMAGE_TRUNCATED] = "truncated",
     [RF_TEST_DAMAGE_CUT_START] = "truncated",
     [RF_TEST_DAMAGE_PADDED] = "size",

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rf-backup-store.h"
@@ -323,6 +324,90 @@ assert_add_fails (Fixture *fixture,
   g_assert_cmpuint (all->len, ==, 0);
 }
 
+static int close_errno;
+static gboolean synced_directory;
+
+static int
+fake_close (int fd)
+{
+  int result = close (fd);
+
+  if (close_errno != 0)
+    {
+      errno = close_errno;
+      return -1;
+    }
+  return result;
+}
+
+static int
+recording_fsync (int fd)
+{
+  struct stat st;
+
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+    synced_directory = TRUE;
+  return fsync (fd);
+}
+
+/* A full disk that NFS reports only when the file is closed. */
+static void
+test_close_fails (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const RfBackupStoreIo io = { fake_open, write, fsync, g_rename, fake_close };
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+
+  close_errno = ENOSPC;
+  open_errno = 0;
+  rf_backup_store_set_io (fixture->store, &io);
+  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
+                                &error);
+  close_errno = 0;
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, RF_ERROR_NO_SPACE);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+}
+
+/* After the renames the folder itself is synced, so they survive a power cut. */
+static void
+test_directory_synced (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const RfBackupStoreIo io = { fake_open, write, recording_fsync, g_rename, NULL };
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(RfBackup) backup = NULL;
+
+  open_errno = 0;
+  synced_directory = FALSE;
+  rf_backup_store_set_io (fixture->store, &io);
+  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
+                                NULL);
+  g_assert_nonnull (backup);
+  g_assert_true (synced_directory);
+}
+
+/* A FIFO put where a backup's image was is refused, not waited on. */
+static void
+test_load_refuses_fifo (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
+                                                    "two-reads-compared", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) loaded = NULL;
+
+  g_assert_nonnull (backup);
+  g_assert_cmpint (g_unlink (backup->image_path), ==, 0);
+  g_assert_cmpint (mkfifo (backup->image_path, 0600), ==, 0);
+  loaded = rf_backup_store_load (fixture->store, backup, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
+}
+
 static void
 test_disk_full (Fixture       *fixture,
                 gconstpointer  data)
@@ -383,6 +468,9 @@ main (int    argc,
   ADD ("disk-full", test_disk_full);
   ADD ("read-only", test_read_only);
   ADD ("rename-fails", test_rename_fails);
+  ADD ("close-fails", test_close_fails);
+  ADD ("directory-synced", test_directory_synced);
+  ADD ("load-refuses-fifo", test_load_refuses_fifo);
 #undef ADD
 
   return g_test_run ();

@@ -13,6 +13,7 @@
 
 #include "rf-backup-store.h"
 #include "rf-error.h"
+#include "rf-firmware-file.h"
 #include "rf-nec-2m.h"
 #include "rf-nec-firmware.h"
 #include "rf-paths.h"
@@ -54,7 +55,7 @@ posix_rename (const char *from,
   return g_rename (from, to);
 }
 
-static const RfBackupStoreIo posix_io = { posix_open, posix_write, fsync, posix_rename };
+static const RfBackupStoreIo posix_io = { posix_open, posix_write, fsync, posix_rename, close };
 
 static void
 rf_backup_store_finalize (GObject *object)
@@ -106,6 +107,8 @@ rf_backup_store_set_io (RfBackupStore         *self,
 {
   g_return_if_fail (RF_IS_BACKUP_STORE (self));
   self->io = io != NULL ? *io : posix_io;
+  if (self->io.close == NULL)
+    self->io.close = close;
 }
 
 /**
@@ -172,11 +175,18 @@ write_new_file (RfBackupStore *self,
     {
       int saved_errno = errno;
 
-      close (fd);
+      self->io.close (fd);
       g_unlink (path);
       return set_errno_error (error, saved_errno, path);
     }
-  close (fd);
+  /* NFS reports a full disk or quota only now. */
+  if (self->io.close (fd) != 0 && errno != EINTR)
+    {
+      int saved_errno = errno;
+
+      g_unlink (path);
+      return set_errno_error (error, saved_errno, path);
+    }
   return TRUE;
 }
 
@@ -255,6 +265,25 @@ describe (const RfDriveIdentity *identity,
   return info;
 }
 
+static gboolean
+sync_directory (RfBackupStore *self,
+                GError       **error)
+{
+  int fd = self->io.open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved_errno;
+
+  if (fd < 0)
+    return set_errno_error (error, errno, self->directory);
+  if (self->io.fsync (fd) == 0)
+    {
+      self->io.close (fd);
+      return TRUE;
+    }
+  saved_errno = errno;
+  self->io.close (fd);
+  return set_errno_error (error, saved_errno, self->directory);
+}
+
 static RfBackup *backup_from_keyfile (GKeyFile   *info,
                                       const char *directory,
                                       const char *info_path);
@@ -297,6 +326,13 @@ publish (RfBackupStore *self,
       g_unlink (image_path);
       g_unlink (info_part);
       return set_errno_error (error, saved_errno, info_path);
+    }
+  /* The renames live in the folder: until it is synced, a power cut may lose them. */
+  if (!sync_directory (self, error))
+    {
+      g_unlink (info_path);
+      g_unlink (image_path);
+      return FALSE;
     }
   return TRUE;
 }
@@ -518,20 +554,18 @@ rf_backup_store_load (RfBackupStore  *self,
                       const RfBackup *backup,
                       GError        **error)
 {
-  g_autoptr(GMappedFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *sha256 = NULL;
+  RfFirmwareProblem problem;
 
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
   g_return_val_if_fail (backup != NULL, NULL);
 
-  file = g_mapped_file_new (backup->image_path, FALSE, error);
-  if (file == NULL)
-    {
-      rf_error_convert (error);
-      return NULL;
-    }
-  bytes = g_bytes_new (g_mapped_file_get_contents (file), g_mapped_file_get_length (file));
+  /* Read, not mapped: a file cut short meanwhile must not crash us, and a FIFO
+   * or device put in its place is refused without being opened. */
+  bytes = rf_firmware_file_load (backup->image_path, RF_NEC_IMAGE_SIZE_VERSIONED, &problem, error);
+  if (bytes == NULL)
+    return NULL;
   sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   if (!g_str_equal (sha256, backup->sha256))
     {

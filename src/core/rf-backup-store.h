@@ -16,13 +16,15 @@ G_BEGIN_DECLS
  *
  * The file system calls the store makes while writing, as POSIX defines them
  * (failure: -1 with errno set). Tests replace them to inject a full disk or a
- * read-only folder without depending on who runs the test.
+ * read-only folder without depending on who runs the test. A %NULL @close means
+ * close(2).
  */
 typedef struct {
   int    (*open)   (const char *path, int flags, int mode);
   gssize (*write)  (int fd, const void *buffer, gsize count);
   int    (*fsync)  (int fd);
   int    (*rename) (const char *from, const char *to);
+  int    (*close)  (int fd);
 } RfBackupStoreIo;
 
 #define RF_TYPE_BACKUP_STORE (rf_backup_store_get_type ())

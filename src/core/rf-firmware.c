@@ -42,6 +42,8 @@ static const RfProblemText problem_texts[RF_FIRMWARE_PROBLEM_LAST] = {
   [RF_FIRMWARE_PROBLEM_NOT_FOUND] = { "not-found", "unreadable", N_("The file does not exist.") },
   [RF_FIRMWARE_PROBLEM_WRONG_MODEL] = { "wrong-model", "not-an-image",
     N_("The image does not name the model this drive family expects.") },
+  [RF_FIRMWARE_PROBLEM_BAD_BOOTCODE_VERSION] = { "bad-bootcode-version", "not-an-image",
+    N_("The image names a known drive model, but the bootcode version it expects is not readable text: the file is damaged.") },
 };
 
 const char *

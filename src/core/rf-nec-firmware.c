@@ -151,7 +151,7 @@ read_facts (NecFacts     *facts,
   if (length == RF_NEC_IMAGE_SIZE_VERSIONED)
     {
       if (!version_is_valid (data + RF_NEC_IMAGE_VERSION_OFFSET))
-        return RF_FIRMWARE_PROBLEM_NOT_AN_IMAGE;
+        return RF_FIRMWARE_PROBLEM_BAD_BOOTCODE_VERSION;
       memcpy (facts->version, data + RF_NEC_IMAGE_VERSION_OFFSET, 2);
     }
   facts->stored = (guint16) (data[RF_NEC_IMAGE_CHECKSUM_OFFSET] << 8 |
