@@ -507,6 +507,40 @@ test_hung_drive (Fixture       *fixture,
 }
 
 static void
+count_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  guint *done = user_data;
+
+  rf_device_probe_finish (RF_DEVICE (source), result, NULL);
+  (*done)++;
+}
+
+/* The wizard lists drives with a passive look, and the user may choose one for
+ * the deep check before that look is over. Whichever finishes last, the deep
+ * check's result is the one the drive shows. */
+static void
+test_late_passive_look (Fixture      *fixture,
+                        gconstpointer data)
+{
+  g_autoptr(RfDevice) seed = lookup (fixture, "seed");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  guint done = 0;
+
+  rf_device_probe_async (seed, db, RF_PROBE_DEPTH_PASSIVE, NULL, count_done, &done);
+  g_assert_true (rf_device_probe (seed, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  while (done == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (rf_device_get_probe_depth (seed), ==, RF_PROBE_DEPTH_DEEP);
+  g_assert_cmpint (rf_device_get_state (seed), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  identity = rf_device_dup_identity (seed);
+  g_assert_cmpstr (identity->bootcode_key, ==, "K355");
+}
+
+static void
 add (const char    *name,
      gconstpointer  data,
      void (*func) (Fixture *, gconstpointer))
@@ -536,6 +570,7 @@ main (int    argc,
       g_autofree char *name = g_strconcat ("scenario/", expected[i].scenario, NULL);
       add (name, &expected[i], test_scenario);
     }
+  add ("late-passive-look", NULL, test_late_passive_look);
   add ("every-scenario", NULL, test_every_scenario);
   add ("seed", NULL, test_seed);
   add ("bridge-advice", NULL, test_bridge_advice);

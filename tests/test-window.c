@@ -17,85 +17,20 @@
 #include "rf-welcome-page.h"
 #include "rf-window.h"
 
-/* A source of practice drives for the window, as the application registers one. */
-#define TEST_TYPE_SOURCE (test_source_get_type ())
-G_DECLARE_FINAL_TYPE (TestSource, test_source, TEST, SOURCE, GObject)
-
-struct _TestSource
-{
-  GObject parent_instance;
-  GPtrArray *devices;
-};
-
-static GPtrArray *
-test_source_list_devices (RfDeviceSource *source)
-{
-  TestSource *self = TEST_SOURCE (source);
-  GPtrArray *copy = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < self->devices->len; i++)
-    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (self->devices, i)));
-  return copy;
-}
-
-static void
-test_source_iface_init (RfDeviceSourceInterface *iface)
-{
-  iface->list_devices = test_source_list_devices;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestSource, test_source, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (RF_TYPE_DEVICE_SOURCE,
-                                                      test_source_iface_init))
-
-static void
-test_source_finalize (GObject *object)
-{
-  g_ptr_array_unref (TEST_SOURCE (object)->devices);
-  G_OBJECT_CLASS (test_source_parent_class)->finalize (object);
-}
-
-static void
-test_source_class_init (TestSourceClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = test_source_finalize;
-}
-
-static void
-test_source_init (TestSource *self)
-{
-  self->devices = g_ptr_array_new_with_free_func (g_object_unref);
-}
-
 static char *state_dir;
 
-/* A practice drive from a shipped scenario, at instant speed, state in a temp dir. */
-static RfDevice *
-practice_device (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfSimDrive) drive = rf_sim_drive_open (name, state_dir, &error);
-  g_autoptr(RfTransport) transport = NULL;
-  g_autofree char *id = g_strconcat ("practice:", name, NULL);
-
-  g_assert_no_error (error);
-  rf_sim_drive_set_speed (drive, 0.0);
-  transport = rf_sim_transport_new (drive);
-  return rf_device_new_for_transport (id, transport, id);
-}
-
+/* Every shipped practice drive, through the source the application registers;
+ * state in a temporary folder, and instant (a newly opened practice drive runs at
+ * speed 0). */
 static void
 give_window_drives (RfWindow *window)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
   g_autoptr(RfDeviceMonitor) monitor = NULL;
-  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  g_autoptr(RfSimSource) source = rf_sim_source_new (state_dir);
 
   g_assert_no_error (error);
-  g_ptr_array_add (source->devices, practice_device ("healthy-3550"));
-  g_ptr_array_add (source->devices, practice_device ("seed"));
-  g_ptr_array_add (source->devices, practice_device ("bridge-3550"));
   monitor = rf_device_monitor_new (db);
   rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (source));
   rf_window_set_monitor (window, monitor, db);

@@ -27,6 +27,14 @@ struct _RfDevice
   char *serial;            /* the unit serial from sysfs (VPD page 0x80) */
 
   GMutex lock;             /* guards the probe's outcome below */
+  /* One probe at a time per drive in this process: a deep check asked for while
+   * the list's passive look is still running waits for it, instead of finding
+   * the drive locked by its own window. */
+  GMutex probe_lock;
+  /* Probes are numbered when asked for; an answer older than the one shown is
+   * dropped (a passive look that ran late must not hide a deep check's result). */
+  guint64 probes_asked;
+  guint64 probe_shown;
   RfProbeResult *result;
   RfRecorder *transcript;
 };
@@ -96,6 +104,7 @@ rf_device_finalize (GObject *object)
   g_free (self->serial);
   g_clear_pointer (&self->result, rf_probe_result_free);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->probe_lock);
   G_OBJECT_CLASS (rf_device_parent_class)->finalize (object);
 }
 
@@ -142,6 +151,7 @@ static void
 rf_device_init (RfDevice *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->probe_lock);
 }
 
 /**
@@ -596,7 +606,7 @@ no_access_result (RfDevice     *self,
 
 /* Runs on a worker thread: touches only immutable fields of @self. */
 static RfProbeResult *
-probe_sync (RfDevice      *self,
+probe_sync_locked (RfDevice      *self,
             RfDriveDb     *db,
             RfProbeDepth   depth,
             RfRecorder   **transcript,
@@ -627,14 +637,46 @@ probe_sync (RfDevice      *self,
   return result;
 }
 
+static RfProbeResult *
+probe_sync (RfDevice      *self,
+            RfDriveDb     *db,
+            RfProbeDepth   depth,
+            RfRecorder   **transcript,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->probe_lock);
+
+  return probe_sync_locked (self, db, depth, transcript, cancellable, error);
+}
+
+static guint64
+next_probe_ticket (RfDevice *self)
+{
+  guint64 ticket;
+
+  g_mutex_lock (&self->lock);
+  ticket = ++self->probes_asked;
+  g_mutex_unlock (&self->lock);
+  return ticket;
+}
+
 static void
 apply_result (RfDevice      *self,
               RfProbeResult *result,
-              RfRecorder    *transcript)
+              RfRecorder    *transcript,
+              guint64        ticket)
 {
   RfDriveState old_state = rf_device_get_state (self);
 
   g_mutex_lock (&self->lock);
+  if (ticket < self->probe_shown)
+    {
+      g_mutex_unlock (&self->lock);
+      rf_probe_result_free (result);
+      return;
+    }
+  self->probe_shown = ticket;
   g_clear_pointer (&self->result, rf_probe_result_free);
   self->result = result;
   g_set_object (&self->transcript, transcript);
@@ -662,14 +704,16 @@ rf_device_probe (RfDevice      *self,
 {
   g_autoptr(RfRecorder) transcript = NULL;
   RfProbeResult *result;
+  guint64 ticket;
 
   g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
   g_return_val_if_fail (RF_IS_DRIVE_DB (db), FALSE);
 
+  ticket = next_probe_ticket (self);
   result = probe_sync (self, db, depth, &transcript, cancellable, error);
   if (result == NULL)
     return FALSE;
-  apply_result (self, result, transcript);
+  apply_result (self, result, transcript, ticket);
   return TRUE;
 }
 
@@ -677,6 +721,7 @@ typedef struct {
   RfDriveDb *db;
   RfProbeDepth depth;
   RfRecorder *transcript;
+  guint64 ticket;
 } ProbeTaskData;
 
 static void
@@ -733,6 +778,7 @@ rf_device_probe_async (RfDevice            *self,
   task_data = g_new0 (ProbeTaskData, 1);
   task_data->db = g_object_ref (db);
   task_data->depth = depth;
+  task_data->ticket = next_probe_ticket (self);
   g_task_set_task_data (task, task_data, probe_task_data_free);
   g_task_run_in_thread (task, probe_thread);
 }
@@ -759,6 +805,6 @@ rf_device_probe_finish (RfDevice      *self,
   if (probe_result == NULL)
     return FALSE;
   task_data = g_task_get_task_data (G_TASK (result));
-  apply_result (self, probe_result, task_data->transcript);
+  apply_result (self, probe_result, task_data->transcript, task_data->ticket);
   return TRUE;
 }
