@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static const char *cli_path;
 
@@ -234,6 +235,48 @@ test_info_practice_seed (void)
   g_assert_nonnull (strstr (out, "Checked:     fully (identification commands sent)"));
 }
 
+/* A blinking drive whose full check needs administrator rights: info still
+ * says it is in safe mode (from the revision), and that no identification
+ * command reached it. Uses a data folder of its own with that scenario. */
+static void
+test_info_needs_admin_in_safe_mode (void)
+{
+  const char *scenario =
+    "[Scenario]\nName=Seed without rights\nDescription=The seed on a system that refuses "
+    "firmware commands without administrator rights.\nProtocol=nec-2m\n"
+    "[NEC]\nBootcodeKey=K355\nBootcodeVersion=05\nStoredId=K451\nFirmware=erased\n"
+    "[Fault no-rawio]\nKind=no-rawio\nPhase=any\nOccurrence=0\n";
+  g_autofree char *saved = g_strdup (g_getenv ("REFLASH_DATA_DIR"));
+  g_autofree char *data = g_dir_make_tmp ("reflash-cli-data-XXXXXX", NULL);
+  g_autofree char *practice = g_build_filename (data, "practice", NULL);
+  g_autofree char *file = g_build_filename (practice, "seed-no-rawio.conf", NULL);
+  g_autoptr(GDir) dir = g_dir_open (saved, 0, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *name;
+
+  g_assert_nonnull (dir);
+  /* Everything of the real data folder but its practice drives. */
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_equal (name, "practice"))
+      {
+        g_autofree char *target = g_build_filename (saved, name, NULL);
+        g_autofree char *link = g_build_filename (data, name, NULL);
+
+        g_assert_cmpint (symlink (target, link), ==, 0);
+      }
+  g_assert_cmpint (g_mkdir (practice, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (file, scenario, -1, NULL));
+  g_setenv ("REFLASH_DATA_DIR", data, TRUE);
+  g_assert_cmpint (run_cli (&out, &err, "info", "practice:seed-no-rawio", NULL), ==, 0);
+  g_setenv ("REFLASH_DATA_DIR", saved, TRUE);
+  remove_tree (data);
+  g_assert_nonnull (strstr (out, "Needs administrator rights"));
+  g_assert_nonnull (strstr (out, "Mode:        safe mode (only the bootcode runs; bootcode version 05)"));
+  g_assert_nonnull (strstr (out, "No identification command reached the drive."));
+  g_assert_nonnull (strstr (out, "full check stopped before any identification command"));
+}
+
 /* A practice drive's serial (from its scenario) reaches info and JSON. */
 static void
 test_info_practice_serial (void)
@@ -344,6 +387,8 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/list-practice-every-state", test_list_practice_every_state);
   g_test_add_func ("/reflash/cli-drives/info-practice-states", test_info_practice_states);
   g_test_add_func ("/reflash/cli-drives/info-practice-serial", test_info_practice_serial);
+  g_test_add_func ("/reflash/cli-drives/info-needs-admin-in-safe-mode",
+                   test_info_needs_admin_in_safe_mode);
   g_test_add_func ("/reflash/cli-drives/help-lists-exit-codes", test_help_lists_exit_codes);
   return g_test_run ();
 }

@@ -238,10 +238,14 @@ test_bridge_advice (Fixture       *fixture,
   g_autoptr(RfDevice) device = probe (fixture, "bridge-3550", RF_PROBE_DEPTH_DEEP);
   g_autofree char *advice = rf_device_dup_advice (device);
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+  g_autofree char *explanation = NULL;
 
   g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_VENDOR_REFUSED);
   g_assert_cmpstr (rf_device_get_reason (device), ==, "vendor-refused");
   g_assert_nonnull (strstr (advice, "another controller"));
+  /* Hedged: the refusal most likely came from an adapter, which is not known. */
+  explanation = rf_device_dup_explanation (device);
+  g_assert_nonnull (strstr (explanation, "more likely by an adapter"));
   /* Not "unsupported": the identity is the drive's, from INQUIRY. */
   g_assert_cmpstr (identity->product, ==, "DVD_RW ND-3550A");
   g_assert_cmpstr (identity->family, ==, "nec-2m");
@@ -320,6 +324,8 @@ test_leave_lost (Fixture       *fixture,
   g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_SAFE_MODE);
   g_assert_cmpstr (rf_device_get_reason (device), ==, "left-in-safe-mode");
   g_assert_true (identity->safe_mode);
+  /* Nothing to flash: the identity for verdicts stays unknown. */
+  g_assert_null (rf_drive_identity_counting_id (identity));
   g_assert_nonnull (strstr (advice, "off and on"));
   revision = revision_now (fixture, "healthy-3550");
   g_assert_cmpstr (revision, ==, "0.05");

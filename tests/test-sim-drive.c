@@ -670,6 +670,48 @@ test_power_button_mid_erase (StateDir     *state,
   g_assert_finalize_object (sim.drive);
 }
 
+static gpointer
+test_unit_ready_in_thread (gpointer data)
+{
+  SimDrive *sim = data;
+  const guint8 cdb[6] = { 0x00, 0, 0, 0, 0, 0 };
+
+  return GINT_TO_POINTER (sim_send (sim, cdb, 6, RF_DIRECTION_NONE, NULL, 0));
+}
+
+/* The power button while the host waits out a command that times out (a fault):
+ * on a real-time clock that wait lasts hours here, and the button must end it,
+ * as it ends a long erase. */
+static void
+test_power_button_mid_timeout (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load ("healthy-3550", &error);
+  g_autoptr(RfSimClock) clock = rf_sim_clock_new (TRUE);
+  SimDrive sim = { 0 };
+  GThread *thread;
+  gboolean answered;
+
+  g_assert_no_error (error);
+  rf_sim_clock_set_speed (clock, 0.001);
+  sim.drive = rf_sim_drive_new (scenario, NULL, clock, &error);
+  g_assert_no_error (error);
+  sim.transport = rf_sim_transport_new (sim.drive);
+  add_fault (&sim, RF_SIM_FAULT_TIMEOUT, RF_SIM_PHASE_ANY, 1, -1);
+  thread = g_thread_new ("tur", test_unit_ready_in_thread, &sim);
+  /* Wait (not a timing assertion) until the drive has the command. */
+  for (guint i = 0; i < 20000 && rf_sim_drive_get_command_count (sim.drive) == 0; i++)
+    g_usleep (1000);
+  g_assert_cmpuint (rf_sim_drive_get_command_count (sim.drive), ==, 1);
+  rf_sim_drive_power_cycle (sim.drive);
+  answered = GPOINTER_TO_INT (g_thread_join (thread));
+  g_assert_false (answered);
+  g_assert_error (sim.error, RF_ERROR, RF_ERROR_TIMED_OUT);
+  g_clear_error (&sim.error);
+  g_clear_object (&sim.transport);
+  g_assert_finalize_object (sim.drive);
+}
+
 /* ---- timing ---- */
 
 static guint64
@@ -800,6 +842,7 @@ main (int   argc,
               test_persist_power_loss, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-fired-fault", StateDir, NULL, state_dir_setup,
               test_persist_fired_fault, state_dir_teardown);
+  g_test_add_func ("/reflash/sim-drive/power-button-mid-timeout", test_power_button_mid_timeout);
   g_test_add ("/reflash/sim-drive/persist-in-place", StateDir, NULL, state_dir_setup,
               test_persist_in_place, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-erase-34-order", StateDir, NULL, state_dir_setup,

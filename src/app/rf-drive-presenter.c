@@ -86,8 +86,9 @@ rf_drive_presenter_dup_subtitle (RfDevice *device)
 
   if (rf_device_is_practice (device))
     {
-      model = dup_model_title (device);
-      where = model;
+      /* A practice drive that never answered has no model to show yet. */
+      model = identity != NULL && identity->product != NULL ? dup_model_title (device) : NULL;
+      where = model != NULL ? model : _("Practice drive");
     }
   else
     {

@@ -587,11 +587,11 @@ nec_try_key_and_leave (Probe      *probe,
       g_free (probe->result->identity->bootcode_version);
       probe->result->identity->bootcode_version = g_strndup ((const char *) data + 34, 2);
     }
+  /* Left in safe mode (or unknown): the key is not recorded, so that no
+   * verdict offers a flash to a drive that only needs to be switched off and
+   * on; the detail names it for reports. */
   if (!leave_and_verify (probe, key))
-    {
-      probe->result->identity->bootcode_key = g_strdup (key);
-      return KEY_STOP;
-    }
+    return KEY_STOP;
   /* Cancelled while the drive was in safe mode: it is back as found; stop now. */
   if (g_cancellable_is_cancelled (probe->cancellable))
     {

@@ -324,6 +324,20 @@ take_fault (RfSimDrive *self,
   return FALSE;
 }
 
+/* The host waits out its timeout. On a real-time clock in naps, so that the power
+ * button still works meanwhile (the lock is held). */
+static guint64
+wait_out_timeout (RfSimDrive *self,
+                  guint       timeout_ms)
+{
+  guint64 modelled_us = (guint64) timeout_ms * 1000;
+
+  if (!rf_sim_clock_is_real_time (self->clock))
+    return rf_sim_clock_spend (self->clock, modelled_us);
+  rf_sim_drive_nap (self, modelled_us);
+  return rf_sim_clock_scale (self->clock, modelled_us);
+}
+
 /* Faults that leave the command without a status. */
 static gboolean
 link_fault (RfSimDrive       *self,
@@ -336,7 +350,7 @@ link_fault (RfSimDrive       *self,
   switch (fault->kind)
     {
     case RF_SIM_FAULT_TIMEOUT:
-      command->duration_us = rf_sim_clock_spend (self->clock, (guint64) command->timeout_ms * 1000);
+      command->duration_us = wait_out_timeout (self, command->timeout_ms);
       g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
                    "%s: no answer within %u ms (practice drive fault)", name, command->timeout_ms);
       return FALSE;
@@ -421,7 +435,7 @@ status_lost (RfSimDrive *self,
              RfCommand  *command,
              GError    **error)
 {
-  command->duration_us += rf_sim_clock_spend (self->clock, (guint64) command->timeout_ms * 1000);
+  command->duration_us += wait_out_timeout (self, command->timeout_ms);
   g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT,
                "%s: no answer within %u ms (practice drive fault; it was executed)",
                rf_command_opcode_name (command->cdb[0]), command->timeout_ms);
