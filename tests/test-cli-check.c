@@ -411,6 +411,9 @@ test_backups_of_drive (Fixture       *fixture,
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &mine, "check", "--json", "--drive",
                             "practice:healthy-3550", path, NULL), ==, 0);
   assert_has (mine, backup->image_path);
+  /* The backup is judged like any candidate: the drive runs that very version. */
+  assert_has (mine, "\"backup_verdicts\": [");
+  assert_has (mine, "\"code\": \"reinstall\"");
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &other, "check", "--json", "--drive",
                             "practice:healthy-4551", path, NULL), ==, 4);
   assert_has (other, "\"backups\": []");

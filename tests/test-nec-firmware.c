@@ -135,6 +135,32 @@ test_unreadable_id (void)
     }
 }
 
+/* §5: binflash tries every start up to 457 bytes before the image's end, even
+ * one whose signature ends past that point. */
+static void
+test_display_at_last_offset (void)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
+  g_autoptr(GBytes) moved = NULL;
+  gsize size;
+  guint8 *data = g_bytes_unref_to_data (g_steal_pointer (&image), &size);
+  gssize old = rf_nec_find_display_strings (data, size);
+  gsize last = size - RF_NEC_DISPLAY_SEARCH_MARGIN - 1;
+  guint16 sum;
+
+  g_assert_cmpint (old, >=, 0);
+  memmove (data + last, data + old, 0x1BA);
+  memset (data + old, 0, MIN ((gsize) 0x1BA, last - (gsize) old));
+  sum = rf_nec_checksum (data, RF_NEC_MAIN_SIZE);
+  data[RF_NEC_IMAGE_CHECKSUM_OFFSET] = (guint8) (sum >> 8);
+  data[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1] = (guint8) sum;
+  moved = g_bytes_new_take (data, size);
+  g_assert_true (rf_firmware_parse (RF_FIRMWARE (firmware), moved, NULL));
+  g_assert_cmpstr (rf_firmware_get_revision (RF_FIRMWARE (firmware)), ==, "1.05");
+  g_assert_cmpstr (rf_firmware_get_product (RF_FIRMWARE (firmware)), ==, "DVD_RW ND-3550A");
+}
+
 static void
 test_checksum_still_names_model (void)
 {
@@ -330,6 +356,7 @@ main (int    argc,
     }
   g_test_add_func ("/reflash/nec-firmware/checksum-names-model", test_checksum_still_names_model);
   g_test_add_func ("/reflash/nec-firmware/unreadable-id", test_unreadable_id);
+  g_test_add_func ("/reflash/nec-firmware/display-at-last-offset", test_display_at_last_offset);
   g_test_add_func ("/reflash/nec-firmware/empty-too-large", test_empty_and_too_large);
   g_test_add_func ("/reflash/nec-firmware/updater/candidates", test_updater_candidates);
   g_test_add_func ("/reflash/nec-firmware/updater/choice", test_updater_choice_for_drive);

@@ -21,6 +21,7 @@ typedef struct {
   RfDriveIdentity *identity;
   RfDriveFamily *family;
   GPtrArray *backups; /* RfBackup: stored backups of this drive, other candidates */
+  GPtrArray *backup_codes; /* char *: each backup's verdict code, in the same order */
 } CheckResult;
 
 static void
@@ -31,6 +32,7 @@ check_result_clear (CheckResult *result)
   g_clear_pointer (&result->identity, rf_drive_identity_free);
   g_clear_pointer (&result->family, rf_drive_family_unref);
   g_clear_pointer (&result->backups, g_ptr_array_unref);
+  g_clear_pointer (&result->backup_codes, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckResult, check_result_clear)
@@ -62,6 +64,28 @@ list_backups (const RfDriveIdentity *identity)
   return backups;
 }
 
+/* A backup is a candidate image like any file: judged the same way. One that
+ * cannot be read back is `corrupt`. */
+static char *
+judge_backup (const CheckResult *result,
+              const RfBackup    *backup)
+{
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = rf_backup_store_load (store, backup, &error);
+  g_autoptr(RfFirmwareCheck) check = NULL;
+
+  if (bytes == NULL)
+    {
+      g_debug ("backup %s: %s", backup->image_path, error->message);
+      return g_strdup (rf_verdict_reason_to_nick (RF_VERDICT_REASON_CORRUPT));
+    }
+  check = rf_firmware_check_new_for_bytes (backup->image_path, bytes);
+  rf_firmware_check_judge (check, result->family, result->identity,
+                           rf_device_get_state (result->device));
+  return g_strdup (rf_verdict_get_code (rf_firmware_check_get_verdict (check)));
+}
+
 /* Deep identification: `check --drive` is the user choosing this one drive
  * (DOMAIN.md "Probing depth"); without it the bootcode's identity is unknown. */
 static gboolean
@@ -90,6 +114,9 @@ judge_against_drive (CheckResult *result,
   result->identity = rf_device_dup_identity (result->device);
   result->family = rf_device_dup_family (result->device);
   result->backups = list_backups (result->identity);
+  result->backup_codes = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
+    g_ptr_array_add (result->backup_codes, judge_backup (result, result->backups->pdata[i]));
   rf_firmware_check_judge (result->check, result->family, result->identity,
                            rf_device_get_state (result->device));
   return TRUE;
@@ -198,7 +225,8 @@ print_verdict (const CheckResult *result)
     {
       const RfBackup *backup = result->backups->pdata[i];
 
-      printf (_("Backup of this drive: %s (firmware %s, saved %s)\n"), backup->image_path,
+      printf (_("Backup of this drive (%s): %s (firmware %s, saved %s)\n"),
+              (const char *) result->backup_codes->pdata[i], backup->image_path,
               or_unknown (backup->revision), backup->date);
     }
 }
@@ -370,6 +398,18 @@ json_drive (RfJsonWriter      *json,
   rf_json_writer_begin_array (json);
   for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
     rf_json_writer_string (json, ((const RfBackup *) result->backups->pdata[i])->image_path);
+  rf_json_writer_end_array (json);
+  /* Added beside "backups", whose strings stay as they were for scripts. */
+  rf_json_writer_key (json, "backup_verdicts");
+  rf_json_writer_begin_array (json);
+  for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
+    {
+      rf_json_writer_begin_object (json);
+      rf_json_writer_member_string (json, "image",
+                                    ((const RfBackup *) result->backups->pdata[i])->image_path);
+      rf_json_writer_member_string (json, "code", result->backup_codes->pdata[i]);
+      rf_json_writer_end_object (json);
+    }
   rf_json_writer_end_array (json);
   rf_json_writer_end_object (json);
 }

@@ -88,18 +88,19 @@ rf_nec_find_display_strings (const guint8 *image,
 
   g_return_val_if_fail (image != NULL || length == 0, -1);
 
-  if (length < RF_NEC_DISPLAY_SEARCH_MARGIN + RF_NEC_DISPLAY_SIGNATURE_LENGTH)
+  if (length <= RF_NEC_DISPLAY_SEARCH_MARGIN)
     return -1;
+  /* binflash tries every start before the margin; the signature and the fields
+   * after it (up to s + 0x1BA) still end inside the image. */
   limit = length - RF_NEC_DISPLAY_SEARCH_MARGIN;
-  for (gsize i = 0; i + RF_NEC_DISPLAY_SIGNATURE_LENGTH <= limit; i++)
+  for (gsize i = 0; i < limit; i++)
     {
       const guint8 *hit = memchr (image + i, rf_nec_display_signature[0], limit - i);
 
       if (hit == NULL)
         return -1;
       i = (gsize) (hit - image);
-      if (i + RF_NEC_DISPLAY_SIGNATURE_LENGTH <= limit &&
-          memcmp (hit, rf_nec_display_signature, RF_NEC_DISPLAY_SIGNATURE_LENGTH) == 0)
+      if (memcmp (hit, rf_nec_display_signature, RF_NEC_DISPLAY_SIGNATURE_LENGTH) == 0)
         return (gssize) i;
     }
   return -1;

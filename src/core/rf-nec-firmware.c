@@ -99,11 +99,13 @@ copy_display (char         *dest,
   dest[n] = '\0';
 }
 
+/* @length: the image's, as binflash searches it (§5) */
 static void
 read_display (NecFacts     *facts,
-              const guint8 *data)
+              const guint8 *data,
+              gsize         length)
 {
-  gssize at = rf_nec_find_display_strings (data, RF_NEC_MAIN_SIZE);
+  gssize at = rf_nec_find_display_strings (data, length);
   const guint8 *s;
 
   facts->has_display = at >= 0;
@@ -157,7 +159,7 @@ read_facts (NecFacts     *facts,
   facts->stored = (guint16) (data[RF_NEC_IMAGE_CHECKSUM_OFFSET] << 8 |
                              data[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1]);
   facts->computed = rf_nec_checksum (data, RF_NEC_MAIN_SIZE);
-  read_display (facts, data);
+  read_display (facts, data, length);
   if (facts->stored != facts->computed)
     return RF_FIRMWARE_PROBLEM_CHECKSUM;
   return RF_FIRMWARE_PROBLEM_NONE;
