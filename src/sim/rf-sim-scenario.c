@@ -160,7 +160,9 @@ find_line (const Source *src,
 {
   g_auto(GStrv) lines = g_strsplit (src->text, "\n", -1);
   gboolean in_group = FALSE;
+  guint found = 0;
 
+  /* The last line that sets the key: GKeyFile keeps the last of duplicates. */
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
@@ -175,9 +177,9 @@ find_line (const Source *src,
           continue;
         }
       if (in_group && key != NULL && line_is_key (line, key))
-        return i + 1;
+        found = i + 1;
     }
-  return 0;
+  return found;
 }
 
 static gboolean G_GNUC_PRINTF (5, 6)
@@ -257,7 +259,20 @@ store_value (RfSimScenario  *self,
   switch (spec->type)
     {
     case KEY_STRING:
-      length = g_utf8_strlen (text, -1);
+      /* What reaches INQUIRY or flash is copied byte for byte: plain ASCII only,
+       * counted in bytes. Name and Description are text for people. */
+      if (!g_str_equal (spec->group, "Scenario") || g_str_equal (spec->key, "Serial"))
+        {
+          for (const char *p = text; *p != '\0'; p++)
+            if (*p < 0x20 || *p > 0x7e)
+              return fail (src, spec->group, spec->key, error,
+                           "“%s” may hold only printable ASCII characters", text);
+          length = strlen (text);
+        }
+      else
+        {
+          length = g_utf8_strlen (text, -1);
+        }
       if (length < spec->min || length > spec->max)
         return fail (src, spec->group, spec->key, error,
                      "“%s” must have %u to %u characters", text, spec->min, spec->max);
@@ -420,6 +435,11 @@ check_nec (RfSimScenario *self,
   if (self->firmware != RF_SIM_FIRMWARE_ERASED && self->firmware_revision == NULL)
     return fail (src, "NEC", NULL, error, "the key FirmwareRevision is required unless "
                  "Firmware=erased");
+  /* nec-2m.md §0: a normal-mode revision never starts with '0' (that is safe mode). */
+  if (self->firmware_revision != NULL && self->firmware_revision[0] == '0')
+    return fail (src, "NEC", "FirmwareRevision", error,
+                 "“%s” starts with 0, which a drive shows only in safe mode",
+                 self->firmware_revision);
   if (self->firmware == RF_SIM_FIRMWARE_INTERRUPTED && self->interrupted_at_block == 0)
     return fail (src, "NEC", NULL, error, "the key InterruptedAtBlock is required with "
                  "Firmware=interrupted");
