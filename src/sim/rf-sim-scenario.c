@@ -387,6 +387,32 @@ load_fault_value (RfSimFault   *fault,
   return TRUE;
 }
 
+/* A fault that can never act must not load quietly: the scenario's author would
+ * rehearse a failure that never comes. */
+static gboolean
+check_fault (const RfSimFault *fault,
+             const Source     *src,
+             const char       *group,
+             GError          **error)
+{
+  gboolean writes = fault->phase == RF_SIM_PHASE_ERASE || fault->phase == RF_SIM_PHASE_PROGRAM ||
+                    fault->phase == RF_SIM_PHASE_UPLOAD || fault->phase == RF_SIM_PHASE_ACTIVATE;
+
+  if ((fault->kind == RF_SIM_FAULT_WRITE_FAILURE || fault->kind == RF_SIM_FAULT_SILENT_FLASH) &&
+      !writes && fault->command == 0)
+    return fail (src, group,
+                 g_key_file_has_key (src->keyfile, group, "Phase", NULL) ? "Phase" : "Kind", error,
+                 "this fault acts only on commands that write: give Phase=erase, program, "
+                 "upload or activate, or a Command number");
+  if (g_key_file_has_key (src->keyfile, group, "ByteOffset", NULL) &&
+      fault->kind != RF_SIM_FAULT_POWER_LOSS)
+    return fail (src, group, "ByteOffset", error, "applies only to Kind=power-loss");
+  if (g_key_file_has_key (src->keyfile, group, "Count", NULL) &&
+      fault->kind != RF_SIM_FAULT_UNIT_ATTENTION_STORM)
+    return fail (src, group, "Count", error, "applies only to Kind=unit-attention-storm");
+  return TRUE;
+}
+
 static gboolean
 load_fault (RfSimScenario *self,
             const Source  *src,
@@ -408,6 +434,8 @@ load_fault (RfSimScenario *self,
       if (value == NULL || !load_fault_value (&fault, src, group, keys[i], value, error))
         return value == NULL ? fail (src, group, keys[i], error, "unreadable value") : FALSE;
     }
+  if (!check_fault (&fault, src, group, error))
+    return FALSE;
   g_array_append_val (self->faults, fault);
   return TRUE;
 }
