@@ -253,6 +253,26 @@ test_identity_unknown (void)
   assert_verdict (v, "identity-unknown", FALSE);
 }
 
+/* A drive that never answered, or could not be opened: no family is known, and
+ * the verdict sends the user back to the drive, not to another file. */
+static void
+test_drive_not_checked (void)
+{
+  g_autoptr(RfDriveIdentity) id = rf_drive_identity_new ();
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
+  const RfDriveState states[] = { RF_DRIVE_STATE_NOT_RESPONDING, RF_DRIVE_STATE_NO_ACCESS };
+
+  rf_firmware_parse (RF_FIRMWARE (firmware), image, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr(RfVerdict) v = rf_verdict_new (id, states[i], RF_FIRMWARE (firmware));
+
+      assert_verdict (v, "identity-unknown", FALSE);
+      g_assert_cmpstr (rf_verdict_get_next_step (v), ==, rf_drive_state_to_sentence (states[i]));
+    }
+}
+
 /* Normal mode, every key refused: the probe learned only the stored ID, which
  * a half-done crossflash may have changed, so no image is judged by it. */
 static void
@@ -380,6 +400,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/reflash/verdict/seed/recovery", test_seed_recovery);
+  g_test_add_func ("/reflash/verdict/drive-not-checked", test_drive_not_checked);
   g_test_add_func ("/reflash/verdict/seed/crossflash", test_seed_crossflash);
   g_test_add_func ("/reflash/verdict/seed/bootcode-mismatch", test_seed_bootcode_mismatch);
   g_test_add_func ("/reflash/verdict/after-recovery", test_after_recovery);

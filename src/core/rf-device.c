@@ -645,9 +645,12 @@ probe_sync (RfDevice      *self,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->probe_lock);
+  RfProbeResult *result;
 
-  return probe_sync_locked (self, db, depth, transcript, cancellable, error);
+  g_mutex_lock (&self->probe_lock);
+  result = probe_sync_locked (self, db, depth, transcript, cancellable, error);
+  g_mutex_unlock (&self->probe_lock);
+  return result;
 }
 
 static guint64

@@ -184,7 +184,7 @@ judge_file (RfVerdict             *self,
   if (self->problem != RF_FIRMWARE_PROBLEM_NONE)
     {
       refuse (self, RF_VERDICT_REASON_CORRUPT,
-              g_strdup_printf (_("This file cannot be used: %s"),
+              g_strdup_printf (_("This file cannot be used. %s"),
                                rf_firmware_problem_to_sentence (self->problem)),
               g_strdup (_("Download the firmware again, or choose another file.")));
       return FALSE;
@@ -358,6 +358,15 @@ rf_verdict_new (const RfDriveIdentity *identity,
   self = g_object_new (RF_TYPE_VERDICT, NULL);
   self->problem = rf_firmware_get_problem (firmware);
   safe_mode = identity->safe_mode || state == RF_DRIVE_STATE_SAFE_MODE;
+  /* A drive that could not be asked at all (no answer, no access) has no family
+   * yet: that is not "no file fits", it is "check the drive first". */
+  if (identity->family == NULL && state_blocks_identification (state))
+    {
+      refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN,
+              g_strdup (_("Reflash could not check this drive, so it cannot tell which firmware fits.")),
+              g_strdup (rf_drive_state_to_sentence (state)));
+      return self;
+    }
   if (!judge_file (self, identity, firmware))
     return self;
   if (!rf_firmware_get_model_checked (firmware))
@@ -460,7 +469,7 @@ rf_verdict_new_for_file_problem (RfFirmwareProblem problem)
   self = g_object_new (RF_TYPE_VERDICT, NULL);
   self->problem = problem;
   refuse (self, RF_VERDICT_REASON_CORRUPT,
-          g_strdup_printf (_("This file cannot be used: %s"), rf_firmware_problem_to_sentence (problem)),
+          g_strdup_printf (_("This file cannot be used. %s"), rf_firmware_problem_to_sentence (problem)),
           g_strdup (_("Choose the firmware file itself.")));
   return self;
 }
