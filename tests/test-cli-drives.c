@@ -11,26 +11,9 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "rf-test-util.h"
 
 static const char *cli_path;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 /* Runs reflash-cli with @args (NULL-terminated), optionally as nobody without
  * any capability; returns its exit status. */
@@ -69,8 +52,8 @@ run_cli_as (gboolean     unprivileged,
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                out, err, &status, &error));
   g_assert_no_error (error);
-  remove_tree (runtime);
-  remove_tree (state);
+  rf_test_remove_tree (runtime);
+  rf_test_remove_tree (state);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
@@ -175,7 +158,7 @@ test_info_no_access (void)
   if (mknod (node, S_IFCHR | 0600, makedev (21, 200)) != 0)
     {
       g_test_skip ("creating a device node needs CAP_MKNOD");
-      remove_tree (dir);
+      rf_test_remove_tree (dir);
       return;
     }
   /* Without permission on the node: a state, not a failure. */
@@ -185,7 +168,7 @@ test_info_no_access (void)
   /* With permission, the open finds no device behind the node. */
   g_assert_cmpint (run_cli (&out, &err, "info", node, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "disappeared"));
-  remove_tree (dir);
+  rf_test_remove_tree (dir);
 }
 
 static void
@@ -270,7 +253,7 @@ test_info_needs_admin_in_safe_mode (void)
   g_setenv ("REFLASH_DATA_DIR", data, TRUE);
   g_assert_cmpint (run_cli (&out, &err, "info", "practice:seed-no-rawio", NULL), ==, 0);
   g_setenv ("REFLASH_DATA_DIR", saved, TRUE);
-  remove_tree (data);
+  rf_test_remove_tree (data);
   g_assert_nonnull (strstr (out, "Needs administrator rights"));
   g_assert_nonnull (strstr (out, "Mode:        safe mode (only the bootcode runs; bootcode version 05)"));
   g_assert_nonnull (strstr (out, "No identification command reached the drive."));

@@ -7,20 +7,7 @@
 
 #include "rf-core.h"
 #include "rf-sim.h"
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
+#include "rf-test-util.h"
 
 static void
 test_one_device_per_scenario (void)
@@ -53,7 +40,7 @@ test_one_device_per_scenario (void)
   g_assert_null (rf_sim_source_get_drive (source, "no-such-scenario"));
   g_assert_null (rf_device_source_lookup (RF_DEVICE_SOURCE (source), "practice:no-such"));
   g_clear_object (&source);
-  remove_dir (state);
+  rf_test_remove_tree (state);
 }
 
 int

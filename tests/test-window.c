@@ -16,6 +16,7 @@
 #include "rf-sim.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
+#include "rf-test-util.h"
 
 static char *state_dir;
 
@@ -317,24 +318,6 @@ test_window_finalizes (void)
   g_assert_finalize_object (window);
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -357,7 +340,7 @@ main (int    argc,
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);
   status = g_test_run ();
-  rm_rf (state_dir);
+  rf_test_remove_tree (state_dir);
   g_free (state_dir);
   return status;
 }
