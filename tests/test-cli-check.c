@@ -207,6 +207,8 @@ test_damage (Fixture       *fixture,
       g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 4);
       assert_has (json, expected);
       assert_has (json, "\"usable\": false");
+      if (d == RF_TEST_DAMAGE_RANDOM)
+        assert_has (json, "\"updater\": false");
     }
 }
 

@@ -442,7 +442,9 @@ print_json (const CheckResult *result)
   rf_json_writer_member_string (json, "corrupt", rf_firmware_problem_to_corrupt_nick (problem));
   rf_json_writer_member_string (json, "sentence", rf_firmware_problem_to_sentence (problem));
   json_image (json, fw);
-  rf_json_writer_member_boolean (json, "updater", nec != NULL && rf_nec_firmware_is_container (nec));
+  /* An updater is a file that holds images; random bytes scanned for them are not. */
+  rf_json_writer_member_boolean (json, "updater", nec != NULL && rf_nec_firmware_is_container (nec) &&
+                                 rf_nec_firmware_get_n_candidates (nec) > 0);
   json_candidates (json, nec);
   json_drive (json, result);
   json_verdict (json, rf_firmware_check_get_verdict (result->check));
