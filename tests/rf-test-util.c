@@ -26,3 +26,19 @@ rf_test_remove_tree (const char *path)
     }
   g_rmdir (path);
 }
+
+/* Writes @bytes to @dir/@name and returns the path (free it). */
+char *
+rf_test_write_file (const char *dir,
+                    const char *name,
+                    GBytes     *bytes)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  g_file_set_contents (path, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  return path;
+}

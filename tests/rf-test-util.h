@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
-void rf_test_remove_tree (const char *path);
+void  rf_test_remove_tree (const char *path);
+char *rf_test_write_file  (const char *dir,
+                           const char *name,
+                           GBytes     *bytes);
 
 G_END_DECLS

@@ -83,21 +83,6 @@ run_cli (const char  *data_home,
   return WEXITSTATUS (status);
 }
 
-static char *
-write_file (Fixture    *fixture,
-            const char *name,
-            GBytes     *bytes)
-{
-  char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
-
-  g_file_set_contents (path, data, (gssize) size, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 static void
 assert_has (const char *text,
             const char *needle)
@@ -111,7 +96,7 @@ test_image (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K450", "05", "1.07");
-  g_autofree char *path = write_file (fixture, "nd4550.bin", image);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "nd4550.bin", image);
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
 
@@ -137,7 +122,7 @@ test_updater (Fixture       *fixture,
     { "K451", "05", "1.00", TRUE },
   };
   g_autoptr(GBytes) file = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
-  g_autofree char *path = write_file (fixture, "updater.exe", file);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "updater.exe", file);
   g_autofree char *json = NULL;
 
   g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 0);
@@ -158,7 +143,7 @@ test_updater_text (Fixture       *fixture,
     { "K451", "05", "1.00", TRUE },
   };
   g_autoptr(GBytes) file = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
-  g_autofree char *path = write_file (fixture, "updater.exe", file);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "updater.exe", file);
   g_autofree char *text = NULL;
 
   g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
@@ -199,7 +184,7 @@ test_damage (Fixture       *fixture,
   for (guint d = 0; d < RF_TEST_DAMAGE_LAST; d++)
     {
       g_autoptr(GBytes) bytes = rf_test_image_damaged (d);
-      g_autofree char *path = write_file (fixture, "damaged.bin", bytes);
+      g_autofree char *path = rf_test_write_file (fixture->dir, "damaged.bin", bytes);
       g_autofree char *json = NULL;
       g_autofree char *expected = g_strdup_printf ("\"problem\": \"%s\"",
                                                    rf_test_damage_to_expected_problem (d));
@@ -231,7 +216,7 @@ test_not_images (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GBytes) nothing = g_bytes_new (NULL, 0);
-  g_autofree char *empty = write_file (fixture, "empty.bin", nothing);
+  g_autofree char *empty = rf_test_write_file (fixture->dir, "empty.bin", nothing);
   g_autofree char *fifo = g_build_filename (fixture->dir, "pipe", NULL);
   g_autofree char *huge = g_build_filename (fixture->dir, "huge.iso", NULL);
   g_autofree char *missing = g_build_filename (fixture->dir, "missing.bin", NULL);
@@ -255,7 +240,7 @@ test_unreadable (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
-  g_autofree char *path = write_file (fixture, "secret.bin", image);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "secret.bin", image);
 
   g_assert_cmpint (g_chmod (path, 0000), ==, 0);
   /* CI runs as root, who reads anything: the CLI runs without privileges. */
@@ -302,7 +287,7 @@ test_verdict_rows (Fixture       *fixture,
     {
       const VerdictRow *row = &verdict_rows[i];
       g_autoptr(GBytes) image = rf_test_image (row->drive_id, row->bootcode_version, row->revision);
-      g_autofree char *path = write_file (fixture, "fw.bin", image);
+      g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
       g_autofree char *drive = g_strconcat ("practice:", row->scenario, NULL);
       g_autofree char *json = NULL;
       g_autofree char *code = g_strdup_printf ("\"code\": \"%s\"", row->code);
@@ -322,7 +307,7 @@ test_corrupt_against_drive (Fixture       *fixture,
                             gconstpointer  data)
 {
   g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
-  g_autofree char *path = write_file (fixture, "bad.bin", bytes);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "bad.bin", bytes);
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
 
@@ -342,7 +327,7 @@ test_corrupt_against_spc_drive (Fixture       *fixture,
                                 gconstpointer  data)
 {
   g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
-  g_autofree char *path = write_file (fixture, "bad.bin", bytes);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "bad.bin", bytes);
   g_autofree char *json = NULL;
 
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
@@ -360,7 +345,7 @@ test_updater_against_drive (Fixture       *fixture,
     { "K451", "05", "1.00", FALSE },
   };
   g_autoptr(GBytes) file = rf_test_updater (images, G_N_ELEMENTS (images), 4096);
-  g_autofree char *path = write_file (fixture, "updater.exe", file);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "updater.exe", file);
   g_autofree char *json = NULL;
 
   /* The last image (K451) comes first in the scan; the drive's bootcode picks K355. */
@@ -380,7 +365,7 @@ test_backups_of_drive (Fixture       *fixture,
   g_autoptr(RfDriveIdentity) identity = rf_drive_identity_new ();
   g_autoptr(GBytes) dump = rf_test_image ("K355", "05", "1.05");
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
-  g_autofree char *path = write_file (fixture, "fw.bin", image);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
   g_autoptr(RfBackup) backup = NULL;
   g_autofree char *mine = NULL;
   g_autofree char *other = NULL;
@@ -435,9 +420,9 @@ test_spc_drive (Fixture       *fixture,
   g_autoptr(GBytes) same = spc_image (TRUE, "1.00");
   g_autoptr(GBytes) other = spc_image (FALSE, "1.00");
   g_autoptr(GBytes) nec = rf_test_image ("K355", "05", "1.05");
-  g_autofree char *same_path = write_file (fixture, "same.bin", same);
-  g_autofree char *other_path = write_file (fixture, "other.bin", other);
-  g_autofree char *nec_path = write_file (fixture, "nec.bin", nec);
+  g_autofree char *same_path = rf_test_write_file (fixture->dir, "same.bin", same);
+  g_autofree char *other_path = rf_test_write_file (fixture->dir, "other.bin", other);
+  g_autofree char *nec_path = rf_test_write_file (fixture->dir, "nec.bin", nec);
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   g_autofree char *c = NULL;
@@ -465,7 +450,7 @@ test_drive_errors (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
-  g_autofree char *path = write_file (fixture, "fw.bin", image);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
   g_autofree char *out = NULL;
   g_autofree char *usage = NULL;
 

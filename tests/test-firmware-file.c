@@ -50,27 +50,12 @@ load (const char *path)
   return problem;
 }
 
-static char *
-write_file (Fixture    *fixture,
-            const char *name,
-            GBytes     *bytes)
-{
-  char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
-
-  g_file_set_contents (path, data, (gssize) size, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 static void
 test_image (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
-  g_autofree char *path = write_file (fixture, "fw.bin", image);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
 
   g_assert_cmpint (load (path), ==, RF_FIRMWARE_PROBLEM_NONE);
 }
@@ -80,7 +65,7 @@ test_empty (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(GBytes) nothing = g_bytes_new (NULL, 0);
-  g_autofree char *path = write_file (fixture, "empty.bin", nothing);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "empty.bin", nothing);
 
   g_assert_cmpint (load (path), ==, RF_FIRMWARE_PROBLEM_EMPTY);
 }
@@ -138,7 +123,7 @@ test_random_bytes (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autoptr(GBytes) noise = rf_test_random_bytes (300000, 11);
-  g_autofree char *path = write_file (fixture, "noise.exe", noise);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "noise.exe", noise);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
   RfFirmwareProblem problem;
@@ -163,7 +148,7 @@ test_unreadable (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
-  g_autofree char *path = write_file (fixture, "secret.bin", image);
+  g_autofree char *path = rf_test_write_file (fixture->dir, "secret.bin", image);
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
   int status = -1;
