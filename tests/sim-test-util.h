@@ -67,7 +67,7 @@ sim_send (SimDrive     *sim,
           gsize         length)
 {
   g_clear_error (&sim->error);
-  rf_command_init (&sim->command, cdb, cdb_length, direction, data, length, 20000);
+  g_assert_true (rf_command_init (&sim->command, cdb, cdb_length, direction, data, length, 20000));
   return rf_transport_execute (sim->transport, &sim->command, NULL, &sim->error);
 }
 

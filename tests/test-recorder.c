@@ -27,11 +27,11 @@ test_transcript (void)
   const RfRecordEntry *entry;
   RfCommand command;
 
-  rf_scsi_build_inquiry (&command, inquiry);
+  g_assert_true (rf_scsi_build_inquiry (&command, inquiry));
   g_assert_true (rf_transport_run (RF_TRANSPORT (recorder), &command, NULL, NULL));
-  rf_scsi_build_test_unit_ready (&command);
+  g_assert_true (rf_scsi_build_test_unit_ready (&command));
   g_assert_true (rf_transport_execute (RF_TRANSPORT (recorder), &command, NULL, NULL));
-  rf_nec_build_safe_mode (&command, TRUE, "K451");
+  g_assert_true (rf_nec_build_safe_mode (&command, TRUE, "K451"));
   g_assert_true (rf_transport_execute (RF_TRANSPORT (recorder), &command, NULL, NULL));
 
   g_assert_cmpuint (rf_recorder_get_n_entries (recorder), ==, 3);
@@ -81,7 +81,7 @@ test_no_status (void)
   spec.no_rawio = TRUE;
   drive = rf_test_drive_new (&spec);
   recorder = rf_recorder_new (RF_TRANSPORT (drive));
-  rf_nec_build_safe_mode (&command, TRUE, "K355");
+  g_assert_true (rf_nec_build_safe_mode (&command, TRUE, "K355"));
   g_assert_false (rf_transport_execute (RF_TRANSPORT (recorder), &command, NULL, &error));
   /* The error reaches the caller unchanged, and the transcript says so. */
   g_assert_error (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES);

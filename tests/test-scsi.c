@@ -26,7 +26,7 @@ test_inquiry (void)
   guint8 data[RF_SCSI_INQUIRY_LENGTH];
   RfCommand command;
 
-  rf_scsi_build_inquiry (&command, data);
+  g_assert_true (rf_scsi_build_inquiry (&command, data));
   assert_cdb (&command, expected, sizeof expected);
   g_assert_cmpint (command.direction, ==, RF_DIRECTION_IN);
   g_assert_cmpuint (command.data_length, ==, 0x60);
@@ -39,7 +39,7 @@ test_test_unit_ready (void)
   const guint8 expected[] = { 0, 0, 0, 0, 0, 0 };
   RfCommand command;
 
-  rf_scsi_build_test_unit_ready (&command);
+  g_assert_true (rf_scsi_build_test_unit_ready (&command));
   assert_cdb (&command, expected, sizeof expected);
   g_assert_cmpint (command.direction, ==, RF_DIRECTION_NONE);
   g_assert_cmpuint (command.timeout_ms, ==, 20000);
@@ -53,7 +53,7 @@ test_get_configuration (void)
   guint8 data[64];
   RfCommand command;
 
-  rf_scsi_build_get_configuration (&command, RF_SCSI_FEATURE_FIRMWARE_INFO, data, sizeof data);
+  g_assert_true (rf_scsi_build_get_configuration (&command, RF_SCSI_FEATURE_FIRMWARE_INFO, data, sizeof data));
   assert_cdb (&command, expected, sizeof expected);
   g_assert_cmpuint (command.timeout_ms, ==, 20000);
 }
@@ -65,7 +65,7 @@ test_read_buffer_descriptor (void)
   guint8 data[4];
   RfCommand command;
 
-  rf_scsi_build_read_buffer_descriptor (&command, 0x07, data);
+  g_assert_true (rf_scsi_build_read_buffer_descriptor (&command, 0x07, data));
   assert_cdb (&command, expected, sizeof expected);
   g_assert_cmpint (command.direction, ==, RF_DIRECTION_IN);
   g_assert_cmpuint (command.timeout_ms, ==, 20000);
@@ -81,14 +81,14 @@ test_read_mem (void)
   guint8 data[0x1000];
   RfCommand command;
 
-  rf_nec_build_read_mem (&command, 0x4800, data, 0x20);
+  g_assert_true (rf_nec_build_read_mem (&command, 0x4800, data, 0x20));
   assert_cdb (&command, id, sizeof id);
   g_assert_cmpuint (command.data_length, ==, 0x20);
   g_assert_cmpuint (command.timeout_ms, ==, 20000);
-  rf_nec_build_read_mem (&command, 0x5f00, data, 0x80);
+  g_assert_true (rf_nec_build_read_mem (&command, 0x5f00, data, 0x80));
   assert_cdb (&command, rid, sizeof rid);
   g_assert_cmpuint (command.timeout_ms, ==, 20000);
-  rf_nec_build_read_mem (&command, 0x1ef000, data, 0x1000);
+  g_assert_true (rf_nec_build_read_mem (&command, 0x1ef000, data, 0x1000));
   assert_cdb (&command, dump, sizeof dump);
   g_assert_cmpuint (command.timeout_ms, ==, 60000);
 }
@@ -101,12 +101,12 @@ test_safe_mode (void)
   const guint8 leave[] = { 0xcc, 0x01, 0x00, 0x00, 0x44, 0x33, 0x35, 0x35, 0x01, 0, 0, 0 };
   RfCommand command;
 
-  rf_nec_build_safe_mode (&command, TRUE, "K355");
+  g_assert_true (rf_nec_build_safe_mode (&command, TRUE, "K355"));
   assert_cdb (&command, enter, sizeof enter);
   g_assert_cmpint (command.direction, ==, RF_DIRECTION_NONE);
   /* Never the 20 s scan value (nec-2m.md §1). */
   g_assert_cmpuint (command.timeout_ms, ==, 300000);
-  rf_nec_build_safe_mode (&command, FALSE, "D355");
+  g_assert_true (rf_nec_build_safe_mode (&command, FALSE, "D355"));
   assert_cdb (&command, leave, sizeof leave);
 }
 
@@ -121,20 +121,20 @@ test_flash_commands (void)
   g_autofree guint8 *data = g_malloc0 (0x8000);
   RfCommand command;
 
-  rf_nec_build_send_checksum (&command, 0xbeef);
+  g_assert_true (rf_nec_build_send_checksum (&command, 0xbeef));
   assert_cdb (&command, checksum, sizeof checksum);
   g_assert_cmpuint (command.timeout_ms, ==, 300000);
-  rf_nec_build_write_ram (&command, 0x18000, data, 0x8000);
+  g_assert_true (rf_nec_build_write_ram (&command, 0x18000, data, 0x8000));
   assert_cdb (&command, write_ram, sizeof write_ram);
   g_assert_cmpint (command.direction, ==, RF_DIRECTION_OUT);
   g_assert_cmpuint (command.data_length, ==, 0x8000);
   g_assert_cmpuint (command.timeout_ms, ==, 300000);
-  rf_nec_build_erase_block (&command, 34);
+  g_assert_true (rf_nec_build_erase_block (&command, 34));
   assert_cdb (&command, erase34, sizeof erase34);
   g_assert_cmpuint (command.timeout_ms, ==, 300000);
-  rf_nec_build_program_block (&command, 4);
+  g_assert_true (rf_nec_build_program_block (&command, 4));
   assert_cdb (&command, program4, sizeof program4);
-  rf_nec_build_program_block (&command, 15);
+  g_assert_true (rf_nec_build_program_block (&command, 15));
   assert_cdb (&command, program15, sizeof program15);
 }
 

@@ -83,7 +83,7 @@ test_command_check (gconstpointer data)
   RfCommand command;
   g_autoptr(GError) error = NULL;
 
-  rf_command_init (&command, cdb, sizeof cdb, RF_DIRECTION_IN, buffer, sizeof buffer, 20000);
+  g_assert_true (rf_command_init (&command, cdb, sizeof cdb, RF_DIRECTION_IN, buffer, sizeof buffer, 20000));
   g_assert_true (rf_command_check (&command, NULL));
   rf_command_set_check_condition (&command, c->key, c->asc, c->ascq);
   g_assert_false (rf_command_is_good (&command));
@@ -99,7 +99,7 @@ test_describe_cdb (void)
   RfCommand command;
   g_autofree char *text = NULL;
 
-  rf_command_init (&command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0, 20000);
+  g_assert_true (rf_command_init (&command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0, 20000));
   text = rf_command_describe_cdb (&command);
   g_assert_cmpstr (text, ==, "12 00 00 00 60 00");
   g_assert_cmpstr (rf_command_opcode_name (0x3b), ==, "WRITE BUFFER");

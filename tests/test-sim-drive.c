@@ -791,8 +791,8 @@ test_transport (void)
   g_assert_cmpuint (rf_sim_drive_get_command_count (sim->drive), ==, count);
   /* rf_transport_run turns a CHECK CONDITION into an error. */
   g_clear_error (&sim->error);
-  rf_command_init (&sim->command, (const guint8[12]) { 0xCC, 0x01, 0x01, 0, 'K', '4', '5', '1', 1 },
-                   12, RF_DIRECTION_NONE, NULL, 0, 20000);
+  g_assert_true (rf_command_init (&sim->command, (const guint8[12]) { 0xCC, 0x01, 0x01, 0, 'K', '4', '5', '1', 1 },
+                                  12, RF_DIRECTION_NONE, NULL, 0, 20000));
   g_assert_false (rf_transport_run (sim->transport, &sim->command, NULL, &sim->error));
   g_assert_error (sim->error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
   sim_drive_free (sim);

@@ -10,7 +10,16 @@
 #include "rf-command.h"
 #include "rf-error.h"
 
-void
+/**
+ * rf_command_init:
+ *
+ * Fills @command, or, when the arguments make no command, leaves it empty
+ * (CDB length 0), which every transport refuses: a command whose building
+ * failed can never be sent half-built.
+ *
+ * Returns: %TRUE when @command was built
+ */
+gboolean
 rf_command_init (RfCommand    *command,
                  const guint8 *cdb,
                  gsize         cdb_length,
@@ -19,18 +28,41 @@ rf_command_init (RfCommand    *command,
                  gsize         data_length,
                  guint         timeout_ms)
 {
-  g_return_if_fail (command != NULL);
-  g_return_if_fail (cdb != NULL);
-  g_return_if_fail (cdb_length > 0 && cdb_length <= RF_CDB_MAX);
-  g_return_if_fail (direction == RF_DIRECTION_NONE || data != NULL || data_length == 0);
+  g_return_val_if_fail (command != NULL, FALSE);
 
   *command = (RfCommand) { 0 };
+  g_return_val_if_fail (cdb != NULL, FALSE);
+  g_return_val_if_fail (cdb_length > 0 && cdb_length <= RF_CDB_MAX, FALSE);
+  g_return_val_if_fail (direction == RF_DIRECTION_NONE || data != NULL || data_length == 0,
+                        FALSE);
+  g_return_val_if_fail (direction != RF_DIRECTION_NONE || data_length == 0, FALSE);
+
   memcpy (command->cdb, cdb, cdb_length);
   command->cdb_length = cdb_length;
   command->direction = direction;
   command->data = direction == RF_DIRECTION_NONE ? NULL : data;
   command->data_length = direction == RF_DIRECTION_NONE ? 0 : data_length;
   command->timeout_ms = timeout_ms;
+  return TRUE;
+}
+
+/**
+ * rf_command_is_well_formed:
+ *
+ * Returns: %TRUE when @command has a CDB and a data buffer that agree with
+ *   its direction; transports refuse anything else before sending
+ */
+gboolean
+rf_command_is_well_formed (const RfCommand *command)
+{
+  g_return_val_if_fail (command != NULL, FALSE);
+
+  if (command->cdb_length == 0 || command->cdb_length > RF_CDB_MAX)
+    return FALSE;
+  if (command->direction == RF_DIRECTION_NONE)
+    return command->data_length == 0;
+  return command->direction <= RF_DIRECTION_OUT &&
+         (command->data != NULL || command->data_length == 0);
 }
 
 void

@@ -55,13 +55,14 @@ typedef struct {
   guint64 duration_us;
 } RfCommand;
 
-void         rf_command_init           (RfCommand       *command,
+gboolean     rf_command_init           (RfCommand       *command,
                                         const guint8    *cdb,
                                         gsize            cdb_length,
                                         RfDirection      direction,
                                         guint8          *data,
                                         gsize            data_length,
-                                        guint            timeout_ms);
+                                        guint            timeout_ms) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     rf_command_is_well_formed (const RfCommand *command);
 void         rf_command_reset_result   (RfCommand       *command);
 gboolean     rf_command_get_sense      (const RfCommand *command,
                                         RfSense         *sense);

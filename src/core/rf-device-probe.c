@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "rf-command-gate.h"
 #include "rf-device-private.h"
 #include "rf-drive-lock.h"
 #include "rf-error.h"
@@ -36,7 +37,8 @@ typedef enum {
 } TrayAnswer;
 
 typedef struct {
-  RfTransport *transport;
+  RfTransport *transport;     /* the gate: every command goes through it */
+  RfCommandGate *gate;
   RfDriveDb *db;
   GCancellable *cancellable;
   RfProbeResult *result;
@@ -86,8 +88,15 @@ static void
 stop_with_error (Probe        *probe,
                  const GError *error)
 {
-  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
-    probe->fatal = g_error_copy (error);
+  /* Cancelled, or Reflash's own mistake (the gate refused a command, one
+   * could not be built): the probe itself stops with the error. */
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED) ||
+      g_error_matches (error, RF_ERROR, RF_ERROR_COMMAND_REFUSED) ||
+      g_error_matches (error, RF_ERROR, RF_ERROR_INTERNAL))
+    {
+      if (probe->fatal == NULL)
+        probe->fatal = g_error_copy (error);
+    }
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES))
     set_state (probe, RF_DRIVE_STATE_NEEDS_ADMIN, RF_REASON_NEEDS_PRIVILEGES, error->message);
   else if (g_error_matches (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
@@ -112,6 +121,17 @@ stop_with_answer (Probe           *probe,
 
   rf_command_check (command, &error);
   set_state (probe, state, reason, error != NULL ? error->message : NULL);
+}
+
+/* A builder refused its arguments: Reflash's mistake, the probe stops. */
+static gboolean
+built (Probe      *probe,
+       gboolean    ok,
+       const char *what)
+{
+  if (!ok && probe->fatal == NULL)
+    probe->fatal = g_error_new (RF_ERROR, RF_ERROR_INTERNAL, "%s could not be built", what);
+  return ok;
 }
 
 /* Sends @command; FALSE (with the state set) when no status came back. */
@@ -153,8 +173,8 @@ probe_inquiry (Probe *probe)
 {
   RfCommand command;
 
-  rf_scsi_build_inquiry (&command, probe->inquiry);
-  if (!send (probe, &command))
+  if (!built (probe, rf_scsi_build_inquiry (&command, probe->inquiry), "INQUIRY") ||
+      !send (probe, &command))
     return FALSE;
   if (!rf_command_is_good (&command))
     {
@@ -182,8 +202,8 @@ test_unit_ready (Probe      *probe,
     {
       if (attempt > 0)
         g_usleep (UNIT_ATTENTION_PAUSE_US);
-      rf_scsi_build_test_unit_ready (command);
-      if (!send (probe, command))
+      if (!built (probe, rf_scsi_build_test_unit_ready (command), "TEST UNIT READY") ||
+          !send (probe, command))
         return FALSE;
       if (!sense_is (command, RF_SENSE_KEY_UNIT_ATTENTION, -1))
         return TRUE;
@@ -339,7 +359,7 @@ no_disc_check (Probe *probe)
     }
 }
 
-/* READ MEM within the identification allow-list: 0x20 at 0x4800, 0x80 at 0x5F00. */
+/* READ MEM; the gate allows only 0x20 bytes at 0x4800 and 0x80 at 0x5F00 here. */
 static gboolean
 nec_read (Probe   *probe,
           guint32  address,
@@ -348,12 +368,9 @@ nec_read (Probe   *probe,
 {
   RfCommand command;
 
-  g_assert ((address == RF_NEC_DRIVE_ID_ADDRESS && length == 0x20) ||
-            (address == RF_NEC_RID_ADDRESS && length == RF_NEC_RID_LENGTH));
-
   memset (data, 0, length);
-  rf_nec_build_read_mem (&command, address, data, length);
-  if (!send (probe, &command))
+  if (!built (probe, rf_nec_build_read_mem (&command, address, data, length), "READ MEM") ||
+      !send (probe, &command))
     return FALSE;
   if (is_vendor_refusal (&command))
     {
@@ -380,27 +397,29 @@ typedef enum {
   ENTER_REFUSED,     /* CHECK CONDITION 05/xx: the bootcode refused the key */
   ENTER_OTHER,       /* any other answer: what the drive did is not known */
   ENTER_NO_STATUS,   /* timeout, lost status: it may have run */
+  ENTER_STOPPED,     /* the no-disc check before a retry stopped the check */
 } EnterAnswer;
 
 /* SAFE MODE enter with @key. A UNIT ATTENTION is not an answer to the command
- * (the drive did not run it): it is cleared by reporting it, and the same key
- * is sent again (nec-2m.md §8), at most UNIT_ATTENTION_RETRIES times. */
+ * (the drive did not run it) and not a try: the no-disc check runs again, and
+ * only when it passes is the same key sent once more (nec-2m.md §2 and §8), at
+ * most UNIT_ATTENTION_RETRIES times. The gate refuses a second enter without
+ * that check in between. */
 static EnterAnswer
 nec_enter (Probe      *probe,
            const char *key,
            RfCommand  *command,
            GError    **error)
 {
-  const RfNecType *type = rf_nec_type_from_id (key);
-
-  /* nec-2m.md §2: only the five canonical keys, whatever the data files say. */
-  g_assert (type != NULL && g_str_equal (type->id, key));
-
   for (guint attempt = 0; attempt <= UNIT_ATTENTION_RETRIES; attempt++)
     {
-      if (attempt > 0)
-        g_usleep (UNIT_ATTENTION_PAUSE_US);
-      rf_nec_build_safe_mode (command, TRUE, key);
+      if (attempt > 0 && !no_disc_check (probe))
+        return ENTER_STOPPED;
+      if (!rf_nec_build_safe_mode (command, TRUE, key))
+        {
+          g_set_error (error, RF_ERROR, RF_ERROR_INTERNAL, "SAFE MODE %s could not be built", key);
+          return ENTER_NO_STATUS;
+        }
       if (!rf_transport_execute (probe->transport, command, probe->cancellable, error))
         return ENTER_NO_STATUS;
       if (!sense_is (command, RF_SENSE_KEY_UNIT_ATTENTION, -1))
@@ -411,6 +430,17 @@ nec_enter (Probe      *probe,
   if (sense_is (command, RF_SENSE_KEY_ILLEGAL_REQUEST, -1))
     return ENTER_REFUSED;
   return ENTER_OTHER;
+}
+
+/* The system (permissions, the kernel's filter) or Reflash itself (the gate, a
+ * builder) refused the command: nothing reached the drive. */
+static gboolean
+nothing_reached_drive (const GError *error)
+{
+  return g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_COMMAND_REFUSED) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_INTERNAL);
 }
 
 /* INQUIRY: is the drive in safe mode now ("0.xx" at bytes 32-35)? FALSE when
@@ -424,7 +454,8 @@ inquire_mode (Probe    *probe,
   RfCommand command;
 
   memset (data, 0, RF_SCSI_INQUIRY_LENGTH);
-  rf_scsi_build_inquiry (&command, data);
+  if (!built (probe, rf_scsi_build_inquiry (&command, data), "INQUIRY"))
+    return FALSE;
   if (!rf_transport_execute (probe->transport, &command, NULL, &error))
     {
       g_debug ("INQUIRY after SAFE MODE: %s", error->message);
@@ -451,7 +482,8 @@ wait_until_ready (Probe *probe)
       g_autoptr(GError) error = NULL;
       RfCommand command;
 
-      rf_scsi_build_test_unit_ready (&command);
+      if (!built (probe, rf_scsi_build_test_unit_ready (&command), "TEST UNIT READY"))
+        return FALSE;
       if (rf_transport_execute (probe->transport, &command, NULL, &error) &&
           !sense_is (&command, RF_SENSE_KEY_UNIT_ATTENTION, -1) &&
           !sense_is (&command, RF_SENSE_KEY_NOT_READY, 0x04))
@@ -475,7 +507,8 @@ leave_and_verify (Probe      *probe,
   gboolean safe_mode = TRUE;
   RfCommand leave;
 
-  rf_nec_build_safe_mode (&leave, FALSE, key);
+  if (!built (probe, rf_nec_build_safe_mode (&leave, FALSE, key), "SAFE MODE leave"))
+    return FALSE;
   if (!rf_transport_execute (probe->transport, &leave, NULL, &error))
     g_debug ("SAFE MODE leave with %s: %s", key, error->message);
   if (!wait_until_ready (probe))
@@ -547,11 +580,11 @@ nec_try_key_and_leave (Probe      *probe,
     {
     case ENTER_REFUSED:
       return KEY_REFUSED;
+    case ENTER_STOPPED:
+      return KEY_STOP;
     case ENTER_NO_STATUS:
-      if (g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES) ||
-          g_error_matches (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
+      if (nothing_reached_drive (error))
         {
-          /* Refused by the system before the drive saw it. */
           stop_with_error (probe, error);
           return KEY_STOP;
         }
@@ -623,6 +656,8 @@ nec_try_key_in_safe_mode (Probe      *probe,
       return KEY_ACCEPTED;
     case ENTER_REFUSED:
       return KEY_REFUSED;
+    case ENTER_STOPPED:
+      return KEY_STOP;
     case ENTER_NO_STATUS:
       stop_with_error (probe, error);
       return KEY_STOP;
@@ -807,8 +842,10 @@ probe_spc (Probe *probe)
   RfCommand command;
   g_autofree char *detail = NULL;
 
-  rf_scsi_build_read_buffer_descriptor (&command, family->download.buffer_id, data);
-  if (!send (probe, &command))
+  if (!built (probe, rf_scsi_build_read_buffer_descriptor (&command, family->download.buffer_id,
+                                                           data),
+              "READ BUFFER") ||
+      !send (probe, &command))
     return FALSE;
   /* 05/24: the drive knows READ BUFFER but not this buffer ID or mode, which
    * is the family data's problem, not an adapter's (spc-download.md: without
@@ -843,6 +880,14 @@ static void
 probe_deep (Probe *probe)
 {
   probe->result->depth = RF_PROBE_DEPTH_DEEP;
+  /* From here the family's identification commands pass, and nothing else. */
+  if (!rf_command_gate_set_stage (probe->gate, RF_GATE_STAGE_IDENTIFY, probe->result->family,
+                                  RF_PHASE_PREFLIGHT, NULL))
+    {
+      probe->fatal = g_error_new_literal (RF_ERROR, RF_ERROR_INTERNAL,
+                                          "the command gate refused the identification stage");
+      return;
+    }
   if (!no_disc_check (probe))
     return;
   if (g_str_equal (probe->result->family->protocol, "nec-2m"))
@@ -882,7 +927,8 @@ take_lock (Probe         *probe,
 
 /**
  * rf_probe_drive:
- * @transport: the drive; every command goes through it
+ * @transport: the drive; every command goes through a command gate set to
+ *   the probe's stage, in front of it
  * @depth: passive sends INQUIRY, TEST UNIT READY and GET CONFIGURATION only;
  *   deep adds the family's identification commands, and only for a drive whose
  *   INQUIRY matched a family
@@ -900,13 +946,17 @@ rf_probe_drive (RfTransport   *transport,
 {
   g_autoptr(RfProbeResult) result = rf_probe_result_new ();
   g_autoptr(RfDriveLock) lock = NULL;
+  g_autoptr(RfCommandGate) gate = NULL;
   Probe probe = { 0 };
 
   g_return_val_if_fail (RF_IS_TRANSPORT (transport), NULL);
   g_return_val_if_fail (RF_IS_DRIVE_DB (db), NULL);
   g_return_val_if_fail (lock_name != NULL, NULL);
 
-  probe.transport = transport;
+  gate = rf_command_gate_new (transport);
+  rf_command_gate_set_stage (gate, RF_GATE_STAGE_PASSIVE, NULL, RF_PHASE_PREFLIGHT, NULL);
+  probe.gate = gate;
+  probe.transport = RF_TRANSPORT (gate);
   probe.db = db;
   probe.cancellable = cancellable;
   probe.result = result;

@@ -11,12 +11,7 @@
 #include "rf-error.h"
 #include "rf-nec-2m.h"
 #include "rf-paths.h"
-
-/* Phases a family may give durations and LED hints for (DOMAIN.md "Phases"). */
-static const char * const phase_nicks[] = {
-  "preflight", "backup", "enter-safe-mode", "upload", "checksum", "erase", "program",
-  "restart", "verify", "activate", "settle", NULL
-};
+#include "rf-phase.h"
 
 static const char * const led_nicks[] = {
   "off", "steady", "short-blinks", "blinking", "blinking-fast", NULL
@@ -384,7 +379,7 @@ load_phase_table (const Loader  *loader,
       guint64 seconds;
       guint choice;
 
-      if (!g_strv_contains (phase_nicks, keys[i]))
+      if (!rf_phase_from_nick (keys[i], NULL))
         return fail (loader, group, keys[i], error, "unknown phase");
       if (leds)
         {

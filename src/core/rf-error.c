@@ -42,6 +42,7 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_HELPER_MISSING] = { "helper-missing", N_("The Reflash helper for administrator rights is not installed.") },
   [RF_ERROR_AUTH_CANCELLED] = { "auth-cancelled", N_("Authentication was cancelled.") },
   [RF_ERROR_NO_AGENT] = { "no-agent", N_("No authentication agent is running. Run the command-line tool with sudo instead.") },
+  [RF_ERROR_COMMAND_REFUSED] = { "command-refused", N_("Reflash stopped a command that is not allowed at this step, so nothing was sent to the drive. This is a mistake in Reflash: please save a report.") },
 };
 
 const char *

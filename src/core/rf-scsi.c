@@ -37,32 +37,44 @@ put_be32 (guint8 *p,
   put_be24 (p + 1, value);
 }
 
+/* Senders: a builder refused its arguments, which is the caller's mistake. */
+static gboolean
+build_failed (GError    **error,
+              const char *what)
+{
+  g_set_error (error, RF_ERROR, RF_ERROR_INTERNAL, "%s could not be built", what);
+  return FALSE;
+}
+
 /* INQUIRY, 6 bytes: 12 00 00 00 60 00 (nec-2m.md §1). */
-void
+gboolean
 rf_scsi_build_inquiry (RfCommand *command,
                        guint8     data[RF_SCSI_INQUIRY_LENGTH])
 {
   guint8 cdb[6] = { 0x12, 0x00, 0x00, 0x00, RF_SCSI_INQUIRY_LENGTH, 0x00 };
 
-  g_return_if_fail (command != NULL && data != NULL);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (data != NULL, FALSE);
   memset (data, 0, RF_SCSI_INQUIRY_LENGTH);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data, RF_SCSI_INQUIRY_LENGTH,
-                   RF_SCSI_TIMEOUT_SCAN_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data, RF_SCSI_INQUIRY_LENGTH,
+                          RF_SCSI_TIMEOUT_SCAN_MS);
 }
 
-void
+gboolean
 rf_scsi_build_test_unit_ready (RfCommand *command)
 {
   const guint8 cdb[6] = { 0 };
 
-  g_return_if_fail (command != NULL);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
-                   RF_SCSI_TIMEOUT_SCAN_MS);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
+                          RF_SCSI_TIMEOUT_SCAN_MS);
 }
 
 /* GET CONFIGURATION (MMC), 10 bytes: RT = 2 asks for the one feature named in
  * bytes 2-3; bytes 7-8 are the allocation length. */
-void
+gboolean
 rf_scsi_build_get_configuration (RfCommand *command,
                                  guint16    feature,
                                  guint8    *data,
@@ -70,36 +82,40 @@ rf_scsi_build_get_configuration (RfCommand *command,
 {
   guint8 cdb[10] = { 0x46, 0x02 };
 
-  g_return_if_fail (command != NULL && data != NULL);
-  g_return_if_fail (length > 0 && length <= G_MAXUINT16);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (length > 0 && length <= G_MAXUINT16, FALSE);
 
   put_be16 (cdb + 2, feature);
   put_be16 (cdb + 7, (guint16) length);
   memset (data, 0, length);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data, length,
-                   RF_SCSI_TIMEOUT_SCAN_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data, length,
+                          RF_SCSI_TIMEOUT_SCAN_MS);
 }
 
 /* READ BUFFER mode 3 (descriptor), 10 bytes: 3C 03 id 000000 000004 00. */
-void
+gboolean
 rf_scsi_build_read_buffer_descriptor (RfCommand *command,
                                       guint8     buffer_id,
                                       guint8     data[RF_SCSI_BUFFER_DESCRIPTOR_LENGTH])
 {
   guint8 cdb[10] = { 0x3c, 0x03, buffer_id };
 
-  g_return_if_fail (command != NULL && data != NULL);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (data != NULL, FALSE);
 
   put_be24 (cdb + 6, RF_SCSI_BUFFER_DESCRIPTOR_LENGTH);
   memset (data, 0, RF_SCSI_BUFFER_DESCRIPTOR_LENGTH);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data,
-                   RF_SCSI_BUFFER_DESCRIPTOR_LENGTH, RF_SCSI_TIMEOUT_SCAN_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data,
+                          RF_SCSI_BUFFER_DESCRIPTOR_LENGTH, RF_SCSI_TIMEOUT_SCAN_MS);
 }
 
 /* READ MEM: CC 00 a3 a2 a1 a0 00 l1 l0 00 00 00. The transfer is L rounded up to
  * a multiple of 4, so @length must already be one. Short identification reads
  * get the 20 s value, dump-sized reads 60 s. */
-void
+gboolean
 rf_nec_build_read_mem (RfCommand *command,
                        guint32    address,
                        guint8    *data,
@@ -107,50 +123,54 @@ rf_nec_build_read_mem (RfCommand *command,
 {
   guint8 cdb[RF_NEC_CDB_LENGTH] = { RF_NEC_OP_CONTROL, 0x00 };
 
-  g_return_if_fail (command != NULL && data != NULL);
-  g_return_if_fail (length > 0 && length <= G_MAXUINT16 && length % 4 == 0);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (length > 0 && length <= G_MAXUINT16 && length % 4 == 0, FALSE);
 
   put_be32 (cdb + 2, address);
   put_be16 (cdb + 7, (guint16) length);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data, length,
-                   length <= RF_NEC_RID_LENGTH ? RF_SCSI_TIMEOUT_SCAN_MS
-                                               : RF_SCSI_TIMEOUT_DUMP_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data, length,
+                          length <= RF_NEC_RID_LENGTH ? RF_SCSI_TIMEOUT_SCAN_MS
+                                                      : RF_SCSI_TIMEOUT_DUMP_MS);
 }
 
 /* SAFE MODE: CC 01 ee 00 k0 k1 k2 k3 01 00 00 00; 300 s, never the scan value. */
-void
+gboolean
 rf_nec_build_safe_mode (RfCommand  *command,
                         gboolean    enter,
                         const char *key)
 {
   guint8 cdb[RF_NEC_CDB_LENGTH] = { RF_NEC_OP_CONTROL, 0x01 };
 
-  g_return_if_fail (command != NULL);
-  g_return_if_fail (key != NULL && strlen (key) == 4);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (key != NULL && strlen (key) == 4, FALSE);
 
   cdb[2] = enter ? 0x01 : 0x00;
   memcpy (cdb + 4, key, 4);
   cdb[8] = 0x01;
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
-                   RF_SCSI_TIMEOUT_FLASH_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
+                          RF_SCSI_TIMEOUT_FLASH_MS);
 }
 
 /* SEND CHECKSUM: CC 04 c1 c0 00 00 00 00 00 ar 00 00, main firmware area only. */
-void
+gboolean
 rf_nec_build_send_checksum (RfCommand *command,
                             guint16    checksum)
 {
   guint8 cdb[RF_NEC_CDB_LENGTH] = { RF_NEC_OP_CONTROL, 0x04 };
 
-  g_return_if_fail (command != NULL);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
 
   put_be16 (cdb + 2, checksum);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
-                   RF_SCSI_TIMEOUT_FLASH_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
+                          RF_SCSI_TIMEOUT_FLASH_MS);
 }
 
 /* WRITE RAM: CB 01 a3 a2 a1 a0 00 00 nn ar 00 00, nn 4 KiB units, area 00. */
-void
+gboolean
 rf_nec_build_write_ram (RfCommand *command,
                         guint32    address,
                         guint8    *data,
@@ -158,16 +178,18 @@ rf_nec_build_write_ram (RfCommand *command,
 {
   guint8 cdb[RF_NEC_CDB_LENGTH] = { RF_NEC_OP_WRITE, 0x01 };
 
-  g_return_if_fail (command != NULL && data != NULL);
-  g_return_if_fail (length > 0 && length % 0x1000 == 0 && length / 0x1000 <= 0xff);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (length > 0 && length % 0x1000 == 0 && length / 0x1000 <= 0xff, FALSE);
 
   put_be32 (cdb + 2, address);
   cdb[8] = (guint8) (length / 0x1000);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_OUT, data, length,
-                   RF_SCSI_TIMEOUT_FLASH_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_OUT, data, length,
+                          RF_SCSI_TIMEOUT_FLASH_MS);
 }
 
-static void
+static gboolean
 build_block_command (RfCommand *command,
                      guint8     subcommand,
                      guint      block)
@@ -175,28 +197,32 @@ build_block_command (RfCommand *command,
   guint8 cdb[RF_NEC_CDB_LENGTH] = { RF_NEC_OP_WRITE, subcommand };
 
   rf_nec_block_mask (block, cdb);
-  rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
-                   RF_SCSI_TIMEOUT_FLASH_MS);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
+                          RF_SCSI_TIMEOUT_FLASH_MS);
 }
 
 /* PROGRAM BLOCK: CB 02 + bitmask. Reflash never programs blocks 0-3. */
-void
+gboolean
 rf_nec_build_program_block (RfCommand *command,
                             guint      block)
 {
-  g_return_if_fail (command != NULL);
-  g_return_if_fail (block >= RF_NEC_FIRST_MAIN_BLOCK && block <= RF_NEC_LAST_PROGRAM_BLOCK);
-  build_block_command (command, 0x02, block);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (block >= RF_NEC_FIRST_MAIN_BLOCK && block <= RF_NEC_LAST_PROGRAM_BLOCK,
+                        FALSE);
+  return build_block_command (command, 0x02, block);
 }
 
 /* ERASE BLOCK: CB 04 + bitmask. Reflash never erases blocks 0-3. */
-void
+gboolean
 rf_nec_build_erase_block (RfCommand *command,
                           guint      block)
 {
-  g_return_if_fail (command != NULL);
-  g_return_if_fail (block >= RF_NEC_FIRST_MAIN_BLOCK && block <= RF_NEC_LAST_ERASE_BLOCK);
-  build_block_command (command, 0x04, block);
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (block >= RF_NEC_FIRST_MAIN_BLOCK && block <= RF_NEC_LAST_ERASE_BLOCK,
+                        FALSE);
+  return build_block_command (command, 0x04, block);
 }
 
 gboolean
@@ -209,7 +235,8 @@ rf_scsi_inquiry (RfTransport  *transport,
 
   g_return_val_if_fail (RF_IS_TRANSPORT (transport), FALSE);
 
-  rf_scsi_build_inquiry (&command, data);
+  if (!rf_scsi_build_inquiry (&command, data))
+    return build_failed (error, "INQUIRY");
   if (!rf_transport_run (transport, &command, cancellable, error))
     return FALSE;
   /* Vendor, product and revision end at byte 35: anything shorter is no answer. */
@@ -251,7 +278,8 @@ rf_scsi_get_feature (RfTransport  *transport,
   g_return_val_if_fail (descriptor != NULL && descriptor_length != NULL, FALSE);
 
   *descriptor_length = 0;
-  rf_scsi_build_get_configuration (&command, feature, data, sizeof data);
+  if (!rf_scsi_build_get_configuration (&command, feature, data, sizeof data))
+    return build_failed (error, "GET CONFIGURATION");
   if (!rf_transport_run (transport, &command, cancellable, error))
     return FALSE;
   found = rf_scsi_find_feature (data, command.data_length - command.residual, feature,
@@ -277,7 +305,8 @@ rf_scsi_read_buffer_descriptor (RfTransport  *transport,
 
   g_return_val_if_fail (RF_IS_TRANSPORT (transport), FALSE);
 
-  rf_scsi_build_read_buffer_descriptor (&command, buffer_id, data);
+  if (!rf_scsi_build_read_buffer_descriptor (&command, buffer_id, data))
+    return build_failed (error, "READ BUFFER");
   if (!rf_transport_run (transport, &command, cancellable, error))
     return FALSE;
   if (command.residual > 0)
@@ -306,7 +335,8 @@ rf_nec_read_mem (RfTransport  *transport,
 
   g_return_val_if_fail (RF_IS_TRANSPORT (transport), FALSE);
 
-  rf_nec_build_read_mem (&command, address, data, length);
+  if (!rf_nec_build_read_mem (&command, address, data, length))
+    return build_failed (error, "READ MEM");
   if (!rf_transport_run (transport, &command, cancellable, error))
     {
       g_prefix_error (error, "at 0x%04x: ", address);

@@ -37,35 +37,35 @@ G_BEGIN_DECLS
 #define RF_SCSI_BUFFER_DESCRIPTOR_LENGTH  4
 
 /* Standard commands: builders fill @command; @data is the caller's buffer. */
-void     rf_scsi_build_inquiry             (RfCommand    *command,
-                                            guint8        data[RF_SCSI_INQUIRY_LENGTH]);
-void     rf_scsi_build_test_unit_ready     (RfCommand    *command);
-void     rf_scsi_build_get_configuration   (RfCommand    *command,
+gboolean rf_scsi_build_inquiry             (RfCommand    *command,
+                                            guint8        data[RF_SCSI_INQUIRY_LENGTH]) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_scsi_build_test_unit_ready     (RfCommand    *command) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_scsi_build_get_configuration   (RfCommand    *command,
                                             guint16       feature,
                                             guint8       *data,
-                                            gsize         length);
-void     rf_scsi_build_read_buffer_descriptor (RfCommand *command,
+                                            gsize         length) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_scsi_build_read_buffer_descriptor (RfCommand *command,
                                                guint8     buffer_id,
-                                               guint8     data[RF_SCSI_BUFFER_DESCRIPTOR_LENGTH]);
+                                               guint8     data[RF_SCSI_BUFFER_DESCRIPTOR_LENGTH]) G_GNUC_WARN_UNUSED_RESULT;
 
 /* NEC 2M vendor commands (nec-2m.md §1). */
-void     rf_nec_build_read_mem             (RfCommand    *command,
+gboolean rf_nec_build_read_mem             (RfCommand    *command,
                                             guint32       address,
                                             guint8       *data,
-                                            gsize         length);
-void     rf_nec_build_safe_mode            (RfCommand    *command,
+                                            gsize         length) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_nec_build_safe_mode            (RfCommand    *command,
                                             gboolean      enter,
-                                            const char   *key);
-void     rf_nec_build_send_checksum        (RfCommand    *command,
-                                            guint16       checksum);
-void     rf_nec_build_write_ram            (RfCommand    *command,
+                                            const char   *key) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_nec_build_send_checksum        (RfCommand    *command,
+                                            guint16       checksum) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_nec_build_write_ram            (RfCommand    *command,
                                             guint32       address,
                                             guint8       *data,
-                                            gsize         length);
-void     rf_nec_build_program_block        (RfCommand    *command,
-                                            guint         block);
-void     rf_nec_build_erase_block          (RfCommand    *command,
-                                            guint         block);
+                                            gsize         length) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_nec_build_program_block        (RfCommand    *command,
+                                            guint         block) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_nec_build_erase_block          (RfCommand    *command,
+                                            guint         block) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Senders: execute and require GOOD. */
 gboolean rf_scsi_inquiry                   (RfTransport  *transport,

@@ -148,6 +148,15 @@ rf_transport_execute (RfTransport  *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  /* An empty or inconsistent command (a builder that failed) never leaves. */
+  if (!rf_command_is_well_formed (command))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_COMMAND_REFUSED,
+                   "%s: refused a command that was not built (CDB of %" G_GSIZE_FORMAT
+                   " bytes, %" G_GSIZE_FORMAT " data bytes)",
+                   rf_transport_get_name (self), command->cdb_length, command->data_length);
+      return FALSE;
+    }
   rf_command_reset_result (command);
   if (!RF_TRANSPORT_GET_CLASS (self)->execute (self, command, cancellable, &local_error))
     {

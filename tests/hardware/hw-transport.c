@@ -95,7 +95,7 @@ send_inquiry (RfTransport *transport)
   RfCommand command;
   g_autoptr(RfDriveIdentity) identity = NULL;
 
-  rf_scsi_build_inquiry (&command, data);
+  g_assert_true (rf_scsi_build_inquiry (&command, data));
   if (send_and_print (transport, "inquiry", &command))
     {
       gsize received = command.data_length - command.residual;
@@ -121,7 +121,7 @@ send_test_unit_ready (RfTransport *transport)
 {
   RfCommand command;
 
-  rf_scsi_build_test_unit_ready (&command);
+  g_assert_true (rf_scsi_build_test_unit_ready (&command));
   send_and_print (transport, "tur", &command);
   printf ("\n");
 }
@@ -132,7 +132,7 @@ send_get_configuration (RfTransport *transport)
   guint8 data[RF_SCSI_CONFIGURATION_LENGTH] = { 0 };
   RfCommand command;
 
-  rf_scsi_build_get_configuration (&command, RF_SCSI_FEATURE_FIRMWARE_INFO, data, sizeof data);
+  g_assert_true (rf_scsi_build_get_configuration (&command, RF_SCSI_FEATURE_FIRMWARE_INFO, data, sizeof data));
   if (send_and_print (transport, "getconfig", &command))
     {
       gsize received = command.data_length - command.residual;
@@ -153,7 +153,7 @@ send_read_mem (RfTransport *transport)
   guint8 data[HW_NEC_ID_LENGTH] = { 0 };
   RfCommand command;
 
-  rf_nec_build_read_mem (&command, HW_NEC_ID_ADDRESS, data, sizeof data);
+  g_assert_true (rf_nec_build_read_mem (&command, HW_NEC_ID_ADDRESS, data, sizeof data));
   send_and_print (transport, "readmem", &command);
   printf ("\n");
 }
