@@ -4,8 +4,10 @@
  */
 #pragma once
 
+#include "rf-allow-list.h"
 #include "rf-backup-store.h"
 #include "rf-backup.h"
+#include "rf-command-gate.h"
 #include "rf-command.h"
 #include "rf-device-monitor.h"
 #include "rf-device-source.h"
@@ -23,6 +25,7 @@
 #include "rf-nec-firmware.h"
 #include "rf-nec-image-builder.h"
 #include "rf-paths.h"
+#include "rf-phase.h"
 #include "rf-recorder.h"
 #include "rf-scsi.h"
 #include "rf-sense.h"
