@@ -22,6 +22,7 @@ struct _RfTestDrive
   GCond cond;
   gboolean hung;
   gboolean released;
+  gboolean silent;      /* silent_after_enter struck */
 };
 
 G_DEFINE_FINAL_TYPE (RfTestDrive, rf_test_drive, RF_TYPE_TRANSPORT)
@@ -117,6 +118,7 @@ answer_safe_mode (RfTestDrive *self,
       else
         {
           self->safe_mode = TRUE;
+          self->silent = self->spec.silent_after_enter;
           if (self->spec.cancel_on_enter != NULL)
             g_cancellable_cancel (self->spec.cancel_on_enter);
         }
@@ -162,6 +164,19 @@ wait_for_release (RfTestDrive *self,
   return FALSE;
 }
 
+static void
+answer_scripted_tur (RfTestDrive *self,
+                     RfCommand   *command)
+{
+  command->status = self->spec.tur_status;
+  if (command->status != RF_STATUS_CHECK_CONDITION)
+    return;
+  rf_command_set_check_condition (command, self->spec.tur_sense[0], self->spec.tur_sense[1],
+                                  self->spec.tur_sense[2]);
+  if (self->spec.tur_sense_length > 0)
+    command->sense_length = MIN (command->sense_length, self->spec.tur_sense_length);
+}
+
 static gboolean
 rf_test_drive_execute (RfTransport  *transport,
                        RfCommand    *command,
@@ -172,9 +187,20 @@ rf_test_drive_execute (RfTransport  *transport,
 
   if (self->spec.hang)
     return wait_for_release (self, command, error);
+  if (self->silent)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT, "%s: no answer before the timeout",
+                   rf_command_opcode_name (command->cdb[0]));
+      return FALSE;
+    }
   switch (command->cdb[0])
     {
     case 0x12:
+      if (self->spec.inquiry_fails)
+        {
+          g_set_error (error, RF_ERROR, RF_ERROR_READ, "INQUIRY: transport error (host 0x07)");
+          return FALSE;
+        }
       answer_inquiry (self, command);
       return TRUE;
     case 0x00:
@@ -183,6 +209,8 @@ rf_test_drive_execute (RfTransport  *transport,
           self->unit_attentions--;
           rf_command_set_check_condition (command, 0x06, 0x29, 0x00);
         }
+      else if (self->spec.tur_scripted)
+        answer_scripted_tur (self, command);
       else if (!self->spec.disc)
         rf_command_set_check_condition (command, 0x02, 0x3a, 0x00);
       return TRUE;
@@ -201,7 +229,15 @@ rf_test_drive_execute (RfTransport  *transport,
     case 0xcb:
     case 0xcc:
     case 0xcd:
-      return answer_vendor (self, command, error);
+      if (!answer_vendor (self, command, error))
+        return FALSE;
+      /* The enter ran, but its status never came back. */
+      if (self->silent)
+        {
+          g_set_error (error, RF_ERROR, RF_ERROR_TIMED_OUT, "SAFE MODE: no answer before the timeout");
+          return FALSE;
+        }
+      return TRUE;
     default:
       rf_command_set_check_condition (command, 0x05, 0x20, 0x00);
       return TRUE;

@@ -28,6 +28,12 @@ typedef struct {
   gboolean no_rawio;            /* the kernel refuses vendor opcodes (EPERM) */
   gboolean hang;                /* every command waits until released, then times out */
   GCancellable *cancel_on_enter; /* cancelled when a SAFE MODE enter is accepted */
+  gboolean tur_scripted;        /* TEST UNIT READY answers with the three below */
+  guint8 tur_status;            /* SCSI status */
+  guint8 tur_sense[3];          /* key, ASC, ASCQ, when tur_status is CHECK CONDITION */
+  gsize tur_sense_length;       /* bytes of sense kept; 0 keeps all 18 */
+  gboolean inquiry_fails;       /* INQUIRY brings no status back (a transport error) */
+  gboolean silent_after_enter;  /* an accepted enter, and then no status ever again */
 } RfTestDriveSpec;
 
 #define RF_TYPE_TEST_DRIVE (rf_test_drive_get_type ())

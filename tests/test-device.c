@@ -264,10 +264,142 @@ test_unsupported_with_disc (Fixture       *fixture,
 {
   g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
 
-  /* What the user must act on first: the disc. */
-  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_BUSY);
-  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "disc-present");
+  /* Removing the disc would not help: no family knows this model. */
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_UNSUPPORTED);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "no-family");
   g_assert_cmpint (rf_device_get_probe_depth (fixture->device), ==, RF_PROBE_DEPTH_PASSIVE);
+}
+
+/* nec-2m.md §8: only 02/3A (any ASCQ) lets a normal-mode drive's deep check
+ * go on; every other answer to TEST UNIT READY stops it before any vendor
+ * command, in the state the answer means. */
+typedef struct {
+  const char *name;
+  guint8 status;
+  guint8 sense[3];
+  gsize sense_length;
+  RfDriveState state;
+  const char *reason;
+} TurCase;
+
+static const TurCase tur_cases[] = {
+  { "empty", RF_STATUS_CHECK_CONDITION, { 0x02, 0x3a, 0x00 }, 0, RF_DRIVE_STATE_READY, "ok" },
+  { "empty-tray-open", RF_STATUS_CHECK_CONDITION, { 0x02, 0x3a, 0x02 }, 0, RF_DRIVE_STATE_READY, "ok" },
+  { "disc", RF_STATUS_GOOD, { 0 }, 0, RF_DRIVE_STATE_BUSY, "disc-present" },
+  { "unreadable-disc", RF_STATUS_CHECK_CONDITION, { 0x02, 0x30, 0x00 }, 0, RF_DRIVE_STATE_BUSY, "disc-present" },
+  { "illegal-request", RF_STATUS_CHECK_CONDITION, { 0x05, 0x24, 0x00 }, 0, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+  { "medium-error", RF_STATUS_CHECK_CONDITION, { 0x03, 0x11, 0x00 }, 0, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+  { "hardware-error", RF_STATUS_CHECK_CONDITION, { 0x04, 0x44, 0x00 }, 0, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+  { "aborted", RF_STATUS_CHECK_CONDITION, { 0x0b, 0x00, 0x00 }, 0, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+  { "no-medium-short-sense", RF_STATUS_CHECK_CONDITION, { 0x02, 0x3a, 0x00 }, 13, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+  { "no-sense-at-all", RF_STATUS_CHECK_CONDITION, { 0x02, 0x3a, 0x00 }, 1, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+  { "status-busy", RF_STATUS_BUSY, { 0 }, 0, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+  { "reservation-conflict", 0x18, { 0 }, 0, RF_DRIVE_STATE_NOT_RESPONDING, "unexpected-answer" },
+};
+
+static void
+test_tur_answer (gconstpointer data)
+{
+  const TurCase *c = data;
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec.tur_scripted = TRUE;
+  spec.tur_status = c->status;
+  memcpy (spec.tur_sense, c->sense, 3);
+  spec.tur_sense_length = c->sense_length;
+  drive = rf_test_drive_new (&spec);
+  device = rf_device_new_for_transport ("test:tur", RF_TRANSPORT (drive), "test-tur");
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  transcript = rf_device_dup_transcript (device);
+  g_assert_true (rf_recorder_sent_opcode (transcript, 0x00));
+  g_assert_cmpint (rf_device_get_state (device), ==, c->state);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, c->reason);
+  /* Only the tray's "empty" lets any vendor command through. */
+  g_assert_true (rf_recorder_sent_opcode (transcript, 0xcc) == (c->state == RF_DRIVE_STATE_READY));
+}
+
+/* A drive still loading a disc is busy at a passive look, which never waits. */
+static void
+test_becoming_ready_passive (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_PASSIVE);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "drive-busy");
+}
+
+/* nec-2m.md §8 step 1: at most 10 UNIT ATTENTIONs are cleared in a row. A
+ * drive that never stops reporting them is not ready, and is not polled
+ * without end. */
+static void
+test_unit_attention_limit (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_NOT_RESPONDING);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "unexpected-answer");
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+  /* The passive look and the no-disc check each send 1 + 10 at most. */
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0x00), <=, 22);
+}
+
+/* Ten UNIT ATTENTIONs are cleared; the eleventh answer decides. */
+static void
+test_unit_attentions_at_limit (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_PASSIVE);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0x00), ==, 11);
+}
+
+/* nec-2m.md §2 step 2: with an NEC or Sony RID vendor, the RID model digits
+ * name the type; other vendors and the D355 keep the ID read at 0x4800. */
+static void
+test_rid_correction (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const RfTestDriveSpec *spec = data;
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (fixture->device);
+
+  /* The bootcode key of each case is the type the correction should give. */
+  g_assert_cmpstr (identity->stored_id, ==, spec->bootcode_key);
+  g_assert_cmpstr (identity->bootcode_key, ==, spec->bootcode_key);
+}
+
+/* A transport error on INQUIRY: nothing more is sent, and the state says why. */
+static void
+test_transport_error (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_NOT_RESPONDING);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "transport-error");
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==, 1);
+}
+
+/* The enter ran but its status was lost and the drive fell silent: Reflash
+ * cannot tell whether it is in safe mode, and says so rather than guess. */
+static void
+test_mode_unknown (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+  g_autofree char *advice = rf_device_dup_advice (fixture->device);
+
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_NOT_RESPONDING);
+  g_assert_cmpstr (rf_device_get_reason (fixture->device), ==, "mode-unknown");
+  g_assert_nonnull (strstr (advice, "Do not flash"));
 }
 
 static void
@@ -537,6 +669,55 @@ main (int    argc,
   add_case ("unsupported", &spec, test_unsupported);
   spec.disc = TRUE;
   add_case ("unsupported-with-disc", &spec, test_unsupported_with_disc);
+  spec = healthy_3550;
+  spec.tur_scripted = TRUE;
+  spec.tur_status = RF_STATUS_CHECK_CONDITION;
+  spec.tur_sense[0] = 0x02;
+  spec.tur_sense[1] = 0x04;
+  spec.tur_sense[2] = 0x01;
+  add_case ("becoming-ready-passive", &spec, test_becoming_ready_passive);
+  spec = healthy_3550;
+  spec.unit_attentions = 1000;
+  add_case ("unit-attention-limit", &spec, test_unit_attention_limit);
+  spec = healthy_3550;
+  spec.unit_attentions = 10;
+  add_case ("unit-attentions-at-limit", &spec, test_unit_attentions_at_limit);
+  spec = healthy_3550;
+  spec.rid_digits = "4551";
+  spec.bootcode_key = "K451";
+  add_case ("rid/nec-digits-name-the-type", &spec, test_rid_correction);
+  spec.rid_vendor = "Sony";
+  spec.rid_digits = "3551";
+  spec.bootcode_key = "K356";
+  add_case ("rid/sony", &spec, test_rid_correction);
+  spec.rid_vendor = "SONY";
+  spec.rid_digits = "4550";
+  spec.bootcode_key = "K450";
+  add_case ("rid/sony-capitals", &spec, test_rid_correction);
+  spec.rid_vendor = "ATAPI";
+  spec.rid_digits = "4551";
+  spec.bootcode_key = "K355";
+  add_case ("rid/other-vendor-keeps-id", &spec, test_rid_correction);
+  spec.rid_vendor = "NEC";
+  spec.rid_digits = "3579";
+  add_case ("rid/unknown-digits-keep-id", &spec, test_rid_correction);
+  spec = healthy_3550;
+  spec.stored_id = "D355";
+  spec.rid_digits = "4551";
+  spec.bootcode_key = "D355";
+  add_case ("rid/d355-keeps-id", &spec, test_rid_correction);
+  spec = healthy_3550;
+  spec.inquiry_fails = TRUE;
+  add_case ("transport-error", &spec, test_transport_error);
+  spec = healthy_3550;
+  spec.silent_after_enter = TRUE;
+  add_case ("mode-unknown", &spec, test_mode_unknown);
+  for (gsize i = 0; i < G_N_ELEMENTS (tur_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/reflash/device/tur-answer/", tur_cases[i].name, NULL);
+
+      g_test_add_data_func (path, &tur_cases[i], test_tur_answer);
+    }
   spec = healthy_3550;
   spec.stored_id = "X999";
   add_case ("unknown-drive-id", &spec, test_unknown_drive_id);

@@ -31,9 +31,9 @@
 
 typedef enum {
   TRAY_EMPTY,
-  TRAY_DISC,
+  TRAY_DISC,         /* a disc is loaded, readable or not: remove it */
   TRAY_BUSY,
-  TRAY_OTHER,
+  TRAY_OTHER,        /* anything else, a UNIT ATTENTION that never ended included */
 } TrayAnswer;
 
 typedef struct {
@@ -223,6 +223,9 @@ judge_tray (const RfCommand *command)
     return TRAY_OTHER;
   if (sense.key == RF_SENSE_KEY_NOT_READY && sense.asc == 0x3a)
     return TRAY_EMPTY;
+  /* 02/30/xx: a disc the drive cannot read is still a disc in the tray. */
+  if (sense.key == RF_SENSE_KEY_NOT_READY && sense.asc == 0x30)
+    return TRAY_DISC;
   if ((sense.key == RF_SENSE_KEY_NOT_READY && sense.asc == 0x04) || sense.asc == 0x3e)
     return TRAY_BUSY;
   return TRAY_OTHER;
@@ -271,22 +274,27 @@ match_family (Probe *probe)
 }
 
 static void
-decide_passive (Probe      *probe,
-                TrayAnswer  tray)
+decide_passive (Probe           *probe,
+                TrayAnswer       tray,
+                const RfCommand *command)
 {
   RfProbeResult *result = probe->result;
 
   /* In safe mode only the bootcode runs: its TEST UNIT READY answer proves
-   * nothing (nec-2m.md §8). Otherwise a disc or a busy drive comes first, for
-   * known and unknown models alike: it is what the user must act on. */
+   * nothing (nec-2m.md §8). A model no family knows stays unsupported, disc or
+   * not: removing the disc would not help. Otherwise a disc or a busy drive
+   * comes first, as what the user must act on; an answer that is none of
+   * these (a UNIT ATTENTION that never ended, another sense) is not ready. */
   if (result->family != NULL && result->identity->safe_mode)
     set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, NULL);
+  else if (result->family == NULL)
+    set_state (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_FAMILY, NULL);
   else if (tray == TRAY_DISC)
     set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DISC_PRESENT, NULL);
   else if (tray == TRAY_BUSY)
-    set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DRIVE_BUSY, NULL);
-  else if (result->family == NULL)
-    set_state (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_FAMILY, NULL);
+    stop_with_answer (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DRIVE_BUSY, command);
+  else if (tray == TRAY_OTHER)
+    stop_with_answer (probe, RF_DRIVE_STATE_NOT_RESPONDING, RF_REASON_UNEXPECTED_ANSWER, command);
   else
     set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, NULL);
 }
@@ -306,7 +314,7 @@ probe_passive (Probe *probe)
   probe_configuration (probe);
   if (probe->fatal != NULL || probe->result->state == RF_DRIVE_STATE_NOT_RESPONDING)
     return FALSE;
-  decide_passive (probe, tray);
+  decide_passive (probe, tray, &command);
   return TRUE;
 }
 
@@ -898,7 +906,8 @@ probe_deep (Probe *probe)
 
 /* One job per drive across processes (DOMAIN.md): a drive another job holds is
  * busy and is sent nothing at all, not even INQUIRY. A deep probe holds the
- * lock; a passive one only asks, so that it never blocks a job. */
+ * exclusive lock; a passive one a shared lock for as long as it sends
+ * commands, so that no job of another process interleaves with it. */
 static gboolean
 take_lock (Probe         *probe,
            const char    *lock_name,
@@ -908,14 +917,9 @@ take_lock (Probe         *probe,
   g_autoptr(GError) error = NULL;
 
   if (depth == RF_PROBE_DEPTH_PASSIVE)
-    {
-      if (!rf_drive_lock_is_held_elsewhere (lock_name))
-        return TRUE;
-      set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_LOCKED,
-                 "locked by another Reflash window or command");
-      return FALSE;
-    }
-  *lock = rf_drive_lock_acquire (lock_name, &error);
+    *lock = rf_drive_lock_acquire_shared (lock_name, &error);
+  else
+    *lock = rf_drive_lock_acquire (lock_name, &error);
   if (*lock != NULL)
     return TRUE;
   if (g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))

@@ -15,8 +15,13 @@
 #include "rf-drive-lock.h"
 #include "rf-error.h"
 
-#define LOCK_ATTEMPTS 5
+/* A passive look holds a shared lock while it sends its three commands: an
+ * exclusive lock waits that long, and no longer than a passive look of a drive
+ * that times out on each of them could last. A job's exclusive lock is never
+ * waited for. These waits are about another process, not a drive, so they
+ * run on real time, not on a drive's RfClock. */
 #define LOCK_RETRY_US (20 * 1000)
+#define LOCK_SHARED_WAIT_US (70 * G_USEC_PER_SEC)
 
 struct _RfDriveLock
 {
@@ -102,43 +107,47 @@ lock_file_name (const char *bus_path)
   return g_string_free (name, FALSE);
 }
 
-/* A passive look (rf_drive_lock_is_held_elsewhere()) holds a shared lock for
- * a moment; an exclusive one only waits out such moments, never a real job. */
+/* Exclusive: waits while only passive looks hold the drive (a shared lock can
+ * be had), and gives up at once when a job holds it. */
 static gboolean
-lock_briefly_retrying (int fd)
+lock_exclusive (int fd)
 {
-  for (guint attempt = 0; attempt < LOCK_ATTEMPTS; attempt++)
+  gint64 deadline = g_get_monotonic_time () + LOCK_SHARED_WAIT_US;
+
+  for (;;)
     {
-      if (attempt > 0)
-        g_usleep (LOCK_RETRY_US);
       if (flock (fd, LOCK_EX | LOCK_NB) == 0)
         return TRUE;
       if (errno != EWOULDBLOCK)
         return FALSE;
+      /* Only passive looks in the way? Then a shared lock is possible. */
+      if (flock (fd, LOCK_SH | LOCK_NB) != 0)
+        return FALSE;
+      flock (fd, LOCK_UN);
+      if (g_get_monotonic_time () >= deadline)
+        {
+          errno = EWOULDBLOCK;
+          return FALSE;
+        }
+      g_usleep (LOCK_RETRY_US);
     }
-  return FALSE;
 }
 
-/**
- * rf_drive_lock_acquire:
- * @bus_path: the drive's real device node ("/dev/sg1", symbolic links resolved),
- *   or a name for a practice drive ("practice-NAME")
- *
- * Never waits for another job: a drive it holds is %RF_ERROR_BUSY after a
- * few milliseconds.
- *
- * Returns: (transfer full) (nullable): the held lock, released when unreferenced
- */
-RfDriveLock *
-rf_drive_lock_acquire (const char *bus_path,
-                       GError    **error)
+static gboolean
+lock_shared (int fd)
+{
+  return flock (fd, LOCK_SH | LOCK_NB) == 0;
+}
+
+static RfDriveLock *
+acquire (const char  *bus_path,
+         gboolean     shared,
+         GError     **error)
 {
   g_autoptr(RfDriveLock) self = NULL;
   g_autofree char *dir = rf_drive_lock_get_dir ();
   g_autofree char *name = NULL;
   int saved_errno;
-
-  g_return_val_if_fail (bus_path != NULL && bus_path[0] != '\0', NULL);
 
   self = g_object_new (RF_TYPE_DRIVE_LOCK, NULL);
   if (names_a_node (bus_path))
@@ -162,7 +171,7 @@ rf_drive_lock_acquire (const char *bus_path,
       rf_error_set_from_errno (error, errno, self->path);
       return NULL;
     }
-  if (!lock_briefly_retrying (self->fd))
+  if (!(shared ? lock_shared (self->fd) : lock_exclusive (self->fd)))
     {
       saved_errno = errno;
       if (saved_errno == EWOULDBLOCK)
@@ -173,6 +182,43 @@ rf_drive_lock_acquire (const char *bus_path,
       return NULL;
     }
   return g_steal_pointer (&self);
+}
+
+/**
+ * rf_drive_lock_acquire:
+ * @bus_path: the drive's real device node ("/dev/sg1", symbolic links resolved),
+ *   or a name for a practice drive ("practice-NAME")
+ *
+ * The exclusive lock of a job (a deep check, a backup, a flash). It waits
+ * while passive looks of other processes finish, never for another job: a
+ * drive a job holds is %RF_ERROR_BUSY at once.
+ *
+ * Returns: (transfer full) (nullable): the held lock, released when unreferenced
+ */
+RfDriveLock *
+rf_drive_lock_acquire (const char *bus_path,
+                       GError    **error)
+{
+  g_return_val_if_fail (bus_path != NULL && bus_path[0] != '\0', NULL);
+  return acquire (bus_path, FALSE, error);
+}
+
+/**
+ * rf_drive_lock_acquire_shared:
+ * @bus_path: as for rf_drive_lock_acquire()
+ *
+ * The shared lock a passive look holds for as long as it sends commands, so
+ * that no job of another process interleaves with it. Never waits: a drive
+ * a job holds is %RF_ERROR_BUSY.
+ *
+ * Returns: (transfer full) (nullable): the held lock, released when unreferenced
+ */
+RfDriveLock *
+rf_drive_lock_acquire_shared (const char *bus_path,
+                              GError    **error)
+{
+  g_return_val_if_fail (bus_path != NULL && bus_path[0] != '\0', NULL);
+  return acquire (bus_path, TRUE, error);
 }
 
 const char *

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (RfDriveLock, rf_drive_lock, RF, DRIVE_LOCK, GObject)
 
 RfDriveLock *rf_drive_lock_acquire  (const char  *bus_path,
                                      GError     **error);
+RfDriveLock *rf_drive_lock_acquire_shared (const char  *bus_path,
+                                           GError     **error);
 gboolean     rf_drive_lock_is_held_elsewhere (const char *bus_path);
 char        *rf_drive_lock_get_dir  (void);
 const char  *rf_drive_lock_get_path (RfDriveLock *self);
