@@ -101,12 +101,82 @@ test_practice_lock_per_runtime_dir (Fixture       *fixture,
   g_assert_nonnull (other);
 }
 
+static gint job_started;
+
+static gpointer
+acquire_exclusive (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(GError) error = NULL;
+  RfDriveLock *lock = rf_drive_lock_acquire (fixture->node, &error);
+
+  g_assert_no_error (error);
+  g_atomic_int_set (&job_started, 1);
+  return lock;
+}
+
+/* A passive look holds a shared lock while it talks to the drive: a job of
+ * another process waits until it is over, and never sends in between. */
+static void
+test_job_waits_for_passive_look (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveLock) passive = rf_drive_lock_acquire_shared (fixture->node, &error);
+  g_autoptr(RfDriveLock) second_look = NULL;
+  g_autoptr(RfDriveLock) job = NULL;
+  GThread *thread;
+
+  g_assert_no_error (error);
+  /* Passive looks do not exclude each other. */
+  second_look = rf_drive_lock_acquire_shared (fixture->node, &error);
+  g_assert_no_error (error);
+  g_clear_object (&second_look);
+
+  g_atomic_int_set (&job_started, 0);
+  thread = g_thread_new ("job", acquire_exclusive, fixture);
+  g_usleep (300 * 1000);
+  /* Still waiting: the look holds the drive. */
+  g_assert_cmpint (g_atomic_int_get (&job_started), ==, 0);
+  g_clear_object (&passive);
+  job = g_thread_join (thread);
+  g_assert_nonnull (job);
+}
+
+/* While a job holds the drive, a passive look and another job are refused at
+ * once: nothing waits for a flash. */
+static void
+test_job_excludes_at_once (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveLock) job = rf_drive_lock_acquire (fixture->node, &error);
+  g_autoptr(RfDriveLock) look = NULL;
+  g_autoptr(RfDriveLock) other = NULL;
+  gint64 start;
+
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  look = rf_drive_lock_acquire_shared (fixture->node, &error);
+  g_assert_error (error, RF_ERROR, RF_ERROR_BUSY);
+  g_assert_null (look);
+  g_clear_error (&error);
+  other = rf_drive_lock_acquire (fixture->node, &error);
+  g_assert_error (error, RF_ERROR, RF_ERROR_BUSY);
+  g_assert_null (other);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add ("/reflash/drive-lock/job-waits-for-passive-look", Fixture, NULL,
+              fixture_set_up, test_job_waits_for_passive_look, fixture_tear_down);
+  g_test_add ("/reflash/drive-lock/job-excludes-at-once", Fixture, NULL,
+              fixture_set_up, test_job_excludes_at_once, fixture_tear_down);
   g_test_add ("/reflash/drive-lock/node-lock-ignores-environment", Fixture, NULL,
               fixture_set_up, test_node_lock_ignores_environment, fixture_tear_down);
   g_test_add ("/reflash/drive-lock/practice-lock-per-runtime-dir", Fixture, NULL,
