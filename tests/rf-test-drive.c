@@ -304,6 +304,13 @@ rf_test_drive_new (const RfTestDriveSpec *spec)
   return self;
 }
 
+/* As after a SAFE MODE enter whose leave never came: valid firmware, safe mode. */
+void
+rf_test_drive_enter_safe_mode (RfTestDrive *self)
+{
+  self->safe_mode = TRUE;
+}
+
 gboolean
 rf_test_drive_in_safe_mode (RfTestDrive *self)
 {

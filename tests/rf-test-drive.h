@@ -42,6 +42,7 @@ G_DECLARE_FINAL_TYPE (RfTestDrive, rf_test_drive, RF, TEST_DRIVE, RfTransport)
 
 RfTestDrive *rf_test_drive_new          (const RfTestDriveSpec *spec);
 gboolean     rf_test_drive_in_safe_mode (RfTestDrive           *self);
+void         rf_test_drive_enter_safe_mode (RfTestDrive        *self);
 void         rf_test_drive_wait_hung    (RfTestDrive           *self);
 void         rf_test_drive_release      (RfTestDrive           *self);
 

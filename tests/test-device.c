@@ -9,7 +9,10 @@
 #include "rf-device-private.h"
 #include "rf-drive-lock.h"
 #include "rf-error.h"
+#include "rf-must-finish.h"
+#include "rf-safe-mode-marker.h"
 #include "rf-test-drive.h"
+#include "rf-test-util.h"
 
 static RfDriveDb *db;
 static GPtrArray *specs;
@@ -402,6 +405,69 @@ test_mode_unknown (Fixture       *fixture,
   g_assert_nonnull (strstr (advice, "Do not flash"));
 }
 
+/* A check that ended with the drive's mode unknown keeps its marker: the next
+ * look at the drive, found in safe mode, says that Reflash left it there (a
+ * power cycle, not a recovery flash) and sends no vendor command; once the
+ * drive is seen in normal mode the marker goes. */
+static void
+test_safe_mode_marker (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+  RfSafeModeMarkerKey key = { "test:marker", "_NEC    ", "DVD_RW ND-3550A " };
+  g_autoptr(RfTestDrive) silent = NULL;
+  g_autoptr(RfTestDrive) stuck = NULL;
+  g_autoptr(RfTestDrive) back = NULL;
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *advice = NULL;
+
+  /* The enter ran and the drive fell silent: the marker stays. */
+  spec.silent_after_enter = TRUE;
+  silent = rf_test_drive_new (&spec);
+  device = rf_device_new_for_transport ("test:marker", RF_TRANSPORT (silent), "test-marker");
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "mode-unknown");
+  g_assert_true (rf_safe_mode_marker_find (&key, NULL));
+  g_clear_object (&device);
+
+  /* The same drive after the process died: in safe mode, with valid firmware. */
+  spec = healthy_3550;
+  stuck = rf_test_drive_new (&spec);
+  device = rf_device_new_for_transport ("test:marker", RF_TRANSPORT (stuck), "test-marker");
+  rf_test_drive_enter_safe_mode (stuck);
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_SAFE_MODE);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, "left-in-safe-mode");
+  advice = rf_device_dup_advice (device);
+  g_assert_nonnull (strstr (advice, "Switch the computer off and on"));
+  transcript = rf_device_dup_transcript (device);
+  g_assert_true (rf_recorder_sent_opcode (transcript, 0x12));
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+  g_clear_object (&device);
+
+  /* Switched off and on: normal mode, and the marker is gone. */
+  back = rf_test_drive_new (&spec);
+  device = rf_device_new_for_transport ("test:marker", RF_TRANSPORT (back), "test-marker");
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, &error));
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_READY);
+  g_assert_false (rf_safe_mode_marker_find (&key, NULL));
+}
+
+/* A check that brought the drive back leaves no marker behind. */
+static void
+test_no_marker_after_check (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  RfSafeModeMarkerKey key = { "test:drive", "_NEC    ", "DVD_RW ND-3550A " };
+  g_autoptr(RfRecorder) transcript = probe (fixture, RF_PROBE_DEPTH_DEEP);
+
+  g_assert_cmpuint (count_key (transcript, TRUE, "K355"), ==, 1);
+  g_assert_false (rf_safe_mode_marker_find (&key, NULL));
+  g_assert_false (rf_must_finish_is_active ());
+}
+
 static void
 test_unknown_drive_id (Fixture       *fixture,
                        gconstpointer  data)
@@ -635,6 +701,7 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *runtime = NULL;
+  g_autofree char *state = NULL;
   g_autoptr(GError) error = NULL;
   RfTestDriveSpec spec;
   int status;
@@ -643,11 +710,16 @@ main (int    argc,
   runtime = g_dir_make_tmp ("reflash-test-device-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  /* Safe-mode markers of this run stay in it. */
+  state = g_build_filename (runtime, "state", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
   db = rf_drive_db_new_default (&error);
   g_assert_no_error (error);
   specs = g_ptr_array_new_with_free_func (g_free);
 
   add_case ("passive-sends-only-the-three", &healthy_3550, test_passive_sends_only_the_three);
+  add_case ("no-marker-after-check", &healthy_3550, test_no_marker_after_check);
+  g_test_add_func ("/reflash/device/safe-mode-marker", test_safe_mode_marker);
   add_case ("deep-healthy", &healthy_3550, test_deep_healthy);
   add_case ("deep-seed", &seed, test_deep_seed);
   add_case ("passive-seed", &seed, test_passive_seed);
@@ -748,18 +820,6 @@ main (int    argc,
   status = g_test_run ();
   g_clear_object (&db);
   g_ptr_array_unref (specs);
-  {
-    g_autofree char *lock_dir = g_build_filename (runtime, "reflash", NULL);
-    g_autoptr(GDir) dir = g_dir_open (lock_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (lock_dir, name, NULL);
-        g_unlink (file);
-      }
-    g_rmdir (lock_dir);
-    g_rmdir (runtime);
-  }
+  rf_test_remove_tree (runtime);
   return status;
 }

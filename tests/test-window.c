@@ -12,6 +12,7 @@
 #include "rf-diagnosis-page.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
+#include "rf-must-finish.h"
 #include "rf-page.h"
 #include "rf-sim.h"
 #include "rf-welcome-page.h"
@@ -308,6 +309,38 @@ test_page_complete_notifies_once (void)
   g_assert_finalize_object (page);
 }
 
+/* While a drive is being brought back from safe mode the window refuses to
+ * close and says why; afterwards it closes as usual. */
+static void
+test_close_waits_for_drive (void)
+{
+  RfWindow *window = create_window ();
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  guint before = g_list_model_get_n_items (toplevels);
+
+  g_object_ref (window);
+  rf_must_finish_begin ("test");
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  /* The dialog that says why. */
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        {
+          g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (toplevel)), ==,
+                           "The Drive Is Being Brought Back");
+          gtk_window_destroy (toplevel);
+        }
+    }
+  rf_must_finish_end ();
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_finalize_object (window);
+}
+
 static void
 test_window_finalizes (void)
 {
@@ -339,6 +372,7 @@ main (int    argc,
                    test_no_firmware_step_for_a_blocked_drive);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);
+  g_test_add_func ("/reflash/window/close-waits-for-drive", test_close_waits_for_drive);
   status = g_test_run ();
   rf_test_remove_tree (state_dir);
   g_free (state_dir);

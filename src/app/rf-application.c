@@ -6,11 +6,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rf-application.h"
 #include "rf-device-monitor.h"
+#include "rf-must-finish.h"
 #include "rf-sim.h"
 #include "rf-window.h"
 
@@ -22,6 +25,9 @@ struct _RfApplication
   RfDeviceMonitor *monitor;
   GSettings *settings;
   char *practice_drive;
+  gboolean holding;        /* a drive must be brought back before quitting */
+  gboolean quit_deferred;  /* asked to quit meanwhile */
+  guint signal_sources[3];
 };
 
 G_DEFINE_FINAL_TYPE (RfApplication, rf_application, ADW_TYPE_APPLICATION)
@@ -135,6 +141,80 @@ show_about (GSimpleAction *action,
                          NULL);
 }
 
+/* A drive is between SAFE MODE enter and its return (or, later, a flash is
+ * past the point of no return): the application stays, and quitting waits. */
+static gboolean
+apply_must_finish (gpointer data)
+{
+  RfApplication *self = data;
+  gboolean active = rf_must_finish_is_active ();
+  GAction *quit = g_action_map_lookup_action (G_ACTION_MAP (self), "quit");
+
+  if (active && !self->holding)
+    g_application_hold (G_APPLICATION (self));
+  else if (!active && self->holding)
+    g_application_release (G_APPLICATION (self));
+  self->holding = active;
+  if (quit != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (quit), !active);
+  if (!active && self->quit_deferred)
+    {
+      self->quit_deferred = FALSE;
+      g_application_quit (G_APPLICATION (self));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Called on the worker thread that began or ended the stretch. */
+static void
+on_must_finish (gboolean active,
+                gpointer user_data)
+{
+  g_main_context_invoke_full (NULL, G_PRIORITY_HIGH, apply_must_finish,
+                              g_object_ref (user_data), g_object_unref);
+}
+
+/* SIGINT, SIGTERM and SIGHUP quit as the window's Quit would, but never in the
+ * middle of bringing a drive back: then the quit waits for the end. */
+static gboolean
+on_unix_signal (gpointer user_data)
+{
+  RfApplication *self = user_data;
+
+  if (rf_must_finish_is_active ())
+    {
+      g_printerr ("%s\n", _("Reflash must first bring the drive back; it quits as soon as that is done."));
+      self->quit_deferred = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_must_finish (RfApplication *self)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (signals) == G_N_ELEMENTS (self->signal_sources));
+
+  rf_must_finish_set_watch (on_must_finish, self);
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    self->signal_sources[i] = g_unix_signal_add_full (G_PRIORITY_HIGH, signals[i],
+                                                      on_unix_signal, self, NULL);
+}
+
+static void
+rf_application_shutdown (GApplication *application)
+{
+  RfApplication *self = RF_APPLICATION (application);
+
+  rf_must_finish_set_watch (NULL, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
+    g_clear_handle_id (&self->signal_sources[i], g_source_remove);
+  G_APPLICATION_CLASS (rf_application_parent_class)->shutdown (application);
+}
+
 static void
 quit_application (GSimpleAction *action,
                   GVariant      *parameter,
@@ -159,6 +239,7 @@ rf_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  watch_must_finish (RF_APPLICATION (application));
 }
 
 static void
@@ -171,6 +252,7 @@ rf_application_class_init (RfApplicationClass *klass)
   app_class->handle_local_options = rf_application_handle_local_options;
   app_class->activate = rf_application_activate;
   app_class->startup = rf_application_startup;
+  app_class->shutdown = rf_application_shutdown;
 }
 
 static const GOptionEntry main_options[] = {

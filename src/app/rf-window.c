@@ -11,6 +11,7 @@
 #include "rf-diagnosis-page.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
+#include "rf-must-finish.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
 
@@ -136,14 +137,35 @@ rf_window_finalize (GObject *object)
   G_OBJECT_CLASS (rf_window_parent_class)->finalize (object);
 }
 
+/* While a drive is being brought back from safe mode the window stays, and
+ * says why: closing it would end Reflash with the drive in safe mode. */
+static gboolean
+rf_window_close_request (GtkWindow *window)
+{
+  GtkWindowClass *parent_class = GTK_WINDOW_CLASS (rf_window_parent_class);
+  AdwMessageDialog *dialog;
+
+  if (!rf_must_finish_is_active ())
+    return parent_class->close_request != NULL && parent_class->close_request (window);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+    window, _("The Drive Is Being Brought Back"),
+    _("Reflash put the drive in safe mode for a moment to check it and is bringing it back now. "
+      "This takes a few seconds; the window can be closed once it is done.")));
+  adw_message_dialog_add_response (dialog, "close", _("_OK"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static void
 rf_window_class_init (RfWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = rf_window_dispose;
   object_class->finalize = rf_window_finalize;
+  window_class->close_request = rf_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rf-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RfWindow, window_title);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "rf-cli.h"
+#include "rf-must-finish.h"
 
 typedef struct {
   const char *name;
@@ -65,6 +66,9 @@ rf_cli_run (int    argc,
   textdomain (GETTEXT_PACKAGE);
   /* A dead pipe reader is an error to report, never a reason to die. */
   signal (SIGPIPE, SIG_IGN);
+  /* A drive between SAFE MODE enter and its return is brought back before
+   * SIGINT, SIGTERM or SIGHUP take effect. */
+  rf_must_finish_defer_signals ();
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {

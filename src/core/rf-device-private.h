@@ -48,6 +48,7 @@ RfProbeResult *rf_probe_drive       (RfTransport   *transport,
                                      RfDriveDb     *db,
                                      RfProbeDepth   depth,
                                      const char    *lock_name,
+                                     const char    *port,
                                      GCancellable  *cancellable,
                                      GError       **error);
 

@@ -13,7 +13,9 @@
 #include "rf-device-private.h"
 #include "rf-drive-lock.h"
 #include "rf-error.h"
+#include "rf-must-finish.h"
 #include "rf-nec-2m.h"
+#include "rf-safe-mode-marker.h"
 #include "rf-scsi.h"
 
 /* nec-2m.md §8: UNIT ATTENTIONs cleared at most 10 times, 0.2 s apart; "busy"
@@ -40,6 +42,7 @@ typedef struct {
   RfTransport *transport;     /* the gate: every command goes through it */
   RfCommandGate *gate;
   RfDriveDb *db;
+  const char *port;           /* names the drive across boots, for the marker */
   GCancellable *cancellable;
   RfProbeResult *result;
   GError *fatal;  /* cancellation: the probe itself stops */
@@ -575,8 +578,8 @@ nec_recover_from_enter (Probe        *probe,
  * 05/xx/xx is a refused key; any other outcome may have left the drive in safe
  * mode, so it is brought back before the check stops. */
 static KeyAnswer
-nec_try_key_and_leave (Probe      *probe,
-                       const char *key)
+nec_try_key_and_leave_inside (Probe      *probe,
+                              const char *key)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) answer_error = NULL;
@@ -647,6 +650,75 @@ nec_try_key_and_leave (Probe      *probe,
       return KEY_STOP;
     }
   return KEY_ACCEPTED;
+}
+
+static void
+marker_key (Probe               *probe,
+            RfSafeModeMarkerKey *key,
+            char                 vendor[9],
+            char                 product[17])
+{
+  memcpy (vendor, probe->inquiry + RF_SCSI_INQUIRY_VENDOR, 8);
+  vendor[8] = '\0';
+  memcpy (product, probe->inquiry + RF_SCSI_INQUIRY_PRODUCT, 16);
+  product[16] = '\0';
+  *key = (RfSafeModeMarkerKey) { probe->port, vendor, product };
+}
+
+/* From the enter to the drive's return the check must finish: signals wait,
+ * front ends refuse to quit, and a marker in the state folder tells the next
+ * look that Reflash put the drive in safe mode, should this process die. The
+ * marker goes once the drive is known to be back in normal mode. */
+static KeyAnswer
+nec_try_key_and_leave (Probe      *probe,
+                       const char *key)
+{
+  RfSafeModeMarkerKey marker;
+  char vendor[9];
+  char product[17];
+  g_autoptr(GError) error = NULL;
+  KeyAnswer answer;
+  gboolean back;
+
+  marker_key (probe, &marker, vendor, product);
+  if (!rf_safe_mode_marker_set (&marker, &error))
+    g_debug ("no safe-mode marker for %s: %s", probe->port, error->message);
+  rf_must_finish_begin ("a drive is being brought back from safe mode");
+  answer = nec_try_key_and_leave_inside (probe, key);
+  back = g_strcmp0 (probe->result->reason, RF_REASON_LEFT_IN_SAFE_MODE) != 0 &&
+         g_strcmp0 (probe->result->reason, RF_REASON_MODE_UNKNOWN) != 0;
+  if (back)
+    rf_safe_mode_marker_clear (&marker);
+  rf_must_finish_end ();
+  return answer;
+}
+
+/* A marker of an earlier check that was killed inside that window: a drive
+ * found in safe mode then only needs a power cycle, not a recovery flash. A
+ * drive found in normal mode is back: the marker goes. */
+static gboolean
+apply_marker (Probe *probe)
+{
+  RfSafeModeMarkerKey marker;
+  char vendor[9];
+  char product[17];
+  gboolean same_boot = FALSE;
+
+  if (probe->port == NULL || probe->result->family == NULL)
+    return FALSE;
+  marker_key (probe, &marker, vendor, product);
+  if (!rf_safe_mode_marker_find (&marker, &same_boot))
+    return FALSE;
+  if (!probe->result->identity->safe_mode)
+    {
+      rf_safe_mode_marker_clear (&marker);
+      return FALSE;
+    }
+  set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_LEFT_IN_SAFE_MODE,
+             same_boot ? "a check by Reflash was stopped while the drive was in safe mode"
+                       : "a check by Reflash was stopped while the drive was in safe mode, "
+                         "before the computer last started");
+  return TRUE;
 }
 
 /* Safe mode: an accepted key is not followed by a leave (the drive stays as
@@ -937,6 +1009,8 @@ take_lock (Probe         *probe,
  *   deep adds the family's identification commands, and only for a drive whose
  *   INQUIRY matched a family
  * @lock_name: names the per-drive lock the probe holds
+ * @port: (nullable): names the drive across boots (its sysfs port path, a
+ *   practice drive's id), for the safe-mode marker
  *
  * Returns: (transfer full) (nullable): the result; %NULL only when cancelled
  */
@@ -945,6 +1019,7 @@ rf_probe_drive (RfTransport   *transport,
                 RfDriveDb     *db,
                 RfProbeDepth   depth,
                 const char    *lock_name,
+                const char    *port,
                 GCancellable  *cancellable,
                 GError       **error)
 {
@@ -962,12 +1037,13 @@ rf_probe_drive (RfTransport   *transport,
   probe.gate = gate;
   probe.transport = RF_TRANSPORT (gate);
   probe.db = db;
+  probe.port = port;
   probe.cancellable = cancellable;
   probe.result = result;
   result->depth = RF_PROBE_DEPTH_PASSIVE;
 
   if (take_lock (&probe, lock_name, depth, &lock) && probe_passive (&probe) &&
-      depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
+      !apply_marker (&probe) && depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
     probe_deep (&probe);
   if (probe.fatal != NULL)
     {

@@ -628,7 +628,8 @@ probe_sync_locked (RfDevice      *self,
       return NULL;
     }
   recorder = rf_recorder_new (transport);
-  result = rf_probe_drive (RF_TRANSPORT (recorder), db, depth, self->lock_name, cancellable,
+  result = rf_probe_drive (RF_TRANSPORT (recorder), db, depth, self->lock_name,
+                           self->bus_path != NULL ? self->bus_path : self->id, cancellable,
                            error);
   if (result == NULL)
     return NULL;
