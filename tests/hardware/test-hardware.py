@@ -626,7 +626,8 @@ def transcript_matches_trace(found, step, drive):
 EXPECTED_STATE = {
     'generic': 'unsupported',     # answers, no family matches; no disc is no error
     'nec': 'vendor-refused',      # NEC identity, QEMU refuses 0xCC with 05/20/00
-    'medium': 'busy',             # TEST UNIT READY GOOD: a disc inside
+    'medium': 'unsupported',      # a disc inside, but no family knows the model:
+                                  # removing the disc would not help
     'nec-medium': 'busy',         # a disc inside: no deep check
     'nec-safe': 'vendor-refused', # safe mode, but the identification read is refused
     'atapi': 'unsupported',
@@ -637,7 +638,7 @@ EXPECTED_STATE = {
 EXPECTED_PASSIVE = {
     'generic': 'unsupported',
     'nec': 'ready',               # only a deep check finds the refusal
-    'medium': 'busy',
+    'medium': 'unsupported',
     'nec-medium': 'busy',
     'nec-safe': 'safe-mode',      # visible from the INQUIRY revision alone
     'atapi': 'unsupported',
