@@ -190,9 +190,10 @@ rf_sg_transport_check_opened (int         fd,
 
 /* Internal: opens @path with @access_mode (O_RDONLY or O_RDWR), never through
  * a symbolic link, and keeps the descriptor only if it is the device numbered
- * @checked_rdev. O_NONBLOCK: without it, opening an sr node looks for a disc
- * (and may close the tray), and an sg node held with O_EXCL elsewhere waits;
- * with it, opening sends nothing to the drive. */
+ * @checked_rdev. O_NONBLOCK: without it, an sg node held with O_EXCL elsewhere
+ * makes open() wait, and an sr node is opened for data (the kernel looks for a
+ * disc and may close the tray). With it, opening an sg node sends nothing to
+ * the drive. */
 int
 rf_sg_transport_open_checked (const char *path,
                               int         access_mode,
