@@ -4,7 +4,10 @@
  */
 
 #include <glib/gstdio.h>
+#include <linux/major.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rf-device-private.h"
 #include "rf-drive-lock.h"
@@ -683,6 +686,58 @@ test_missing_node (void)
   g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_UNKNOWN);
 }
 
+/* Run as nobody by test_read_only_node: what each depth makes of @node. */
+static int
+child_probe (const char *node)
+{
+  const RfProbeDepth depths[] = { RF_PROBE_DEPTH_PASSIVE, RF_PROBE_DEPTH_DEEP };
+  g_autoptr(RfDriveDb) drives = rf_drive_db_new_default (NULL);
+  g_autoptr(RfDevice) device = rf_device_new_for_node (node, NULL, NULL);
+
+  g_assert_nonnull (drives);
+  for (gsize i = 0; i < G_N_ELEMENTS (depths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      printf ("%s ", rf_probe_depth_to_nick (depths[i]));
+      if (rf_device_probe (device, drives, depths[i], NULL, &error))
+        printf ("%s %s\n", rf_drive_state_to_nick (rf_device_get_state (device)),
+                rf_device_get_reason (device));
+      else
+        printf ("error %s\n", rf_error_code_to_nick ((RfError) error->code));
+    }
+  return 0;
+}
+
+/* A node that others may read but not write (made up: no drive is behind it).
+ * The passive look opens it read-only, gets past the permissions and finds no
+ * device; the deep look needs read-write and says no-access. */
+static void
+test_read_only_node (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reflash-test-node-XXXXXX", NULL);
+  g_autofree char *node = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  node = rf_test_make_node (dir, "sg202", S_IFCHR | 0644, SCSI_GENERIC_MAJOR, 202);
+  if (node == NULL)
+    {
+      g_test_skip ("making a device node needs CAP_MKNOD");
+      rf_test_remove_tree (dir);
+      return;
+    }
+  {
+    const char *argv[] = { g_test_get_filename (G_TEST_BUILT, "test-device", NULL), "--probe",
+                           node, NULL };
+
+    out = rf_test_run_as_nobody (argv);
+  }
+  rf_test_remove_tree (dir);
+  g_assert_cmpstr (out, ==, "passive error device-gone\ndeep no-access permission-denied\n");
+}
+
 static void
 add_case (const char            *name,
           const RfTestDriveSpec *spec,
@@ -705,6 +760,9 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   RfTestDriveSpec spec;
   int status;
+
+  if (argc == 3 && g_str_equal (argv[1], "--probe"))
+    return child_probe (argv[2]);
 
   g_test_init (&argc, &argv, NULL);
   runtime = g_dir_make_tmp ("reflash-test-device-XXXXXX", &error);
@@ -816,6 +874,7 @@ main (int    argc,
   g_test_add_func ("/reflash/device/hung-drive-does-not-delay", test_hung_drive_does_not_delay);
   g_test_add_func ("/reflash/device/cancel-leaves-safe-mode", test_cancel_leaves_safe_mode);
   g_test_add_func ("/reflash/device/missing-node", test_missing_node);
+  g_test_add_func ("/reflash/device/read-only-node", test_read_only_node);
 
   status = g_test_run ();
   g_clear_object (&db);

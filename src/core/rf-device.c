@@ -558,8 +558,17 @@ rf_device_dup_transcript (RfDevice *self)
   return recorder;
 }
 
+/* Commands go to the sg node when there is one: the sr node filters them. */
+static const char *
+command_node (RfDevice *self)
+{
+  return self->sg_path != NULL ? self->sg_path : self->block_path;
+}
+
 /**
  * rf_device_open_transport:
+ *
+ * Opens the drive read-write, as a deep probe, a backup and a flash need.
  *
  * Returns: (transfer full) (nullable): a transport to the drive
  */
@@ -571,7 +580,28 @@ rf_device_open_transport (RfDevice *self,
 
   if (self->transport != NULL)
     return g_object_ref (self->transport);
-  return rf_sg_transport_new (self->sg_path != NULL ? self->sg_path : self->block_path, error);
+  return rf_sg_transport_new (command_node (self), error);
+}
+
+/**
+ * rf_device_open_transport_read_only:
+ *
+ * Opens the drive read-only, for a passive probe: on a real node the kernel
+ * then refuses a caller without CAP_SYS_RAWIO every command beyond its short
+ * list of safe ones, a second gate behind Reflash's own (ARCHITECTURE.md
+ * "Privileges"). A practice drive has one transport for both.
+ *
+ * Returns: (transfer full) (nullable): a transport to the drive
+ */
+RfTransport *
+rf_device_open_transport_read_only (RfDevice *self,
+                                    GError  **error)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  if (self->transport != NULL)
+    return g_object_ref (self->transport);
+  return rf_sg_transport_new_read_only (command_node (self), error);
 }
 
 /* When the drive could not be asked (no access, locked by another job), show
@@ -604,30 +634,18 @@ no_access_result (RfDevice     *self,
   return result;
 }
 
-/* Runs on a worker thread: touches only immutable fields of @self. */
 static RfProbeResult *
-probe_sync_locked (RfDevice      *self,
-            RfDriveDb     *db,
-            RfProbeDepth   depth,
-            RfRecorder   **transcript,
-            GCancellable  *cancellable,
-            GError       **error)
+probe_transport (RfDevice      *self,
+                 RfTransport   *transport,
+                 RfDriveDb     *db,
+                 RfProbeDepth   depth,
+                 RfRecorder   **transcript,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  g_autoptr(RfTransport) transport = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(RfRecorder) recorder = NULL;
+  g_autoptr(RfRecorder) recorder = rf_recorder_new (transport);
   RfProbeResult *result;
 
-  transport = rf_device_open_transport (self, &local_error);
-  if (transport == NULL)
-    {
-      if (g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED) ||
-          g_error_matches (local_error, RF_ERROR, RF_ERROR_BUSY))
-        return no_access_result (self, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  recorder = rf_recorder_new (transport);
   result = rf_probe_drive (RF_TRANSPORT (recorder), db, depth, self->lock_name,
                            self->bus_path != NULL ? self->bus_path : self->id, cancellable,
                            error);
@@ -636,6 +654,63 @@ probe_sync_locked (RfDevice      *self,
   fill_from_sysfs (self, result);
   *transcript = g_steal_pointer (&recorder);
   return result;
+}
+
+/* The node opens read-only but not read-write: this user may look at the drive
+ * but not work with it. A passive look still shows which drive it is and in
+ * which mode (safe mode shows in the revision); the state says what the deep
+ * check lacks (DOMAIN.md, no-access). */
+static RfProbeResult *
+probe_read_only_access (RfDevice      *self,
+                        RfDriveDb     *db,
+                        const GError  *denied,
+                        RfRecorder   **transcript,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(RfTransport) transport = rf_device_open_transport_read_only (self, NULL);
+  RfProbeResult *result;
+
+  if (transport == NULL)
+    return no_access_result (self, denied);
+  result = probe_transport (self, transport, db, RF_PROBE_DEPTH_PASSIVE, transcript, cancellable,
+                            error);
+  if (result == NULL)
+    return NULL;
+  result->state = RF_DRIVE_STATE_NO_ACCESS;
+  result->reason = RF_REASON_PERMISSION_DENIED;
+  g_free (result->detail);
+  result->detail = g_strdup (denied->message);
+  return result;
+}
+
+/* Runs on a worker thread: touches only immutable fields of @self. A passive
+ * probe opens the node read-only, a deep one read-write. */
+static RfProbeResult *
+probe_sync_locked (RfDevice      *self,
+                   RfDriveDb     *db,
+                   RfProbeDepth   depth,
+                   RfRecorder   **transcript,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(RfTransport) transport = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (depth == RF_PROBE_DEPTH_PASSIVE)
+    transport = rf_device_open_transport_read_only (self, &local_error);
+  else
+    transport = rf_device_open_transport (self, &local_error);
+  if (transport != NULL)
+    return probe_transport (self, transport, db, depth, transcript, cancellable, error);
+  if (depth == RF_PROBE_DEPTH_DEEP &&
+      g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED))
+    return probe_read_only_access (self, db, local_error, transcript, cancellable, error);
+  if (g_error_matches (local_error, RF_ERROR, RF_ERROR_PERMISSION_DENIED) ||
+      g_error_matches (local_error, RF_ERROR, RF_ERROR_BUSY))
+    return no_access_result (self, local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
 }
 
 static RfProbeResult *

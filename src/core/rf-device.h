@@ -52,6 +52,8 @@ RfRecorder      *rf_device_dup_transcript     (RfDevice      *self);
 
 RfTransport     *rf_device_open_transport     (RfDevice      *self,
                                                GError       **error);
+RfTransport     *rf_device_open_transport_read_only (RfDevice  *self,
+                                                     GError   **error);
 
 gboolean         rf_device_probe              (RfDevice      *self,
                                                RfDriveDb     *db,

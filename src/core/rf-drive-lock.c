@@ -93,7 +93,7 @@ names_a_node (const char *name)
 static int
 open_node (const char *node)
 {
-  return open (node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  return open (node, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 }
 
 static char *

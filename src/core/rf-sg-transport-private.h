@@ -1,10 +1,11 @@
-/* rf-sg-transport-private.h: RfSgTransport's pure decisions, for tests
+/* rf-sg-transport-private.h: RfSgTransport's decisions and its opener, for tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,14 @@ void     rf_sg_transport_set_open_error (GError    **error,
 gboolean rf_sg_transport_check_node    (const char *path,
                                         guint       mode,
                                         guint       major_number,
+                                        GError    **error);
+gboolean rf_sg_transport_check_opened  (int         fd,
+                                        const char *path,
+                                        dev_t       checked_rdev,
+                                        GError    **error);
+int      rf_sg_transport_open_checked  (const char *path,
+                                        int         access_mode,
+                                        dev_t       checked_rdev,
                                         GError    **error);
 
 G_END_DECLS

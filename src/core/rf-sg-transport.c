@@ -39,6 +39,7 @@ struct _RfSgTransport
   char *path;
   int fd;
   gboolean is_block;
+  gboolean read_only;
   gsize max_transfer; /* 0 until measured */
   GMutex lock;
 };
@@ -126,7 +127,20 @@ rf_sg_transport_set_open_error (GError    **error,
    * file system said no, not the kernel's command filter. */
   if (errno_value == EPERM)
     errno_value = EACCES;
+  /* ELOOP: O_NOFOLLOW met a symbolic link that took the checked node's place. */
+  if (errno_value == ELOOP)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
+                   "%s: a symbolic link, not a device node", context);
+      return;
+    }
   rf_error_set_from_errno (error, errno_value, context);
+}
+
+static guint
+node_major (const struct stat *info)
+{
+  return S_ISCHR (info->st_mode) || S_ISBLK (info->st_mode) ? major (info->st_rdev) : 0;
 }
 
 /* Internal: only sg character nodes and sr block nodes speak SCSI here. */
@@ -143,6 +157,65 @@ rf_sg_transport_check_node (const char *path,
   g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
                "%s is not a SCSI generic (sg) or optical (sr) device node", path);
   return FALSE;
+}
+
+/* Internal: the node behind @fd is the one that was checked before opening.
+ * Between lstat() and open() a node can be renamed over, so the opened file
+ * itself must be an sg or sr node, and the same device. */
+gboolean
+rf_sg_transport_check_opened (int         fd,
+                              const char *path,
+                              dev_t       checked_rdev,
+                              GError    **error)
+{
+  struct stat info;
+
+  if (fstat (fd, &info) != 0)
+    {
+      rf_sg_transport_set_open_error (error, errno, path);
+      return FALSE;
+    }
+  if (!rf_sg_transport_check_node (path, info.st_mode, node_major (&info), error))
+    return FALSE;
+  if (info.st_rdev != checked_rdev)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE,
+                   "%s changed while it was opened: device %u:%u, checked %u:%u", path,
+                   major (info.st_rdev), minor (info.st_rdev), major (checked_rdev),
+                   minor (checked_rdev));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Internal: opens @path with @access_mode (O_RDONLY or O_RDWR), never through
+ * a symbolic link, and keeps the descriptor only if it is the device numbered
+ * @checked_rdev. O_NONBLOCK: without it, an sg node held with O_EXCL elsewhere
+ * makes open() wait, and an sr node is opened for data (the kernel looks for a
+ * disc and may close the tray). With it, opening an sg node sends nothing to
+ * the drive. */
+int
+rf_sg_transport_open_checked (const char *path,
+                              int         access_mode,
+                              dev_t       checked_rdev,
+                              GError    **error)
+{
+  int fd;
+
+  g_return_val_if_fail (access_mode == O_RDONLY || access_mode == O_RDWR, -1);
+
+  fd = open (path, access_mode | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    {
+      rf_sg_transport_set_open_error (error, errno, path);
+      return -1;
+    }
+  if (!rf_sg_transport_check_opened (fd, path, checked_rdev, error))
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
 }
 
 static guint
@@ -291,7 +364,7 @@ rf_sg_transport_finalize (GObject *object)
   RfSgTransport *self = RF_SG_TRANSPORT (object);
 
   if (self->fd >= 0)
-    scsi_pt_close_device (self->fd);
+    close (self->fd);
   g_free (self->path);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rf_sg_transport_parent_class)->finalize (object);
@@ -315,15 +388,54 @@ rf_sg_transport_init (RfSgTransport *self)
   g_mutex_init (&self->lock);
 }
 
+/* Checks @path before it is opened (opening some nodes has effects), then
+ * opens it. Symbolic links are refused here: the caller resolves them, so that
+ * what is checked is what is opened. */
+static RfTransport *
+sg_transport_open (const char *path,
+                   int         access_mode,
+                   GError    **error)
+{
+  g_autoptr(RfSgTransport) self = NULL;
+  struct stat info;
+  int fd;
+
+  if (lstat (path, &info) != 0)
+    {
+      rf_sg_transport_set_open_error (error, errno, path);
+      return NULL;
+    }
+  if (S_ISLNK (info.st_mode))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
+                   "%s is a symbolic link: give the device node it points to", path);
+      return NULL;
+    }
+  if (!rf_sg_transport_check_node (path, info.st_mode, node_major (&info), error))
+    return NULL;
+  fd = rf_sg_transport_open_checked (path, access_mode, info.st_rdev, error);
+  if (fd < 0)
+    return NULL;
+  self = g_object_new (RF_TYPE_SG_TRANSPORT, "name", path, NULL);
+  self->fd = fd;
+  self->path = g_strdup (path);
+  self->is_block = S_ISBLK (info.st_mode);
+  self->read_only = access_mode == O_RDONLY;
+  g_debug ("Opened %s %s", path, self->read_only ? "read-only" : "read-write");
+  return RF_TRANSPORT (g_steal_pointer (&self));
+}
+
 /**
  * rf_sg_transport_new:
- * @path: a /dev/sgN or /dev/srN node
+ * @path: a /dev/sgN or /dev/srN node, not a symbolic link
  * @error: return location
  *
- * Opens @path read-write and non-blocking, as pass-through needs. Errors:
+ * Opens @path read-write, as deep probing, backup and flash need: on an sg node
+ * opened so, the kernel filters no command. Errors:
  * %RF_ERROR_PERMISSION_DENIED (the node's permissions), %RF_ERROR_NOT_FOUND,
- * %RF_ERROR_DEVICE_GONE, %RF_ERROR_BUSY, %RF_ERROR_NOT_SUPPORTED (not an sg or sr
- * node).
+ * %RF_ERROR_DEVICE_GONE (also: the node changed while it was opened),
+ * %RF_ERROR_BUSY, %RF_ERROR_NOT_SUPPORTED (not an sg or sr node, or a symbolic
+ * link).
  *
  * Returns: (transfer full): the transport, or %NULL
  */
@@ -331,34 +443,28 @@ RfTransport *
 rf_sg_transport_new (const char *path,
                      GError    **error)
 {
-  g_autoptr(RfSgTransport) self = NULL;
-  struct stat info;
-  int fd;
-
   g_return_val_if_fail (path != NULL, NULL);
+  return sg_transport_open (path, O_RDWR, error);
+}
 
-  /* Refuse anything else before opening it: opening some nodes has effects. */
-  if (stat (path, &info) != 0)
-    {
-      rf_sg_transport_set_open_error (error, errno, path);
-      return NULL;
-    }
-  if (!rf_sg_transport_check_node (path, info.st_mode,
-                                   S_ISCHR (info.st_mode) || S_ISBLK (info.st_mode)
-                                   ? major (info.st_rdev) : 0,
-                                   error))
-    return NULL;
-  fd = scsi_pt_open_flags (path, O_RDWR | O_NONBLOCK, 0);
-  if (fd < 0)
-    {
-      rf_sg_transport_set_open_error (error, fd < -1 ? -fd : errno, path);
-      return NULL;
-    }
-  self = g_object_new (RF_TYPE_SG_TRANSPORT, "name", path, NULL);
-  self->fd = fd;
-  self->path = g_strdup (path);
-  self->is_block = S_ISBLK (info.st_mode);
-  return RF_TRANSPORT (g_steal_pointer (&self));
+/**
+ * rf_sg_transport_new_read_only:
+ * @path: a /dev/sgN or /dev/srN node, not a symbolic link
+ * @error: return location
+ *
+ * Opens @path read-only, for passive probing. The kernel then lets only its
+ * list of safe commands (INQUIRY, TEST UNIT READY, GET CONFIGURATION, ...)
+ * through unless the caller has CAP_SYS_RAWIO; the others fail with
+ * %RF_ERROR_NEEDS_PRIVILEGES. Errors as rf_sg_transport_new().
+ *
+ * Returns: (transfer full): the transport, or %NULL
+ */
+RfTransport *
+rf_sg_transport_new_read_only (const char *path,
+                               GError    **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return sg_transport_open (path, O_RDONLY, error);
 }
 
 const char *
@@ -366,4 +472,16 @@ rf_sg_transport_get_path (RfSgTransport *self)
 {
   g_return_val_if_fail (RF_IS_SG_TRANSPORT (self), NULL);
   return self->path;
+}
+
+/**
+ * rf_sg_transport_is_read_only:
+ *
+ * Returns: whether the node was opened read-only (passive probing)
+ */
+gboolean
+rf_sg_transport_is_read_only (RfSgTransport *self)
+{
+  g_return_val_if_fail (RF_IS_SG_TRANSPORT (self), FALSE);
+  return self->read_only;
 }

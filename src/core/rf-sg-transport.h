@@ -12,8 +12,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RfSgTransport, rf_sg_transport, RF, SG_TRANSPORT, RfTransport)
 
-RfTransport *rf_sg_transport_new      (const char     *path,
-                                       GError        **error);
-const char  *rf_sg_transport_get_path (RfSgTransport  *self);
+RfTransport *rf_sg_transport_new           (const char     *path,
+                                            GError        **error);
+RfTransport *rf_sg_transport_new_read_only (const char     *path,
+                                            GError        **error);
+const char  *rf_sg_transport_get_path      (RfSgTransport  *self);
+gboolean     rf_sg_transport_is_read_only  (RfSgTransport  *self);
 
 G_END_DECLS

@@ -2,16 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: reflash-hw-transport NODE
+ * Usage: reflash-hw-transport [--read-only] NODE
  *
- * Opens NODE (/dev/sgN or /dev/srN) with RfSgTransport and sends INQUIRY, TEST
+ * Opens NODE (/dev/sgN or /dev/srN) with RfSgTransport (read-write, or read-only
+ * as passive probing does) and sends INQUIRY, TEST
  * UNIT READY, GET CONFIGURATION (feature 0x010C) and NEC READ MEM (0x20 bytes at
  * the drive ID, a read-only identification command) through the transport that
  * Reflash itself uses. For each command it prints one line of KEY=VALUE words
  * (values shell-quoted) that test-hardware.py compares with what the kernel and
  * QEMU's drive really did:
  *
- *   open ok=1
+ *   open ok=1 read_only=0
  *   inquiry executed=1 status=0x00 ok=1 vendor='QEMU' product='QEMU CD-ROM' ...
  *   tur executed=1 status=0x02 ok=0 response=0x70 sense=02/3a/00 error=no-medium
  *   readmem executed=0 error=needs-privileges
@@ -164,13 +165,18 @@ main (int    argc,
 {
   g_autoptr(RfTransport) transport = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean read_only = argc == 3 && g_str_equal (argv[1], "--read-only");
+  const char *node = argv[argc - 1];
 
-  if (argc != 2)
+  if (argc != 2 && !read_only)
     {
-      fprintf (stderr, "Usage: %s NODE\n", argv[0]);
+      fprintf (stderr, "Usage: %s [--read-only] NODE\n", argv[0]);
       return 2;
     }
-  transport = rf_sg_transport_new (argv[1], &error);
+  if (read_only)
+    transport = rf_sg_transport_new_read_only (node, &error);
+  else
+    transport = rf_sg_transport_new (node, &error);
   if (transport == NULL)
     {
       printf ("open ok=0");
@@ -178,7 +184,8 @@ main (int    argc,
       printf ("\n");
       return 1;
     }
-  printf ("open ok=1\n");
+  printf ("open ok=1 read_only=%d\n",
+          rf_sg_transport_is_read_only (RF_SG_TRANSPORT (transport)));
   send_inquiry (transport);
   send_test_unit_ready (transport);
   send_get_configuration (transport);

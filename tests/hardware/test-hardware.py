@@ -508,6 +508,9 @@ def add_transport_steps(plan, transport):
     plan.add('rf-sr-generic', '%s "$SR_GENERIC"' % transport)
     plan.add('rf-nec-sr-no-rawio', NO_RAWIO + '%s "$SR_NEC"' % transport)
     plan.add('rf-nec-sg-no-rawio', NO_RAWIO + '%s "$SG_NEC"' % transport)
+    plan.add('rf-nec-sg-read-only-no-rawio', NO_RAWIO + '%s --read-only "$SG_NEC"' % transport)
+    # The caller resolves links; RfSgTransport refuses one before opening it.
+    plan.add('rf-symlink', 'ln -s "$SG_NEC" /tmp/rf-sg-link && %s /tmp/rf-sg-link' % transport)
 
 
 def transport_lines(step):
@@ -566,15 +569,21 @@ def check_transport(tap, plan):
            'RfSgTransport opens the block node (/dev/srN) too', step.describe())
 
     nec = DRIVE['nec'].trace_id
-    step = plan['rf-nec-sr-no-rawio']
-    lines = transport_lines(step)
-    tap.ok(step.status == 0 and expect(lines, 'inquiry', ok='1')
-           and expect(lines, 'readmem', executed='0', error='needs-privileges'),
-           'RfSgTransport on /dev/srN without CAP_SYS_RAWIO: INQUIRY works, READ MEM is '
-           'needs-privileges', step.describe())
-    tap.ok(0x12 in step.opcodes(nec) and NEC_READ_MEM not in step.opcodes(nec),
-           'trace: without CAP_SYS_RAWIO the 0xCC never reached the drive',
-           'received: %r' % step.received, trace=True)
+    # Without CAP_SYS_RAWIO the kernel refuses vendor opcodes before the drive
+    # sees them on /dev/srN, and on /dev/sgN opened read-only as passive probing
+    # opens it: a second gate behind Reflash's own.
+    for name, node, read_only in (('rf-nec-sr-no-rawio', '/dev/srN', '0'),
+                                  ('rf-nec-sg-read-only-no-rawio', 'read-only /dev/sgN', '1')):
+        step = plan[name]
+        lines = transport_lines(step)
+        tap.ok(step.status == 0 and expect(lines, 'open', ok='1', read_only=read_only)
+               and expect(lines, 'inquiry', ok='1')
+               and expect(lines, 'readmem', executed='0', error='needs-privileges'),
+               'RfSgTransport on %s without CAP_SYS_RAWIO: INQUIRY works, READ MEM is '
+               'needs-privileges' % node, step.describe())
+        tap.ok(0x12 in step.opcodes(nec) and NEC_READ_MEM not in step.opcodes(nec),
+               'trace: on that %s the 0xCC never reached the drive' % node,
+               'received: %r' % step.received, trace=True)
     # A fact of the kernel that Reflash's "needs-admin" state depends on: sg
     # filters commands only on read-only opens, so whoever may open /dev/sgN
     # read-write reaches the drive with vendor commands, privileges or not.
@@ -584,6 +593,14 @@ def check_transport(tap, plan):
            and NEC_READ_MEM in step.opcodes(nec),
            'kernel: a read-write /dev/sgN passes 0xCC without CAP_SYS_RAWIO',
            '%s\nreceived: %r' % (step.describe(), step.received), trace=True)
+
+    step = plan['rf-symlink']
+    lines = transport_lines(step)
+    tap.ok(step.status == 1 and expect(lines, 'open', ok='0', error='not-supported')
+           and 'symbolic link' in lines.get('open', {}).get('message', ''),
+           'RfSgTransport refuses a symbolic link to /dev/sgN before opening it', step.describe())
+    tap.ok(not step.opcodes(nec), 'trace: through the link nothing reached the drive',
+           'received: %r' % step.received, trace=True)
 
 
 # --- RfDeviceMonitor and RfDevice (reflash-hw-probe) ------------------------------
@@ -730,7 +747,13 @@ NEVER_WHILE_PROBING = {WRITE_BUFFER: 'WRITE BUFFER (0x3B)', NEC_WRITE: 'NEC writ
                        NEC_READ_BOOT: 'READ BOOT (0xCD)'}
 
 
-def add_cli_steps(plan, cli):
+def as_nobody_with(mode, nodes, command):
+    """@command as nobody, while the nodes @nodes have @mode (then 0600 again)."""
+    return ('chmod %s %s && %s%s; rc=$?; chmod 0600 %s; exit $rc'
+            % (mode, nodes, AS_NOBODY, command, nodes))
+
+
+def add_cli_steps(plan, cli, opens):
     cli = shlex.quote(cli)
     plan.add('cli-list', cli + ' list --json')
     plan.add('cli-list-text', cli + ' list')
@@ -742,8 +765,19 @@ def add_cli_steps(plan, cli):
     plan.add('cli-nobody-list', AS_NOBODY + cli + ' list --json')
     plan.add('cli-nobody-info-nec', AS_NOBODY + '%s info "$SG_NEC" --json' % cli)
     # A user the node lets in read-write (on a desktop: group "cdrom").
-    plan.add('cli-nobody-rw-info-nec', 'chmod 0666 "$SG_NEC" && %s%s info "$SG_NEC" --json; '
-             'rc=$?; chmod 0600 "$SG_NEC"; exit $rc' % (AS_NOBODY, cli))
+    plan.add('cli-nobody-rw-info-nec',
+             as_nobody_with('0666', '"$SG_NEC"', '%s info "$SG_NEC" --json' % cli))
+    # A user who may read the NEC drives' nodes but not write them.
+    plan.add('cli-reader-list',
+             as_nobody_with('0604', '"$SG_NEC" "$SG_NEC_SAFE"', cli + ' list --json'))
+    plan.add('cli-reader-info-nec-safe',
+             as_nobody_with('0604', '"$SG_NEC_SAFE"', '%s info "$SG_NEC_SAFE" --json' % cli))
+    # How root's runs open the nodes: a listing read-only, a deep look read-write.
+    if opens:
+        every_sg = ' '.join('"$%s"' % d.var for d in DRIVES)
+        plan.add('cli-opens-list', '%s %s -- %s list --json' % (shlex.quote(opens), every_sg, cli))
+        plan.add('cli-opens-info-nec',
+                 '%s "$SG_NEC" -- %s info "$SG_NEC" --json' % (shlex.quote(opens), cli))
 
 
 def cli_steps(plan):
@@ -933,6 +967,74 @@ def check_cli_unprivileged(tap, plan):
            '%s\nreceived: %r' % (step.describe(), step.received), trace=True)
 
 
+def check_cli_reader(tap, plan):
+    """A user who may read a node but not write it (DOMAIN.md, no-access)."""
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+    readable = ('nec', 'nec-safe')
+    step = plan['cli-reader-list']
+    data, why = parse_json(step)
+    entries = data.get('drives') if isinstance(data, dict) else None
+    by_node = {e.get('sg_node'): e for e in entries or [] if isinstance(e, dict)}
+    for drive in DRIVES:
+        entry = by_node.get(nodes.get(drive.name), {})
+        state = EXPECTED_PASSIVE[drive.name] if drive.name in readable else 'no-access'
+        tap.ok(step.status == 0 and same_json_identity(entry, drive.ident)
+               and entry.get('state') == state and entry.get('probe_depth') == 'passive',
+               'reflash-cli list as a user who may %s %s: %s %s, state %s'
+               % ('only read' if drive.name in readable else 'not open', drive.name,
+                  drive.ident['vendor'], drive.ident['product'], state),
+               '%s\n%s\nentry: %r' % (step.describe(), why, entry))
+    asked = [d.name for d in DRIVES if 0x12 in step.opcodes(d.trace_id)]
+    vendor = sorted({op for (_, op) in step.received if op >= 0xC0})
+    tap.ok(sorted(asked) == sorted(readable) and not vendor,
+           'trace: that listing sent INQUIRY to the readable drives only, and no vendor command',
+           'asked: %r\nreceived: %r' % (asked, step.received), trace=True)
+
+    drive = DRIVE['nec-safe']
+    step = plan['cli-reader-info-nec-safe']
+    entry, why = parse_json(step)
+    entry = entry if isinstance(entry, dict) else {}
+    tap.ok(step.status == 0 and entry.get('state') == 'no-access'
+           and entry.get('reason') == 'permission-denied' and entry.get('advice')
+           and same_json_identity(entry, drive.ident) and entry.get('safe_mode') is True
+           and entry.get('family') is not None,
+           'reflash-cli info as a user who may only read nec-safe: no-access with advice, '
+           'identity, family and safe mode from a passive look', '%s\n%s' % (step.describe(), why))
+    ok, why = cli_transcript_matches_trace(entry, step, drive)
+    tap.ok(ok and entry.get('commands') and NEC_READ_MEM not in step.opcodes(drive.trace_id),
+           'trace: that look sent the drive exactly its "commands", and no 0xCC', why, trace=True)
+
+
+def opened(step):
+    """{node: (read-only opens, read-write opens)} from reflash-hw-opens."""
+    counts = {}
+    for line in step.stderr.splitlines():
+        words = shlex.split(line)
+        if words[:1] == ['opens']:
+            fields = dict(w.split('=', 1) for w in words[1:] if '=' in w)
+            counts[fields.get('node')] = (int(fields.get('read_only', 0)),
+                                          int(fields.get('read_write', 0)))
+    return counts
+
+
+def check_cli_opens(tap, plan):
+    """How the CLI opened the nodes, from the kernel's close events."""
+    nodes = plan['nodes'].stdout.split()
+    step = plan['cli-opens-list']
+    counts = opened(step)
+    tap.ok(step.status == 0 and sorted(counts) == sorted(nodes)
+           and all(ro > 0 and rw == 0 for (ro, rw) in counts.values()),
+           'reflash-cli list as root opens every /dev/sgN read-only, none read-write',
+           '%s\nopens: %r' % (step.describe(), counts))
+    # The positive control: the same count sees a read-write open.
+    step = plan['cli-opens-info-nec']
+    counts = opened(step)
+    tap.ok(step.status == 0 and len(counts) == 1
+           and all(rw > 0 for (ro, rw) in counts.values()),
+           'reflash-cli info opens the drive\'s /dev/sgN read-write',
+           '%s\nopens: %r' % (step.describe(), counts))
+
+
 def check_cli(tap, plan):
     listing = plan['cli-list']
     if listing.status == CLI_NOT_AVAILABLE:
@@ -943,6 +1045,9 @@ def check_cli(tap, plan):
     check_cli_output(tap, plan)
     check_cli_missing(tap, plan)
     check_cli_unprivileged(tap, plan)
+    check_cli_reader(tap, plan)
+    if 'cli-opens-list' in plan.by_name:
+        check_cli_opens(tap, plan)
 
 
 def make_plan(options):
@@ -952,7 +1057,7 @@ def make_plan(options):
         add_transport_steps(plan, options.transport)
     if options.probe:
         add_probe_steps(plan, options.probe)
-    add_cli_steps(plan, options.cli)
+    add_cli_steps(plan, options.cli, options.opens)
     return plan
 
 
@@ -962,6 +1067,7 @@ def main():
     parser.add_argument('--cli', required=True, help='the built reflash-cli')
     parser.add_argument('--transport', help='the built reflash-hw-transport')
     parser.add_argument('--probe', help='the built reflash-hw-probe')
+    parser.add_argument('--opens', help='the built reflash-hw-opens')
     parser.add_argument('--qemu', default='qemu-system-x86_64')
     options = parser.parse_args()
 
