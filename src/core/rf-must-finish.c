@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,9 @@ static volatile gint atomic_depth;
 static volatile sig_atomic_t deferred_signal;
 
 static const int deferred_signals[] = { SIGINT, SIGTERM, SIGHUP };
+/* Translated before any signal can come: gettext is no call for a handler. */
+static char *signal_message;
+static gsize signal_message_length;
 
 static void
 notify (gboolean active)
@@ -134,10 +138,6 @@ rf_must_finish_set_watch (RfMustFinishFunc func,
 static void
 on_signal (int signal_number)
 {
-  static const char message[] =
-    "\nReflash must first bring the drive back from safe mode; it stops as soon as that is "
-    "done.\n";
-
   if (g_atomic_int_get (&atomic_depth) == 0)
     {
       signal (signal_number, SIG_DFL);
@@ -146,7 +146,7 @@ on_signal (int signal_number)
     }
   deferred_signal = signal_number;
   /* write() is safe in a signal handler; its result cannot be acted on here. */
-  if (write (STDERR_FILENO, message, sizeof message - 1) < 0)
+  if (write (STDERR_FILENO, signal_message, signal_message_length) < 0)
     return;
 }
 
@@ -162,6 +162,13 @@ rf_must_finish_defer_signals (void)
 {
   struct sigaction action;
 
+  if (signal_message == NULL)
+    {
+      signal_message = g_strdup_printf ("\n%s\n", _("Reflash must first bring the drive back "
+                                                     "from safe mode; it stops as soon as that "
+                                                     "is done."));
+      signal_message_length = strlen (signal_message);
+    }
   memset (&action, 0, sizeof action);
   action.sa_handler = on_signal;
   sigemptyset (&action.sa_mask);
