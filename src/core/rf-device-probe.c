@@ -681,13 +681,13 @@ nec_try_key_and_leave (Probe      *probe,
   gboolean back;
 
   marker_key (probe, &marker, vendor, product);
-  if (!rf_safe_mode_marker_set (&marker, &error))
+  if (probe->port != NULL && !rf_safe_mode_marker_set (&marker, &error))
     g_debug ("no safe-mode marker for %s: %s", probe->port, error->message);
   rf_must_finish_begin ("a drive is being brought back from safe mode");
   answer = nec_try_key_and_leave_inside (probe, key);
   back = g_strcmp0 (probe->result->reason, RF_REASON_LEFT_IN_SAFE_MODE) != 0 &&
          g_strcmp0 (probe->result->reason, RF_REASON_MODE_UNKNOWN) != 0;
-  if (back)
+  if (back && probe->port != NULL)
     rf_safe_mode_marker_clear (&marker);
   rf_must_finish_end ();
   return answer;
