@@ -244,11 +244,22 @@ rf_test_drive_execute (RfTransport  *transport,
     }
 }
 
+static RfClock *
+rf_test_drive_get_clock (RfTransport *transport)
+{
+  RfTestDrive *self = RF_TEST_DRIVE (transport);
+
+  if (self->spec.clock != NULL)
+    return self->spec.clock;
+  return RF_TRANSPORT_CLASS (rf_test_drive_parent_class)->get_clock (transport);
+}
+
 static void
 rf_test_drive_finalize (GObject *object)
 {
   RfTestDrive *self = RF_TEST_DRIVE (object);
 
+  g_clear_object (&self->spec.clock);
   g_strfreev (self->strings);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -260,6 +271,7 @@ rf_test_drive_class_init (RfTestDriveClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = rf_test_drive_finalize;
   RF_TRANSPORT_CLASS (klass)->execute = rf_test_drive_execute;
+  RF_TRANSPORT_CLASS (klass)->get_clock = rf_test_drive_get_clock;
 }
 
 static void
@@ -299,6 +311,8 @@ rf_test_drive_new (const RfTestDriveSpec *spec)
   self->spec.bootcode_version = keep (strings, spec->bootcode_version, "05");
   g_ptr_array_add (strings, NULL);
   self->strings = (GStrv) g_ptr_array_free (strings, FALSE);
+  if (spec->clock != NULL)
+    self->spec.clock = g_object_ref (spec->clock);
   self->safe_mode = !spec->firmware_valid;
   self->unit_attentions = spec->unit_attentions;
   return self;

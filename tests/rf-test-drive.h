@@ -34,6 +34,8 @@ typedef struct {
   gsize tur_sense_length;       /* bytes of sense kept; 0 keeps all 18 */
   gboolean inquiry_fails;       /* INQUIRY brings no status back (a transport error) */
   gboolean silent_after_enter;  /* an accepted enter, and then no status ever again */
+  RfClock *clock;               /* the drive's clock (a reference is taken); NULL:
+                                 * the system clock */
 } RfTestDriveSpec;
 
 #define RF_TYPE_TEST_DRIVE (rf_test_drive_get_type ())
