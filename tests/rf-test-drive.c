@@ -18,6 +18,8 @@ struct _RfTestDrive
   GStrv strings;
   gboolean safe_mode;
   guint unit_attentions;
+  gboolean restarting;
+  gint64 left_at_us; /* when the last SAFE MODE leave came, on the drive's clock */
   GMutex lock;
   GCond cond;
   gboolean hung;
@@ -124,7 +126,25 @@ answer_safe_mode (RfTestDrive *self,
         }
     }
   else if (self->spec.firmware_valid)
-    self->safe_mode = FALSE;
+    {
+      self->safe_mode = FALSE;
+      self->restarting = TRUE;
+      self->left_at_us = rf_clock_get_now_us (rf_transport_get_clock (RF_TRANSPORT (self)));
+    }
+}
+
+/* After a leave the firmware restarts for spec.restart_us on the drive's clock,
+ * answering 02/04/01 "becoming ready" meanwhile. */
+static gboolean
+is_restarting (RfTestDrive *self)
+{
+  gint64 now;
+
+  if (!self->restarting)
+    return FALSE;
+  now = rf_clock_get_now_us (rf_transport_get_clock (RF_TRANSPORT (self)));
+  self->restarting = (guint64) (now - self->left_at_us) < self->spec.restart_us;
+  return self->restarting;
 }
 
 static gboolean
@@ -209,6 +229,8 @@ rf_test_drive_execute (RfTransport  *transport,
           self->unit_attentions--;
           rf_command_set_check_condition (command, 0x06, 0x29, 0x00);
         }
+      else if (is_restarting (self))
+        rf_command_set_check_condition (command, 0x02, 0x04, 0x01);
       else if (self->spec.tur_scripted)
         answer_scripted_tur (self, command);
       else if (!self->spec.disc)

@@ -14,6 +14,7 @@
 #include "rf-error.h"
 #include "rf-must-finish.h"
 #include "rf-safe-mode-marker.h"
+#include "rf-test-clock.h"
 #include "rf-test-drive.h"
 #include "rf-test-util.h"
 
@@ -675,6 +676,210 @@ test_cancel_leaves_safe_mode (void)
   g_assert_false (rf_test_drive_in_safe_mode (drive));
 }
 
+/* Waits and limits on the drive's clock (nec-2m.md §1 and §8), measured in
+ * modelled time on a virtual clock: a 300 s limit takes no real time. */
+
+#define SECONDS(s) ((gint64) (s) * G_USEC_PER_SEC)
+
+/* A deep check through a recorder of the test's own, whose transcript stays
+ * readable when the check is cancelled. */
+static RfProbeResult *
+probe_on_clock (RfTestDrive   *drive,
+                RfRecorder   **transcript,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  static guint counter;
+  g_autofree char *name = g_strdup_printf ("test-clock-%u", ++counter);
+
+  *transcript = rf_recorder_new (RF_TRANSPORT (drive));
+  return rf_probe_drive (RF_TRANSPORT (*transcript), db, RF_PROBE_DEPTH_DEEP, name, name,
+                         cancellable, error);
+}
+
+/* TEST UNIT READYs sent after the SAFE MODE leave: the poll. */
+static guint
+count_polls_after_leave (RfRecorder *transcript)
+{
+  gboolean left = FALSE;
+  guint count = 0;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      if (entry->cdb[0] == 0xcc && entry->cdb[1] == 0x01 && entry->cdb[2] == 0x00)
+        left = TRUE;
+      else if (left && entry->cdb[0] == 0x00)
+        count++;
+    }
+  return count;
+}
+
+/* TEST UNIT READY answers 02/04/01 "becoming ready" for ever. */
+static void
+script_becoming_ready (RfTestDriveSpec *spec)
+{
+  spec->tur_scripted = TRUE;
+  spec->tur_status = RF_STATUS_CHECK_CONDITION;
+  spec->tur_sense[0] = 0x02;
+  spec->tur_sense[1] = 0x04;
+  spec->tur_sense[2] = 0x01;
+}
+
+/* A drive "becoming ready" for ever: the deep check gives up after 60 s, asking
+ * every 2 s, and says busy. */
+static void
+test_busy_limit (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(RfProbeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  script_becoming_ready (&spec);
+  spec.clock = RF_CLOCK (clock);
+  drive = rf_test_drive_new (&spec);
+  result = probe_on_clock (drive, &transcript, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpint (result->state, ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (result->reason, ==, RF_REASON_DRIVE_BUSY);
+  /* The passive look's one, then one at 0, 2, ..., 60 s. */
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0x00), ==, 1 + 31);
+  g_assert_cmpuint (rf_test_clock_count_sleeps (clock, SECONDS (2)), ==, 30);
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), >=, SECONDS (60));
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), <, SECONDS (62));
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0xcc));
+}
+
+/* After the leave the firmware never comes back: polls every 2 s up to 60 s,
+ * then every 10 s, and the check ends at 300 s without knowing the mode. */
+static void
+test_leave_poll_limit (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(RfProbeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  spec.restart_us = G_MAXUINT64;
+  spec.clock = RF_CLOCK (clock);
+  drive = rf_test_drive_new (&spec);
+  result = probe_on_clock (drive, &transcript, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpint (result->state, ==, RF_DRIVE_STATE_NOT_RESPONDING);
+  g_assert_cmpstr (result->reason, ==, RF_REASON_MODE_UNKNOWN);
+  /* Polls at 0, 2, ..., 58 s, then at 60, 70, ..., 300 s. */
+  g_assert_cmpuint (rf_test_clock_count_sleeps (clock, SECONDS (2)), ==, 30);
+  g_assert_cmpuint (rf_test_clock_count_sleeps (clock, SECONDS (10)), ==, 24);
+  g_assert_cmpuint (count_polls_after_leave (transcript), ==, 30 + 25);
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), >=, SECONDS (300));
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), <, SECONDS (310));
+}
+
+/* The firmware is back 20 s after the leave: found at the poll at 20 s. */
+static void
+test_leave_poll_returns (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(RfProbeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec.restart_us = SECONDS (20);
+  spec.clock = RF_CLOCK (clock);
+  drive = rf_test_drive_new (&spec);
+  result = probe_on_clock (drive, &transcript, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->state, ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpuint (count_polls_after_leave (transcript), ==, 11);
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), ==, SECONDS (20));
+}
+
+/* Cancel during a busy pause: the check ends there, not after the pause. */
+static void
+test_cancel_busy_pause (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(RfProbeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  script_becoming_ready (&spec);
+  spec.clock = RF_CLOCK (clock);
+  drive = rf_test_drive_new (&spec);
+  rf_test_clock_cancel_at (clock, cancellable, SECONDS (5));
+  result = probe_on_clock (drive, &transcript, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, RF_ERROR, RF_ERROR_CANCELLED);
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), ==, SECONDS (5));
+  /* The passive look's, then at 0, 2 and 4 s. */
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0x00), ==, 1 + 3);
+}
+
+/* Cancel during the pause between UNIT ATTENTIONs: ends there too. */
+static void
+test_cancel_unit_attention_pause (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(RfProbeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec.unit_attentions = 100;
+  spec.clock = RF_CLOCK (clock);
+  drive = rf_test_drive_new (&spec);
+  rf_test_clock_cancel_at (clock, cancellable, 500000);
+  result = probe_on_clock (drive, &transcript, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, RF_ERROR, RF_ERROR_CANCELLED);
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), ==, 500000);
+  /* At 0, 0.2 and 0.4 s. */
+  g_assert_cmpuint (rf_recorder_count_opcode (transcript, 0x00), ==, 3);
+}
+
+/* Cancel while the firmware restarts after the leave: the poll goes on until the
+ * drive is back in normal mode, where it was found; then the check stops. */
+static void
+test_cancel_leave_poll (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(RfTestDrive) drive = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(RfProbeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  spec.restart_us = SECONDS (20);
+  spec.clock = RF_CLOCK (clock);
+  drive = rf_test_drive_new (&spec);
+  rf_test_clock_cancel_at (clock, cancellable, SECONDS (5));
+  result = probe_on_clock (drive, &transcript, cancellable, &error);
+  g_assert_null (result);
+  g_assert_error (error, RF_ERROR, RF_ERROR_CANCELLED);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_assert_cmpint (rf_clock_get_now_us (RF_CLOCK (clock)), ==, SECONDS (20));
+  g_assert_cmpuint (count_polls_after_leave (transcript), ==, 11);
+  g_assert_false (rf_test_drive_in_safe_mode (drive));
+}
+
 static void
 test_missing_node (void)
 {
@@ -875,6 +1080,13 @@ main (int    argc,
   g_test_add_func ("/reflash/device/cancel-leaves-safe-mode", test_cancel_leaves_safe_mode);
   g_test_add_func ("/reflash/device/missing-node", test_missing_node);
   g_test_add_func ("/reflash/device/read-only-node", test_read_only_node);
+  g_test_add_func ("/reflash/device/busy-limit", test_busy_limit);
+  g_test_add_func ("/reflash/device/leave-poll-limit", test_leave_poll_limit);
+  g_test_add_func ("/reflash/device/leave-poll-returns", test_leave_poll_returns);
+  g_test_add_func ("/reflash/device/cancel-busy-pause", test_cancel_busy_pause);
+  g_test_add_func ("/reflash/device/cancel-unit-attention-pause",
+                   test_cancel_unit_attention_pause);
+  g_test_add_func ("/reflash/device/cancel-leave-poll", test_cancel_leave_poll);
 
   status = g_test_run ();
   g_clear_object (&db);
