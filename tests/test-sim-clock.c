@@ -4,8 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "rf-core.h"
-#include "rf-sim.h"
+#include "sim-test-util.h"
 
 static void
 test_virtual (void)
@@ -181,20 +180,13 @@ test_virtual_cancelled (void)
 static void
 test_transport_clock (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load ("healthy-3550", &error);
-  g_autoptr(RfSimClock) clock = rf_sim_clock_new (FALSE);
-  g_autoptr(RfSimDrive) drive = NULL;
-  g_autoptr(RfTransport) transport = NULL;
-  g_autoptr(RfRecorder) recorder = NULL;
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(RfRecorder) recorder = rf_recorder_new (sim->transport);
 
-  g_assert_no_error (error);
-  drive = rf_sim_drive_new (scenario, NULL, clock, &error);
-  g_assert_no_error (error);
-  transport = rf_sim_transport_new (drive);
-  recorder = rf_recorder_new (transport);
-  g_assert_true (rf_transport_get_clock (transport) == RF_CLOCK (clock));
-  g_assert_true (rf_transport_get_clock (RF_TRANSPORT (recorder)) == RF_CLOCK (clock));
+  g_assert_true (rf_transport_get_clock (sim->transport) == RF_CLOCK (sim->clock));
+  g_assert_true (rf_transport_get_clock (RF_TRANSPORT (recorder)) == RF_CLOCK (sim->clock));
+  g_clear_object (&recorder);
+  sim_drive_free (sim);
 }
 
 /* name, real_time, speed, modelled wait, real minimum, real maximum */
