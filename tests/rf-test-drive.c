@@ -18,6 +18,8 @@ struct _RfTestDrive
   GStrv strings;
   gboolean safe_mode;
   guint unit_attentions;
+  gboolean restarting;
+  gint64 left_at_us; /* when the last SAFE MODE leave came, on the drive's clock */
   GMutex lock;
   GCond cond;
   gboolean hung;
@@ -124,7 +126,25 @@ answer_safe_mode (RfTestDrive *self,
         }
     }
   else if (self->spec.firmware_valid)
-    self->safe_mode = FALSE;
+    {
+      self->safe_mode = FALSE;
+      self->restarting = TRUE;
+      self->left_at_us = rf_clock_get_now_us (rf_transport_get_clock (RF_TRANSPORT (self)));
+    }
+}
+
+/* After a leave the firmware restarts for spec.restart_us on the drive's clock,
+ * answering 02/04/01 "becoming ready" meanwhile. */
+static gboolean
+is_restarting (RfTestDrive *self)
+{
+  gint64 now;
+
+  if (!self->restarting)
+    return FALSE;
+  now = rf_clock_get_now_us (rf_transport_get_clock (RF_TRANSPORT (self)));
+  self->restarting = (guint64) (now - self->left_at_us) < self->spec.restart_us;
+  return self->restarting;
 }
 
 static gboolean
@@ -209,6 +229,8 @@ rf_test_drive_execute (RfTransport  *transport,
           self->unit_attentions--;
           rf_command_set_check_condition (command, 0x06, 0x29, 0x00);
         }
+      else if (is_restarting (self))
+        rf_command_set_check_condition (command, 0x02, 0x04, 0x01);
       else if (self->spec.tur_scripted)
         answer_scripted_tur (self, command);
       else if (!self->spec.disc)
@@ -244,11 +266,22 @@ rf_test_drive_execute (RfTransport  *transport,
     }
 }
 
+static RfClock *
+rf_test_drive_get_clock (RfTransport *transport)
+{
+  RfTestDrive *self = RF_TEST_DRIVE (transport);
+
+  if (self->spec.clock != NULL)
+    return self->spec.clock;
+  return RF_TRANSPORT_CLASS (rf_test_drive_parent_class)->get_clock (transport);
+}
+
 static void
 rf_test_drive_finalize (GObject *object)
 {
   RfTestDrive *self = RF_TEST_DRIVE (object);
 
+  g_clear_object (&self->spec.clock);
   g_strfreev (self->strings);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -260,6 +293,7 @@ rf_test_drive_class_init (RfTestDriveClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = rf_test_drive_finalize;
   RF_TRANSPORT_CLASS (klass)->execute = rf_test_drive_execute;
+  RF_TRANSPORT_CLASS (klass)->get_clock = rf_test_drive_get_clock;
 }
 
 static void
@@ -299,6 +333,8 @@ rf_test_drive_new (const RfTestDriveSpec *spec)
   self->spec.bootcode_version = keep (strings, spec->bootcode_version, "05");
   g_ptr_array_add (strings, NULL);
   self->strings = (GStrv) g_ptr_array_free (strings, FALSE);
+  if (spec->clock != NULL)
+    self->spec.clock = g_object_ref (spec->clock);
   self->safe_mode = !spec->firmware_valid;
   self->unit_attentions = spec->unit_attentions;
   return self;

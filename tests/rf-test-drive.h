@@ -34,6 +34,10 @@ typedef struct {
   gsize tur_sense_length;       /* bytes of sense kept; 0 keeps all 18 */
   gboolean inquiry_fails;       /* INQUIRY brings no status back (a transport error) */
   gboolean silent_after_enter;  /* an accepted enter, and then no status ever again */
+  guint64 restart_us;           /* after a SAFE MODE leave, 02/04/01 for this long on
+                                 * the drive's clock; G_MAXUINT64: it never comes back */
+  RfClock *clock;               /* the drive's clock (a reference is taken); NULL:
+                                 * the system clock */
 } RfTestDriveSpec;
 
 #define RF_TYPE_TEST_DRIVE (rf_test_drive_get_type ())

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "rf-core.h"
+#include "rf-test-clock.h"
+#include "rf-test-drive.h"
 
 static RfDriveDb *db;
 static char *last_message;
@@ -514,6 +516,19 @@ test_unbuilt_command (void)
   g_assert_cmpuint (rf_recorder_get_n_entries (recorder), ==, 0);
 }
 
+/* The gate only filters: Reflash's waits pass on the clock of the drive behind
+ * it (a practice drive's at its speed), not on the system clock. */
+static void
+test_clock (void)
+{
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  RfTestDriveSpec spec = { .clock = RF_CLOCK (clock) };
+  g_autoptr(RfTestDrive) drive = rf_test_drive_new (&spec);
+  g_autoptr(RfCommandGate) gate = rf_command_gate_new (RF_TRANSPORT (drive));
+
+  g_assert_true (rf_transport_get_clock (RF_TRANSPORT (gate)) == RF_CLOCK (clock));
+}
+
 static void
 remember_message (const char     *domain,
                   GLogLevelFlags  level,
@@ -578,6 +593,7 @@ main (int   argc,
   g_test_add ("/reflash/command-gate/refusal-is-logged", Fixture, NULL, fixture_set_up,
               test_refusal_is_logged, fixture_tear_down);
   g_test_add_func ("/reflash/command-gate/unbuilt-command", test_unbuilt_command);
+  g_test_add_func ("/reflash/command-gate/clock", test_clock);
 
   status = g_test_run ();
   g_clear_object (&db);

@@ -14,6 +14,7 @@
 #include "rf-error.h"
 #include "rf-must-finish.h"
 #include "rf-safe-mode-marker.h"
+#include "rf-test-clock.h"
 #include "rf-test-drive.h"
 #include "rf-test-util.h"
 
@@ -675,6 +676,215 @@ test_cancel_leaves_safe_mode (void)
   g_assert_false (rf_test_drive_in_safe_mode (drive));
 }
 
+/* Waits and limits on the drive's clock (nec-2m.md §1 and §8), measured in
+ * modelled time on a virtual clock: a 300 s limit takes no real time. */
+
+#define SECONDS(s) ((gint64) (s) * G_USEC_PER_SEC)
+
+typedef struct {
+  RfTestClock *clock;
+  GCancellable *cancellable;
+  RfTestDrive *drive;
+  RfRecorder *transcript;  /* the test's own: readable after a cancel too */
+  RfProbeResult *result;
+  GError *error;
+  gint64 real_us;          /* real time the check took */
+} ClockFixture;
+
+static void
+clock_fixture_set_up (ClockFixture  *fixture,
+                      gconstpointer  data)
+{
+  fixture->clock = rf_test_clock_new ();
+  fixture->cancellable = g_cancellable_new ();
+}
+
+static void
+clock_fixture_tear_down (ClockFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_clear_error (&fixture->error);
+  g_clear_pointer (&fixture->result, rf_probe_result_free);
+  g_clear_object (&fixture->transcript);
+  g_clear_object (&fixture->drive);
+  g_clear_object (&fixture->cancellable);
+  g_clear_object (&fixture->clock);
+}
+
+/* A deep check of a drive made from @spec, on the fixture's clock. */
+static void
+check_on_clock (ClockFixture    *fixture,
+                RfTestDriveSpec  spec)
+{
+  static guint counter;
+  g_autofree char *name = g_strdup_printf ("test-clock-%u", ++counter);
+  gint64 start = g_get_monotonic_time ();
+
+  spec.clock = RF_CLOCK (fixture->clock);
+  fixture->drive = rf_test_drive_new (&spec);
+  fixture->transcript = rf_recorder_new (RF_TRANSPORT (fixture->drive));
+  fixture->result = rf_probe_drive (RF_TRANSPORT (fixture->transcript), db, RF_PROBE_DEPTH_DEEP,
+                                    name, name, fixture->cancellable, &fixture->error);
+  fixture->real_us = g_get_monotonic_time () - start;
+}
+
+static gint64
+clock_now (ClockFixture *fixture)
+{
+  return rf_clock_get_now_us (RF_CLOCK (fixture->clock));
+}
+
+static void
+assert_cancelled_at (ClockFixture *fixture,
+                     gint64        at_us)
+{
+  g_assert_null (fixture->result);
+  g_assert_error (fixture->error, RF_ERROR, RF_ERROR_CANCELLED);
+  g_assert_cmpint (clock_now (fixture), ==, at_us);
+}
+
+/* TEST UNIT READYs sent after the SAFE MODE leave: the poll. */
+static guint
+count_polls_after_leave (RfRecorder *transcript)
+{
+  gboolean left = FALSE;
+  guint count = 0;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      if (entry->cdb[0] == 0xcc && entry->cdb[1] == 0x01 && entry->cdb[2] == 0x00)
+        left = TRUE;
+      else if (left && entry->cdb[0] == 0x00)
+        count++;
+    }
+  return count;
+}
+
+/* TEST UNIT READY answers 02/04/01 "becoming ready" for ever. */
+static RfTestDriveSpec
+becoming_ready_3550 (void)
+{
+  RfTestDriveSpec spec = healthy_3550;
+
+  spec.tur_scripted = TRUE;
+  spec.tur_status = RF_STATUS_CHECK_CONDITION;
+  spec.tur_sense[0] = 0x02;
+  spec.tur_sense[1] = 0x04;
+  spec.tur_sense[2] = 0x01;
+  return spec;
+}
+
+/* After a leave the firmware comes back after @restart_us. */
+static RfTestDriveSpec
+restarting_3550 (guint64 restart_us)
+{
+  RfTestDriveSpec spec = healthy_3550;
+
+  spec.restart_us = restart_us;
+  return spec;
+}
+
+/* A drive "becoming ready" for ever: the deep check gives up after 60 s, asking
+ * every 2 s, and says busy. */
+static void
+test_busy_limit (ClockFixture  *fixture,
+                 gconstpointer  data)
+{
+  check_on_clock (fixture, becoming_ready_3550 ());
+  g_assert_no_error (fixture->error);
+  g_assert_cmpint (fixture->real_us, <, G_USEC_PER_SEC);
+  g_assert_cmpint (fixture->result->state, ==, RF_DRIVE_STATE_BUSY);
+  g_assert_cmpstr (fixture->result->reason, ==, RF_REASON_DRIVE_BUSY);
+  /* The passive look's one, then one at 0, 2, ..., 60 s. */
+  g_assert_cmpuint (rf_recorder_count_opcode (fixture->transcript, 0x00), ==, 1 + 31);
+  g_assert_cmpuint (rf_test_clock_count_sleeps (fixture->clock, SECONDS (2)), ==, 30);
+  g_assert_cmpint (clock_now (fixture), >=, SECONDS (60));
+  g_assert_cmpint (clock_now (fixture), <, SECONDS (62));
+  g_assert_false (rf_recorder_sent_opcode (fixture->transcript, 0xcc));
+}
+
+/* After the leave the firmware never comes back: polls every 2 s up to 60 s,
+ * then every 10 s, and the check ends at 300 s without knowing the mode. */
+static void
+test_leave_poll_limit (ClockFixture  *fixture,
+                       gconstpointer  data)
+{
+  check_on_clock (fixture, restarting_3550 (G_MAXUINT64));
+  g_assert_no_error (fixture->error);
+  g_assert_cmpint (fixture->real_us, <, G_USEC_PER_SEC);
+  g_assert_cmpint (fixture->result->state, ==, RF_DRIVE_STATE_NOT_RESPONDING);
+  g_assert_cmpstr (fixture->result->reason, ==, RF_REASON_MODE_UNKNOWN);
+  /* Polls at 0, 2, ..., 58 s, then at 60, 70, ..., 300 s. */
+  g_assert_cmpuint (rf_test_clock_count_sleeps (fixture->clock, SECONDS (2)), ==, 30);
+  g_assert_cmpuint (rf_test_clock_count_sleeps (fixture->clock, SECONDS (10)), ==, 24);
+  g_assert_cmpuint (count_polls_after_leave (fixture->transcript), ==, 30 + 25);
+  g_assert_cmpint (clock_now (fixture), >=, SECONDS (300));
+  g_assert_cmpint (clock_now (fixture), <, SECONDS (310));
+}
+
+/* The firmware is back 20 s after the leave: found at the poll at 20 s. */
+static void
+test_leave_poll_returns (ClockFixture  *fixture,
+                         gconstpointer  data)
+{
+  check_on_clock (fixture, restarting_3550 (SECONDS (20)));
+  g_assert_no_error (fixture->error);
+  g_assert_cmpint (fixture->result->state, ==, RF_DRIVE_STATE_READY);
+  g_assert_cmpuint (count_polls_after_leave (fixture->transcript), ==, 11);
+  g_assert_cmpint (clock_now (fixture), ==, SECONDS (20));
+}
+
+/* Cancel during a busy pause: the check ends there, not after the pause. */
+static void
+test_cancel_busy_pause (ClockFixture  *fixture,
+                        gconstpointer  data)
+{
+  rf_test_clock_cancel_at (fixture->clock, fixture->cancellable, SECONDS (5));
+  check_on_clock (fixture, becoming_ready_3550 ());
+  assert_cancelled_at (fixture, SECONDS (5));
+  /* The passive look's, then at 0, 2 and 4 s. */
+  g_assert_cmpuint (rf_recorder_count_opcode (fixture->transcript, 0x00), ==, 1 + 3);
+}
+
+/* Cancel during the pause between UNIT ATTENTIONs: ends there too. */
+static void
+test_cancel_unit_attention_pause (ClockFixture  *fixture,
+                                  gconstpointer  data)
+{
+  RfTestDriveSpec spec = healthy_3550;
+
+  spec.unit_attentions = 100;
+  rf_test_clock_cancel_at (fixture->clock, fixture->cancellable, 500000);
+  check_on_clock (fixture, spec);
+  assert_cancelled_at (fixture, 500000);
+  /* At 0, 0.2 and 0.4 s. */
+  g_assert_cmpuint (rf_recorder_count_opcode (fixture->transcript, 0x00), ==, 3);
+}
+
+/* Cancel while the firmware restarts after the leave: the poll goes on until the
+ * drive is back in normal mode, where it was found; then the check stops. */
+static void
+test_cancel_leave_poll (ClockFixture  *fixture,
+                        gconstpointer  data)
+{
+  rf_test_clock_cancel_at (fixture->clock, fixture->cancellable, SECONDS (5));
+  check_on_clock (fixture, restarting_3550 (SECONDS (20)));
+  assert_cancelled_at (fixture, SECONDS (20));
+  g_assert_cmpuint (count_polls_after_leave (fixture->transcript), ==, 11);
+  g_assert_false (rf_test_drive_in_safe_mode (fixture->drive));
+}
+
+static void
+add_clock_case (const char *name,
+                void (*func) (ClockFixture *, gconstpointer))
+{
+  g_autofree char *path = g_strconcat ("/reflash/device/", name, NULL);
+
+  g_test_add (path, ClockFixture, NULL, clock_fixture_set_up, func, clock_fixture_tear_down);
+}
+
 static void
 test_missing_node (void)
 {
@@ -875,6 +1085,12 @@ main (int    argc,
   g_test_add_func ("/reflash/device/cancel-leaves-safe-mode", test_cancel_leaves_safe_mode);
   g_test_add_func ("/reflash/device/missing-node", test_missing_node);
   g_test_add_func ("/reflash/device/read-only-node", test_read_only_node);
+  add_clock_case ("busy-limit", test_busy_limit);
+  add_clock_case ("leave-poll-limit", test_leave_poll_limit);
+  add_clock_case ("leave-poll-returns", test_leave_poll_returns);
+  add_clock_case ("cancel-busy-pause", test_cancel_busy_pause);
+  add_clock_case ("cancel-unit-attention-pause", test_cancel_unit_attention_pause);
+  add_clock_case ("cancel-leave-poll", test_cancel_leave_poll);
 
   status = g_test_run ();
   g_clear_object (&db);

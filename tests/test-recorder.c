@@ -8,6 +8,7 @@
 #include "rf-error.h"
 #include "rf-recorder.h"
 #include "rf-scsi.h"
+#include "rf-test-clock.h"
 #include "rf-test-drive.h"
 
 static const RfTestDriveSpec drive_spec = {
@@ -93,6 +94,25 @@ test_no_status (void)
                     RF_TRANSPORT_DEFAULT_MAX_TRANSFER);
 }
 
+/* Waits pass on the recorded drive's clock: the system clock for a real drive,
+ * the drive's own when it brings one. */
+static void
+test_clock (void)
+{
+  RfTestDriveSpec spec = drive_spec;
+  g_autoptr(RfTestClock) clock = rf_test_clock_new ();
+  g_autoptr(RfTestDrive) real = rf_test_drive_new (&drive_spec);
+  g_autoptr(RfTestDrive) own = NULL;
+  g_autoptr(RfRecorder) real_recorder = rf_recorder_new (RF_TRANSPORT (real));
+  g_autoptr(RfRecorder) own_recorder = NULL;
+
+  spec.clock = RF_CLOCK (clock);
+  own = rf_test_drive_new (&spec);
+  own_recorder = rf_recorder_new (RF_TRANSPORT (own));
+  g_assert_true (rf_transport_get_clock (RF_TRANSPORT (real_recorder)) == rf_clock_get_system ());
+  g_assert_true (rf_transport_get_clock (RF_TRANSPORT (own_recorder)) == RF_CLOCK (clock));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -101,5 +121,6 @@ main (int    argc,
 
   g_test_add_func ("/reflash/recorder/transcript", test_transcript);
   g_test_add_func ("/reflash/recorder/no-status", test_no_status);
+  g_test_add_func ("/reflash/recorder/clock", test_clock);
   return g_test_run ();
 }

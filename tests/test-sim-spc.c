@@ -207,12 +207,75 @@ test_settle (void)
   /* Default settle 15 s: not ready until it has passed. */
   sim_test_unit_ready (sim);
   sim_assert_sense (sim, 0x02, 0x04, 0x01);
-  rf_sim_clock_skip (sim->clock, 14000000);
+  g_assert_true (rf_clock_sleep_us (RF_CLOCK (sim->clock), 14000000, NULL, NULL));
   sim_test_unit_ready (sim);
   sim_assert_sense (sim, 0x02, 0x04, 0x01);
-  rf_sim_clock_skip (sim->clock, 1000000);
+  g_assert_true (rf_clock_sleep_us (RF_CLOCK (sim->clock), 1000000, NULL, NULL));
   assert_attentions_then_ready (sim, TRUE);
   g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "off");
+  sim_drive_free (sim);
+}
+
+/* 02/04/01 answers to TEST UNIT READY in a transcript. */
+static guint
+count_becoming_ready (RfRecorder *transcript)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      if (entry->cdb[0] == 0x00 && entry->status == 0x02 && (entry->sense[2] & 0x0f) == 0x02 &&
+          entry->sense[12] == 0x04 && entry->sense[13] == 0x01)
+        count++;
+    }
+  return count;
+}
+
+/* Reflash's deep check right after an activation waits the settle out on the
+ * drive's clock: at speeds 1 and 10 it asks as often as it would a real drive
+ * settling 15 s, at once on a virtual clock; at speed 0 the settle is over
+ * before the first question. */
+static void
+test_probe_waits_out_settle (gconstpointer data)
+{
+  const double *speed = data;
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  RfClock *clock = rf_transport_get_clock (sim->transport);
+  gint64 start;
+
+  g_assert_no_error (error);
+  g_assert_true (clock == RF_CLOCK (sim->clock));
+  sim_clear_unit_attention (sim);
+  rf_sim_clock_set_speed (sim->clock, *speed);
+  g_assert_true (download (sim, 0x07, image, 0x10000));
+  sim_assert_good (sim);
+
+  start = rf_clock_get_now_us (clock);
+  device = rf_device_new_for_transport ("practice:settle", sim->transport, "practice-settle");
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_READY);
+  transcript = rf_device_dup_transcript (device);
+  if (*speed == 0.0)
+    {
+      g_assert_cmpuint (count_becoming_ready (transcript), ==, 0);
+    }
+  else
+    {
+      /* The passive look's, then the deep check's at 0, 2, ..., 14 s. */
+      g_assert_cmpuint (count_becoming_ready (transcript), ==, 1 + 8);
+      g_assert_cmpint (rf_clock_get_now_us (clock) - start, >=, 15 * G_USEC_PER_SEC);
+    }
+  g_clear_object (&transcript);
+  g_clear_object (&device);
   sim_drive_free (sim);
 }
 
@@ -573,6 +636,8 @@ test_persistence_save_order (void)
   g_assert_no_errno (g_rmdir (dir));
 }
 
+static const double probe_speeds[] = { 0.0, 1.0, 10.0 };
+
 int
 main (int   argc,
       char *argv[])
@@ -584,6 +649,13 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/configuration", test_configuration);
   g_test_add_func ("/reflash/sim-spc/offsets-download", test_offsets_download);
   g_test_add_func ("/reflash/sim-spc/settle", test_settle);
+  for (gsize i = 0; i < G_N_ELEMENTS (probe_speeds); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/reflash/sim-spc/probe-waits-out-settle/%g",
+                                               probe_speeds[i]);
+
+      g_test_add_data_func (path, &probe_speeds[i], test_probe_waits_out_settle);
+    }
   g_test_add_func ("/reflash/sim-spc/chunk-rules", test_chunk_rules);
   g_test_add_func ("/reflash/sim-spc/wrong-model", test_wrong_model);
   g_test_add_func ("/reflash/sim-spc/deferred", test_deferred);

@@ -229,6 +229,13 @@ rf_command_gate_get_max_transfer (RfTransport *transport)
   return rf_transport_get_max_transfer (RF_COMMAND_GATE (transport)->inner);
 }
 
+/* The gate only filters: waits pass on the drive's own clock. */
+static RfClock *
+rf_command_gate_get_clock (RfTransport *transport)
+{
+  return rf_transport_get_clock (RF_COMMAND_GATE (transport)->inner);
+}
+
 static void
 rf_command_gate_dispose (GObject *object)
 {
@@ -260,6 +267,7 @@ rf_command_gate_class_init (RfCommandGateClass *klass)
   object_class->finalize = rf_command_gate_finalize;
   transport_class->execute = rf_command_gate_execute;
   transport_class->get_max_transfer = rf_command_gate_get_max_transfer;
+  transport_class->get_clock = rf_command_gate_get_clock;
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "rf-allow-list.h"
 #include "rf-backup-store.h"
 #include "rf-backup.h"
+#include "rf-clock.h"
 #include "rf-command-gate.h"
 #include "rf-command.h"
 #include "rf-device-monitor.h"

@@ -19,7 +19,8 @@
 #include "rf-scsi.h"
 
 /* nec-2m.md §8: UNIT ATTENTIONs cleared at most 10 times, 0.2 s apart; "busy"
- * answers waited for 2 s at a time, 60 s in all. */
+ * answers waited for 2 s at a time, 60 s in all. Every wait and limit here is in
+ * real-drive time, measured on the drive's clock (rf_transport_get_clock()). */
 #define UNIT_ATTENTION_RETRIES 10
 #define UNIT_ATTENTION_PAUSE_US (200 * 1000)
 #define BUSY_PAUSE_US (2 * G_USEC_PER_SEC)
@@ -44,6 +45,7 @@ typedef struct {
   RfDriveDb *db;
   const char *port;           /* names the drive across boots, for the marker */
   GCancellable *cancellable;
+  RfClock *clock;
   RfProbeResult *result;
   GError *fatal;  /* cancellation: the probe itself stops */
   guint8 inquiry[RF_SCSI_INQUIRY_LENGTH];
@@ -169,6 +171,19 @@ is_vendor_refusal (const RfCommand *command)
          sense_is (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24);
 }
 
+/* A pause the user may cut short: a cancel ends the probe. */
+static gboolean
+pause_cancellable (Probe   *probe,
+                   guint64  duration_us)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (rf_clock_sleep_us (probe->clock, duration_us, probe->cancellable, &error))
+    return TRUE;
+  stop_with_error (probe, error);
+  return FALSE;
+}
+
 /* Passive part */
 
 static gboolean
@@ -203,8 +218,8 @@ test_unit_ready (Probe      *probe,
 {
   for (guint attempt = 0; attempt <= UNIT_ATTENTION_RETRIES; attempt++)
     {
-      if (attempt > 0)
-        g_usleep (UNIT_ATTENTION_PAUSE_US);
+      if (attempt > 0 && !pause_cancellable (probe, UNIT_ATTENTION_PAUSE_US))
+        return FALSE;
       if (!built (probe, rf_scsi_build_test_unit_ready (command), "TEST UNIT READY") ||
           !send (probe, command))
         return FALSE;
@@ -328,7 +343,7 @@ probe_passive (Probe *probe)
 static gboolean
 no_disc_check (Probe *probe)
 {
-  gint64 start = g_get_monotonic_time ();
+  gint64 start = rf_clock_get_now_us (probe->clock);
   RfCommand command;
 
   for (;;)
@@ -354,12 +369,13 @@ no_disc_check (Probe *probe)
           set_state (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DISC_PRESENT, NULL);
           return FALSE;
         case TRAY_BUSY:
-          if (g_get_monotonic_time () - start >= BUSY_LIMIT_US)
+          if (rf_clock_get_now_us (probe->clock) - start >= BUSY_LIMIT_US)
             {
               stop_with_answer (probe, RF_DRIVE_STATE_BUSY, RF_REASON_DRIVE_BUSY, &command);
               return FALSE;
             }
-          g_usleep (BUSY_PAUSE_US);
+          if (!pause_cancellable (probe, BUSY_PAUSE_US))
+            return FALSE;
           break;
         case TRAY_OTHER:
         default:
@@ -485,11 +501,11 @@ inquire_mode (Probe    *probe,
 static gboolean
 wait_until_ready (Probe *probe)
 {
-  gint64 start = g_get_monotonic_time ();
+  gint64 start = rf_clock_get_now_us (probe->clock);
 
   for (;;)
     {
-      gint64 elapsed = g_get_monotonic_time () - start;
+      gint64 elapsed = rf_clock_get_now_us (probe->clock) - start;
       g_autoptr(GError) error = NULL;
       RfCommand command;
 
@@ -501,7 +517,9 @@ wait_until_ready (Probe *probe)
         return TRUE;
       if (elapsed >= POLL_LIMIT_US)
         return FALSE;
-      g_usleep (elapsed < POLL_FAST_LIMIT_US ? POLL_FAST_US : POLL_SLOW_US);
+      /* Without a cancellable the wait cannot fail: it always runs to its end. */
+      rf_clock_sleep_us (probe->clock, elapsed < POLL_FAST_LIMIT_US ? POLL_FAST_US : POLL_SLOW_US,
+                         NULL, NULL);
     }
 }
 
@@ -1039,6 +1057,7 @@ rf_probe_drive (RfTransport   *transport,
   probe.db = db;
   probe.port = port;
   probe.cancellable = cancellable;
+  probe.clock = rf_transport_get_clock (transport);
   probe.result = result;
   result->depth = RF_PROBE_DEPTH_PASSIVE;
 

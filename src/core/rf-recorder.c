@@ -96,6 +96,13 @@ rf_recorder_get_max_transfer (RfTransport *transport)
   return rf_transport_get_max_transfer (RF_RECORDER (transport)->inner);
 }
 
+/* The recorder only watches: waits pass on the drive's own clock. */
+static RfClock *
+rf_recorder_get_clock (RfTransport *transport)
+{
+  return rf_transport_get_clock (RF_RECORDER (transport)->inner);
+}
+
 static void
 rf_recorder_dispose (GObject *object)
 {
@@ -125,6 +132,7 @@ rf_recorder_class_init (RfRecorderClass *klass)
   object_class->finalize = rf_recorder_finalize;
   transport_class->execute = rf_recorder_execute;
   transport_class->get_max_transfer = rf_recorder_get_max_transfer;
+  transport_class->get_clock = rf_recorder_get_clock;
 }
 
 static void

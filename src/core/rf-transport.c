@@ -29,6 +29,12 @@ rf_transport_real_get_max_transfer (RfTransport *self)
   return RF_TRANSPORT_DEFAULT_MAX_TRANSFER;
 }
 
+static RfClock *
+rf_transport_real_get_clock (RfTransport *self)
+{
+  return rf_clock_get_system ();
+}
+
 static void
 rf_transport_finalize (GObject *object)
 {
@@ -83,6 +89,7 @@ rf_transport_class_init (RfTransportClass *klass)
   object_class->get_property = rf_transport_get_property;
   object_class->set_property = rf_transport_set_property;
   klass->get_max_transfer = rf_transport_real_get_max_transfer;
+  klass->get_clock = rf_transport_real_get_clock;
 
   /**
    * RfTransport:name:
@@ -200,4 +207,19 @@ rf_transport_get_name (RfTransport *self)
   g_return_val_if_fail (RF_IS_TRANSPORT (self), NULL);
   priv = rf_transport_get_instance_private (self);
   return priv->name != NULL ? priv->name : G_OBJECT_TYPE_NAME (self);
+}
+
+/**
+ * rf_transport_get_clock:
+ *
+ * The clock to measure every wait for this drive on: pauses between retries,
+ * polls while it restarts, and their limits.
+ *
+ * Returns: (transfer none): the drive's clock
+ */
+RfClock *
+rf_transport_get_clock (RfTransport *self)
+{
+  g_return_val_if_fail (RF_IS_TRANSPORT (self), rf_clock_get_system ());
+  return RF_TRANSPORT_GET_CLASS (self)->get_clock (self);
 }

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "rf-clock.h"
 #include "rf-command.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,9 @@ G_DECLARE_DERIVABLE_TYPE (RfTransport, rf_transport, RF, TRANSPORT, GObject)
  *   an #RF_ERROR when no status came back (timeout, transport or OS error, the kernel
  *   refused the command, the drive vanished).
  * @get_max_transfer: the largest data transfer one command may carry
+ * @get_clock: the clock the drive's waits are measured on (see #RfClock); the
+ *   system clock unless the drive brings its own, as a practice drive does.
+ *   A decorator returns its inner transport's.
  *
  * Device I/O is synchronous and runs on a worker thread; one transport serves one
  * job at a time.
@@ -34,8 +38,9 @@ struct _RfTransportClass
                                 GCancellable *cancellable,
                                 GError      **error);
   gsize    (*get_max_transfer) (RfTransport  *self);
+  RfClock *(*get_clock)        (RfTransport  *self);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /* 64 KiB: what a transport promises when it cannot measure its limit. */
@@ -51,5 +56,6 @@ gboolean     rf_transport_run              (RfTransport  *self,
                                             GError      **error);
 gsize        rf_transport_get_max_transfer (RfTransport  *self);
 const char  *rf_transport_get_name         (RfTransport  *self);
+RfClock     *rf_transport_get_clock        (RfTransport  *self);
 
 G_END_DECLS

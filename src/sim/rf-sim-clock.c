@@ -13,29 +13,123 @@
  * rehearsal ten times faster, 0 makes every command instant. A virtual clock only
  * counts; a real-time clock also sleeps, so a person watching the practice drive
  * sees the minutes pass. Tests use virtual clocks and never sleep.
+ *
+ * The same clock is the drive's #RfClock: Reflash's own waits for the drive pass
+ * on it, scaled like the drive's work (see the header for the two time lines).
  */
 struct _RfSimClock
 {
-  GObject parent_instance;
+  RfClock parent_instance;
 
+  /* Reflash's waits run outside the drive's lock, on any thread. */
+  GMutex lock;
   gboolean real_time;
   double speed;
-  gint64 start_us;   /* monotonic time at creation (real-time clocks) */
-  gint64 virtual_us; /* elapsed virtual time (virtual clocks) */
+  gint64 start_us;    /* monotonic time at creation (real-time clocks) */
+  gint64 virtual_us;  /* scaled time of a virtual clock */
+  gint64 modelled_us; /* modelled time; on a real-time clock, as of mark_us */
+  gint64 mark_us;     /* real-time clocks: the monotonic time modelled_us is for */
 };
 
-G_DEFINE_FINAL_TYPE (RfSimClock, rf_sim_clock, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (RfSimClock, rf_sim_clock, RF_TYPE_CLOCK)
+
+static guint64
+scale_locked (RfSimClock *self,
+              guint64     modelled_us)
+{
+  if (self->speed <= 0.0)
+    return 0;
+  return (guint64) ((double) modelled_us / self->speed);
+}
+
+/* On a real-time clock modelled time runs with real time, times the speed; at
+ * speed 0 real time adds nothing and only the time let pass counts. */
+static gint64
+modelled_now_locked (RfSimClock *self)
+{
+  if (!self->real_time)
+    return self->modelled_us;
+  return self->modelled_us +
+         (gint64) ((double) (g_get_monotonic_time () - self->mark_us) * self->speed);
+}
+
+/* Lets @modelled_us pass on the counters; returns the scaled duration, which a
+ * real-time clock's caller must then really wait. */
+static guint64
+pass_locked (RfSimClock *self,
+             guint64     modelled_us)
+{
+  guint64 scaled = scale_locked (self, modelled_us);
+
+  if (!self->real_time)
+    {
+      self->modelled_us += (gint64) modelled_us;
+      self->virtual_us += (gint64) scaled;
+    }
+  else if (self->speed <= 0.0)
+    {
+      self->modelled_us += (gint64) modelled_us;
+    }
+  return scaled;
+}
+
+static gint64
+rf_sim_clock_get_modelled_us (RfClock *clock)
+{
+  RfSimClock *self = RF_SIM_CLOCK (clock);
+  gint64 now;
+
+  g_mutex_lock (&self->lock);
+  now = modelled_now_locked (self);
+  g_mutex_unlock (&self->lock);
+  return now;
+}
+
+/* A wait of Reflash's: on a real-time clock the scaled duration really passes,
+ * and a cancel ends it early; a virtual clock moves on at once. */
+static gboolean
+rf_sim_clock_sleep_modelled_us (RfClock      *clock,
+                                guint64       modelled_us,
+                                GCancellable *cancellable,
+                                GError      **error)
+{
+  RfSimClock *self = RF_SIM_CLOCK (clock);
+  guint64 scaled;
+
+  g_mutex_lock (&self->lock);
+  scaled = pass_locked (self, modelled_us);
+  g_mutex_unlock (&self->lock);
+  if (!self->real_time || scaled == 0)
+    return TRUE;
+  return RF_CLOCK_CLASS (rf_sim_clock_parent_class)->sleep_us (clock, scaled, cancellable, error);
+}
+
+static void
+rf_sim_clock_finalize (GObject *object)
+{
+  RfSimClock *self = RF_SIM_CLOCK (object);
+
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (rf_sim_clock_parent_class)->finalize (object);
+}
 
 static void
 rf_sim_clock_class_init (RfSimClockClass *klass)
 {
+  RfClockClass *clock_class = RF_CLOCK_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = rf_sim_clock_finalize;
+  clock_class->get_now_us = rf_sim_clock_get_modelled_us;
+  clock_class->sleep_us = rf_sim_clock_sleep_modelled_us;
 }
 
 static void
 rf_sim_clock_init (RfSimClock *self)
 {
+  g_mutex_init (&self->lock);
   self->speed = 1.0;
   self->start_us = g_get_monotonic_time ();
+  self->mark_us = self->start_us;
 }
 
 /**
@@ -66,25 +160,42 @@ rf_sim_clock_set_speed (RfSimClock *self,
 {
   g_return_if_fail (RF_IS_SIM_CLOCK (self));
   g_return_if_fail (speed >= 0.0);
+
+  g_mutex_lock (&self->lock);
+  /* Modelled time so far ran at the old speed; it goes on from here. */
+  self->modelled_us = modelled_now_locked (self);
+  self->mark_us = g_get_monotonic_time ();
   self->speed = speed;
+  g_mutex_unlock (&self->lock);
 }
 
 double
 rf_sim_clock_get_speed (RfSimClock *self)
 {
+  double speed;
+
   g_return_val_if_fail (RF_IS_SIM_CLOCK (self), 0.0);
-  return self->speed;
+
+  g_mutex_lock (&self->lock);
+  speed = self->speed;
+  g_mutex_unlock (&self->lock);
+  return speed;
 }
 
-/* Microseconds since the clock was made. A real-time clock also counts the time the
- * host spends between commands (its own waits and polls). */
+/* Scaled microseconds since the clock was made. A real-time clock also counts the
+ * time the host spends between commands (its own waits and polls). */
 gint64
 rf_sim_clock_get_now_us (RfSimClock *self)
 {
+  gint64 now;
+
   g_return_val_if_fail (RF_IS_SIM_CLOCK (self), 0);
   if (self->real_time)
     return g_get_monotonic_time () - self->start_us;
-  return self->virtual_us;
+  g_mutex_lock (&self->lock);
+  now = self->virtual_us;
+  g_mutex_unlock (&self->lock);
+  return now;
 }
 
 /* The modelled duration as it passes at the current speed. */
@@ -92,18 +203,22 @@ guint64
 rf_sim_clock_scale (RfSimClock *self,
                     guint64     modelled_us)
 {
+  guint64 scaled;
+
   g_return_val_if_fail (RF_IS_SIM_CLOCK (self), 0);
-  if (self->speed <= 0.0)
-    return 0;
-  return (guint64) ((double) modelled_us / self->speed);
+
+  g_mutex_lock (&self->lock);
+  scaled = scale_locked (self, modelled_us);
+  g_mutex_unlock (&self->lock);
+  return scaled;
 }
 
 /**
  * rf_sim_clock_spend:
  * @modelled_us: how long the work takes on a real drive
  *
- * Lets the work's scaled duration pass: a virtual clock moves on, a real-time
- * clock sleeps.
+ * Lets the drive's work pass: a virtual clock moves on, a real-time clock
+ * sleeps the scaled duration (the drive cannot be cancelled mid-command).
  *
  * Returns: the scaled duration in microseconds
  */
@@ -115,26 +230,10 @@ rf_sim_clock_spend (RfSimClock *self,
 
   g_return_val_if_fail (RF_IS_SIM_CLOCK (self), 0);
 
-  scaled = rf_sim_clock_scale (self, modelled_us);
-  if (self->real_time)
-    {
-      if (scaled > 0)
-        g_usleep ((gulong) scaled);
-    }
-  else
-    {
-      self->virtual_us += (gint64) scaled;
-    }
+  g_mutex_lock (&self->lock);
+  scaled = pass_locked (self, modelled_us);
+  g_mutex_unlock (&self->lock);
+  if (self->real_time && scaled > 0)
+    g_usleep ((gulong) scaled);
   return scaled;
-}
-
-/* Host-side waiting on a virtual clock (a poll interval, a settle wait). A
- * real-time clock ignores it: real waits already pass on it. */
-void
-rf_sim_clock_skip (RfSimClock *self,
-                   guint64     elapsed_us)
-{
-  g_return_if_fail (RF_IS_SIM_CLOCK (self));
-  if (!self->real_time)
-    self->virtual_us += (gint64) elapsed_us;
 }

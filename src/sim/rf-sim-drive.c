@@ -325,14 +325,16 @@ take_fault (RfSimDrive *self,
 }
 
 /* The host waits out its timeout. On a real-time clock in naps, so that the power
- * button still works meanwhile (the lock is held). */
+ * button still works meanwhile (the lock is held). At speed 0 there is nothing to
+ * nap, but the clock must still count the timeout as modelled time. */
 static guint64
 wait_out_timeout (RfSimDrive *self,
                   guint       timeout_ms)
 {
   guint64 modelled_us = (guint64) timeout_ms * 1000;
 
-  if (!rf_sim_clock_is_real_time (self->clock))
+  if (!rf_sim_clock_is_real_time (self->clock) ||
+      rf_sim_clock_scale (self->clock, modelled_us) == 0)
     return rf_sim_clock_spend (self->clock, modelled_us);
   rf_sim_drive_nap (self, modelled_us);
   return rf_sim_clock_scale (self->clock, modelled_us);

@@ -51,6 +51,15 @@ rf_sim_transport_get_max_transfer (RfTransport *transport)
   return rf_sim_drive_get_scenario (self->drive)->max_transfer;
 }
 
+/* Reflash's waits for a practice drive pass at the drive's speed. */
+static RfClock *
+rf_sim_transport_get_clock (RfTransport *transport)
+{
+  RfSimTransport *self = RF_SIM_TRANSPORT (transport);
+
+  return RF_CLOCK (rf_sim_drive_get_clock (self->drive));
+}
+
 static void
 rf_sim_transport_dispose (GObject *object)
 {
@@ -69,6 +78,7 @@ rf_sim_transport_class_init (RfSimTransportClass *klass)
   object_class->dispose = rf_sim_transport_dispose;
   transport_class->execute = rf_sim_transport_execute;
   transport_class->get_max_transfer = rf_sim_transport_get_max_transfer;
+  transport_class->get_clock = rf_sim_transport_get_clock;
 }
 
 static void
