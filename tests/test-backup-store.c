@@ -13,6 +13,7 @@
 #include "rf-backup-store.h"
 #include "rf-error.h"
 #include "rf-nec-2m.h"
+#include "rf-nec-image-builder.h"
 #include "rf-test-images.h"
 
 typedef struct {
@@ -182,45 +183,87 @@ test_recovered_seed (Fixture       *fixture,
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+/* Asserts that adding @image for the fixture's drive fails with @code and
+ * leaves the folder as it was: empty. */
+static void
+assert_refused (Fixture *fixture,
+                GBytes  *image,
+                RfError  code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
+                                                    "two-reads-compared", &error);
+
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, (gint) code);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+}
+
+/* All 0xFF, checksum 0x0000: a drive without firmware (nec-2m.md §4), refused
+ * whatever the dump's size: with the bootcode version in its trailer, without
+ * it, or cut short. */
+static void
+test_erased_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  gsize size = GPOINTER_TO_SIZE (data);
+  guint8 *erased = g_malloc (size);
+  g_autoptr(GBytes) bytes = NULL;
+
+  memset (erased, 0xff, MIN (size, (gsize) RF_NEC_MAIN_SIZE));
+  if (size >= RF_NEC_IMAGE_SIZE)
+    {
+      erased[RF_NEC_IMAGE_CHECKSUM_OFFSET] = 0;
+      erased[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1] = 0;
+      memcpy (erased + RF_NEC_IMAGE_ID_OFFSET, "K355", 4);
+    }
+  if (size == RF_NEC_IMAGE_SIZE_VERSIONED)
+    memcpy (erased + RF_NEC_IMAGE_VERSION_OFFSET, "05", 2);
+  bytes = g_bytes_new_take (erased, size);
+  g_assert_true (rf_backup_image_is_erased (bytes));
+  assert_refused (fixture, bytes, RF_ERROR_FIRMWARE_ERASED);
+}
+
+/* In safe mode only the bootcode runs: what a dump reads is no firmware that
+ * ran, even when it looks like a whole image. */
+static void
+test_safe_mode_refused (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+
+  fixture->identity->safe_mode = TRUE;
+  g_free (fixture->identity->revision);
+  fixture->identity->revision = g_strdup ("0.05");
+  assert_refused (fixture, image, RF_ERROR_IN_SAFE_MODE);
+}
+
+/* The trailer is the dumping host's; the display strings are the firmware's
+ * own. A K355 bootcode running ND-4551A firmware (a crossflash) dumps another
+ * model's firmware, and a dump without display strings names no model. */
+static void
+test_other_model_refused (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const RfNecImageSpec crossflashed = { .drive_id = "K355", .bootcode_version = "05",
+                                        .vendor = "_NEC", .product = "DVD_RW ND-4551A",
+                                        .revision = "1.05" };
+  g_autoptr(GBytes) other = rf_nec_image_build (&crossflashed);
+  g_autoptr(GBytes) nameless = rf_test_image ("K355", "05", NULL);
+
+  assert_refused (fixture, other, RF_ERROR_OTHER_MODEL);
+  assert_refused (fixture, nameless, RF_ERROR_OTHER_MODEL);
+}
+
 static void
 test_unproven_refused (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K451", "05", "1.05");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = NULL;
 
   make_recovered_seed (fixture->identity);
   g_clear_pointer (&fixture->identity->bootcode_key, g_free);
-  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
-                                &error);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
-  g_assert_null (backup);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
-}
-
-static void
-test_erased_refused (Fixture       *fixture,
-                     gconstpointer  data)
-{
-  guint8 *erased = g_malloc (RF_NEC_IMAGE_SIZE_VERSIONED);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = NULL;
-
-  /* All 0xFF, checksum 0x0000: a drive without firmware (nec-2m.md §4). */
-  memset (erased, 0xff, RF_NEC_MAIN_SIZE);
-  erased[RF_NEC_IMAGE_CHECKSUM_OFFSET] = 0;
-  erased[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1] = 0;
-  memcpy (erased + RF_NEC_IMAGE_ID_OFFSET, "K355", 4);
-  memcpy (erased + RF_NEC_IMAGE_VERSION_OFFSET, "05", 2);
-  bytes = g_bytes_new_take (erased, RF_NEC_IMAGE_SIZE_VERSIONED);
-  g_assert_true (rf_backup_image_is_erased (bytes));
-  backup = rf_backup_store_add (fixture->store, fixture->identity, bytes, "two-reads-compared",
-                                &error);
-  g_assert_null (backup);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  assert_refused (fixture, image, RF_ERROR_INVALID_DATA);
 }
 
 static void
@@ -228,13 +271,8 @@ test_damaged_refused (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, bytes,
-                                                    "two-reads-compared", &error);
 
-  g_assert_null (backup);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  assert_refused (fixture, bytes, RF_ERROR_INVALID_FILE);
 }
 
 static void
@@ -242,14 +280,9 @@ test_other_drive_refused (Fixture       *fixture,
                           gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K450", "05", "1.07");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
-                                                    "two-reads-compared", &error);
 
   /* The fixture's drive is a K355: a K450 image is not its dump. */
-  g_assert_null (backup);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  assert_refused (fixture, image, RF_ERROR_INVALID_DATA);
 }
 
 /* Injected failures: a disk that fills up after some bytes, a read-only folder,
@@ -462,7 +495,17 @@ main (int    argc,
   ADD ("for-drive", test_for_drive);
   ADD ("recovered-seed", test_recovered_seed);
   ADD ("unproven-refused", test_unproven_refused);
-  ADD ("erased-refused", test_erased_refused);
+  g_test_add ("/reflash/backup-store/erased-refused/versioned", Fixture,
+              GSIZE_TO_POINTER (RF_NEC_IMAGE_SIZE_VERSIONED), fixture_set_up,
+              test_erased_refused, fixture_tear_down);
+  g_test_add ("/reflash/backup-store/erased-refused/unversioned", Fixture,
+              GSIZE_TO_POINTER (RF_NEC_IMAGE_SIZE), fixture_set_up, test_erased_refused,
+              fixture_tear_down);
+  g_test_add ("/reflash/backup-store/erased-refused/cut-short", Fixture,
+              GSIZE_TO_POINTER (RF_NEC_MAIN_SIZE / 2), fixture_set_up, test_erased_refused,
+              fixture_tear_down);
+  ADD ("safe-mode-refused", test_safe_mode_refused);
+  ADD ("other-model-refused", test_other_model_refused);
   ADD ("damaged-refused", test_damaged_refused);
   ADD ("other-drive-refused", test_other_drive_refused);
   ADD ("disk-full", test_disk_full);

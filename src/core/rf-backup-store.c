@@ -114,19 +114,22 @@ rf_backup_store_set_io (RfBackupStore         *self,
 /**
  * rf_backup_image_is_erased:
  *
- * An erased drive dumps as all 0xFF (checksum 0x0000): that is no backup.
+ * An erased drive dumps as all 0xFF (checksum 0x0000): that is no backup. The
+ * main area decides, whatever follows it (a trailer with or without the
+ * bootcode version) and however much of it the dump holds.
  */
 gboolean
 rf_backup_image_is_erased (GBytes *image)
 {
   gsize size;
-  const guint8 *data = g_bytes_get_data (image, &size);
+  const guint8 *data;
 
   g_return_val_if_fail (image != NULL, FALSE);
 
-  if (size < RF_NEC_MAIN_SIZE)
+  data = g_bytes_get_data (image, &size);
+  if (size == 0)
     return FALSE;
-  for (gsize i = 0; i < RF_NEC_MAIN_SIZE; i++)
+  for (gsize i = 0; i < MIN (size, (gsize) RF_NEC_MAIN_SIZE); i++)
     if (data[i] != 0xff)
       return FALSE;
   return TRUE;
@@ -190,6 +193,34 @@ write_new_file (RfBackupStore *self,
   return TRUE;
 }
 
+/* The display strings are what the firmware shows as its INQUIRY identity once
+ * it runs (nec-2m.md §5, §6). A dump whose product is not the model of the
+ * bootcode's identity is another model's firmware, whatever its trailer says
+ * (the trailer is written by the dumping host, not read from the drive). */
+static gboolean
+check_display_strings (RfFirmware  *firmware,
+                       const char  *counting,
+                       GError     **error)
+{
+  const RfNecType *type = rf_nec_type_from_id (counting);
+  const char *product = rf_firmware_get_product (firmware);
+
+  if (product == NULL)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
+                   "dump has no display strings: its model cannot be told");
+      return FALSE;
+    }
+  if (type == NULL || !rf_nec_type_has_product (type, product))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
+                   "dump's display strings name \"%s\", the drive's bootcode is %s's",
+                   product, type != NULL ? type->model : counting);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_image (GBytes                *image,
              const RfDriveIdentity *identity,
@@ -199,15 +230,26 @@ check_image (GBytes                *image,
   gsize size = g_bytes_get_size (image);
   const char *counting = identity->bootcode_key;
 
-  if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
+  /* In safe mode only the bootcode runs because the main firmware is missing
+   * or damaged (DOMAIN.md "Drive states"): whatever a dump reads there is not
+   * firmware that ran. */
+  if (identity->safe_mode)
     {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "a dump must be one whole image");
+      g_set_error (error, RF_ERROR, RF_ERROR_IN_SAFE_MODE,
+                   "the drive is in safe mode (revision %s): its main firmware is not running",
+                   identity->revision != NULL ? identity->revision : "?");
       return FALSE;
     }
   if (rf_backup_image_is_erased (image))
     {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
-                   "the drive's main firmware is erased (all 0xFF): nothing to back up");
+      g_set_error (error, RF_ERROR, RF_ERROR_FIRMWARE_ERASED,
+                   "the drive's main firmware is erased (all 0xFF, %" G_GSIZE_FORMAT
+                   " bytes): nothing to back up", size);
+      return FALSE;
+    }
+  if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "a dump must be one whole image");
       return FALSE;
     }
   if (!rf_firmware_parse (RF_FIRMWARE (firmware), image, error))
@@ -231,7 +273,7 @@ check_image (GBytes                *image,
                    rf_firmware_get_drive_id (RF_FIRMWARE (firmware)), counting);
       return FALSE;
     }
-  return TRUE;
+  return check_display_strings (RF_FIRMWARE (firmware), counting, error);
 }
 
 static GKeyFile *
@@ -343,9 +385,13 @@ publish (RfBackupStore *self,
  * @image: the dump as a §5 image (checksum, canonical ID, bootcode version)
  * @verified: how the dump was verified, e.g. "two-reads-compared"
  *
- * Stores a dump. An erased drive's dump (all 0xFF) or a damaged image is refused
- * with %RF_ERROR_INVALID_DATA; a full disk is %RF_ERROR_NO_SPACE, a read-only
- * folder %RF_ERROR_WRITE or %RF_ERROR_PERMISSION_DENIED, and then nothing is left.
+ * Stores a dump. Refused, with nothing written: a dump of a drive in safe mode
+ * (%RF_ERROR_IN_SAFE_MODE), an erased drive's dump, all 0xFF whatever its size
+ * (%RF_ERROR_FIRMWARE_ERASED), one whose display strings are not the model of
+ * the bootcode's identity (%RF_ERROR_OTHER_MODEL), and a damaged or foreign
+ * image (%RF_ERROR_INVALID_DATA or %RF_ERROR_INVALID_FILE). A full disk is
+ * %RF_ERROR_NO_SPACE, a read-only folder %RF_ERROR_WRITE or
+ * %RF_ERROR_PERMISSION_DENIED, and then nothing is left.
  *
  * Returns: (transfer full): the new backup
  */
