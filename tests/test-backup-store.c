@@ -25,6 +25,22 @@ typedef struct {
   RfDriveIdentity *identity;
 } Fixture;
 
+/* A healthy ND-3550A after its deep check, running 1.05. */
+static RfDriveIdentity *
+healthy_3550 (void)
+{
+  RfDriveIdentity *identity = rf_drive_identity_new ();
+
+  identity->family = g_strdup ("nec-2m");
+  identity->vendor = g_strdup ("_NEC");
+  identity->product = g_strdup ("DVD_RW ND-3550A");
+  identity->revision = g_strdup ("1.05");
+  identity->stored_id = g_strdup ("K355");
+  identity->bootcode_key = g_strdup ("K355");
+  identity->bootcode_version = g_strdup ("05");
+  return identity;
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -35,26 +51,9 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->dir = g_steal_pointer (&tmp);
   fixture->store = rf_backup_store_new (fixture->dir);
-  fixture->identity = rf_drive_identity_new ();
-  fixture->identity->family = g_strdup ("nec-2m");
-  fixture->identity->vendor = g_strdup ("_NEC");
-  fixture->identity->product = g_strdup ("DVD_RW ND-3550A");
-  fixture->identity->revision = g_strdup ("1.05");
-  fixture->identity->stored_id = g_strdup ("K355");
-  fixture->identity->bootcode_key = g_strdup ("K355");
-  fixture->identity->bootcode_version = g_strdup ("05");
+  fixture->identity = healthy_3550 ();
 }
 
-static guint
-count_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
 
 static void
 fixture_tear_down (Fixture       *fixture,
@@ -91,7 +90,7 @@ test_add_and_list (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (backup);
   /* The image and its keyfile, nothing else. */
-  g_assert_cmpuint (count_files (fixture->dir), ==, 2);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 2);
   all = rf_backup_store_list (fixture->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (all->len, ==, 1);
@@ -199,7 +198,7 @@ assert_refused (Fixture *fixture,
 
   g_assert_null (backup);
   g_assert_error (error, RF_ERROR, (gint) code);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
 }
 
 /* All 0xFF, checksum 0x0000: a drive without firmware (nec-2m.md §4), refused
@@ -357,7 +356,7 @@ assert_add_fails (Fixture *fixture,
   g_assert_null (backup);
   g_assert_error (error, RF_ERROR, (gint) code);
   /* Nothing half-written stays behind, and nothing is listed. */
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
   all = rf_backup_store_list (fixture->store, NULL);
   g_assert_cmpuint (all->len, ==, 0);
 }
@@ -406,7 +405,7 @@ test_close_fails (Fixture       *fixture,
   close_errno = 0;
   g_assert_null (backup);
   g_assert_error (error, RF_ERROR, RF_ERROR_NO_SPACE);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
 }
 
 /* After the renames the folder itself is synced, so they survive a power cut. */
@@ -528,13 +527,7 @@ sudo_set_up (SudoFixture  *fixture,
       fixture->user->state_dir = g_build_filename (fixture->home, ".local", "state", NULL);
     }
   fixture->store = rf_backup_store_new_for_user (fixture->user);
-  fixture->identity = rf_drive_identity_new ();
-  fixture->identity->family = g_strdup ("nec-2m");
-  fixture->identity->product = g_strdup ("DVD_RW ND-3550A");
-  fixture->identity->revision = g_strdup ("1.05");
-  fixture->identity->stored_id = g_strdup ("K355");
-  fixture->identity->bootcode_key = g_strdup ("K355");
-  fixture->identity->bootcode_version = g_strdup ("05");
+  fixture->identity = healthy_3550 ();
 }
 
 static void
@@ -650,7 +643,7 @@ test_sudo_folder_link (SudoFixture  *fixture,
       g_assert_null (image);
       g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
       g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
-      g_assert_cmpuint (count_files (target), ==, 0);
+      g_assert_cmpuint (rf_test_count_files (target), ==, 0);
       g_assert_cmpint (g_unlink (link), ==, 0);
     }
 }

@@ -201,18 +201,6 @@ test_invoking_process (void)
   }
 }
 
-static guint
-count_entries (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 /* The folders below the user's own are made as needed and never entered
  * through a link or a file put in their place. */
 static void
@@ -247,7 +235,7 @@ test_make_folder (void)
   g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
   g_clear_error (&error);
   /* Nothing was made where the link leads. */
-  g_assert_cmpuint (count_entries (elsewhere), ==, 0);
+  g_assert_cmpuint (rf_test_count_files (elsewhere), ==, 0);
 
   file = g_build_filename (base, "plain", NULL);
   g_assert_true (g_file_set_contents (file, "", 0, NULL));

@@ -556,18 +556,7 @@ test_flash_without_checksum (void)
   g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
   for (guint i = 0; i < 60; i++)
     g_assert_true (nec_write_ram (sim, 0x10000 + i * 0x8000, img + i * 0x8000));
-  for (guint block = 4; block <= 34; block++)
-    {
-      g_assert_true (nec_erase (sim, block));
-      sim_assert_good (sim);
-    }
-  for (guint block = 4; block <= 33; block++)
-    {
-      g_assert_true (nec_program (sim, block));
-      sim_assert_good (sim);
-    }
-  g_assert_true (nec_safe_mode (sim, FALSE, "K355"));
-  sim_assert_good (sim);
+  nec_erase_program_leave (sim, "K355");
   sim_assert_revision (sim, "0.05");
   g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
   sim_drive_free (sim);
@@ -592,18 +581,7 @@ test_refused_checksum_forgets (void)
   sim_assert_good (sim);
   g_assert_true (nec_send_checksum (sim, (guint16) (sum + 1)));
   sim_assert_sense (sim, 0x05, 0x24, 0x00);
-  for (guint block = 4; block <= 34; block++)
-    {
-      g_assert_true (nec_erase (sim, block));
-      sim_assert_good (sim);
-    }
-  for (guint block = 4; block <= 33; block++)
-    {
-      g_assert_true (nec_program (sim, block));
-      sim_assert_good (sim);
-    }
-  g_assert_true (nec_safe_mode (sim, FALSE, "K355"));
-  sim_assert_good (sim);
+  nec_erase_program_leave (sim, "K355");
   sim_assert_revision (sim, "0.05");
   sim_drive_free (sim);
 }
