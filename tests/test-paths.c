@@ -152,8 +152,7 @@ run_invoking (gboolean    drop_privileges,
   env = g_environ_setenv (env, "XDG_DATA_HOME", data_home, TRUE);
   if (drop_privileges)
     {
-      const char *setpriv[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                "--inh-caps=-all", "--bounding-set=-all" };
+      const char *setpriv[] = { RF_TEST_AS_NOBODY };
 
       for (gsize i = 0; i < G_N_ELEMENTS (setpriv); i++)
         g_ptr_array_add (argv, (char *) setpriv[i]);
