@@ -50,6 +50,38 @@ rf_test_random_bytes (gsize   size,
   return g_bytes_new_take (data, size);
 }
 
+/* An image that passes @family's own checks (spc-download.md "Images"): its
+ * first listed size, its model bytes, and @revision at its revision offset. */
+GBytes *
+rf_test_spc_image (const RfDriveFamily *family,
+                   const char          *revision)
+{
+  const RfSpcDownload *download = &family->download;
+  gsize size = (gsize) g_array_index (download->image_sizes, guint64, 0);
+  guint8 *data = g_malloc0 (size);
+  gsize length;
+  const guint8 *model = g_bytes_get_data (download->model_check, &length);
+
+  memcpy (data + download->model_check_offset, model, length);
+  memcpy (data + download->revision_offset, revision, strlen (revision));
+  return g_bytes_new_take (data, size);
+}
+
+/* A drive of @family, as its deep probe sees it in normal mode: the product its
+ * images name, revision 1.00. */
+RfDriveIdentity *
+rf_test_spc_identity (const RfDriveFamily *family)
+{
+  RfDriveIdentity *identity = rf_drive_identity_new ();
+  gsize length;
+  const char *model = g_bytes_get_data (family->download.model_check, &length);
+
+  identity->family = g_strdup (family->id);
+  identity->product = g_strndup (model, length);
+  identity->revision = g_strdup ("1.00");
+  return identity;
+}
+
 GBytes *
 rf_test_image_damaged (RfTestDamage damage)
 {

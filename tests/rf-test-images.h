@@ -7,6 +7,9 @@
 
 #include <glib.h>
 
+#include "rf-drive-db.h"
+#include "rf-drive-identity.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -40,6 +43,9 @@ GBytes *rf_test_image          (const char           *drive_id,
 GBytes *rf_test_image_damaged  (RfTestDamage          damage);
 GBytes *rf_test_random_bytes   (gsize                 size,
                                 guint32               seed);
+GBytes *rf_test_spc_image      (const RfDriveFamily  *family,
+                                const char           *revision);
+RfDriveIdentity *rf_test_spc_identity (const RfDriveFamily *family);
 GBytes *rf_test_updater        (const RfTestEmbedded *images,
                                 guint                 n_images,
                                 gsize                 prefix_size);

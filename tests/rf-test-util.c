@@ -30,6 +30,18 @@ rf_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* How many names the folder @path holds (none when it cannot be read). */
+guint
+rf_test_count_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
 /* Writes @bytes to @dir/@name and returns the path (free it). */
 char *
 rf_test_write_file (const char *dir,

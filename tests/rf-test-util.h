@@ -15,6 +15,7 @@ G_BEGIN_DECLS
                           "--inh-caps=-all", "--bounding-set=-all"
 
 void  rf_test_remove_tree   (const char         *path);
+guint rf_test_count_files   (const char         *path);
 char *rf_test_write_file    (const char         *dir,
                              const char         *name,
                              GBytes             *bytes);

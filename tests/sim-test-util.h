@@ -238,6 +238,26 @@ nec_program (SimDrive *sim,
   return sim_send (sim, cdb, 12, RF_DIRECTION_NONE, NULL, 0);
 }
 
+/* §3 steps 4-6: erase blocks 4-34, program 4-33, leave safe mode; each
+ * command checked GOOD. */
+static inline void
+nec_erase_program_leave (SimDrive   *sim,
+                         const char *key)
+{
+  for (guint block = 4; block <= 34; block++)
+    {
+      g_assert_true (nec_erase (sim, block));
+      sim_assert_good (sim);
+    }
+  for (guint block = 4; block <= 33; block++)
+    {
+      g_assert_true (nec_program (sim, block));
+      sim_assert_good (sim);
+    }
+  g_assert_true (nec_safe_mode (sim, FALSE, key));
+  sim_assert_good (sim);
+}
+
 /* §3 steps 1-6, each command checked GOOD. @image is a §5 image. */
 static inline void
 nec_normal_flash (SimDrive   *sim,
@@ -255,18 +275,7 @@ nec_normal_flash (SimDrive   *sim,
     }
   g_assert_true (nec_send_checksum (sim, (guint16) (img[0x1E0000] << 8 | img[0x1E0001])));
   sim_assert_good (sim);
-  for (guint block = 4; block <= 34; block++)
-    {
-      g_assert_true (nec_erase (sim, block));
-      sim_assert_good (sim);
-    }
-  for (guint block = 4; block <= 33; block++)
-    {
-      g_assert_true (nec_program (sim, block));
-      sim_assert_good (sim);
-    }
-  g_assert_true (nec_safe_mode (sim, FALSE, key));
-  sim_assert_good (sim);
+  nec_erase_program_leave (sim, key);
 }
 
 /* Writes @text into a fresh temporary scenario file. */

@@ -7,19 +7,39 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "rf-backup-store.h"
 #include "rf-error.h"
 #include "rf-nec-2m.h"
+#include "rf-nec-image-builder.h"
+#include "rf-paths-private.h"
 #include "rf-test-images.h"
+#include "rf-test-util.h"
 
 typedef struct {
   char *dir;
   RfBackupStore *store;
   RfDriveIdentity *identity;
 } Fixture;
+
+/* A healthy ND-3550A after its deep check, running 1.05. */
+static RfDriveIdentity *
+healthy_3550 (void)
+{
+  RfDriveIdentity *identity = rf_drive_identity_new ();
+
+  identity->family = g_strdup ("nec-2m");
+  identity->vendor = g_strdup ("_NEC");
+  identity->product = g_strdup ("DVD_RW ND-3550A");
+  identity->revision = g_strdup ("1.05");
+  identity->stored_id = g_strdup ("K355");
+  identity->bootcode_key = g_strdup ("K355");
+  identity->bootcode_version = g_strdup ("05");
+  return identity;
+}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -31,26 +51,9 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->dir = g_steal_pointer (&tmp);
   fixture->store = rf_backup_store_new (fixture->dir);
-  fixture->identity = rf_drive_identity_new ();
-  fixture->identity->family = g_strdup ("nec-2m");
-  fixture->identity->vendor = g_strdup ("_NEC");
-  fixture->identity->product = g_strdup ("DVD_RW ND-3550A");
-  fixture->identity->revision = g_strdup ("1.05");
-  fixture->identity->stored_id = g_strdup ("K355");
-  fixture->identity->bootcode_key = g_strdup ("K355");
-  fixture->identity->bootcode_version = g_strdup ("05");
+  fixture->identity = healthy_3550 ();
 }
 
-static guint
-count_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
 
 static void
 fixture_tear_down (Fixture       *fixture,
@@ -87,7 +90,7 @@ test_add_and_list (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (backup);
   /* The image and its keyfile, nothing else. */
-  g_assert_cmpuint (count_files (fixture->dir), ==, 2);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 2);
   all = rf_backup_store_list (fixture->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (all->len, ==, 1);
@@ -182,45 +185,87 @@ test_recovered_seed (Fixture       *fixture,
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+/* Asserts that adding @image for the fixture's drive fails with @code and
+ * leaves the folder as it was: empty. */
+static void
+assert_refused (Fixture *fixture,
+                GBytes  *image,
+                RfError  code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
+                                                    "two-reads-compared", &error);
+
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, (gint) code);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
+}
+
+/* All 0xFF, checksum 0x0000: a drive without firmware (nec-2m.md §4), refused
+ * whatever the dump's size: with the bootcode version in its trailer, without
+ * it, or cut short. */
+static void
+test_erased_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  gsize size = GPOINTER_TO_SIZE (data);
+  guint8 *erased = g_malloc (size);
+  g_autoptr(GBytes) bytes = NULL;
+
+  memset (erased, 0xff, MIN (size, (gsize) RF_NEC_MAIN_SIZE));
+  if (size >= RF_NEC_IMAGE_SIZE)
+    {
+      erased[RF_NEC_IMAGE_CHECKSUM_OFFSET] = 0;
+      erased[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1] = 0;
+      memcpy (erased + RF_NEC_IMAGE_ID_OFFSET, "K355", 4);
+    }
+  if (size == RF_NEC_IMAGE_SIZE_VERSIONED)
+    memcpy (erased + RF_NEC_IMAGE_VERSION_OFFSET, "05", 2);
+  bytes = g_bytes_new_take (erased, size);
+  g_assert_true (rf_backup_image_is_erased (bytes));
+  assert_refused (fixture, bytes, RF_ERROR_FIRMWARE_ERASED);
+}
+
+/* In safe mode only the bootcode runs: what a dump reads is no firmware that
+ * ran, even when it looks like a whole image. */
+static void
+test_safe_mode_refused (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+
+  fixture->identity->safe_mode = TRUE;
+  g_free (fixture->identity->revision);
+  fixture->identity->revision = g_strdup ("0.05");
+  assert_refused (fixture, image, RF_ERROR_IN_SAFE_MODE);
+}
+
+/* The trailer is the dumping host's; the display strings are the firmware's
+ * own. A K355 bootcode running ND-4551A firmware (a crossflash) dumps another
+ * model's firmware, and a dump without display strings names no model. */
+static void
+test_other_model_refused (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const RfNecImageSpec crossflashed = { .drive_id = "K355", .bootcode_version = "05",
+                                        .vendor = "_NEC", .product = "DVD_RW ND-4551A",
+                                        .revision = "1.05" };
+  g_autoptr(GBytes) other = rf_nec_image_build (&crossflashed);
+  g_autoptr(GBytes) nameless = rf_test_image ("K355", "05", NULL);
+
+  assert_refused (fixture, other, RF_ERROR_OTHER_MODEL);
+  assert_refused (fixture, nameless, RF_ERROR_OTHER_MODEL);
+}
+
 static void
 test_unproven_refused (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K451", "05", "1.05");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = NULL;
 
   make_recovered_seed (fixture->identity);
   g_clear_pointer (&fixture->identity->bootcode_key, g_free);
-  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
-                                &error);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
-  g_assert_null (backup);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
-}
-
-static void
-test_erased_refused (Fixture       *fixture,
-                     gconstpointer  data)
-{
-  guint8 *erased = g_malloc (RF_NEC_IMAGE_SIZE_VERSIONED);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = NULL;
-
-  /* All 0xFF, checksum 0x0000: a drive without firmware (nec-2m.md §4). */
-  memset (erased, 0xff, RF_NEC_MAIN_SIZE);
-  erased[RF_NEC_IMAGE_CHECKSUM_OFFSET] = 0;
-  erased[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1] = 0;
-  memcpy (erased + RF_NEC_IMAGE_ID_OFFSET, "K355", 4);
-  memcpy (erased + RF_NEC_IMAGE_VERSION_OFFSET, "05", 2);
-  bytes = g_bytes_new_take (erased, RF_NEC_IMAGE_SIZE_VERSIONED);
-  g_assert_true (rf_backup_image_is_erased (bytes));
-  backup = rf_backup_store_add (fixture->store, fixture->identity, bytes, "two-reads-compared",
-                                &error);
-  g_assert_null (backup);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  assert_refused (fixture, image, RF_ERROR_INVALID_DATA);
 }
 
 static void
@@ -228,13 +273,8 @@ test_damaged_refused (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GBytes) bytes = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, bytes,
-                                                    "two-reads-compared", &error);
 
-  g_assert_null (backup);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  assert_refused (fixture, bytes, RF_ERROR_INVALID_FILE);
 }
 
 static void
@@ -242,14 +282,9 @@ test_other_drive_refused (Fixture       *fixture,
                           gconstpointer  data)
 {
   g_autoptr(GBytes) image = rf_test_image ("K450", "05", "1.07");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
-                                                    "two-reads-compared", &error);
 
   /* The fixture's drive is a K355: a K450 image is not its dump. */
-  g_assert_null (backup);
-  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  assert_refused (fixture, image, RF_ERROR_INVALID_DATA);
 }
 
 /* Injected failures: a disk that fills up after some bytes, a read-only folder,
@@ -260,7 +295,8 @@ static int rename_errno;
 static guint renames_before_failure;
 
 static int
-fake_open (const char *path,
+fake_open (int         dir_fd,
+           const char *name,
            int         flags,
            int         mode)
 {
@@ -269,7 +305,7 @@ fake_open (const char *path,
       errno = open_errno;
       return -1;
     }
-  return g_open (path, flags, mode);
+  return openat (dir_fd, name, flags, mode);
 }
 
 static gssize
@@ -291,7 +327,8 @@ fake_write (int         fd,
 }
 
 static int
-fake_rename (const char *from,
+fake_rename (int         dir_fd,
+             const char *from,
              const char *to)
 {
   if (rename_errno != 0 && renames_before_failure-- == 0)
@@ -299,10 +336,10 @@ fake_rename (const char *from,
       errno = rename_errno;
       return -1;
     }
-  return g_rename (from, to);
+  return renameat (dir_fd, from, dir_fd, to);
 }
 
-static const RfBackupStoreIo fake_io = { fake_open, fake_write, fsync, fake_rename };
+static const RfBackupStoreIo fake_io = { fake_open, fake_write, NULL, fake_rename };
 
 static void
 assert_add_fails (Fixture *fixture,
@@ -319,7 +356,7 @@ assert_add_fails (Fixture *fixture,
   g_assert_null (backup);
   g_assert_error (error, RF_ERROR, (gint) code);
   /* Nothing half-written stays behind, and nothing is listed. */
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
   all = rf_backup_store_list (fixture->store, NULL);
   g_assert_cmpuint (all->len, ==, 0);
 }
@@ -355,7 +392,7 @@ static void
 test_close_fails (Fixture       *fixture,
                   gconstpointer  data)
 {
-  const RfBackupStoreIo io = { fake_open, write, fsync, g_rename, fake_close };
+  const RfBackupStoreIo io = { .openat = fake_open, .close = fake_close };
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
   g_autoptr(GError) error = NULL;
   g_autoptr(RfBackup) backup = NULL;
@@ -368,7 +405,7 @@ test_close_fails (Fixture       *fixture,
   close_errno = 0;
   g_assert_null (backup);
   g_assert_error (error, RF_ERROR, RF_ERROR_NO_SPACE);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
 }
 
 /* After the renames the folder itself is synced, so they survive a power cut. */
@@ -376,7 +413,7 @@ static void
 test_directory_synced (Fixture       *fixture,
                        gconstpointer  data)
 {
-  const RfBackupStoreIo io = { fake_open, write, recording_fsync, g_rename, NULL };
+  const RfBackupStoreIo io = { .openat = fake_open, .fsync = recording_fsync };
   g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
   g_autoptr(RfBackup) backup = NULL;
 
@@ -449,6 +486,237 @@ test_rename_fails (Fixture       *fixture,
     }
 }
 
+/* ---- backups of the user who ran sudo ---- */
+
+#define SUDO_ID 65534 /* nobody */
+#define SUDO_ID_TEXT "65534"
+
+/* Run as root (as in CI), the store works for nobody, who ran sudo, with a
+ * temporary home of theirs given through the private seam. Run as anyone
+ * else, SUDO_UID means nothing, and the store works for that user in the same
+ * temporary home: what is checked holds either way, for its own owner. */
+typedef struct {
+  char *home;
+  RfPathsUser *user;
+  RfBackupStore *store;
+  RfDriveIdentity *identity;
+} SudoFixture;
+
+static void
+sudo_set_up (SudoFixture  *fixture,
+             gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->home = g_dir_make_tmp ("reflash-home-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (getuid () == 0 && geteuid () == 0)
+    {
+      g_assert_cmpint (chown (fixture->home, SUDO_ID, SUDO_ID), ==, 0);
+      fixture->user = rf_paths_user_resolve (0, 0, SUDO_ID_TEXT, SUDO_ID_TEXT, fixture->home,
+                                             &error);
+      g_assert_no_error (error);
+      g_assert_true (fixture->user->other);
+    }
+  else
+    {
+      fixture->user = g_new0 (RfPathsUser, 1);
+      fixture->user->uid = geteuid ();
+      fixture->user->gid = getegid ();
+      fixture->user->data_dir = g_build_filename (fixture->home, ".local", "share", NULL);
+      fixture->user->state_dir = g_build_filename (fixture->home, ".local", "state", NULL);
+    }
+  fixture->store = rf_backup_store_new_for_user (fixture->user);
+  fixture->identity = healthy_3550 ();
+}
+
+static void
+sudo_tear_down (SudoFixture  *fixture,
+                gconstpointer data)
+{
+  rf_test_remove_tree (fixture->home);
+  g_free (fixture->home);
+  rf_paths_user_free (fixture->user);
+  g_object_unref (fixture->store);
+  rf_drive_identity_free (fixture->identity);
+}
+
+static void
+assert_owned_by (const char        *path,
+                 const RfPathsUser *user)
+{
+  struct stat st;
+
+  g_assert_cmpint (lstat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, user->uid);
+  g_assert_cmpuint (st.st_gid, ==, user->gid);
+}
+
+/* What the thread's file operations run as now. */
+static void
+assert_thread_is_itself (void)
+{
+  g_assert_cmpuint ((uid_t) setfsuid ((uid_t) -1), ==, geteuid ());
+  g_assert_cmpuint ((gid_t) setfsgid ((gid_t) -1), ==, getegid ());
+}
+
+static GBytes *
+store_image (SudoFixture *fixture,
+             GError     **error)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(RfBackup) backup = rf_backup_store_add (fixture->store, fixture->identity, image,
+                                                    "two-reads-compared", error);
+
+  assert_thread_is_itself ();
+  return backup != NULL ? g_bytes_ref (image) : NULL;
+}
+
+/* Under sudo the backup lands in the user's own data folder and belongs to
+ * them: folders, image and record. */
+static void
+test_sudo_owner (SudoFixture  *fixture,
+                 gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = store_image (fixture, &error);
+  g_autofree char *reflash = g_build_filename (fixture->home, ".local", "share", "reflash", NULL);
+  g_autofree char *folder = g_build_filename (reflash, "backups", NULL);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GBytes) loaded = NULL;
+  RfBackup *backup;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (rf_backup_store_get_directory (fixture->store), ==, folder);
+  all = rf_backup_store_list (fixture->store, &error);
+  g_assert_no_error (error);
+  assert_thread_is_itself ();
+  g_assert_cmpuint (all->len, ==, 1);
+  backup = all->pdata[0];
+  g_assert_true (g_str_has_prefix (backup->image_path, folder));
+  assert_owned_by (reflash, fixture->user);
+  assert_owned_by (folder, fixture->user);
+  assert_owned_by (backup->image_path, fixture->user);
+  assert_owned_by (backup->info_path, fixture->user);
+  loaded = rf_backup_store_load (fixture->store, backup, &error);
+  g_assert_no_error (error);
+  assert_thread_is_itself ();
+  g_assert_true (g_bytes_equal (loaded, image));
+}
+
+/* Plants, as the user, a link named @link pointing at @target. */
+static void
+plant_link (SudoFixture *fixture,
+            const char  *target,
+            const char  *link)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = g_path_get_dirname (link);
+  RfPathsIdentity saved;
+
+  g_assert_true (rf_paths_user_become (fixture->user, &saved, &error));
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (target, 0700), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  rf_paths_user_restore (&saved);
+}
+
+/* A link the user put where the store's folders belong is refused, not
+ * followed, even though it leads to a folder the user may write. */
+static void
+test_sudo_folder_link (SudoFixture  *fixture,
+                       gconstpointer data)
+{
+  const char *const folders[] = { "reflash", "reflash/backups" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("elsewhere-%" G_GSIZE_FORMAT, i);
+      g_autofree char *target = g_build_filename (fixture->home, name, NULL);
+      g_autofree char *link = g_build_filename (fixture->home, ".local", "share", folders[i], NULL);
+      g_autoptr(GBytes) image = NULL;
+
+      g_test_message ("a link at %s", folders[i]);
+      plant_link (fixture, target, link);
+      image = store_image (fixture, &error);
+      g_assert_null (image);
+      g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
+      g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+      g_assert_cmpuint (rf_test_count_files (target), ==, 0);
+      g_assert_cmpint (g_unlink (link), ==, 0);
+    }
+}
+
+/* Where the fake openat() plants the user's link before the store creates a
+ * file: at the temporary name itself, or at the name it is published under. */
+static const char *plant_suffix;
+static char *link_target;
+
+static int
+planting_open (int         dir_fd,
+               const char *name,
+               int         flags,
+               int         mode)
+{
+  if (plant_suffix != NULL && g_str_has_suffix (name, ".bin.part"))
+    {
+      g_autofree char *link = g_str_equal (plant_suffix, ".bin.part")
+        ? g_strdup (name) : g_strndup (name, strlen (name) - strlen (".part"));
+
+      g_assert_cmpint (symlinkat (link_target, dir_fd, link), ==, 0);
+      plant_suffix = NULL;
+    }
+  return openat (dir_fd, name, flags, mode);
+}
+
+/* A link at a backup's file name, planted in advance or while the store
+ * writes, is neither written through nor replaced: the write fails and leaves
+ * no temporary file, and the link's target keeps its bytes. */
+static void
+test_sudo_file_link (SudoFixture  *fixture,
+                     gconstpointer data)
+{
+  const RfBackupStoreIo io = { .openat = planting_open };
+  const char *const suffixes[] = { ".bin.part", ".bin" };
+  g_autofree char *folder = g_build_filename (fixture->home, ".local", "share", "reflash",
+                                              "backups", NULL);
+
+  link_target = g_build_filename (fixture->home, "precious", NULL);
+  rf_backup_store_set_io (fixture->store, &io);
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) image = NULL;
+      g_autofree char *kept = NULL;
+      g_autoptr(GDir) dir = NULL;
+      RfPathsIdentity saved;
+      const char *name;
+
+      g_test_message ("a link at the %s name", suffixes[i]);
+      /* The user's own file: following the link would be allowed to write it. */
+      g_assert_true (rf_paths_user_become (fixture->user, &saved, NULL));
+      g_assert_true (g_file_set_contents (link_target, "untouched", -1, NULL));
+      rf_paths_user_restore (&saved);
+      plant_suffix = suffixes[i];
+      image = store_image (fixture, &error);
+      g_assert_null (image);
+      g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
+      g_assert_true (g_file_get_contents (link_target, &kept, NULL, NULL));
+      g_assert_cmpstr (kept, ==, "untouched");
+      /* Only the planted link is left. */
+      dir = g_dir_open (folder, 0, NULL);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (folder, name, NULL);
+
+          g_assert_true (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+          g_assert_cmpint (g_unlink (path), ==, 0);
+        }
+    }
+  g_clear_pointer (&link_target, g_free);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -462,7 +730,17 @@ main (int    argc,
   ADD ("for-drive", test_for_drive);
   ADD ("recovered-seed", test_recovered_seed);
   ADD ("unproven-refused", test_unproven_refused);
-  ADD ("erased-refused", test_erased_refused);
+  g_test_add ("/reflash/backup-store/erased-refused/versioned", Fixture,
+              GSIZE_TO_POINTER (RF_NEC_IMAGE_SIZE_VERSIONED), fixture_set_up,
+              test_erased_refused, fixture_tear_down);
+  g_test_add ("/reflash/backup-store/erased-refused/unversioned", Fixture,
+              GSIZE_TO_POINTER (RF_NEC_IMAGE_SIZE), fixture_set_up, test_erased_refused,
+              fixture_tear_down);
+  g_test_add ("/reflash/backup-store/erased-refused/cut-short", Fixture,
+              GSIZE_TO_POINTER (RF_NEC_MAIN_SIZE / 2), fixture_set_up, test_erased_refused,
+              fixture_tear_down);
+  ADD ("safe-mode-refused", test_safe_mode_refused);
+  ADD ("other-model-refused", test_other_model_refused);
   ADD ("damaged-refused", test_damaged_refused);
   ADD ("other-drive-refused", test_other_drive_refused);
   ADD ("disk-full", test_disk_full);
@@ -471,6 +749,13 @@ main (int    argc,
   ADD ("close-fails", test_close_fails);
   ADD ("directory-synced", test_directory_synced);
   ADD ("load-refuses-fifo", test_load_refuses_fifo);
+#undef ADD
+#define ADD(path, func) \
+  g_test_add ("/reflash/backup-store/sudo/" path, SudoFixture, NULL, sudo_set_up, func, \
+              sudo_tear_down)
+  ADD ("owner", test_sudo_owner);
+  ADD ("folder-link", test_sudo_folder_link);
+  ADD ("file-link", test_sudo_file_link);
 #undef ADD
 
   return g_test_run ();

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +61,9 @@ run_cli (const char  *data_home,
   /* And their locks: other test runs on this machine never hold them. */
   if (data_home != NULL)
     env = g_environ_setenv (env, "XDG_RUNTIME_DIR", data_home, TRUE);
+  /* Tests started through sudo keep their backups where the test says too. */
+  env = g_environ_unsetenv (env, "SUDO_UID");
+  env = g_environ_unsetenv (env, "SUDO_GID");
 
   if (unprivileged)
     {
@@ -175,6 +179,36 @@ test_backups_unreadable (Fixture       *fixture,
   g_assert_cmpint (WEXITSTATUS (status), ==, 1);
   assert_has (err, "permission to read the backup folder");
   g_assert_null (strstr (err, "open the drive"));
+}
+
+/* Run by root through sudo, the CLI shows the invoking user's backups, in the
+ * home the password database gives them, not the folder the environment
+ * names; for anyone else SUDO_UID changes nothing. */
+static void
+test_backups_under_sudo (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *argv[] = { cli_path, "backups", NULL };
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", fixture->dir, TRUE);
+  g_autofree char *out = NULL;
+  g_autofree char *folder = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (getuid () == 0 && geteuid () == 0)
+    folder = g_build_filename (getpwuid (65534)->pw_dir, ".local", "share", "reflash", "backups",
+                               NULL);
+  else
+    folder = g_build_filename (fixture->dir, "reflash", "backups", NULL);
+  env = g_environ_setenv (env, "SUDO_UID", "65534", TRUE);
+  env = g_environ_setenv (env, "SUDO_GID", "65534", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  assert_has (out, "No backups yet");
+  assert_has (out, folder);
 }
 
 static void
@@ -515,6 +549,7 @@ main (int    argc,
   ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);
   ADD ("backups-unreadable", test_backups_unreadable);
+  ADD ("backups-under-sudo", test_backups_under_sudo);
 #undef ADD
 
   return g_test_run ();

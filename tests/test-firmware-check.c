@@ -34,7 +34,7 @@ judge_seed (RfFirmwareCheck *check)
   g_autoptr(RfDriveIdentity) identity = seed_identity ();
 
   rf_firmware_check_judge (check, rf_drive_db_lookup (db, "nec-2m"), identity,
-                           RF_DRIVE_STATE_IDENTITY_MISMATCH);
+                           RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_PROBE_DEPTH_DEEP);
   return rf_firmware_check_get_verdict (check);
 }
 
@@ -100,7 +100,7 @@ test_updater_choice_not_stale (void)
   g_assert_cmpint (rf_nec_firmware_get_choice (nec), ==, RF_NEC_CHOICE_DRIVE_BOOTCODE);
   g_clear_pointer (&unknown->bootcode_key, g_free);
   rf_firmware_check_judge (check, rf_drive_db_lookup (db, "nec-2m"), unknown,
-                           RF_DRIVE_STATE_SAFE_MODE);
+                           RF_DRIVE_STATE_SAFE_MODE, RF_PROBE_DEPTH_DEEP);
   g_assert_cmpint (rf_nec_firmware_get_chosen (nec), ==, first);
   g_assert_cmpint (rf_nec_firmware_get_choice (nec), ==, first_choice);
   g_assert_cmpstr (rf_firmware_get_drive_id (rf_firmware_check_get_judged (check)), ==,
@@ -154,6 +154,25 @@ test_async_file (void)
   g_rmdir (dir);
 }
 
+/* The depth of the drive's probe reaches the verdict: an SPC file is judged
+ * only against a drive whose deep check ended ready, never against one the
+ * wizard or the CLI has only listed. */
+static void
+test_spc_needs_deep_probe (void)
+{
+  RfDriveFamily *family = rf_drive_db_lookup (db, "spc-generic");
+  g_autoptr(GBytes) image = rf_test_spc_image (family, "1.01");
+  g_autoptr(RfFirmwareCheck) check = rf_firmware_check_new_for_bytes ("spc.bin", image);
+  g_autoptr(RfDriveIdentity) identity = rf_test_spc_identity (family);
+
+  rf_firmware_check_judge (check, family, identity, RF_DRIVE_STATE_READY, RF_PROBE_DEPTH_DEEP);
+  g_assert_true (rf_verdict_is_allowed (rf_firmware_check_get_verdict (check)));
+  rf_firmware_check_judge (check, family, identity, RF_DRIVE_STATE_READY,
+                           RF_PROBE_DEPTH_PASSIVE);
+  g_assert_cmpint (rf_verdict_get_reason (rf_firmware_check_get_verdict (check)), ==,
+                   RF_VERDICT_REASON_IDENTITY_UNKNOWN);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -173,6 +192,7 @@ main (int    argc,
                    test_updater_choice_not_stale);
   g_test_add_func ("/reflash/firmware-check/missing-file", test_missing_file);
   g_test_add_func ("/reflash/firmware-check/async-file", test_async_file);
+  g_test_add_func ("/reflash/firmware-check/spc-needs-deep-probe", test_spc_needs_deep_probe);
   status = g_test_run ();
   g_clear_object (&db);
   return status;

@@ -556,20 +556,33 @@ test_flash_without_checksum (void)
   g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
   for (guint i = 0; i < 60; i++)
     g_assert_true (nec_write_ram (sim, 0x10000 + i * 0x8000, img + i * 0x8000));
-  for (guint block = 4; block <= 34; block++)
-    {
-      g_assert_true (nec_erase (sim, block));
-      sim_assert_good (sim);
-    }
-  for (guint block = 4; block <= 33; block++)
-    {
-      g_assert_true (nec_program (sim, block));
-      sim_assert_good (sim);
-    }
-  g_assert_true (nec_safe_mode (sim, FALSE, "K355"));
-  sim_assert_good (sim);
+  nec_erase_program_leave (sim, "K355");
   sim_assert_revision (sim, "0.05");
   g_assert_cmpstr (rf_sim_led_to_nick (rf_sim_drive_get_led (sim->drive)), ==, "blinking");
+  sim_drive_free (sim);
+}
+
+/* nec-2m.md §6, practice-drive model: only the latest SEND CHECKSUM counts. A
+ * refused one forgets the sum accepted before it, so a flash programmed after
+ * it leaves no stored sum and the drive comes up in safe mode. */
+static void
+test_refused_checksum_forgets (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  const guint8 *img = g_bytes_get_data (image, NULL);
+  guint16 sum = (guint16) (img[0x1E0000] << 8 | img[0x1E0001]);
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (nec_safe_mode (sim, TRUE, "K355"));
+  for (guint i = 0; i < 60; i++)
+    g_assert_true (nec_write_ram (sim, 0x10000 + i * 0x8000, img + i * 0x8000));
+  g_assert_true (nec_send_checksum (sim, sum));
+  sim_assert_good (sim);
+  g_assert_true (nec_send_checksum (sim, (guint16) (sum + 1)));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  nec_erase_program_leave (sim, "K355");
+  sim_assert_revision (sim, "0.05");
   sim_drive_free (sim);
 }
 
@@ -994,6 +1007,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-nec/normal-flash-seed", test_normal_flash_seed);
   g_test_add_func ("/reflash/sim-nec/identity-each-model", test_identity_each_model);
   g_test_add_func ("/reflash/sim-nec/flash-without-checksum", test_flash_without_checksum);
+  g_test_add_func ("/reflash/sim-nec/refused-checksum-forgets", test_refused_checksum_forgets);
   g_test_add_func ("/reflash/sim-nec/flash-without-erase", test_flash_without_erase);
   g_test_add_func ("/reflash/sim-nec/interrupted-scenario", test_interrupted_scenario);
   g_test_add_func ("/reflash/sim-nec/power-cut-scenario", test_power_cut_scenario);

@@ -502,6 +502,44 @@ test_bridge_blocks_write_buffer (void)
   sim_drive_free (sim);
 }
 
+/* Without CAP_SYS_RAWIO on a read-only or sr node the kernel lets the reads of
+ * an identification through and refuses WRITE BUFFER (ARCHITECTURE.md
+ * "Privileges"): a rehearsed flash stops where a real one would, before the
+ * drive sees anything. */
+static void
+test_no_rawio (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.01");
+  const guint8 get_configuration[10] = { 0x46, 0x00, 0x00, 0x00, 0, 0, 0, 0, 64, 0 };
+  guint8 data[64] = { 0 };
+  guint8 inquiry[0x60];
+  RfSimFault fault;
+
+  rf_sim_fault_init (&fault, RF_SIM_FAULT_NO_RAWIO, RF_SIM_PHASE_ANY, 0);
+  rf_sim_drive_add_fault (sim->drive, &fault);
+  sim_clear_unit_attention (sim);
+  sim_inquiry (sim, inquiry);
+  sim_test_unit_ready (sim);
+  sim_assert_sense (sim, 0x02, 0x3a, 0x00);
+  g_assert_true (sim_send (sim, get_configuration, 10, RF_DIRECTION_IN, data, sizeof data));
+  sim_assert_good (sim);
+  g_assert_true (read_buffer (sim, 0x03, 0x00, 0, data, 4));
+  sim_assert_good (sim);
+  g_assert_cmpmem (data, 4, "\x02\x10\x00\x00", 4);
+
+  /* Every WRITE BUFFER, with data or without, never reaches the drive. */
+  g_assert_false (write_buffer (sim, 0x07, 0, 0, g_bytes_get_data (image, NULL), 0x10000));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES);
+  g_assert_false (write_buffer (sim, 0x0F, 0, 0, NULL, 0));
+  g_assert_error (sim->error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES);
+
+  rf_sim_drive_clear_faults (sim->drive);
+  sim_assert_revision (sim, "1.00");
+  sim_drive_free (sim);
+}
+
 /* The host never learned whether chunk 2 arrived (its status was lost): it
  * starts again at offset 0 and the drive takes the whole download. A chunk out of
  * order other than offset 0 is still refused. */
@@ -664,6 +702,7 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-spc/boot-refuses", test_boot_refuses);
   g_test_add_func ("/reflash/sim-spc/flash-faults", test_flash_faults);
   g_test_add_func ("/reflash/sim-spc/bridge-blocks-write-buffer", test_bridge_blocks_write_buffer);
+  g_test_add_func ("/reflash/sim-spc/no-rawio", test_no_rawio);
   g_test_add_func ("/reflash/sim-spc/persistence", test_persistence);
   g_test_add_func ("/reflash/sim-spc/resume-from-zero", test_resume_from_zero);
   g_test_add_func ("/reflash/sim-spc/led-matches-family", test_led_matches_family);

@@ -63,7 +63,7 @@ judge (const RfDriveIdentity *id,
 
   rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL);
   return rf_verdict_new (id, id->safe_mode ? RF_DRIVE_STATE_SAFE_MODE : RF_DRIVE_STATE_READY,
-                         RF_FIRMWARE (firmware));
+                         RF_PROBE_DEPTH_DEEP, RF_FIRMWARE (firmware));
 }
 
 static RfVerdict *
@@ -266,7 +266,8 @@ test_drive_not_checked (void)
   rf_firmware_parse (RF_FIRMWARE (firmware), image, NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
     {
-      g_autoptr(RfVerdict) v = rf_verdict_new (id, states[i], RF_FIRMWARE (firmware));
+      g_autoptr(RfVerdict) v = rf_verdict_new (id, states[i], RF_PROBE_DEPTH_DEEP,
+                                               RF_FIRMWARE (firmware));
 
       assert_verdict (v, "identity-unknown", FALSE);
       g_assert_cmpstr (rf_verdict_get_next_step (v), ==, rf_drive_state_to_sentence (states[i]));
@@ -291,7 +292,7 @@ test_identity_unknown_normal_mode (void)
         g_autoptr(RfVerdict) v = NULL;
 
         rf_firmware_parse (RF_FIRMWARE (firmware), bytes, NULL);
-        v = rf_verdict_new (id, states[s], RF_FIRMWARE (firmware));
+        v = rf_verdict_new (id, states[s], RF_PROBE_DEPTH_DEEP, RF_FIRMWARE (firmware));
         assert_verdict (v, "identity-unknown", FALSE);
         g_assert_nonnull (strstr (rf_verdict_get_sentence (v), "could not prove which bootcode"));
         g_assert_nonnull (strstr (rf_verdict_get_next_step (v), "full check of the drive again"));
@@ -321,16 +322,37 @@ test_spec_only (void)
   id->product = g_strdup ("MODEL-X");
   id->revision = g_strdup ("1.20");
   g_assert_true (rf_firmware_parse (RF_FIRMWARE (raw), blob, NULL));
-  v1 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_FIRMWARE (raw));
+  v1 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_PROBE_DEPTH_DEEP, RF_FIRMWARE (raw));
   g_assert_true (rf_verdict_get_warnings (v1) & RF_VERDICT_WARNING_SPEC_ONLY);
   g_assert_true (rf_verdict_needs_confirmation (v1));
   g_assert_true (rf_firmware_parse (RF_FIRMWARE (good), image_bytes, NULL));
-  v2 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_FIRMWARE (good));
+  v2 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_PROBE_DEPTH_DEEP, RF_FIRMWARE (good));
   assert_verdict (v2, "reinstall", TRUE);
   g_assert_false (rf_verdict_get_warnings (v2) & RF_VERDICT_WARNING_SPEC_ONLY);
   g_assert_false (rf_firmware_parse (RF_FIRMWARE (other), blob, NULL));
-  v3 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_FIRMWARE (other));
+  v3 = rf_verdict_new (id, RF_DRIVE_STATE_READY, RF_PROBE_DEPTH_DEEP, RF_FIRMWARE (other));
   assert_verdict (v3, "wrong-family", FALSE);
+}
+
+/* The shipped SPC family, and an image of it that passes its checks. */
+static RfDriveFamily *
+spc_family (RfDriveDb *db)
+{
+  RfDriveFamily *family = rf_drive_db_lookup (db, "spc-generic");
+
+  g_assert_nonnull (family);
+  return family;
+}
+
+static RfSpcFirmware *
+spc_firmware (RfDriveFamily *family,
+              const char    *revision)
+{
+  g_autoptr(GBytes) image = rf_test_spc_image (family, revision);
+  RfSpcFirmware *firmware = rf_spc_firmware_new_for_family (family);
+
+  g_assert_true (rf_firmware_parse (RF_FIRMWARE (firmware), image, NULL));
+  return firmware;
 }
 
 /* An SPC family with two models and one fixed model string: the image must
@@ -340,44 +362,114 @@ test_spc_other_model (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
-  RfDriveFamily *family;
+  RfDriveFamily *family = spc_family (db);
   RfDriveModel *second = g_new0 (RfDriveModel, 1);
-  g_autoptr(RfSpcFirmware) firmware = NULL;
-  g_autoptr(RfDriveIdentity) one = rf_drive_identity_new ();
-  g_autoptr(RfDriveIdentity) two = NULL;
+  g_autoptr(RfSpcFirmware) firmware = spc_firmware (family, "1.00");
+  g_autoptr(RfDriveIdentity) one = rf_test_spc_identity (family);
+  g_autoptr(RfDriveIdentity) two = rf_drive_identity_copy (one);
   g_autoptr(RfVerdict) mine = NULL;
   g_autoptr(RfVerdict) theirs = NULL;
-  g_autoptr(GBytes) image = NULL;
-  const RfSpcDownload *download;
-  gsize size, length;
-  guint8 *data;
-  const guint8 *model;
 
   g_assert_no_error (error);
-  family = rf_drive_db_lookup (db, "spc-generic");
-  download = &family->download;
   second->id = g_strdup ("SPC2");
   g_ptr_array_add (family->models, second);
-  size = (gsize) g_array_index (download->image_sizes, guint64, 0);
-  data = g_malloc0 (size);
-  model = g_bytes_get_data (download->model_check, &length);
-  memcpy (data + download->model_check_offset, model, length);
-  memcpy (data + download->revision_offset, "1.00", 4);
-  image = g_bytes_new_take (data, size);
-  firmware = rf_spc_firmware_new_for_family (family);
-  g_assert_true (rf_firmware_parse (RF_FIRMWARE (firmware), image, NULL));
-
-  one->family = g_strdup ("spc-generic");
-  one->product = g_strndup ((const char *) model, length);
-  one->revision = g_strdup ("1.00");
-  two = rf_drive_identity_copy (one);
   g_free (two->product);
   two->product = g_strdup ("PRACTICE SPC 2");
-  mine = rf_verdict_new_for_family (family, one, RF_DRIVE_STATE_READY, RF_FIRMWARE (firmware));
+  mine = rf_verdict_new_for_family (family, one, RF_DRIVE_STATE_READY, RF_PROBE_DEPTH_DEEP,
+                                    RF_FIRMWARE (firmware));
   assert_verdict (mine, "reinstall", TRUE);
-  theirs = rf_verdict_new_for_family (family, two, RF_DRIVE_STATE_READY, RF_FIRMWARE (firmware));
+  theirs = rf_verdict_new_for_family (family, two, RF_DRIVE_STATE_READY, RF_PROBE_DEPTH_DEEP,
+                                      RF_FIRMWARE (firmware));
   assert_verdict (theirs, "wrong-family", FALSE);
   g_assert_nonnull (strstr (rf_verdict_get_sentence (theirs), "PRACTICE SPC 2"));
+}
+
+/* Nothing in an SPC drive's identity shows that a deep check ran: a drive only
+ * listed, or whose check ended in any state but ready, gets no upgrade,
+ * reinstall, downgrade or recovery, whatever its INQUIRY says. */
+static void
+test_spc_needs_deep_ready (void)
+{
+  const RfDriveState unproven[] = {
+    RF_DRIVE_STATE_UNKNOWN, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_DRIVE_STATE_BUSY,
+    RF_DRIVE_STATE_UNSUPPORTED, RF_DRIVE_STATE_NOT_RESPONDING, RF_DRIVE_STATE_NO_ACCESS,
+    RF_DRIVE_STATE_NEEDS_ADMIN, RF_DRIVE_STATE_VENDOR_REFUSED,
+  };
+  const char *const revisions[] = { "1.01", "1.00", "0.99" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  RfDriveFamily *family = spc_family (db);
+  g_autoptr(RfDriveIdentity) id = rf_test_spc_identity (family);
+
+  g_assert_no_error (error);
+  for (gsize r = 0; r < G_N_ELEMENTS (revisions); r++)
+    {
+      g_autoptr(RfSpcFirmware) firmware = spc_firmware (family, revisions[r]);
+      g_autoptr(RfVerdict) deep = rf_verdict_new_for_family (family, id, RF_DRIVE_STATE_READY,
+                                                             RF_PROBE_DEPTH_DEEP,
+                                                             RF_FIRMWARE (firmware));
+      g_autoptr(RfVerdict) listed = rf_verdict_new_for_family (family, id, RF_DRIVE_STATE_READY,
+                                                               RF_PROBE_DEPTH_PASSIVE,
+                                                               RF_FIRMWARE (firmware));
+
+      /* The same drive after a deep check: the file itself is fine. */
+      g_assert_true (rf_verdict_is_allowed (deep));
+      assert_verdict (listed, "identity-unknown", FALSE);
+      g_assert_cmpstr (rf_verdict_get_sentence (listed), ==,
+                       "Reflash could not check this drive, so it cannot tell which firmware fits.");
+      g_assert_nonnull (strstr (rf_verdict_get_next_step (listed), "full check of the drive"));
+      for (gsize i = 0; i < G_N_ELEMENTS (unproven); i++)
+        {
+          g_autoptr(RfVerdict) v = rf_verdict_new_for_family (family, id, unproven[i],
+                                                              RF_PROBE_DEPTH_DEEP,
+                                                              RF_FIRMWARE (firmware));
+
+          g_test_message ("state %s", rf_drive_state_to_nick (unproven[i]));
+          assert_verdict (v, "identity-unknown", FALSE);
+          g_assert_nonnull (rf_verdict_get_next_step (v));
+        }
+    }
+}
+
+/* Boot mode: a drive of a family whose data says boot mode takes no download
+ * is sent to its maker; one that takes it gets a recovery. Without family data
+ * nothing says it does. A drive in boot mode that was only listed is unproven. */
+static void
+test_spc_boot_mode (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  RfDriveFamily *family = spc_family (db);
+  g_autoptr(RfDriveIdentity) id = rf_test_spc_identity (family);
+  g_autoptr(RfSpcFirmware) firmware = spc_firmware (family, "1.01");
+  g_autoptr(RfVerdict) takes = NULL;
+  g_autoptr(RfVerdict) refuses = NULL;
+  g_autoptr(RfVerdict) no_data = NULL;
+  g_autoptr(RfVerdict) listed = NULL;
+
+  g_assert_no_error (error);
+  id->safe_mode = TRUE;
+  g_free (id->revision);
+  id->revision = g_strdup ("0000");
+  g_assert_true (family->download.boot_mode_accepts_download);
+  takes = rf_verdict_new_for_family (family, id, RF_DRIVE_STATE_SAFE_MODE, RF_PROBE_DEPTH_DEEP,
+                                     RF_FIRMWARE (firmware));
+  assert_verdict (takes, "recovery", TRUE);
+  g_assert_nonnull (strstr (rf_verdict_get_sentence (takes), id->product));
+  listed = rf_verdict_new_for_family (family, id, RF_DRIVE_STATE_SAFE_MODE,
+                                      RF_PROBE_DEPTH_PASSIVE, RF_FIRMWARE (firmware));
+  assert_verdict (listed, "identity-unknown", FALSE);
+
+  family->download.boot_mode_accepts_download = FALSE;
+  refuses = rf_verdict_new_for_family (family, id, RF_DRIVE_STATE_SAFE_MODE,
+                                       RF_PROBE_DEPTH_DEEP, RF_FIRMWARE (firmware));
+  assert_verdict (refuses, "needs-maker-tool", FALSE);
+  g_assert_cmpint (rf_verdict_get_reason (refuses), ==, RF_VERDICT_REASON_NEEDS_MAKER_TOOL);
+  g_assert_nonnull (strstr (rf_verdict_get_sentence (refuses), "maker's own firmware tool"));
+  g_assert_nonnull (rf_verdict_get_next_step (refuses));
+  no_data = rf_verdict_new (id, RF_DRIVE_STATE_SAFE_MODE, RF_PROBE_DEPTH_DEEP,
+                            RF_FIRMWARE (firmware));
+  assert_verdict (no_data, "needs-maker-tool", FALSE);
 }
 
 /* A D355 bootcode is the ND-3550A's too: the sentence names the IDs rather than
@@ -420,6 +512,8 @@ main (int    argc,
                    test_identity_unknown_normal_mode);
   g_test_add_func ("/reflash/verdict/spec-only", test_spec_only);
   g_test_add_func ("/reflash/verdict/spc-other-model", test_spc_other_model);
+  g_test_add_func ("/reflash/verdict/spc-needs-deep-ready", test_spc_needs_deep_ready);
+  g_test_add_func ("/reflash/verdict/spc-boot-mode", test_spc_boot_mode);
   g_test_add_func ("/reflash/verdict/same-model-other-bootcode", test_same_model_other_bootcode);
 
   return g_test_run ();

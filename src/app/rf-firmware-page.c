@@ -168,7 +168,8 @@ judge (RfFirmwarePage *self)
   family = rf_device_dup_family (self->device);
   if (identity == NULL)
     identity = rf_drive_identity_new ();
-  rf_firmware_check_judge (self->check, family, identity, rf_device_get_state (self->device));
+  rf_firmware_check_judge (self->check, family, identity, rf_device_get_state (self->device),
+                           rf_device_get_probe_depth (self->device));
   show_verdict (self);
 }
 

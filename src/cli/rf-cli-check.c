@@ -82,7 +82,8 @@ judge_backup (const CheckResult *result,
     }
   check = rf_firmware_check_new_for_bytes (backup->image_path, bytes);
   rf_firmware_check_judge (check, result->family, result->identity,
-                           rf_device_get_state (result->device));
+                           rf_device_get_state (result->device),
+                           rf_device_get_probe_depth (result->device));
   return g_strdup (rf_verdict_get_code (rf_firmware_check_get_verdict (check)));
 }
 
@@ -100,7 +101,8 @@ judge_against_drive (CheckResult *result,
     {
       g_autoptr(RfDriveIdentity) nobody = rf_drive_identity_new ();
 
-      rf_firmware_check_judge (result->check, NULL, nobody, RF_DRIVE_STATE_UNKNOWN);
+      rf_firmware_check_judge (result->check, NULL, nobody, RF_DRIVE_STATE_UNKNOWN,
+                               RF_PROBE_DEPTH_PASSIVE);
       return TRUE;
     }
   if (db == NULL)
@@ -118,7 +120,8 @@ judge_against_drive (CheckResult *result,
   for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
     g_ptr_array_add (result->backup_codes, judge_backup (result, result->backups->pdata[i]));
   rf_firmware_check_judge (result->check, result->family, result->identity,
-                           rf_device_get_state (result->device));
+                           rf_device_get_state (result->device),
+                           rf_device_get_probe_depth (result->device));
   return TRUE;
 }
 

@@ -1,13 +1,22 @@
 /* rf-backup-store.c
  *
+ * Backups belong to the user who ran Reflash, also through sudo: they are
+ * written into that user's data folder, as that user (rf-paths.c decides
+ * whose folder and which identity), and every name the store makes there is
+ * opened with O_NOFOLLOW or published without replacing what is there, so a
+ * link planted in the store's place is refused, never followed.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+
+/* renameat2() and RENAME_NOREPLACE */
+#define _GNU_SOURCE
 
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,7 +25,7 @@
 #include "rf-firmware-file.h"
 #include "rf-nec-2m.h"
 #include "rf-nec-firmware.h"
-#include "rf-paths.h"
+#include "rf-paths-private.h"
 
 #define GROUP "Backup"
 #define INFO_SUFFIX ".backup"
@@ -26,18 +35,23 @@ struct _RfBackupStore
 {
   GObject parent_instance;
 
-  char *directory;
+  char *base;      /* the user's folder, or the one around a given folder */
+  char *relative;  /* the folders the store makes below @base */
+  char *directory; /* both together */
+  RfPathsUser *user;
+  GError *user_error; /* why the user could not be told, when @user is NULL */
   RfBackupStoreIo io;
 };
 
 G_DEFINE_FINAL_TYPE (RfBackupStore, rf_backup_store, G_TYPE_OBJECT)
 
 static int
-posix_open (const char *path,
-            int         flags,
-            int         mode)
+posix_openat (int         dir_fd,
+              const char *name,
+              int         flags,
+              int         mode)
 {
-  return g_open (path, flags, mode);
+  return openat (dir_fd, name, flags, mode);
 }
 
 static gssize
@@ -48,21 +62,44 @@ posix_write (int         fd,
   return write (fd, buffer, count);
 }
 
+/* Publishing never replaces a name that exists: a link planted there stays
+ * as it is and the write fails. */
 static int
-posix_rename (const char *from,
-              const char *to)
+rename_no_replace (int         dir_fd,
+                   const char *from,
+                   const char *to)
 {
-  return g_rename (from, to);
+  int saved_errno;
+
+  if (renameat2 (dir_fd, from, dir_fd, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS)
+    return -1;
+  /* File systems without RENAME_NOREPLACE (NFS): a hard link to an existing
+   * name fails the same way. */
+  if (linkat (dir_fd, from, dir_fd, to, 0) != 0)
+    return -1;
+  if (unlinkat (dir_fd, from, 0) == 0)
+    return 0;
+  saved_errno = errno;
+  unlinkat (dir_fd, to, 0);
+  errno = saved_errno;
+  return -1;
 }
 
-static const RfBackupStoreIo posix_io = { posix_open, posix_write, fsync, posix_rename, close };
+static const RfBackupStoreIo posix_io = { posix_openat, posix_write, fsync, rename_no_replace,
+                                          close };
 
 static void
 rf_backup_store_finalize (GObject *object)
 {
   RfBackupStore *self = RF_BACKUP_STORE (object);
 
+  g_free (self->base);
+  g_free (self->relative);
   g_free (self->directory);
+  g_clear_pointer (&self->user, rf_paths_user_free);
+  g_clear_error (&self->user_error);
   G_OBJECT_CLASS (rf_backup_store_parent_class)->finalize (object);
 }
 
@@ -78,18 +115,67 @@ rf_backup_store_init (RfBackupStore *self)
   self->io = posix_io;
 }
 
+static RfBackupStore *
+store_new (const char *base,
+           const char *relative)
+{
+  RfBackupStore *self = g_object_new (RF_TYPE_BACKUP_STORE, NULL);
+
+  self->base = g_strdup (base);
+  self->relative = g_strdup (relative);
+  self->directory = g_build_filename (base, relative, NULL);
+  return self;
+}
+
+/**
+ * rf_backup_store_new_for_user:
+ * @user: whose backups
+ *
+ * The backups in reflash/backups under @user's data folder, written as @user.
+ */
+RfBackupStore *
+rf_backup_store_new_for_user (const RfPathsUser *user)
+{
+  RfBackupStore *self;
+
+  g_return_val_if_fail (user != NULL, NULL);
+
+  self = store_new (user->data_dir, "reflash" G_DIR_SEPARATOR_S "backups");
+  self->user = rf_paths_user_copy (user);
+  return self;
+}
+
 /**
  * rf_backup_store_new:
- * @directory: (nullable): where backups live; %NULL for the user's data folder
- *   (reflash/backups under XDG_DATA_HOME)
+ * @directory: (nullable): where backups live, written as the process is; %NULL
+ *   for the invoking user's own (rf_paths_user_new_invoking(): under sudo, the
+ *   user who ran it)
+ *
+ * When the invoking user cannot be told (a `SUDO_UID` that names nobody), every
+ * call on the store fails with that error.
  */
 RfBackupStore *
 rf_backup_store_new (const char *directory)
 {
-  RfBackupStore *self = g_object_new (RF_TYPE_BACKUP_STORE, NULL);
+  g_autoptr(RfPathsUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  RfBackupStore *self;
 
-  self->directory = directory != NULL ? g_strdup (directory)
-                                      : rf_paths_get_user_data_dir ("backups");
+  if (directory == NULL)
+    {
+      user = rf_paths_user_new_invoking (&error);
+      if (user != NULL)
+        return rf_backup_store_new_for_user (user);
+      self = store_new (g_get_user_data_dir (), "reflash" G_DIR_SEPARATOR_S "backups");
+      self->user_error = g_steal_pointer (&error);
+      return self;
+    }
+  base = g_path_get_dirname (directory);
+  name = g_path_get_basename (directory);
+  self = store_new (base, name);
+  self->user = rf_paths_user_resolve (getuid (), geteuid (), NULL, NULL, NULL, NULL);
   return self;
 }
 
@@ -100,60 +186,105 @@ rf_backup_store_get_directory (RfBackupStore *self)
   return self->directory;
 }
 
+/* Starts file work as the store's user; rf_paths_user_restore() ends it. */
+static gboolean
+become_owner (RfBackupStore   *self,
+              RfPathsIdentity *saved,
+              GError         **error)
+{
+  if (self->user == NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->user_error));
+      return FALSE;
+    }
+  return rf_paths_user_become (self->user, saved, error);
+}
+
 /* For tests: @io replaces the file system calls; %NULL restores the real ones. */
 void
 rf_backup_store_set_io (RfBackupStore         *self,
                         const RfBackupStoreIo *io)
 {
   g_return_if_fail (RF_IS_BACKUP_STORE (self));
-  self->io = io != NULL ? *io : posix_io;
-  if (self->io.close == NULL)
-    self->io.close = close;
+  self->io = posix_io;
+  if (io == NULL)
+    return;
+  if (io->openat != NULL)
+    self->io.openat = io->openat;
+  if (io->write != NULL)
+    self->io.write = io->write;
+  if (io->fsync != NULL)
+    self->io.fsync = io->fsync;
+  if (io->rename != NULL)
+    self->io.rename = io->rename;
+  if (io->close != NULL)
+    self->io.close = io->close;
 }
 
 /**
  * rf_backup_image_is_erased:
  *
- * An erased drive dumps as all 0xFF (checksum 0x0000): that is no backup.
+ * An erased drive dumps as all 0xFF (checksum 0x0000): that is no backup. The
+ * main area decides, whatever follows it (a trailer with or without the
+ * bootcode version) and however much of it the dump holds.
  */
 gboolean
 rf_backup_image_is_erased (GBytes *image)
 {
   gsize size;
-  const guint8 *data = g_bytes_get_data (image, &size);
+  const guint8 *data;
 
   g_return_val_if_fail (image != NULL, FALSE);
 
-  if (size < RF_NEC_MAIN_SIZE)
+  data = g_bytes_get_data (image, &size);
+  if (size == 0)
     return FALSE;
-  for (gsize i = 0; i < RF_NEC_MAIN_SIZE; i++)
+  for (gsize i = 0; i < MIN (size, (gsize) RF_NEC_MAIN_SIZE); i++)
     if (data[i] != 0xff)
       return FALSE;
   return TRUE;
 }
 
+/* A name that is there already (a link the user planted, say) is no fault of
+ * the disk: say so. */
 static gboolean
 set_errno_error (GError    **error,
                  int         errno_value,
                  const char *context)
 {
-  rf_error_set_from_errno (error, errno_value, context);
+  if (errno_value == EEXIST)
+    g_set_error (error, RF_ERROR, RF_ERROR_WRITE, "%s exists already: not replaced", context);
+  else
+    rf_error_set_from_errno (error, errno_value, context);
   return FALSE;
 }
 
-/* Writes @data to a new file; on failure nothing is left behind. */
+/* Removes what a failed write made; the failure being reported already says
+ * more than a failed clean-up could. */
+static void
+remove_name (int         dir_fd,
+             const char *name)
+{
+  if (unlinkat (dir_fd, name, 0) != 0)
+    g_debug ("could not remove %s: %s", name, g_strerror (errno));
+}
+
+/* Writes @data to a new file @name in the folder @dir_fd; on failure nothing is
+ * left behind. A name that exists already, a link included, is refused. */
 static gboolean
 write_new_file (RfBackupStore *self,
-                const char    *path,
+                int            dir_fd,
+                const char    *name,
                 const guint8  *data,
                 gsize          size,
                 GError       **error)
 {
   gsize done = 0;
-  int fd = self->io.open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = self->io.openat (dir_fd, name,
+                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
   if (fd < 0)
-    return set_errno_error (error, errno, path);
+    return set_errno_error (error, errno, name);
   while (done < size)
     {
       gssize n = self->io.write (fd, data + done, size - done);
@@ -164,9 +295,9 @@ write_new_file (RfBackupStore *self,
         {
           int saved_errno = n < 0 ? errno : ENOSPC;
 
-          close (fd);
-          g_unlink (path);
-          return set_errno_error (error, saved_errno, path);
+          self->io.close (fd);
+          remove_name (dir_fd, name);
+          return set_errno_error (error, saved_errno, name);
         }
       done += (gsize) n;
     }
@@ -176,16 +307,44 @@ write_new_file (RfBackupStore *self,
       int saved_errno = errno;
 
       self->io.close (fd);
-      g_unlink (path);
-      return set_errno_error (error, saved_errno, path);
+      remove_name (dir_fd, name);
+      return set_errno_error (error, saved_errno, name);
     }
   /* NFS reports a full disk or quota only now. */
   if (self->io.close (fd) != 0 && errno != EINTR)
     {
       int saved_errno = errno;
 
-      g_unlink (path);
-      return set_errno_error (error, saved_errno, path);
+      remove_name (dir_fd, name);
+      return set_errno_error (error, saved_errno, name);
+    }
+  return TRUE;
+}
+
+/* The display strings are what the firmware shows as its INQUIRY identity once
+ * it runs (nec-2m.md §5, §6). A dump whose product is not the model of the
+ * bootcode's identity is another model's firmware, whatever its trailer says
+ * (the trailer is written by the dumping host, not read from the drive). */
+static gboolean
+check_display_strings (RfFirmware  *firmware,
+                       const char  *counting,
+                       GError     **error)
+{
+  const RfNecType *type = rf_nec_type_from_id (counting);
+  const char *product = rf_firmware_get_product (firmware);
+
+  if (product == NULL)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
+                   "dump has no display strings: its model cannot be told");
+      return FALSE;
+    }
+  if (type == NULL || !rf_nec_type_has_product (type, product))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
+                   "dump's display strings name \"%s\", the drive's bootcode is %s's",
+                   product, type != NULL ? type->model : counting);
+      return FALSE;
     }
   return TRUE;
 }
@@ -199,15 +358,26 @@ check_image (GBytes                *image,
   gsize size = g_bytes_get_size (image);
   const char *counting = identity->bootcode_key;
 
-  if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
+  /* In safe mode only the bootcode runs because the main firmware is missing
+   * or damaged (DOMAIN.md "Drive states"): whatever a dump reads there is not
+   * firmware that ran. */
+  if (identity->safe_mode)
     {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "a dump must be one whole image");
+      g_set_error (error, RF_ERROR, RF_ERROR_IN_SAFE_MODE,
+                   "the drive is in safe mode (revision %s): its main firmware is not running",
+                   identity->revision != NULL ? identity->revision : "?");
       return FALSE;
     }
   if (rf_backup_image_is_erased (image))
     {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
-                   "the drive's main firmware is erased (all 0xFF): nothing to back up");
+      g_set_error (error, RF_ERROR, RF_ERROR_FIRMWARE_ERASED,
+                   "the drive's main firmware is erased (all 0xFF, %" G_GSIZE_FORMAT
+                   " bytes): nothing to back up", size);
+      return FALSE;
+    }
+  if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "a dump must be one whole image");
       return FALSE;
     }
   if (!rf_firmware_parse (RF_FIRMWARE (firmware), image, error))
@@ -231,7 +401,7 @@ check_image (GBytes                *image,
                    rf_firmware_get_drive_id (RF_FIRMWARE (firmware)), counting);
       return FALSE;
     }
-  return TRUE;
+  return check_display_strings (RF_FIRMWARE (firmware), counting, error);
 }
 
 static GKeyFile *
@@ -265,25 +435,6 @@ describe (const RfDriveIdentity *identity,
   return info;
 }
 
-static gboolean
-sync_directory (RfBackupStore *self,
-                GError       **error)
-{
-  int fd = self->io.open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  int saved_errno;
-
-  if (fd < 0)
-    return set_errno_error (error, errno, self->directory);
-  if (self->io.fsync (fd) == 0)
-    {
-      self->io.close (fd);
-      return TRUE;
-    }
-  saved_errno = errno;
-  self->io.close (fd);
-  return set_errno_error (error, saved_errno, self->directory);
-}
-
 static RfBackup *backup_from_keyfile (GKeyFile   *info,
                                       const char *directory,
                                       const char *info_path);
@@ -292,49 +443,71 @@ static RfBackup *backup_from_keyfile (GKeyFile   *info,
  * last, since a backup exists for the store only once its keyfile does. */
 static gboolean
 publish (RfBackupStore *self,
-         const char    *base,
+         int            dir_fd,
+         const char    *name,
          GBytes        *image,
          const char    *info_text,
          GError       **error)
 {
-  g_autofree char *image_path = g_strconcat (base, ".bin", NULL);
-  g_autofree char *image_part = g_strconcat (image_path, PART_SUFFIX, NULL);
-  g_autofree char *info_path = g_strconcat (base, INFO_SUFFIX, NULL);
-  g_autofree char *info_part = g_strconcat (info_path, PART_SUFFIX, NULL);
+  g_autofree char *image_name = g_strconcat (name, ".bin", NULL);
+  g_autofree char *image_part = g_strconcat (image_name, PART_SUFFIX, NULL);
+  g_autofree char *info_name = g_strconcat (name, INFO_SUFFIX, NULL);
+  g_autofree char *info_part = g_strconcat (info_name, PART_SUFFIX, NULL);
   gsize size;
   const guint8 *data = g_bytes_get_data (image, &size);
+  int saved_errno;
 
-  if (!write_new_file (self, image_part, data, size, error))
+  if (!write_new_file (self, dir_fd, image_part, data, size, error))
     return FALSE;
-  if (!write_new_file (self, info_part, (const guint8 *) info_text, strlen (info_text), error))
+  if (!write_new_file (self, dir_fd, info_part, (const guint8 *) info_text, strlen (info_text),
+                       error))
     {
-      g_unlink (image_part);
+      remove_name (dir_fd, image_part);
       return FALSE;
     }
-  if (self->io.rename (image_part, image_path) != 0)
+  if (self->io.rename (dir_fd, image_part, image_name) != 0)
     {
-      int saved_errno = errno;
-
-      g_unlink (image_part);
-      g_unlink (info_part);
-      return set_errno_error (error, saved_errno, image_path);
+      saved_errno = errno;
+      remove_name (dir_fd, image_part);
+      remove_name (dir_fd, info_part);
+      return set_errno_error (error, saved_errno, image_name);
     }
-  if (self->io.rename (info_part, info_path) != 0)
+  if (self->io.rename (dir_fd, info_part, info_name) != 0)
     {
-      int saved_errno = errno;
-
-      g_unlink (image_path);
-      g_unlink (info_part);
-      return set_errno_error (error, saved_errno, info_path);
+      saved_errno = errno;
+      remove_name (dir_fd, image_name);
+      remove_name (dir_fd, info_part);
+      return set_errno_error (error, saved_errno, info_name);
     }
   /* The renames live in the folder: until it is synced, a power cut may lose them. */
-  if (!sync_directory (self, error))
+  if (self->io.fsync (dir_fd) != 0)
     {
-      g_unlink (info_path);
-      g_unlink (image_path);
-      return FALSE;
+      saved_errno = errno;
+      remove_name (dir_fd, info_name);
+      remove_name (dir_fd, image_name);
+      return set_errno_error (error, saved_errno, self->directory);
     }
   return TRUE;
+}
+
+/* The writing part of rf_backup_store_add(), run as the store's user. */
+static gboolean
+store_as_owner (RfBackupStore *self,
+                const char    *name,
+                GBytes        *image,
+                const char    *info_text,
+                GError       **error)
+{
+  int dir_fd = rf_paths_make_folder (self->base, self->relative, error);
+  gboolean stored;
+
+  if (dir_fd < 0)
+    return FALSE;
+  stored = publish (self, dir_fd, name, image, info_text, error);
+  self->io.close (dir_fd);
+  if (!stored)
+    g_prefix_error (error, "%s: ", self->directory);
+  return stored;
 }
 
 /**
@@ -343,9 +516,13 @@ publish (RfBackupStore *self,
  * @image: the dump as a §5 image (checksum, canonical ID, bootcode version)
  * @verified: how the dump was verified, e.g. "two-reads-compared"
  *
- * Stores a dump. An erased drive's dump (all 0xFF) or a damaged image is refused
- * with %RF_ERROR_INVALID_DATA; a full disk is %RF_ERROR_NO_SPACE, a read-only
- * folder %RF_ERROR_WRITE or %RF_ERROR_PERMISSION_DENIED, and then nothing is left.
+ * Stores a dump. Refused, with nothing written: a dump of a drive in safe mode
+ * (%RF_ERROR_IN_SAFE_MODE), an erased drive's dump, all 0xFF whatever its size
+ * (%RF_ERROR_FIRMWARE_ERASED), one whose display strings are not the model of
+ * the bootcode's identity (%RF_ERROR_OTHER_MODEL), and a damaged or foreign
+ * image (%RF_ERROR_INVALID_DATA or %RF_ERROR_INVALID_FILE). A full disk is
+ * %RF_ERROR_NO_SPACE, a read-only folder %RF_ERROR_WRITE or
+ * %RF_ERROR_PERMISSION_DENIED, and then nothing is left.
  *
  * Returns: (transfer full): the new backup
  */
@@ -361,11 +538,13 @@ rf_backup_store_add (RfBackupStore         *self,
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *sha256 = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *base = NULL;
   g_autofree char *image_name = NULL;
   g_autofree char *info_text = NULL;
+  g_autofree char *info_name = NULL;
   g_autofree char *info_path = NULL;
   g_autoptr(GKeyFile) info = NULL;
+  RfPathsIdentity saved;
+  gboolean stored;
   const guint8 *data;
 
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
@@ -374,22 +553,21 @@ rf_backup_store_add (RfBackupStore         *self,
 
   if (!check_image (image, identity, error))
     return NULL;
-  if (g_mkdir_with_parents (self->directory, 0700) != 0)
-    {
-      set_errno_error (error, errno, self->directory);
-      return NULL;
-    }
   data = g_bytes_get_data (image, NULL);
   sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
   name = g_strdup_printf ("%.4s-%s-%.12s", (const char *) data + RF_NEC_IMAGE_ID_OFFSET, stamp,
                           sha256);
-  base = g_build_filename (self->directory, name, NULL);
   image_name = g_strconcat (name, ".bin", NULL);
   info = describe (identity, image, verified, date, image_name);
   info_text = g_key_file_to_data (info, NULL, NULL);
-  if (!publish (self, base, image, info_text, error))
+  if (!become_owner (self, &saved, error))
     return NULL;
-  info_path = g_strconcat (base, INFO_SUFFIX, NULL);
+  stored = store_as_owner (self, name, image, info_text, error);
+  rf_paths_user_restore (&saved);
+  if (!stored)
+    return NULL;
+  info_name = g_strconcat (name, INFO_SUFFIX, NULL);
+  info_path = g_build_filename (self->directory, info_name, NULL);
   return backup_from_keyfile (info, self->directory, info_path);
 }
 
@@ -461,22 +639,14 @@ newest_first (gconstpointer a,
   return g_strcmp0 (y->date, x->date);
 }
 
-/**
- * rf_backup_store_list:
- *
- * Returns: (transfer container) (element-type RfBackup): every backup, newest
- *   first; empty when the folder does not exist yet
- */
-GPtrArray *
-rf_backup_store_list (RfBackupStore *self,
-                      GError       **error)
+static GPtrArray *
+list_as_owner (RfBackupStore *self,
+               GError       **error)
 {
   g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func ((GDestroyNotify) rf_backup_free);
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *name;
-
-  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
 
   dir = g_dir_open (self->directory, 0, &local_error);
   if (dir == NULL)
@@ -497,6 +667,30 @@ rf_backup_store_list (RfBackupStore *self,
     }
   g_ptr_array_sort (backups, newest_first);
   return g_steal_pointer (&backups);
+}
+
+/**
+ * rf_backup_store_list:
+ *
+ * Reads the store as its user, as everything the store does.
+ *
+ * Returns: (transfer container) (element-type RfBackup): every backup, newest
+ *   first; empty when the folder does not exist yet
+ */
+GPtrArray *
+rf_backup_store_list (RfBackupStore *self,
+                      GError       **error)
+{
+  RfPathsIdentity saved;
+  GPtrArray *backups;
+
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+
+  if (!become_owner (self, &saved, error))
+    return NULL;
+  backups = list_as_owner (self, error);
+  rf_paths_user_restore (&saved);
+  return backups;
 }
 
 static gboolean
@@ -557,13 +751,17 @@ rf_backup_store_load (RfBackupStore  *self,
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *sha256 = NULL;
   RfFirmwareProblem problem;
+  RfPathsIdentity saved;
 
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
   g_return_val_if_fail (backup != NULL, NULL);
 
   /* Read, not mapped: a file cut short meanwhile must not crash us, and a FIFO
    * or device put in its place is refused without being opened. */
+  if (!become_owner (self, &saved, error))
+    return NULL;
   bytes = rf_firmware_file_load (backup->image_path, RF_NEC_IMAGE_SIZE_VERSIONED, &problem, error);
+  rf_paths_user_restore (&saved);
   if (bytes == NULL)
     return NULL;
   sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);

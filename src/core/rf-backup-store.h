@@ -8,22 +8,26 @@
 
 #include "rf-backup.h"
 #include "rf-drive-identity.h"
+#include "rf-paths.h"
 
 G_BEGIN_DECLS
 
 /**
  * RfBackupStoreIo:
+ * @openat: openat(2) of a name in the store's folder
+ * @rename: moves a name to another in the store's folder, never replacing one
+ *   that exists (renameat2(2) with `RENAME_NOREPLACE`)
  *
  * The file system calls the store makes while writing, as POSIX defines them
  * (failure: -1 with errno set). Tests replace them to inject a full disk or a
- * read-only folder without depending on who runs the test. A %NULL @close means
- * close(2).
+ * read-only folder without depending on who runs the test. A %NULL member
+ * means the real call.
  */
 typedef struct {
-  int    (*open)   (const char *path, int flags, int mode);
+  int    (*openat) (int dir_fd, const char *name, int flags, int mode);
   gssize (*write)  (int fd, const void *buffer, gsize count);
   int    (*fsync)  (int fd);
-  int    (*rename) (const char *from, const char *to);
+  int    (*rename) (int dir_fd, const char *from, const char *to);
   int    (*close)  (int fd);
 } RfBackupStoreIo;
 
@@ -32,6 +36,7 @@ typedef struct {
 G_DECLARE_FINAL_TYPE (RfBackupStore, rf_backup_store, RF, BACKUP_STORE, GObject)
 
 RfBackupStore *rf_backup_store_new            (const char            *directory);
+RfBackupStore *rf_backup_store_new_for_user   (const RfPathsUser     *user);
 const char    *rf_backup_store_get_directory  (RfBackupStore         *self);
 void           rf_backup_store_set_io         (RfBackupStore         *self,
                                                const RfBackupStoreIo *io);

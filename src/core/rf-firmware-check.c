@@ -184,6 +184,7 @@ image_for_drive (RfFirmwareCheck       *self,
  * @family: (nullable): the drive's family, from its probe
  * @identity: the drive's identity, from a deep probe
  * @state: the drive's state
+ * @depth: how deep the probe behind @identity and @state went
  *
  * Decides the verdict (DOMAIN.md "Verdict"). Call again after a new probe.
  */
@@ -191,7 +192,8 @@ void
 rf_firmware_check_judge (RfFirmwareCheck       *self,
                          const RfDriveFamily   *family,
                          const RfDriveIdentity *identity,
-                         RfDriveState           state)
+                         RfDriveState           state,
+                         RfProbeDepth           depth)
 {
   g_return_if_fail (RF_IS_FIRMWARE_CHECK (self));
   g_return_if_fail (identity != NULL);
@@ -204,7 +206,7 @@ rf_firmware_check_judge (RfFirmwareCheck       *self,
       return;
     }
   self->judged = image_for_drive (self, family, identity);
-  self->verdict = rf_verdict_new_for_family (family, identity, state, self->judged);
+  self->verdict = rf_verdict_new_for_family (family, identity, state, depth, self->judged);
 }
 
 const char *

@@ -30,7 +30,8 @@ RfFirmwareCheck   *rf_firmware_check_new_for_file_finish (GAsyncResult     *resu
 void               rf_firmware_check_judge            (RfFirmwareCheck       *self,
                                                        const RfDriveFamily   *family,
                                                        const RfDriveIdentity *identity,
-                                                       RfDriveState           state);
+                                                       RfDriveState           state,
+                                                       RfProbeDepth           depth);
 
 const char        *rf_firmware_check_get_path         (RfFirmwareCheck *self);
 GBytes            *rf_firmware_check_get_bytes        (RfFirmwareCheck *self);

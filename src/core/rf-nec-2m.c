@@ -53,6 +53,33 @@ rf_nec_type_from_id_bytes (const guint8 *bytes)
 }
 
 /**
+ * rf_nec_type_has_product:
+ * @product: a product string without its padding ("DVD_RW ND-3550A"), as
+ *   display strings and drive identities hold it
+ *
+ * Whether @product is @type's INQUIRY product. The table keeps all 16 bytes,
+ * so whatever follows @product there must be padding.
+ */
+gboolean
+rf_nec_type_has_product (const RfNecType *type,
+                         const char      *product)
+{
+  gsize length;
+
+  g_return_val_if_fail (type != NULL, FALSE);
+  g_return_val_if_fail (product != NULL, FALSE);
+
+  length = strlen (product);
+  if (length == 0 || strncmp (type->product, product, length) != 0 ||
+      length > strlen (type->product))
+    return FALSE;
+  for (const char *rest = type->product + length; *rest != '\0'; rest++)
+    if (*rest != ' ')
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * rf_nec_checksum:
  *
  * The §5 sum: big-endian 16-bit words added into a 16-bit accumulator that wraps.

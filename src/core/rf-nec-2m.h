@@ -80,6 +80,8 @@ typedef struct {
 const RfNecType *rf_nec_types               (gsize         *n_types);
 const RfNecType *rf_nec_type_from_id        (const char    *id_or_alias);
 const RfNecType *rf_nec_type_from_id_bytes  (const guint8  *bytes);
+gboolean         rf_nec_type_has_product    (const RfNecType *type,
+                                             const char    *product);
 guint16          rf_nec_checksum            (const guint8  *data,
                                              gsize          length);
 gssize           rf_nec_find_display_strings (const guint8 *image,

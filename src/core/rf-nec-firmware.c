@@ -228,12 +228,8 @@ product_is_of_family (const char *product)
   const RfNecType *types = rf_nec_types (&n_types);
 
   for (gsize i = 0; i < n_types; i++)
-    {
-      g_autofree char *trimmed = g_strchomp (g_strdup (types[i].product));
-
-      if (g_str_equal (trimmed, product))
-        return TRUE;
-    }
+    if (rf_nec_type_has_product (&types[i], product))
+      return TRUE;
   return FALSE;
 }
 

@@ -40,6 +40,7 @@ static const char *const reason_nicks[RF_VERDICT_REASON_LAST] = {
   [RF_VERDICT_REASON_BOOTCODE_MISMATCH] = "bootcode-mismatch",
   [RF_VERDICT_REASON_CORRUPT] = "corrupt",
   [RF_VERDICT_REASON_IDENTITY_UNKNOWN] = "identity-unknown",
+  [RF_VERDICT_REASON_NEEDS_MAKER_TOOL] = "needs-maker-tool",
 };
 
 static const struct {
@@ -163,6 +164,28 @@ fitting_firmware_step (const RfDriveIdentity *identity)
   return g_strdup_printf (_("Use the firmware for %s."), model);
 }
 
+/* States in which a deep check cannot learn who the drive is: the state says why. */
+static gboolean
+state_blocks_identification (RfDriveState state)
+{
+  return state == RF_DRIVE_STATE_BUSY || state == RF_DRIVE_STATE_NOT_RESPONDING ||
+         state == RF_DRIVE_STATE_NO_ACCESS || state == RF_DRIVE_STATE_NEEDS_ADMIN ||
+         state == RF_DRIVE_STATE_VENDOR_REFUSED;
+}
+
+/* identity-unknown: what the probe learned does not say which firmware fits.
+ * The next step is what stopped the check, or the check itself. */
+static void
+refuse_unproven (RfVerdict   *self,
+                 RfDriveState state,
+                 const char  *sentence)
+{
+  refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN, g_strdup (sentence),
+          g_strdup (state_blocks_identification (state)
+                    ? rf_drive_state_to_sentence (state)
+                    : _("Run the full check of the drive again. If it still cannot tell, connect the drive to another controller, such as an internal SATA or IDE port.")));
+}
+
 static gboolean
 judge_file (RfVerdict             *self,
             const RfDriveIdentity *identity,
@@ -193,15 +216,6 @@ judge_file (RfVerdict             *self,
 }
 
 /* NEC: the identity that counts is the bootcode's (DOMAIN.md "Recovery"). */
-/* States in which a deep check cannot learn the bootcode: the state says why. */
-static gboolean
-state_blocks_identification (RfDriveState state)
-{
-  return state == RF_DRIVE_STATE_BUSY || state == RF_DRIVE_STATE_NOT_RESPONDING ||
-         state == RF_DRIVE_STATE_NO_ACCESS || state == RF_DRIVE_STATE_NEEDS_ADMIN ||
-         state == RF_DRIVE_STATE_VENDOR_REFUSED;
-}
-
 static gboolean
 judge_identity (RfVerdict             *self,
                 const RfDriveIdentity *identity,
@@ -217,11 +231,8 @@ judge_identity (RfVerdict             *self,
    * in safe mode or in normal mode. */
   if (identity->bootcode_key == NULL || counting == NULL)
     {
-      refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN,
-              g_strdup (_("Reflash could not prove which bootcode this drive has, so it cannot tell which firmware fits.")),
-              g_strdup (state_blocks_identification (state)
-                        ? rf_drive_state_to_sentence (state)
-                        : _("Run the full check of the drive again. If it still cannot tell, connect the drive to another controller, such as an internal SATA or IDE port.")));
+      refuse_unproven (self, state,
+                       _("Reflash could not prove which bootcode this drive has, so it cannot tell which firmware fits."));
       return FALSE;
     }
   if (!g_str_equal (counting, image_id))
@@ -251,6 +262,36 @@ judge_identity (RfVerdict             *self,
               : g_strdup_printf (_("This firmware expects bootcode %s, but the drive's bootcode version could not be read."),
                                  image_version),
               fitting_firmware_step (identity));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* SPC: nothing in the identity proves that a deep check ran (an NEC drive's
+ * proven bootcode key does), so the probe's depth and end state decide. Only a
+ * deep check that ended `ready`, or in boot mode, saw the drive answer its
+ * family's identification; a drive in boot mode takes a download only where the
+ * family data says so (spc-download.md "Variants"). */
+static gboolean
+judge_spc_drive (RfVerdict           *self,
+                 const RfDriveFamily *family,
+                 RfDriveState         state,
+                 RfProbeDepth         depth,
+                 gboolean             boot_mode)
+{
+  if (depth != RF_PROBE_DEPTH_DEEP ||
+      (state != RF_DRIVE_STATE_READY && state != RF_DRIVE_STATE_SAFE_MODE))
+    {
+      refuse_unproven (self, state,
+                       _("Reflash could not check this drive, so it cannot tell which firmware fits."));
+      return FALSE;
+    }
+  /* Without the family data nothing says that boot mode takes a download. */
+  if (boot_mode && (family == NULL || !family->download.boot_mode_accepts_download))
+    {
+      refuse (self, RF_VERDICT_REASON_NEEDS_MAKER_TOOL,
+              g_strdup (_("Only the bootcode of this drive runs, and drives of this kind take no new firmware in that state. It needs its maker's own firmware tool.")),
+              g_strdup (_("Ask the drive's maker for their firmware tool.")));
       return FALSE;
     }
   return TRUE;
@@ -309,7 +350,7 @@ judge_recovery (RfVerdict             *self,
                 const RfDriveIdentity *identity,
                 RfFirmware            *firmware)
 {
-  const char *model = model_of (rf_drive_identity_counting_id (identity));
+  const char *model = drive_name (identity, firmware);
   const char *version = rf_firmware_get_revision (firmware);
 
   self->kind = RF_VERDICT_KIND_RECOVERY;
@@ -336,43 +377,33 @@ name_unchecked_file (RfVerdict  *self,
   self->sentence = sentence;
 }
 
-/**
- * rf_verdict_new:
- * @identity: the drive as probed
- * @state: its state
- * @firmware: a parsed image (a failed parse gives a `corrupt` verdict)
- *
- * Decides, before anything is written, what flashing @firmware would mean.
- */
-RfVerdict *
-rf_verdict_new (const RfDriveIdentity *identity,
-                RfDriveState           state,
-                RfFirmware            *firmware)
+static RfVerdict *
+verdict_new (const RfDriveFamily   *family,
+             const RfDriveIdentity *identity,
+             RfDriveState           state,
+             RfProbeDepth           depth,
+             RfFirmware            *firmware)
 {
-  RfVerdict *self;
-  gboolean safe_mode;
+  RfVerdict *self = g_object_new (RF_TYPE_VERDICT, NULL);
+  gboolean safe_mode = identity->safe_mode || state == RF_DRIVE_STATE_SAFE_MODE;
+  gboolean nec = g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0;
 
-  g_return_val_if_fail (identity != NULL, NULL);
-  g_return_val_if_fail (RF_IS_FIRMWARE (firmware), NULL);
-
-  self = g_object_new (RF_TYPE_VERDICT, NULL);
   self->problem = rf_firmware_get_problem (firmware);
-  safe_mode = identity->safe_mode || state == RF_DRIVE_STATE_SAFE_MODE;
   /* A drive that could not be asked at all (no answer, no access) has no family
    * yet: that is not "no file fits", it is "check the drive first". */
   if (identity->family == NULL && state_blocks_identification (state))
     {
-      refuse (self, RF_VERDICT_REASON_IDENTITY_UNKNOWN,
-              g_strdup (_("Reflash could not check this drive, so it cannot tell which firmware fits.")),
-              g_strdup (rf_drive_state_to_sentence (state)));
+      refuse_unproven (self, state,
+                       _("Reflash could not check this drive, so it cannot tell which firmware fits."));
       return self;
     }
   if (!judge_file (self, identity, firmware))
     return self;
   if (!rf_firmware_get_model_checked (firmware))
     self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
-  if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 &&
-      !judge_identity (self, identity, state, firmware))
+  if (nec && !judge_identity (self, identity, state, firmware))
+    return self;
+  if (!nec && !judge_spc_drive (self, family, state, depth, safe_mode))
     return self;
   if (safe_mode)
     judge_recovery (self, identity, firmware);
@@ -381,6 +412,26 @@ rf_verdict_new (const RfDriveIdentity *identity,
   if (rf_firmware_get_model (firmware) == NULL)
     name_unchecked_file (self, firmware);
   return self;
+}
+
+/**
+ * rf_verdict_new:
+ * @identity: the drive as probed
+ * @state: its state
+ * @depth: how deep the probe that found @state went
+ * @firmware: a parsed image (a failed parse gives a `corrupt` verdict)
+ *
+ * Decides, before anything is written, what flashing @firmware would mean.
+ * Without the drive's family data, as rf_verdict_new_for_family() with none:
+ * an SPC drive in boot mode is then refused.
+ */
+RfVerdict *
+rf_verdict_new (const RfDriveIdentity *identity,
+                RfDriveState           state,
+                RfProbeDepth           depth,
+                RfFirmware            *firmware)
+{
+  return rf_verdict_new_for_family (NULL, identity, state, depth, firmware);
 }
 
 /* The product name an SPC image carries at the family's model-check offset,
@@ -421,20 +472,32 @@ names_other_model (RfFirmware            *firmware,
 /**
  * rf_verdict_new_for_family:
  * @family: (nullable): the drive's family from the drive data
+ * @identity: the drive as probed
+ * @state: its state
+ * @depth: how deep the probe that found @state went
+ * @firmware: a parsed image (a failed parse gives a `corrupt` verdict)
  *
- * As rf_verdict_new(), and a family never tested on real hardware adds the
- * `spec-only` warning to any allowed verdict. In an SPC family with several
- * models, an image that does not name the drive's product is `wrong-family`.
+ * Decides, before anything is written, what flashing @firmware would mean. An
+ * SPC image is judged only against a drive whose deep probe ended `ready`, or
+ * in boot mode where @family accepts a download there. A family never tested
+ * on real hardware adds the `spec-only` warning to any allowed verdict. In an
+ * SPC family with several models, an image that does not name the drive's
+ * product is `wrong-family`.
  */
 RfVerdict *
 rf_verdict_new_for_family (const RfDriveFamily   *family,
                            const RfDriveIdentity *identity,
                            RfDriveState           state,
+                           RfProbeDepth           depth,
                            RfFirmware            *firmware)
 {
-  RfVerdict *self = rf_verdict_new (identity, state, firmware);
+  RfVerdict *self;
 
-  if (self != NULL && family != NULL && self->kind != RF_VERDICT_KIND_REFUSED &&
+  g_return_val_if_fail (identity != NULL, NULL);
+  g_return_val_if_fail (RF_IS_FIRMWARE (firmware), NULL);
+
+  self = verdict_new (family, identity, state, depth, firmware);
+  if (family != NULL && self->kind != RF_VERDICT_KIND_REFUSED &&
       names_other_model (firmware, family, identity))
     {
       g_clear_pointer (&self->sentence, g_free);
@@ -445,7 +508,7 @@ rf_verdict_new_for_family (const RfDriveFamily   *family,
               NULL);
       return self;
     }
-  if (self != NULL && family != NULL && family->support == RF_DRIVE_SUPPORT_SPEC_ONLY &&
+  if (family != NULL && family->support == RF_DRIVE_SUPPORT_SPEC_ONLY &&
       self->kind != RF_VERDICT_KIND_REFUSED)
     self->warnings |= RF_VERDICT_WARNING_SPEC_ONLY;
   return self;

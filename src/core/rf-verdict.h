@@ -29,6 +29,7 @@ typedef enum {
   RF_VERDICT_REASON_BOOTCODE_MISMATCH,
   RF_VERDICT_REASON_CORRUPT,
   RF_VERDICT_REASON_IDENTITY_UNKNOWN,
+  RF_VERDICT_REASON_NEEDS_MAKER_TOOL,
   RF_VERDICT_REASON_LAST /*< skip >*/
 } RfVerdictReason;
 
@@ -48,10 +49,12 @@ G_DECLARE_FINAL_TYPE (RfVerdict, rf_verdict, RF, VERDICT, GObject)
 
 RfVerdict         *rf_verdict_new                (const RfDriveIdentity *identity,
                                                   RfDriveState           state,
+                                                  RfProbeDepth           depth,
                                                   RfFirmware            *firmware);
 RfVerdict         *rf_verdict_new_for_family     (const RfDriveFamily   *family,
                                                   const RfDriveIdentity *identity,
                                                   RfDriveState           state,
+                                                  RfProbeDepth           depth,
                                                   RfFirmware            *firmware);
 RfVerdict         *rf_verdict_new_for_file_problem (RfFirmwareProblem problem);
 RfVerdictKind      rf_verdict_get_kind           (RfVerdict *self);

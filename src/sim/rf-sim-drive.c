@@ -340,6 +340,18 @@ wait_out_timeout (RfSimDrive *self,
   return rf_sim_clock_scale (self->clock, modelled_us);
 }
 
+/* The commands that reach into firmware: NEC's vendor opcodes and WRITE BUFFER.
+ * A bridge that filters vendor commands drops them all, and the kernel refuses
+ * them all on a read-only or sr node without CAP_SYS_RAWIO, while INQUIRY, TEST
+ * UNIT READY, GET CONFIGURATION and READ BUFFER pass (ARCHITECTURE.md
+ * "Privileges"). */
+static gboolean
+is_firmware_opcode (guint8 opcode)
+{
+  return opcode == RF_NEC_OP_WRITE || opcode == RF_NEC_OP_CONTROL || opcode == RF_NEC_OP_BOOT ||
+         opcode == 0x3b;
+}
+
 /* Faults that leave the command without a status. */
 static gboolean
 link_fault (RfSimDrive       *self,
@@ -375,10 +387,10 @@ link_fault (RfSimDrive       *self,
                    "%s: cannot open the practice drive: %s (fault)", name, g_strerror (EBUSY));
       return FALSE;
     case RF_SIM_FAULT_NO_RAWIO:
-      if (command->cdb[0] != 0xcb && command->cdb[0] != 0xcc && command->cdb[0] != 0xcd)
+      if (!is_firmware_opcode (command->cdb[0]))
         return TRUE;
       g_set_error (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES,
-                   "%s: %s: the kernel refused the vendor command (practice drive fault)",
+                   "%s: %s: the kernel refused the command without CAP_SYS_RAWIO (practice drive fault)",
                    name, g_strerror (EPERM));
       return FALSE;
     case RF_SIM_FAULT_POWER_LOSS:
@@ -446,13 +458,6 @@ status_lost (RfSimDrive *self,
 
 /* ---- executing a command ---- */
 
-static gboolean
-is_vendor_opcode (guint8 opcode)
-{
-  return opcode == RF_NEC_OP_WRITE || opcode == RF_NEC_OP_CONTROL || opcode == RF_NEC_OP_BOOT ||
-         opcode == 0x3b;
-}
-
 /* Answers the drive gives before its protocol model sees the command. TRUE when
  * the command got its status here. */
 static gboolean
@@ -462,7 +467,7 @@ answered_early (RfSimDrive *self,
   guint8 opcode = command->cdb[0];
   guint16 attention;
 
-  if (self->scenario->bridge_blocks_vendor && is_vendor_opcode (opcode))
+  if (self->scenario->bridge_blocks_vendor && is_firmware_opcode (opcode))
     {
       rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x20, 0x00);
       return TRUE;

@@ -15,13 +15,19 @@ G_BEGIN_DECLS
 
 /**
  * RfSimLed:
- * @RF_SIM_LED_OFF: normal mode and idle, or no power
- * @RF_SIM_LED_STEADY: normal mode with a disc loaded, or restarting after a
- *   microcode download
- * @RF_SIM_LED_BLINKING: power-up safe mode (NEC) or boot mode (SPC): only the
- *   bootcode runs and waits for firmware
- * @RF_SIM_LED_BLINKING_FAST: a flash session: safe mode entered by command, or a
- *   microcode download in progress
+ * @RF_SIM_LED_OFF: normal mode with an empty tray; also a drive that is gone
+ *   or whose bootcode is erased
+ * @RF_SIM_LED_STEADY: normal mode with a disc loaded, and nothing else
+ * @RF_SIM_LED_BLINKING: only the bootcode runs, or new firmware is on its way.
+ *   NEC: safe mode, entered by command or at power-up alike, while it uploads,
+ *   takes the checksum and programs. SPC: boot mode, from the first chunk of a
+ *   download until it is saved, and while new microcode settles after
+ *   activation
+ * @RF_SIM_LED_BLINKING_FAST: NEC only: from an ERASE BLOCK until the next
+ *   PROGRAM BLOCK or restart (DOMAIN.md's `erase` phase); an SPC drive never
+ *   shows it
+ *
+ * What the practice drive shows, as DOMAIN.md's phase table describes it.
  */
 typedef enum {
   RF_SIM_LED_OFF,

@@ -27,9 +27,11 @@ G_BEGIN_DECLS
  *   reaches the host, which waits out its timeout: the outcome is unknown
  * @RF_SIM_FAULT_NO_ACCESS: the node cannot be opened (permission denied); the
  *   command never reaches the drive
- * @RF_SIM_FAULT_NO_RAWIO: the kernel refuses the vendor opcodes 0xCB, 0xCC and
- *   0xCD with EPERM before the drive sees them (no CAP_SYS_RAWIO); other
- *   commands pass
+ * @RF_SIM_FAULT_NO_RAWIO: a read-only or sr node opened without CAP_SYS_RAWIO:
+ *   the kernel refuses the vendor opcodes 0xCB, 0xCC and 0xCD and WRITE BUFFER
+ *   (0x3B) with EPERM before the drive sees them; INQUIRY, TEST UNIT READY, GET
+ *   CONFIGURATION, READ BUFFER and the rest pass. An SPC flash rehearsed this way
+ *   fails at its first WRITE BUFFER, as on a real drive.
  * @RF_SIM_FAULT_IN_USE: another program holds the node open exclusively (EBUSY);
  *   the command never reaches the drive
  */

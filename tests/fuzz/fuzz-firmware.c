@@ -41,14 +41,14 @@ check_verdict (RfFirmware *firmware)
   id->stored_id = g_strdup ("K451");
   id->bootcode_key = g_strdup ("K355");
   id->bootcode_version = g_strdup ("05");
-  verdict = rf_verdict_new (id, RF_DRIVE_STATE_SAFE_MODE, firmware);
+  verdict = rf_verdict_new (id, RF_DRIVE_STATE_SAFE_MODE, RF_PROBE_DEPTH_DEEP, firmware);
   if (rf_verdict_get_sentence (verdict) == NULL || rf_verdict_get_code (verdict) == NULL)
     __builtin_trap ();
   id->safe_mode = FALSE;
   g_free (id->revision);
   id->revision = g_strdup ("1.05");
   g_clear_object (&verdict);
-  verdict = rf_verdict_new (id, RF_DRIVE_STATE_IDENTITY_MISMATCH, firmware);
+  verdict = rf_verdict_new (id, RF_DRIVE_STATE_IDENTITY_MISMATCH, RF_PROBE_DEPTH_DEEP, firmware);
   if (rf_verdict_get_sentence (verdict) == NULL)
     __builtin_trap ();
 }
