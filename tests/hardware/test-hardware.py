@@ -64,10 +64,12 @@ DRIVES = [
 DRIVE = {d.name: d for d in DRIVES}
 T_GENERIC = DRIVE['generic'].target
 
-# Marker: INQUIRY with EVPD=1 for the vendor page 0xC0 + step; QEMU traces its
-# LBA field as 0x10000 | page << 8.
+# Marker: INQUIRY with EVPD=1 for the vendor page 0xC0 + step % 64, and step // 64
+# in the allocation length's high byte (QEMU has no page from 0xC0 on, so no
+# data moves). QEMU traces its LBA field as 0x10000 | page << 8 | high byte.
 MARKER_PAGE = 0xC0
-MAX_STEPS = 0x40
+MARKER_PAGES = 0x40
+MAX_STEPS = MARKER_PAGES * 0x100
 
 # Opcodes the checks look for in QEMU's trace.
 WRITE_BUFFER = 0x3B
@@ -158,7 +160,7 @@ sr_of () {
 '''
 
 GUEST_STEP = r'''
-sg_raw -r 4 "$%(marker)s" 12 01 %(page)02x 00 04 00 >/dev/null 2>&1
+sg_raw -r %(length)d "$%(marker)s" 12 01 %(page)02x %(high)02x 04 00 >/dev/null 2>&1
 timeout -k 5 %(timeout)d sh -c %(command)s >/tmp/rf-step.out 2>/tmp/rf-step.err </dev/null
 rc=$?
 echo "@@@ step %(index)d $rc $(base64 -w0 </tmp/rf-step.out) $(base64 -w0 </tmp/rf-step.err)"
@@ -213,7 +215,9 @@ class Plan:
                 text += 'export %s=%s\n' % (name, shlex.quote(os.environ[name]))
         for step in self.steps:
             text += GUEST_STEP % {'marker': DRIVES[0].var,
-                                  'page': MARKER_PAGE + step.index,
+                                  'page': MARKER_PAGE + step.index % MARKER_PAGES,
+                                  'high': step.index // MARKER_PAGES,
+                                  'length': (step.index // MARKER_PAGES) << 8 | 4,
                                   'command': shlex.quote(step.command),
                                   'timeout': STEP_TIMEOUT_S,
                                   'index': step.index}
@@ -275,11 +279,11 @@ def parse_trace(plan, text):
         if m:
             lba = int(m.group(4))
             page = (lba >> 8) & 0xFF
+            index = (lba & 0xFF) * MARKER_PAGES + page - MARKER_PAGE
             if (int(m.group(3)) == 0x12 and int(m.group(1)) == T_GENERIC
-                    and lba & 0x10000 and MARKER_PAGE <= page < MARKER_PAGE + MAX_STEPS
-                    and page - MARKER_PAGE < len(plan.steps)):
+                    and lba & 0x10000 and page >= MARKER_PAGE and index < len(plan.steps)):
                 pending = None
-                current = plan.steps[page - MARKER_PAGE]
+                current = plan.steps[index]
             else:
                 commit()
             continue
