@@ -1102,7 +1102,8 @@ def add_lock_steps(plan, cli, lock):
     """One job per drive, the lock on the sg node whatever name the drive was
     given (ARCHITECTURE.md, "Threads")."""
     cli = shlex.quote(cli)
-    control = '%s info "$%s" --json >/dev/null' % (cli, DRIVE[LOCK_CONTROL].var.replace('SG_', 'SR_'))
+    control = '%s info "$%s" --json >/dev/null' % (cli,
+                                                    DRIVE[LOCK_CONTROL].var.replace('SG_', 'SR_'))
 
     def while_held(holder, command):
         return '%s sh -c %s' % (holder, shlex.quote('%s; rc=$?; %s; exit $rc' % (command, control)))
@@ -1132,8 +1133,9 @@ def check_lock(tap, plan):
     tap.ok(held.get('lock') == nodes.get('nec') and held.get('name', '').startswith('/dev/sr'),
            'a Reflash job on the NEC drive named by its /dev/srN locks its /dev/sgN',
            '%s\nlock: %r' % (step.describe(), held))
-    for name, named, holder in (('lock-sg-info-sr', '/dev/srN', 'flock(1) holds its /dev/sgN'),
-                                ('lock-sr-info-sg', '/dev/sgN', 'a job named by /dev/srN holds it')):
+    for name, named, holder in (
+            ('lock-sg-info-sr', '/dev/srN', 'flock(1) holds its /dev/sgN'),
+            ('lock-sr-info-sg', '/dev/sgN', 'a job named by /dev/srN holds it')):
         step = plan[name]
         entry, why = parse_json(step)
         entry = entry if isinstance(entry, dict) else {}
@@ -1141,6 +1143,9 @@ def check_lock(tap, plan):
                and entry.get('sg_node') == nodes.get('nec') and not entry.get('commands'),
                'reflash-cli info NEC drive by %s while %s: busy, reason locked' % (named, holder),
                '%s\n%s' % (step.describe(), why))
+        # Opening /dev/srN, even non-blocking, makes the kernel ask the drive
+        # (GET EVENT STATUS NOTIFICATION, TEST UNIT READY): a lock taken there
+        # shows here even when the drive is reported busy.
         tap.ok(not step.opcodes(nec.trace_id) and 0x12 in step.opcodes(control.trace_id),
                'trace: that info sent the held NEC drive nothing; %s, not held, was asked in the '
                'same step' % control.name, 'received: %r' % step.received, trace=True)
