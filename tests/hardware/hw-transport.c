@@ -2,27 +2,40 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: reflash-hw-transport [--read-only] NODE
+ * Usage: reflash-hw-transport [--read-only] [--gate STAGE] NODE [COMMAND...]
  *
  * Opens NODE (/dev/sgN or /dev/srN) with RfSgTransport (read-write, or read-only
- * as passive probing does) and sends INQUIRY, TEST
+ * as passive probing does) and sends the COMMANDs, by default INQUIRY, TEST
  * UNIT READY, GET CONFIGURATION (feature 0x010C) and NEC READ MEM (0x20 bytes at
- * the drive ID, a read-only identification command) through the transport that
- * Reflash itself uses. For each command it prints one line of KEY=VALUE words
- * (values shell-quoted) that test-hardware.py compares with what the kernel and
- * QEMU's drive really did:
+ * the drive ID, a read-only identification command), through the transport that
+ * Reflash itself uses. COMMAND is one of inquiry, tur, getconfig, readmem,
+ * readmem-boot (READ MEM of 0x20 bytes at 0, the bootcode, which no
+ * identification reads) and erase (NEC ERASE BLOCK of the first main block).
+ *
+ * With --gate, the commands go through an RfCommandGate in front of the
+ * transport, set to STAGE: "passive", or "identify:FAMILY" (a family id of the
+ * drive database, "nec-2m"). A command the gate refuses never reaches the
+ * transport; it prints executed=0 error=command-refused.
+ *
+ * For each command it prints one line of KEY=VALUE words (values shell-quoted)
+ * that test-hardware.py compares with what the kernel and QEMU's drive really
+ * did:
  *
  *   open ok=1 read_only=0
+ *   gate stage=identify family=nec-2m
  *   inquiry executed=1 status=0x00 ok=1 vendor='QEMU' product='QEMU CD-ROM' ...
  *   tur executed=1 status=0x02 ok=0 response=0x70 sense=02/3a/00 error=no-medium
  *   readmem executed=0 error=needs-privileges
+ *   erase executed=0 error=command-refused message='command gate (identify ...'
  *
- * Exit status: 0 when the node opened, 1 when it did not, 2 on bad arguments.
+ * Exit status: 0 when the node opened, 1 when it did not, 2 on bad arguments or
+ * an unknown stage or family.
  */
 
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "rf-core.h"
 #include "rf-scsi.h"
@@ -149,30 +162,109 @@ send_get_configuration (RfTransport *transport)
 }
 
 static void
-send_read_mem (RfTransport *transport)
+send_read_mem_at (RfTransport *transport,
+                  const char  *name,
+                  guint32      address)
 {
   guint8 data[HW_NEC_ID_LENGTH] = { 0 };
   RfCommand command;
 
-  g_assert_true (rf_nec_build_read_mem (&command, HW_NEC_ID_ADDRESS, data, sizeof data));
-  send_and_print (transport, "readmem", &command);
+  g_assert_true (rf_nec_build_read_mem (&command, address, data, sizeof data));
+  send_and_print (transport, name, &command);
   printf ("\n");
 }
 
-int
-main (int    argc,
-      char **argv)
+static void
+send_read_mem (RfTransport *transport)
+{
+  send_read_mem_at (transport, "readmem", HW_NEC_ID_ADDRESS);
+}
+
+/* The bootcode's first bytes: no stage before a backup reads them. */
+static void
+send_read_mem_boot (RfTransport *transport)
+{
+  send_read_mem_at (transport, "readmem-boot", 0);
+}
+
+/* A well-formed ERASE BLOCK (CB 04 + mask) of the first main block: only the
+ * erase phase of a flash may send it. QEMU answers 05/20/00 if it ever gets it. */
+static void
+send_erase (RfTransport *transport)
+{
+  RfCommand command;
+
+  g_assert_true (rf_nec_build_erase_block (&command, RF_NEC_FIRST_MAIN_BLOCK));
+  send_and_print (transport, "erase", &command);
+  printf ("\n");
+}
+
+typedef struct {
+  const char *name;
+  void (*send) (RfTransport *transport);
+} HwCommand;
+
+static const HwCommand commands[] = {
+  { "inquiry", send_inquiry },
+  { "tur", send_test_unit_ready },
+  { "getconfig", send_get_configuration },
+  { "readmem", send_read_mem },
+  { "readmem-boot", send_read_mem_boot },
+  { "erase", send_erase },
+};
+
+static const char *const default_commands[] = { "inquiry", "tur", "getconfig", "readmem", NULL };
+
+static const HwCommand *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+/* @transport behind a gate set to @stage ("passive" or "identify:FAMILY"). */
+static RfTransport *
+gate_new (RfTransport *transport,
+          const char  *stage)
+{
+  g_autoptr(RfCommandGate) gate = rf_command_gate_new (transport);
+  g_autoptr(RfDriveDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  RfDriveFamily *family;
+
+  if (g_str_equal (stage, "passive"))
+    {
+      g_assert_true (rf_command_gate_set_stage (gate, RF_GATE_STAGE_PASSIVE, NULL,
+                                                RF_PHASE_PREFLIGHT, NULL));
+      printf ("gate stage=passive\n");
+      return RF_TRANSPORT (g_steal_pointer (&gate));
+    }
+  if (!g_str_has_prefix (stage, "identify:"))
+    return NULL;
+  db = rf_drive_db_new_default (&error);
+  if (db == NULL)
+    {
+      fprintf (stderr, "reflash-hw-transport: %s\n", error->message);
+      return NULL;
+    }
+  family = rf_drive_db_lookup (db, stage + strlen ("identify:"));
+  if (family == NULL)
+    return NULL;
+  g_assert_true (rf_command_gate_set_stage (gate, RF_GATE_STAGE_IDENTIFY, family,
+                                            RF_PHASE_PREFLIGHT, NULL));
+  printf ("gate stage=identify family=%s\n", family->id);
+  return RF_TRANSPORT (g_steal_pointer (&gate));
+}
+
+static RfTransport *
+open_node (const char *node,
+           gboolean    read_only)
 {
   g_autoptr(RfTransport) transport = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean read_only = argc == 3 && g_str_equal (argv[1], "--read-only");
-  const char *node = argv[argc - 1];
 
-  if (argc != 2 && !read_only)
-    {
-      fprintf (stderr, "Usage: %s [--read-only] NODE\n", argv[0]);
-      return 2;
-    }
   if (read_only)
     transport = rf_sg_transport_new_read_only (node, &error);
   else
@@ -182,13 +274,59 @@ main (int    argc,
       printf ("open ok=0");
       print_error (error);
       printf ("\n");
-      return 1;
+      return NULL;
     }
   printf ("open ok=1 read_only=%d\n",
           rf_sg_transport_is_read_only (RF_SG_TRANSPORT (transport)));
-  send_inquiry (transport);
-  send_test_unit_ready (transport);
-  send_get_configuration (transport);
-  send_read_mem (transport);
+  return g_steal_pointer (&transport);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gboolean read_only = FALSE;
+  g_autofree char *stage = NULL;
+  const GOptionEntry entries[] = {
+    { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only, "Open the node read-only", NULL },
+    { "gate", 0, 0, G_OPTION_ARG_STRING, &stage, "Send through a command gate at STAGE",
+      "STAGE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("NODE [COMMAND...]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfTransport) transport = NULL;
+  const char *const *names;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2)
+    {
+      fprintf (stderr, "Usage: %s [--read-only] [--gate STAGE] NODE [COMMAND...]\n", argv[0]);
+      return 2;
+    }
+  names = argc > 2 ? (const char *const *) argv + 2 : default_commands;
+  for (const char *const *n = names; *n != NULL; n++)
+    if (find_command (*n) == NULL)
+      {
+        fprintf (stderr, "%s: unknown command %s\n", argv[0], *n);
+        return 2;
+      }
+  transport = open_node (argv[1], read_only);
+  if (transport == NULL)
+    return 1;
+  if (stage != NULL)
+    {
+      RfTransport *gate = gate_new (transport, stage);
+
+      if (gate == NULL)
+        {
+          fprintf (stderr, "%s: unknown stage or family %s\n", argv[0], stage);
+          return 2;
+        }
+      g_object_unref (transport);
+      transport = gate;
+    }
+  for (const char *const *n = names; *n != NULL; n++)
+    find_command (*n)->send (transport);
   return 0;
 }

@@ -64,10 +64,12 @@ DRIVES = [
 DRIVE = {d.name: d for d in DRIVES}
 T_GENERIC = DRIVE['generic'].target
 
-# Marker: INQUIRY with EVPD=1 for the vendor page 0xC0 + step; QEMU traces its
-# LBA field as 0x10000 | page << 8.
+# Marker: INQUIRY with EVPD=1 for the vendor page 0xC0 + step % 64, and step // 64
+# in the allocation length's high byte (QEMU has no page from 0xC0 on, so no
+# data moves). QEMU traces its LBA field as 0x10000 | page << 8 | high byte.
 MARKER_PAGE = 0xC0
-MAX_STEPS = 0x40
+MARKER_PAGES = 0x40
+MAX_STEPS = MARKER_PAGES * 0x100
 
 # Opcodes the checks look for in QEMU's trace.
 WRITE_BUFFER = 0x3B
@@ -158,7 +160,7 @@ sr_of () {
 '''
 
 GUEST_STEP = r'''
-sg_raw -r 4 "$%(marker)s" 12 01 %(page)02x 00 04 00 >/dev/null 2>&1
+sg_raw -r %(length)d "$%(marker)s" 12 01 %(page)02x %(high)02x 04 00 >/dev/null 2>&1
 timeout -k 5 %(timeout)d sh -c %(command)s >/tmp/rf-step.out 2>/tmp/rf-step.err </dev/null
 rc=$?
 echo "@@@ step %(index)d $rc $(base64 -w0 </tmp/rf-step.out) $(base64 -w0 </tmp/rf-step.err)"
@@ -213,7 +215,9 @@ class Plan:
                 text += 'export %s=%s\n' % (name, shlex.quote(os.environ[name]))
         for step in self.steps:
             text += GUEST_STEP % {'marker': DRIVES[0].var,
-                                  'page': MARKER_PAGE + step.index,
+                                  'page': MARKER_PAGE + step.index % MARKER_PAGES,
+                                  'high': step.index // MARKER_PAGES,
+                                  'length': (step.index // MARKER_PAGES) << 8 | 4,
                                   'command': shlex.quote(step.command),
                                   'timeout': STEP_TIMEOUT_S,
                                   'index': step.index}
@@ -275,11 +279,11 @@ def parse_trace(plan, text):
         if m:
             lba = int(m.group(4))
             page = (lba >> 8) & 0xFF
+            index = (lba & 0xFF) * MARKER_PAGES + page - MARKER_PAGE
             if (int(m.group(3)) == 0x12 and int(m.group(1)) == T_GENERIC
-                    and lba & 0x10000 and MARKER_PAGE <= page < MARKER_PAGE + MAX_STEPS
-                    and page - MARKER_PAGE < len(plan.steps)):
+                    and lba & 0x10000 and page >= MARKER_PAGE and index < len(plan.steps)):
                 pending = None
-                current = plan.steps[page - MARKER_PAGE]
+                current = plan.steps[index]
             else:
                 commit()
             continue
@@ -1050,6 +1054,103 @@ def check_cli(tap, plan):
         check_cli_opens(tap, plan)
 
 
+# --- The command gate and the drive lock, from the drive's side ------------------
+
+# Each step sends, through one RfCommandGate in front of a read-write /dev/sgN
+# (where the kernel filters nothing), commands its stage refuses and then an
+# INQUIRY it allows: the INQUIRY in the trace shows the step's commands were seen.
+GATE_STEPS = (
+    ('gate-passive-nec', 'passive', ('readmem', 'erase', 'inquiry')),
+    # At identification the family's ID read passes (DOMAIN.md); a read of the
+    # bootcode and an erase do not.
+    ('gate-identify-nec', 'identify:nec-2m', ('erase', 'readmem-boot', 'inquiry')),
+)
+
+
+def add_gate_steps(plan, transport):
+    for name, stage, commands in GATE_STEPS:
+        plan.add(name, '%s --gate %s "$SG_NEC" %s'
+                 % (shlex.quote(transport), stage, ' '.join(commands)))
+
+
+def check_gate(tap, plan):
+    nec = DRIVE['nec'].trace_id
+    for name, stage, commands in GATE_STEPS:
+        step = plan[name]
+        lines = transport_lines(step)
+        refused = commands[:-1]
+        tap.ok(step.status == 0 and expect(lines, 'gate', stage=stage.split(':')[0])
+               and all(expect(lines, c, executed='0', error='command-refused') for c in refused)
+               and expect(lines, 'inquiry', executed='1', ok='1')
+               and lines['inquiry'].get('product', '').strip() == NEC['product'],
+               'command gate at %s: %s refused (command-refused), the INQUIRY after them answered'
+               % (stage, ', '.join(refused)), step.describe())
+        received = [op for (d, op) in step.received if d == nec]
+        vendor = sorted({op for (_, op) in step.received if op in (NEC_WRITE, NEC_READ_MEM)})
+        tap.ok(not vendor and received == [0x12],
+               'trace: through the gate at %s no 0xCB or 0xCC reached a drive; the NEC drive '
+               'received the INQUIRY alone' % stage,
+               'NEC drive received: %r\nvendor opcodes: %r' % (received, vendor), trace=True)
+
+
+# Probed while the NEC drive is held: not held itself, so it must answer, and
+# the trace of the same step must show it.
+LOCK_CONTROL = 'nec-safe'
+
+
+def add_lock_steps(plan, cli, lock):
+    """One job per drive, the lock on the sg node whatever name the drive was
+    given (ARCHITECTURE.md, "Threads")."""
+    cli = shlex.quote(cli)
+    control = '%s info "$%s" --json >/dev/null' % (cli,
+                                                    DRIVE[LOCK_CONTROL].var.replace('SG_', 'SR_'))
+
+    def while_held(holder, command):
+        return '%s sh -c %s' % (holder, shlex.quote('%s; rc=$?; %s; exit $rc' % (command, control)))
+
+    # util-linux flock, not Reflash, holds the sg node: a Reflash that locked
+    # the name it was given, or its sr node, would not see it.
+    plan.add('lock-sg-info-sr', while_held('flock --exclusive --nonblock --close "$SG_NEC"',
+                                           '%s info "$SR_NEC" --json' % cli))
+    plan.add('lock-sr-info-sg', while_held('%s "$SR_NEC" --' % shlex.quote(lock),
+                                           '%s info "$SG_NEC" --json' % cli))
+
+
+def lock_held(step):
+    """{key: value} of reflash-hw-lock's "lock" line."""
+    for line in step.stderr.splitlines():
+        words = shlex.split(line)
+        if words[:1] == ['lock']:
+            return dict(w.split('=', 1) for w in words[1:] if '=' in w)
+    return {}
+
+
+def check_lock(tap, plan):
+    nodes = dict(zip([d.name for d in DRIVES], plan['nodes'].stdout.split()))
+    nec, control = DRIVE['nec'], DRIVE[LOCK_CONTROL]
+    step = plan['lock-sr-info-sg']
+    held = lock_held(step)
+    tap.ok(held.get('lock') == nodes.get('nec') and held.get('name', '').startswith('/dev/sr'),
+           'a Reflash job on the NEC drive named by its /dev/srN locks its /dev/sgN',
+           '%s\nlock: %r' % (step.describe(), held))
+    for name, named, holder in (
+            ('lock-sg-info-sr', '/dev/srN', 'flock(1) holds its /dev/sgN'),
+            ('lock-sr-info-sg', '/dev/sgN', 'a job named by /dev/srN holds it')):
+        step = plan[name]
+        entry, why = parse_json(step)
+        entry = entry if isinstance(entry, dict) else {}
+        tap.ok(step.status == 0 and entry.get('state') == 'busy' and entry.get('reason') == 'locked'
+               and entry.get('sg_node') == nodes.get('nec') and not entry.get('commands'),
+               'reflash-cli info NEC drive by %s while %s: busy, reason locked' % (named, holder),
+               '%s\n%s' % (step.describe(), why))
+        # Opening /dev/srN, even non-blocking, makes the kernel ask the drive
+        # (GET EVENT STATUS NOTIFICATION, TEST UNIT READY): a lock taken there
+        # shows here even when the drive is reported busy.
+        tap.ok(not step.opcodes(nec.trace_id) and 0x12 in step.opcodes(control.trace_id),
+               'trace: that info sent the held NEC drive nothing; %s, not held, was asked in the '
+               'same step' % control.name, 'received: %r' % step.received, trace=True)
+
+
 def make_plan(options):
     plan = Plan()
     add_sg3_steps(plan)
@@ -1058,6 +1159,10 @@ def make_plan(options):
     if options.probe:
         add_probe_steps(plan, options.probe)
     add_cli_steps(plan, options.cli, options.opens)
+    if options.transport:
+        add_gate_steps(plan, options.transport)
+    if options.lock:
+        add_lock_steps(plan, options.cli, options.lock)
     return plan
 
 
@@ -1068,6 +1173,7 @@ def main():
     parser.add_argument('--transport', help='the built reflash-hw-transport')
     parser.add_argument('--probe', help='the built reflash-hw-probe')
     parser.add_argument('--opens', help='the built reflash-hw-opens')
+    parser.add_argument('--lock', help='the built reflash-hw-lock')
     parser.add_argument('--qemu', default='qemu-system-x86_64')
     options = parser.parse_args()
 
@@ -1112,6 +1218,10 @@ def main():
     if options.probe:
         check_probe(tap, plan)
     check_cli(tap, plan)
+    if options.transport:
+        check_gate(tap, plan)
+    if options.lock:
+        check_lock(tap, plan)
     note('suite time: %.1f s' % (time.monotonic() - started))
     return tap.finish()
 
