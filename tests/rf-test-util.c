@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "rf-test-util.h"
 
@@ -86,23 +88,181 @@ rf_test_make_node (const char *dir,
   return g_steal_pointer (&path);
 }
 
-/* Runs @argv as nobody (RF_TEST_AS_NOBODY), checks that it exited with 0 and
- * returns what it printed (free it). */
+/* RF_TEST_AS_NOBODY's user. */
+#define NOBODY_ID 65534
+
+/* Sanitizer option variables whose suppressions=PATH the child must read too: LSan
+ * reads the file when it finds a leak, and one it cannot read turns the leak report
+ * into "failed to read suppressions file". */
+static const char * const sanitizer_options[] = { "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS" };
+
+static void
+copy_file (const char *from,
+           const char *to,
+           int         mode)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (from, &data, &size, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (to, mode), ==, 0);
+}
+
+/* Copies the folder @from to @to, links followed, everything readable by everyone. */
+static void
+copy_tree (const char *from,
+           const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (from, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (to, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (to, 0755), ==, 0);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *source = g_build_filename (from, name, NULL);
+      g_autofree char *target = g_build_filename (to, name, NULL);
+
+      if (g_file_test (source, G_FILE_TEST_IS_DIR))
+        copy_tree (source, target);
+      else
+        copy_file (source, target, 0644);
+    }
+}
+
+/* @options with each suppressions=PATH pointing at a copy in @dir. */
+static char *
+copy_suppressions (const char *options,
+                   const char *dir)
+{
+  g_auto(GStrv) parts = g_strsplit (options, ":", -1);
+
+  for (gsize i = 0; parts[i] != NULL; i++)
+    if (g_str_has_prefix (parts[i], "suppressions="))
+      {
+        const char *path = parts[i] + strlen ("suppressions=");
+        g_autofree char *base = g_path_get_basename (path);
+        g_autofree char *copy = g_build_filename (dir, base, NULL);
+
+        copy_file (path, copy, 0644);
+        g_free (parts[i]);
+        parts[i] = g_strconcat ("suppressions=", copy, NULL);
+      }
+  return g_strjoinv (":", parts);
+}
+
+/* @envp (NULL: this process's) for a child that reads only @dir: the data folder and
+ * the suppression files are copied there, and HOME is a folder of its own there. */
+static char **
+unprivileged_environ (char       **envp,
+                      const char  *dir)
+{
+  char **env = envp != NULL ? g_strdupv (envp) : g_get_environ ();
+  g_autofree char *data = g_strdup (g_environ_getenv (env, "REFLASH_DATA_DIR"));
+  g_autofree char *home = g_build_filename (dir, "home", NULL);
+
+  if (data != NULL)
+    {
+      g_autofree char *copy = g_build_filename (dir, "data", NULL);
+
+      copy_tree (data, copy);
+      env = g_environ_setenv (env, "REFLASH_DATA_DIR", copy, TRUE);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (sanitizer_options); i++)
+    {
+      const char *options = g_environ_getenv (env, sanitizer_options[i]);
+
+      if (options != NULL)
+        {
+          g_autofree char *copied = copy_suppressions (options, dir);
+
+          env = g_environ_setenv (env, sanitizer_options[i], copied, TRUE);
+        }
+    }
+  /* Root's HOME is unusable to nobody (PLATFORM.md §5). */
+  g_assert_cmpint (g_mkdir (home, 0700), ==, 0);
+  if (getuid () == 0)
+    g_assert_cmpint (chown (home, NOBODY_ID, NOBODY_ID), ==, 0);
+  return g_environ_setenv (env, "HOME", home, TRUE);
+}
+
+/* Root becomes nobody, without groups or capabilities (PLATFORM.md §5). Anyone else
+ * is unprivileged already and may not change user, groups or bounding set (setpriv
+ * would exit 127): it only gives up the capabilities a child could inherit. */
+static void
+add_drop_privileges (GPtrArray *argv)
+{
+  static const char * const as_root[] = { RF_TEST_AS_NOBODY, NULL };
+  static const char * const as_user[] = { "setpriv", "--inh-caps=-all", NULL };
+  const char * const *drop = getuid () == 0 ? as_root : as_user;
+
+  for (gsize i = 0; drop[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) drop[i]);
+}
+
+/**
+ * rf_test_spawn_unprivileged:
+ * @argv: the program and its arguments
+ * @envp: (nullable): the child's environment; %NULL for this process's
+ * @out: (nullable): its stdout; %NULL drops it
+ * @err: (nullable): its stderr; %NULL leaves it on the test's stderr
+ *
+ * Runs @argv (argv[0] a path) without privileges. The checkout may sit where the
+ * unprivileged user cannot reach it (/root is 0700; setpriv, which keeps root's
+ * capabilities until the exec, still starts a program there, but the program then
+ * cannot read its data). So the program, the data folder that `REFLASH_DATA_DIR`
+ * names and any sanitizer suppression file are copied into a new folder under /tmp
+ * that everyone can read, removed afterwards. Not under g_get_tmp_dir(): TMPDIR can
+ * be private to the user (libpam-tmpdir).
+ *
+ * Returns: the child's wait status
+ */
+int
+rf_test_spawn_unprivileged (const char * const *argv,
+                            char              **envp,
+                            char              **out,
+                            char              **err)
+{
+  g_autofree char *dir = g_strdup ("/tmp/reflash-unprivileged-XXXXXX");
+  g_autofree char *base = g_path_get_basename (argv[0]);
+  g_autofree char *program = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = NULL;
+  int status = -1;
+
+  g_assert_nonnull (g_mkdtemp_full (dir, 0755));
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  program = g_build_filename (dir, base, NULL);
+  copy_file (argv[0], program, 0755);
+  env = unprivileged_environ (envp, dir);
+  add_drop_privileges (args);
+  g_ptr_array_add (args, program);
+  for (gsize i = 1; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_spawn_sync (NULL, (char **) args->pdata, env,
+                G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0), NULL, NULL,
+                out, err, &status, &error);
+  g_assert_no_error (error);
+  rf_test_remove_tree (dir);
+  return status;
+}
+
+/* Runs @argv as nobody (rf_test_spawn_unprivileged), checks that it exited with 0
+ * and returns what it printed (free it). */
 char *
 rf_test_run_as_nobody (const char * const *argv)
 {
-  const char *drop[] = { RF_TEST_AS_NOBODY, NULL };
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) full = NULL;
-  g_autoptr(GError) error = NULL;
   char *out = NULL;
-  int status = -1;
 
-  g_strv_builder_addv (builder, drop);
-  g_strv_builder_addv (builder, (const char **) argv);
-  full = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, full, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_check_wait_status (rf_test_spawn_unprivileged (argv, NULL, &out, NULL),
+                                            NULL));
   return out;
 }

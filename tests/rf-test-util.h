@@ -10,20 +10,25 @@ G_BEGIN_DECLS
 
 /* The start of an argv that runs the rest as nobody, without groups or any
  * capability (PLATFORM.md §5): root passes every permission check, so tests of
- * refusals drop it. */
+ * refusals drop it. Only root may; rf_test_spawn_unprivileged() also works for
+ * anyone else and from a checkout nobody cannot reach. */
 #define RF_TEST_AS_NOBODY "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", \
                           "--inh-caps=-all", "--bounding-set=-all"
 
-void  rf_test_remove_tree   (const char         *path);
-guint rf_test_count_files   (const char         *path);
-char *rf_test_write_file    (const char         *dir,
-                             const char         *name,
-                             GBytes             *bytes);
-char *rf_test_make_node     (const char         *dir,
-                             const char         *name,
-                             guint               mode,
-                             guint               major_number,
-                             guint               minor_number);
-char *rf_test_run_as_nobody (const char * const *argv);
+void  rf_test_remove_tree        (const char         *path);
+guint rf_test_count_files        (const char         *path);
+char *rf_test_write_file         (const char         *dir,
+                                  const char         *name,
+                                  GBytes             *bytes);
+char *rf_test_make_node          (const char         *dir,
+                                  const char         *name,
+                                  guint               mode,
+                                  guint               major_number,
+                                  guint               minor_number);
+char *rf_test_run_as_nobody      (const char * const *argv);
+int   rf_test_spawn_unprivileged (const char * const *argv,
+                                  char              **envp,
+                                  char              **out,
+                                  char              **err);
 
 G_END_DECLS

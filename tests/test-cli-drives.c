@@ -15,8 +15,8 @@
 
 static const char *cli_path;
 
-/* Runs reflash-cli with @args (NULL-terminated), optionally as nobody without
- * any capability; returns its exit status. */
+/* Runs reflash-cli with @args (NULL-terminated), optionally without privileges
+ * (rf_test_spawn_unprivileged); returns its exit status. */
 static int
 run_cli_as (gboolean     unprivileged,
             char       **out,
@@ -35,23 +35,22 @@ run_cli_as (gboolean     unprivileged,
   /* Callers reuse @out and @err between runs. */
   g_clear_pointer (out, g_free);
   g_clear_pointer (err, g_free);
-  if (unprivileged)
-    {
-      const char *drop[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                             "--inh-caps=-all", "--bounding-set=-all" };
-
-      for (gsize i = 0; i < G_N_ELEMENTS (drop); i++)
-        g_ptr_array_add (argv, (gpointer) drop[i]);
-      g_chmod (runtime, 0777);
-      g_chmod (state, 0777);
-    }
   g_ptr_array_add (argv, (gpointer) cli_path);
   for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
+  if (unprivileged)
+    {
+      g_chmod (runtime, 0777);
+      g_chmod (state, 0777);
+      status = rf_test_spawn_unprivileged ((const char * const *) argv->pdata, env, out, err);
+    }
+  else
+    {
+      g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL,
+                                   NULL, out, err, &status, &error));
+      g_assert_no_error (error);
+    }
   rf_test_remove_tree (runtime);
   rf_test_remove_tree (state);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
