@@ -15,8 +15,8 @@
 #   kernel_fallback=PATH  the compressed vmlinuz, for when the vmlinux does not boot
 #   initrd=PATH
 #   kver=VERSION
-# Exit status 77 when the kernel cannot be obtained (no apt index, no mirror), so
-# callers can skip; 1 on any other failure.
+# Exit status 77 when the kernel cannot be obtained (no apt index, no mirror); 1 on
+# any other failure. test-hardware.py fails on either.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

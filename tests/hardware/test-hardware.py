@@ -13,8 +13,9 @@
 # can be cut into steps: that proves from the drive's side which commands a step
 # sent, independently of the program under test.
 #
-# Speaks TAP. Skips (plan 1..0) when QEMU, the kernel or the guest cannot run;
-# fails when the guest runs but a check fails.
+# Speaks TAP. Skips (plan 1..0) only when QEMU is not installed. With QEMU there,
+# a guest that cannot be prepared or does not boot is a failure (Bail out!), as is
+# a check that fails.
 
 import argparse
 import base64
@@ -125,6 +126,17 @@ def skip_all(reason):
     sys.exit(0)
 
 
+def bail_out(reason, diagnostics=''):
+    """QEMU is installed, so the suite could run: not running is a failure, or a
+    broken guest would pass unnoticed wherever setup-deps installed QEMU (CI).
+    The diagnostics go to stderr, which meson shows for a failed TAP test."""
+    print('Bail out! %s' % reason)
+    if diagnostics.strip():
+        print(diagnostics.rstrip(), file=sys.stderr)
+    print('test-hardware: FAILED: %s' % reason, file=sys.stderr)
+    sys.exit(1)
+
+
 def note(text):
     for line in text.splitlines():
         print('# ' + line)
@@ -209,6 +221,8 @@ class Plan:
                 text += 'export %s=$(sg_of virtio_scsi %d)\n' % (drive.var, drive.target)
         for drive in DRIVES:
             text += 'export %s=$(sr_of "$%s")\n' % (drive.var.replace('SG_', 'SR_', 1), drive.var)
+        # The unprivileged user's HOME, its own to write.
+        text += 'export NOBODY_HOME=$(mktemp -d)\nchown 65534:65534 "$NOBODY_HOME"\n'
         text += 'cd /tmp\necho "@@@ booted"\n'
         for name in FORWARDED_ENV:
             if name in os.environ:
@@ -225,6 +239,42 @@ class Plan:
 
     def __getitem__(self, name):
         return self.by_name[name]
+
+
+class Shared:
+    """Copies of the programs and of the data folder for the steps that run without
+    privileges, in a new folder under /tmp that everyone can read (not TMPDIR,
+    which can be private). The checkout may sit where those steps cannot reach it:
+    /root and Debian 12's homes are 0700, closed to nobody, and a user's home also to
+    root without capabilities."""
+
+    def __init__(self, programs):
+        self.folder = tempfile.mkdtemp(prefix='reflash-hw-shared-', dir='/tmp')
+        self.copies = {}
+        for program in programs:
+            self.copies[program] = os.path.join(self.folder, os.path.basename(program))
+            shutil.copy(program, self.copies[program])
+        self.data = os.path.join(self.folder, 'data')
+        # Where the programs look (rf-paths.c): REFLASH_DATA_DIR, else the source tree's.
+        source = (os.environ.get('REFLASH_DATA_DIR')
+                  or os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'data'))
+        shutil.copytree(source, self.data)
+        for top, dirs, files in os.walk(self.folder):
+            for name in dirs:
+                os.chmod(os.path.join(top, name), 0o755)
+            for name in files:
+                os.chmod(os.path.join(top, name), 0o644)
+        os.chmod(self.folder, 0o755)
+        for copy in self.copies.values():
+            os.chmod(copy, 0o755)
+
+    def command(self, program):
+        """Shell words that run the copy of @program with the copied data folder."""
+        return 'REFLASH_DATA_DIR=%s %s' % (shlex.quote(self.data),
+                                           shlex.quote(self.copies[program]))
+
+    def remove(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def parse_output(plan, text):
@@ -502,17 +552,19 @@ def check_sg3(tap, plan):
 # Run without CAP_SYS_RAWIO (still uid 0, so the node's permissions let it open).
 # The kernel then refuses vendor opcodes on block nodes (/dev/srN) before the
 # drive sees them; on a read-write open of /dev/sgN it filters nothing.
-NO_RAWIO = 'setpriv --inh-caps=-all --bounding-set=-all '
+# Followed by Shared.command().
+NO_RAWIO = 'setpriv --inh-caps=-all --bounding-set=-all env '
 
 
-def add_transport_steps(plan, transport):
+def add_transport_steps(plan, transport, shared):
+    no_rawio = NO_RAWIO + shared.command(transport)
     transport = shlex.quote(transport)
     for drive in DRIVES:
         plan.add('rf-' + drive.name, '%s "$%s"' % (transport, drive.var))
     plan.add('rf-sr-generic', '%s "$SR_GENERIC"' % transport)
-    plan.add('rf-nec-sr-no-rawio', NO_RAWIO + '%s "$SR_NEC"' % transport)
-    plan.add('rf-nec-sg-no-rawio', NO_RAWIO + '%s "$SG_NEC"' % transport)
-    plan.add('rf-nec-sg-read-only-no-rawio', NO_RAWIO + '%s --read-only "$SG_NEC"' % transport)
+    plan.add('rf-nec-sr-no-rawio', no_rawio + ' "$SR_NEC"')
+    plan.add('rf-nec-sg-no-rawio', no_rawio + ' "$SG_NEC"')
+    plan.add('rf-nec-sg-read-only-no-rawio', no_rawio + ' --read-only "$SG_NEC"')
     # The caller resolves links; RfSgTransport refuses one before opening it.
     plan.add('rf-symlink', 'ln -s "$SG_NEC" /tmp/rf-sg-link && %s /tmp/rf-sg-link' % transport)
 
@@ -609,13 +661,14 @@ def check_transport(tap, plan):
 
 # --- RfDeviceMonitor and RfDevice (reflash-hw-probe) ------------------------------
 
-def add_probe_steps(plan, probe):
+def add_probe_steps(plan, probe, shared):
+    no_rawio = NO_RAWIO + shared.command(probe)
     probe = shlex.quote(probe)
     plan.add('probe-list', probe + ' list')
     for drive in DRIVES:
         plan.add('probe-info-' + drive.name, '%s info "$%s"' % (probe, drive.var))
     plan.add('probe-info-sr-nec', '%s info "$SR_NEC"' % probe)
-    plan.add('probe-info-nec-no-rawio', NO_RAWIO + '%s info "$SR_NEC"' % probe)
+    plan.add('probe-info-nec-no-rawio', no_rawio + ' info "$SR_NEC"')
 
 
 def probe_lines(step):
@@ -743,9 +796,10 @@ def check_probe(tap, plan):
 
 CLI_NOT_AVAILABLE = 5  # RF_CLI_EXIT_NOT_AVAILABLE: the command's issue is still open
 CLI_NOT_FOUND = 3      # RF_CLI_EXIT_NOT_FOUND
-# An unprivileged user: no capabilities, no groups; the guest's sg nodes are 0600 root.
+# An unprivileged user: no capabilities, no groups, a HOME of its own; the guest's sg
+# nodes are 0600 root. Followed by Shared.command().
 AS_NOBODY = ('setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all '
-             '--bounding-set=-all env HOME=/tmp ')
+             '--bounding-set=-all env HOME="$NOBODY_HOME" ')
 # Opcodes no listing or probing may ever send (DOMAIN.md, "Probing depth").
 NEVER_WHILE_PROBING = {WRITE_BUFFER: 'WRITE BUFFER (0x3B)', NEC_WRITE: 'NEC write (0xCB)',
                        NEC_READ_BOOT: 'READ BOOT (0xCD)'}
@@ -757,7 +811,8 @@ def as_nobody_with(mode, nodes, command):
             % (mode, nodes, AS_NOBODY, command, nodes))
 
 
-def add_cli_steps(plan, cli, opens):
+def add_cli_steps(plan, cli, opens, shared):
+    nobody_cli = shared.command(cli)
     cli = shlex.quote(cli)
     plan.add('cli-list', cli + ' list --json')
     plan.add('cli-list-text', cli + ' list')
@@ -766,16 +821,17 @@ def add_cli_steps(plan, cli, opens):
         plan.add('cli-info-text-' + drive.name, '%s info "$%s"' % (cli, drive.var))
     plan.add('cli-info-sr-nec', '%s info "$SR_NEC" --json' % cli)
     plan.add('cli-info-missing', '%s info /dev/sg99 --json' % cli)
-    plan.add('cli-nobody-list', AS_NOBODY + cli + ' list --json')
-    plan.add('cli-nobody-info-nec', AS_NOBODY + '%s info "$SG_NEC" --json' % cli)
+    plan.add('cli-nobody-list', AS_NOBODY + nobody_cli + ' list --json')
+    plan.add('cli-nobody-info-nec', AS_NOBODY + '%s info "$SG_NEC" --json' % nobody_cli)
     # A user the node lets in read-write (on a desktop: group "cdrom").
     plan.add('cli-nobody-rw-info-nec',
-             as_nobody_with('0666', '"$SG_NEC"', '%s info "$SG_NEC" --json' % cli))
+             as_nobody_with('0666', '"$SG_NEC"', '%s info "$SG_NEC" --json' % nobody_cli))
     # A user who may read the NEC drives' nodes but not write them.
     plan.add('cli-reader-list',
-             as_nobody_with('0604', '"$SG_NEC" "$SG_NEC_SAFE"', cli + ' list --json'))
+             as_nobody_with('0604', '"$SG_NEC" "$SG_NEC_SAFE"', nobody_cli + ' list --json'))
     plan.add('cli-reader-info-nec-safe',
-             as_nobody_with('0604', '"$SG_NEC_SAFE"', '%s info "$SG_NEC_SAFE" --json' % cli))
+             as_nobody_with('0604', '"$SG_NEC_SAFE"',
+                            '%s info "$SG_NEC_SAFE" --json' % nobody_cli))
     # How root's runs open the nodes: a listing read-only, a deep look read-write.
     if opens:
         every_sg = ' '.join('"$%s"' % d.var for d in DRIVES)
@@ -1151,14 +1207,14 @@ def check_lock(tap, plan):
                'same step' % control.name, 'received: %r' % step.received, trace=True)
 
 
-def make_plan(options):
+def make_plan(options, shared):
     plan = Plan()
     add_sg3_steps(plan)
     if options.transport:
-        add_transport_steps(plan, options.transport)
+        add_transport_steps(plan, options.transport, shared)
     if options.probe:
-        add_probe_steps(plan, options.probe)
-    add_cli_steps(plan, options.cli, options.opens)
+        add_probe_steps(plan, options.probe, shared)
+    add_cli_steps(plan, options.cli, options.opens, shared)
     if options.transport:
         add_gate_steps(plan, options.transport)
     if options.lock:
@@ -1181,13 +1237,13 @@ def main():
     if qemu is None:
         skip_all('%s not found (install qemu-system-x86)' % options.qemu)
     if shutil.which('sg_raw') is None:
-        skip_all('sg_raw not found (install sg3-utils)')
+        bail_out('sg_raw not found (install sg3-utils)')
 
     started = time.monotonic()
     guest, why = prepare_guest(options.prepare)
     if guest is None:
-        skip_all('cannot prepare the guest kernel: %s'
-                 % (why.strip().splitlines() or ['unknown error'])[-1])
+        bail_out('QEMU is installed, but the guest kernel could not be prepared: %s'
+                 % (why.strip().splitlines() or ['unknown error'])[-1], why)
     note('kernel %s; prepared in %.1f s' % (guest.get('kver'), time.monotonic() - started))
 
     # Fallbacks: KVM that does not work, a vmlinux whose PVH entry does not boot.
@@ -1195,16 +1251,20 @@ def main():
     attempts += [('tcg', guest['kernel'])]
     if guest.get('kernel_fallback', guest['kernel']) != guest['kernel']:
         attempts += [('tcg', guest['kernel_fallback'])]
-    for accel, kernel in attempts:
-        plan = make_plan(options)
-        booted, traced, status, diagnostics = run_guest(qemu, dict(guest, kernel=kernel),
-                                                        plan, accel)
-        if booted:
-            break
-        note('the guest did not boot (%s, %s)' % (accel, os.path.basename(kernel)))
+    shared = Shared([p for p in (options.cli, options.transport, options.probe) if p])
+    try:
+        for accel, kernel in attempts:
+            plan = make_plan(options, shared)
+            booted, traced, status, diagnostics = run_guest(qemu, dict(guest, kernel=kernel),
+                                                            plan, accel)
+            if booted:
+                break
+            note('the guest did not boot (%s, %s)' % (accel, os.path.basename(kernel)))
+    finally:
+        shared.remove()
     if not booted:
-        note(diagnostics)
-        skip_all('the QEMU guest did not boot (%s); see the log' % accel)
+        bail_out('QEMU is installed, but the guest did not boot (%s, %s)'
+                 % (accel, os.path.basename(kernel)), diagnostics)
 
     tap = Tap()
     tap.trace_available = traced
