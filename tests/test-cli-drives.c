@@ -3,12 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <linux/major.h>
 #include <string.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "rf-test-util.h"
@@ -148,15 +148,16 @@ static void
 test_info_no_access (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("reflash-cli-node-XXXXXX", NULL);
-  g_autofree char *node = g_build_filename (dir, "sg200", NULL);
+  g_autofree char *node = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
   g_assert_nonnull (dir);
   g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
-  if (mknod (node, S_IFCHR | 0600, makedev (21, 200)) != 0)
+  node = rf_test_make_node (dir, "sg200", S_IFCHR | 0600, SCSI_GENERIC_MAJOR, 200);
+  if (node == NULL)
     {
-      g_test_skip ("creating a device node needs CAP_MKNOD");
+      g_test_skip ("a device node needs CAP_MKNOD and a folder not mounted nodev");
       rf_test_remove_tree (dir);
       return;
     }
