@@ -38,6 +38,15 @@ for nick in re.findall(r'\] = \{ "([a-z-]+)"',
 for nick in re.findall(r'(?:\] = |^  \{ )"([a-z-]+)"', read('src/core/rf-verdict.c'), re.M):
     wanted[nick] = 'verdict code'
 
+# Every command and every long option of every command.
+cli = ''.join(read('src/cli/' + name) for name in
+              ('rf-cli.c', 'rf-cli-backups.c', 'rf-cli-check.c', 'rf-cli-info.c',
+               'rf-cli-list.c', 'rf-cli-practice.c'))
+for name in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/cli/rf-cli.c'), re.M):
+    wanted[name] = 'command'
+for name in re.findall(r'^    \{ "([a-z-]+)", (?:\'.\'|0), ', cli, re.M):
+    wanted['--' + name] = 'option'
+
 missing = sorted('%s %s' % (kind, name) for name, kind in wanted.items() if name not in documented)
 if missing:
     print('data/reflash-cli.1 does not document: ' + ', '.join(missing))

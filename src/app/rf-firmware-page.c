@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <errno.h>
 #include <glib/gstdio.h>
 
 #include "rf-details-group.h"
@@ -19,7 +18,7 @@
 #include "rf-error.h"
 #include "rf-firmware-page.h"
 #include "rf-nec-2m.h"
-#include "rf-nec-image-builder.h"
+#include "rf-practice-firmware.h"
 
 struct _RfFirmwarePage
 {
@@ -264,50 +263,6 @@ choose_file (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
-/* A made-up image for a practice rehearsal, written where the user can find it
- * again (and try with reflash-cli check). */
-static char *
-write_practice_image (RfFirmwarePage *self,
-                      const char     *drive_id,
-                      const char     *bootcode_version,
-                      const char     *revision,
-                      GError        **error)
-{
-  g_autoptr(GBytes) image = rf_nec_image_build_for_model (drive_id, bootcode_version, revision);
-  const RfNecType *type = rf_nec_type_from_id (drive_id);
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "reflash",
-                                           "practice-firmware", NULL);
-  g_autofree char *name = g_strdup_printf ("practice-%s-%s-bootcode-%s.bin", type->model,
-                                           revision, bootcode_version);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      rf_error_set_from_errno (error, errno, dir);
-      return NULL;
-    }
-  if (!g_file_set_contents (path, g_bytes_get_data (image, NULL),
-                            (gssize) g_bytes_get_size (image), error))
-    return NULL;
-  return g_steal_pointer (&path);
-}
-
-/* Which model the practice images are for: the bootcode's, or the other one. */
-static const char *
-practice_model (RfFirmwarePage *self,
-                gboolean        fitting)
-{
-  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self->device);
-  const char *counting = identity != NULL ? rf_drive_identity_counting_id (identity) : NULL;
-  const RfNecType *type = counting != NULL ? rf_nec_type_from_id (counting) : NULL;
-
-  if (type == NULL)
-    type = rf_nec_type_from_id ("K355");
-  if (fitting)
-    return type->id;
-  return g_str_equal (type->id, "K451") ? "K355" : "K451";
-}
-
 static void
 use_practice_image (GtkWidget  *widget,
                     const char *action_name,
@@ -316,12 +271,20 @@ use_practice_image (GtkWidget  *widget,
   RfFirmwarePage *self = RF_FIRMWARE_PAGE (widget);
   gboolean fitting = g_variant_get_boolean (parameter);
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self->device);
-  const char *version = identity != NULL && identity->bootcode_version != NULL
-                        ? identity->bootcode_version : "05";
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (self->device);
+  g_autoptr(RfPracticeImage) image = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = write_practice_image (self, practice_model (self, fitting), version,
-                                                fitting ? "1.06" : "1.09", &error);
+  g_autofree char *path = NULL;
 
+  if (identity == NULL)
+    identity = rf_drive_identity_new ();
+  /* Written where the user can find it again (and try with reflash-cli check). */
+  if (family != NULL)
+    image = rf_practice_image_build (identity, family, !fitting, NULL, &error);
+  else
+    g_set_error_literal (&error, RF_ERROR, RF_ERROR_NOT_SUPPORTED, "no drive family");
+  if (image != NULL)
+    path = rf_practice_image_write (image, NULL, &error);
   if (path == NULL)
     {
       adw_action_row_set_subtitle (self->file_row, rf_error_code_to_sentence (error->code));

@@ -26,6 +26,7 @@ static const RfCliCommand commands[] = {
   { "info", N_("Show a drive's identity, state and next step"), rf_cli_info_run, "#4" },
   { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5" },
   { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5" },
+  { "practice", N_("Write made-up firmware for a practice drive"), rf_cli_practice_run, "#15" },
 };
 
 static void

@@ -28,6 +28,7 @@
 #include "rf-nec-image-builder.h"
 #include "rf-paths.h"
 #include "rf-phase.h"
+#include "rf-practice-firmware.h"
 #include "rf-progress.h"
 #include "rf-recorder.h"
 #include "rf-safe-mode-marker.h"

@@ -1,0 +1,211 @@
+/* test-cli-practice.c: `reflash-cli practice firmware`, as a user runs it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "rf-test-util.h"
+
+static const char *cli_path;
+
+typedef struct {
+  char *dir;
+} Fixture;
+
+typedef struct {
+  const char *drive;
+  gboolean other_model;
+  const char *code; /* check --drive's verdict code */
+  int check_exit;
+} Case;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("reflash-practice-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  rf_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Runs reflash-cli with @args (NULL-terminated); every XDG folder is the
+ * fixture's, so practice drives start fresh and images land there. */
+static int
+run_cli (Fixture     *fixture,
+         char       **out,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_get_environ ();
+  const char *vars[] = { "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME" };
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  va_list args;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
+    env = g_environ_setenv (env, vars[i], fixture->dir, TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
+  env = g_environ_unsetenv (env, "SUDO_UID");
+  env = g_environ_unsetenv (env, "SUDO_GID");
+  g_ptr_array_add (argv, (gpointer) cli_path);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, env,
+                out != NULL ? G_SPAWN_DEFAULT : G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+assert_has (const char *text,
+            const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("“%s” not found in:\n%s", needle, text);
+}
+
+/* The written image is what `check --drive` judges: fitting ones are accepted,
+ * the other model's refused as a crossflash. */
+static void
+test_check (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const Case *c = data;
+  g_autofree char *path = g_build_filename (fixture->dir, "practice.bin", NULL);
+  g_autofree char *code = g_strdup_printf ("\"code\": \"%s\"", c->code);
+  g_autofree char *out = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "firmware", c->drive, "-o", path,
+                            c->other_model ? "--other-model" : NULL, NULL), ==, 0);
+  assert_has (out, path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (run_cli (fixture, &json, "check", "--json", path, "--drive", c->drive, NULL),
+                   ==, c->check_exit);
+  assert_has (json, code);
+}
+
+/* Without -o the image goes to the cache folder, named for what it is, with
+ * the version asked for. */
+static void
+test_cache_folder (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "reflash", "practice-firmware",
+                                            "practice-ND-3550A-1.01-bootcode-05.bin", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "firmware", "practice:healthy-3550",
+                            "--version", "1.01", NULL), ==, 0);
+  assert_has (out, path);
+  g_assert_cmpint (run_cli (fixture, &json, "check", "--json", path, NULL), ==, 0);
+  assert_has (json, "\"revision\": \"1.01\"");
+  assert_has (json, "\"model\": \"ND-3550A\"");
+}
+
+/* The SPC image has the family's size and carries the family's model check bytes
+ * and the version asked for. */
+static void
+test_spc_image (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "spc.bin", NULL);
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", "firmware", "practice:spc-generic",
+                            "--version", "2.00", "-o", path, NULL), ==, 0);
+  g_assert_cmpint (run_cli (fixture, &json, "check", "--json", path, "--drive",
+                            "practice:spc-generic", NULL), ==, 0);
+  assert_has (json, "\"size\": 1048576");
+  assert_has (json, "\"model_checked\": true");
+  assert_has (json, "\"revision\": \"2.00\"");
+  /* SPC versions have no known order: any other one is treated like a downgrade. */
+  assert_has (json, "\"code\": \"downgrade\"");
+  assert_has (json, "\"unknown-order\"");
+}
+
+typedef struct {
+  const char *args[4];
+  int exit;
+} Refusal;
+
+/* Wrong arguments, drives that are not there and drives that are not practice
+ * drives: nothing is written. */
+static void
+test_refused (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const Refusal *r = data;
+  g_autofree char *path = g_build_filename (fixture->dir, "never.bin", NULL);
+
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", r->args[0], r->args[1], r->args[2],
+                            r->args[3], "-o", path, NULL), ==, r->exit);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static const Case cases[] = {
+  { "practice:seed", FALSE, "recovery", 0 },
+  { "practice:seed", TRUE, "crossflash", 4 },
+  { "practice:healthy-3550", FALSE, "upgrade", 0 },
+  { "practice:healthy-3550", TRUE, "crossflash", 4 },
+  /* It runs 1.07: the default 1.06 is older. */
+  { "practice:healthy-4551", FALSE, "downgrade", 0 },
+  { "practice:healthy-4551", TRUE, "crossflash", 4 },
+  { "practice:spc-generic", TRUE, "wrong-family", 4 },
+};
+
+static const Refusal refusals[] = {
+  { { "firmware", NULL }, 2 },
+  { { "flash", "practice:seed", NULL }, 2 },
+  { { "firmware", "practice:seed", "--version", "12345" }, 2 },
+  { { "firmware", "practice:no-such-drive", NULL }, 3 },
+  { { "firmware", "/dev/null", NULL }, 4 },
+};
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (argc, ==, 2);
+  cli_path = argv[1];
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/reflash/cli-practice/check/%s%s",
+                                               cases[i].drive + strlen ("practice:"),
+                                               cases[i].other_model ? "-other-model" : "");
+
+      g_test_add (name, Fixture, &cases[i], fixture_set_up, test_check, fixture_tear_down);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/reflash/cli-practice/refused/%" G_GSIZE_FORMAT, i);
+
+      g_test_add (name, Fixture, &refusals[i], fixture_set_up, test_refused, fixture_tear_down);
+    }
+  g_test_add ("/reflash/cli-practice/cache-folder", Fixture, NULL, fixture_set_up,
+              test_cache_folder, fixture_tear_down);
+  g_test_add ("/reflash/cli-practice/spc-image", Fixture, NULL, fixture_set_up, test_spc_image,
+              fixture_tear_down);
+  return g_test_run ();
+}
