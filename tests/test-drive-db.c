@@ -129,6 +129,10 @@ typedef struct {
 #define GOOD_MODEL "[Model K355]\nName=ND-3550A\nVendor=_NEC\\s\\s\\s\\s\n" \
                    "Product=DVD_RW ND-3550A\\s\n"
 
+#define SPC_DOWNLOAD "[Family]\nId=s\nName=S\nProtocol=spc-download\nImageFormat=raw\n" \
+                     "Support=spec-only\n" GOOD_MODEL \
+                     "[Download]\nVariant=single\nChunkSize=4096\n"
+
 static const BadFile bad_files[] = {
   { "unknown-key", GOOD_FAMILY "Colour=blue\n" GOOD_MODEL, "bad.conf: [Family] Colour: unknown key" },
   { "bad-protocol", "[Family]\nId=x\nName=X\nProtocol=scsi\n" GOOD_MODEL,
@@ -164,6 +168,18 @@ static const BadFile bad_files[] = {
   { "bad-chunk", "[Family]\nId=s\nName=S\nProtocol=spc-download\nImageFormat=raw\n"
     "Support=spec-only\n" GOOD_MODEL "[Download]\nVariant=single\nChunkSize=big\n",
     "bad.conf: [Download] ChunkSize:" },
+  { "dump-id-too-big", SPC_DOWNLOAD "DumpBufferId=256\nDumpLength=4096\n",
+    "bad.conf: [Download] DumpBufferId: not a number" },
+  { "dump-length-zero", SPC_DOWNLOAD "DumpBufferId=2\nDumpLength=0\n",
+    "bad.conf: [Download] DumpLength: must be more than 0" },
+  { "dump-length-text", SPC_DOWNLOAD "DumpBufferId=2\nDumpLength=all\n",
+    "bad.conf: [Download] DumpLength: not a number" },
+  { "dump-id-alone", SPC_DOWNLOAD "DumpBufferId=2\n",
+    "bad.conf: [Download] DumpBufferId: DumpBufferId and DumpLength go together" },
+  { "dump-length-alone", SPC_DOWNLOAD "DumpLength=4096\n",
+    "bad.conf: [Download] DumpLength: DumpBufferId and DumpLength go together" },
+  { "dump-for-nec", GOOD_FAMILY GOOD_MODEL "[Download]\nDumpBufferId=2\nDumpLength=4096\n",
+    "bad.conf: [Download]: only spc-download" },
   { "no-models", GOOD_FAMILY, "bad.conf: [Family]: no [Model" },
   { "not-a-keyfile", "this is not a key file\n", "bad.conf:" },
 };
@@ -208,6 +224,51 @@ test_spc_download (void)
   g_assert_true (family->download.boot_mode_accepts_download);
   g_assert_true (rf_drive_family_is_boot_revision (family, (const guint8 *) "0000"));
   g_assert_false (rf_drive_family_is_boot_revision (family, (const guint8 *) "1.00"));
+  /* The practice SPC drive answers READ BUFFER mode 2 with its whole image. */
+  g_assert_true (family->download.has_dump);
+  g_assert_cmpuint (family->download.dump_buffer_id, ==, 0);
+  g_assert_cmpuint (family->download.dump_length, ==, 0x100000);
+  g_assert_cmpuint (rf_drive_family_get_expected_seconds (family, "backup"), ==, 30);
+  g_assert_cmpstr (rf_drive_family_get_led_hint (family, "backup"), ==, "short-blinks");
+}
+
+typedef struct {
+  const char *name;
+  const char *keys;
+  gboolean has_dump;
+  guint dump_buffer_id;
+  guint dump_length;
+} DumpCase;
+
+static const DumpCase dump_cases[] = {
+  { "none", "", FALSE, 0, 0 },
+  { "decimal", "DumpBufferId=2\nDumpLength=4096\n", TRUE, 2, 4096 },
+  { "hex", "DumpBufferId=0xff\nDumpLength=0x200000\n", TRUE, 255, 0x200000 },
+};
+
+static void
+test_dump (gconstpointer data)
+{
+  const DumpCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("reflash-drive-db-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *text = g_strconcat (SPC_DOWNLOAD, c->keys, NULL);
+  g_autoptr(RfDriveDb) db = rf_drive_db_new ();
+  RfDriveFamily *family;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "good.conf", NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_true (rf_drive_db_load_file (db, path, &error));
+  g_assert_no_error (error);
+  family = rf_drive_db_lookup (db, "s");
+  g_assert_nonnull (family);
+  g_assert_cmpint (family->download.has_dump, ==, c->has_dump);
+  g_assert_cmpuint (family->download.dump_buffer_id, ==, c->dump_buffer_id);
+  g_assert_cmpuint (family->download.dump_length, ==, c->dump_length);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 int
@@ -224,6 +285,11 @@ main (int    argc,
     {
       g_autofree char *path = g_strdup_printf ("/reflash/drive-db/bad/%s", bad_files[i].name);
       g_test_add_data_func (path, &bad_files[i], test_bad_file);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (dump_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/reflash/drive-db/dump/%s", dump_cases[i].name);
+      g_test_add_data_func (path, &dump_cases[i], test_dump);
     }
   return g_test_run ();
 }

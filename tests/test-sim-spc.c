@@ -174,6 +174,34 @@ test_dump (void)
   sim_drive_free (sim);
 }
 
+/* The family's DumpBufferId and DumpLength read the practice drive's whole
+ * image back, and not a byte more. */
+static void
+test_dump_family_data (void)
+{
+  SimDrive *sim = sim_drive_open ("spc-generic", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (sim->drive), NULL,
+                                                  "1.00");
+  g_autofree guint8 *data = g_malloc (0x10000);
+  const RfSpcDownload *download;
+  guint32 last;
+
+  g_assert_no_error (error);
+  download = &rf_drive_db_lookup (db, "spc-generic")->download;
+  g_assert_true (download->has_dump);
+  g_assert_cmpuint (download->dump_length, ==, g_bytes_get_size (image));
+  last = download->dump_length - 0x10000;
+  sim_clear_unit_attention (sim);
+  g_assert_true (read_buffer (sim, 0x02, download->dump_buffer_id, last, data, 0x10000));
+  sim_assert_good (sim);
+  g_assert_cmpmem (data, 0x10000, (const guint8 *) g_bytes_get_data (image, NULL) + last, 0x10000);
+  g_assert_true (read_buffer (sim, 0x02, download->dump_buffer_id, last + 1, data, 0x10000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  sim_drive_free (sim);
+}
+
 static void
 test_offsets_download (void)
 {
@@ -684,6 +712,7 @@ main (int   argc,
 
   g_test_add_func ("/reflash/sim-spc/descriptor", test_descriptor);
   g_test_add_func ("/reflash/sim-spc/dump", test_dump);
+  g_test_add_func ("/reflash/sim-spc/dump-family-data", test_dump_family_data);
   g_test_add_func ("/reflash/sim-spc/configuration", test_configuration);
   g_test_add_func ("/reflash/sim-spc/offsets-download", test_offsets_download);
   g_test_add_func ("/reflash/sim-spc/settle", test_settle);

@@ -28,7 +28,8 @@ static const char * const model_keys[] = {
 
 static const char * const download_keys[] = {
   "Variant", "BufferId", "StartOffset", "ChunkSize", "SettleSeconds", "ImageSizes",
-  "ModelCheckOffset", "ModelCheckBytes", "RevisionOffset", "BootModeAcceptsDownload", NULL
+  "ModelCheckOffset", "ModelCheckBytes", "RevisionOffset", "BootModeAcceptsDownload",
+  "DumpBufferId", "DumpLength", NULL
 };
 
 /* The longest settle time spc-download.md allows. */
@@ -418,6 +419,34 @@ load_image_sizes (const Loader  *loader,
   return TRUE;
 }
 
+/* Where READ BUFFER (mode 2) reads the running firmware back for a backup: both
+ * keys or neither. */
+static gboolean
+load_dump (const Loader  *loader,
+           RfSpcDownload *download,
+           GError       **error)
+{
+  gboolean has_id = g_key_file_has_key (loader->keys, "Download", "DumpBufferId", NULL);
+  gboolean has_length = g_key_file_has_key (loader->keys, "Download", "DumpLength", NULL);
+  guint64 value;
+
+  if (has_id != has_length)
+    return fail (loader, "Download", has_id ? "DumpBufferId" : "DumpLength", error,
+                 "DumpBufferId and DumpLength go together");
+  download->has_dump = has_id;
+  if (!download->has_dump)
+    return TRUE;
+  if (!get_number (loader, "Download", "DumpBufferId", 0xff, 0, &value, error))
+    return FALSE;
+  download->dump_buffer_id = (guint8) value;
+  if (!get_number (loader, "Download", "DumpLength", G_MAXUINT32, 0, &value, error))
+    return FALSE;
+  if (value == 0)
+    return fail (loader, "Download", "DumpLength", error, "must be more than 0 bytes");
+  download->dump_length = (guint32) value;
+  return TRUE;
+}
+
 static gboolean
 load_download (const Loader  *loader,
                RfDriveFamily *family,
@@ -476,6 +505,8 @@ load_download (const Loader  *loader,
   if (!get_number (loader, "Download", "RevisionOffset", G_MAXUINT32, 0, &value, error))
     return FALSE;
   download->revision_offset = (guint32) value;
+  if (!load_dump (loader, download, error))
+    return FALSE;
   return get_boolean (loader, "Download", "BootModeAcceptsDownload",
                       &download->boot_mode_accepts_download, error);
 }

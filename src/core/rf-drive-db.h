@@ -56,7 +56,8 @@ typedef struct {
  * The `[Download]` group of an spc-download family (spc-download.md "Variants").
  * @chunk_size is 0 when it comes from the drive's descriptor; @image_sizes is
  * empty when any size is allowed; @model_check is %NULL when the family has no
- * model check.
+ * model check; @has_dump says whether READ BUFFER (mode 2) of @dump_length bytes
+ * from buffer @dump_buffer_id reads the running firmware back for a backup.
  */
 typedef struct {
   RfSpcVariant variant;
@@ -71,6 +72,9 @@ typedef struct {
   gboolean has_revision_offset;
   guint32 revision_offset;
   gboolean boot_mode_accepts_download;
+  gboolean has_dump;
+  guint8 dump_buffer_id;
+  guint32 dump_length;
 } RfSpcDownload;
 
 /**
