@@ -13,6 +13,46 @@
 
 #include "rf-test-util.h"
 
+/* The environment reflash-cli runs in for a test: its data, state and cache
+ * folders are @dir (practice drives start fresh, backups and images land
+ * there), English output, and no sudo user to write for. */
+char **
+rf_test_cli_environ (const char *dir)
+{
+  const char *vars[] = { "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
+  char **env = g_get_environ ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
+    env = g_environ_setenv (env, vars[i], dir, TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
+  env = g_environ_unsetenv (env, "SUDO_UID");
+  return g_environ_unsetenv (env, "SUDO_GID");
+}
+
+/* Fails the test, showing @text, when @needle is not in it. */
+void
+rf_test_assert_has (const char *text,
+                    const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("“%s” not found in:\n%s", needle, text);
+}
+
+/* @program, then the NULL-terminated @first and @args: an argv for g_spawn. */
+GPtrArray *
+rf_test_argv_valist (const char *program,
+                     const char *first,
+                     va_list     args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) program);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 /* Removes a test's temporary folder and everything in it; links are removed,
  * never followed. */
 void

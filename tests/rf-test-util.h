@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdarg.h>
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,12 @@ G_BEGIN_DECLS
 #define RF_TEST_AS_NOBODY "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", \
                           "--inh-caps=-all", "--bounding-set=-all"
 
+char      **rf_test_cli_environ (const char *dir);
+GPtrArray  *rf_test_argv_valist (const char *program,
+                                 const char *first,
+                                 va_list     args);
+void        rf_test_assert_has  (const char *text,
+                                 const char *needle);
 void  rf_test_remove_tree        (const char         *path);
 guint rf_test_count_files        (const char         *path);
 char *rf_test_write_file         (const char         *dir,

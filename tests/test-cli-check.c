@@ -49,30 +49,19 @@ run_cli (const char  *data_home,
          const char  *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME",
-                                        data_home != NULL ? data_home : "/nonexistent", TRUE);
+  g_autoptr(GPtrArray) argv = NULL;
+  /* Practice drives keep their state there too: each case starts fresh. */
+  g_auto(GStrv) env = rf_test_cli_environ (data_home != NULL ? data_home : "/nonexistent");
   g_autoptr(GError) error = NULL;
   int status = -1;
   va_list args;
 
-  /* Practice drives keep their state there too: each case starts fresh. */
-  env = g_environ_setenv (env, "XDG_STATE_HOME",
-                          data_home != NULL ? data_home : "/nonexistent", TRUE);
   /* And their locks: other test runs on this machine never hold them. */
   if (data_home != NULL)
     env = g_environ_setenv (env, "XDG_RUNTIME_DIR", data_home, TRUE);
-  /* Tests started through sudo keep their backups where the test says too. */
-  env = g_environ_unsetenv (env, "SUDO_UID");
-  env = g_environ_unsetenv (env, "SUDO_GID");
-
-  g_ptr_array_add (argv, (gpointer) cli_path);
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = rf_test_argv_valist (cli_path, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
   if (unprivileged)
     {
       status = rf_test_spawn_unprivileged ((const char * const *) argv->pdata, env, out, NULL);
@@ -88,14 +77,6 @@ run_cli (const char  *data_home,
 }
 
 static void
-assert_has (const char *text,
-            const char *needle)
-{
-  if (strstr (text, needle) == NULL)
-    g_error ("“%s” not found in:\n%s", needle, text);
-}
-
-static void
 test_image (Fixture       *fixture,
             gconstpointer  data)
 {
@@ -105,16 +86,16 @@ test_image (Fixture       *fixture,
   g_autofree char *text = NULL;
 
   g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 0);
-  assert_has (json, "\"usable\": true");
-  assert_has (json, "\"drive_id\": \"K450\"");
-  assert_has (json, "\"model\": \"ND-4550A\"");
-  assert_has (json, "\"bootcode_version\": \"05\"");
-  assert_has (json, "\"revision\": \"1.07\"");
-  assert_has (json, "\"checksum_ok\": true");
-  assert_has (json, "\"updater\": false");
+  rf_test_assert_has (json, "\"usable\": true");
+  rf_test_assert_has (json, "\"drive_id\": \"K450\"");
+  rf_test_assert_has (json, "\"model\": \"ND-4550A\"");
+  rf_test_assert_has (json, "\"bootcode_version\": \"05\"");
+  rf_test_assert_has (json, "\"revision\": \"1.07\"");
+  rf_test_assert_has (json, "\"checksum_ok\": true");
+  rf_test_assert_has (json, "\"updater\": false");
   g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
-  assert_has (text, "ND-4550A (drive ID K450)");
-  assert_has (text, "Bootcode version: 05");
+  rf_test_assert_has (text, "ND-4550A (drive ID K450)");
+  rf_test_assert_has (text, "Bootcode version: 05");
 }
 
 static void
@@ -130,11 +111,11 @@ test_updater (Fixture       *fixture,
   g_autofree char *json = NULL;
 
   g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 0);
-  assert_has (json, "\"updater\": true");
-  assert_has (json, "\"problem\": \"checksum\"");
-  assert_has (json, "\"chosen\": 1");
-  assert_has (json, "\"choice\": \"only-one\"");
-  assert_has (json, "\"revision\": \"1.05\"");
+  rf_test_assert_has (json, "\"updater\": true");
+  rf_test_assert_has (json, "\"problem\": \"checksum\"");
+  rf_test_assert_has (json, "\"chosen\": 1");
+  rf_test_assert_has (json, "\"choice\": \"only-one\"");
+  rf_test_assert_has (json, "\"revision\": \"1.05\"");
 }
 
 /* The human output says an updater is one, not a complete image. */
@@ -151,7 +132,7 @@ test_updater_text (Fixture       *fixture,
   g_autofree char *text = NULL;
 
   g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
-  assert_has (text, "The file is an updater; image #2 was taken.");
+  rf_test_assert_has (text, "The file is an updater; image #2 was taken.");
   g_assert_null (strstr (text, "complete firmware image"));
 }
 
@@ -175,7 +156,7 @@ test_backups_unreadable (Fixture       *fixture,
   g_assert_cmpint (g_chmod (fixture->dir, 0755), ==, 0);
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 1);
-  assert_has (err, "permission to read the backup folder");
+  rf_test_assert_has (err, "permission to read the backup folder");
   g_assert_null (strstr (err, "open the drive"));
 }
 
@@ -205,8 +186,8 @@ test_backups_under_sudo (Fixture       *fixture,
                 &error);
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  assert_has (out, "No backups yet");
-  assert_has (out, folder);
+  rf_test_assert_has (out, "No backups yet");
+  rf_test_assert_has (out, folder);
 }
 
 static void
@@ -222,10 +203,10 @@ test_damage (Fixture       *fixture,
                                                    rf_test_damage_to_expected_problem (d));
 
       g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", path, NULL), ==, 4);
-      assert_has (json, expected);
-      assert_has (json, "\"usable\": false");
+      rf_test_assert_has (json, expected);
+      rf_test_assert_has (json, "\"usable\": false");
       if (d == RF_TEST_DAMAGE_RANDOM)
-        assert_has (json, "\"updater\": false");
+        rf_test_assert_has (json, "\"updater\": false");
     }
 }
 
@@ -240,7 +221,7 @@ assert_problem (const char *path,
 
   g_assert_cmpint (run_cli (NULL, unprivileged, &json, "check", "--json", path, NULL), ==,
                    exit_code);
-  assert_has (json, expected);
+  rf_test_assert_has (json, expected);
 }
 
 static void
@@ -328,9 +309,9 @@ test_verdict_rows (Fixture       *fixture,
                       row->bootcode_version ? row->bootcode_version : "-", row->revision);
       g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive", drive,
                                 path, NULL), ==, row->exit_code);
-      assert_has (json, code);
+      rf_test_assert_has (json, code);
       if (row->expect != NULL)
-        assert_has (json, row->expect);
+        rf_test_assert_has (json, row->expect);
     }
 }
 
@@ -345,11 +326,11 @@ test_corrupt_against_drive (Fixture       *fixture,
 
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
                             "practice:seed", path, NULL), ==, 4);
-  assert_has (json, "\"code\": \"corrupt\"");
-  assert_has (json, "\"corrupt\": \"checksum\"");
+  rf_test_assert_has (json, "\"code\": \"corrupt\"");
+  rf_test_assert_has (json, "\"corrupt\": \"checksum\"");
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "check", "--drive", "practice:seed",
                             fixture->dir, NULL), ==, 4);
-  assert_has (text, "Verdict (corrupt)");
+  rf_test_assert_has (text, "Verdict (corrupt)");
 }
 
 /* A damaged NEC image is still an NEC image: against an SPC drive it is
@@ -364,8 +345,8 @@ test_corrupt_against_spc_drive (Fixture       *fixture,
 
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
                             "practice:spc-generic", path, NULL), ==, 4);
-  assert_has (json, "\"code\": \"wrong-family\"");
-  assert_has (json, "\"format\": \"nec-2m\"");
+  rf_test_assert_has (json, "\"code\": \"wrong-family\"");
+  rf_test_assert_has (json, "\"format\": \"nec-2m\"");
 }
 
 static void
@@ -383,9 +364,9 @@ test_updater_against_drive (Fixture       *fixture,
   /* The last image (K451) comes first in the scan; the drive's bootcode picks K355. */
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &json, "check", "--json", "--drive",
                             "practice:seed", path, NULL), ==, 0);
-  assert_has (json, "\"chosen\": 1");
-  assert_has (json, "\"choice\": \"drive-bootcode\"");
-  assert_has (json, "\"code\": \"recovery\"");
+  rf_test_assert_has (json, "\"chosen\": 1");
+  rf_test_assert_has (json, "\"choice\": \"drive-bootcode\"");
+  rf_test_assert_has (json, "\"code\": \"recovery\"");
 }
 
 static void
@@ -412,13 +393,13 @@ test_backups_of_drive (Fixture       *fixture,
    * says); the ND-4551A's does not. */
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &mine, "check", "--json", "--drive",
                             "practice:healthy-3550", path, NULL), ==, 0);
-  assert_has (mine, backup->image_path);
+  rf_test_assert_has (mine, backup->image_path);
   /* The backup is judged like any candidate: the drive runs that very version. */
-  assert_has (mine, "\"backup_verdicts\": [");
-  assert_has (mine, "\"code\": \"reinstall\"");
+  rf_test_assert_has (mine, "\"backup_verdicts\": [");
+  rf_test_assert_has (mine, "\"code\": \"reinstall\"");
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &other, "check", "--json", "--drive",
                             "practice:healthy-4551", path, NULL), ==, 4);
-  assert_has (other, "\"backups\": []");
+  rf_test_assert_has (other, "\"backups\": []");
 }
 
 /* An image as data/drives/spc-generic.conf describes it, for the practice SPC drive. */
@@ -462,19 +443,19 @@ test_spc_drive (Fixture       *fixture,
   /* The family is spec-only: allowed only with the extra confirmation. */
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &a, "check", "--json", "--drive",
                             "practice:spc-generic", same_path, NULL), ==, 0);
-  assert_has (a, "\"code\": \"reinstall\"");
-  assert_has (a, "\"spec-only\"");
+  rf_test_assert_has (a, "\"code\": \"reinstall\"");
+  rf_test_assert_has (a, "\"spec-only\"");
   /* The JSON describes the image that was judged, not the failed NEC parse. */
-  assert_has (a, "\"format\": \"spc-download\"");
-  assert_has (a, "\"model_checked\": true");
-  assert_has (a, "\"revision\": \"1.00\"");
+  rf_test_assert_has (a, "\"format\": \"spc-download\"");
+  rf_test_assert_has (a, "\"model_checked\": true");
+  rf_test_assert_has (a, "\"revision\": \"1.00\"");
   g_assert_null (strstr (a, "\"image\": null"));
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &b, "check", "--json", "--drive",
                             "practice:spc-generic", other_path, NULL), ==, 4);
-  assert_has (b, "\"code\": \"wrong-family\"");
+  rf_test_assert_has (b, "\"code\": \"wrong-family\"");
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &c, "check", "--json", "--drive",
                             "practice:spc-generic", nec_path, NULL), ==, 4);
-  assert_has (c, "\"code\": \"wrong-family\"");
+  rf_test_assert_has (c, "\"code\": \"wrong-family\"");
 }
 
 static void
@@ -514,12 +495,12 @@ test_backups (Fixture       *fixture,
   backup = rf_backup_store_add (store, identity, image, "two-reads-compared", NULL);
   g_assert_nonnull (backup);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &after, "backups", "--json", NULL), ==, 0);
-  assert_has (after, "\"drive_id\": \"K356\"");
-  assert_has (after, "\"counting_id\": \"K356\"");
-  assert_has (after, "\"verified\": \"two-reads-compared\"");
-  assert_has (after, backup->sha256);
+  rf_test_assert_has (after, "\"drive_id\": \"K356\"");
+  rf_test_assert_has (after, "\"counting_id\": \"K356\"");
+  rf_test_assert_has (after, "\"verified\": \"two-reads-compared\"");
+  rf_test_assert_has (after, backup->sha256);
   g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "backups", NULL), ==, 0);
-  assert_has (text, "ND-3551A (drive ID K356), firmware 2.01, bootcode 05");
+  rf_test_assert_has (text, "ND-3551A (drive ID K356), firmware 2.01, bootcode 05");
 }
 
 int

@@ -48,38 +48,22 @@ run_cli (Fixture     *fixture,
          const char  *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  const char *vars[] = { "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME" };
+  g_autoptr(GPtrArray) argv = NULL;
+  g_auto(GStrv) env = rf_test_cli_environ (fixture->dir);
   g_autoptr(GError) error = NULL;
   int status = -1;
   va_list args;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    env = g_environ_setenv (env, vars[i], fixture->dir, TRUE);
-  env = g_environ_setenv (env, "LC_ALL", "C", TRUE);
-  env = g_environ_unsetenv (env, "SUDO_UID");
-  env = g_environ_unsetenv (env, "SUDO_GID");
-  g_ptr_array_add (argv, (gpointer) cli_path);
+  env = g_environ_setenv (env, "XDG_RUNTIME_DIR", fixture->dir, TRUE);
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = rf_test_argv_valist (cli_path, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
   g_spawn_sync (NULL, (char **) argv->pdata, env,
                 out != NULL ? G_SPAWN_DEFAULT : G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, out, NULL,
                 &status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
   return WEXITSTATUS (status);
-}
-
-static void
-assert_has (const char *text,
-            const char *needle)
-{
-  if (strstr (text, needle) == NULL)
-    g_error ("“%s” not found in:\n%s", needle, text);
 }
 
 /* The written image is what `check --drive` judges: fitting ones are accepted,
@@ -96,11 +80,11 @@ test_check (Fixture       *fixture,
 
   g_assert_cmpint (run_cli (fixture, &out, "practice", "firmware", c->drive, "-o", path,
                             c->other_model ? "--other-model" : NULL, NULL), ==, 0);
-  assert_has (out, path);
+  rf_test_assert_has (out, path);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (run_cli (fixture, &json, "check", "--json", path, "--drive", c->drive, NULL),
                    ==, c->check_exit);
-  assert_has (json, code);
+  rf_test_assert_has (json, code);
 }
 
 /* Without -o the image goes to the cache folder, named for what it is, with
@@ -116,10 +100,10 @@ test_cache_folder (Fixture       *fixture,
 
   g_assert_cmpint (run_cli (fixture, &out, "practice", "firmware", "practice:healthy-3550",
                             "--version", "1.01", NULL), ==, 0);
-  assert_has (out, path);
+  rf_test_assert_has (out, path);
   g_assert_cmpint (run_cli (fixture, &json, "check", "--json", path, NULL), ==, 0);
-  assert_has (json, "\"revision\": \"1.01\"");
-  assert_has (json, "\"model\": \"ND-3550A\"");
+  rf_test_assert_has (json, "\"revision\": \"1.01\"");
+  rf_test_assert_has (json, "\"model\": \"ND-3550A\"");
 }
 
 /* The SPC image has the family's size and carries the family's model check bytes
@@ -135,12 +119,12 @@ test_spc_image (Fixture       *fixture,
                             "--version", "2.00", "-o", path, NULL), ==, 0);
   g_assert_cmpint (run_cli (fixture, &json, "check", "--json", path, "--drive",
                             "practice:spc-generic", NULL), ==, 0);
-  assert_has (json, "\"size\": 1048576");
-  assert_has (json, "\"model_checked\": true");
-  assert_has (json, "\"revision\": \"2.00\"");
+  rf_test_assert_has (json, "\"size\": 1048576");
+  rf_test_assert_has (json, "\"model_checked\": true");
+  rf_test_assert_has (json, "\"revision\": \"2.00\"");
   /* SPC versions have no known order: any other one is treated like a downgrade. */
-  assert_has (json, "\"code\": \"downgrade\"");
-  assert_has (json, "\"unknown-order\"");
+  rf_test_assert_has (json, "\"code\": \"downgrade\"");
+  rf_test_assert_has (json, "\"unknown-order\"");
 }
 
 typedef struct {

@@ -184,25 +184,38 @@ static const BadFile bad_files[] = {
   { "not-a-keyfile", "this is not a key file\n", "bad.conf:" },
 };
 
+/* Loads @text as a file named bad.conf into @db, from a folder removed after. */
+static gboolean
+load_text (RfDriveDb  *db,
+           const char *text,
+           GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("reflash-drive-db-XXXXXX", &local_error);
+  g_autofree char *path = NULL;
+  gboolean loaded;
+
+  g_assert_no_error (local_error);
+  path = g_build_filename (dir, "bad.conf", NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, &local_error));
+  loaded = rf_drive_db_load_file (db, path, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return loaded;
+}
+
 static void
 test_bad_file (gconstpointer data)
 {
   const BadFile *bad = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("reflash-drive-db-XXXXXX", &error);
-  g_autofree char *path = NULL;
   g_autoptr(RfDriveDb) db = rf_drive_db_new ();
 
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "bad.conf", NULL);
-  g_assert_true (g_file_set_contents (path, bad->text, -1, &error));
-  g_assert_false (rf_drive_db_load_file (db, path, &error));
+  g_assert_false (load_text (db, bad->text, &error));
   g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_FILE);
   if (!g_str_has_prefix (error->message, bad->message))
     g_error ("“%s” does not start with “%s”", error->message, bad->message);
   g_assert_cmpuint (rf_drive_db_get_families (db)->len, ==, 0);
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 static void
@@ -251,24 +264,17 @@ test_dump (gconstpointer data)
 {
   const DumpCase *c = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("reflash-drive-db-XXXXXX", &error);
-  g_autofree char *path = NULL;
   g_autofree char *text = g_strconcat (SPC_DOWNLOAD, c->keys, NULL);
   g_autoptr(RfDriveDb) db = rf_drive_db_new ();
   RfDriveFamily *family;
 
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "good.conf", NULL);
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_true (rf_drive_db_load_file (db, path, &error));
+  g_assert_true (load_text (db, text, &error));
   g_assert_no_error (error);
   family = rf_drive_db_lookup (db, "s");
   g_assert_nonnull (family);
   g_assert_cmpint (family->download.has_dump, ==, c->has_dump);
   g_assert_cmpuint (family->download.dump_buffer_id, ==, c->dump_buffer_id);
   g_assert_cmpuint (family->download.dump_length, ==, c->dump_length);
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 int

@@ -22,11 +22,17 @@ seed_from_spec (const RfNecImageSpec *spec)
   return seed != 0 ? seed : 0x9e3779b9u;
 }
 
-/* xorshift32: cheap, deterministic, and never all 0xFF. */
-static void
-fill_pseudo_random (guint8 *data,
-                    gsize   length,
-                    guint32 state)
+/**
+ * rf_image_fill_pseudo_random:
+ * @state: the seed, not 0
+ *
+ * xorshift32: cheap, deterministic, and never all 0xFF. The code bytes of every
+ * made-up image, so two seeds (revisions) differ everywhere, as real ones do.
+ */
+void
+rf_image_fill_pseudo_random (guint8 *data,
+                             gsize   length,
+                             guint32 state)
 {
   for (gsize i = 0; i < length; i++)
     {
@@ -66,7 +72,7 @@ rf_nec_image_fill_main (guint8               *main,
   g_return_if_fail (main != NULL);
   g_return_if_fail (spec != NULL && spec->drive_id != NULL);
 
-  fill_pseudo_random (main, RF_NEC_MAIN_SIZE, seed_from_spec (spec));
+  rf_image_fill_pseudo_random (main, RF_NEC_MAIN_SIZE, seed_from_spec (spec));
   if (spec->vendor == NULL && spec->product == NULL && spec->revision == NULL)
     {
       /* Make sure random bytes never spell the signature by accident. */

@@ -42,5 +42,8 @@ GBytes *rf_nec_image_build_for_model    (const char           *drive_id,
                                          const char           *revision);
 void    rf_nec_image_fill_main          (guint8               *main,
                                          const RfNecImageSpec *spec);
+void    rf_image_fill_pseudo_random     (guint8               *data,
+                                         gsize                 length,
+                                         guint32               state);
 
 G_END_DECLS

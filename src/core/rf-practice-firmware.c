@@ -63,23 +63,6 @@ build_nec (const RfDriveIdentity *identity,
   return image;
 }
 
-/* Pseudo-random code bytes seeded by model and revision, so revisions differ everywhere. */
-static void
-fill_spc (guint8     *data,
-          gsize       size,
-          const char *seed)
-{
-  guint32 state = g_str_hash (seed) | 1u;
-
-  for (gsize i = 0; i < size; i++)
-    {
-      state ^= state << 13;
-      state ^= state >> 17;
-      state ^= state << 5;
-      data[i] = (guint8) (state >> 24);
-    }
-}
-
 static void
 put_padded (guint8       *data,
             gsize         size,
@@ -122,7 +105,8 @@ build_spc (const RfDriveFamily *family,
     }
   seed = g_strdup_printf ("spc|%.*s|%s", (int) model_length, (const char *) model, revision);
   data = g_malloc (size);
-  fill_spc (data, size, seed);
+  /* Code bytes seeded by model and revision, so revisions differ everywhere. */
+  rf_image_fill_pseudo_random (data, size, g_str_hash (seed) | 1u);
   put_padded (data, size, download->model_check_offset, MAX (model_length, SPC_MODEL_FIELD),
               model, model_length);
   put_padded (data, size, download->revision_offset, SPC_REVISION_LENGTH,
