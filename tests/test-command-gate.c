@@ -264,6 +264,9 @@ static const FieldCase allowed_cases[] = {
   { "program-33", "flash-nec-program", { 0xcb, 0x02, 0, 0, 0x02, 0, 0, 0, 0 }, 12, NONE, 0 },
   { "leave-restart", "flash-nec-restart", { 0xcc, 0x01, 0x00, 0, 'K', '3', '5', '5', 0x01 }, 12, NONE, 0 },
   { "read-buffer-descriptor", "identify-spc", { 0x3c, 0x03, 0x00, 0, 0, 0, 0, 0, 4 }, 10, IN, 4 },
+  /* spc-generic: DumpBufferId=0, DumpLength=0x100000 */
+  { "read-buffer-dump-first", "backup-spc", { 0x3c, 0x02, 0x00, 0, 0, 0, 0x01, 0, 0 }, 10, IN, 0x10000 },
+  { "read-buffer-dump-last", "backup-spc", { 0x3c, 0x02, 0x00, 0x0f, 0, 0, 0x01, 0, 0 }, 10, IN, 0x10000 },
   { "write-buffer-mode-7", "flash-spc-upload", { 0x3b, 0x07, 0x00, 0, 0x80, 0, 0, 0x80, 0 }, 10, OUT, 0x8000 },
 };
 
@@ -322,6 +325,12 @@ static const FieldCase refused_cases[] = {
   { "leave-in-erase", "flash-nec-erase", { 0xcc, 0x01, 0x00, 0, 'K', '3', '5', '5', 0x01 }, 12, NONE, 0 },
   { "leave-other-key-restart", "flash-nec-restart", { 0xcc, 0x01, 0x00, 0, 'D', '3', '5', '5', 0x01 }, 12, NONE, 0 },
   { "read-buffer-data-mode", "identify-spc", { 0x3c, 0x02, 0x00, 0, 0, 0, 0, 0x10, 0 }, 10, IN, 0x1000 },
+  { "read-buffer-dump-past-end", "backup-spc", { 0x3c, 0x02, 0x00, 0x0f, 0x80, 0, 0x01, 0, 0 }, 10, IN, 0x10000 },
+  { "read-buffer-dump-at-end", "backup-spc", { 0x3c, 0x02, 0x00, 0x10, 0, 0, 0, 0x10, 0 }, 10, IN, 0x1000 },
+  { "read-buffer-dump-empty", "backup-spc", { 0x3c, 0x02, 0x00, 0, 0, 0, 0, 0, 0 }, 10, IN, 0 },
+  { "read-buffer-dump-other-id", "backup-spc", { 0x3c, 0x02, 0x01, 0, 0, 0, 0, 0x10, 0 }, 10, IN, 0x1000 },
+  { "read-buffer-dump-stray-byte", "backup-spc", { 0x3c, 0x02, 0x00, 0, 0, 0, 0, 0x10, 0, 0x01 }, 10, IN, 0x1000 },
+  { "read-buffer-dump-in-upload", "flash-spc-upload", { 0x3c, 0x02, 0x00, 0, 0, 0, 0, 0x10, 0 }, 10, IN, 0x1000 },
   { "read-buffer-other-id", "identify-spc", { 0x3c, 0x03, 0x01, 0, 0, 0, 0, 0, 4 }, 10, IN, 4 },
   { "read-buffer-status-mode", "identify-spc", { 0x3c, 0x0f, 0x00, 0, 0, 0, 0, 0, 4 }, 10, IN, 4 },
   { "read-buffer-long-descriptor", "identify-spc", { 0x3c, 0x03, 0x00, 0, 0, 0, 0, 0, 8 }, 10, IN, 8 },

@@ -31,6 +31,7 @@
 /* nec-2m.md §2: the two identification reads. */
 #define NEC_ID_READ_LENGTH  0x20
 
+#define SPC_MODE_DATA       0x02
 #define SPC_MODE_DESCRIPTOR 0x03
 #define SPC_MODE_ACTIVATE   0x0f
 
@@ -209,6 +210,24 @@ check_get_configuration (Check *check)
 
 /* SPC download (spc-download.md) */
 
+/* Mode 2 reads the running firmware back (spc-download.md "Phases", backup):
+ * only from the buffer the family data names, and never past its dump. */
+static gboolean
+check_read_buffer_dump (Check *check)
+{
+  const RfSpcDownload *download = &check->list->family->download;
+  guint32 offset = cdb_be (check->command, 3, 3);
+  guint32 length = cdb_be (check->command, 6, 3);
+
+  if (!download->has_dump || !allows_dump (check->list))
+    return refuse (check, "READ BUFFER mode 0x02 belongs to the backup of a family with a dump");
+  if (length == 0 || offset >= download->dump_length || length > download->dump_length - offset)
+    return refuse (check, "READ BUFFER of %u bytes at offset %u reaches past the %u-byte dump",
+                   length, offset, download->dump_length);
+  return require_byte (check, 2, download->dump_buffer_id) &&
+         require_shape (check, 10, RF_DIRECTION_IN, length) && require_zero (check, 9, 9);
+}
+
 static gboolean
 check_read_buffer (Check *check)
 {
@@ -220,9 +239,10 @@ check_read_buffer (Check *check)
   if (check->command->cdb_length != 10)
     return require_shape (check, 10, RF_DIRECTION_IN, 0);
   mode = check->command->cdb[1];
+  if (mode == SPC_MODE_DATA)
+    return check_read_buffer_dump (check);
   if (mode != SPC_MODE_DESCRIPTOR)
-    /* Mode 2 data reads belong to a backup, and no family names a dump
-     * buffer yet; mode 0x0F needs family data that says the drive has it. */
+    /* Mode 0x0F needs family data that says the drive has it. */
     return refuse (check, "READ BUFFER mode 0x%02X is not allowed for this family", mode);
   return require_byte (check, 2, list->family->download.buffer_id) &&
          require_zero (check, 3, 5) &&

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "rf-allow-list.h"
+#include "rf-backup-job.h"
 #include "rf-backup-store.h"
 #include "rf-backup.h"
 #include "rf-clock.h"
@@ -21,6 +22,7 @@
 #include "rf-firmware.h"
 #include "rf-firmware-check.h"
 #include "rf-firmware-file.h"
+#include "rf-job.h"
 #include "rf-json-writer.h"
 #include "rf-must-finish.h"
 #include "rf-nec-2m.h"

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "rf-command-gate.h"
 #include "rf-device.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,21 @@ RfProbeResult *rf_probe_drive       (RfTransport   *transport,
                                      RfProbeDepth   depth,
                                      const char    *lock_name,
                                      const char    *port,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+
+RfProbeResult *rf_probe_drive_held  (RfCommandGate *gate,
+                                     RfDriveDb     *db,
+                                     RfProbeDepth   depth,
+                                     const char    *port,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+
+gboolean       rf_device_probe_held (RfDevice      *self,
+                                     RfCommandGate *gate,
+                                     RfRecorder    *transcript,
+                                     RfDriveDb     *db,
+                                     RfProbeDepth   depth,
                                      GCancellable  *cancellable,
                                      GError       **error);
 

@@ -460,11 +460,14 @@ nec_enter (Probe      *probe,
 }
 
 /* The system (permissions, the kernel's filter) or Reflash itself (the gate, a
- * builder) refused the command: nothing reached the drive. */
+ * builder) refused the command, or a cancel came before it went out (no
+ * transport looks at the cancellable once a command is under way; see
+ * rf_transport_execute()): nothing reached the drive. */
 static gboolean
 nothing_reached_drive (const GError *error)
 {
-  return g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES) ||
+  return g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_PRIVILEGES) ||
          g_error_matches (error, RF_ERROR, RF_ERROR_PERMISSION_DENIED) ||
          g_error_matches (error, RF_ERROR, RF_ERROR_COMMAND_REFUSED) ||
          g_error_matches (error, RF_ERROR, RF_ERROR_INTERNAL);
@@ -1019,6 +1022,44 @@ take_lock (Probe         *probe,
   return FALSE;
 }
 
+/* The probe proper; the caller holds the drive's lock. */
+static RfProbeResult *
+run_probe (RfCommandGate  *gate,
+           RfDriveDb      *db,
+           RfProbeDepth    depth,
+           const char     *port,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_autoptr(RfProbeResult) result = rf_probe_result_new ();
+  Probe probe = { 0 };
+
+  if (!rf_command_gate_set_stage (gate, RF_GATE_STAGE_PASSIVE, NULL, RF_PHASE_PREFLIGHT, NULL))
+    {
+      g_set_error_literal (error, RF_ERROR, RF_ERROR_INTERNAL,
+                           "the command gate refused the passive stage");
+      return NULL;
+    }
+  probe.gate = gate;
+  probe.transport = RF_TRANSPORT (gate);
+  probe.db = db;
+  probe.port = port;
+  probe.cancellable = cancellable;
+  probe.clock = rf_transport_get_clock (RF_TRANSPORT (gate));
+  probe.result = result;
+  result->depth = RF_PROBE_DEPTH_PASSIVE;
+
+  if (probe_passive (&probe) && !apply_marker (&probe) &&
+      depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
+    probe_deep (&probe);
+  if (probe.fatal != NULL)
+    {
+      g_propagate_error (error, probe.fatal);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
+
 /**
  * rf_probe_drive:
  * @transport: the drive; every command goes through a command gate set to
@@ -1041,33 +1082,51 @@ rf_probe_drive (RfTransport   *transport,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  g_autoptr(RfProbeResult) result = rf_probe_result_new ();
   g_autoptr(RfDriveLock) lock = NULL;
   g_autoptr(RfCommandGate) gate = NULL;
-  Probe probe = { 0 };
+  g_autoptr(RfProbeResult) busy = rf_probe_result_new ();
+  Probe probe = { .result = busy };
+  gboolean locked;
 
   g_return_val_if_fail (RF_IS_TRANSPORT (transport), NULL);
   g_return_val_if_fail (RF_IS_DRIVE_DB (db), NULL);
   g_return_val_if_fail (lock_name != NULL, NULL);
 
-  gate = rf_command_gate_new (transport);
-  rf_command_gate_set_stage (gate, RF_GATE_STAGE_PASSIVE, NULL, RF_PHASE_PREFLIGHT, NULL);
-  probe.gate = gate;
-  probe.transport = RF_TRANSPORT (gate);
-  probe.db = db;
-  probe.port = port;
-  probe.cancellable = cancellable;
-  probe.clock = rf_transport_get_clock (transport);
-  probe.result = result;
-  result->depth = RF_PROBE_DEPTH_PASSIVE;
-
-  if (take_lock (&probe, lock_name, depth, &lock) && probe_passive (&probe) &&
-      !apply_marker (&probe) && depth == RF_PROBE_DEPTH_DEEP && result->family != NULL)
-    probe_deep (&probe);
+  locked = take_lock (&probe, lock_name, depth, &lock);
   if (probe.fatal != NULL)
     {
       g_propagate_error (error, probe.fatal);
       return NULL;
     }
-  return g_steal_pointer (&result);
+  if (!locked)
+    return g_steal_pointer (&busy);
+  gate = rf_command_gate_new (transport);
+  return run_probe (gate, db, depth, port, cancellable, error);
+}
+
+/**
+ * rf_probe_drive_held:
+ * @gate: the job's command gate in front of the drive; the probe sets its
+ *   stage, and leaves it at the identification stage after a deep look
+ * @depth: as for rf_probe_drive()
+ * @port: (nullable): as for rf_probe_drive()
+ *
+ * A probe for a job that already holds the drive's exclusive lock for its
+ * whole length (issue 15 "Jobs"): nothing of another process can come between
+ * the identification and what the job does next.
+ *
+ * Returns: (transfer full) (nullable): the result; %NULL only when cancelled
+ */
+RfProbeResult *
+rf_probe_drive_held (RfCommandGate  *gate,
+                     RfDriveDb      *db,
+                     RfProbeDepth    depth,
+                     const char     *port,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  g_return_val_if_fail (RF_IS_COMMAND_GATE (gate), NULL);
+  g_return_val_if_fail (RF_IS_DRIVE_DB (db), NULL);
+
+  return run_probe (gate, db, depth, port, cancellable, error);
 }

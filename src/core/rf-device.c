@@ -765,6 +765,58 @@ apply_result (RfDevice      *self,
 }
 
 /**
+ * rf_device_probe_held:
+ * @gate: the job's gate in front of the transport it opened
+ * @transcript: (nullable): the recorder behind @gate, kept as the device's
+ *   transcript
+ *
+ * The probe a job runs under the exclusive lock it holds; the result
+ * becomes the device's, as after rf_device_probe(). Most trouble becomes a
+ * state, as there.
+ */
+gboolean
+rf_device_probe_held (RfDevice       *self,
+                      RfCommandGate  *gate,
+                      RfRecorder     *transcript,
+                      RfDriveDb      *db,
+                      RfProbeDepth    depth,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  RfProbeResult *result;
+  guint64 ticket;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
+  g_return_val_if_fail (RF_IS_COMMAND_GATE (gate), FALSE);
+  g_return_val_if_fail (transcript == NULL || RF_IS_RECORDER (transcript), FALSE);
+
+  ticket = next_probe_ticket (self);
+  result = rf_probe_drive_held (gate, db, depth, self->bus_path != NULL ? self->bus_path : self->id,
+                                cancellable, error);
+  if (result == NULL)
+    return FALSE;
+  fill_from_sysfs (self, result);
+  apply_result (self, result, transcript, ticket);
+  return TRUE;
+}
+
+/**
+ * rf_device_get_clock:
+ *
+ * Returns: (transfer none): the clock the drive's waits are measured on: a
+ *   practice drive's modelled time, or the system's
+ */
+RfClock *
+rf_device_get_clock (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  if (self->transport != NULL)
+    return rf_transport_get_clock (self->transport);
+  return rf_clock_get_system ();
+}
+
+/**
  * rf_device_probe:
  * @db: the drive families
  * @depth: %RF_PROBE_DEPTH_PASSIVE for listings; %RF_PROBE_DEPTH_DEEP only for a

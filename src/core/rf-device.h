@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "rf-clock.h"
 #include "rf-drive-db.h"
 #include "rf-drive-identity.h"
 #include "rf-drive-state.h"
@@ -37,6 +38,7 @@ void             rf_device_set_serial         (RfDevice      *self,
                                                const char    *serial);
 const char      *rf_device_get_bus_path       (RfDevice      *self);
 gboolean         rf_device_is_practice        (RfDevice      *self);
+RfClock         *rf_device_get_clock          (RfDevice      *self);
 
 RfDriveIdentity *rf_device_dup_identity       (RfDevice      *self);
 RfDriveFamily   *rf_device_dup_family         (RfDevice      *self);

@@ -44,8 +44,10 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_NO_AGENT] = { "no-agent", N_("No authentication agent is running. Run the command-line tool with sudo instead.") },
   [RF_ERROR_COMMAND_REFUSED] = { "command-refused", N_("Reflash stopped a command that is not allowed at this step, so nothing was sent to the drive. This is a mistake in Reflash: please save a report.") },
   [RF_ERROR_FIRMWARE_ERASED] = { "firmware-erased", N_("The drive's firmware is erased, so there is nothing to back up.") },
-  [RF_ERROR_IN_SAFE_MODE] = { "in-safe-mode", N_("The drive is in safe mode, where only its bootcode runs, so its firmware cannot be backed up.") },
+  [RF_ERROR_IN_SAFE_MODE] = { "in-safe-mode", N_("The drive is in safe mode: only its bootcode runs, so it has no firmware to back up.") },
   [RF_ERROR_OTHER_MODEL] = { "other-model", N_("The firmware read from the drive is not made for the model its bootcode belongs to, so it is not kept as a backup.") },
+  [RF_ERROR_READS_DIFFER] = { "reads-differ", N_("The drive gave two different answers when its firmware was read twice, so no backup was kept. Try again.") },
+  [RF_ERROR_CANNOT_BACK_UP] = { "cannot-back-up", N_("This drive offers no way to read its firmware, so it cannot be backed up.") },
 };
 
 const char *

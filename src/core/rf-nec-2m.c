@@ -172,3 +172,38 @@ rf_nec_block_size (guint block)
     return small_sizes[block];
   return 0x10000;
 }
+
+/**
+ * rf_nec_image_from_main:
+ * @main: the %RF_NEC_MAIN_SIZE bytes of the main area, as read from the drive
+ * @drive_id: the canonical ID for the trailer ("K355", "D355")
+ * @bootcode_version: (nullable): two ASCII characters, or %NULL when unknown
+ *
+ * A dump as a §5 image (nec-2m.md §4 step 6): the main area, its checksum
+ * high byte first, the ID, and the bootcode version when known.
+ *
+ * Returns: (transfer full): the image
+ */
+GBytes *
+rf_nec_image_from_main (const guint8 *main,
+                        const char   *drive_id,
+                        const char   *bootcode_version)
+{
+  gboolean versioned = bootcode_version != NULL && strlen (bootcode_version) == 2;
+  gsize size = versioned ? RF_NEC_IMAGE_SIZE_VERSIONED : RF_NEC_IMAGE_SIZE;
+  guint8 *image;
+  guint16 checksum;
+
+  g_return_val_if_fail (main != NULL, NULL);
+  g_return_val_if_fail (drive_id != NULL && strlen (drive_id) == 4, NULL);
+
+  image = g_malloc (size);
+  memcpy (image, main, RF_NEC_MAIN_SIZE);
+  checksum = rf_nec_checksum (main, RF_NEC_MAIN_SIZE);
+  image[RF_NEC_IMAGE_CHECKSUM_OFFSET] = (guint8) (checksum >> 8);
+  image[RF_NEC_IMAGE_CHECKSUM_OFFSET + 1] = (guint8) checksum;
+  memcpy (image + RF_NEC_IMAGE_ID_OFFSET, drive_id, 4);
+  if (versioned)
+    memcpy (image + RF_NEC_IMAGE_VERSION_OFFSET, bootcode_version, 2);
+  return g_bytes_new_take (image, size);
+}

@@ -90,5 +90,8 @@ void             rf_nec_block_mask          (guint          block,
                                              guint8         cdb[RF_NEC_CDB_LENGTH]);
 guint32          rf_nec_block_start         (guint          block);
 guint32          rf_nec_block_size          (guint          block);
+GBytes          *rf_nec_image_from_main     (const guint8  *main,
+                                             const char    *drive_id,
+                                             const char    *bootcode_version);
 
 G_END_DECLS

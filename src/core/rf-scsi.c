@@ -112,6 +112,29 @@ rf_scsi_build_read_buffer_descriptor (RfCommand *command,
                           RF_SCSI_BUFFER_DESCRIPTOR_LENGTH, RF_SCSI_TIMEOUT_SCAN_MS);
 }
 
+/* READ BUFFER mode 2: @length bytes at @offset of buffer @buffer_id, for a
+ * backup (spc-download.md, 60 s). */
+gboolean
+rf_scsi_build_read_buffer_data (RfCommand *command,
+                                guint8     buffer_id,
+                                guint32    offset,
+                                guint8    *data,
+                                gsize      length)
+{
+  guint8 cdb[10] = { 0x3c, 0x02, buffer_id };
+
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (length > 0 && length <= 0xffffff && offset <= 0xffffff, FALSE);
+
+  put_be24 (cdb + 3, offset);
+  put_be24 (cdb + 6, (guint32) length);
+  memset (data, 0, length);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_IN, data, length,
+                          RF_SCSI_TIMEOUT_DUMP_MS);
+}
+
 /* READ MEM: CC 00 a3 a2 a1 a0 00 l1 l0 00 00 00. The transfer is L rounded up to
  * a multiple of 4, so @length must already be one. Short identification reads
  * get the 20 s value, dump-sized reads 60 s. */

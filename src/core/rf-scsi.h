@@ -47,6 +47,11 @@ gboolean rf_scsi_build_get_configuration   (RfCommand    *command,
 gboolean rf_scsi_build_read_buffer_descriptor (RfCommand *command,
                                                guint8     buffer_id,
                                                guint8     data[RF_SCSI_BUFFER_DESCRIPTOR_LENGTH]) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_scsi_build_read_buffer_data    (RfCommand    *command,
+                                            guint8        buffer_id,
+                                            guint32       offset,
+                                            guint8       *data,
+                                            gsize         length) G_GNUC_WARN_UNUSED_RESULT;
 
 /* NEC 2M vendor commands (nec-2m.md §1). */
 gboolean rf_nec_build_read_mem             (RfCommand    *command,

@@ -398,9 +398,24 @@ link_fault (RfSimDrive       *self,
     case RF_SIM_FAULT_WRITE_FAILURE:
     case RF_SIM_FAULT_SILENT_FLASH:
     case RF_SIM_FAULT_LOST_STATUS:
+    case RF_SIM_FAULT_FLIPPED_READ:
     default:
       return TRUE;
     }
+}
+
+/* The drive read right; one bit went wrong on its way to the host. */
+static void
+flip_read_data (RfCommand *command)
+{
+  gsize moved;
+
+  if (command->direction != RF_DIRECTION_IN || command->data == NULL ||
+      command->status != RF_STATUS_GOOD)
+    return;
+  moved = command->data_length - MIN (command->residual, command->data_length);
+  if (moved > 0)
+    command->data[moved / 2] ^= 0x10;
 }
 
 /**
@@ -567,6 +582,8 @@ execute_locked (RfSimDrive *self,
     return FALSE;
   if (has_fault && fault.kind == RF_SIM_FAULT_LOST_STATUS)
     return status_lost (self, command, error);
+  if (has_fault && fault.kind == RF_SIM_FAULT_FLIPPED_READ)
+    flip_read_data (command);
   if (exec.drop_connection)
     {
       g_set_error (error, RF_ERROR, RF_ERROR_READ,

@@ -20,6 +20,7 @@ static const char *const kind_nicks[] = {
   [RF_SIM_FAULT_NO_ACCESS] = "no-access",
   [RF_SIM_FAULT_NO_RAWIO] = "no-rawio",
   [RF_SIM_FAULT_IN_USE] = "in-use",
+  [RF_SIM_FAULT_FLIPPED_READ] = "flipped-read",
 };
 
 static const char *const phase_nicks[] = {

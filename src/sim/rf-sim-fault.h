@@ -34,6 +34,9 @@ G_BEGIN_DECLS
  *   fails at its first WRITE BUFFER, as on a real drive.
  * @RF_SIM_FAULT_IN_USE: another program holds the node open exclusively (EBUSY);
  *   the command never reaches the drive
+ * @RF_SIM_FAULT_FLIPPED_READ: a read answers GOOD, but one bit of the data that
+ *   reaches the host is wrong (noise on a marginal cable or adapter); the flash
+ *   is unchanged, so a second read of the same place differs
  */
 typedef enum {
   RF_SIM_FAULT_POWER_LOSS,
@@ -47,6 +50,7 @@ typedef enum {
   RF_SIM_FAULT_NO_ACCESS,
   RF_SIM_FAULT_NO_RAWIO,
   RF_SIM_FAULT_IN_USE,
+  RF_SIM_FAULT_FLIPPED_READ,
 } RfSimFaultKind;
 
 /**

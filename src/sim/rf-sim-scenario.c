@@ -404,6 +404,11 @@ check_fault (const RfSimFault *fault,
                  g_key_file_has_key (src->keyfile, group, "Phase", NULL) ? "Phase" : "Kind", error,
                  "this fault acts only on commands that write: give Phase=erase, program, "
                  "upload or activate, or a Command number");
+  if (fault->kind == RF_SIM_FAULT_FLIPPED_READ && fault->phase != RF_SIM_PHASE_READ &&
+      fault->command == 0)
+    return fail (src, group,
+                 g_key_file_has_key (src->keyfile, group, "Phase", NULL) ? "Phase" : "Kind", error,
+                 "this fault acts only on reads: give Phase=read, or a Command number");
   if (g_key_file_has_key (src->keyfile, group, "ByteOffset", NULL) &&
       fault->kind != RF_SIM_FAULT_POWER_LOSS)
     return fail (src, group, "ByteOffset", error, "applies only to Kind=power-loss");
