@@ -32,6 +32,7 @@
 #include "rf-phase.h"
 #include "rf-practice-firmware.h"
 #include "rf-progress.h"
+#include "rf-progress-words.h"
 #include "rf-recorder.h"
 #include "rf-safe-mode-marker.h"
 #include "rf-scsi.h"
