@@ -462,6 +462,39 @@ test_reused (Fixture       *fixture,
   g_assert_cmpuint (count_backups (fixture), ==, 1);
 }
 
+/* spc-download.md: a family whose data names no dump "cannot be backed up",
+ * said before anything is sent to the drive. */
+static void
+test_spc_without_dump (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) no_dump_db = rf_drive_db_new ();
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "..", "data", "drives",
+                                                   "spc-generic.conf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "spc-no-dump.conf", NULL);
+  g_autoptr(GRegex) dump_keys = g_regex_new ("^Dump\\w+=.*$", G_REGEX_MULTILINE, 0, NULL);
+  g_autofree char *without = NULL;
+  guint sent;
+
+  g_assert_true (g_file_get_contents (source, &text, NULL, &error));
+  without = g_regex_replace_literal (dump_keys, text, -1, 0, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (without, "DumpLength="));
+  g_assert_true (g_file_set_contents (path, without, -1, &error));
+  g_assert_true (rf_drive_db_load_file (no_dump_db, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (rf_device_probe (fixture->device, no_dump_db, RF_PROBE_DEPTH_PASSIVE, NULL,
+                                  &error));
+  sent = fixture->hook->n;
+  fixture->job = rf_backup_job_new (fixture->device, no_dump_db, fixture->store);
+  g_assert_false (rf_job_run (RF_JOB (fixture->job), NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_CANNOT_BACK_UP);
+  g_assert_cmpuint (fixture->hook->n, ==, sent);
+  g_assert_cmpuint (count_files (fixture), ==, 0);
+}
+
 /* Another job holds the drive: refused at once, nothing sent. */
 static void
 test_locked (Fixture       *fixture,
@@ -627,6 +660,7 @@ main (int    argc,
   static const Case healthy_4551 = { "healthy-4551", NULL, 0 };
   static const Case seed = { "seed", NULL, 0 };
   static const Case interrupted = { "interrupted-3550", NULL, 0 };
+  static const Case spc = { "spc-generic", NULL, 0 };
   static const char *const fault_names[] = {
     "flipped-first-pass", "flipped-last-read", "read-error-half-way", "timeout-second-pass",
     "vanished",
@@ -654,6 +688,7 @@ main (int    argc,
   add ("safe-mode/seed", &seed, test_safe_mode_refused);
   add ("safe-mode/interrupted", &interrupted, test_safe_mode_refused);
   add ("safe-mode/with-disc", &seed, test_safe_mode_with_disc);
+  add ("spc/without-dump", &spc, test_spc_without_dump);
   add ("reused", &healthy_3550, test_reused);
   add ("locked", &healthy_3550, test_locked);
   add ("silence", &healthy_3550, test_silence);
