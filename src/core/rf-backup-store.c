@@ -26,10 +26,15 @@
 #include "rf-nec-2m.h"
 #include "rf-nec-firmware.h"
 #include "rf-paths-private.h"
+#include "rf-spc-firmware.h"
 
 #define GROUP "Backup"
 #define INFO_SUFFIX ".backup"
 #define PART_SUFFIX ".part"
+/* Records written before Protocol existed were all NEC dumps. */
+#define DEFAULT_PROTOCOL "nec-2m"
+/* File names start with the drive's ID: an INQUIRY product at most, 16 bytes. */
+#define MAX_FILE_ID 16
 
 struct _RfBackupStore
 {
@@ -221,6 +226,18 @@ rf_backup_store_set_io (RfBackupStore         *self,
     self->io.close = io->close;
 }
 
+static gboolean
+is_all_ff (const guint8 *data,
+           gsize         size)
+{
+  if (size == 0)
+    return FALSE;
+  for (gsize i = 0; i < size; i++)
+    if (data[i] != 0xff)
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * rf_backup_image_is_erased:
  *
@@ -237,12 +254,7 @@ rf_backup_image_is_erased (GBytes *image)
   g_return_val_if_fail (image != NULL, FALSE);
 
   data = g_bytes_get_data (image, &size);
-  if (size == 0)
-    return FALSE;
-  for (gsize i = 0; i < MIN (size, (gsize) RF_NEC_MAIN_SIZE); i++)
-    if (data[i] != 0xff)
-      return FALSE;
-  return TRUE;
+  return is_all_ff (data, MIN (size, (gsize) RF_NEC_MAIN_SIZE));
 }
 
 /* A name that is there already (a link the user planted, say) is no fault of
@@ -349,6 +361,21 @@ check_display_strings (RfFirmware  *firmware,
   return TRUE;
 }
 
+/* In safe (boot) mode only the bootcode runs because the main firmware is
+ * missing or damaged (DOMAIN.md "Drive states"): whatever a dump reads there is
+ * not firmware that ran. */
+static gboolean
+check_running (const RfDriveIdentity *identity,
+               GError               **error)
+{
+  if (!identity->safe_mode)
+    return TRUE;
+  g_set_error (error, RF_ERROR, RF_ERROR_IN_SAFE_MODE,
+               "the drive is in safe mode (revision %s): its main firmware is not running",
+               identity->revision != NULL ? identity->revision : "?");
+  return FALSE;
+}
+
 static gboolean
 check_image (GBytes                *image,
              const RfDriveIdentity *identity,
@@ -358,16 +385,8 @@ check_image (GBytes                *image,
   gsize size = g_bytes_get_size (image);
   const char *counting = identity->bootcode_key;
 
-  /* In safe mode only the bootcode runs because the main firmware is missing
-   * or damaged (DOMAIN.md "Drive states"): whatever a dump reads there is not
-   * firmware that ran. */
-  if (identity->safe_mode)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_IN_SAFE_MODE,
-                   "the drive is in safe mode (revision %s): its main firmware is not running",
-                   identity->revision != NULL ? identity->revision : "?");
-      return FALSE;
-    }
+  if (!check_running (identity, error))
+    return FALSE;
   if (rf_backup_image_is_erased (image))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_FIRMWARE_ERASED,
@@ -404,16 +423,127 @@ check_image (GBytes                *image,
   return check_display_strings (RF_FIRMWARE (firmware), counting, error);
 }
 
+/* The product name a dump carries at the family's model-check offset, as
+ * INQUIRY would show it: up to 16 printable bytes, padding dropped. The same
+ * reading as the verdict's, so that a stored backup is judged to fit its drive. */
+static char *
+dump_product (GBytes              *image,
+              const RfDriveFamily *family)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (image, &size);
+  gsize offset = family->download.model_check_offset;
+  GString *text = g_string_new (NULL);
+
+  for (gsize i = offset; i < size && i < offset + RF_DRIVE_PRODUCT_LENGTH && data[i] != 0; i++)
+    g_string_append_c (text, g_ascii_isprint (data[i]) ? (char) data[i] : ' ');
+  return g_strchomp (g_string_free (text, FALSE));
+}
+
+/* The family's image rules (spc-download.md "Images"): a dump must be an image
+ * the family takes, or it could never be flashed back. Its model check names
+ * the family's model; with one model that is the drive's (the family matched
+ * its INQUIRY), with several the dump must also name the drive's own product,
+ * as rf_verdict_new_for_family() demands of any image. */
+static gboolean
+check_spc_model (GBytes                *image,
+                 const RfDriveFamily   *family,
+                 const RfDriveIdentity *identity,
+                 GError               **error)
+{
+  g_autoptr(RfSpcFirmware) firmware = rf_spc_firmware_new_for_family (family);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *product = NULL;
+
+  if (!rf_firmware_parse (RF_FIRMWARE (firmware), image, &local_error))
+    {
+      if (rf_firmware_get_problem (RF_FIRMWARE (firmware)) == RF_FIRMWARE_PROBLEM_WRONG_MODEL)
+        g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
+                     "dump does not name %s's model at offset 0x%x", family->id,
+                     family->download.model_check_offset);
+      else
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "dump: ");
+      return FALSE;
+    }
+  if (!family->download.has_model_check || family->models == NULL || family->models->len < 2)
+    return TRUE;
+  product = dump_product (image, family);
+  if (!g_str_equal (product, identity->product))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
+                   "dump names \"%s\", the drive is a \"%s\"", product, identity->product);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A dump of the running firmware through READ BUFFER mode 2 (spc-download.md
+ * "Phases"): exactly as long as the family data says, read from a drive that
+ * runs its firmware, and recorded under the INQUIRY product it is matched on. */
+static gboolean
+check_spc_dump (GBytes                *image,
+                const RfDriveFamily   *family,
+                const RfDriveIdentity *identity,
+                GError               **error)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (image, &size);
+
+  if (!check_running (identity, error))
+    return FALSE;
+  /* Unlike NEC's, an SPC dump has no trailer: every byte of it decides. */
+  if (is_all_ff (data, size))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_FIRMWARE_ERASED,
+                   "the drive's firmware reads as erased (all 0xFF, %" G_GSIZE_FORMAT
+                   " bytes): nothing to back up", size);
+      return FALSE;
+    }
+  if (!family->download.has_dump)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
+                   "family %s names no way to dump its firmware", family->id);
+      return FALSE;
+    }
+  if (size != family->download.dump_length)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
+                   "a dump of %s must be %u bytes, not %" G_GSIZE_FORMAT, family->id,
+                   family->download.dump_length, size);
+      return FALSE;
+    }
+  if (identity->product == NULL || identity->product[0] == '\0')
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
+                   "the drive's INQUIRY product is not known: a dump cannot be matched to it");
+      return FALSE;
+    }
+  return check_spc_model (image, family, identity, error);
+}
+
+/**
+ * BackupSubject:
+ * @family: the family's id, as in data/drives/
+ * @protocol: "nec-2m" or "spc-download": how the backup is matched and loaded
+ * @drive_id: NEC: the image's trailer ID; SPC: the drive's INQUIRY product
+ *
+ * What a checked dump is recorded as.
+ */
+typedef struct {
+  const char *family;
+  const char *protocol;
+  const char *drive_id;
+} BackupSubject;
+
 static GKeyFile *
-describe (const RfDriveIdentity *identity,
+describe (const BackupSubject   *subject,
+          const RfDriveIdentity *identity,
           GBytes                *image,
           const char            *verified,
           const char            *date,
           const char            *image_name)
 {
   GKeyFile *info = g_key_file_new ();
-  const guint8 *data = g_bytes_get_data (image, NULL);
-  g_autofree char *id = g_strndup ((const char *) data + RF_NEC_IMAGE_ID_OFFSET, 4);
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
   const char *optional[][2] = {
     { "CountingId", identity->bootcode_key },
@@ -423,8 +553,9 @@ describe (const RfDriveIdentity *identity,
   };
 
   g_key_file_set_string (info, GROUP, "Image", image_name);
-  g_key_file_set_string (info, GROUP, "Family", "nec-2m");
-  g_key_file_set_string (info, GROUP, "DriveId", id);
+  g_key_file_set_string (info, GROUP, "Family", subject->family);
+  g_key_file_set_string (info, GROUP, "Protocol", subject->protocol);
+  g_key_file_set_string (info, GROUP, "DriveId", subject->drive_id);
   for (gsize i = 0; i < G_N_ELEMENTS (optional); i++)
     if (optional[i][1] != NULL)
       g_key_file_set_string (info, GROUP, optional[i][0], optional[i][1]);
@@ -510,17 +641,88 @@ store_as_owner (RfBackupStore *self,
   return stored;
 }
 
+/* File names start with the drive's ID, which for SPC is an INQUIRY product:
+ * spaces, slashes or anything else in it become '_', so the name stays one
+ * harmless name in the store's folder. */
+static char *
+file_id (const char *drive_id)
+{
+  char *id = g_strndup (drive_id, MAX_FILE_ID);
+
+  g_strcanon (id, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_", '_');
+  /* Nor does it start like an option. */
+  if (id[0] == '-')
+    id[0] = '_';
+  return id;
+}
+
+/* Writes a checked dump and its record, as the store's user. */
+static RfBackup *
+store_checked (RfBackupStore         *self,
+               const BackupSubject   *subject,
+               const RfDriveIdentity *identity,
+               GBytes                *image,
+               const char            *verified,
+               GError               **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format_iso8601 (now);
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
+  g_autofree char *id = file_id (subject->drive_id);
+  g_autofree char *name = g_strdup_printf ("%s-%s-%.12s", id, stamp, sha256);
+  g_autofree char *image_name = g_strconcat (name, ".bin", NULL);
+  g_autofree char *info_text = NULL;
+  g_autofree char *info_name = NULL;
+  g_autofree char *info_path = NULL;
+  g_autoptr(GKeyFile) info = NULL;
+  RfPathsIdentity saved;
+  gboolean stored;
+
+  info = describe (subject, identity, image, verified, date, image_name);
+  info_text = g_key_file_to_data (info, NULL, NULL);
+  if (!become_owner (self, &saved, error))
+    return NULL;
+  stored = store_as_owner (self, name, image, info_text, error);
+  rf_paths_user_restore (&saved);
+  if (!stored)
+    return NULL;
+  info_name = g_strconcat (name, INFO_SUFFIX, NULL);
+  info_path = g_build_filename (self->directory, info_name, NULL);
+  return backup_from_keyfile (info, self->directory, info_path);
+}
+
+static RfBackup *
+add_nec (RfBackupStore         *self,
+         const char            *family_id,
+         const RfDriveIdentity *identity,
+         GBytes                *image,
+         const char            *verified,
+         GError               **error)
+{
+  g_autofree char *id = NULL;
+  BackupSubject subject = { family_id, "nec-2m", NULL };
+
+  if (!check_image (image, identity, error))
+    return NULL;
+  id = g_strndup ((const char *) g_bytes_get_data (image, NULL) + RF_NEC_IMAGE_ID_OFFSET, 4);
+  subject.drive_id = id;
+  return store_checked (self, &subject, identity, image, verified, error);
+}
+
 /**
  * rf_backup_store_add:
  * @identity: the drive the dump came from
  * @image: the dump as a §5 image (checksum, canonical ID, bootcode version)
  * @verified: how the dump was verified, e.g. "two-reads-compared"
  *
- * Stores a dump. Refused, with nothing written: a dump of a drive in safe mode
- * (%RF_ERROR_IN_SAFE_MODE), an erased drive's dump, all 0xFF whatever its size
- * (%RF_ERROR_FIRMWARE_ERASED), one whose display strings are not the model of
- * the bootcode's identity (%RF_ERROR_OTHER_MODEL), and a damaged or foreign
- * image (%RF_ERROR_INVALID_DATA or %RF_ERROR_INVALID_FILE). A full disk is
+ * Stores a dump of an NEC drive (family `nec-2m`), as
+ * rf_backup_store_add_for_family() with that family. Refused, with nothing
+ * written: a dump of a drive in safe mode (%RF_ERROR_IN_SAFE_MODE), an erased
+ * drive's dump, all 0xFF whatever its size (%RF_ERROR_FIRMWARE_ERASED), one
+ * whose display strings are not the model of the bootcode's identity
+ * (%RF_ERROR_OTHER_MODEL), and a damaged or foreign image
+ * (%RF_ERROR_INVALID_DATA or %RF_ERROR_INVALID_FILE). A full disk is
  * %RF_ERROR_NO_SPACE, a read-only folder %RF_ERROR_WRITE or
  * %RF_ERROR_PERMISSION_DENIED, and then nothing is left.
  *
@@ -533,42 +735,74 @@ rf_backup_store_add (RfBackupStore         *self,
                      const char            *verified,
                      GError               **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *date = g_date_time_format_iso8601 (now);
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *sha256 = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *image_name = NULL;
-  g_autofree char *info_text = NULL;
-  g_autofree char *info_name = NULL;
-  g_autofree char *info_path = NULL;
-  g_autoptr(GKeyFile) info = NULL;
-  RfPathsIdentity saved;
-  gboolean stored;
-  const guint8 *data;
-
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
   g_return_val_if_fail (identity != NULL && image != NULL && verified != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_image (image, identity, error))
+  return add_nec (self, "nec-2m", identity, image, verified, error);
+}
+
+/**
+ * rf_backup_store_add_for_family:
+ * @family: the drive's family, from the drive data
+ * @identity: the drive the dump came from, of @family
+ * @image: the dump: for `nec-2m` a §5 image as for rf_backup_store_add(); for
+ *   `spc-download` the bytes READ BUFFER mode 2 returned
+ * @verified: how the dump was verified, e.g. "two-reads-compared"
+ *
+ * Stores a dump of a drive of any family that can be backed up. An `nec-2m`
+ * dump is checked as by rf_backup_store_add(). An `spc-download` dump is
+ * refused, with nothing written, when the drive is in boot mode
+ * (%RF_ERROR_IN_SAFE_MODE), when it is all 0xFF whatever its size
+ * (%RF_ERROR_FIRMWARE_ERASED), when the family names no dump
+ * (%RF_ERROR_NOT_SUPPORTED), when it is not the family's `DumpLength` or the
+ * drive's INQUIRY product is unknown (%RF_ERROR_INVALID_DATA), when it is no
+ * image of the family (%RF_ERROR_INVALID_FILE), and when its model check
+ * names another model (%RF_ERROR_OTHER_MODEL; with several models in the
+ * family, the bytes there must be the drive's INQUIRY product). Its record
+ * keeps the family, the INQUIRY vendor, product and revision, and the product
+ * as its drive ID: SPC backups are offered to drives of the same family,
+ * vendor and product. A drive whose identity names another family than
+ * @family is refused (%RF_ERROR_INVALID_DATA), and so is any other protocol
+ * (%RF_ERROR_NOT_SUPPORTED). Writing fails as for rf_backup_store_add().
+ *
+ * Returns: (transfer full): the new backup
+ */
+RfBackup *
+rf_backup_store_add_for_family (RfBackupStore         *self,
+                                const RfDriveFamily   *family,
+                                const RfDriveIdentity *identity,
+                                GBytes                *image,
+                                const char            *verified,
+                                GError               **error)
+{
+  BackupSubject subject = { NULL, "spc-download", NULL };
+
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+  g_return_val_if_fail (family != NULL && family->id != NULL, NULL);
+  g_return_val_if_fail (identity != NULL && image != NULL && verified != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* A record of another family than the drive's would never be offered to it. */
+  if (g_strcmp0 (identity->family, family->id) != 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "the drive is of family %s, not %s",
+                   identity->family != NULL ? identity->family : "(none)", family->id);
+      return NULL;
+    }
+  if (g_strcmp0 (family->protocol, "nec-2m") == 0)
+    return add_nec (self, family->id, identity, image, verified, error);
+  if (g_strcmp0 (family->protocol, "spc-download") != 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED, "no backups for protocol %s",
+                   family->protocol);
+      return NULL;
+    }
+  if (!check_spc_dump (image, family, identity, error))
     return NULL;
-  data = g_bytes_get_data (image, NULL);
-  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
-  name = g_strdup_printf ("%.4s-%s-%.12s", (const char *) data + RF_NEC_IMAGE_ID_OFFSET, stamp,
-                          sha256);
-  image_name = g_strconcat (name, ".bin", NULL);
-  info = describe (identity, image, verified, date, image_name);
-  info_text = g_key_file_to_data (info, NULL, NULL);
-  if (!become_owner (self, &saved, error))
-    return NULL;
-  stored = store_as_owner (self, name, image, info_text, error);
-  rf_paths_user_restore (&saved);
-  if (!stored)
-    return NULL;
-  info_name = g_strconcat (name, INFO_SUFFIX, NULL);
-  info_path = g_build_filename (self->directory, info_name, NULL);
-  return backup_from_keyfile (info, self->directory, info_path);
+  subject.family = family->id;
+  subject.drive_id = identity->product;
+  return store_checked (self, &subject, identity, image, verified, error);
 }
 
 static RfBackup *
@@ -600,6 +834,9 @@ backup_from_keyfile (GKeyFile   *info,
    * then is that identity. */
   if (backup->counting_id == NULL)
     backup->counting_id = g_strdup (backup->bootcode_key);
+  backup->protocol = g_key_file_get_string (info, GROUP, "Protocol", NULL);
+  if (backup->protocol == NULL)
+    backup->protocol = g_strdup (DEFAULT_PROTOCOL);
   if (backup->family == NULL || backup->drive_id == NULL || backup->date == NULL ||
       backup->sha256 == NULL || backup->verified == NULL)
     return NULL;
@@ -694,11 +931,30 @@ rf_backup_store_list (RfBackupStore *self,
 }
 
 static gboolean
+is_nec (const RfBackup *backup)
+{
+  return g_str_equal (backup->protocol, "nec-2m");
+}
+
+/* An SPC drive has no identity below its INQUIRY one: a backup of the same
+ * vendor and product in the same family is one of its model. */
+static gboolean
+spc_belongs_to (const RfBackup        *backup,
+                const RfDriveIdentity *identity)
+{
+  return backup->product != NULL && identity->product != NULL &&
+         g_str_equal (backup->product, identity->product) &&
+         g_strcmp0 (backup->vendor, identity->vendor) == 0;
+}
+
+static gboolean
 belongs_to (const RfBackup        *backup,
             const RfDriveIdentity *identity)
 {
   if (g_strcmp0 (backup->family, identity->family) != 0)
     return FALSE;
+  if (!is_nec (backup))
+    return spc_belongs_to (backup, identity);
   /* The bootcode's identity decides, never the stored ID (DOMAIN.md); a record
    * or a drive without a proven one matches nothing. */
   if (identity->bootcode_key == NULL || backup->counting_id == NULL ||
@@ -711,6 +967,9 @@ belongs_to (const RfBackup        *backup,
 
 /**
  * rf_backup_store_list_for_drive:
+ *
+ * NEC backups are matched on the bootcode's identity, SPC ones on the family,
+ * INQUIRY vendor and product.
  *
  * Returns: (transfer container) (element-type RfBackup): the backups of drives
  *   with this identity: candidate images for it, newest first
@@ -736,10 +995,22 @@ rf_backup_store_list_for_drive (RfBackupStore         *self,
   return mine;
 }
 
+/* The largest file a backup's image may be: an NEC image has one of two sizes
+ * (nec-2m.md §5); any other dump is as long as its record says. The SHA-256
+ * then catches a file cut short. 0: the record gives no size to trust. */
+static gsize
+image_cap (const RfBackup *backup)
+{
+  if (is_nec (backup))
+    return RF_NEC_IMAGE_SIZE_VERSIONED;
+  return backup->size <= RF_FIRMWARE_MAX_FILE_SIZE ? (gsize) backup->size : 0;
+}
+
 /**
  * rf_backup_store_load:
  *
- * Reads a backup's image and checks it against its recorded SHA-256.
+ * Reads a backup's image and checks it against its recorded SHA-256, and an
+ * SPC dump also against its recorded size.
  *
  * Returns: (transfer full): the image
  */
@@ -756,11 +1027,17 @@ rf_backup_store_load (RfBackupStore  *self,
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
   g_return_val_if_fail (backup != NULL, NULL);
 
+  if (image_cap (backup) == 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "%s: its record gives no usable size",
+                   backup->info_path);
+      return NULL;
+    }
   /* Read, not mapped: a file cut short meanwhile must not crash us, and a FIFO
    * or device put in its place is refused without being opened. */
   if (!become_owner (self, &saved, error))
     return NULL;
-  bytes = rf_firmware_file_load (backup->image_path, RF_NEC_IMAGE_SIZE_VERSIONED, &problem, error);
+  bytes = rf_firmware_file_load (backup->image_path, image_cap (backup), &problem, error);
   rf_paths_user_restore (&saved);
   if (bytes == NULL)
     return NULL;

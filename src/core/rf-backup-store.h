@@ -7,6 +7,7 @@
 #include <glib-object.h>
 
 #include "rf-backup.h"
+#include "rf-drive-db.h"
 #include "rf-drive-identity.h"
 #include "rf-paths.h"
 
@@ -41,6 +42,12 @@ const char    *rf_backup_store_get_directory  (RfBackupStore         *self);
 void           rf_backup_store_set_io         (RfBackupStore         *self,
                                                const RfBackupStoreIo *io);
 RfBackup      *rf_backup_store_add            (RfBackupStore         *self,
+                                               const RfDriveIdentity *identity,
+                                               GBytes                *image,
+                                               const char            *verified,
+                                               GError               **error);
+RfBackup      *rf_backup_store_add_for_family (RfBackupStore         *self,
+                                               const RfDriveFamily   *family,
                                                const RfDriveIdentity *identity,
                                                GBytes                *image,
                                                const char            *verified,

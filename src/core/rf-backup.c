@@ -32,6 +32,7 @@ rf_backup_copy (const RfBackup *self)
   copy->verified = g_strdup (self->verified);
   copy->size = self->size;
   copy->counting_id = g_strdup (self->counting_id);
+  copy->protocol = g_strdup (self->protocol);
   return copy;
 }
 
@@ -54,5 +55,6 @@ rf_backup_free (RfBackup *self)
   g_free (self->sha256);
   g_free (self->verified);
   g_free (self->counting_id);
+  g_free (self->protocol);
   g_free (self);
 }

@@ -14,8 +14,8 @@ G_BEGIN_DECLS
  * RfBackup:
  * @image_path: the dump, in the family's file format
  * @info_path: the keyfile beside it
- * @family: the drive family ("nec-2m")
- * @drive_id: the ID in the image's trailer
+ * @family: the drive family ("nec-2m", "spc-generic")
+ * @drive_id: NEC: the ID in the image's trailer; SPC: the drive's INQUIRY product
  * @stored_id: (nullable): the drive's stored ID when dumped
  * @bootcode_key: (nullable): the key its bootcode accepted
  * @bootcode_version: (nullable): its bootcode version
@@ -26,8 +26,10 @@ G_BEGIN_DECLS
  * @sha256: of the image file
  * @verified: how the dump was verified ("two-reads-compared")
  * @size: the image's size in bytes
- * @counting_id: the bootcode's identity (nec-2m.md §3), which backups are
+ * @counting_id: the bootcode's identity (nec-2m.md §3), which NEC backups are
  *   matched on; @stored_id is kept for information only
+ * @protocol: the family's protocol, "nec-2m" or "spc-download": NEC backups
+ *   are matched on @counting_id, SPC ones on @family, @vendor and @product
  */
 typedef struct {
   char *image_path;
@@ -45,6 +47,7 @@ typedef struct {
   char *verified;
   guint64 size;
   char *counting_id;
+  char *protocol;
 } RfBackup;
 
 GType     rf_backup_get_type (void) G_GNUC_CONST;
