@@ -60,6 +60,5 @@ GPtrArray     *rf_backup_store_list_for_drive (RfBackupStore         *self,
 GBytes        *rf_backup_store_load           (RfBackupStore         *self,
                                                const RfBackup        *backup,
                                                GError               **error);
-gboolean       rf_backup_image_is_erased      (GBytes                *image);
 
 G_END_DECLS

@@ -1,10 +1,14 @@
-/* rf-backup.h: one stored firmware backup, as its keyfile describes it
+/* rf-backup.h: one stored firmware backup, as its keyfile describes it, and
+ * what a dump must be to become one
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib-object.h>
+
+#include "rf-drive-db.h"
+#include "rf-drive-identity.h"
 
 G_BEGIN_DECLS
 
@@ -50,9 +54,19 @@ typedef struct {
   char *protocol;
 } RfBackup;
 
-GType     rf_backup_get_type (void) G_GNUC_CONST;
-RfBackup *rf_backup_copy     (const RfBackup *self);
-void      rf_backup_free     (RfBackup       *self);
+GType     rf_backup_get_type        (void) G_GNUC_CONST;
+RfBackup *rf_backup_copy            (const RfBackup        *self);
+void      rf_backup_free            (RfBackup              *self);
+gboolean  rf_backup_is_for_drive    (const RfBackup        *backup,
+                                     const RfDriveIdentity *identity);
+gboolean  rf_backup_image_is_erased (GBytes                *image);
+gboolean  rf_backup_check_nec_dump  (const RfDriveIdentity *identity,
+                                     GBytes                *image,
+                                     GError               **error);
+gboolean  rf_backup_check_spc_dump  (const RfDriveFamily   *family,
+                                     const RfDriveIdentity *identity,
+                                     GBytes                *image,
+                                     GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfBackup, rf_backup_free)
 
