@@ -16,6 +16,7 @@
 #include "rf-nec-2m.h"
 #include "rf-nec-image-builder.h"
 #include "rf-paths-private.h"
+#include "rf-practice-firmware.h"
 #include "rf-test-images.h"
 #include "rf-test-util.h"
 
@@ -23,6 +24,8 @@ typedef struct {
   char *dir;
   RfBackupStore *store;
   RfDriveIdentity *identity;
+  RfDriveDb *db;
+  RfDriveFamily *family; /* spc-generic, from @db */
 } Fixture;
 
 /* A healthy ND-3550A after its deep check, running 1.05. */
@@ -72,6 +75,49 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
   g_object_unref (fixture->store);
   rf_drive_identity_free (fixture->identity);
+  g_clear_object (&fixture->db);
+}
+
+/* The practice SPC drive (data/drives/spc-generic.conf) running 1.00. */
+static RfDriveIdentity *
+practice_spc (const RfDriveFamily *family)
+{
+  RfDriveIdentity *identity = rf_test_spc_identity (family);
+
+  identity->vendor = g_strdup ("REFLASH");
+  return identity;
+}
+
+static void
+spc_set_up (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture_set_up (fixture, data);
+  fixture->db = rf_drive_db_new_default (&error);
+  g_assert_no_error (error);
+  fixture->family = rf_drive_db_lookup (fixture->db, "spc-generic");
+  g_assert_nonnull (fixture->family);
+  g_assert_true (fixture->family->download.has_dump);
+  rf_drive_identity_free (fixture->identity);
+  fixture->identity = practice_spc (fixture->family);
+}
+
+/* What READ BUFFER mode 2 reads from a drive of @family running @revision:
+ * made-up code bytes, the model and revision where the family data says. */
+static GBytes *
+spc_dump (const RfDriveFamily *family,
+          gboolean             other_model,
+          const char          *revision)
+{
+  g_autoptr(RfDriveIdentity) identity = practice_spc (family);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfPracticeImage) image = rf_practice_image_build (identity, family, other_model,
+                                                              revision, &error);
+
+  g_assert_no_error (error);
+  return g_bytes_ref (image->bytes);
 }
 
 static void
@@ -285,6 +331,326 @@ test_other_drive_refused (Fixture       *fixture,
 
   /* The fixture's drive is a K355: a K450 image is not its dump. */
   assert_refused (fixture, image, RF_ERROR_INVALID_DATA);
+}
+
+/* ---- SPC dumps (spc-download.md "Phases": READ BUFFER mode 2) ---- */
+
+static RfBackup *
+add_spc (Fixture *fixture,
+         GBytes  *dump,
+         GError **error)
+{
+  return rf_backup_store_add_for_family (fixture->store, fixture->family, fixture->identity, dump,
+                                         "two-reads-compared", error);
+}
+
+/* A dump is stored with the drive's INQUIRY identity, under a file name made
+ * safe from the product's space, and read back byte for byte. */
+static void
+test_spc_add_and_load (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) dump = spc_dump (fixture->family, FALSE, "1.00");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = add_spc (fixture, dump, &error);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GBytes) loaded = NULL;
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, dump);
+  g_autofree char *name = NULL;
+  RfBackup *listed;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (backup);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 2);
+  name = g_path_get_basename (backup->image_path);
+  g_assert_true (g_str_has_prefix (name, "PRACTICE_SPC-"));
+  g_assert_true (g_str_has_suffix (name, ".bin"));
+  all = rf_backup_store_list (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  listed = all->pdata[0];
+  g_assert_cmpstr (listed->family, ==, "spc-generic");
+  g_assert_cmpstr (listed->protocol, ==, "spc-download");
+  g_assert_cmpstr (listed->drive_id, ==, "PRACTICE SPC");
+  g_assert_cmpstr (listed->vendor, ==, "REFLASH");
+  g_assert_cmpstr (listed->product, ==, "PRACTICE SPC");
+  g_assert_cmpstr (listed->revision, ==, "1.00");
+  g_assert_null (listed->counting_id);
+  g_assert_cmpstr (listed->verified, ==, "two-reads-compared");
+  g_assert_cmpstr (listed->sha256, ==, sha);
+  g_assert_cmpuint (listed->size, ==, fixture->family->download.dump_length);
+  loaded = rf_backup_store_load (fixture->store, listed, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (loaded, dump));
+}
+
+static guint
+count_for_drive (Fixture               *fixture,
+                 const RfDriveIdentity *identity)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) backups = rf_backup_store_list_for_drive (fixture->store, identity, &error);
+
+  g_assert_no_error (error);
+  return backups->len;
+}
+
+/* Offered to drives of the same family, vendor and product only; NEC and SPC
+ * backups never to each other's drives. */
+static void
+test_spc_for_drive (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) dump = spc_dump (fixture->family, FALSE, "1.00");
+  g_autoptr(GBytes) nec_image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(RfBackup) backup = add_spc (fixture, dump, NULL);
+  g_autoptr(RfDriveIdentity) nec = healthy_3550 ();
+  g_autoptr(RfBackup) nec_backup = rf_backup_store_add (fixture->store, nec, nec_image,
+                                                        "two-reads-compared", NULL);
+  g_autoptr(RfDriveIdentity) newer = rf_drive_identity_copy (fixture->identity);
+  g_autoptr(RfDriveIdentity) product = rf_drive_identity_copy (fixture->identity);
+  g_autoptr(RfDriveIdentity) vendor = rf_drive_identity_copy (fixture->identity);
+  g_autoptr(RfDriveIdentity) family = rf_drive_identity_copy (fixture->identity);
+
+  g_assert_nonnull (backup);
+  g_assert_nonnull (nec_backup);
+  g_assert_cmpuint (count_for_drive (fixture, fixture->identity), ==, 1);
+  /* The firmware version it runs now does not matter. */
+  g_free (newer->revision);
+  newer->revision = g_strdup ("1.06");
+  g_assert_cmpuint (count_for_drive (fixture, newer), ==, 1);
+  g_free (product->product);
+  product->product = g_strdup ("PRACTICE SPC 2");
+  g_assert_cmpuint (count_for_drive (fixture, product), ==, 0);
+  g_free (vendor->vendor);
+  vendor->vendor = g_strdup ("OTHER");
+  g_assert_cmpuint (count_for_drive (fixture, vendor), ==, 0);
+  g_free (family->family);
+  family->family = g_strdup ("nec-2m");
+  g_assert_cmpuint (count_for_drive (fixture, family), ==, 0);
+  g_assert_cmpuint (count_for_drive (fixture, nec), ==, 1);
+}
+
+/* Asserts that adding @dump for the fixture's SPC drive fails with @code and
+ * leaves the folder empty. */
+static void
+assert_spc_refused (Fixture *fixture,
+                    GBytes  *dump,
+                    RfError  code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = add_spc (fixture, dump, &error);
+
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, (gint) code);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
+}
+
+/* All 0xFF is no firmware, whatever the size: the family's, or a short read. */
+static void
+test_spc_erased_refused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const gsize sizes[] = { fixture->family->download.dump_length, 4096 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint8 *erased = g_malloc (sizes[i]);
+      g_autoptr(GBytes) bytes = NULL;
+
+      memset (erased, 0xff, sizes[i]);
+      bytes = g_bytes_new_take (erased, sizes[i]);
+      assert_spc_refused (fixture, bytes, RF_ERROR_FIRMWARE_ERASED);
+    }
+}
+
+/* A dump one byte short or long is no whole read of the firmware. */
+static void
+test_spc_wrong_size_refused (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GBytes) dump = spc_dump (fixture->family, FALSE, "1.00");
+  gsize size = g_bytes_get_size (dump);
+  g_autoptr(GBytes) shorter = g_bytes_new_from_bytes (dump, 0, size - 1);
+  g_autoptr(GByteArray) longer = g_byte_array_new ();
+  g_autoptr(GBytes) longer_bytes = NULL;
+
+  g_byte_array_append (longer, g_bytes_get_data (dump, NULL), (guint) size);
+  g_byte_array_append (longer, (const guint8 *) "", 1);
+  longer_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&longer));
+  assert_spc_refused (fixture, shorter, RF_ERROR_INVALID_DATA);
+  assert_spc_refused (fixture, longer_bytes, RF_ERROR_INVALID_DATA);
+}
+
+/* In boot mode only the bootcode runs: what a dump reads is no firmware that
+ * ran, even when it carries the model and a revision. */
+static void
+test_spc_safe_mode_refused (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) dump = spc_dump (fixture->family, FALSE, "1.00");
+
+  fixture->identity->safe_mode = TRUE;
+  g_free (fixture->identity->revision);
+  fixture->identity->revision = g_strdup ("0000");
+  assert_spc_refused (fixture, dump, RF_ERROR_IN_SAFE_MODE);
+}
+
+/* The family's model check names another model: a crossflashed drive's dump. */
+static void
+test_spc_other_model_refused (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) other = spc_dump (fixture->family, TRUE, "1.00");
+
+  assert_spc_refused (fixture, other, RF_ERROR_OTHER_MODEL);
+}
+
+/* A family of two models whose model check ("PRACTICE SPC") both pass: the
+ * product in the dump must then be the drive's own. */
+static const char two_models[] =
+  "[Family]\nId=spc-pair\nName=Two practice SPC drives\nProtocol=spc-download\n"
+  "ImageFormat=raw\nSupport=spec-only\nBootRevision=0000\n"
+  "[Model SPC1]\nName=Practice SPC drive\nVendor=REFLASH\\s\nProduct=PRACTICE SPC\\s\\s\\s\\s\n"
+  "[Model SPC2]\nName=Practice SPC drive 2\nVendor=REFLASH\\s\nProduct=PRACTICE SPC 2\\s\\s\n"
+  "[Download]\nVariant=offsets\nBufferId=0\nStartOffset=0\nChunkSize=from-descriptor\n"
+  "SettleSeconds=60\nImageSizes=0x100000\nModelCheckOffset=0x40\n"
+  "ModelCheckBytes=PRACTICE SPC\nRevisionOffset=0x50\nBootModeAcceptsDownload=true\n"
+  "DumpBufferId=0\nDumpLength=0x100000\n";
+
+static void
+test_spc_sibling_model_refused (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GBytes) conf = g_bytes_new_static (two_models, sizeof two_models - 1);
+  g_autofree char *conf_dir = g_dir_make_tmp ("reflash-drives-XXXXXX", NULL);
+  g_autofree char *path = rf_test_write_file (conf_dir, "spc-pair.conf", conf);
+  g_autoptr(RfDriveDb) db = rf_drive_db_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) own = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+
+  g_assert_nonnull (conf_dir);
+  g_assert_true (rf_drive_db_load_file (db, path, &error));
+  g_assert_no_error (error);
+  rf_test_remove_tree (conf_dir);
+  fixture->family = rf_drive_db_lookup (db, "spc-pair");
+  g_free (fixture->identity->family);
+  fixture->identity->family = g_strdup ("spc-pair");
+  own = spc_dump (fixture->family, FALSE, "1.00");
+  /* The drive is the other model: the dump names "PRACTICE SPC", not its product. */
+  g_free (fixture->identity->product);
+  fixture->identity->product = g_strdup ("PRACTICE SPC 2");
+  assert_spc_refused (fixture, own, RF_ERROR_OTHER_MODEL);
+  /* Its own model's dump is stored. */
+  g_free (fixture->identity->product);
+  fixture->identity->product = g_strdup ("PRACTICE SPC");
+  backup = add_spc (fixture, own, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (backup);
+}
+
+/* What the store cannot match a dump to, or has no rules for. */
+static void
+test_spc_unmatchable_refused (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) dump = spc_dump (fixture->family, FALSE, "1.00");
+
+  /* Another family's drive: its record would never be offered to it. */
+  g_free (fixture->identity->family);
+  fixture->identity->family = g_strdup ("nec-2m");
+  assert_spc_refused (fixture, dump, RF_ERROR_INVALID_DATA);
+  g_free (fixture->identity->family);
+  fixture->identity->family = g_strdup ("spc-generic");
+  /* A family whose data names no dump (the fixture's own copy of it). */
+  fixture->family->download.has_dump = FALSE;
+  assert_spc_refused (fixture, dump, RF_ERROR_NOT_SUPPORTED);
+  fixture->family->download.has_dump = TRUE;
+  /* No product to match it on. */
+  g_clear_pointer (&fixture->identity->product, g_free);
+  assert_spc_refused (fixture, dump, RF_ERROR_INVALID_DATA);
+}
+
+/* The NEC family from the drive data goes through the NEC checks, as
+ * rf_backup_store_add() does, and is matched on the bootcode. */
+static void
+test_nec_for_family (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GBytes) other = rf_test_image ("K450", "05", "1.07");
+  g_autoptr(RfDriveIdentity) nec = healthy_3550 ();
+  const RfDriveFamily *family = rf_drive_db_lookup (fixture->db, "nec-2m");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+  g_autoptr(RfBackup) refused = NULL;
+
+  refused = rf_backup_store_add_for_family (fixture->store, family, nec, other,
+                                            "two-reads-compared", &error);
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
+  g_assert_null (refused);
+  g_clear_error (&error);
+  backup = rf_backup_store_add_for_family (fixture->store, family, nec, image,
+                                           "two-reads-compared", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (backup->family, ==, "nec-2m");
+  g_assert_cmpstr (backup->protocol, ==, "nec-2m");
+  g_assert_cmpstr (backup->drive_id, ==, "K355");
+  g_assert_true (g_str_has_prefix (strrchr (backup->image_path, '/'), "/K355-"));
+  g_assert_cmpuint (count_for_drive (fixture, nec), ==, 1);
+  g_assert_cmpuint (count_for_drive (fixture, fixture->identity), ==, 0);
+}
+
+/* Replaces the stored image of @backup with @bytes. */
+static void
+replace_image (const RfBackup *backup,
+               const guint8   *bytes,
+               gsize           size)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (backup->image_path, (const char *) bytes, (gssize) size,
+                                      &error));
+  g_assert_no_error (error);
+}
+
+/* A stored dump changed since: one byte more, one byte less, one byte other. */
+static void
+test_spc_load_checks (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) dump = spc_dump (fixture->family, FALSE, "1.00");
+  g_autoptr(RfBackup) backup = add_spc (fixture, dump, NULL);
+  gsize size;
+  g_autofree guint8 *changed = g_bytes_unref_to_data (g_bytes_ref (dump), &size);
+  struct {
+    gsize size;
+    gsize flip;
+    RfError code;
+  } cases[] = {
+    { size + 1, G_MAXSIZE, RF_ERROR_INVALID_FILE },
+    { size - 1, G_MAXSIZE, RF_ERROR_INVALID_DATA },
+    { size, 0x1234, RF_ERROR_INVALID_DATA },
+  };
+
+  g_assert_nonnull (backup);
+  changed = g_realloc (changed, size + 1);
+  changed[size] = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) loaded = NULL;
+
+      if (cases[i].flip != G_MAXSIZE)
+        changed[cases[i].flip] ^= 0x01;
+      replace_image (backup, changed, cases[i].size);
+      if (cases[i].flip != G_MAXSIZE)
+        changed[cases[i].flip] ^= 0x01;
+      loaded = rf_backup_store_load (fixture->store, backup, &error);
+      g_assert_error (error, RF_ERROR, (gint) cases[i].code);
+      g_assert_null (loaded);
+    }
 }
 
 /* Injected failures: a disk that fills up after some bytes, a read-only folder,
@@ -749,6 +1115,19 @@ main (int    argc,
   ADD ("close-fails", test_close_fails);
   ADD ("directory-synced", test_directory_synced);
   ADD ("load-refuses-fifo", test_load_refuses_fifo);
+#undef ADD
+#define ADD(path, func) \
+  g_test_add ("/reflash/backup-store/" path, Fixture, NULL, spc_set_up, func, fixture_tear_down)
+  ADD ("nec-for-family", test_nec_for_family);
+  ADD ("spc/add-and-load", test_spc_add_and_load);
+  ADD ("spc/for-drive", test_spc_for_drive);
+  ADD ("spc/erased-refused", test_spc_erased_refused);
+  ADD ("spc/wrong-size-refused", test_spc_wrong_size_refused);
+  ADD ("spc/safe-mode-refused", test_spc_safe_mode_refused);
+  ADD ("spc/other-model-refused", test_spc_other_model_refused);
+  ADD ("spc/sibling-model-refused", test_spc_sibling_model_refused);
+  ADD ("spc/unmatchable-refused", test_spc_unmatchable_refused);
+  ADD ("spc/load-checks", test_spc_load_checks);
 #undef ADD
 #define ADD(path, func) \
   g_test_add ("/reflash/backup-store/sudo/" path, SudoFixture, NULL, sudo_set_up, func, \

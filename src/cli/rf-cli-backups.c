@@ -25,6 +25,7 @@ print_json (GPtrArray *backups)
       rf_json_writer_begin_object (json);
       rf_json_writer_member_string (json, "image", b->image_path);
       rf_json_writer_member_string (json, "family", b->family);
+      rf_json_writer_member_string (json, "protocol", b->protocol);
       rf_json_writer_member_string (json, "drive_id", b->drive_id);
       rf_json_writer_member_string (json, "stored_id", b->stored_id);
       rf_json_writer_member_string (json, "bootcode_key", b->bootcode_key);
@@ -44,6 +45,29 @@ print_json (GPtrArray *backups)
   fputs (text, stdout);
 }
 
+/* An NEC backup belongs to a bootcode, an SPC one to the model INQUIRY names. */
+static void
+print_drive (const RfBackup *b)
+{
+  const RfNecType *type = rf_nec_type_from_id (b->drive_id);
+  g_autofree char *model = NULL;
+
+  if (g_strcmp0 (b->protocol, "nec-2m") == 0)
+    {
+      printf (_("  Drive:    %s (drive ID %s), firmware %s, bootcode %s\n"),
+              type != NULL ? type->model : b->drive_id, b->drive_id,
+              b->revision != NULL ? b->revision : "?",
+              b->bootcode_version != NULL ? b->bootcode_version : "?");
+      return;
+    }
+  model = b->vendor != NULL ? g_strdup_printf ("%s %s", b->vendor, b->drive_id)
+                            : g_strdup (b->drive_id);
+  /* Translators: the drive's vendor and product as it reports them ("REFLASH
+   * PRACTICE SPC"), its drive family's id ("spc-generic"), the firmware version */
+  printf (_("  Drive:    %s (family %s), firmware %s\n"), model, b->family,
+          b->revision != NULL ? b->revision : "?");
+}
+
 static void
 print_human (GPtrArray  *backups,
              const char *directory)
@@ -56,13 +80,9 @@ print_human (GPtrArray  *backups,
   for (guint i = 0; i < backups->len; i++)
     {
       const RfBackup *b = backups->pdata[i];
-      const RfNecType *type = rf_nec_type_from_id (b->drive_id);
 
       printf ("%s\n", b->image_path);
-      printf (_("  Drive:    %s (drive ID %s), firmware %s, bootcode %s\n"),
-              type != NULL ? type->model : b->drive_id, b->drive_id,
-              b->revision != NULL ? b->revision : "?",
-              b->bootcode_version != NULL ? b->bootcode_version : "?");
+      print_drive (b);
       printf (_("  Saved:    %s, verified: %s\n"), b->date, b->verified);
       printf (_("  SHA-256:  %s\n"), b->sha256);
     }

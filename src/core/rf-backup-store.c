@@ -24,12 +24,15 @@
 #include "rf-error.h"
 #include "rf-firmware-file.h"
 #include "rf-nec-2m.h"
-#include "rf-nec-firmware.h"
 #include "rf-paths-private.h"
 
 #define GROUP "Backup"
 #define INFO_SUFFIX ".backup"
 #define PART_SUFFIX ".part"
+/* Records written before Protocol existed were all NEC dumps. */
+#define DEFAULT_PROTOCOL "nec-2m"
+/* File names start with the drive's ID: an INQUIRY product at most, 16 bytes. */
+#define MAX_FILE_ID 16
 
 struct _RfBackupStore
 {
@@ -221,30 +224,6 @@ rf_backup_store_set_io (RfBackupStore         *self,
     self->io.close = io->close;
 }
 
-/**
- * rf_backup_image_is_erased:
- *
- * An erased drive dumps as all 0xFF (checksum 0x0000): that is no backup. The
- * main area decides, whatever follows it (a trailer with or without the
- * bootcode version) and however much of it the dump holds.
- */
-gboolean
-rf_backup_image_is_erased (GBytes *image)
-{
-  gsize size;
-  const guint8 *data;
-
-  g_return_val_if_fail (image != NULL, FALSE);
-
-  data = g_bytes_get_data (image, &size);
-  if (size == 0)
-    return FALSE;
-  for (gsize i = 0; i < MIN (size, (gsize) RF_NEC_MAIN_SIZE); i++)
-    if (data[i] != 0xff)
-      return FALSE;
-  return TRUE;
-}
-
 /* A name that is there already (a link the user planted, say) is no fault of
  * the disk: say so. */
 static gboolean
@@ -321,99 +300,29 @@ write_new_file (RfBackupStore *self,
   return TRUE;
 }
 
-/* The display strings are what the firmware shows as its INQUIRY identity once
- * it runs (nec-2m.md §5, §6). A dump whose product is not the model of the
- * bootcode's identity is another model's firmware, whatever its trailer says
- * (the trailer is written by the dumping host, not read from the drive). */
-static gboolean
-check_display_strings (RfFirmware  *firmware,
-                       const char  *counting,
-                       GError     **error)
-{
-  const RfNecType *type = rf_nec_type_from_id (counting);
-  const char *product = rf_firmware_get_product (firmware);
-
-  if (product == NULL)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
-                   "dump has no display strings: its model cannot be told");
-      return FALSE;
-    }
-  if (type == NULL || !rf_nec_type_has_product (type, product))
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_OTHER_MODEL,
-                   "dump's display strings name \"%s\", the drive's bootcode is %s's",
-                   product, type != NULL ? type->model : counting);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_image (GBytes                *image,
-             const RfDriveIdentity *identity,
-             GError               **error)
-{
-  g_autoptr(RfNecFirmware) firmware = rf_nec_firmware_new ();
-  gsize size = g_bytes_get_size (image);
-  const char *counting = identity->bootcode_key;
-
-  /* In safe mode only the bootcode runs because the main firmware is missing
-   * or damaged (DOMAIN.md "Drive states"): whatever a dump reads there is not
-   * firmware that ran. */
-  if (identity->safe_mode)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_IN_SAFE_MODE,
-                   "the drive is in safe mode (revision %s): its main firmware is not running",
-                   identity->revision != NULL ? identity->revision : "?");
-      return FALSE;
-    }
-  if (rf_backup_image_is_erased (image))
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_FIRMWARE_ERASED,
-                   "the drive's main firmware is erased (all 0xFF, %" G_GSIZE_FORMAT
-                   " bytes): nothing to back up", size);
-      return FALSE;
-    }
-  if (size != RF_NEC_IMAGE_SIZE && size != RF_NEC_IMAGE_SIZE_VERSIONED)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "a dump must be one whole image");
-      return FALSE;
-    }
-  if (!rf_firmware_parse (RF_FIRMWARE (firmware), image, error))
-    {
-      g_prefix_error (error, "dump: ");
-      return FALSE;
-    }
-  /* A backup is offered again only to a drive with the same bootcode, so it is
-   * recorded under the bootcode's identity (DOMAIN.md): the stored ID alone may
-   * be what a half-done crossflash left behind. */
-  if (counting == NULL)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
-                   "the drive's bootcode key is not known: a dump cannot be matched to it");
-      return FALSE;
-    }
-  if (!g_str_equal (counting, rf_firmware_get_drive_id (RF_FIRMWARE (firmware))))
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA,
-                   "dump names drive ID %s, the drive's bootcode is %s",
-                   rf_firmware_get_drive_id (RF_FIRMWARE (firmware)), counting);
-      return FALSE;
-    }
-  return check_display_strings (RF_FIRMWARE (firmware), counting, error);
-}
+/**
+ * BackupSubject:
+ * @family: the family's id, as in data/drives/
+ * @protocol: "nec-2m" or "spc-download": how the backup is matched and loaded
+ * @drive_id: NEC: the image's trailer ID; SPC: the drive's INQUIRY product
+ *
+ * What a checked dump is recorded as.
+ */
+typedef struct {
+  const char *family;
+  const char *protocol;
+  const char *drive_id;
+} BackupSubject;
 
 static GKeyFile *
-describe (const RfDriveIdentity *identity,
+describe (const BackupSubject   *subject,
+          const RfDriveIdentity *identity,
           GBytes                *image,
           const char            *verified,
           const char            *date,
           const char            *image_name)
 {
   GKeyFile *info = g_key_file_new ();
-  const guint8 *data = g_bytes_get_data (image, NULL);
-  g_autofree char *id = g_strndup ((const char *) data + RF_NEC_IMAGE_ID_OFFSET, 4);
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
   const char *optional[][2] = {
     { "CountingId", identity->bootcode_key },
@@ -423,8 +332,9 @@ describe (const RfDriveIdentity *identity,
   };
 
   g_key_file_set_string (info, GROUP, "Image", image_name);
-  g_key_file_set_string (info, GROUP, "Family", "nec-2m");
-  g_key_file_set_string (info, GROUP, "DriveId", id);
+  g_key_file_set_string (info, GROUP, "Family", subject->family);
+  g_key_file_set_string (info, GROUP, "Protocol", subject->protocol);
+  g_key_file_set_string (info, GROUP, "DriveId", subject->drive_id);
   for (gsize i = 0; i < G_N_ELEMENTS (optional); i++)
     if (optional[i][1] != NULL)
       g_key_file_set_string (info, GROUP, optional[i][0], optional[i][1]);
@@ -510,17 +420,88 @@ store_as_owner (RfBackupStore *self,
   return stored;
 }
 
+/* File names start with the drive's ID, which for SPC is an INQUIRY product:
+ * spaces, slashes or anything else in it become '_', so the name stays one
+ * harmless name in the store's folder. */
+static char *
+file_id (const char *drive_id)
+{
+  char *id = g_strndup (drive_id, MAX_FILE_ID);
+
+  g_strcanon (id, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_", '_');
+  /* Nor does it start like an option. */
+  if (id[0] == '-')
+    id[0] = '_';
+  return id;
+}
+
+/* Writes a checked dump and its record, as the store's user. */
+static RfBackup *
+store_checked (RfBackupStore         *self,
+               const BackupSubject   *subject,
+               const RfDriveIdentity *identity,
+               GBytes                *image,
+               const char            *verified,
+               GError               **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format_iso8601 (now);
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
+  g_autofree char *id = file_id (subject->drive_id);
+  g_autofree char *name = g_strdup_printf ("%s-%s-%.12s", id, stamp, sha256);
+  g_autofree char *image_name = g_strconcat (name, ".bin", NULL);
+  g_autofree char *info_text = NULL;
+  g_autofree char *info_name = NULL;
+  g_autofree char *info_path = NULL;
+  g_autoptr(GKeyFile) info = NULL;
+  RfPathsIdentity saved;
+  gboolean stored;
+
+  info = describe (subject, identity, image, verified, date, image_name);
+  info_text = g_key_file_to_data (info, NULL, NULL);
+  if (!become_owner (self, &saved, error))
+    return NULL;
+  stored = store_as_owner (self, name, image, info_text, error);
+  rf_paths_user_restore (&saved);
+  if (!stored)
+    return NULL;
+  info_name = g_strconcat (name, INFO_SUFFIX, NULL);
+  info_path = g_build_filename (self->directory, info_name, NULL);
+  return backup_from_keyfile (info, self->directory, info_path);
+}
+
+static RfBackup *
+add_nec (RfBackupStore         *self,
+         const char            *family_id,
+         const RfDriveIdentity *identity,
+         GBytes                *image,
+         const char            *verified,
+         GError               **error)
+{
+  g_autofree char *id = NULL;
+  BackupSubject subject = { family_id, "nec-2m", NULL };
+
+  if (!rf_backup_check_nec_dump (identity, image, error))
+    return NULL;
+  id = g_strndup ((const char *) g_bytes_get_data (image, NULL) + RF_NEC_IMAGE_ID_OFFSET, 4);
+  subject.drive_id = id;
+  return store_checked (self, &subject, identity, image, verified, error);
+}
+
 /**
  * rf_backup_store_add:
  * @identity: the drive the dump came from
  * @image: the dump as a §5 image (checksum, canonical ID, bootcode version)
  * @verified: how the dump was verified, e.g. "two-reads-compared"
  *
- * Stores a dump. Refused, with nothing written: a dump of a drive in safe mode
- * (%RF_ERROR_IN_SAFE_MODE), an erased drive's dump, all 0xFF whatever its size
- * (%RF_ERROR_FIRMWARE_ERASED), one whose display strings are not the model of
- * the bootcode's identity (%RF_ERROR_OTHER_MODEL), and a damaged or foreign
- * image (%RF_ERROR_INVALID_DATA or %RF_ERROR_INVALID_FILE). A full disk is
+ * Stores a dump of an NEC drive (family `nec-2m`), as
+ * rf_backup_store_add_for_family() with that family. Refused, with nothing
+ * written: a dump of a drive in safe mode (%RF_ERROR_IN_SAFE_MODE), an erased
+ * drive's dump, all 0xFF whatever its size (%RF_ERROR_FIRMWARE_ERASED), one
+ * whose display strings are not the model of the bootcode's identity
+ * (%RF_ERROR_OTHER_MODEL), and a damaged or foreign image
+ * (%RF_ERROR_INVALID_DATA or %RF_ERROR_INVALID_FILE). A full disk is
  * %RF_ERROR_NO_SPACE, a read-only folder %RF_ERROR_WRITE or
  * %RF_ERROR_PERMISSION_DENIED, and then nothing is left.
  *
@@ -533,42 +514,74 @@ rf_backup_store_add (RfBackupStore         *self,
                      const char            *verified,
                      GError               **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *date = g_date_time_format_iso8601 (now);
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *sha256 = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *image_name = NULL;
-  g_autofree char *info_text = NULL;
-  g_autofree char *info_name = NULL;
-  g_autofree char *info_path = NULL;
-  g_autoptr(GKeyFile) info = NULL;
-  RfPathsIdentity saved;
-  gboolean stored;
-  const guint8 *data;
-
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
   g_return_val_if_fail (identity != NULL && image != NULL && verified != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_image (image, identity, error))
+  return add_nec (self, "nec-2m", identity, image, verified, error);
+}
+
+/**
+ * rf_backup_store_add_for_family:
+ * @family: the drive's family, from the drive data
+ * @identity: the drive the dump came from, of @family
+ * @image: the dump: for `nec-2m` a §5 image as for rf_backup_store_add(); for
+ *   `spc-download` the bytes READ BUFFER mode 2 returned
+ * @verified: how the dump was verified, e.g. "two-reads-compared"
+ *
+ * Stores a dump of a drive of any family that can be backed up. An `nec-2m`
+ * dump is checked as by rf_backup_store_add(). An `spc-download` dump is
+ * refused, with nothing written, when the drive is in boot mode
+ * (%RF_ERROR_IN_SAFE_MODE), when it is all 0xFF whatever its size
+ * (%RF_ERROR_FIRMWARE_ERASED), when the family names no dump
+ * (%RF_ERROR_NOT_SUPPORTED), when it is not the family's `DumpLength` or the
+ * drive's INQUIRY product is unknown (%RF_ERROR_INVALID_DATA), when it is no
+ * image of the family (%RF_ERROR_INVALID_FILE), and when its model check
+ * names another model (%RF_ERROR_OTHER_MODEL; with several models in the
+ * family, the bytes there must be the drive's INQUIRY product). Its record
+ * keeps the family, the INQUIRY vendor, product and revision, and the product
+ * as its drive ID: SPC backups are offered to drives of the same family,
+ * vendor and product. A drive whose identity names another family than
+ * @family is refused (%RF_ERROR_INVALID_DATA), and so is any other protocol
+ * (%RF_ERROR_NOT_SUPPORTED). Writing fails as for rf_backup_store_add().
+ *
+ * Returns: (transfer full): the new backup
+ */
+RfBackup *
+rf_backup_store_add_for_family (RfBackupStore         *self,
+                                const RfDriveFamily   *family,
+                                const RfDriveIdentity *identity,
+                                GBytes                *image,
+                                const char            *verified,
+                                GError               **error)
+{
+  BackupSubject subject = { NULL, "spc-download", NULL };
+
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
+  g_return_val_if_fail (family != NULL && family->id != NULL, NULL);
+  g_return_val_if_fail (identity != NULL && image != NULL && verified != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* A record of another family than the drive's would never be offered to it. */
+  if (g_strcmp0 (identity->family, family->id) != 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "the drive is of family %s, not %s",
+                   identity->family != NULL ? identity->family : "(none)", family->id);
+      return NULL;
+    }
+  if (g_strcmp0 (family->protocol, "nec-2m") == 0)
+    return add_nec (self, family->id, identity, image, verified, error);
+  if (g_strcmp0 (family->protocol, "spc-download") != 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED, "no backups for protocol %s",
+                   family->protocol);
+      return NULL;
+    }
+  if (!rf_backup_check_spc_dump (family, identity, image, error))
     return NULL;
-  data = g_bytes_get_data (image, NULL);
-  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
-  name = g_strdup_printf ("%.4s-%s-%.12s", (const char *) data + RF_NEC_IMAGE_ID_OFFSET, stamp,
-                          sha256);
-  image_name = g_strconcat (name, ".bin", NULL);
-  info = describe (identity, image, verified, date, image_name);
-  info_text = g_key_file_to_data (info, NULL, NULL);
-  if (!become_owner (self, &saved, error))
-    return NULL;
-  stored = store_as_owner (self, name, image, info_text, error);
-  rf_paths_user_restore (&saved);
-  if (!stored)
-    return NULL;
-  info_name = g_strconcat (name, INFO_SUFFIX, NULL);
-  info_path = g_build_filename (self->directory, info_name, NULL);
-  return backup_from_keyfile (info, self->directory, info_path);
+  subject.family = family->id;
+  subject.drive_id = identity->product;
+  return store_checked (self, &subject, identity, image, verified, error);
 }
 
 static RfBackup *
@@ -600,6 +613,9 @@ backup_from_keyfile (GKeyFile   *info,
    * then is that identity. */
   if (backup->counting_id == NULL)
     backup->counting_id = g_strdup (backup->bootcode_key);
+  backup->protocol = g_key_file_get_string (info, GROUP, "Protocol", NULL);
+  if (backup->protocol == NULL)
+    backup->protocol = g_strdup (DEFAULT_PROTOCOL);
   if (backup->family == NULL || backup->drive_id == NULL || backup->date == NULL ||
       backup->sha256 == NULL || backup->verified == NULL)
     return NULL;
@@ -693,24 +709,11 @@ rf_backup_store_list (RfBackupStore *self,
   return backups;
 }
 
-static gboolean
-belongs_to (const RfBackup        *backup,
-            const RfDriveIdentity *identity)
-{
-  if (g_strcmp0 (backup->family, identity->family) != 0)
-    return FALSE;
-  /* The bootcode's identity decides, never the stored ID (DOMAIN.md); a record
-   * or a drive without a proven one matches nothing. */
-  if (identity->bootcode_key == NULL || backup->counting_id == NULL ||
-      !g_str_equal (backup->counting_id, identity->bootcode_key) ||
-      !g_str_equal (backup->drive_id, identity->bootcode_key))
-    return FALSE;
-  return backup->bootcode_version == NULL || identity->bootcode_version == NULL ||
-         g_str_equal (backup->bootcode_version, identity->bootcode_version);
-}
-
 /**
  * rf_backup_store_list_for_drive:
+ *
+ * NEC backups are matched on the bootcode's identity, SPC ones on the family,
+ * INQUIRY vendor and product.
  *
  * Returns: (transfer container) (element-type RfBackup): the backups of drives
  *   with this identity: candidate images for it, newest first
@@ -731,15 +734,27 @@ rf_backup_store_list_for_drive (RfBackupStore         *self,
     return NULL;
   mine = g_ptr_array_new_with_free_func ((GDestroyNotify) rf_backup_free);
   for (guint i = 0; i < all->len; i++)
-    if (belongs_to (all->pdata[i], identity))
+    if (rf_backup_is_for_drive (all->pdata[i], identity))
       g_ptr_array_add (mine, rf_backup_copy (all->pdata[i]));
   return mine;
+}
+
+/* The largest file a backup's image may be: an NEC image has one of two sizes
+ * (nec-2m.md §5); any other dump is as long as its record says. The SHA-256
+ * then catches a file cut short. 0: the record gives no size to trust. */
+static gsize
+image_cap (const RfBackup *backup)
+{
+  if (g_str_equal (backup->protocol, "nec-2m"))
+    return RF_NEC_IMAGE_SIZE_VERSIONED;
+  return backup->size <= RF_FIRMWARE_MAX_FILE_SIZE ? (gsize) backup->size : 0;
 }
 
 /**
  * rf_backup_store_load:
  *
- * Reads a backup's image and checks it against its recorded SHA-256.
+ * Reads a backup's image and checks it against its recorded SHA-256, and an
+ * SPC dump also against its recorded size.
  *
  * Returns: (transfer full): the image
  */
@@ -756,11 +771,17 @@ rf_backup_store_load (RfBackupStore  *self,
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
   g_return_val_if_fail (backup != NULL, NULL);
 
+  if (image_cap (backup) == 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INVALID_DATA, "%s: its record gives no usable size",
+                   backup->info_path);
+      return NULL;
+    }
   /* Read, not mapped: a file cut short meanwhile must not crash us, and a FIFO
    * or device put in its place is refused without being opened. */
   if (!become_owner (self, &saved, error))
     return NULL;
-  bytes = rf_firmware_file_load (backup->image_path, RF_NEC_IMAGE_SIZE_VERSIONED, &problem, error);
+  bytes = rf_firmware_file_load (backup->image_path, image_cap (backup), &problem, error);
   rf_paths_user_restore (&saved);
   if (bytes == NULL)
     return NULL;

@@ -7,6 +7,7 @@
 #include <glib-object.h>
 
 #include "rf-backup.h"
+#include "rf-drive-db.h"
 #include "rf-drive-identity.h"
 #include "rf-paths.h"
 
@@ -45,6 +46,12 @@ RfBackup      *rf_backup_store_add            (RfBackupStore         *self,
                                                GBytes                *image,
                                                const char            *verified,
                                                GError               **error);
+RfBackup      *rf_backup_store_add_for_family (RfBackupStore         *self,
+                                               const RfDriveFamily   *family,
+                                               const RfDriveIdentity *identity,
+                                               GBytes                *image,
+                                               const char            *verified,
+                                               GError               **error);
 GPtrArray     *rf_backup_store_list           (RfBackupStore         *self,
                                                GError               **error);
 GPtrArray     *rf_backup_store_list_for_drive (RfBackupStore         *self,
@@ -53,6 +60,5 @@ GPtrArray     *rf_backup_store_list_for_drive (RfBackupStore         *self,
 GBytes        *rf_backup_store_load           (RfBackupStore         *self,
                                                const RfBackup        *backup,
                                                GError               **error);
-gboolean       rf_backup_image_is_erased      (GBytes                *image);
 
 G_END_DECLS
