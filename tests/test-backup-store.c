@@ -852,6 +852,73 @@ test_rename_fails (Fixture       *fixture,
     }
 }
 
+/* Pretends every name up to @taken_names attempts exists already, as when the
+ * same firmware is stored again within one second. */
+static guint taken_names;
+
+static int
+taken_rename (int         dir_fd,
+              const char *from,
+              const char *to)
+{
+  if (g_str_has_suffix (to, ".bin") && taken_names > 0)
+    {
+      taken_names--;
+      errno = EEXIST;
+      return -1;
+    }
+  return renameat (dir_fd, from, dir_fd, to);
+}
+
+/* A name taken is not replaced: the backup is stored beside it as "-2". */
+static void
+test_name_taken (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const RfBackupStoreIo io = { .rename = taken_rename };
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GBytes) loaded = NULL;
+  g_autofree char *image_name = NULL;
+
+  rf_backup_store_set_io (fixture->store, &io);
+  taken_names = 1;
+  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
+                                &error);
+  g_assert_no_error (error);
+  image_name = g_path_get_basename (backup->image_path);
+  g_assert_true (g_str_has_suffix (image_name, "-2.bin"));
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 2);
+  all = rf_backup_store_list (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  loaded = rf_backup_store_load (fixture->store, all->pdata[0], &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (loaded, image));
+}
+
+/* Nine names taken: the store gives up with a write error and leaves nothing. */
+static void
+test_names_exhausted (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const RfBackupStoreIo io = { .rename = taken_rename };
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.05");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfBackup) backup = NULL;
+
+  rf_backup_store_set_io (fixture->store, &io);
+  taken_names = G_MAXUINT;
+  backup = rf_backup_store_add (fixture->store, fixture->identity, image, "two-reads-compared",
+                                &error);
+  g_assert_null (backup);
+  g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
+  g_assert_cmpuint (G_MAXUINT - taken_names, ==, 9);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
+}
+
 /* ---- backups of the user who ran sudo ---- */
 
 #define SUDO_ID 65534 /* nobody */
@@ -1037,8 +1104,10 @@ planting_open (int         dir_fd,
 }
 
 /* A link at a backup's file name, planted in advance or while the store
- * writes, is neither written through nor replaced: the write fails and leaves
- * no temporary file, and the link's target keeps its bytes. */
+ * writes, is neither written through nor replaced, and the link's target keeps
+ * its bytes. A link at the temporary name fails the write and leaves no
+ * temporary file; one at the final name is a name taken, so the backup is
+ * stored beside it under the next name. */
 static void
 test_sudo_file_link (SudoFixture  *fixture,
                      gconstpointer data)
@@ -1058,6 +1127,8 @@ test_sudo_file_link (SudoFixture  *fixture,
       g_autoptr(GDir) dir = NULL;
       RfPathsIdentity saved;
       const char *name;
+      gboolean renamed_aside = g_str_equal (suffixes[i], ".bin");
+      guint links = 0;
 
       g_test_message ("a link at the %s name", suffixes[i]);
       /* The user's own file: following the link would be allowed to write it. */
@@ -1066,19 +1137,30 @@ test_sudo_file_link (SudoFixture  *fixture,
       rf_paths_user_restore (&saved);
       plant_suffix = suffixes[i];
       image = store_image (fixture, &error);
-      g_assert_null (image);
-      g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
+      if (renamed_aside)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
+      g_assert_true ((image != NULL) == renamed_aside);
       g_assert_true (g_file_get_contents (link_target, &kept, NULL, NULL));
       g_assert_cmpstr (kept, ==, "untouched");
-      /* Only the planted link is left. */
+      /* The planted link is left as it was, beside the second name's files. */
       dir = g_dir_open (folder, 0, NULL);
       while ((name = g_dir_read_name (dir)) != NULL)
         {
           g_autofree char *path = g_build_filename (folder, name, NULL);
 
-          g_assert_true (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+          if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+            links++;
+          else
+            {
+              g_assert_true (renamed_aside);
+              g_assert_false (g_str_has_suffix (name, ".part"));
+              g_assert_true (strstr (name, "-2.") != NULL);
+            }
           g_assert_cmpint (g_unlink (path), ==, 0);
         }
+      g_assert_cmpuint (links, ==, 1);
     }
   g_clear_pointer (&link_target, g_free);
 }
@@ -1112,6 +1194,8 @@ main (int    argc,
   ADD ("disk-full", test_disk_full);
   ADD ("read-only", test_read_only);
   ADD ("rename-fails", test_rename_fails);
+  ADD ("name-taken", test_name_taken);
+  ADD ("names-exhausted", test_names_exhausted);
   ADD ("close-fails", test_close_fails);
   ADD ("directory-synced", test_directory_synced);
   ADD ("load-refuses-fifo", test_load_refuses_fifo);

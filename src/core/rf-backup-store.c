@@ -33,6 +33,9 @@
 #define DEFAULT_PROTOCOL "nec-2m"
 /* File names start with the drive's ID: an INQUIRY product at most, 16 bytes. */
 #define MAX_FILE_ID 16
+/* Names tried for one backup before giving up: the same firmware stored
+ * again within the same second gets "-2", "-3"... */
+#define MAX_NAME_ATTEMPTS 9
 
 struct _RfBackupStore
 {
@@ -357,6 +360,7 @@ publish (RfBackupStore *self,
          const char    *name,
          GBytes        *image,
          const char    *info_text,
+         int           *rename_errno,
          GError       **error)
 {
   g_autofree char *image_name = g_strconcat (name, ".bin", NULL);
@@ -378,6 +382,7 @@ publish (RfBackupStore *self,
   if (self->io.rename (dir_fd, image_part, image_name) != 0)
     {
       saved_errno = errno;
+      *rename_errno = saved_errno;
       remove_name (dir_fd, image_part);
       remove_name (dir_fd, info_part);
       return set_errno_error (error, saved_errno, image_name);
@@ -385,6 +390,7 @@ publish (RfBackupStore *self,
   if (self->io.rename (dir_fd, info_part, info_name) != 0)
     {
       saved_errno = errno;
+      *rename_errno = saved_errno;
       remove_name (dir_fd, image_name);
       remove_name (dir_fd, info_part);
       return set_errno_error (error, saved_errno, info_name);
@@ -400,24 +406,46 @@ publish (RfBackupStore *self,
   return TRUE;
 }
 
-/* The writing part of rf_backup_store_add(), run as the store's user. */
-static gboolean
-store_as_owner (RfBackupStore *self,
-                const char    *name,
-                GBytes        *image,
-                const char    *info_text,
-                GError       **error)
+/* The writing part of rf_backup_store_add(), run as the store's user. A name
+ * taken already (the same firmware stored twice within one second, after the
+ * first file was changed or moved aside) gets a number; nothing is replaced.
+ *
+ * Returns: (transfer full) (nullable): the name the backup was stored under */
+static char *
+store_as_owner (RfBackupStore  *self,
+                const char     *name,
+                GBytes         *image,
+                GKeyFile       *info,
+                GError        **error)
 {
   int dir_fd = rf_paths_make_folder (self->base, self->relative, error);
-  gboolean stored;
+  g_autoptr(GError) local_error = NULL;
 
   if (dir_fd < 0)
-    return FALSE;
-  stored = publish (self, dir_fd, name, image, info_text, error);
+    return NULL;
+  for (guint attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++)
+    {
+      g_autofree char *candidate = attempt == 1 ? g_strdup (name)
+                                                : g_strdup_printf ("%s-%u", name, attempt);
+      g_autofree char *image_name = g_strconcat (candidate, ".bin", NULL);
+      g_autofree char *info_text = NULL;
+      int rename_errno = 0;
+
+      g_key_file_set_string (info, GROUP, "Image", image_name);
+      info_text = g_key_file_to_data (info, NULL, NULL);
+      g_clear_error (&local_error);
+      if (publish (self, dir_fd, candidate, image, info_text, &rename_errno, &local_error))
+        {
+          self->io.close (dir_fd);
+          return g_steal_pointer (&candidate);
+        }
+      if (rename_errno != EEXIST)
+        break;
+    }
   self->io.close (dir_fd);
-  if (!stored)
-    g_prefix_error (error, "%s: ", self->directory);
-  return stored;
+  g_prefix_error (&local_error, "%s: ", self->directory);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
 }
 
 /* File names start with the drive's ID, which for SPC is an INQUIRY product:
@@ -451,22 +479,20 @@ store_checked (RfBackupStore         *self,
   g_autofree char *id = file_id (subject->drive_id);
   g_autofree char *name = g_strdup_printf ("%s-%s-%.12s", id, stamp, sha256);
   g_autofree char *image_name = g_strconcat (name, ".bin", NULL);
-  g_autofree char *info_text = NULL;
+  g_autofree char *stored_name = NULL;
   g_autofree char *info_name = NULL;
   g_autofree char *info_path = NULL;
   g_autoptr(GKeyFile) info = NULL;
   RfPathsIdentity saved;
-  gboolean stored;
 
   info = describe (subject, identity, image, verified, date, image_name);
-  info_text = g_key_file_to_data (info, NULL, NULL);
   if (!become_owner (self, &saved, error))
     return NULL;
-  stored = store_as_owner (self, name, image, info_text, error);
+  stored_name = store_as_owner (self, name, image, info, error);
   rf_paths_user_restore (&saved);
-  if (!stored)
+  if (stored_name == NULL)
     return NULL;
-  info_name = g_strconcat (name, INFO_SUFFIX, NULL);
+  info_name = g_strconcat (stored_name, INFO_SUFFIX, NULL);
   info_path = g_build_filename (self->directory, info_name, NULL);
   return backup_from_keyfile (info, self->directory, info_path);
 }
