@@ -462,6 +462,59 @@ test_reused (Fixture       *fixture,
   g_assert_cmpuint (count_backups (fixture), ==, 1);
 }
 
+/* A backup file changed on disk since it was verified is not reused: the next
+ * job reads the drive again and keeps a fresh backup. */
+static void
+test_changed_not_reused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  run_job_ok (fixture);
+  first_path = g_strdup (rf_backup_job_get_backup (fixture->job)->image_path);
+  g_assert_true (g_file_get_contents (first_path, &contents, &length, &error));
+  contents[length / 2] ^= 0x01;
+  g_assert_true (g_file_set_contents (first_path, contents, (gssize) length, &error));
+  run_job_ok (fixture);
+  g_assert_false (rf_backup_job_get_reused (fixture->job));
+  g_assert_cmpstr (rf_backup_job_get_backup (fixture->job)->image_path, !=, first_path);
+  transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  g_assert_cmpuint (count_dump_reads (transcript), ==, 2 * 480);
+  assert_backup_is_flash (fixture, "K355");
+}
+
+/* spc-download.md "Phases", backup: an SPC drive whose family names a dump
+ * buffer is read with READ BUFFER mode 2, twice, 64 KiB at a time, and the
+ * stored file is its firmware as the drive holds it. */
+static void
+test_spc_backup (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(GBytes) flash = rf_sim_drive_dup_flash (fixture->drive);
+  g_autoptr(GBytes) image = NULL;
+  const RfBackup *backup;
+
+  run_job_ok (fixture);
+  backup = rf_backup_job_get_backup (fixture->job);
+  g_assert_cmpstr (backup->family, ==, "spc-generic");
+  g_assert_cmpstr (backup->drive_id, ==, "PRACTICE SPC");
+  image = rf_backup_store_load (fixture->store, backup, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (image), ==, 0x100000);
+  g_assert_true (g_bytes_equal (image, flash));
+  transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  g_assert_cmpuint (count_dump_reads (transcript), ==, 2 * 16);
+  /* Nothing that writes: no WRITE BUFFER. */
+  g_assert_cmpuint (count_opcode (transcript, 0x3b), ==, 0);
+  g_assert_cmpuint (count_backups (fixture), ==, 1);
+}
+
 /* spc-download.md: a family whose data names no dump "cannot be backed up",
  * said before anything is sent to the drive. */
 static void
@@ -689,6 +742,8 @@ main (int    argc,
   add ("safe-mode/interrupted", &interrupted, test_safe_mode_refused);
   add ("safe-mode/with-disc", &seed, test_safe_mode_with_disc);
   add ("spc/without-dump", &spc, test_spc_without_dump);
+  add ("spc/backup", &spc, test_spc_backup);
+  add ("changed-not-reused", &healthy_3550, test_changed_not_reused);
   add ("reused", &healthy_3550, test_reused);
   add ("locked", &healthy_3550, test_locked);
   add ("silence", &healthy_3550, test_silence);

@@ -255,6 +255,10 @@ compare_passes (GBytes  *first,
   gsize differ = 0;
   gsize first_at = 0;
 
+  /* The common case, equal passes, at memcmp speed; the counting loop below
+   * runs only to describe a difference. */
+  if (memcmp (a, b, size) == 0)
+    return TRUE;
   for (gsize i = 0; i < size; i++)
     if (a[i] != b[i] && differ++ == 0)
       first_at = i;
@@ -430,7 +434,8 @@ rf_backup_job_run (RfJob         *job,
   image = read_verified (self, family, identity, cancellable, error);
   if (image == NULL)
     return FALSE;
-  self->backup = rf_backup_store_add (self->store, identity, image, VERIFIED_TWO_READS, error);
+  self->backup = rf_backup_store_add_for_family (self->store, family, identity, image,
+                                                 VERIFIED_TWO_READS, error);
   if (self->backup == NULL)
     return FALSE;
   remember_taken (self, self->backup);
