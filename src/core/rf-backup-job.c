@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rf-backup-job.h"
+#include "rf-backup-job-private.h"
 #include "rf-device-private.h"
 #include "rf-error.h"
 #include "rf-nec-2m.h"
@@ -45,7 +46,7 @@ static GHashTable *taken;
 
 /* One read of the firmware, wherever the family keeps it. */
 typedef struct {
-  RfBackupJob *self;
+  RfJob *job;
   const RfDriveFamily *family;
   GCancellable *cancellable;
   gsize size;         /* bytes of one pass */
@@ -197,7 +198,7 @@ read_piece (Reader  *reader,
             gsize    length,
             GError **error)
 {
-  RfJob *job = RF_JOB (reader->self);
+  RfJob *job = reader->job;
   RfProgress *progress = rf_job_get_progress (job);
   RfCommand command;
   gboolean sent;
@@ -228,7 +229,7 @@ read_pass (Reader  *reader,
            GError **error)
 {
   g_autofree guint8 *data = g_malloc (reader->size);
-  RfProgress *progress = rf_job_get_progress (RF_JOB (reader->self));
+  RfProgress *progress = rf_job_get_progress (reader->job);
 
   for (gsize offset = 0; offset < reader->size; offset += reader->chunk)
     {
@@ -286,10 +287,11 @@ make_image (const RfDriveFamily   *family,
 /* A backup of this same drive, verified earlier in this run and unchanged on
  * disk, of the firmware that runs now. */
 static RfBackup *
-find_taken (RfBackupJob           *self,
+find_taken (RfJob                 *job,
+            RfBackupStore         *store,
             const RfDriveIdentity *identity)
 {
-  const char *lock_name = rf_device_get_lock_name (rf_job_get_device (RF_JOB (self)));
+  const char *lock_name = rf_device_get_lock_name (rf_job_get_device (job));
   g_autoptr(RfBackup) backup = NULL;
   g_autoptr(GBytes) image = NULL;
 
@@ -303,15 +305,15 @@ find_taken (RfBackupJob           *self,
        g_strcmp0 (backup->counting_id, identity->bootcode_key) != 0))
     return NULL;
   /* Loading checks the SHA-256: a file changed since is not reused. */
-  image = rf_backup_store_load (self->store, backup, NULL);
+  image = rf_backup_store_load (store, backup, NULL);
   return image != NULL ? g_steal_pointer (&backup) : NULL;
 }
 
 static void
-remember_taken (RfBackupJob    *self,
+remember_taken (RfJob          *job,
                 const RfBackup *backup)
 {
-  const char *lock_name = rf_device_get_lock_name (rf_job_get_device (RF_JOB (self)));
+  const char *lock_name = rf_device_get_lock_name (rf_job_get_device (job));
 
   g_mutex_lock (&taken_lock);
   if (taken == NULL)
@@ -381,19 +383,16 @@ open_backup_stage (RfJob               *job,
 
 /* Reads both passes and turns them into the image to keep. */
 static GBytes *
-read_verified (RfBackupJob           *self,
+read_verified (RfJob                 *job,
                const RfDriveFamily   *family,
                const RfDriveIdentity *identity,
                GCancellable          *cancellable,
                GError               **error)
 {
-  RfJob *job = RF_JOB (self);
-  Reader reader = { self, family, cancellable, dump_size (family), read_chunk (job, family), 0 };
+  Reader reader = { job, family, cancellable, dump_size (family), read_chunk (job, family), 0 };
   g_autoptr(GBytes) first = NULL;
   g_autoptr(GBytes) second = NULL;
 
-  if (!open_backup_stage (job, family, error))
-    return NULL;
   rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_BACKUP, 2 * (guint64) reader.size);
   if ((first = read_pass (&reader, error)) == NULL ||
       (second = read_pass (&reader, error)) == NULL ||
@@ -401,6 +400,49 @@ read_verified (RfBackupJob           *self,
     return NULL;
   /* An erased drive's all-0xFF dump is refused by the store. */
   return make_image (family, identity, first);
+}
+
+/**
+ * rf_backup_take_held:
+ * @job: a running job: the drive's lock held, its gate set to a stage that
+ *   allows the family's dump reads (a backup, or a flash's backup phase)
+ * @family: the drive's family, from the job's own identification
+ * @identity: the drive's identity, from the same identification
+ * @reused: (out): set when a backup verified earlier in this run was reused
+ *
+ * The backup step of nec-2m.md §4 and spc-download.md, shared by the backup
+ * and the flash job: a backup of this drive verified earlier in this process
+ * and unchanged on disk is reused; otherwise both passes are read, compared
+ * and stored.
+ *
+ * Returns: (transfer full) (nullable): the backup kept
+ */
+RfBackup *
+rf_backup_take_held (RfJob                 *job,
+                     RfBackupStore         *store,
+                     const RfDriveFamily   *family,
+                     const RfDriveIdentity *identity,
+                     GCancellable          *cancellable,
+                     gboolean              *reused,
+                     GError               **error)
+{
+  g_autoptr(GBytes) image = NULL;
+  RfBackup *backup = find_taken (job, store, identity);
+
+  *reused = backup != NULL;
+  if (backup != NULL)
+    {
+      rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_BACKUP, 0);
+      return backup;
+    }
+  image = read_verified (job, family, identity, cancellable, error);
+  if (image == NULL)
+    return NULL;
+  backup = rf_backup_store_add_for_family (store, family, identity, image, VERIFIED_TWO_READS,
+                                           error);
+  if (backup != NULL)
+    remember_taken (job, backup);
+  return backup;
 }
 
 static gboolean
@@ -412,7 +454,6 @@ rf_backup_job_run (RfJob         *job,
   RfDevice *device = rf_job_get_device (job);
   g_autoptr(RfDriveFamily) family = NULL;
   g_autoptr(RfDriveIdentity) identity = NULL;
-  g_autoptr(GBytes) image = NULL;
 
   if (!identify (self, cancellable, error))
     return FALSE;
@@ -424,22 +465,11 @@ rf_backup_job_run (RfJob         *job,
         g_set_error_literal (error, RF_ERROR, RF_ERROR_INTERNAL, "a ready drive has no family");
       return FALSE;
     }
-  self->backup = find_taken (self, identity);
-  if (self->backup != NULL)
-    {
-      self->reused = TRUE;
-      rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_BACKUP, 0);
-      return TRUE;
-    }
-  image = read_verified (self, family, identity, cancellable, error);
-  if (image == NULL)
+  if (!open_backup_stage (job, family, error))
     return FALSE;
-  self->backup = rf_backup_store_add_for_family (self->store, family, identity, image,
-                                                 VERIFIED_TWO_READS, error);
-  if (self->backup == NULL)
-    return FALSE;
-  remember_taken (self, self->backup);
-  return TRUE;
+  self->backup = rf_backup_take_held (job, self->store, family, identity, cancellable,
+                                      &self->reused, error);
+  return self->backup != NULL;
 }
 
 static void
