@@ -65,60 +65,6 @@ rf_backup_job_finalize (GObject *object)
   G_OBJECT_CLASS (rf_backup_job_parent_class)->finalize (object);
 }
 
-/* The state a deep look ended in, as the reason this backup cannot go on. */
-static RfError
-state_to_error (RfDriveState  state,
-                const char   *reason)
-{
-  switch (state)
-    {
-    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
-      return RF_ERROR_OTHER_MODEL;
-    case RF_DRIVE_STATE_BUSY:
-      return g_strcmp0 (reason, "disc-present") == 0 ? RF_ERROR_MEDIUM_PRESENT : RF_ERROR_BUSY;
-    case RF_DRIVE_STATE_NO_ACCESS:
-      return RF_ERROR_PERMISSION_DENIED;
-    case RF_DRIVE_STATE_NEEDS_ADMIN:
-      return RF_ERROR_NEEDS_PRIVILEGES;
-    case RF_DRIVE_STATE_VENDOR_REFUSED:
-      return RF_ERROR_VENDOR_REFUSED;
-    case RF_DRIVE_STATE_UNSUPPORTED:
-      return RF_ERROR_NOT_SUPPORTED;
-    case RF_DRIVE_STATE_NOT_RESPONDING:
-      return g_strcmp0 (reason, "device-gone") == 0 ? RF_ERROR_DEVICE_GONE :
-             g_strcmp0 (reason, "timed-out") == 0 ? RF_ERROR_TIMED_OUT : RF_ERROR_READ;
-    case RF_DRIVE_STATE_SAFE_MODE:
-      return RF_ERROR_IN_SAFE_MODE;
-    case RF_DRIVE_STATE_READY:
-    case RF_DRIVE_STATE_UNKNOWN:
-    case RF_DRIVE_STATE_LAST:
-    default:
-      return RF_ERROR_INTERNAL;
-    }
-}
-
-/* After a look at @depth: whether the backup may go on. A drive in safe mode
- * has nothing to back up (DOMAIN.md): the passive look already says so, from
- * INQUIRY alone, before any command of its family is sent. */
-static gboolean
-judge_state (RfDevice      *device,
-             RfProbeDepth   depth,
-             GError       **error)
-{
-  RfDriveState state = rf_device_get_state (device);
-  const char *reason = rf_device_get_reason (device);
-  g_autofree char *detail = NULL;
-
-  if (state == RF_DRIVE_STATE_READY)
-    return TRUE;
-  detail = rf_device_dup_detail (device);
-  g_set_error (error, RF_ERROR, state_to_error (state, reason), "%s look: drive is %s (%s)%s%s",
-               rf_probe_depth_to_nick (depth), rf_drive_state_to_nick (state),
-               reason != NULL ? reason : "?", detail != NULL ? ": " : "",
-               detail != NULL ? detail : "");
-  return FALSE;
-}
-
 /* spc-download.md: "others cannot be backed up at all". Said before anything
  * is sent when the family is already known from the listing. */
 static gboolean
@@ -337,21 +283,6 @@ rf_backup_job_forget_all (void)
   g_mutex_unlock (&taken_lock);
 }
 
-static gboolean
-look (RfBackupJob   *self,
-      RfProbeDepth   depth,
-      GCancellable  *cancellable,
-      GError       **error)
-{
-  RfJob *job = RF_JOB (self);
-  RfDevice *device = rf_job_get_device (job);
-  g_autoptr(RfRecorder) transcript = rf_job_dup_transcript (job);
-
-  return rf_device_probe_held (device, rf_job_get_gate (job), transcript, rf_job_get_db (job),
-                               depth, cancellable, error) &&
-         judge_state (device, depth, error);
-}
-
 /* Preflight: the job's own identification, under its lock: a passive look
  * first, so a drive in safe mode is sent nothing of its family's. */
 static gboolean
@@ -363,9 +294,14 @@ identify (RfBackupJob   *self,
   g_autoptr(RfDriveFamily) known = rf_device_dup_family (rf_job_get_device (job));
 
   rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_PREFLIGHT, 0);
+  /* A drive in safe mode has nothing to back up (DOMAIN.md): the passive
+   * look already says so, from INQUIRY alone, before any command of its
+   * family is sent. */
   return family_has_dump (known, error) &&
-         look (self, RF_PROBE_DEPTH_PASSIVE, cancellable, error) &&
-         look (self, RF_PROBE_DEPTH_DEEP, cancellable, error);
+         rf_job_look (job, RF_PROBE_DEPTH_PASSIVE, RF_JOB_STATE_BIT (RF_DRIVE_STATE_READY),
+                      cancellable, error) &&
+         rf_job_look (job, RF_PROBE_DEPTH_DEEP, RF_JOB_STATE_BIT (RF_DRIVE_STATE_READY),
+                      cancellable, error);
 }
 
 static gboolean

@@ -313,6 +313,25 @@ stage_is_valid (RfGateStage    stage,
 }
 
 /**
+ * rf_command_gate_has_failed:
+ *
+ * Returns: whether the gate was set to %RF_GATE_STAGE_AFTER_FAILURE once, and
+ *   so never widens again
+ */
+gboolean
+rf_command_gate_has_failed (RfCommandGate *self)
+{
+  gboolean failed;
+
+  g_return_val_if_fail (RF_IS_COMMAND_GATE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  failed = self->failed;
+  g_mutex_unlock (&self->lock);
+  return failed;
+}
+
+/**
  * rf_command_gate_set_stage:
  * @stage: what the job is doing now
  * @family: (nullable): the drive's family; required from identification on

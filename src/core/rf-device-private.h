@@ -68,6 +68,9 @@ gboolean       rf_device_probe_held (RfDevice      *self,
                                      GCancellable  *cancellable,
                                      GError       **error);
 
+gboolean       rf_probe_wait_until_ready (RfTransport *transport,
+                                          RfClock     *clock);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfProbeResult, rf_probe_result_free)
 
 G_END_DECLS

@@ -498,32 +498,51 @@ inquire_mode (Probe    *probe,
   return TRUE;
 }
 
-/* After a leave the drive restarts its firmware: poll TEST UNIT READY until an
- * answer that is neither 06/xx/xx nor 02/04/xx (nec-2m.md §1 poll schedule).
- * It runs to the end even when cancelled: the drive must come back first. */
-static gboolean
-wait_until_ready (Probe *probe)
+/**
+ * rf_probe_wait_until_ready:
+ * @transport: the drive, through its gate
+ * @clock: the drive's clock
+ *
+ * After a leave, or a failure past the point of no return, the drive restarts
+ * its firmware: polls TEST UNIT READY until an answer that is neither 06/xx/xx
+ * nor 02/04/xx (nec-2m.md §1 poll schedule: every 2 s for 60 s, then every
+ * 10 s, at most 300 s). A poll without an answer means "not yet". It runs to
+ * the end even when the job was cancelled: the drive must come back first.
+ *
+ * Returns: %FALSE when the drive did not answer within 300 s
+ */
+gboolean
+rf_probe_wait_until_ready (RfTransport *transport,
+                           RfClock     *clock)
 {
-  gint64 start = rf_clock_get_now_us (probe->clock);
+  gint64 start = rf_clock_get_now_us (clock);
 
   for (;;)
     {
-      gint64 elapsed = rf_clock_get_now_us (probe->clock) - start;
+      gint64 elapsed = rf_clock_get_now_us (clock) - start;
       g_autoptr(GError) error = NULL;
       RfCommand command;
+      RfSense sense;
 
-      if (!built (probe, rf_scsi_build_test_unit_ready (&command), "TEST UNIT READY"))
+      if (!rf_scsi_build_test_unit_ready (&command))
         return FALSE;
-      if (rf_transport_execute (probe->transport, &command, NULL, &error) &&
-          !sense_is (&command, RF_SENSE_KEY_UNIT_ATTENTION, -1) &&
-          !sense_is (&command, RF_SENSE_KEY_NOT_READY, 0x04))
+      if (rf_transport_execute (transport, &command, NULL, &error) &&
+          !(command.status == RF_STATUS_CHECK_CONDITION && rf_command_get_sense (&command, &sense) &&
+            (sense.key == RF_SENSE_KEY_UNIT_ATTENTION ||
+             (sense.key == RF_SENSE_KEY_NOT_READY && sense.asc == 0x04))))
         return TRUE;
       if (elapsed >= POLL_LIMIT_US)
         return FALSE;
       /* Without a cancellable the wait cannot fail: it always runs to its end. */
-      rf_clock_sleep_us (probe->clock, elapsed < POLL_FAST_LIMIT_US ? POLL_FAST_US : POLL_SLOW_US,
+      rf_clock_sleep_us (clock, elapsed < POLL_FAST_LIMIT_US ? POLL_FAST_US : POLL_SLOW_US,
                          NULL, NULL);
     }
+}
+
+static gboolean
+wait_until_ready (Probe *probe)
+{
+  return rf_probe_wait_until_ready (probe->transport, probe->clock);
 }
 
 /* The drive was found in normal mode and may be in safe mode now: SAFE MODE
@@ -980,9 +999,14 @@ probe_spc (Probe *probe)
 static void
 probe_deep (Probe *probe)
 {
+  /* After a flash failed past the point of no return the gate stays narrow:
+   * identification and polls, nothing else. */
+  RfGateStage stage = rf_command_gate_has_failed (probe->gate) ? RF_GATE_STAGE_AFTER_FAILURE
+                                                               : RF_GATE_STAGE_IDENTIFY;
+
   probe->result->depth = RF_PROBE_DEPTH_DEEP;
   /* From here the family's identification commands pass, and nothing else. */
-  if (!rf_command_gate_set_stage (probe->gate, RF_GATE_STAGE_IDENTIFY, probe->result->family,
+  if (!rf_command_gate_set_stage (probe->gate, stage, probe->result->family,
                                   RF_PHASE_PREFLIGHT, NULL))
     {
       probe->fatal = g_error_new_literal (RF_ERROR, RF_ERROR_INTERNAL,

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "rf-device-private.h"
 #include "rf-drive-lock.h"
 #include "rf-error.h"
 #include "rf-job.h"
@@ -230,6 +231,80 @@ rf_job_check_cancelled (RfJob         *self,
   if (!g_cancellable_is_cancelled (cancellable))
     return TRUE;
   g_set_error_literal (error, RF_ERROR, RF_ERROR_CANCELLED, "the job was cancelled");
+  return FALSE;
+}
+
+/* The state a look ended in, as the reason the job cannot go on. */
+static RfError
+state_to_error (RfDriveState  state,
+                const char   *reason)
+{
+  switch (state)
+    {
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+      return RF_ERROR_OTHER_MODEL;
+    case RF_DRIVE_STATE_BUSY:
+      return g_strcmp0 (reason, "disc-present") == 0 ? RF_ERROR_MEDIUM_PRESENT : RF_ERROR_BUSY;
+    case RF_DRIVE_STATE_NO_ACCESS:
+      return RF_ERROR_PERMISSION_DENIED;
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+      return RF_ERROR_NEEDS_PRIVILEGES;
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+      return RF_ERROR_VENDOR_REFUSED;
+    case RF_DRIVE_STATE_UNSUPPORTED:
+      return RF_ERROR_NOT_SUPPORTED;
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+      return g_strcmp0 (reason, "device-gone") == 0 ? RF_ERROR_DEVICE_GONE :
+             g_strcmp0 (reason, "timed-out") == 0 ? RF_ERROR_TIMED_OUT : RF_ERROR_READ;
+    case RF_DRIVE_STATE_SAFE_MODE:
+      return RF_ERROR_IN_SAFE_MODE;
+    case RF_DRIVE_STATE_READY:
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      return RF_ERROR_INTERNAL;
+    }
+}
+
+/**
+ * rf_job_look:
+ * @depth: passive, or the family's deep identification
+ * @allowed_states: the states (RF_JOB_STATE_BIT()) the job may go on from
+ *
+ * The job's own look at its drive, under its lock and through its gate; the
+ * device's state, identity and family are updated.
+ *
+ * Returns: %FALSE with an #RF_ERROR saying why when the drive ended in a state
+ *   the job cannot go on from
+ */
+gboolean
+rf_job_look (RfJob         *self,
+             RfProbeDepth   depth,
+             guint          allowed_states,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  RfJobPrivate *priv = rf_job_get_instance_private (self);
+  g_autoptr(RfRecorder) transcript = rf_job_dup_transcript (self);
+  RfDriveState state;
+  const char *reason;
+  g_autofree char *detail = NULL;
+
+  g_return_val_if_fail (RF_IS_JOB (self), FALSE);
+  g_return_val_if_fail (priv->gate != NULL, FALSE);
+
+  if (!rf_device_probe_held (priv->device, priv->gate, transcript, priv->db, depth, cancellable,
+                             error))
+    return FALSE;
+  state = rf_device_get_state (priv->device);
+  if ((allowed_states & RF_JOB_STATE_BIT (state)) != 0)
+    return TRUE;
+  reason = rf_device_get_reason (priv->device);
+  detail = rf_device_dup_detail (priv->device);
+  g_set_error (error, RF_ERROR, state_to_error (state, reason), "%s look: drive is %s (%s)%s%s",
+               rf_probe_depth_to_nick (depth), rf_drive_state_to_nick (state),
+               reason != NULL ? reason : "?", detail != NULL ? ": " : "",
+               detail != NULL ? detail : "");
   return FALSE;
 }
 

@@ -63,4 +63,13 @@ gboolean       rf_job_check_cancelled (RfJob          *self,
                                        GCancellable   *cancellable,
                                        GError        **error);
 
+/* A set of #RfDriveState values, for rf_job_look(). */
+#define RF_JOB_STATE_BIT(state) (1u << (state))
+
+gboolean       rf_job_look            (RfJob          *self,
+                                       RfProbeDepth    depth,
+                                       guint           allowed_states,
+                                       GCancellable   *cancellable,
+                                       GError        **error);
+
 G_END_DECLS
