@@ -10,77 +10,10 @@
 
 #include "rf-core.h"
 #include "rf-sim.h"
+#include "rf-test-hook.h"
 #include "rf-test-util.h"
 
 static RfDriveDb *db;
-
-/* A transport in front of the practice drive that lets a test act just
- * before the n-th command reaches the drive: cancel, let time pass, look at
- * the job's progress. */
-typedef void (*HookFunc) (guint n, const RfCommand *command, gpointer user_data);
-
-#define TEST_TYPE_HOOK_TRANSPORT (test_hook_transport_get_type ())
-G_DECLARE_FINAL_TYPE (TestHookTransport, test_hook_transport, TEST, HOOK_TRANSPORT, RfTransport)
-
-struct _TestHookTransport
-{
-  RfTransport parent_instance;
-  RfTransport *inner;
-  guint n;
-  HookFunc func;
-  gpointer user_data;
-};
-
-G_DEFINE_FINAL_TYPE (TestHookTransport, test_hook_transport, RF_TYPE_TRANSPORT)
-
-static gboolean
-test_hook_transport_execute (RfTransport  *transport,
-                             RfCommand    *command,
-                             GCancellable *cancellable,
-                             GError      **error)
-{
-  TestHookTransport *self = TEST_HOOK_TRANSPORT (transport);
-
-  self->n++;
-  if (self->func != NULL)
-    self->func (self->n, command, self->user_data);
-  return rf_transport_execute (self->inner, command, cancellable, error);
-}
-
-static gsize
-test_hook_transport_get_max_transfer (RfTransport *transport)
-{
-  return rf_transport_get_max_transfer (TEST_HOOK_TRANSPORT (transport)->inner);
-}
-
-static RfClock *
-test_hook_transport_get_clock (RfTransport *transport)
-{
-  return rf_transport_get_clock (TEST_HOOK_TRANSPORT (transport)->inner);
-}
-
-static void
-test_hook_transport_finalize (GObject *object)
-{
-  g_clear_object (&TEST_HOOK_TRANSPORT (object)->inner);
-  G_OBJECT_CLASS (test_hook_transport_parent_class)->finalize (object);
-}
-
-static void
-test_hook_transport_class_init (TestHookTransportClass *klass)
-{
-  RfTransportClass *transport_class = RF_TRANSPORT_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->finalize = test_hook_transport_finalize;
-  transport_class->execute = test_hook_transport_execute;
-  transport_class->get_max_transfer = test_hook_transport_get_max_transfer;
-  transport_class->get_clock = test_hook_transport_get_clock;
-}
-
-static void
-test_hook_transport_init (TestHookTransport *self)
-{
-}
 
 /* What one test runs on: a scenario, and for some tests a fault or a cancel. */
 typedef struct {
@@ -119,8 +52,7 @@ fixture_open (Fixture    *fixture,
   fixture->drive = rf_sim_drive_new (scenario, state, fixture->clock, &error);
   g_assert_no_error (error);
   inner = rf_sim_transport_new (fixture->drive);
-  fixture->hook = g_object_new (TEST_TYPE_HOOK_TRANSPORT, "name", "hook", NULL);
-  fixture->hook->inner = inner;
+  fixture->hook = test_hook_transport_new (inner);
   fixture->device = rf_device_new_for_transport (id, RF_TRANSPORT (fixture->hook), lock);
   /* As listed: the job knows the family from the passive look. */
   g_assert_true (rf_device_probe (fixture->device, db, RF_PROBE_DEPTH_PASSIVE, NULL, &error));

@@ -6,6 +6,7 @@
 
 #include "rf-allow-list.h"
 #include "rf-backup-job.h"
+#include "rf-flash-job.h"
 #include "rf-backup-store.h"
 #include "rf-backup.h"
 #include "rf-clock.h"

@@ -48,6 +48,8 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_OTHER_MODEL] = { "other-model", N_("The firmware read from the drive is not made for the model its bootcode belongs to, so it is not kept as a backup.") },
   [RF_ERROR_READS_DIFFER] = { "reads-differ", N_("The drive gave two different answers when its firmware was read twice, so no backup was kept. Try again.") },
   [RF_ERROR_CANNOT_BACK_UP] = { "cannot-back-up", N_("This drive offers no way to read its firmware, so it cannot be backed up.") },
+  [RF_ERROR_NEEDS_CONFIRMATION] = { "needs-confirmation", N_("This flash needs your confirmation before anything is written. Nothing was changed.") },
+  [RF_ERROR_IMAGE_REFUSED] = { "image-refused", N_("This firmware does not fit the drive as it is now. Nothing was written.") },
 };
 
 const char *

@@ -1,0 +1,811 @@
+/* rf-flash-job.c: firmware written to an NEC drive, proven byte for byte
+ *
+ * nec-2m.md §3 "Reflash's flash": under the drive's lock, identify the drive
+ * again and judge the image against it as it is now (never a verdict from an
+ * earlier look), back it up while it still has firmware, then enter safe mode
+ * with the bootcode's key, upload, send the checksum, erase (the point of no
+ * return), program, leave, wait for the restart, read the whole main area
+ * back and identify the drive once more. Success only when every step held.
+ *
+ * Before the erase a failure or a cancel gives back a drive found in normal
+ * mode with one SAFE MODE leave; the flash is untouched. From the first erase
+ * on nothing stops the job but the drive: any failure ends on the recovery
+ * path, with the gate narrowed to polls and identification.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "rf-backup-job-private.h"
+#include "rf-device-private.h"
+#include "rf-error.h"
+#include "rf-flash-job.h"
+#include "rf-must-finish.h"
+#include "rf-nec-2m.h"
+#include "rf-scsi.h"
+#include "rf-sense.h"
+
+/* nec-2m.md §1: READ MEM of the read-back, as the backup reads it. */
+#define READ_BACK_EXPECTED_US (5 * G_USEC_PER_SEC)
+
+struct _RfFlashJob
+{
+  RfJob parent_instance;
+
+  RfFirmwareCheck *check;
+  RfBackupStore *store;
+  RfFlashConfirmations confirmations;
+
+  /* Set while the job runs; read once it ended. */
+  RfFlashConfirmations missing;
+  RfVerdict *verdict;
+  RfBackup *backup;
+  gboolean backup_reused;
+  RfDriveFamily *family;
+  RfDriveIdentity *before;
+  RfDriveIdentity *after;
+  GBytes *image;
+  gboolean entered;
+  gboolean found_in_normal_mode;
+  gboolean needs_recovery;
+
+  /* A cancel and the point of no return meet under this lock, so a cancel is
+   * either honoured before the first erase or refused after it, never lost. */
+  GMutex cancel_lock;
+  gboolean past_point_of_no_return;
+};
+
+G_DEFINE_FINAL_TYPE (RfFlashJob, rf_flash_job, RF_TYPE_JOB)
+
+static const RfPhase nec_phases[] = {
+  RF_PHASE_PREFLIGHT, RF_PHASE_BACKUP, RF_PHASE_ENTER_SAFE_MODE, RF_PHASE_UPLOAD,
+  RF_PHASE_CHECKSUM, RF_PHASE_ERASE, RF_PHASE_PROGRAM, RF_PHASE_RESTART, RF_PHASE_VERIFY,
+};
+
+/* States a flash may start from: a working drive, one whose bootcode waits
+ * for firmware, and either of them with a stored ID that is another model's
+ * (the seed; and the seed once recovered). */
+#define FLASHABLE_STATES (RF_JOB_STATE_BIT (RF_DRIVE_STATE_READY) | \
+                          RF_JOB_STATE_BIT (RF_DRIVE_STATE_SAFE_MODE) | \
+                          RF_JOB_STATE_BIT (RF_DRIVE_STATE_IDENTITY_MISMATCH))
+
+static void
+rf_flash_job_finalize (GObject *object)
+{
+  RfFlashJob *self = RF_FLASH_JOB (object);
+
+  g_clear_object (&self->check);
+  g_clear_object (&self->store);
+  g_clear_object (&self->verdict);
+  g_clear_pointer (&self->backup, rf_backup_free);
+  g_clear_pointer (&self->family, rf_drive_family_unref);
+  g_clear_pointer (&self->before, rf_drive_identity_free);
+  g_clear_pointer (&self->after, rf_drive_identity_free);
+  g_clear_pointer (&self->image, g_bytes_unref);
+  g_mutex_clear (&self->cancel_lock);
+
+  G_OBJECT_CLASS (rf_flash_job_parent_class)->finalize (object);
+}
+
+/* ---- sending ---- */
+
+static RfTransport *
+gate_transport (RfFlashJob *self)
+{
+  return RF_TRANSPORT (rf_job_get_gate (RF_JOB (self)));
+}
+
+static gboolean
+open_gate (RfFlashJob  *self,
+           RfPhase      phase,
+           GError     **error)
+{
+  if (rf_command_gate_set_stage (rf_job_get_gate (RF_JOB (self)), RF_GATE_STAGE_FLASH,
+                                 self->family, phase, self->before->bootcode_key))
+    return TRUE;
+  g_set_error (error, RF_ERROR, RF_ERROR_INTERNAL, "the command gate refused the %s phase",
+               rf_phase_to_nick (phase));
+  return FALSE;
+}
+
+/* A phase starts for the person watching and for the gate at once. */
+static gboolean
+set_phase (RfFlashJob  *self,
+           RfPhase      phase,
+           guint64      total_bytes,
+           GError     **error)
+{
+  rf_progress_begin_phase (rf_job_get_progress (RF_JOB (self)), phase, total_bytes);
+  return open_gate (self, phase, error);
+}
+
+/* Sends one command built by @built_ok and requires GOOD. @what names it for
+ * the developer context of an error. */
+static gboolean
+send (RfFlashJob    *self,
+      gboolean       built_ok,
+      RfCommand     *command,
+      guint64        expected_us,
+      GCancellable  *cancellable,
+      const char    *what,
+      GError       **error)
+{
+  RfProgress *progress = rf_job_get_progress (RF_JOB (self));
+  gboolean sent;
+
+  if (!built_ok)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INTERNAL, "%s could not be built", what);
+      return FALSE;
+    }
+  rf_progress_command_started (progress, expected_us);
+  sent = rf_transport_execute (gate_transport (self), command, cancellable, error);
+  rf_progress_command_finished (progress);
+  if (sent && rf_command_check (command, error))
+    return TRUE;
+  g_prefix_error (error, "%s: ", what);
+  return FALSE;
+}
+
+/* The family's expected time for a phase, spread over its commands: what a
+ * silence is measured against. */
+static guint64
+expected_per_command_us (RfFlashJob *self,
+                         RfPhase     phase,
+                         guint       n_commands)
+{
+  guint seconds = rf_drive_family_get_expected_seconds (self->family, rf_phase_to_nick (phase));
+
+  return (guint64) MAX (seconds, 1u) * G_USEC_PER_SEC / MAX (n_commands, 1u);
+}
+
+static const guint8 *
+image_data (RfFlashJob *self)
+{
+  return g_bytes_get_data (self->image, NULL);
+}
+
+/* ---- preflight ---- */
+
+static gboolean
+needs (RfFlashJob            *self,
+       RfFlashConfirmations   confirmation)
+{
+  if ((self->confirmations & confirmation) == 0)
+    self->missing |= confirmation;
+  return (self->confirmations & confirmation) != 0;
+}
+
+static gboolean
+require_confirmations (RfFlashJob  *self,
+                       GError     **error)
+{
+  RfVerdictWarnings warnings = rf_verdict_get_warnings (self->verdict);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  if (rf_verdict_get_kind (self->verdict) == RF_VERDICT_KIND_DOWNGRADE)
+    needs (self, RF_FLASH_CONFIRM_DOWNGRADE);
+  if (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER)
+    needs (self, RF_FLASH_CONFIRM_UNKNOWN_ORDER);
+  if (warnings & RF_VERDICT_WARNING_NO_BOOTCODE_VERSION)
+    needs (self, RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION);
+  if (warnings & RF_VERDICT_WARNING_SPEC_ONLY)
+    needs (self, RF_FLASH_CONFIRM_UNTESTED);
+  if (self->missing == RF_FLASH_CONFIRM_NONE)
+    return TRUE;
+  for (guint bit = 1; bit <= RF_FLASH_CONFIRM_NO_BACKUP; bit <<= 1)
+    if (self->missing & bit)
+      g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
+                              rf_flash_confirmation_to_nick (bit));
+  g_set_error (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION, "not confirmed: %s", names->str);
+  return FALSE;
+}
+
+/* nec-2m.md §3: WRITE RAM moves 0x8000 bytes at once. */
+static gboolean
+check_transfer_size (RfFlashJob  *self,
+                     GError     **error)
+{
+  gsize limit = rf_transport_get_max_transfer (gate_transport (self));
+
+  if (limit >= RF_NEC_UPLOAD_CHUNK)
+    return TRUE;
+  g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
+               "the connection carries at most %" G_GSIZE_FORMAT " bytes per command; "
+               "a flash needs 0x%X", limit, RF_NEC_UPLOAD_CHUNK);
+  return FALSE;
+}
+
+/* The verdict, from the drive as the job's own deep look found it. */
+static gboolean
+judge_image (RfFlashJob  *self,
+             GError     **error)
+{
+  RfDevice *device = rf_job_get_device (RF_JOB (self));
+  RfFirmware *judged;
+
+  rf_firmware_check_judge (self->check, self->family, self->before,
+                           rf_device_get_state (device), RF_PROBE_DEPTH_DEEP);
+  g_set_object (&self->verdict, rf_firmware_check_get_verdict (self->check));
+  judged = rf_firmware_check_get_judged (self->check);
+  if (self->verdict == NULL || !rf_verdict_is_allowed (self->verdict) || judged == NULL)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_IMAGE_REFUSED, "verdict %s",
+                   self->verdict != NULL ? rf_verdict_get_code (self->verdict) : "(none)");
+      return FALSE;
+    }
+  self->image = g_bytes_ref (rf_firmware_get_image (judged));
+  /* DOMAIN.md: the identity that counts is the bootcode's. The key that
+   * opens safe mode must be the image's ID, or nothing is written. */
+  if (self->before->bootcode_key == NULL ||
+      g_strcmp0 (self->before->bootcode_key, rf_firmware_get_drive_id (judged)) != 0)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_IMAGE_REFUSED,
+                   "the bootcode's key is %s, the image is for %s",
+                   self->before->bootcode_key != NULL ? self->before->bootcode_key : "unknown",
+                   rf_firmware_get_drive_id (judged));
+      return FALSE;
+    }
+  if (g_bytes_get_size (self->image) < RF_NEC_IMAGE_SIZE)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_INTERNAL, "the image holds %" G_GSIZE_FORMAT " bytes",
+                   g_bytes_get_size (self->image));
+      return FALSE;
+    }
+  return require_confirmations (self, error);
+}
+
+static gboolean
+preflight (RfFlashJob    *self,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  RfJob *job = RF_JOB (self);
+  RfDevice *device = rf_job_get_device (job);
+  g_autoptr(RfDriveIdentity) listed = NULL;
+
+  rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_PREFLIGHT, 0);
+  if (!check_transfer_size (self, error) ||
+      !rf_job_look (job, RF_PROBE_DEPTH_PASSIVE, FLASHABLE_STATES, cancellable, error))
+    return FALSE;
+  /* nec-2m.md §8 step 3: in safe mode only the person can say the tray is
+   * empty; asked before any command of the family is sent. */
+  listed = rf_device_dup_identity (device);
+  if (listed->safe_mode && !needs (self, RF_FLASH_CONFIRM_TRAY_EMPTY))
+    {
+      g_set_error_literal (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION,
+                           "not confirmed: tray-empty (the drive is in safe mode)");
+      return FALSE;
+    }
+  if (!rf_job_look (job, RF_PROBE_DEPTH_DEEP, FLASHABLE_STATES, cancellable, error))
+    return FALSE;
+  self->family = rf_device_dup_family (device);
+  self->before = rf_device_dup_identity (device);
+  if (self->family == NULL || !g_str_equal (self->family->protocol, "nec-2m"))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED, "flashing the %s family is not built yet",
+                   self->family != NULL ? self->family->id : "(unknown)");
+      return FALSE;
+    }
+  self->found_in_normal_mode = !self->before->safe_mode;
+  return judge_image (self, error);
+}
+
+/* ---- backup ---- */
+
+static gboolean
+back_up (RfFlashJob    *self,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  RfJob *job = RF_JOB (self);
+
+  /* A drive in safe mode has no firmware to back up (DOMAIN.md "Recovery"). */
+  if (!self->found_in_normal_mode ||
+      (self->confirmations & RF_FLASH_CONFIRM_NO_BACKUP) != 0)
+    {
+      if (self->found_in_normal_mode)
+        g_message ("flash without a backup, as confirmed");
+      return set_phase (self, RF_PHASE_BACKUP, 0, error);
+    }
+  /* The backup step starts the phase's progress itself. */
+  if (!open_gate (self, RF_PHASE_BACKUP, error))
+    return FALSE;
+  self->backup = rf_backup_take_held (job, self->store, self->family, self->before, cancellable,
+                                      &self->backup_reused, error);
+  if (self->backup == NULL)
+    g_prefix_error (error, "backup before the flash: ");
+  return self->backup != NULL;
+}
+
+/* ---- before the point of no return ---- */
+
+/* A drive found in normal mode is given back as found: one leave with the
+ * same key, then the wait for its firmware. Its answer changes nothing. */
+static void
+give_back (RfFlashJob *self)
+{
+  g_autoptr(GError) error = NULL;
+  RfCommand leave;
+
+  if (!self->entered || !self->found_in_normal_mode)
+    return;
+  rf_must_finish_begin ("a drive is being brought back from safe mode");
+  if (!rf_nec_build_safe_mode (&leave, FALSE, self->before->bootcode_key) ||
+      !rf_transport_execute (gate_transport (self), &leave, NULL, &error))
+    g_message ("SAFE MODE leave after a stop before the erase: %s",
+               error != NULL ? error->message : "could not be built");
+  if (!rf_probe_wait_until_ready (gate_transport (self),
+                                  rf_device_get_clock (rf_job_get_device (RF_JOB (self)))))
+    g_message ("the drive did not answer within 300 s after the leave");
+  rf_must_finish_end ();
+}
+
+static gboolean
+enter_safe_mode (RfFlashJob    *self,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  RfCommand enter;
+  gboolean ok;
+
+  if (!set_phase (self, RF_PHASE_ENTER_SAFE_MODE, 0, error))
+    return FALSE;
+  ok = send (self, rf_nec_build_safe_mode (&enter, TRUE, self->before->bootcode_key), &enter,
+             expected_per_command_us (self, RF_PHASE_ENTER_SAFE_MODE, 1), cancellable,
+             "SAFE MODE enter", error);
+  /* Only an accepted enter is followed by a leave (§3, before the point of no
+   * return); an enter that got no answer leaves the drive as the bootcode
+   * keeps it, which a power cycle ends. */
+  self->entered = ok;
+  return ok;
+}
+
+static gboolean
+upload (RfFlashJob    *self,
+        GCancellable  *cancellable,
+        GError       **error)
+{
+  RfProgress *progress = rf_job_get_progress (RF_JOB (self));
+  guint64 expected = expected_per_command_us (self, RF_PHASE_UPLOAD, RF_NEC_UPLOAD_CHUNKS);
+  g_autofree guint8 *piece = g_malloc (RF_NEC_UPLOAD_CHUNK);
+
+  if (!set_phase (self, RF_PHASE_UPLOAD, RF_NEC_MAIN_SIZE, error))
+    return FALSE;
+  for (guint i = 0; i < RF_NEC_UPLOAD_CHUNKS; i++)
+    {
+      guint32 offset = i * RF_NEC_UPLOAD_CHUNK;
+      g_autofree char *what = g_strdup_printf ("WRITE RAM at 0x%06X",
+                                               RF_NEC_MAIN_START + offset);
+      RfCommand command;
+
+      memcpy (piece, image_data (self) + offset, RF_NEC_UPLOAD_CHUNK);
+      if (!send (self, rf_nec_build_write_ram (&command, RF_NEC_MAIN_START + offset, piece,
+                                               RF_NEC_UPLOAD_CHUNK),
+                 &command, expected, cancellable, what, error))
+        return FALSE;
+      rf_progress_set_done (progress, offset + RF_NEC_UPLOAD_CHUNK);
+    }
+  return TRUE;
+}
+
+static gboolean
+send_checksum (RfFlashJob    *self,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  const guint8 *stored = image_data (self) + RF_NEC_IMAGE_CHECKSUM_OFFSET;
+  RfCommand command;
+
+  if (!set_phase (self, RF_PHASE_CHECKSUM, 0, error))
+    return FALSE;
+  /* Exactly as the image stores it (§3 step 3): never recomputed here. */
+  return send (self, rf_nec_build_send_checksum (&command, (guint16) (stored[0] << 8 | stored[1])),
+               &command, expected_per_command_us (self, RF_PHASE_CHECKSUM, 1), cancellable,
+               "SEND CHECKSUM", error);
+}
+
+/* The last moment a cancel is honoured. From here on the job must finish. */
+static gboolean
+pass_point_of_no_return (RfFlashJob    *self,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  gboolean cancelled;
+
+  g_mutex_lock (&self->cancel_lock);
+  cancelled = g_cancellable_is_cancelled (cancellable);
+  self->past_point_of_no_return = !cancelled;
+  g_mutex_unlock (&self->cancel_lock);
+  if (cancelled)
+    {
+      g_set_error_literal (error, RF_ERROR, RF_ERROR_CANCELLED, "cancelled before the erase");
+      return FALSE;
+    }
+  rf_must_finish_begin ("the drive's firmware is being written");
+  rf_progress_set_point_of_no_return (rf_job_get_progress (RF_JOB (self)));
+  return TRUE;
+}
+
+/* ---- past the point of no return: no cancellable, no way back ---- */
+
+static gboolean
+for_each_block (RfFlashJob  *self,
+                RfPhase      phase,
+                guint        last,
+                GError     **error)
+{
+  gboolean erase = phase == RF_PHASE_ERASE;
+  guint n = last - RF_NEC_FIRST_MAIN_BLOCK + 1;
+  guint64 expected = expected_per_command_us (self, phase, n);
+
+  if (!set_phase (self, phase, n, error))
+    return FALSE;
+  for (guint block = RF_NEC_FIRST_MAIN_BLOCK; block <= last; block++)
+    {
+      g_autofree char *what = g_strdup_printf ("%s %u", erase ? "ERASE BLOCK" : "PROGRAM BLOCK",
+                                               block);
+      RfCommand command;
+      gboolean built = erase ? rf_nec_build_erase_block (&command, block)
+                             : rf_nec_build_program_block (&command, block);
+
+      if (!send (self, built, &command, expected, NULL, what, error))
+        return FALSE;
+      rf_progress_set_done (rf_job_get_progress (RF_JOB (self)),
+                            block - RF_NEC_FIRST_MAIN_BLOCK + 1);
+    }
+  return TRUE;
+}
+
+static gboolean
+restart (RfFlashJob  *self,
+         GError     **error)
+{
+  RfCommand leave;
+
+  if (!set_phase (self, RF_PHASE_RESTART, 0, error) ||
+      !send (self, rf_nec_build_safe_mode (&leave, FALSE, self->before->bootcode_key), &leave,
+             expected_per_command_us (self, RF_PHASE_RESTART, 1), NULL, "SAFE MODE leave", error))
+    return FALSE;
+  if (rf_probe_wait_until_ready (gate_transport (self),
+                                 rf_device_get_clock (rf_job_get_device (RF_JOB (self)))))
+    return TRUE;
+  g_set_error_literal (error, RF_ERROR, RF_ERROR_TIMED_OUT,
+                       "no answer to TEST UNIT READY within 300 s after the leave");
+  return FALSE;
+}
+
+/* §3 step 8: every byte of the main area, read back from the flash. */
+static gboolean
+read_back (RfFlashJob  *self,
+           GError     **error)
+{
+  guint8 piece[RF_NEC_DUMP_CHUNK];
+  RfProgress *progress = rf_job_get_progress (RF_JOB (self));
+
+  for (guint32 offset = 0; offset < RF_NEC_MAIN_SIZE; offset += RF_NEC_DUMP_CHUNK)
+    {
+      g_autofree char *what = g_strdup_printf ("READ MEM at 0x%06X", RF_NEC_MAIN_START + offset);
+      RfCommand command;
+
+      if (!send (self, rf_nec_build_read_mem (&command, RF_NEC_MAIN_START + offset, piece,
+                                              sizeof piece),
+                 &command, READ_BACK_EXPECTED_US, NULL, what, error))
+        {
+          (*error)->code = RF_ERROR_VERIFY_FAILED;
+          return FALSE;
+        }
+      if (command.residual != 0 || memcmp (piece, image_data (self) + offset, sizeof piece) != 0)
+        {
+          g_set_error (error, RF_ERROR, RF_ERROR_VERIFY_FAILED,
+                       "the flash differs from the image at 0x%06X", RF_NEC_MAIN_START + offset);
+          return FALSE;
+        }
+      rf_progress_set_done (progress, offset + sizeof piece);
+    }
+  return TRUE;
+}
+
+/* §3 step 9: normal mode, the image's revision, and the identity in flash
+ * untouched. A run where every command was GOOD and the old revision shows
+ * is a silent flash. */
+static gboolean
+check_identity_after (RfFlashJob  *self,
+                      GError     **error)
+{
+  RfFirmware *judged = rf_firmware_check_get_judged (self->check);
+  const char *revision = rf_firmware_get_revision (judged);
+  const RfDriveIdentity *after = self->after;
+  const char *problem = NULL;
+
+  if (after->safe_mode)
+    problem = "the drive is still in safe mode";
+  else if (revision != NULL && g_strcmp0 (after->revision, revision) != 0)
+    problem = "the drive does not report the image's revision";
+  else if (g_strcmp0 (after->stored_id, self->before->stored_id) != 0)
+    problem = "the stored ID changed";
+  else if (g_strcmp0 (after->bootcode_version, self->before->bootcode_version) != 0)
+    problem = "the bootcode version changed";
+  if (problem == NULL)
+    return TRUE;
+  g_set_error (error, RF_ERROR, RF_ERROR_VERIFY_FAILED, "%s (revision %s, image %s)", problem,
+               after->revision != NULL ? after->revision : "?",
+               revision != NULL ? revision : "none");
+  return FALSE;
+}
+
+static gboolean
+verify (RfFlashJob  *self,
+        GError     **error)
+{
+  RfJob *job = RF_JOB (self);
+
+  if (!set_phase (self, RF_PHASE_VERIFY, RF_NEC_MAIN_SIZE, error) || !read_back (self, error))
+    return FALSE;
+  if (!rf_job_look (job, RF_PROBE_DEPTH_DEEP, FLASHABLE_STATES, NULL, error))
+    {
+      (*error)->code = RF_ERROR_VERIFY_FAILED;
+      return FALSE;
+    }
+  self->after = rf_device_dup_identity (rf_job_get_device (job));
+  return check_identity_after (self, error);
+}
+
+/* nec-2m.md §3: after a failure past the point of no return no further erase,
+ * program or leave; poll, identify again within §2's rules, and end on the
+ * recovery path with the failure as it was. */
+static gboolean
+end_on_recovery_path (RfFlashJob  *self,
+                      GError     **error)
+{
+  RfJob *job = RF_JOB (self);
+  g_autoptr(GError) look_error = NULL;
+
+  self->needs_recovery = TRUE;
+  if (!rf_command_gate_set_stage (rf_job_get_gate (job), RF_GATE_STAGE_AFTER_FAILURE,
+                                  self->family, RF_PHASE_VERIFY, NULL))
+    g_warning ("the command gate would not narrow after a failed flash");
+  g_message ("flash failed past the point of no return: %s", (*error)->message);
+  if (!rf_probe_wait_until_ready (gate_transport (self),
+                                  rf_device_get_clock (rf_job_get_device (job))))
+    g_message ("the drive did not answer within 300 s after the failure");
+  else if (!rf_job_look (job, RF_PROBE_DEPTH_DEEP, FLASHABLE_STATES, NULL, &look_error))
+    g_message ("identification after the failure: %s", look_error->message);
+  g_clear_pointer (&self->after, rf_drive_identity_free);
+  self->after = rf_device_dup_identity (rf_job_get_device (job));
+  return FALSE;
+}
+
+static gboolean
+write_and_prove (RfFlashJob  *self,
+                 GError     **error)
+{
+  gboolean ok = for_each_block (self, RF_PHASE_ERASE, RF_NEC_LAST_ERASE_BLOCK, error) &&
+                for_each_block (self, RF_PHASE_PROGRAM, RF_NEC_LAST_PROGRAM_BLOCK, error) &&
+                restart (self, error) &&
+                verify (self, error);
+
+  if (!ok)
+    end_on_recovery_path (self, error);
+  rf_must_finish_end ();
+  return ok;
+}
+
+static gboolean
+rf_flash_job_run (RfJob         *job,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  RfFlashJob *self = RF_FLASH_JOB (job);
+
+  if (!preflight (self, cancellable, error) || !back_up (self, cancellable, error) ||
+      !rf_job_check_cancelled (job, cancellable, error))
+    return FALSE;
+  if (!enter_safe_mode (self, cancellable, error) || !upload (self, cancellable, error) ||
+      !send_checksum (self, cancellable, error) ||
+      !pass_point_of_no_return (self, cancellable, error))
+    {
+      give_back (self);
+      return FALSE;
+    }
+  return write_and_prove (self, error);
+}
+
+static void
+rf_flash_job_class_init (RfFlashJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  RfJobClass *job_class = RF_JOB_CLASS (klass);
+
+  object_class->finalize = rf_flash_job_finalize;
+  job_class->run = rf_flash_job_run;
+}
+
+static void
+rf_flash_job_init (RfFlashJob *self)
+{
+  g_mutex_init (&self->cancel_lock);
+}
+
+/**
+ * rf_flash_job_new:
+ * @device: the drive, as listed
+ * @check: the image the person chose; judged again against the drive once the
+ *   job holds it
+ * @store: where the backup before the flash is kept
+ *
+ * Returns: (transfer full): a job that flashes @check's image to @device
+ */
+RfFlashJob *
+rf_flash_job_new (RfDevice        *device,
+                  RfDriveDb       *db,
+                  RfFirmwareCheck *check,
+                  RfBackupStore   *store)
+{
+  RfFlashJob *self;
+
+  g_return_val_if_fail (RF_IS_DEVICE (device), NULL);
+  g_return_val_if_fail (RF_IS_DRIVE_DB (db), NULL);
+  g_return_val_if_fail (RF_IS_FIRMWARE_CHECK (check), NULL);
+  g_return_val_if_fail (RF_IS_BACKUP_STORE (store), NULL);
+
+  self = g_object_new (RF_TYPE_FLASH_JOB, "device", device, "db", db, NULL);
+  self->check = g_object_ref (check);
+  self->store = g_object_ref (store);
+  rf_job_set_phases (RF_JOB (self), nec_phases, G_N_ELEMENTS (nec_phases));
+  return self;
+}
+
+/**
+ * rf_flash_job_set_confirmations:
+ *
+ * What the person confirmed; set before the job runs.
+ */
+void
+rf_flash_job_set_confirmations (RfFlashJob           *self,
+                                RfFlashConfirmations  confirmations)
+{
+  g_return_if_fail (RF_IS_FLASH_JOB (self));
+  self->confirmations = confirmations;
+}
+
+/**
+ * rf_flash_job_cancel:
+ * @cancellable: the one the job runs with
+ *
+ * Cancels the job, unless it passed the point of no return.
+ *
+ * Returns: %FALSE with %RF_ERROR_CANCEL_REFUSED once the first erase was sent
+ */
+gboolean
+rf_flash_job_cancel (RfFlashJob    *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  gboolean refused;
+
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), FALSE);
+  g_return_val_if_fail (G_IS_CANCELLABLE (cancellable), FALSE);
+
+  g_mutex_lock (&self->cancel_lock);
+  refused = self->past_point_of_no_return;
+  if (!refused)
+    g_cancellable_cancel (cancellable);
+  g_mutex_unlock (&self->cancel_lock);
+  if (refused)
+    g_set_error_literal (error, RF_ERROR, RF_ERROR_CANCEL_REFUSED,
+                         "the flash passed the point of no return");
+  return !refused;
+}
+
+/**
+ * rf_flash_job_get_missing:
+ *
+ * Returns: the confirmations the job stopped for (with
+ *   %RF_ERROR_NEEDS_CONFIRMATION), so a front end can ask for them
+ */
+RfFlashConfirmations
+rf_flash_job_get_missing (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), RF_FLASH_CONFIRM_NONE);
+  return self->missing;
+}
+
+/**
+ * rf_flash_job_get_verdict:
+ *
+ * Returns: (transfer none) (nullable): the verdict the job judged the image by,
+ *   from its own look at the drive
+ */
+RfVerdict *
+rf_flash_job_get_verdict (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), NULL);
+  return self->verdict;
+}
+
+/**
+ * rf_flash_job_get_backup:
+ *
+ * Returns: (nullable): the backup taken (or reused) before the flash
+ */
+const RfBackup *
+rf_flash_job_get_backup (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), NULL);
+  return self->backup;
+}
+
+gboolean
+rf_flash_job_get_backup_reused (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), FALSE);
+  return self->backup_reused;
+}
+
+gboolean
+rf_flash_job_get_past_point_of_no_return (RfFlashJob *self)
+{
+  gboolean past;
+
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), FALSE);
+
+  g_mutex_lock (&self->cancel_lock);
+  past = self->past_point_of_no_return;
+  g_mutex_unlock (&self->cancel_lock);
+  return past;
+}
+
+/**
+ * rf_flash_job_get_needs_recovery:
+ *
+ * Returns: whether the job failed past the point of no return: the drive
+ *   needs a recovery flash
+ */
+gboolean
+rf_flash_job_get_needs_recovery (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), FALSE);
+  return self->needs_recovery;
+}
+
+/**
+ * rf_flash_job_dup_identity_after:
+ *
+ * Returns: (transfer full) (nullable): the drive as the last identification
+ *   found it, after the flash or its failure
+ */
+RfDriveIdentity *
+rf_flash_job_dup_identity_after (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), NULL);
+  return self->after != NULL ? rf_drive_identity_copy (self->after) : NULL;
+}
+
+const char *
+rf_flash_confirmation_to_nick (RfFlashConfirmations confirmation)
+{
+  switch (confirmation)
+    {
+    case RF_FLASH_CONFIRM_DOWNGRADE:
+      return "downgrade";
+    case RF_FLASH_CONFIRM_UNKNOWN_ORDER:
+      return "unknown-order";
+    case RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION:
+      return "no-bootcode-version";
+    case RF_FLASH_CONFIRM_UNTESTED:
+      return "untested";
+    case RF_FLASH_CONFIRM_TRAY_EMPTY:
+      return "tray-empty";
+    case RF_FLASH_CONFIRM_ON_BATTERY:
+      return "on-battery";
+    case RF_FLASH_CONFIRM_NO_BACKUP:
+      return "no-backup";
+    case RF_FLASH_CONFIRM_NONE:
+    default:
+      return NULL;
+    }
+}

@@ -1,0 +1,656 @@
+/* test-flash-job.c: NEC flashes and recoveries on practice drives, proven
+ * against the practice drive's own memory (issue 16, nec-2m.md §3)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rf-core.h"
+#include "rf-sim.h"
+#include "rf-test-hook.h"
+#include "rf-test-util.h"
+
+static RfDriveDb *db;
+
+/* What one test runs on. */
+typedef struct {
+  const char *scenario;
+  gboolean other_model;      /* an image for another model of the family */
+  const char *revision;      /* the image's; NULL for the practice default 1.06 */
+  RfFlashConfirmations confirmations;
+  RfSimFault fault;          /* kind 0 with occurrence 0 and command 0: none */
+  gboolean has_fault;
+  RfError expected;          /* 0 with expect_ok */
+  gboolean expect_ok;
+  gboolean expect_recovery;
+} Case;
+
+typedef struct {
+  char *dir;
+  RfSimClock *clock;
+  RfSimDrive *drive;
+  TestHookTransport *hook;
+  RfDevice *device;
+  RfBackupStore *store;
+  GCancellable *cancellable;
+  RfFlashJob *job;
+  GBytes *flash_before;
+  RfFirmwareCheck *check;
+  guint cancel_at;
+  GError *cancel_error;
+} Fixture;
+
+#define ALL_CONFIRMED (RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY)
+
+static void
+fixture_open (Fixture    *fixture,
+              const char *scenario_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimScenario) scenario = rf_sim_scenario_load (scenario_id, &error);
+  g_autofree char *state = g_build_filename (fixture->dir, "drive.state", NULL);
+  g_autofree char *id = g_strconcat ("practice:", scenario_id, NULL);
+  g_autofree char *lock = g_strconcat ("practice-", scenario_id, NULL);
+
+  g_assert_no_error (error);
+  fixture->clock = rf_sim_clock_new (FALSE);
+  rf_sim_clock_set_speed (fixture->clock, 0.0);
+  fixture->drive = rf_sim_drive_new (scenario, state, fixture->clock, &error);
+  g_assert_no_error (error);
+  fixture->hook = test_hook_transport_new (rf_sim_transport_new (fixture->drive));
+  fixture->device = rf_device_new_for_transport (id, RF_TRANSPORT (fixture->hook), lock);
+}
+
+/* An image made for the drive as a deep look finds it, the way the wizard's
+ * "Fitting" button makes one. The look runs before the job, on its own. */
+static RfFirmwareCheck *
+make_check (Fixture    *fixture,
+            const Case *test_case)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
+  g_autoptr(RfPracticeImage) image = NULL;
+
+  g_assert_true (rf_device_probe (fixture->device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  identity = rf_device_dup_identity (fixture->device);
+  family = rf_device_dup_family (fixture->device);
+  image = rf_practice_image_build (identity, family, test_case->other_model,
+                                   test_case->revision, &error);
+  g_assert_no_error (error);
+  /* Back as listed: the job looks for itself. */
+  g_assert_true (rf_device_probe (fixture->device, db, RF_PROBE_DEPTH_PASSIVE, NULL, &error));
+  return rf_firmware_check_new_for_bytes (image->file_name, image->bytes);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = NULL;
+
+  fixture->dir = g_dir_make_tmp ("reflash-flash-job-XXXXXX", &error);
+  g_assert_no_error (error);
+  backups = g_build_filename (fixture->dir, "backups", NULL);
+  fixture->store = rf_backup_store_new (backups);
+  fixture->cancellable = g_cancellable_new ();
+  rf_backup_job_forget_all ();
+  fixture_open (fixture, test_case->scenario);
+  fixture->check = make_check (fixture, test_case);
+  fixture->flash_before = rf_sim_drive_dup_flash (fixture->drive);
+  if (test_case->has_fault)
+    rf_sim_drive_add_fault (fixture->drive, &test_case->fault);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->job);
+  g_clear_object (&fixture->check);
+  g_clear_object (&fixture->device);
+  g_clear_object (&fixture->hook);
+  g_assert_finalize_object (fixture->drive);
+  g_clear_object (&fixture->clock);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->cancellable);
+  g_clear_pointer (&fixture->flash_before, g_bytes_unref);
+  g_clear_error (&fixture->cancel_error);
+  rf_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  rf_backup_job_forget_all ();
+}
+
+static gboolean
+run_job (Fixture               *fixture,
+         RfFlashConfirmations   confirmations,
+         GError               **error)
+{
+  g_clear_object (&fixture->job);
+  fixture->job = rf_flash_job_new (fixture->device, db, fixture->check, fixture->store);
+  rf_flash_job_set_confirmations (fixture->job, confirmations);
+  return rf_job_run (RF_JOB (fixture->job), fixture->cancellable, error);
+}
+
+/* ---- what the drive holds and says, asked past Reflash ---- */
+
+static GBytes *
+image_bytes (Fixture *fixture)
+{
+  return rf_firmware_get_image (rf_firmware_check_get_judged (fixture->check));
+}
+
+static void
+assert_flash_is_image (Fixture *fixture)
+{
+  g_autoptr(GBytes) flash = rf_sim_drive_dup_flash (fixture->drive);
+  const guint8 *image = g_bytes_get_data (image_bytes (fixture), NULL);
+
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (flash, NULL) + RF_NEC_MAIN_START,
+                   RF_NEC_MAIN_SIZE, image, RF_NEC_MAIN_SIZE);
+}
+
+static void
+assert_flash_unchanged (Fixture *fixture)
+{
+  g_autoptr(GBytes) flash = rf_sim_drive_dup_flash (fixture->drive);
+
+  g_assert_true (g_bytes_equal (flash, fixture->flash_before));
+}
+
+/* INQUIRY's revision, sent straight to the practice drive. */
+static char *
+revision_now (Fixture *fixture)
+{
+  guint8 cdb[6] = { 0x12, 0, 0, 0, 0x60, 0 };
+  guint8 data[0x60] = { 0 };
+  RfCommand command;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rf_command_init (&command, cdb, sizeof cdb, RF_DIRECTION_IN, data, sizeof data,
+                                  20000));
+  g_assert_true (rf_sim_drive_execute (fixture->drive, &command, &error));
+  g_assert_no_error (error);
+  return g_strndup ((const char *) data + 32, 4);
+}
+
+static guint
+count_commands (Fixture *fixture,
+                guint8   opcode,
+                gint     sub)
+{
+  g_autoptr(RfRecorder) transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  guint n = 0;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      n += entry->cdb[0] == opcode && (sub < 0 || entry->cdb[1] == sub);
+    }
+  return n;
+}
+
+/* SAFE MODE commands with ee = @enter. */
+static guint
+count_safe_mode (Fixture  *fixture,
+                 gboolean  enter)
+{
+  g_autoptr(RfRecorder) transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  guint n = 0;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      n += entry->cdb[0] == 0xcc && entry->cdb[1] == 0x01 && entry->cdb[2] == (enter ? 1 : 0);
+    }
+  return n;
+}
+
+/* Index of the last command with @opcode (and @sub), or -1. */
+static gint
+last_index_of (Fixture *fixture,
+               guint8   opcode,
+               gint     sub)
+{
+  g_autoptr(RfRecorder) transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  gint last = -1;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      if (entry->cdb[0] == opcode && (sub < 0 || entry->cdb[1] == sub))
+        last = (gint) i;
+    }
+  return last;
+}
+
+static gint
+last_index_of_leave (Fixture *fixture)
+{
+  g_autoptr(RfRecorder) transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  gint last = -1;
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (transcript); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
+
+      if (entry->cdb[0] == 0xcc && entry->cdb[1] == 0x01 && entry->cdb[2] == 0x00)
+        last = (gint) i;
+    }
+  return last;
+}
+
+/* ---- tests ---- */
+
+/* A flash that succeeds: the flash holds the image, the drive runs its
+ * revision, and every step of §3 ran exactly as often as it should. */
+static void
+test_flash_ok (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) after = NULL;
+  g_autofree char *revision = NULL;
+  RfProgressSnapshot snapshot;
+  gboolean ok = run_job (fixture, test_case->confirmations, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  assert_flash_is_image (fixture);
+  revision = revision_now (fixture);
+  g_assert_cmpstr (revision, ==, test_case->revision != NULL ? test_case->revision : "1.06");
+  after = rf_flash_job_dup_identity_after (fixture->job);
+  g_assert_false (after->safe_mode);
+  g_assert_cmpstr (after->revision, ==, revision);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, 0x01), ==, 60);
+  g_assert_cmpuint (count_commands (fixture, 0xcc, 0x04), ==, 1);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, 0x04), ==, 31);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, 0x02), ==, 30);
+  g_assert_true (rf_flash_job_get_past_point_of_no_return (fixture->job));
+  g_assert_false (rf_flash_job_get_needs_recovery (fixture->job));
+  rf_progress_get_snapshot (rf_job_get_progress (RF_JOB (fixture->job)), &snapshot);
+  g_assert_true (snapshot.finished);
+  g_assert_cmpfloat (snapshot.fraction, ==, 1.0);
+  g_assert_cmpint (snapshot.phase, ==, RF_PHASE_VERIFY);
+}
+
+/* A drive with firmware is backed up first; the backup is what it held. */
+static void
+test_backup_first (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) kept = NULL;
+  const RfBackup *backup;
+
+  g_assert_true (run_job (fixture, test_case->confirmations, &error));
+  g_assert_no_error (error);
+  backup = rf_flash_job_get_backup (fixture->job);
+  g_assert_nonnull (backup);
+  kept = rf_backup_store_load (fixture->store, backup, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (kept, NULL), RF_NEC_MAIN_SIZE,
+                   (const guint8 *) g_bytes_get_data (fixture->flash_before, NULL) +
+                   RF_NEC_MAIN_START, RF_NEC_MAIN_SIZE);
+  /* The backup's ordering: both passes read before the first WRITE RAM. */
+  g_assert_cmpint (last_index_of (fixture, 0xcc, 0x00), >, last_index_of (fixture, 0xcb, 0x01));
+  g_assert_cmpuint (count_commands (fixture, 0xcc, 0x00), >=, 960 + 480);
+}
+
+/* --no-backup: nothing read before the flash, nothing stored. */
+static void
+test_no_backup (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+
+  g_assert_true (run_job (fixture, test_case->confirmations | RF_FLASH_CONFIRM_NO_BACKUP,
+                          &error));
+  g_assert_no_error (error);
+  g_assert_null (rf_flash_job_get_backup (fixture->job));
+  backups = rf_backup_store_list (fixture->store, NULL);
+  g_assert_cmpuint (backups != NULL ? backups->len : 0, ==, 0);
+}
+
+/* DOMAIN.md "Recovery": the seed (bootcode K355, stored ID K451) takes an
+ * ND-3550A image and ends as a working ND-3550A whose stored ID still says
+ * K451: identity-mismatch in normal mode. */
+static void
+test_seed_recovered (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) after = NULL;
+
+  g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rf_verdict_get_kind (rf_flash_job_get_verdict (fixture->job)), ==,
+                   RF_VERDICT_KIND_RECOVERY);
+  assert_flash_is_image (fixture);
+  after = rf_flash_job_dup_identity_after (fixture->job);
+  g_assert_false (after->safe_mode);
+  g_assert_cmpstr (after->stored_id, ==, "K451");
+  g_assert_cmpstr (after->bootcode_key, ==, "K355");
+  g_assert_cmpstr (after->revision, ==, "1.06");
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  /* Nothing to back up on a drive with only its bootcode. */
+  g_assert_null (rf_flash_job_get_backup (fixture->job));
+}
+
+/* nec-2m.md §8 step 3: without the person's word that the tray is empty, a
+ * drive in safe mode gets nothing beyond the passive look. */
+static void
+test_tray_not_confirmed (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (run_job (fixture, RF_FLASH_CONFIRM_UNTESTED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION);
+  g_assert_cmpuint (rf_flash_job_get_missing (fixture->job), ==, RF_FLASH_CONFIRM_TRAY_EMPTY);
+  g_assert_cmpuint (count_commands (fixture, 0x12, -1), >=, 1);
+  g_assert_cmpuint (count_commands (fixture, 0xcc, -1), ==, 0);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  assert_flash_unchanged (fixture);
+}
+
+/* A spec-only family needs its own confirmation; a general yes is not it. */
+static void
+test_untested_not_confirmed (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *revision = NULL;
+
+  g_assert_false (run_job (fixture, RF_FLASH_CONFIRM_TRAY_EMPTY, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION);
+  g_assert_true (rf_flash_job_get_missing (fixture->job) & RF_FLASH_CONFIRM_UNTESTED);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  g_assert_cmpuint (count_commands (fixture, 0xcc, 0x04), ==, 0);
+  assert_flash_unchanged (fixture);
+  revision = revision_now (fixture);
+  g_assert_cmpstr (revision, ==, "1.05");
+}
+
+/* A downgrade needs its own confirmation, and passes with it. */
+static void
+test_downgrade (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION);
+  g_assert_cmpuint (rf_flash_job_get_missing (fixture->job), ==, RF_FLASH_CONFIRM_DOWNGRADE);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  g_clear_error (&error);
+  g_assert_true (run_job (fixture, ALL_CONFIRMED | RF_FLASH_CONFIRM_DOWNGRADE, &error));
+  g_assert_no_error (error);
+  assert_flash_is_image (fixture);
+}
+
+/* A refused verdict sends nothing after identification: no enter beyond the
+ * identification's own, no WRITE RAM, no checksum. */
+static void
+test_refused_verdict (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_IMAGE_REFUSED);
+  g_assert_false (rf_verdict_is_allowed (rf_flash_job_get_verdict (fixture->job)));
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  g_assert_cmpuint (count_commands (fixture, 0xcc, 0x04), ==, 0);
+  /* Identification's enters: the seed tries K451 and finds K355 (2); a
+   * normal-mode ND-3550A is probed with D355 and K355 (2). */
+  g_assert_cmpuint (count_safe_mode (fixture, TRUE), ==, 2);
+  assert_flash_unchanged (fixture);
+  g_assert_false (rf_flash_job_get_past_point_of_no_return (fixture->job));
+}
+
+/* A failure before the erase: the flash untouched, the drive in the mode it
+ * was found in, a retry safe. */
+static void
+test_fails_before_erase (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *revision = NULL;
+  gboolean safe_mode = g_str_equal (test_case->scenario, "seed");
+
+  g_assert_false (run_job (fixture, test_case->confirmations, &error));
+  g_assert_error (error, RF_ERROR, (gint) test_case->expected);
+  g_assert_false (rf_flash_job_get_past_point_of_no_return (fixture->job));
+  g_assert_false (rf_flash_job_get_needs_recovery (fixture->job));
+  g_assert_cmpuint (count_commands (fixture, 0xcb, 0x04), ==, 0);
+  assert_flash_unchanged (fixture);
+  revision = revision_now (fixture);
+  if (safe_mode)
+    g_assert_true (g_str_has_prefix (revision, "0."));
+  else
+    g_assert_cmpstr (revision, ==, "1.05");
+  /* And the same image goes on once the fault is gone. */
+  rf_sim_drive_clear_faults (fixture->drive);
+  g_clear_error (&error);
+  g_assert_true (run_job (fixture, test_case->confirmations, &error));
+  g_assert_no_error (error);
+  assert_flash_is_image (fixture);
+}
+
+/* A failure from the first erase on ends on the recovery path: no erase,
+ * program or leave after it, the gate narrowed, the error the phase's own. */
+static void
+test_fails_after_erase (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  gint last_write;
+
+  g_assert_false (run_job (fixture, test_case->confirmations, &error));
+  g_assert_error (error, RF_ERROR, (gint) test_case->expected);
+  g_assert_true (rf_flash_job_get_past_point_of_no_return (fixture->job));
+  g_assert_true (rf_flash_job_get_needs_recovery (fixture->job));
+  last_write = last_index_of (fixture, 0xcb, -1);
+  g_assert_cmpint (last_write, >=, 0);
+  /* After a failed erase or program: no leave (identification in safe mode
+   * sends none either); unlike binflash, the drive stays with its bootcode. */
+  if (test_case->fault.phase == RF_SIM_PHASE_ERASE ||
+      (test_case->fault.phase == RF_SIM_PHASE_PROGRAM &&
+       test_case->fault.kind != RF_SIM_FAULT_SILENT_FLASH))
+    g_assert_cmpint (last_index_of_leave (fixture), <, last_write);
+  transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  g_assert_true (rf_recorder_get_n_entries (transcript) > (guint) last_write);
+}
+
+static void
+cancel_hook (guint            n,
+             const RfCommand *command,
+             gpointer         user_data)
+{
+  Fixture *fixture = user_data;
+
+  if (n != fixture->cancel_at)
+    return;
+  g_clear_error (&fixture->cancel_error);
+  rf_flash_job_cancel (fixture->job, fixture->cancellable, &fixture->cancel_error);
+}
+
+/* A cancel is honoured until the first erase: the drive is left as found. */
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *revision = NULL;
+  gboolean ok;
+
+  fixture->cancel_at = test_case->fault.command;
+  fixture->hook->n = 0;
+  fixture->hook->func = cancel_hook;
+  fixture->hook->user_data = fixture;
+  ok = run_job (fixture, test_case->confirmations, &error);
+  if (test_case->expect_ok)
+    {
+      /* Past the point of no return the cancel was refused, and the flash
+       * went on to its proven end. */
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_error (fixture->cancel_error, RF_ERROR, RF_ERROR_CANCEL_REFUSED);
+      assert_flash_is_image (fixture);
+      return;
+    }
+  g_assert_error (error, RF_ERROR, RF_ERROR_CANCELLED);
+  g_assert_no_error (fixture->cancel_error);
+  assert_flash_unchanged (fixture);
+  revision = revision_now (fixture);
+  g_assert_cmpstr (revision, ==, "1.05");
+}
+
+/* nec-2m.md §3: a connection that cannot carry 0x8000 bytes is refused before
+ * anything is sent. */
+static void
+test_small_transfer (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = fixture->hook->n;
+
+  fixture->hook->max_transfer = 0x4000;
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
+  g_assert_cmpuint (fixture->hook->n, ==, before);
+}
+
+static void
+add (const char  *path,
+     const Case  *test_case,
+     void       (*func) (Fixture *, gconstpointer))
+{
+  g_autofree char *full = g_strconcat ("/reflash/flash-job/", path, NULL);
+
+  g_test_add (full, Fixture, test_case, fixture_set_up, func, fixture_tear_down);
+}
+
+#define FAULT(k, p, o) .fault = { .kind = (k), .phase = (p), .occurrence = (o) }, .has_fault = TRUE
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *runtime = NULL;
+  int status;
+  static const Case healthy = { "healthy-3550", .confirmations = ALL_CONFIRMED };
+  static const Case healthy_4551 = { "healthy-4551", .revision = "1.08",
+                                     .confirmations = ALL_CONFIRMED };
+  static const Case recovered = { "recovered-seed", .confirmations = ALL_CONFIRMED };
+  static const Case interrupted = { "interrupted-3550", .confirmations = ALL_CONFIRMED };
+  static const Case seed = { "seed", .confirmations = ALL_CONFIRMED };
+  static const Case healthy_reinstall = { "healthy-3550", .revision = "1.05",
+                                          .confirmations = ALL_CONFIRMED };
+  static const Case healthy_old = { "healthy-3550", .revision = "1.02",
+                                    .confirmations = ALL_CONFIRMED };
+  static const Case healthy_other = { "healthy-3550", .other_model = TRUE };
+  static const Case seed_other = { "seed", .other_model = TRUE };
+  static const Case before_erase[] = {
+    { "healthy-3550", .confirmations = ALL_CONFIRMED,
+      FAULT (RF_SIM_FAULT_TRANSPORT_ERROR, RF_SIM_PHASE_UPLOAD, 10), .expected = RF_ERROR_READ },
+    { "healthy-3550", .confirmations = ALL_CONFIRMED,
+      FAULT (RF_SIM_FAULT_TIMEOUT, RF_SIM_PHASE_CHECKSUM, 1), .expected = RF_ERROR_TIMED_OUT },
+    { "seed", .confirmations = ALL_CONFIRMED,
+      FAULT (RF_SIM_FAULT_TRANSPORT_ERROR, RF_SIM_PHASE_UPLOAD, 60), .expected = RF_ERROR_READ },
+  };
+  static const Case after_erase[] = {
+    { "healthy-3550", .confirmations = ALL_CONFIRMED,
+      FAULT (RF_SIM_FAULT_WRITE_FAILURE, RF_SIM_PHASE_ERASE, 1), .expected = RF_ERROR_WRITE },
+    { "healthy-3550", .confirmations = ALL_CONFIRMED,
+      FAULT (RF_SIM_FAULT_WRITE_FAILURE, RF_SIM_PHASE_PROGRAM, 12), .expected = RF_ERROR_WRITE },
+    { "seed", .confirmations = ALL_CONFIRMED,
+      FAULT (RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_PROGRAM, 20),
+      .expected = RF_ERROR_DEVICE_GONE },
+    { "healthy-3550", .confirmations = ALL_CONFIRMED,
+      FAULT (RF_SIM_FAULT_SILENT_FLASH, RF_SIM_PHASE_PROGRAM, 0),
+      .expected = RF_ERROR_VERIFY_FAILED },
+    { "healthy-3550", .confirmations = ALL_CONFIRMED | RF_FLASH_CONFIRM_NO_BACKUP,
+      FAULT (RF_SIM_FAULT_FLIPPED_READ, RF_SIM_PHASE_READ, 2 + 300),
+      .expected = RF_ERROR_VERIFY_FAILED },
+  };
+  static const char *const before_names[] = { "upload-10", "checksum-timeout", "seed-upload-60" };
+  static const char *const after_names[] = {
+    "erase-1", "program-12", "seed-power-loss-program-20", "silent-flash", "read-back-differs",
+  };
+  /* Commands of a healthy ND-3550A's flash with a backup: 17 of the looks,
+   * 960 backup reads; the enter at 978, WRITE RAM 979-1038, the checksum at
+   * 1039, the first erase at 1040. */
+  static const guint cancel_points[] = { 3, 17, 500, 978, 979, 1000, 1039, 1040, 1041 };
+  static Case cancel_cases[G_N_ELEMENTS (cancel_points)];
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (before_names) == G_N_ELEMENTS (before_erase));
+  G_STATIC_ASSERT (G_N_ELEMENTS (after_names) == G_N_ELEMENTS (after_erase));
+
+  g_test_init (&argc, &argv, NULL);
+  runtime = g_dir_make_tmp ("reflash-flash-job-run-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  g_setenv ("XDG_STATE_HOME", runtime, TRUE);
+  db = rf_drive_db_new_default (&error);
+  g_assert_no_error (error);
+
+  add ("ok/healthy-3550", &healthy, test_flash_ok);
+  add ("ok/healthy-4551", &healthy_4551, test_flash_ok);
+  add ("ok/recovered-seed", &recovered, test_flash_ok);
+  add ("ok/interrupted-3550", &interrupted, test_flash_ok);
+  add ("ok/reinstall", &healthy_reinstall, test_flash_ok);
+  add ("backup-first", &healthy, test_backup_first);
+  add ("no-backup", &healthy, test_no_backup);
+  add ("seed-recovered", &seed, test_seed_recovered);
+  add ("tray-not-confirmed", &seed, test_tray_not_confirmed);
+  add ("untested-not-confirmed", &healthy, test_untested_not_confirmed);
+  add ("downgrade", &healthy_old, test_downgrade);
+  add ("refused/crossflash", &healthy_other, test_refused_verdict);
+  add ("refused/seed-crossflash", &seed_other, test_refused_verdict);
+  add ("small-transfer", &healthy, test_small_transfer);
+  for (gsize i = 0; i < G_N_ELEMENTS (before_erase); i++)
+    {
+      g_autofree char *path = g_strconcat ("before-erase/", before_names[i], NULL);
+
+      add (path, &before_erase[i], test_fails_before_erase);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (after_erase); i++)
+    {
+      g_autofree char *path = g_strconcat ("after-erase/", after_names[i], NULL);
+
+      add (path, &after_erase[i], test_fails_after_erase);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (cancel_points); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("cancel/at-command-%u", cancel_points[i]);
+
+      cancel_cases[i] = (Case) { "healthy-3550", .confirmations = ALL_CONFIRMED,
+                                 .fault = { .command = cancel_points[i] },
+                                 .expect_ok = cancel_points[i] > 1039 };
+      add (path, &cancel_cases[i], test_cancel);
+    }
+
+  status = g_test_run ();
+  g_clear_object (&db);
+  rf_test_remove_tree (runtime);
+  return status;
+}
