@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rf-core.h"
+#include "rf-flash-job-private.h"
 #include "rf-sim.h"
 #include "rf-test-hook.h"
 #include "rf-test-util.h"
@@ -40,6 +41,7 @@ typedef struct {
   RfFirmwareCheck *check;
   guint cancel_at;
   GError *cancel_error;
+  RfGateStage last_stage;    /* the gate's stage when the last command went out */
 } Fixture;
 
 #define ALL_CONFIRMED (RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY)
@@ -451,6 +453,16 @@ test_fails_before_erase (Fixture       *fixture,
   assert_flash_is_image (fixture);
 }
 
+static void
+stage_hook (guint            n,
+            const RfCommand *command,
+            gpointer         user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->last_stage = rf_command_gate_get_stage (rf_job_get_gate (RF_JOB (fixture->job)));
+}
+
 /* A failure from the first erase on ends on the recovery path: no erase,
  * program or leave after it, the gate narrowed, the error the phase's own. */
 static void
@@ -462,8 +474,13 @@ test_fails_after_erase (Fixture       *fixture,
   g_autoptr(RfRecorder) transcript = NULL;
   gint last_write;
 
+  fixture->hook->func = stage_hook;
+  fixture->hook->user_data = fixture;
   g_assert_false (run_job (fixture, test_case->confirmations, &error));
   g_assert_error (error, RF_ERROR, (gint) test_case->expected);
+  /* The polls and the identification after the failure went through a gate
+   * that allows nothing else any more. */
+  g_assert_cmpint (fixture->last_stage, ==, RF_GATE_STAGE_AFTER_FAILURE);
   g_assert_true (rf_flash_job_get_past_point_of_no_return (fixture->job));
   g_assert_true (rf_flash_job_get_needs_recovery (fixture->job));
   last_write = last_index_of (fixture, 0xcb, -1);
@@ -536,6 +553,42 @@ test_small_transfer (Fixture       *fixture,
   g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
   g_assert_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
   g_assert_cmpuint (fixture->hook->n, ==, before);
+}
+
+/* nec-2m.md §3 step 9, each rule on its own: a drive still in safe mode,
+ * another revision, a changed stored ID or bootcode version fail the flash. */
+static void
+test_identity_after (void)
+{
+  char r105[] = "1.05", r106[] = "1.06", r005[] = "0.05", k451[] = "K451", k355[] = "K355";
+  char v05[] = "05", v06[] = "06";
+  RfDriveIdentity before = { .revision = r105, .stored_id = k451, .bootcode_key = k355,
+                             .bootcode_version = v05 };
+  RfDriveIdentity good = before;
+  RfDriveIdentity safe = before;
+  RfDriveIdentity old = before;
+  RfDriveIdentity moved = before;
+  RfDriveIdentity rebooted = before;
+  const RfDriveIdentity *bad[] = { &safe, &old, &moved, &rebooted };
+
+  good.revision = r106;
+  safe.revision = r005;
+  safe.safe_mode = TRUE;
+  moved.revision = rebooted.revision = r106;
+  moved.stored_id = k355;
+  rebooted.bootcode_version = v06;
+  g_assert_true (rf_flash_check_identity_after (&before, &good, "1.06", NULL));
+  /* An image without display strings is proven by its read-back alone. */
+  g_assert_true (rf_flash_check_identity_after (&before, &good, NULL, NULL));
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (rf_flash_check_identity_after (&before, bad[i], "1.06", &error));
+      g_assert_error (error, RF_ERROR, RF_ERROR_VERIFY_FAILED);
+    }
+  /* Without a revision to compare, safe mode still shows a flash that failed. */
+  g_assert_false (rf_flash_check_identity_after (&before, &safe, NULL, NULL));
 }
 
 static void
@@ -613,6 +666,7 @@ main (int    argc,
   db = rf_drive_db_new_default (&error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/reflash/flash-job/identity-after", test_identity_after);
   add ("ok/healthy-3550", &healthy, test_flash_ok);
   add ("ok/healthy-4551", &healthy_4551, test_flash_ok);
   add ("ok/recovered-seed", &recovered, test_flash_ok);

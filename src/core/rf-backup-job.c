@@ -152,7 +152,8 @@ read_piece (Reader  *reader,
   if (!build_read (reader, &command, offset, data, length))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_INTERNAL,
-                   "a read of %" G_GSIZE_FORMAT " bytes at 0x%" G_GSIZE_MODIFIER "X could not be built",
+                   "a read of %" G_GSIZE_FORMAT " bytes at 0x%" G_GSIZE_MODIFIER
+                   "X could not be built",
                    length, offset);
       return FALSE;
     }
@@ -309,7 +310,8 @@ open_backup_stage (RfJob               *job,
                    const RfDriveFamily *family,
                    GError             **error)
 {
-  if (rf_command_gate_set_stage (rf_job_get_gate (job), RF_GATE_STAGE_BACKUP, (RfDriveFamily *) family,
+  if (rf_command_gate_set_stage (rf_job_get_gate (job), RF_GATE_STAGE_BACKUP,
+                                 (RfDriveFamily *) family,
                                  RF_PHASE_BACKUP, NULL))
     return TRUE;
   g_set_error_literal (error, RF_ERROR, RF_ERROR_INTERNAL,

@@ -527,7 +527,8 @@ rf_probe_wait_until_ready (RfTransport *transport,
       if (!rf_scsi_build_test_unit_ready (&command))
         return FALSE;
       if (rf_transport_execute (transport, &command, NULL, &error) &&
-          !(command.status == RF_STATUS_CHECK_CONDITION && rf_command_get_sense (&command, &sense) &&
+          !(command.status == RF_STATUS_CHECK_CONDITION &&
+            rf_command_get_sense (&command, &sense) &&
             (sense.key == RF_SENSE_KEY_UNIT_ATTENTION ||
              (sense.key == RF_SENSE_KEY_NOT_READY && sense.asc == 0x04))))
         return TRUE;

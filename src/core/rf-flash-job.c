@@ -23,6 +23,7 @@
 #include "rf-device-private.h"
 #include "rf-error.h"
 #include "rf-flash-job.h"
+#include "rf-flash-job-private.h"
 #include "rf-must-finish.h"
 #include "rf-nec-2m.h"
 #include "rf-scsi.h"
@@ -157,7 +158,8 @@ expected_per_command_us (RfFlashJob *self,
                          RfPhase     phase,
                          guint       n_commands)
 {
-  guint seconds = rf_drive_family_get_expected_seconds (self->family, rf_phase_to_nick (phase));
+  const char *nick = rf_phase_to_nick (phase);
+  guint seconds = rf_drive_family_get_expected_seconds (self->family, nick);
 
   return (guint64) MAX (seconds, 1u) * G_USEC_PER_SEC / MAX (n_commands, 1u);
 }
@@ -286,7 +288,8 @@ preflight (RfFlashJob    *self,
   self->before = rf_device_dup_identity (device);
   if (self->family == NULL || !g_str_equal (self->family->protocol, "nec-2m"))
     {
-      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED, "flashing the %s family is not built yet",
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
+                   "flashing the %s family is not built yet",
                    self->family != NULL ? self->family->id : "(unknown)");
       return FALSE;
     }
@@ -509,25 +512,35 @@ read_back (RfFlashJob  *self,
   return TRUE;
 }
 
-/* §3 step 9: normal mode, the image's revision, and the identity in flash
- * untouched. A run where every command was GOOD and the old revision shows
- * is a silent flash. */
-static gboolean
-check_identity_after (RfFlashJob  *self,
-                      GError     **error)
+/**
+ * rf_flash_check_identity_after:
+ * @before: the drive as the job's look before the flash found it
+ * @after: the drive as the look after the read-back found it
+ * @revision: (nullable): the image's revision; %NULL for an image without
+ *   display strings, verified by its read-back alone
+ *
+ * nec-2m.md §3 step 9: normal mode, the image's revision, and the identity in
+ * flash untouched. A run where every command was GOOD and the old revision
+ * shows is a silent flash.
+ *
+ * Returns: %FALSE with %RF_ERROR_VERIFY_FAILED when the drive is not as a
+ *   good flash leaves it
+ */
+gboolean
+rf_flash_check_identity_after (const RfDriveIdentity  *before,
+                               const RfDriveIdentity  *after,
+                               const char             *revision,
+                               GError                **error)
 {
-  RfFirmware *judged = rf_firmware_check_get_judged (self->check);
-  const char *revision = rf_firmware_get_revision (judged);
-  const RfDriveIdentity *after = self->after;
   const char *problem = NULL;
 
   if (after->safe_mode)
     problem = "the drive is still in safe mode";
   else if (revision != NULL && g_strcmp0 (after->revision, revision) != 0)
     problem = "the drive does not report the image's revision";
-  else if (g_strcmp0 (after->stored_id, self->before->stored_id) != 0)
+  else if (g_strcmp0 (after->stored_id, before->stored_id) != 0)
     problem = "the stored ID changed";
-  else if (g_strcmp0 (after->bootcode_version, self->before->bootcode_version) != 0)
+  else if (g_strcmp0 (after->bootcode_version, before->bootcode_version) != 0)
     problem = "the bootcode version changed";
   if (problem == NULL)
     return TRUE;
@@ -542,6 +555,7 @@ verify (RfFlashJob  *self,
         GError     **error)
 {
   RfJob *job = RF_JOB (self);
+  RfFirmware *judged;
 
   if (!set_phase (self, RF_PHASE_VERIFY, RF_NEC_MAIN_SIZE, error) || !read_back (self, error))
     return FALSE;
@@ -551,7 +565,9 @@ verify (RfFlashJob  *self,
       return FALSE;
     }
   self->after = rf_device_dup_identity (rf_job_get_device (job));
-  return check_identity_after (self, error);
+  judged = rf_firmware_check_get_judged (self->check);
+  return rf_flash_check_identity_after (self->before, self->after,
+                                        rf_firmware_get_revision (judged), error);
 }
 
 /* nec-2m.md §3: after a failure past the point of no return no further erase,
