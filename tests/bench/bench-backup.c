@@ -313,6 +313,10 @@ run_job (Rig       *rig,
 
 /* ---- figures ---- */
 
+/* Issue 15: a job within 1 % of the physical limit. A figure to read, never a
+ * verdict: the exit status does not depend on it. */
+#define GOAL_PERCENT 1.0
+
 static int
 compare_wall (const void *a,
               const void *b)
@@ -404,13 +408,16 @@ bench_timed (Rig           *rig,
     {
       Figures f;
       gint64 over;
+      double percent;
 
       if (!run_job (rig, db, &f, error))
         return FALSE;
       over = f.wall_us - (gint64) f.busy_us;
-      printf ("%-14s speed %-4g wall %9.3f ms, limit %9.3f ms, overhead %+.3f ms = %+.2f %%\n",
-              rig->scenario_id, speed, ms (f.wall_us), ms ((gint64) f.busy_us), ms (over),
-              f.busy_us > 0 ? 100.0 * (double) over / (double) f.busy_us : 0.0);
+      percent = f.busy_us > 0 ? 100.0 * (double) over / (double) f.busy_us : 0.0;
+      printf ("%-14s speed %-4g wall %9.3f ms, limit %9.3f ms, overhead %+.3f ms = %+.2f %% "
+              "(goal %g %%: %s)\n", rig->scenario_id, speed, ms (f.wall_us),
+              ms ((gint64) f.busy_us), ms (over), percent, GOAL_PERCENT,
+              percent <= GOAL_PERCENT ? "met" : "missed");
       print_split (&f, model_us);
     }
   return TRUE;
