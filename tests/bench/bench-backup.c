@@ -335,7 +335,7 @@ ms (gint64 us)
 
 /* Where a job's wall time went, beyond the drive's busy time. @model_us is the
  * practice drive's own work per command at speed 0 (negative at speed 0 itself):
- * what remains in the drive on top of it is its sleeps waking late. */
+ * what remains in the drive on top of it is mostly its sleeps waking late. */
 static void
 print_split (const Figures *f,
              double         model_us)
@@ -343,12 +343,14 @@ print_split (const Figures *f,
   double n = MAX (f->n_commands, 1);
   gint64 drive_us = f->inside_us - (gint64) f->busy_us;
 
-  printf ("    in the drive, beyond its busy time %9.3f ms  (%.1f us/command", ms (drive_us),
+  printf ("    in the drive, beyond its busy time %9.3f ms  (%.1f us/command)\n", ms (drive_us),
           (double) drive_us / n);
+  /* The model's work varies from run to run (it touches the job's fresh
+   * buffers, so page faults land in it): the rest is an estimate. */
   if (model_us >= 0.0)
-    printf (";\n        the model's own work at speed 0: %.1f us/command; "
-            "sleeps woke late by %.3f ms", model_us, ms (drive_us - (gint64) (model_us * n)));
-  printf (")\n");
+    printf ("        of which the model's own work (%.1f us/command at speed 0) %.3f ms,\n"
+            "        the rest %.3f ms: sleeps waking late, caches cold after them\n", model_us,
+            ms ((gint64) (model_us * n)), ms (drive_us - (gint64) (model_us * n)));
   printf ("    the job, between commands          %9.3f ms  (%.1f us/command)\n",
           ms (f->between_us), (double) f->between_us / n);
   printf ("    the job, before the first command  %9.3f ms\n", ms (f->head_us));
