@@ -1,4 +1,5 @@
-/* rf-json-writer.c: writes pretty-printed JSON, two spaces per level.
+/* rf-json-writer.c: writes pretty-printed JSON, two spaces per level, or one
+ * document per line for a stream of events (JSON Lines).
  *
  * The CLI's JSON keys are a stable interface; this writer only guarantees valid
  * syntax and escaping. A NULL string is written as null.
@@ -8,7 +9,13 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "rf-json-writer.h"
+
+/* Enough digits for a fraction of a job or a rate, and never an exponent
+ * nobody asked for. */
+#define DOUBLE_FORMAT "%.6g"
 
 struct _RfJsonWriter
 {
@@ -18,6 +25,7 @@ struct _RfJsonWriter
   /* One entry per open container: how many values it holds so far. */
   GArray *counts;
   gboolean after_key;
+  gboolean compact; /* the whole document on one line */
 };
 
 G_DEFINE_FINAL_TYPE (RfJsonWriter, rf_json_writer, G_TYPE_OBJECT)
@@ -59,6 +67,23 @@ newline_indent (RfJsonWriter *self)
     g_string_append (self->out, "  ");
 }
 
+/**
+ * rf_json_writer_new_compact:
+ *
+ * For a stream of events, one document per line: no line breaks inside the
+ * document, only the one rf_json_writer_finish() ends it with.
+ *
+ * Returns: (transfer full): a writer of one-line documents
+ */
+RfJsonWriter *
+rf_json_writer_new_compact (void)
+{
+  RfJsonWriter *self = rf_json_writer_new ();
+
+  self->compact = TRUE;
+  return self;
+}
+
 /* Separator and indentation before any value or key. */
 static void
 before_value (RfJsonWriter *self)
@@ -74,9 +99,10 @@ before_value (RfJsonWriter *self)
     return;
   count = &g_array_index (self->counts, guint, self->counts->len - 1);
   if (*count > 0)
-    g_string_append_c (self->out, ',');
+    g_string_append (self->out, self->compact ? ", " : ",");
   (*count)++;
-  newline_indent (self);
+  if (!self->compact)
+    newline_indent (self);
 }
 
 static void
@@ -135,7 +161,7 @@ close_container (RfJsonWriter *self,
   g_return_if_fail (self->counts->len > 0);
   count = g_array_index (self->counts, guint, self->counts->len - 1);
   g_array_set_size (self->counts, self->counts->len - 1);
-  if (count > 0)
+  if (count > 0 && !self->compact)
     newline_indent (self);
   g_string_append_c (self->out, bracket);
 }
@@ -214,6 +240,29 @@ rf_json_writer_int (RfJsonWriter *self,
   g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
 }
 
+/**
+ * rf_json_writer_double:
+ *
+ * Written the same in every locale; JSON has no NaN or infinity, so those are
+ * written as null.
+ */
+void
+rf_json_writer_double (RfJsonWriter *self,
+                       double        value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_if_fail (RF_IS_JSON_WRITER (self));
+
+  if (!isfinite (value))
+    {
+      rf_json_writer_null (self);
+      return;
+    }
+  before_value (self);
+  g_string_append (self->out, g_ascii_formatd (text, sizeof text, DOUBLE_FORMAT, value));
+}
+
 void
 rf_json_writer_boolean (RfJsonWriter *self,
                         gboolean      value)
@@ -247,6 +296,15 @@ rf_json_writer_member_int (RfJsonWriter *self,
 {
   rf_json_writer_key (self, key);
   rf_json_writer_int (self, value);
+}
+
+void
+rf_json_writer_member_double (RfJsonWriter *self,
+                              const char   *key,
+                              double        value)
+{
+  rf_json_writer_key (self, key);
+  rf_json_writer_double (self, value);
 }
 
 void

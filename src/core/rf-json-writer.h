@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RfJsonWriter, rf_json_writer, RF, JSON_WRITER, GObject)
 
 RfJsonWriter *rf_json_writer_new          (void);
+RfJsonWriter *rf_json_writer_new_compact  (void);
 void          rf_json_writer_begin_object (RfJsonWriter *self);
 void          rf_json_writer_end_object   (RfJsonWriter *self);
 void          rf_json_writer_begin_array  (RfJsonWriter *self);
@@ -23,6 +24,8 @@ void          rf_json_writer_string       (RfJsonWriter *self,
                                            const char   *value);
 void          rf_json_writer_int          (RfJsonWriter *self,
                                            gint64        value);
+void          rf_json_writer_double       (RfJsonWriter *self,
+                                           double        value);
 void          rf_json_writer_boolean      (RfJsonWriter *self,
                                            gboolean      value);
 void          rf_json_writer_null         (RfJsonWriter *self);
@@ -32,6 +35,9 @@ void          rf_json_writer_member_string (RfJsonWriter *self,
 void          rf_json_writer_member_int   (RfJsonWriter *self,
                                            const char   *key,
                                            gint64        value);
+void          rf_json_writer_member_double (RfJsonWriter *self,
+                                            const char   *key,
+                                            double        value);
 void          rf_json_writer_member_boolean (RfJsonWriter *self,
                                              const char   *key,
                                              gboolean      value);
