@@ -65,6 +65,8 @@ rf_cli_run (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Debug and info messages too: stdout carries only results (and JSON). */
+  g_log_writer_default_set_use_stderr (TRUE);
   /* A dead pipe reader is an error to report, never a reason to die. */
   signal (SIGPIPE, SIG_IGN);
   /* A drive between SAFE MODE enter and its return is brought back before
