@@ -75,6 +75,9 @@ test_compact_line (void)
   rf_json_writer_begin_array (writer);
   rf_json_writer_int (writer, 1);
   rf_json_writer_double (writer, 1.0 / 3.0);
+  rf_json_writer_double (writer, 6.9e-05);
+  rf_json_writer_double (writer, 100.0);
+  rf_json_writer_double (writer, -1e20);
   rf_json_writer_end_array (writer);
   rf_json_writer_key (writer, "empty");
   rf_json_writer_begin_object (writer);
@@ -84,7 +87,7 @@ test_compact_line (void)
 
   g_assert_cmpstr (text, ==,
                    "{\"event\": \"progress\", \"fraction\": 0.25, \"whole\": 1, "
-                   "\"unknown\": null, \"list\": [1, 0.333333], \"empty\": {}}\n");
+                   "\"unknown\": null, \"list\": [1, 0.333333, 0.000069, 100, -100000000000000000000], \"empty\": {}}\n");
 }
 
 int

@@ -9,13 +9,15 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include "rf-json-writer.h"
 
-/* Enough digits for a fraction of a job or a rate, and never an exponent
- * nobody asked for. */
-#define DOUBLE_FORMAT "%.6g"
+/* Six decimals are enough for a fraction of a job or a rate; plain decimals,
+ * never an exponent a reader has to expect. */
+#define DOUBLE_FORMAT "%.6f"
 
 struct _RfJsonWriter
 {
@@ -240,6 +242,24 @@ rf_json_writer_int (RfJsonWriter *self,
   g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
 }
 
+/* "0.250000" is written "0.25", "1.000000" is "1": DOUBLE_FORMAT always
+ * writes a decimal point, so only zeros after it go. */
+static const char *
+format_double (char   *text,
+               gsize   size,
+               double  value)
+{
+  gsize end;
+
+  g_ascii_formatd (text, (int) size, DOUBLE_FORMAT, value);
+  end = strlen (text);
+  while (end > 0 && text[end - 1] == '0')
+    text[--end] = '\0';
+  if (end > 0 && text[end - 1] == '.')
+    text[--end] = '\0';
+  return text;
+}
+
 /**
  * rf_json_writer_double:
  *
@@ -250,7 +270,8 @@ void
 rf_json_writer_double (RfJsonWriter *self,
                        double        value)
 {
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  /* Room for every digit of the largest double in DOUBLE_FORMAT. */
+  char text[DBL_MAX_10_EXP + 16];
 
   g_return_if_fail (RF_IS_JSON_WRITER (self));
 
@@ -260,7 +281,7 @@ rf_json_writer_double (RfJsonWriter *self,
       return;
     }
   before_value (self);
-  g_string_append (self->out, g_ascii_formatd (text, sizeof text, DOUBLE_FORMAT, value));
+  g_string_append (self->out, format_double (text, sizeof text, value));
 }
 
 void
