@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "rf-cli-drive.h"
-#include "rf-sim.h"
 
 /**
  * rf_cli_drive_monitor_new:
@@ -22,10 +21,26 @@
 RfDeviceMonitor *
 rf_cli_drive_monitor_new (RfDriveDb *db)
 {
-  RfDeviceMonitor *monitor = rf_device_monitor_new (db);
-  g_autoptr(RfSimSource) practice = rf_sim_source_new (NULL);
+  return rf_cli_drive_monitor_new_with_practice (db, NULL);
+}
 
-  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (practice));
+/**
+ * rf_cli_drive_monitor_new_with_practice:
+ * @practice: (out) (optional) (transfer full): the source of the practice
+ *   drives, for a command that sets their speed
+ *
+ * Returns: (transfer full): a monitor over the real and the practice drives
+ */
+RfDeviceMonitor *
+rf_cli_drive_monitor_new_with_practice (RfDriveDb    *db,
+                                        RfSimSource **practice)
+{
+  RfDeviceMonitor *monitor = rf_device_monitor_new (db);
+  g_autoptr(RfSimSource) source = rf_sim_source_new (NULL);
+
+  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (source));
+  if (practice != NULL)
+    *practice = g_steal_pointer (&source);
   return monitor;
 }
 

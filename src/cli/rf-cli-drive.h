@@ -1,14 +1,17 @@
-/* rf-cli-drive.h: what `list` and `info` share: finding, probing, printing drives
+/* rf-cli-drive.h: what the commands share: finding, probing, printing drives
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "rf-core.h"
+#include "rf-sim.h"
 
 G_BEGIN_DECLS
 
 RfDeviceMonitor *rf_cli_drive_monitor_new  (RfDriveDb     *db);
+RfDeviceMonitor *rf_cli_drive_monitor_new_with_practice (RfDriveDb    *db,
+                                                         RfSimSource **practice);
 GPtrArray       *rf_cli_drive_probe_all    (GPtrArray     *devices,
                                             RfDriveDb     *db,
                                             RfProbeDepth   depth);
