@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # The man page documents every JSON key of `list`/`info`, every reason code and
-# every drive state code; exits 1 naming what is missing.
+# every drive state code, every command and option, and backup's events and the
+# codes they carry; exits 1 naming what is missing.
 import re
 import sys
 
@@ -38,10 +39,23 @@ for nick in re.findall(r'\] = \{ "([a-z-]+)"',
 for nick in re.findall(r'(?:\] = |^  \{ )"([a-z-]+)"', read('src/core/rf-verdict.c'), re.M):
     wanted[nick] = 'verdict code'
 
+# backup: its events and their keys, the phase, LED hint and error codes they carry.
+events = read('src/cli/rf-cli-backup.c') + read('src/cli/rf-cli-progress.c')
+for key in re.findall(r'rf_json_writer_(?:member_\w+|key) \(json, "([a-z_]+)"', events):
+    wanted[key] = 'JSON key'
+for name in re.findall(r'rf_cli_event_begin \("([a-z_]+)"\)', events):
+    wanted[name] = 'JSON event'
+for nick in re.findall(r'\] = "([a-z-]+)",', read('src/core/rf-phase.c')):
+    wanted[nick] = 'phase code'
+for nick in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/core/rf-progress-words.c'), re.M):
+    wanted[nick] = 'LED hint'
+for nick in re.findall(r'\] = \{ "([a-z-]+)"', read('src/core/rf-error.c')):
+    wanted[nick] = 'error code'
+
 # Every command and every long option of every command.
 cli = ''.join(read('src/cli/' + name) for name in
-              ('rf-cli.c', 'rf-cli-backups.c', 'rf-cli-check.c', 'rf-cli-info.c',
-               'rf-cli-list.c', 'rf-cli-practice.c'))
+              ('rf-cli.c', 'rf-cli-backup.c', 'rf-cli-backups.c', 'rf-cli-check.c',
+               'rf-cli-info.c', 'rf-cli-list.c', 'rf-cli-practice.c'))
 for name in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/cli/rf-cli.c'), re.M):
     wanted[name] = 'command'
 for name in re.findall(r'^    \{ "([a-z-]+)", (?:\'.\'|0), ', cli, re.M):

@@ -25,6 +25,7 @@ static const RfCliCommand commands[] = {
   { "list", N_("List optical drives and their state"), rf_cli_list_run, "#4" },
   { "info", N_("Show a drive's identity, state and next step"), rf_cli_info_run, "#4" },
   { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5" },
+  { "backup", N_("Back up a drive's firmware"), rf_cli_backup_run, "#15" },
   { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5" },
   { "practice", N_("Write made-up firmware for a practice drive"), rf_cli_practice_run, "#15" },
 };
@@ -43,6 +44,7 @@ print_usage (FILE *out)
   fprintf (out, "  3  %s\n", _("drive or file not found"));
   fprintf (out, "  4  %s\n", _("refused: the file does not fit the drive, or the drive's state does not allow it"));
   fprintf (out, "  5  %s\n", _("the command is not available in this version"));
+  fprintf (out, "  6  %s\n", _("cancelled (Ctrl+C or a signal); nothing was changed"));
   fprintf (out, "\n%s\n", _("Run “reflash-cli COMMAND --help” for a command's options."));
 }
 

@@ -15,12 +15,14 @@ typedef enum {
   RF_CLI_EXIT_USAGE = 2,        /* bad arguments */
   RF_CLI_EXIT_NOT_FOUND = 3,    /* drive or file not found */
   RF_CLI_EXIT_REFUSED = 4,      /* verdict refused the image, or drive state forbids */
-  RF_CLI_EXIT_NOT_AVAILABLE = 5 /* the command is not part of this version yet */
+  RF_CLI_EXIT_NOT_AVAILABLE = 5, /* the command is not part of this version yet */
+  RF_CLI_EXIT_CANCELLED = 6     /* cancelled by a signal before anything was kept */
 } RfCliExit;
 
 typedef int (*RfCliCommandFunc) (int argc, char **argv);
 
 int rf_cli_run (int argc, char **argv);
+int rf_cli_backup_run (int argc, char **argv);
 int rf_cli_backups_run (int argc, char **argv);
 int rf_cli_check_run (int argc, char **argv);
 int rf_cli_info_run (int argc, char **argv);

@@ -1,0 +1,523 @@
+/* rf-cli-backup.c: `reflash-cli backup DRIVE`: the drive's firmware, read
+ * twice, compared and kept
+ *
+ * The job runs on a worker thread (rf_job_run_async()) while the main loop
+ * shows its progress ten times a second and turns SIGINT, SIGTERM and SIGHUP
+ * into a cancel. A cancel is honoured between commands; inside the stretch
+ * where a deep look has the drive in safe mode, the job first brings it back
+ * (rf-must-finish.h), and no signal ends the process before that: GLib's
+ * handlers replace the default ones for the whole run.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* renameat2() and RENAME_NOREPLACE */
+#define _GNU_SOURCE
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rf-cli-drive.h"
+#include "rf-cli-progress.h"
+#include "rf-cli.h"
+
+/* The CLI rehearses in real time (ARCHITECTURE.md "The practice drive"). */
+#define DEFAULT_PRACTICE_SPEED 1.0
+/* Progress is redrawn at most this often: 10 times a second. */
+#define TICK_MS 100
+
+static const int cancel_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+typedef struct {
+  /* What the user asked for */
+  const char *drive_name;
+  const char *output;       /* -o FILE, or NULL */
+  gboolean as_json;
+
+  /* The run */
+  RfBackupStore *store;
+  RfBackupJob *job;
+  RfCliProgress *progress;
+  GCancellable *cancellable;
+  GMainLoop *loop;
+  guint tick_id;
+  guint signal_ids[G_N_ELEMENTS (cancel_signals)];
+  GError *error;            /* why the job failed */
+} Backup;
+
+static void
+backup_clear (Backup *backup)
+{
+  g_clear_handle_id (&backup->tick_id, g_source_remove);
+  for (gsize i = 0; i < G_N_ELEMENTS (backup->signal_ids); i++)
+    g_clear_handle_id (&backup->signal_ids[i], g_source_remove);
+  g_clear_object (&backup->store);
+  g_clear_object (&backup->job);
+  g_clear_pointer (&backup->progress, rf_cli_progress_free);
+  g_clear_object (&backup->cancellable);
+  g_clear_pointer (&backup->loop, g_main_loop_unref);
+  g_clear_error (&backup->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Backup, backup_clear)
+
+/* Exit codes (reflash-cli(1), EXIT STATUS). The drive's state or family
+ * refused the backup before a byte was kept: "refused". */
+static const RfError refusals[] = {
+  RF_ERROR_IN_SAFE_MODE, RF_ERROR_FIRMWARE_ERASED, RF_ERROR_CANNOT_BACK_UP,
+  RF_ERROR_OTHER_MODEL, RF_ERROR_NOT_SUPPORTED, RF_ERROR_MEDIUM_PRESENT, RF_ERROR_BUSY,
+  RF_ERROR_VENDOR_REFUSED, RF_ERROR_NEEDS_PRIVILEGES, RF_ERROR_PERMISSION_DENIED,
+};
+
+static int
+exit_for_error (const GError *error)
+{
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
+    return RF_CLI_EXIT_CANCELLED;
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND))
+    return RF_CLI_EXIT_NOT_FOUND;
+  for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_error_matches (error, RF_ERROR, refusals[i]))
+      return RF_CLI_EXIT_REFUSED;
+  return RF_CLI_EXIT_FAILURE;
+}
+
+static const char *
+error_sentence (const GError *error)
+{
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
+    return _("Backup cancelled; nothing was changed.");
+  return rf_error_code_to_sentence (error->domain == RF_ERROR ? (RfError) error->code
+                                                              : RF_ERROR_INTERNAL);
+}
+
+static void
+write_error_event (const GError   *error,
+                   const char     *message,
+                   const RfBackup *kept)
+{
+  RfJsonWriter *json = rf_cli_event_begin ("error");
+
+  rf_json_writer_member_string (json, "code", error->domain == RF_ERROR
+                                ? rf_error_code_to_nick ((RfError) error->code) : "internal");
+  rf_json_writer_member_string (json, "message", message);
+  rf_json_writer_member_string (json, "detail", error->message);
+  rf_json_writer_member_string (json, "path", kept != NULL ? kept->image_path : NULL);
+  rf_cli_event_end (json, stdout);
+}
+
+/* Says why the backup failed, in words on stderr and, with --json, as the
+ * last event. */
+static int
+fail (Backup       *backup,
+      const GError *error)
+{
+  const char *sentence = error_sentence (error);
+
+  if (backup->progress != NULL)
+    rf_cli_progress_clear (backup->progress);
+  g_debug ("backup of %s: %s", backup->drive_name, error->message);
+  if (backup->as_json)
+    write_error_event (error, sentence, NULL);
+  fprintf (stderr, "reflash-cli backup: %s: %s\n", backup->drive_name, sentence);
+  return exit_for_error (error);
+}
+
+/* Options */
+
+static gboolean
+parse_speed (const char  *text,
+             double      *speed,
+             GError     **error)
+{
+  char *end = NULL;
+  double value;
+
+  errno = 0;
+  value = g_ascii_strtod (text, &end);
+  if (end != text && *end == '\0' && errno == 0 && isfinite (value) && value >= 0.0)
+    {
+      *speed = value;
+      return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               /* Translators: %s is what the user gave */
+               _("--practice-speed takes a factor of real time of 0 or more (1: real time, "
+                 "10: ten times as fast, 0: instant), not “%s”"), text);
+  return FALSE;
+}
+
+/* Refused before anything is sent to the drive: a copy never replaces a file. */
+static int
+check_output (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  struct stat info;
+
+  if (lstat (path, &info) == 0)
+    {
+      fprintf (stderr, _("reflash-cli backup: %s exists already; give a new file name for the copy. Nothing was overwritten.\n"),
+               path);
+      return RF_CLI_EXIT_USAGE;
+    }
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      fprintf (stderr, _("reflash-cli backup: the folder %s does not exist\n"), folder);
+      return RF_CLI_EXIT_NOT_FOUND;
+    }
+  return RF_CLI_EXIT_OK;
+}
+
+/* The drive */
+
+static void
+set_practice_speed (RfSimSource *practice,
+                    const char  *name,
+                    double       speed)
+{
+  RfSimDrive *drive;
+
+  if (!g_str_has_prefix (name, RF_SIM_DEVICE_PREFIX))
+    return;
+  drive = rf_sim_source_get_drive (practice, name + strlen (RF_SIM_DEVICE_PREFIX));
+  if (drive != NULL)
+    rf_sim_drive_set_speed (drive, speed);
+}
+
+/* The job on the drive named as `info` names it. The job identifies the
+ * drive itself, under its lock; the passive look here (as `list` takes it)
+ * gives the job's progress the family's expected durations and LED hints,
+ * which a drive of no known family does not have. */
+static gboolean
+make_job (Backup  *backup,
+          double   practice_speed,
+          GError **error)
+{
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (error);
+  g_autoptr(RfSimSource) practice = NULL;
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+  g_autoptr(RfDevice) device = NULL;
+
+  if (db == NULL)
+    return FALSE;
+  monitor = rf_cli_drive_monitor_new_with_practice (db, &practice);
+  device = rf_device_monitor_lookup (monitor, backup->drive_name, error);
+  if (device == NULL)
+    return FALSE;
+  set_practice_speed (practice, backup->drive_name, practice_speed);
+  if (!rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, error))
+    return FALSE;
+  /* The invoking user's store, as `reflash-cli backups` lists it. */
+  backup->store = rf_backup_store_new (NULL);
+  backup->job = rf_backup_job_new (device, db, backup->store);
+  return TRUE;
+}
+
+/* The run */
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  Backup *backup = user_data;
+  RfProgressSnapshot snapshot;
+
+  rf_progress_get_snapshot (rf_job_get_progress (RF_JOB (backup->job)), &snapshot);
+  rf_cli_progress_show (backup->progress, &snapshot);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Every signal asks for the cancel again; none ends the process, so a drive
+ * in safe mode is always brought back first. */
+static gboolean
+on_signal (gpointer user_data)
+{
+  Backup *backup = user_data;
+
+  rf_cli_progress_clear (backup->progress);
+  if (rf_must_finish_is_active ())
+    fprintf (stderr, "%s\n", _("Reflash must first bring the drive back from safe mode; it "
+                               "stops as soon as that is done."));
+  else if (!g_cancellable_is_cancelled (backup->cancellable))
+    fprintf (stderr, "%s\n", _("Cancelling the backup…"));
+  g_cancellable_cancel (backup->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_job_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Backup *backup = user_data;
+
+  rf_job_run_finish (RF_JOB (source), result, &backup->error);
+  g_main_loop_quit (backup->loop);
+}
+
+/* Signals stay caught until the process ends: one during the copy to -o
+ * FILE must not leave half a file behind. */
+static gboolean
+run_job (Backup *backup)
+{
+  backup->cancellable = g_cancellable_new ();
+  backup->loop = g_main_loop_new (NULL, FALSE);
+  for (gsize i = 0; i < G_N_ELEMENTS (cancel_signals); i++)
+    backup->signal_ids[i] = g_unix_signal_add (cancel_signals[i], on_signal, backup);
+  on_tick (backup);
+  backup->tick_id = g_timeout_add (TICK_MS, on_tick, backup);
+  rf_job_run_async (RF_JOB (backup->job), backup->cancellable, on_job_done, backup);
+  g_main_loop_run (backup->loop);
+  g_clear_handle_id (&backup->tick_id, g_source_remove);
+  /* The last word: 100 % on success, where it stopped otherwise. */
+  on_tick (backup);
+  rf_cli_progress_clear (backup->progress);
+  return backup->error == NULL;
+}
+
+/* The copy to -o FILE */
+
+static void
+set_errno_error (GError    **error,
+                 int          errno_value)
+{
+  /* The system's words for it (translated by the C library). */
+  g_set_error_literal (error, RF_ERROR, errno_value == EEXIST ? RF_ERROR_WRITE
+                       : rf_error_from_errno (errno_value), g_strerror (errno_value));
+}
+
+static gboolean
+write_all (int            fd,
+           const guint8  *data,
+           gsize          size,
+           GError       **error)
+{
+  while (size > 0)
+    {
+      gssize n = write (fd, data, size);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          set_errno_error (error, errno);
+          return FALSE;
+        }
+      data += n;
+      size -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Puts the finished file in place, never over a name that exists. */
+static gboolean
+publish (const char  *temp,
+         const char  *path,
+         GError     **error)
+{
+  if (renameat2 (AT_FDCWD, temp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  /* File systems without RENAME_NOREPLACE (NFS): a hard link to an existing
+   * name fails the same way. */
+  if ((errno == EINVAL || errno == ENOSYS) && link (temp, path) == 0)
+    {
+      g_unlink (temp);
+      return TRUE;
+    }
+  set_errno_error (error, errno);
+  return FALSE;
+}
+
+/* Written beside its final name and renamed when complete, so FILE is either
+ * absent or the whole verified image. */
+static gboolean
+write_new_file (const char  *path,
+                GBytes      *bytes,
+                GError     **error)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
+  g_autofree char *temp = g_build_filename (folder, name, NULL);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  int fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0666);
+  gboolean ok;
+
+  if (fd < 0)
+    {
+      set_errno_error (error, errno);
+      return FALSE;
+    }
+  ok = write_all (fd, data, size, error);
+  if (ok && fsync (fd) != 0)
+    {
+      set_errno_error (error, errno);
+      ok = FALSE;
+    }
+  if (close (fd) != 0 && ok)
+    {
+      set_errno_error (error, errno);
+      ok = FALSE;
+    }
+  ok = ok && publish (temp, path, error);
+  if (!ok)
+    g_unlink (temp);
+  return ok;
+}
+
+/* The store's file, loaded (its SHA-256 checked again) and copied. */
+static gboolean
+copy_backup (Backup         *backup,
+             const RfBackup *kept,
+             GError        **error)
+{
+  g_autoptr(GBytes) image = rf_backup_store_load (backup->store, kept, error);
+
+  return image != NULL && write_new_file (backup->output, image, error);
+}
+
+static int
+fail_copy (Backup         *backup,
+           const RfBackup *kept,
+           const GError   *error)
+{
+  /* Translators: the file asked for with -o, and why it could not be written */
+  g_autofree char *sentence = g_strdup_printf (_("The copy to %s could not be written: %s. "
+                                                 "The backup itself is kept in %s."),
+                                               backup->output, error->message,
+                                               kept->image_path);
+
+  if (backup->as_json)
+    write_error_event (error, sentence, kept);
+  fprintf (stderr, "reflash-cli backup: %s\n", sentence);
+  return RF_CLI_EXIT_FAILURE;
+}
+
+/* The result */
+
+static void
+write_done_event (Backup         *backup,
+                  const RfBackup *kept)
+{
+  RfJsonWriter *json = rf_cli_event_begin ("done");
+
+  rf_json_writer_member_string (json, "path", kept->image_path);
+  rf_json_writer_member_string (json, "sha256", kept->sha256);
+  rf_json_writer_member_boolean (json, "reused", rf_backup_job_get_reused (backup->job));
+  rf_json_writer_member_string (json, "output", backup->output);
+  rf_cli_event_end (json, stdout);
+}
+
+static void
+print_done (Backup         *backup,
+            const RfBackup *kept)
+{
+  if (rf_backup_job_get_reused (backup->job))
+    printf ("%s\n", _("An earlier verified backup of this drive, made while this program ran, "
+                      "was reused; nothing was read again."));
+  else
+    printf (_("The firmware of %s was read twice, both reads were the same, and it is kept.\n"),
+            backup->drive_name);
+  printf (_("Backup:  %s\n"), kept->image_path);
+  printf (_("SHA-256: %s\n"), kept->sha256);
+  if (backup->output != NULL)
+    printf (_("Copy:    %s\n"), backup->output);
+}
+
+static int
+finish (Backup *backup)
+{
+  const RfBackup *kept = rf_backup_job_get_backup (backup->job);
+  g_autoptr(GError) error = NULL;
+
+  if (backup->output != NULL && !copy_backup (backup, kept, &error))
+    return fail_copy (backup, kept, error);
+  if (backup->as_json)
+    write_done_event (backup, kept);
+  else
+    print_done (backup, kept);
+  return RF_CLI_EXIT_OK;
+}
+
+static RfCliProgressStyle
+progress_style (gboolean as_json)
+{
+  if (as_json)
+    return RF_CLI_PROGRESS_JSON;
+  return isatty (STDOUT_FILENO) ? RF_CLI_PROGRESS_TERMINAL : RF_CLI_PROGRESS_LINES;
+}
+
+static int
+back_up (Backup *backup,
+         double  practice_speed)
+{
+  g_autoptr(GError) error = NULL;
+
+  backup->progress = rf_cli_progress_new (progress_style (backup->as_json), stdout);
+  if (!make_job (backup, practice_speed, &error))
+    return fail (backup, error);
+  if (!run_job (backup))
+    return fail (backup, backup->error);
+  return finish (backup);
+}
+
+static int
+usage_error (const char *message)
+{
+  fprintf (stderr, "reflash-cli backup: %s\n", message);
+  return RF_CLI_EXIT_USAGE;
+}
+
+int
+rf_cli_backup_run (int    argc,
+                   char **argv)
+{
+  g_autofree char *output = NULL;
+  g_autofree char *speed_text = NULL;
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Also copy the verified backup to FILE, which must not exist yet"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON events, one a line"), NULL },
+    { "practice-speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
+      N_("Practice drives only: run at FACTOR times real time (default 1; 0 is instant)"),
+      N_("FACTOR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("DRIVE — back up a drive's firmware"));
+  g_autoptr(GError) error = NULL;
+  g_auto(Backup) backup = { 0 };
+  double speed = DEFAULT_PRACTICE_SPEED;
+  int status;
+
+  g_option_context_set_description (context,
+                                    _("DRIVE is a node such as /dev/sg1 or /dev/sr0, or a practice drive such as practice:healthy-3550 (see “reflash-cli list --practice”)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc != 2)
+    return usage_error (_("give exactly one drive"));
+  if (speed_text != NULL && !parse_speed (speed_text, &speed, &error))
+    return usage_error (error->message);
+  /* A real drive has one speed: saying otherwise would be a lie. */
+  if (speed_text != NULL && !g_str_has_prefix (argv[1], RF_SIM_DEVICE_PREFIX))
+    return usage_error (_("--practice-speed applies only to practice drives (practice:NAME)"));
+  if (output != NULL && (status = check_output (output)) != RF_CLI_EXIT_OK)
+    return status;
+  backup.drive_name = argv[1];
+  backup.output = output;
+  backup.as_json = as_json;
+  return back_up (&backup, speed);
+}
