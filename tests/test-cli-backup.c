@@ -3,11 +3,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* posix_openpt(), ptsname(), cfmakeraw() */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "rf-test-json.h"
@@ -480,6 +488,101 @@ test_lines (Fixture       *fixture,
   g_assert_cmpuint (n_progress, <=, 2 + 10);
 }
 
+/* A pseudo-terminal @columns wide that passes bytes as they are written (no
+ * newline translation); returns its master side, the other in @slave. */
+static int
+open_terminal (guint  columns,
+               int   *slave)
+{
+  struct winsize size = { .ws_row = 24, .ws_col = (unsigned short) columns };
+  struct termios raw;
+  int master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  *slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (*slave, >=, 0);
+  g_assert_cmpint (tcgetattr (*slave, &raw), ==, 0);
+  cfmakeraw (&raw);
+  g_assert_cmpint (tcsetattr (*slave, TCSANOW, &raw), ==, 0);
+  g_assert_cmpint (ioctl (master, TIOCSWINSZ, &size), ==, 0);
+  return master;
+}
+
+/* Everything the program wrote to the terminal, until it closed it. */
+static GString *
+read_terminal (int master)
+{
+  GString *text = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  /* Once no process holds the other side, read() fails with EIO. */
+  while ((n = read (master, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      g_string_append_len (text, buffer, n);
+  return text;
+}
+
+static guint
+count (const char *text,
+       const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* On a terminal: one line redrawn in place (return, clear), at most ten times
+ * a second, with the time left once known and what the drive's light does;
+ * a line wider than the terminal is cleared over all its rows. */
+static void
+test_terminal (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char *argv[] = { cli_path, "backup", HEALTHY, "--practice-speed", "20", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *progress = NULL;
+  const char *result;
+  int slave = -1;
+  int master = open_terminal (80, &slave);
+  gint64 start = g_get_monotonic_time ();
+  double seconds;
+
+  g_subprocess_launcher_set_environ (launcher, fixture->env);
+  g_subprocess_launcher_take_stdout_fd (launcher, slave);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  /* The launcher holds the terminal's other side until it goes. */
+  g_clear_object (&launcher);
+  text = read_terminal (master);
+  seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  close (master);
+  g_assert_cmpint (wait_exit (process), ==, EXIT_OK);
+
+  result = strstr (text->str, "The firmware of " HEALTHY);
+  g_assert_nonnull (result);
+  progress = g_strndup (text->str, (gsize) (result - text->str));
+  g_assert_null (strchr (progress, '\n'));
+  rf_test_assert_has (progress, "\r\033[J");
+  rf_test_assert_has (progress, "Backing up the firmware — ");
+  rf_test_assert_has (progress, " left. ");
+  rf_test_assert_has (progress, "The drive's light blinks briefly now and then.");
+  /* The lines are wider than 80 columns: two rows each. */
+  rf_test_assert_has (progress, "\r\033[1A\033[J");
+  g_test_message ("%u redraws in %.2f s", count (progress, "\033[J"), seconds);
+  g_assert_cmpuint (count (progress, "\033[J"), >=, 3);
+  /* Ten a second, the first at once, and the last word (100 %) cleared. */
+  g_assert_cmpfloat (count (progress, "\033[J"), <=, seconds * 10 + 3);
+  rf_test_assert_has (result, "Backup:  ");
+}
+
 /* -o FILE: the verified image, the same bytes as the backup kept, and no
  * temporary file left beside it. */
 static void
@@ -736,6 +839,7 @@ main (int    argc,
   ADD ("safe-mode", test_safe_mode);
   ADD ("cannot-back-up", test_cannot_back_up);
   ADD ("lines", test_lines);
+  ADD ("terminal", test_terminal);
   ADD ("output", test_output);
   ADD ("output-exists", test_output_exists);
   ADD ("output-no-folder", test_output_no_folder);
