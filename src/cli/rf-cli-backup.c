@@ -489,7 +489,7 @@ rf_cli_backup_run (int    argc,
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Also copy the verified backup to FILE, which must not exist yet"), N_("FILE") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON events, one a line"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON events, one per line"), NULL },
     { "practice-speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
       N_("Practice drives only: run at FACTOR times real time (default 1; 0 is instant)"),
       N_("FACTOR") },
