@@ -532,8 +532,7 @@ write_versions (RfReport     *self,
 }
 
 static void
-write_system (RfReport     *self,
-              RfJsonWriter *json)
+write_system (RfJsonWriter *json)
 {
   g_autofree char *os = g_get_os_info (G_OS_INFO_KEY_PRETTY_NAME);
   struct utsname system;
@@ -542,8 +541,9 @@ write_system (RfReport     *self,
 
   rf_json_writer_key (json, "system");
   rf_json_writer_begin_object (json);
-  member_text (self, json, "os", os);
-  member_text (self, json, "machine", have_system ? system.machine : NULL);
+  /* The system's own words: a host named "debian" must not rename the distribution. */
+  rf_json_writer_member_string (json, "os", os);
+  rf_json_writer_member_string (json, "machine", have_system ? system.machine : NULL);
   rf_json_writer_member_boolean (json, "as_root", as_root);
   rf_json_writer_member_boolean (json, "sudo", as_root && g_getenv ("SUDO_UID") != NULL);
   rf_json_writer_end_object (json);
@@ -795,7 +795,7 @@ rf_report_to_json (RfReport *self)
   rf_json_writer_member_int (json, "format", RF_REPORT_FORMAT);
   rf_json_writer_member_string (json, "created", created);
   write_versions (self, json);
-  write_system (self, json);
+  write_system (json);
   write_drive (self, json);
   write_lists (self, json);
   rf_json_writer_end_object (json);
