@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 
 #include "rf-test-images.h"
-#include "rf-test-json.h"
+#include "rf-test-json-tree.h"
 #include "rf-test-util.h"
 
 static const char *cli_path;
@@ -71,7 +71,7 @@ assert_member (GVariant   *object,
                const char *key,
                const char *expected)
 {
-  g_autofree char *value = rf_test_json_dup_string (object, key);
+  g_autofree char *value = rf_test_json_tree_dup_string (object, key);
 
   g_assert_cmpstr (value, ==, expected);
 }
@@ -93,19 +93,19 @@ test_seed (Fixture       *fixture,
   g_assert_cmpint (run_cli (fixture, &out, "report", "practice:seed", "-o", fixture->report, NULL),
                    ==, 0);
   rf_test_assert_has (out, fixture->report);
-  document = rf_test_json_parse_file (fixture->report);
-  drive = rf_test_json_member (document, "drive");
+  document = rf_test_json_tree_parse_file (fixture->report);
+  drive = rf_test_json_tree_member (document, "drive");
   assert_member (drive, "stored_id", "K451");
   assert_member (drive, "bootcode_key", "K355");
   assert_member (drive, "bootcode_version", "05");
   assert_member (drive, "state", "identity-mismatch");
   assert_member (drive, "probe_depth", "deep");
-  versions = rf_test_json_member (document, "versions");
-  version = rf_test_json_dup_string (versions, "reflash");
+  versions = rf_test_json_tree_member (document, "versions");
+  version = rf_test_json_tree_dup_string (versions, "reflash");
   g_assert_nonnull (version);
-  commands = rf_test_json_member (document, "commands");
+  commands = rf_test_json_tree_member (document, "commands");
   g_assert_cmpuint (g_variant_n_children (commands), >, 5);
-  errors = rf_test_json_member (document, "errors");
+  errors = rf_test_json_tree_member (document, "errors");
   g_assert_cmpuint (g_variant_n_children (errors), ==, 0);
   /* report.json and the practice drives' folder, nothing half-written. */
   g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 2);
@@ -165,9 +165,9 @@ test_stdout (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (run_cli (fixture, &out, "report", "practice:seed", "-o", "-", NULL), ==, 0);
-  document = rf_test_json_parse (out, strlen (out), &error);
+  document = rf_test_json_tree_parse (out, strlen (out), &error);
   g_assert_no_error (error);
-  drive = rf_test_json_member (document, "drive");
+  drive = rf_test_json_tree_member (document, "drive");
   assert_member (drive, "stored_id", "K451");
 }
 

@@ -15,7 +15,7 @@
 #include "rf-report-private.h"
 #include "rf-sim.h"
 #include "rf-test-images.h"
-#include "rf-test-json.h"
+#include "rf-test-json-tree.h"
 #include "rf-test-util.h"
 
 /* The test's user: HOME is a folder named after her, and USER says her name
@@ -95,7 +95,7 @@ report_document (RfReport *report)
 {
   g_autofree char *text = report_text (report);
   g_autoptr(GError) error = NULL;
-  GVariant *document = rf_test_json_parse (text, strlen (text), &error);
+  GVariant *document = rf_test_json_tree_parse (text, strlen (text), &error);
 
   if (document == NULL)
     g_error ("not JSON: %s\n%s", error->message, text);
@@ -107,7 +107,7 @@ assert_member (GVariant   *object,
                const char *key,
                const char *expected)
 {
-  g_autofree char *value = rf_test_json_dup_string (object, key);
+  g_autofree char *value = rf_test_json_tree_dup_string (object, key);
 
   g_assert_cmpstr (value, ==, expected);
 }
@@ -135,16 +135,16 @@ test_json_reader (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(GVariant) value = rf_test_json_parse (bad[i], strlen (bad[i]), &error);
+      g_autoptr(GVariant) value = rf_test_json_tree_parse (bad[i], strlen (bad[i]), &error);
 
       if (value != NULL)
         g_error ("the test reader accepted “%s”", bad[i]);
       g_clear_error (&error);
     }
-  good = rf_test_json_parse ("{\"s\": \"\\u00e9\\ud83d\\ude00\\n\", \"n\": -12, \"x\": null}", -1,
-                             &error);
+  good = rf_test_json_tree_parse ("{\"s\": \"\\u00e9\\ud83d\\ude00\\n\", \"n\": -12, \"x\": null}",
+                                  -1, &error);
   g_assert_no_error (error);
-  text = rf_test_json_dup_string (good, "s");
+  text = rf_test_json_tree_dup_string (good, "s");
   g_assert_cmpstr (text, ==, "é😀\n");
 }
 
@@ -153,7 +153,7 @@ test_identity (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GVariant) document = report_document (fixture->report);
-  g_autoptr(GVariant) drive = rf_test_json_member (document, "drive");
+  g_autoptr(GVariant) drive = rf_test_json_tree_member (document, "drive");
 
   assert_member (document, "report", "reflash");
   assert_member (drive, "id", "practice:seed");
@@ -168,7 +168,7 @@ test_identity (Fixture       *fixture,
   assert_member (drive, "reason", "bootcode-differs");
   assert_member (drive, "probe_depth", "deep");
   /* The serial number stays out: it names the drive, not its trouble. */
-  g_assert_null (rf_test_json_member (drive, "serial"));
+  g_assert_null (rf_test_json_tree_member (drive, "serial"));
 }
 
 static void
@@ -176,7 +176,7 @@ test_versions (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GVariant) document = report_document (fixture->report);
-  g_autoptr(GVariant) versions = rf_test_json_member (document, "versions");
+  g_autoptr(GVariant) versions = rf_test_json_tree_member (document, "versions");
   g_autofree char *glib = g_strdup_printf ("%u.%u.%u", glib_major_version, glib_minor_version,
                                            glib_micro_version);
   struct utsname system;
@@ -195,7 +195,7 @@ test_transcript (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GVariant) document = report_document (fixture->report);
-  g_autoptr(GVariant) commands = rf_test_json_member (document, "commands");
+  g_autoptr(GVariant) commands = rf_test_json_tree_member (document, "commands");
   g_autoptr(RfRecorder) transcript = rf_device_dup_transcript (fixture->device);
   guint n = rf_recorder_get_n_entries (transcript);
   gboolean saw_check_condition = FALSE;
@@ -207,8 +207,8 @@ test_transcript (Fixture       *fixture,
     {
       const RfRecordEntry *entry = rf_recorder_get_entry (transcript, i);
       g_autoptr(GVariant) command = array_item (commands, i);
-      g_autoptr(GVariant) length = rf_test_json_member (command, "data_length");
-      g_autofree char *sense = rf_test_json_dup_string (command, "sense");
+      g_autoptr(GVariant) length = rf_test_json_tree_member (command, "data_length");
+      g_autofree char *sense = rf_test_json_tree_dup_string (command, "sense");
       GString *cdb = g_string_new (NULL);
 
       for (gsize j = 0; j < entry->cdb_length; j++)
@@ -216,10 +216,10 @@ test_transcript (Fixture       *fixture,
       assert_member (command, "cdb", cdb->str);
       assert_member (command, "name", rf_command_opcode_name (entry->cdb[0]));
       g_assert_cmpint (g_variant_get_int64 (length), ==, (gint64) entry->data_length);
-      g_assert_null (rf_test_json_member (command, "data"));
+      g_assert_null (rf_test_json_tree_member (command, "data"));
       if (entry->answered && entry->status == RF_STATUS_CHECK_CONDITION)
         {
-          g_autofree char *text = rf_test_json_dup_string (command, "sense_text");
+          g_autofree char *text = rf_test_json_tree_dup_string (command, "sense_text");
 
           g_assert_nonnull (sense);
           rf_test_assert_has (text, sense);
@@ -255,8 +255,8 @@ test_verdicts_and_errors (Fixture       *fixture,
   rf_report_add_error (fixture->report, error);
   rf_report_add_error (fixture->report, foreign);
   document = report_document (fixture->report);
-  verdicts = rf_test_json_member (document, "verdicts");
-  errors = rf_test_json_member (document, "errors");
+  verdicts = rf_test_json_tree_member (document, "verdicts");
+  errors = rf_test_json_tree_member (document, "errors");
   g_assert_cmpuint (g_variant_n_children (verdicts), ==, 2);
   first = array_item (verdicts, 0);
   second = array_item (verdicts, 1);
@@ -271,7 +271,7 @@ test_verdicts_and_errors (Fixture       *fixture,
   assert_member (gone, "code", "device-gone");
   assert_member (gone, "message", "drive vanished");
   assert_member (pipe, "domain", "g-io-error-quark");
-  pipe_code = rf_test_json_member (pipe, "code");
+  pipe_code = rf_test_json_tree_member (pipe, "code");
   g_assert_cmpint (g_variant_get_int64 (pipe_code), ==, G_IO_ERROR_BROKEN_PIPE);
 }
 

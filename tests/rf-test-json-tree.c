@@ -1,4 +1,4 @@
-/* rf-test-json.c: JSON text to GVariant, refusing anything RFC 8259 refuses
+/* rf-test-json-tree.c: JSON text to GVariant, refusing anything RFC 8259 refuses
  *
  * Objects become a{sv}, arrays av, strings s, integers x, other numbers d,
  * true and false b, null an empty mv.
@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "rf-test-json.h"
+#include "rf-test-json-tree.h"
 
 #define MAX_DEPTH 64
 
@@ -289,15 +289,15 @@ read_value (Reader *reader)
 }
 
 /**
- * rf_test_json_parse:
+ * rf_test_json_tree_parse:
  * @length: bytes of @text; -1 for a nul-terminated string
  *
  * Returns: (transfer full) (nullable): the document, or %NULL and @error
  */
 GVariant *
-rf_test_json_parse (const char *text,
-                    gsize       length,
-                    GError    **error)
+rf_test_json_tree_parse (const char *text,
+                         gsize       length,
+                         GError    **error)
 {
   Reader reader = { text, text + length, 0, error };
   g_autoptr(GVariant) value = NULL;
@@ -315,7 +315,7 @@ rf_test_json_parse (const char *text,
 
 /* Reads @path and parses it; fails the test unless it is valid JSON. */
 GVariant *
-rf_test_json_parse_file (const char *path)
+rf_test_json_tree_parse_file (const char *path)
 {
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
@@ -324,7 +324,7 @@ rf_test_json_parse_file (const char *path)
 
   g_file_get_contents (path, &text, &length, &error);
   g_assert_no_error (error);
-  document = rf_test_json_parse (text, length, &error);
+  document = rf_test_json_tree_parse (text, length, &error);
   if (document == NULL)
     g_error ("%s is not JSON: %s\n%s", path, error->message, text);
   return document;
@@ -332,8 +332,8 @@ rf_test_json_parse_file (const char *path)
 
 /* Returns: (transfer full) (nullable): the value of @key in the object, or %NULL */
 GVariant *
-rf_test_json_member (GVariant   *object,
-                     const char *key)
+rf_test_json_tree_member (GVariant   *object,
+                          const char *key)
 {
   g_return_val_if_fail (g_variant_is_of_type (object, G_VARIANT_TYPE_VARDICT), NULL);
   return g_variant_lookup_value (object, key, NULL);
@@ -342,21 +342,21 @@ rf_test_json_member (GVariant   *object,
 /* Returns: (transfer full) (nullable): the string @key holds; fails the test
  * if it holds something else or is missing (null gives %NULL) */
 char *
-rf_test_json_dup_string (GVariant   *object,
-                         const char *key)
+rf_test_json_tree_dup_string (GVariant   *object,
+                              const char *key)
 {
-  g_autoptr(GVariant) value = rf_test_json_member (object, key);
+  g_autoptr(GVariant) value = rf_test_json_tree_member (object, key);
 
   if (value == NULL)
     g_error ("no key “%s”", key);
-  if (rf_test_json_is_null (value))
+  if (rf_test_json_tree_is_null (value))
     return NULL;
   g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
   return g_variant_dup_string (value, NULL);
 }
 
 gboolean
-rf_test_json_is_null (GVariant *value)
+rf_test_json_tree_is_null (GVariant *value)
 {
   g_autoptr(GVariant) inner = NULL;
 
