@@ -111,8 +111,8 @@ test_seed (Fixture       *fixture,
   g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 2);
 }
 
-/* An existing file is never replaced: refused (exit 4) before the drive is
- * looked at, and what it held stays. */
+/* An existing file is never replaced: refused as a wrong argument (exit 2,
+ * as `backup -o` does) before the drive is looked at, and what it held stays. */
 static void
 test_existing_file (Fixture       *fixture,
                     gconstpointer  data)
@@ -125,16 +125,27 @@ test_existing_file (Fixture       *fixture,
   g_file_set_contents (fixture->report, "mine\n", -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run_cli (fixture, NULL, "report", "practice:seed", "-o", fixture->report, NULL),
-                   ==, 4);
+                   ==, 2);
   g_file_get_contents (fixture->report, &kept, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (kept, ==, "mine\n");
   /* A link to nowhere is a name taken too: nothing is written where it points. */
   g_assert_cmpint (symlink (target, link), ==, 0);
-  g_assert_cmpint (run_cli (fixture, NULL, "report", "practice:seed", "-o", link, NULL), ==, 4);
+  g_assert_cmpint (run_cli (fixture, NULL, "report", "practice:seed", "-o", link, NULL), ==, 2);
   g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
   /* The file and the link only: no practice drive folder, as a look makes one. */
   g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 2);
+}
+
+/* A folder that is not there: not found (exit 3), before the drive is looked at. */
+static void
+test_missing_folder (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "no-such-folder", "report.json", NULL);
+
+  g_assert_cmpint (run_cli (fixture, NULL, "report", "practice:seed", "-o", path, NULL), ==, 3);
+  g_assert_cmpuint (rf_test_count_files (fixture->dir), ==, 0);
 }
 
 static void
@@ -211,6 +222,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/reflash/cli-report/existing-file", Fixture, NULL, fixture_set_up,
               test_existing_file, fixture_tear_down);
+  g_test_add ("/reflash/cli-report/missing-folder", Fixture, NULL, fixture_set_up,
+              test_missing_folder, fixture_tear_down);
   g_test_add ("/reflash/cli-report/unknown-drive", Fixture, NULL, fixture_set_up,
               test_unknown_drive, fixture_tear_down);
   g_test_add ("/reflash/cli-report/usage", Fixture, NULL, fixture_set_up, test_usage,

@@ -200,13 +200,38 @@ look_and_report (const char          *drive,
   return g_steal_pointer (&report);
 }
 
+/* A name taken is a wrong argument, as for `backup -o`. */
 static int
 refuse_existing (const char *output)
 {
   /* Translators: %s is the file the user named with -o */
   fprintf (stderr, _("reflash-cli report: %s exists already; choose another name (nothing was written)\n"),
            output);
-  return RF_CLI_EXIT_REFUSED;
+  return RF_CLI_EXIT_USAGE;
+}
+
+static int
+refuse_missing_folder (const char *output)
+{
+  /* Translators: %s is the file the user named with -o */
+  fprintf (stderr, _("reflash-cli report: the folder of %s does not exist (nothing was written)\n"),
+           output);
+  return RF_CLI_EXIT_NOT_FOUND;
+}
+
+/* Checked before the drive is sent anything. */
+static int
+check_output (const char *output)
+{
+  g_autofree char *folder = g_path_get_dirname (output);
+
+  if (g_str_equal (output, "-"))
+    return RF_CLI_EXIT_OK;
+  if (name_taken (output))
+    return refuse_existing (output);
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    return refuse_missing_folder (output);
+  return RF_CLI_EXIT_OK;
 }
 
 static int
@@ -227,6 +252,8 @@ save (GBytes     *json,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
         return refuse_existing (output);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return refuse_missing_folder (output);
       /* Translators: %s is the system's reason, with the file's name */
       fprintf (stderr, _("reflash-cli report: could not write the report: %s\n"), error->message);
       return RF_CLI_EXIT_FAILURE;
@@ -266,9 +293,9 @@ rf_cli_report_run (int    argc,
                error != NULL ? error->message : _("give exactly one drive and -o FILE"));
       return RF_CLI_EXIT_USAGE;
     }
-  /* Refused before the drive is sent anything. */
-  if (!g_str_equal (output, "-") && name_taken (output))
-    return refuse_existing (output);
+  status = check_output (output);
+  if (status != RF_CLI_EXIT_OK)
+    return status;
   report = look_and_report (argv[1], (const char * const *) images, &status);
   if (report == NULL)
     return status;
