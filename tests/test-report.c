@@ -200,7 +200,7 @@ test_transcript (Fixture       *fixture,
   guint n = rf_recorder_get_n_entries (transcript);
   gboolean saw_check_condition = FALSE;
 
-  /* The seed's look enters safe mode with refused keys: a few dozen commands. */
+  /* The seed's look: standard questions, memory reads, a refused key and more. */
   g_assert_cmpuint (n, >, 5);
   g_assert_cmpuint (g_variant_n_children (commands), ==, n);
   for (guint i = 0; i < n; i++)
