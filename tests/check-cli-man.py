@@ -61,6 +61,13 @@ for name in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/cli/rf-cli.c'), re.
 for name in re.findall(r'^    \{ "([a-z-]+)", (?:\'.\'|0), ', cli, re.M):
     wanted['--' + name] = 'option'
 
+# report: its options, and the keys of the report itself (src/core/rf-report.c).
+report_cli = read('src/cli/rf-cli-report.c')
+for name in re.findall(r'^    \{ "([a-z-]+)", (?:\'.\'|0), ', report_cli, re.M):
+    wanted['--' + name] = 'option'
+for key in re.findall(r'json, "([a-z_]+)"', read('src/core/rf-report.c')):
+    wanted[key] = 'report key'
+
 missing = sorted('%s %s' % (kind, name) for name, kind in wanted.items() if name not in documented)
 if missing:
     print('data/reflash-cli.1 does not document: ' + ', '.join(missing))

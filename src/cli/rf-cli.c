@@ -24,6 +24,7 @@ typedef struct {
 static const RfCliCommand commands[] = {
   { "list", N_("List optical drives and their state"), rf_cli_list_run, "#4" },
   { "info", N_("Show a drive's identity, state and next step"), rf_cli_info_run, "#4" },
+  { "report", N_("Write a support report about a drive"), rf_cli_report_run, "#16" },
   { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5" },
   { "backup", N_("Back up a drive's firmware"), rf_cli_backup_run, "#15" },
   { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5" },

@@ -28,5 +28,6 @@ int rf_cli_check_run (int argc, char **argv);
 int rf_cli_info_run (int argc, char **argv);
 int rf_cli_list_run (int argc, char **argv);
 int rf_cli_practice_run (int argc, char **argv);
+int rf_cli_report_run (int argc, char **argv);
 
 G_END_DECLS

@@ -35,6 +35,7 @@
 #include "rf-progress.h"
 #include "rf-progress-words.h"
 #include "rf-recorder.h"
+#include "rf-report.h"
 #include "rf-safe-mode-marker.h"
 #include "rf-scsi.h"
 #include "rf-sense.h"
