@@ -30,6 +30,7 @@
 #include "rf-nec-image-builder.h"
 #include "rf-paths.h"
 #include "rf-phase.h"
+#include "rf-power.h"
 #include "rf-practice-firmware.h"
 #include "rf-progress.h"
 #include "rf-progress-words.h"
