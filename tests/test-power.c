@@ -101,6 +101,9 @@ static const PowerCase power_cases[] = {
   { "charging-without-charger-entry",
     { BAT ("status=Charging\ncapacity=70") },
     RF_POWER_MAINS, 70 },
+  { "not-charging-without-charger-entry",
+    { BAT ("status=Not charging\ncapacity=80") },
+    RF_POWER_MAINS, 80 },
   { "silent-battery-without-charger-entry",
     { BAT ("status=Unknown\ncapacity=70") },
     RF_POWER_BATTERY, 70 },
@@ -115,6 +118,9 @@ static const PowerCase power_cases[] = {
     RF_POWER_MAINS, -1 },
   { "unreadable-capacity",
     { AC_OFFLINE, BAT ("status=Discharging\ncapacity=x") },
+    RF_POWER_BATTERY, -1 },
+  { "capacity-out-of-range",
+    { AC_OFFLINE, BAT ("status=Discharging\ncapacity=150") },
     RF_POWER_BATTERY, -1 },
 };
 
