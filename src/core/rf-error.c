@@ -48,6 +48,7 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_OTHER_MODEL] = { "other-model", N_("The firmware read from the drive is not made for the model its bootcode belongs to, so it is not kept as a backup.") },
   [RF_ERROR_READS_DIFFER] = { "reads-differ", N_("The drive gave two different answers when its firmware was read twice, so no backup was kept. Try again.") },
   [RF_ERROR_CANNOT_BACK_UP] = { "cannot-back-up", N_("This drive offers no way to read its firmware, so it cannot be backed up.") },
+  [RF_ERROR_INHIBIT_REFUSED] = { "inhibit-refused", N_("Reflash could not stop the computer from suspending. Do not suspend the computer or close its lid until the new firmware is written.") },
 };
 
 const char *
