@@ -22,6 +22,7 @@
 #include "rf-firmware.h"
 #include "rf-firmware-check.h"
 #include "rf-firmware-file.h"
+#include "rf-inhibitor.h"
 #include "rf-job.h"
 #include "rf-json-writer.h"
 #include "rf-must-finish.h"
