@@ -123,16 +123,6 @@ on_deadline (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_caller_cancelled (GCancellable *caller,
-                     gpointer      user_data)
-{
-  Request *request = user_data;
-
-  g_cancellable_cancel (request->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
 static GSource *
 attach_deadline (Request      *request,
                  GMainContext *context)
@@ -144,16 +134,14 @@ attach_deadline (Request      *request,
   return source;
 }
 
-static GSource *
-attach_caller_cancellable (Request      *request,
-                           GCancellable *caller,
-                           GMainContext *context)
+/* Runs in whichever thread cancels the caller's cancellable. (A
+ * GCancellableSource would do it in ours, but GLib 2.74 leaks one that is
+ * destroyed while another thread is still inside g_cancellable_cancel().) */
+static void
+on_caller_cancelled (GCancellable *caller,
+                     gpointer      user_data)
 {
-  GSource *source = g_cancellable_source_new (caller);
-
-  g_source_set_callback (source, G_SOURCE_FUNC (on_caller_cancelled), request, NULL);
-  g_source_attach (source, context);
-  return source;
+  g_cancellable_cancel (user_data);
 }
 
 /* The connection is private and used once: logind ties the inhibitor to the
@@ -175,12 +163,13 @@ run_request (Request      *request,
 {
   GMainContext *context = g_main_context_new ();
   GSource *deadline;
-  GSource *cancel = NULL;
+  gulong cancel_id = 0;
 
   g_main_context_push_thread_default (context);
   deadline = attach_deadline (request, context);
   if (caller != NULL)
-    cancel = attach_caller_cancellable (request, caller, context);
+    cancel_id = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled),
+                                       request->cancellable, NULL);
   g_dbus_connection_new_for_address (
     address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
@@ -189,13 +178,11 @@ run_request (Request      *request,
    * pointing at @request. */
   while (!request->done)
     g_main_context_iteration (context, TRUE);
+  /* Waits for a cancel running in another thread, which may still use
+   * request->cancellable. */
+  g_cancellable_disconnect (caller, cancel_id);
   g_source_destroy (deadline);
   g_source_unref (deadline);
-  if (cancel != NULL)
-    {
-      g_source_destroy (cancel);
-      g_source_unref (cancel);
-    }
   close_connection (request->connection);
   while (g_main_context_iteration (context, FALSE))
     ;
