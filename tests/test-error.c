@@ -62,6 +62,7 @@ test_every_code_has_words (void)
     }
   g_assert_cmpstr (rf_error_code_to_nick (RF_ERROR_CANCEL_REFUSED), ==, "cancel-refused");
   g_assert_cmpstr (rf_error_code_to_nick (RF_ERROR_DEVICE_GONE), ==, "device-gone");
+  g_assert_cmpstr (rf_error_code_to_nick (RF_ERROR_INHIBIT_REFUSED), ==, "inhibit-refused");
 }
 
 static void
