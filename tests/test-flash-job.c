@@ -14,6 +14,9 @@
 #include "rf-test-util.h"
 
 static RfDriveDb *db;
+/* The power-supply folder every job of this test reads (REFLASH_POWER_SUPPLY_DIR):
+ * empty, as on a desktop, unless a test puts a battery in it. */
+static char *power_dir;
 
 /* What one test runs on. */
 typedef struct {
@@ -540,6 +543,85 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpstr (revision, ==, "1.05");
 }
 
+/* A laptop's battery, as the kernel's power-supply class shows it. */
+static void
+plug_battery (const char *status,
+              const char *capacity)
+{
+  g_autofree char *bat = g_build_filename (power_dir, "BAT0", NULL);
+  g_autofree char *ac = g_build_filename (power_dir, "AC", NULL);
+  const char *files[][3] = {
+    { bat, "type", "Battery" }, { bat, "status", status }, { bat, "capacity", capacity },
+    { bat, "present", "1" }, { ac, "type", "Mains" }, { ac, "online", "0" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (files[i][0], files[i][1], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (files[i][0], 0755), ==, 0);
+      g_assert_true (g_file_set_contents (path, files[i][2], -1, NULL));
+    }
+}
+
+static void
+unplug_battery (void)
+{
+  rf_test_remove_tree (power_dir);
+  g_assert_cmpint (g_mkdir_with_parents (power_dir, 0755), ==, 0);
+}
+
+/* Issue 16 "Power": on battery the person must say yes to it; below 20 % no
+ * flash at all. Either way nothing reaches the drive first. */
+static void
+test_on_battery (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = fixture->hook->n;
+
+  plug_battery ("Discharging", "50");
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION);
+  g_assert_cmpuint (rf_flash_job_get_missing (fixture->job), ==, RF_FLASH_CONFIRM_ON_BATTERY);
+  g_assert_cmpuint (fixture->hook->n, ==, before);
+  g_clear_error (&error);
+  g_assert_true (run_job (fixture, ALL_CONFIRMED | RF_FLASH_CONFIRM_ON_BATTERY, &error));
+  g_assert_no_error (error);
+  unplug_battery ();
+  assert_flash_is_image (fixture);
+}
+
+static void
+test_low_battery (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = fixture->hook->n;
+
+  plug_battery ("Discharging", "19");
+  g_assert_false (run_job (fixture, ALL_CONFIRMED | RF_FLASH_CONFIRM_ON_BATTERY, &error));
+  unplug_battery ();
+  g_assert_error (error, RF_ERROR, RF_ERROR_LOW_BATTERY);
+  g_assert_cmpuint (fixture->hook->n, ==, before);
+  assert_flash_unchanged (fixture);
+}
+
+/* No system bus here (DBUS_SYSTEM_BUS_ADDRESS names nothing): the flash goes
+ * on, and the refusal is there for the front end to say before the erase. */
+static void
+test_inhibit_refused (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) refusal = NULL;
+
+  g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  refusal = rf_flash_job_dup_inhibit_refusal (fixture->job);
+  g_assert_error (refusal, RF_ERROR, RF_ERROR_INHIBIT_REFUSED);
+}
+
 /* nec-2m.md §3: a connection that cannot carry 0x8000 bytes is refused before
  * anything is sent. */
 static void
@@ -663,6 +745,11 @@ main (int    argc,
   g_assert_no_error (error);
   g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
   g_setenv ("XDG_STATE_HOME", runtime, TRUE);
+  /* Before any thread: a desktop on mains, and no system bus for logind. */
+  power_dir = g_build_filename (runtime, "power_supply", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (power_dir, 0755), ==, 0);
+  g_setenv ("REFLASH_POWER_SUPPLY_DIR", power_dir, TRUE);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/reflash-test-bus", TRUE);
   db = rf_drive_db_new_default (&error);
   g_assert_no_error (error);
 
@@ -681,6 +768,9 @@ main (int    argc,
   add ("refused/crossflash", &healthy_other, test_refused_verdict);
   add ("refused/seed-crossflash", &seed_other, test_refused_verdict);
   add ("small-transfer", &healthy, test_small_transfer);
+  add ("power/on-battery", &healthy, test_on_battery);
+  add ("power/low-battery", &healthy, test_low_battery);
+  add ("inhibit-refused", &healthy, test_inhibit_refused);
   for (gsize i = 0; i < G_N_ELEMENTS (before_erase); i++)
     {
       g_autofree char *path = g_strconcat ("before-erase/", before_names[i], NULL);
@@ -706,5 +796,6 @@ main (int    argc,
   status = g_test_run ();
   g_clear_object (&db);
   rf_test_remove_tree (runtime);
+  g_free (power_dir);
   return status;
 }

@@ -50,6 +50,7 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_CANNOT_BACK_UP] = { "cannot-back-up", N_("This drive offers no way to read its firmware, so it cannot be backed up.") },
   [RF_ERROR_NEEDS_CONFIRMATION] = { "needs-confirmation", N_("This flash needs your confirmation before anything is written. Nothing was changed.") },
   [RF_ERROR_IMAGE_REFUSED] = { "image-refused", N_("This firmware does not fit the drive as it is now. Nothing was written.") },
+  [RF_ERROR_LOW_BATTERY] = { "low-battery", N_("The computer's battery is too low to write firmware safely. Connect the charger and try again. Nothing was changed.") },
   [RF_ERROR_INHIBIT_REFUSED] = { "inhibit-refused", N_("Reflash could not stop the computer from suspending. Do not suspend the computer or close its lid until the new firmware is written.") },
 };
 

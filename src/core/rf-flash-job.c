@@ -24,8 +24,10 @@
 #include "rf-error.h"
 #include "rf-flash-job.h"
 #include "rf-flash-job-private.h"
+#include "rf-inhibitor.h"
 #include "rf-must-finish.h"
 #include "rf-nec-2m.h"
+#include "rf-power.h"
 #include "rf-scsi.h"
 #include "rf-sense.h"
 
@@ -52,6 +54,8 @@ struct _RfFlashJob
   gboolean entered;
   gboolean found_in_normal_mode;
   gboolean needs_recovery;
+  RfInhibitor *inhibitor;
+  GError *inhibit_refusal;    /* guarded by cancel_lock: read while the job runs */
 
   /* A cancel and the point of no return meet under this lock, so a cancel is
    * either honoured before the first erase or refused after it, never lost. */
@@ -86,6 +90,8 @@ rf_flash_job_finalize (GObject *object)
   g_clear_pointer (&self->before, rf_drive_identity_free);
   g_clear_pointer (&self->after, rf_drive_identity_free);
   g_clear_pointer (&self->image, g_bytes_unref);
+  g_clear_object (&self->inhibitor);
+  g_clear_error (&self->inhibit_refusal);
   g_mutex_clear (&self->cancel_lock);
 
   G_OBJECT_CLASS (rf_flash_job_parent_class)->finalize (object);
@@ -260,6 +266,45 @@ judge_image (RfFlashJob  *self,
   return require_confirmations (self, error);
 }
 
+/* Issue 16 "Power": on battery only with the person's word; nearly empty,
+ * never. Checked before anything is sent to the drive. */
+static gboolean
+check_power (RfFlashJob  *self,
+             GError     **error)
+{
+  RfPowerStatus power;
+
+  rf_power_read (NULL, &power);
+  if (power.source == RF_POWER_BATTERY_LOW)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_LOW_BATTERY, "on battery at %d %%", power.capacity);
+      return FALSE;
+    }
+  if (power.source != RF_POWER_BATTERY || needs (self, RF_FLASH_CONFIRM_ON_BATTERY))
+    return TRUE;
+  g_set_error (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION, "not confirmed: on-battery (%d %%)",
+               power.capacity);
+  return FALSE;
+}
+
+/* ARCHITECTURE.md "Threads": logind holds off sleep, shutdown and the lid for
+ * the whole job. A refusal does not stop the flash; it is kept for the front
+ * end to say before the point of no return. */
+static void
+inhibit_suspend (RfFlashJob   *self,
+                 GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->inhibitor = rf_inhibitor_acquire (NULL, cancellable, &error);
+  if (self->inhibitor != NULL)
+    return;
+  g_message ("no logind inhibitor: %s", error->message);
+  g_mutex_lock (&self->cancel_lock);
+  self->inhibit_refusal = g_steal_pointer (&error);
+  g_mutex_unlock (&self->cancel_lock);
+}
+
 static gboolean
 preflight (RfFlashJob    *self,
            GCancellable  *cancellable,
@@ -270,7 +315,7 @@ preflight (RfFlashJob    *self,
   g_autoptr(RfDriveIdentity) listed = NULL;
 
   rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_PREFLIGHT, 0);
-  if (!check_transfer_size (self, error) ||
+  if (!check_power (self, error) || !check_transfer_size (self, error) ||
       !rf_job_look (job, RF_PROBE_DEPTH_PASSIVE, FLASHABLE_STATES, cancellable, error))
     return FALSE;
   /* nec-2m.md §8 step 3: in safe mode only the person can say the tray is
@@ -294,7 +339,10 @@ preflight (RfFlashJob    *self,
       return FALSE;
     }
   self->found_in_normal_mode = !self->before->safe_mode;
-  return judge_image (self, error);
+  if (!judge_image (self, error))
+    return FALSE;
+  inhibit_suspend (self, cancellable);
+  return TRUE;
 }
 
 /* ---- backup ---- */
@@ -715,6 +763,29 @@ rf_flash_job_cancel (RfFlashJob    *self,
     g_set_error_literal (error, RF_ERROR, RF_ERROR_CANCEL_REFUSED,
                          "the flash passed the point of no return");
   return !refused;
+}
+
+/**
+ * rf_flash_job_dup_inhibit_refusal:
+ *
+ * Safe to call while the job runs: set during its preflight, before anything
+ * is written.
+ *
+ * Returns: (transfer full) (nullable): why logind would not hold off suspend
+ *   for this flash (%RF_ERROR_INHIBIT_REFUSED); the person must then be told
+ *   not to suspend the computer or close its lid
+ */
+GError *
+rf_flash_job_dup_inhibit_refusal (RfFlashJob *self)
+{
+  GError *refusal;
+
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), NULL);
+
+  g_mutex_lock (&self->cancel_lock);
+  refusal = self->inhibit_refusal != NULL ? g_error_copy (self->inhibit_refusal) : NULL;
+  g_mutex_unlock (&self->cancel_lock);
+  return refusal;
 }
 
 /**

@@ -52,6 +52,7 @@ gboolean              rf_flash_job_cancel             (RfFlashJob            *se
                                                        GCancellable          *cancellable,
                                                        GError               **error);
 
+GError               *rf_flash_job_dup_inhibit_refusal (RfFlashJob         *self);
 RfFlashConfirmations  rf_flash_job_get_missing        (RfFlashJob            *self);
 RfVerdict            *rf_flash_job_get_verdict        (RfFlashJob            *self);
 const RfBackup       *rf_flash_job_get_backup         (RfFlashJob            *self);
