@@ -68,7 +68,7 @@ bench_instant (const char    *scenario_id,
       return FALSE;
   qsort (all, runs, sizeof *all, bench_figures_compare_wall);
   *median = all[runs / 2];
-  bench_print_instant (scenario_id, all, runs);
+  bench_print_instant (scenario_id, median, all[0].wall_us, all[runs - 1].wall_us);
   bench_print_drive_split (median, -1.0);
   print_tail (median);
   return TRUE;
@@ -120,33 +120,30 @@ bench_accelerated (const char          *scenario_id,
 }
 
 static gboolean
-run_all (const char * const *scenarios,
-         const double       *speeds,
-         gsize               n_speeds,
-         guint               runs,
-         guint               timed_runs,
-         const char         *dir,
-         GError            **error)
+run_all (const BenchOptions  *options,
+         GError             **error)
 {
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (error);
-  guint n_scenarios = g_strv_length ((char **) scenarios);
+  const double *speeds = (const double *) (gpointer) options->speeds->data;
+  guint n_scenarios = g_strv_length (options->scenarios);
   g_autofree BenchFigures *instant = g_new0 (BenchFigures, n_scenarios);
 
   if (db == NULL)
     return FALSE;
-  printf ("Backups into %s\n", dir);
+  printf ("Backups into %s\n", options->dir);
   bench_print_sha256 ();
   printf ("\nSpeed 0 (virtual clock: the drive's work is instant), median of %u jobs after one "
-          "to warm up\n", runs);
+          "to warm up\n", options->runs);
   for (guint i = 0; i < n_scenarios; i++)
-    if (!bench_instant (scenarios[i], dir, db, runs, &instant[i], error))
+    if (!bench_instant (options->scenarios[i], options->dir, db, options->runs, &instant[i],
+                        error))
       return FALSE;
-  if (n_speeds == 0)
+  if (options->speeds->len == 0)
     return TRUE;
   printf ("\nReal-time clock, accelerated: limit = the drive's modelled busy time / speed\n");
   for (guint i = 0; i < n_scenarios; i++)
-    if (!bench_accelerated (scenarios[i], dir, db, speeds, n_speeds, timed_runs, &instant[i],
-                            error))
+    if (!bench_accelerated (options->scenarios[i], options->dir, db, speeds,
+                            options->speeds->len, options->timed_runs, &instant[i], error))
       return FALSE;
   return TRUE;
 }
@@ -155,51 +152,16 @@ int
 main (int    argc,
       char **argv)
 {
-  int runs = 20;
-  int timed_runs = 1;
-  g_autofree char *speeds_text = NULL;
-  g_auto(GStrv) scenarios = NULL;
-  g_autofree char *parent = NULL;
-  const GOptionEntry entries[] = {
-    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Jobs at speed 0 (default 20)", "N" },
-    { "speeds", 's', 0, G_OPTION_ARG_STRING, &speeds_text,
-      "Speeds of the real-time runs, comma-separated (default 20,1; empty for none)", "LIST" },
-    { "timed-runs", 't', 0, G_OPTION_ARG_INT, &timed_runs, "Jobs at each speed (default 1)",
-      "N" },
-    { "scenario", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scenarios,
-      "Practice drive scenario, repeatable (default healthy-3550 and spc-generic)", "ID" },
-    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &parent,
-      "Where the temporary backups go (default: the temporary folder)", "DIR" },
-    { NULL },
-  };
-  const char *const default_scenarios[] = { "healthy-3550", "spc-generic", NULL };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- time a backup job");
+  const char *const scenarios[] = { "healthy-3550", "spc-generic", NULL };
+  const BenchDefaults defaults = { "bench-backup", "- time a backup job", "Jobs", 20, "20,1",
+                                   scenarios, "healthy-3550 and spc-generic" };
+  BenchOptions options;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) speeds = NULL;
-  g_autofree char *dir = NULL;
+  int status = bench_options_parse (&options, &defaults, NULL, &argc, &argv);
   gboolean ok;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      (speeds = bench_parse_speeds (speeds_text != NULL ? speeds_text : "20,1", &error)) == NULL)
-    {
-      fprintf (stderr, "bench-backup: %s\n", error->message);
-      return 2;
-    }
-  dir = bench_make_dir ("bench-backup", parent, &error);
-  if (dir == NULL)
-    {
-      fprintf (stderr, "bench-backup: %s\n", error->message);
-      return 1;
-    }
-  ok = run_all (scenarios != NULL ? (const char * const *) scenarios : default_scenarios,
-                (const double *) (gpointer) speeds->data, speeds->len, (guint) MAX (runs, 1),
-                (guint) MAX (timed_runs, 1), dir, &error);
-  rf_test_remove_tree (dir);
-  if (!ok)
-    {
-      fprintf (stderr, "bench-backup: %s\n", error->message);
-      return 1;
-    }
-  return 0;
+  if (status != 0)
+    return status;
+  ok = run_all (&options, &error);
+  return bench_options_finish (&options, defaults.program, ok, error);
 }

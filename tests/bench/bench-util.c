@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bench-util.h"
@@ -101,6 +102,7 @@ bench_timer_execute (RfTransport  *transport,
   if (self->progress != NULL)
     rf_progress_get_snapshot (self->progress, &snapshot);
   timed.phase = snapshot.phase;
+  memcpy (timed.cdb, command->cdb, sizeof timed.cdb);
   timed.waited_us = self->clock->slept_us - self->slept_before_us;
   timed.start_us = g_get_monotonic_time ();
   answered = rf_transport_execute (self->inner, command, cancellable, error);
@@ -470,19 +472,18 @@ bench_print_limit (const char         *name,
           percent <= BENCH_GOAL_PERCENT ? "met" : "missed");
 }
 
-/* Speed 0: @sorted holds @runs jobs by wall time; the median speaks. */
+/* Speed 0: the median job, and the fastest and slowest job's wall times. */
 void
 bench_print_instant (const char         *name,
-                     const BenchFigures *sorted,
-                     guint               runs)
+                     const BenchFigures *median,
+                     gint64              min_us,
+                     gint64              max_us)
 {
-  const BenchFigures *median = &sorted[runs / 2];
   double per_command = (double) median->wall_us / MAX (median->n_commands, 1);
 
   printf ("%-14s %8.3f ms/job (min %.3f, max %.3f), %u commands/job, %.0f commands/s, "
-          "%.1f us/command\n", name, bench_ms (median->wall_us), bench_ms (sorted[0].wall_us),
-          bench_ms (sorted[runs - 1].wall_us), median->n_commands, 1e6 / per_command,
-          per_command);
+          "%.1f us/command\n", name, bench_ms (median->wall_us), bench_ms (min_us),
+          bench_ms (max_us), median->n_commands, 1e6 / per_command, per_command);
   printf ("    modelled duration (speed 1)        %9.3f ms\n", bench_ms (median->modelled_us));
 }
 
@@ -511,9 +512,9 @@ bench_print_sha256 (void)
 /* ---- options and the working folder ---- */
 
 /* "20,1" -> { 20, 1 }; an empty list is no timed run at all. */
-GArray *
-bench_parse_speeds (const char  *text,
-                    GError     **error)
+static GArray *
+parse_speeds (const char  *text,
+              GError     **error)
 {
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
   g_autoptr(GArray) speeds = g_array_new (FALSE, FALSE, sizeof (double));
@@ -537,20 +538,13 @@ bench_parse_speeds (const char  *text,
   return g_steal_pointer (&speeds);
 }
 
-/**
- * bench_make_dir:
- * @parent: (nullable): where; %NULL for the temporary folder
- *
- * A new folder for one benchmark's backups and practice drives. The drive
+/* A new folder for one benchmark's backups and practice drives. The drive
  * locks and any practice state stay in it too, away from a Reflash the user
- * may be running.
- *
- * Returns: the folder, which the caller removes
- */
-char *
-bench_make_dir (const char  *program,
-                const char  *parent,
-                GError     **error)
+ * may be running. */
+static char *
+make_dir (const char  *program,
+          const char  *parent,
+          GError     **error)
 {
   g_autofree char *name = g_strdup_printf ("reflash-%s-XXXXXX", program);
   g_autofree char *dir = g_build_filename (parent != NULL ? parent : g_get_tmp_dir (), name,
@@ -564,4 +558,107 @@ bench_make_dir (const char  *program,
   g_setenv ("XDG_RUNTIME_DIR", dir, TRUE);
   g_setenv ("XDG_STATE_HOME", dir, TRUE);
   return g_steal_pointer (&dir);
+}
+
+static void
+options_clear (BenchOptions *options)
+{
+  if (options->dir != NULL)
+    rf_test_remove_tree (options->dir);
+  g_clear_pointer (&options->dir, g_free);
+  g_clear_pointer (&options->speeds, g_array_unref);
+  g_clear_pointer (&options->scenarios, g_strfreev);
+}
+
+static void
+options_take (BenchOptions        *options,
+              const BenchDefaults *defaults,
+              int                  runs,
+              int                  timed_runs,
+              char               **scenarios)
+{
+  options->runs = (guint) MAX (runs, 1);
+  options->timed_runs = (guint) MAX (timed_runs, 1);
+  options->scenarios = scenarios != NULL ? scenarios
+                                         : g_strdupv ((char **) defaults->scenarios);
+}
+
+/**
+ * bench_options_parse:
+ * @extra: (nullable): the benchmark's own entries, %NULL-terminated
+ *
+ * Parses the command line and makes the working folder.
+ *
+ * Returns: 0, or the exit status after saying why on stderr (@options then
+ *   hold nothing)
+ */
+int
+bench_options_parse (BenchOptions        *options,
+                     const BenchDefaults *defaults,
+                     const GOptionEntry  *extra,
+                     int                 *argc,
+                     char              ***argv)
+{
+  int runs = (int) defaults->runs;
+  int timed_runs = 1;
+  g_autofree char *speeds = NULL;
+  char **scenarios = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *runs_help = g_strdup_printf ("%s at speed 0 (default %u)", defaults->jobs,
+                                                defaults->runs);
+  g_autofree char *speeds_help = g_strdup_printf (
+    "Speeds of the real-time runs, comma-separated (default %s; empty for none)",
+    defaults->speeds);
+  g_autofree char *timed_help = g_strdup_printf ("%s at each speed (default 1)", defaults->jobs);
+  g_autofree char *scenario_help = g_strdup_printf (
+    "Practice drive scenario, repeatable (default %s)", defaults->scenarios_help);
+  const GOptionEntry entries[] = {
+    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, runs_help, "N" },
+    { "speeds", 's', 0, G_OPTION_ARG_STRING, &speeds, speeds_help, "LIST" },
+    { "timed-runs", 't', 0, G_OPTION_ARG_INT, &timed_runs, timed_help, "N" },
+    { "scenario", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scenarios, scenario_help, "ID" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &parent,
+      "Where the temporary backups and practice drives go (default: the temporary folder)",
+      "DIR" },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (defaults->summary);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (extra != NULL)
+    g_option_context_add_main_entries (context, extra, NULL);
+  *options = (BenchOptions) { 0 };
+  if (g_option_context_parse (context, argc, argv, &error))
+    options->speeds = parse_speeds (speeds != NULL ? speeds : defaults->speeds, &error);
+  options_take (options, defaults, runs, timed_runs, scenarios);
+  if (options->speeds != NULL)
+    options->dir = make_dir (defaults->program, parent, &error);
+  if (options->dir != NULL)
+    return 0;
+  fprintf (stderr, "%s: %s\n", defaults->program, error->message);
+  options_clear (options);
+  return error->domain == G_OPTION_ERROR ? 2 : 1;
+}
+
+/**
+ * bench_options_finish:
+ * @ok: whether the benchmark ran
+ * @error: (nullable): why not
+ *
+ * Removes the working folder and frees @options.
+ *
+ * Returns: the exit status
+ */
+int
+bench_options_finish (BenchOptions *options,
+                      const char   *program,
+                      gboolean      ok,
+                      GError       *error)
+{
+  options_clear (options);
+  if (ok)
+    return 0;
+  fprintf (stderr, "%s: %s\n", program, error != NULL ? error->message : "failed");
+  return 1;
 }

@@ -25,6 +25,7 @@ typedef struct {
   gint64 waited_us;  /* wall time in Reflash's own waits on the drive's clock since the
                       * command before (a poll's sleep, a pause between retries) */
   RfPhase phase;     /* the job's phase when it was sent */
+  guint8 cdb[3];     /* its first bytes: opcode, and what a vendor command does */
 } BenchCommand;
 
 /* Sits between a job and the practice drive: every command's times, and every
@@ -98,14 +99,40 @@ void     bench_print_limit          (const char         *name,
                                      double              speed,
                                      const BenchFigures *figures);
 void     bench_print_instant        (const char         *name,
-                                     const BenchFigures *sorted,
-                                     guint               runs);
+                                     const BenchFigures *median,
+                                     gint64              min_us,
+                                     gint64              max_us);
 void     bench_print_sha256         (void);
 
-GArray  *bench_parse_speeds         (const char         *text,
-                                     GError            **error);
-char    *bench_make_dir             (const char         *program,
-                                     const char         *parent,
-                                     GError            **error);
+/* What a job benchmark's command line may leave out. */
+typedef struct {
+  const char *program;                 /* "bench-flash": messages and the folder's name */
+  const char *summary;                 /* after the usage line */
+  const char *jobs;                    /* what one run is, in the help: "Flashes" */
+  guint runs;                          /* --runs */
+  const char *speeds;                  /* --speeds: "20,5" */
+  const char *const *scenarios;        /* --scenario, NULL-terminated */
+  const char *scenarios_help;          /* "seed and healthy-3550" */
+} BenchDefaults;
+
+/* The command line both job benchmarks take: --runs, --speeds, --timed-runs,
+ * --scenario, --dir, and entries of their own. */
+typedef struct {
+  guint runs;                          /* jobs at speed 0 */
+  guint timed_runs;                    /* jobs at each speed */
+  GArray *speeds;                      /* of double */
+  char **scenarios;
+  char *dir;                           /* made for this run; bench_options_finish() removes it */
+} BenchOptions;
+
+int      bench_options_parse        (BenchOptions        *options,
+                                     const BenchDefaults *defaults,
+                                     const GOptionEntry  *extra,
+                                     int                 *argc,
+                                     char              ***argv);
+int      bench_options_finish       (BenchOptions        *options,
+                                     const char          *program,
+                                     gboolean             ok,
+                                     GError              *error);
 
 G_END_DECLS
