@@ -139,13 +139,17 @@ test_real_time_speed_change (void)
  * anew by every command, made a practice drive's backup several percent slower
  * than its model. What one sleep of the drive's overslept is taken off the
  * next: some commands then take less than their scaled time, and all of them
- * together still no less than the sum. */
+ * together still no less than the sum. With @data, the same for the naps of
+ * long work (an erase or a program naps in slices, watching the power button;
+ * a flash's 61 erases and programs nap 488 times). */
 static void
-test_real_time_keeps_to_model (void)
+test_real_time_keeps_to_model (gconstpointer data)
 {
+  gboolean nap = GPOINTER_TO_INT (data);
   g_autoptr(RfSimClock) clock = rf_sim_clock_new (TRUE);
   const guint n = 100;
   const gint64 scaled = 2000;
+  gint power_cut = 0;
   gint64 total = 0;
   guint shorter = 0;
 
@@ -155,7 +159,10 @@ test_real_time_keeps_to_model (void)
       gint64 start = g_get_monotonic_time ();
       gint64 took;
 
-      g_assert_cmpuint (rf_sim_clock_spend (clock, 20000), ==, (guint64) scaled);
+      if (nap)
+        g_assert_true (rf_sim_clock_nap (clock, (guint64) scaled, &power_cut));
+      else
+        g_assert_cmpuint (rf_sim_clock_spend (clock, 20000), ==, (guint64) scaled);
       took = g_get_monotonic_time () - start;
       total += took;
       shorter += took < scaled;
@@ -167,6 +174,33 @@ test_real_time_keeps_to_model (void)
   /* One late wake behind at the end, not a hundred; bounded loosely, since a
    * busy machine may wake the last sleep late by milliseconds. */
   g_assert_cmpint (total, <, (gint64) n * scaled + 100000);
+}
+
+static gpointer
+cut_power_soon (gpointer data)
+{
+  g_usleep (50000);
+  g_atomic_int_set ((gint *) data, 1);
+  return NULL;
+}
+
+/* The power button, pressed mid-erase, ends the nap within 50 ms, not a
+ * minute later. */
+static void
+test_real_time_nap_power_cut (void)
+{
+  g_autoptr(RfSimClock) clock = rf_sim_clock_new (TRUE);
+  gint power_cut = 0;
+  GThread *thread = g_thread_new ("power", cut_power_soon, &power_cut);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_false (rf_sim_clock_nap (clock, 60000000, &power_cut));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30000000);
+  g_thread_join (thread);
+  /* Cut before it starts: no sleep at all. */
+  start = g_get_monotonic_time ();
+  g_assert_false (rf_sim_clock_nap (clock, 60000000, &power_cut));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1000000);
 }
 
 static gpointer
@@ -253,8 +287,11 @@ main (int   argc,
     }
   g_test_add_func ("/reflash/sim-clock/spend-is-modelled", test_spend_is_modelled);
   g_test_add_func ("/reflash/sim-clock/real-time-speed-change", test_real_time_speed_change);
-  g_test_add_func ("/reflash/sim-clock/real-time-keeps-to-model",
-                   test_real_time_keeps_to_model);
+  g_test_add_data_func ("/reflash/sim-clock/real-time-keeps-to-model", GINT_TO_POINTER (FALSE),
+                        test_real_time_keeps_to_model);
+  g_test_add_data_func ("/reflash/sim-clock/real-time-nap-keeps-to-model", GINT_TO_POINTER (TRUE),
+                        test_real_time_keeps_to_model);
+  g_test_add_func ("/reflash/sim-clock/real-time-nap-power-cut", test_real_time_nap_power_cut);
   g_test_add_func ("/reflash/sim-clock/real-time-cancel", test_real_time_cancel);
   g_test_add_func ("/reflash/sim-clock/virtual-cancelled", test_virtual_cancelled);
   g_test_add_func ("/reflash/sim-clock/transport-clock", test_transport_clock);

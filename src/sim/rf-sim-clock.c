@@ -219,33 +219,50 @@ rf_sim_clock_scale (RfSimClock *self,
   return scaled;
 }
 
+/* The longest sleep of a nap: how soon a stop is seen. */
+#define NAP_US (50 * 1000)
+
+static gboolean
+stopped (const gint *stop)
+{
+  return stop != NULL && g_atomic_int_get (stop);
+}
+
 /* Sleeps @scaled_us of the drive's work. A sleep wakes late (timer slack,
  * scheduling) by tens to hundreds of microseconds; at a high speed a command
  * lasts about a millisecond, and that lateness, paid by every command, would
  * make the drive several percent slower than its model. So what one sleep
  * overslept is taken off the next ones: the drive's total stays that of its
  * model, one late wake behind at most. Only the sleep itself is measured: the
- * host's time between commands, when the drive sits idle, is not made up. */
-static void
+ * host's time between commands, when the drive sits idle, is not made up.
+ * With @stop it sleeps in naps to a deadline, watching @stop, and a stopped
+ * sleep leaves the lateness as it was. */
+static gboolean
 sleep_catching_up (RfSimClock *self,
-                   guint64     scaled_us)
+                   guint64     scaled_us,
+                   const gint *stop)
 {
   gint64 due;
-  gint64 start;
-  gint64 late;
+  gint64 now;
+  gint64 end;
 
   g_mutex_lock (&self->lock);
   due = (gint64) scaled_us - self->late_us;
   self->late_us = due < 0 ? -due : 0;
   g_mutex_unlock (&self->lock);
-  if (due <= 0)
-    return;
-  start = g_get_monotonic_time ();
-  g_usleep ((gulong) due);
-  late = g_get_monotonic_time () - start - due;
+  now = g_get_monotonic_time ();
+  end = now + MAX (due, 0);
+  while (now < end && !stopped (stop))
+    {
+      g_usleep ((gulong) (stop != NULL ? MIN (end - now, NAP_US) : end - now));
+      now = g_get_monotonic_time ();
+    }
+  if (stopped (stop))
+    return FALSE;
   g_mutex_lock (&self->lock);
-  self->late_us = MIN (self->late_us + MAX (late, 0), MAX_CATCH_UP_US);
+  self->late_us = MIN (self->late_us + (now - end), MAX_CATCH_UP_US);
   g_mutex_unlock (&self->lock);
+  return TRUE;
 }
 
 /**
@@ -272,6 +289,32 @@ rf_sim_clock_spend (RfSimClock *self,
   scaled = pass_locked (self, modelled_us);
   g_mutex_unlock (&self->lock);
   if (self->real_time && scaled > 0)
-    sleep_catching_up (self, scaled);
+    sleep_catching_up (self, scaled, NULL);
   return scaled;
+}
+
+/**
+ * rf_sim_clock_nap:
+ * @scaled_us: how long, already scaled (rf_sim_clock_scale())
+ * @stop: ends the nap early once set (g_atomic_int_set()): the power button
+ *
+ * Lets @scaled_us of the drive's work pass on a real-time clock, as
+ * rf_sim_clock_spend() does (sleeps that woke late made up for, here and
+ * there), but in naps of at most 50 ms that watch @stop. It moves no counter:
+ * on a real-time clock modelled time runs with real time. A virtual clock
+ * returns at once.
+ *
+ * Returns: %FALSE when @stop was set
+ */
+gboolean
+rf_sim_clock_nap (RfSimClock *self,
+                  guint64     scaled_us,
+                  const gint *stop)
+{
+  g_return_val_if_fail (RF_IS_SIM_CLOCK (self), FALSE);
+  g_return_val_if_fail (stop != NULL, FALSE);
+
+  if (!self->real_time || scaled_us == 0)
+    return !stopped (stop);
+  return sleep_catching_up (self, scaled_us, stop);
 }

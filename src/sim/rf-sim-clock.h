@@ -43,5 +43,8 @@ guint64     rf_sim_clock_scale          (RfSimClock *self,
                                          guint64     modelled_us);
 guint64     rf_sim_clock_spend          (RfSimClock *self,
                                          guint64     modelled_us);
+gboolean    rf_sim_clock_nap            (RfSimClock *self,
+                                         guint64     scaled_us,
+                                         const gint *stop);
 
 G_END_DECLS

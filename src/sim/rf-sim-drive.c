@@ -422,7 +422,9 @@ flip_read_data (RfCommand *command)
  * rf_sim_drive_nap:
  *
  * Lets @modelled_us pass on a real-time clock in short naps, watching the power
- * button. Called with the lock held, by long work that a power cut may stop.
+ * button; like every sleep of the drive's work, it makes up for sleeps that
+ * woke late (rf_sim_clock_nap()). Called with the lock held, by long work that
+ * a power cut may stop.
  *
  * Returns: %FALSE when the power was cut meanwhile
  */
@@ -430,16 +432,8 @@ gboolean
 rf_sim_drive_nap (RfSimDrive *self,
                   guint64     modelled_us)
 {
-  guint64 left = rf_sim_clock_scale (self->clock, modelled_us);
-
-  while (left > 0 && !g_atomic_int_get (&self->power_cut))
-    {
-      guint64 step = MIN (left, 50000);
-
-      g_usleep ((gulong) step);
-      left -= step;
-    }
-  return !g_atomic_int_get (&self->power_cut);
+  return rf_sim_clock_nap (self->clock, rf_sim_clock_scale (self->clock, modelled_us),
+                           &self->power_cut);
 }
 
 static gboolean
