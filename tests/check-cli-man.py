@@ -40,7 +40,8 @@ for nick in re.findall(r'(?:\] = |^  \{ )"([a-z-]+)"', read('src/core/rf-verdict
     wanted[nick] = 'verdict code'
 
 # backup: its events and their keys, the phase, LED hint and error codes they carry.
-events = read('src/cli/rf-cli-backup.c') + read('src/cli/rf-cli-progress.c')
+events = (read('src/cli/rf-cli-backup.c') + read('src/cli/rf-cli-progress.c')
+          + read('src/cli/rf-cli-job.c'))
 for key in re.findall(r'rf_json_writer_(?:member_\w+|key) \(json, "([a-z_]+)"', events):
     wanted[key] = 'JSON key'
 for name in re.findall(r'rf_cli_event_begin \("([a-z_]+)"\)', events):
@@ -55,7 +56,7 @@ for nick in re.findall(r'\] = \{ "([a-z-]+)"', read('src/core/rf-error.c')):
 # Every command and every long option of every command.
 cli = ''.join(read('src/cli/' + name) for name in
               ('rf-cli.c', 'rf-cli-backup.c', 'rf-cli-backups.c', 'rf-cli-check.c',
-               'rf-cli-info.c', 'rf-cli-list.c', 'rf-cli-practice.c'))
+               'rf-cli-info.c', 'rf-cli-job.c', 'rf-cli-list.c', 'rf-cli-practice.c'))
 for name in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/cli/rf-cli.c'), re.M):
     wanted[name] = 'command'
 for name in re.findall(r'^    \{ "([a-z-]+)", (?:\'.\'|0), ', cli, re.M):
