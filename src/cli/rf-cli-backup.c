@@ -49,27 +49,6 @@ backup_clear (Backup *backup)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Backup, backup_clear)
 
-/* Exit codes (reflash-cli(1), EXIT STATUS). The drive's state or family
- * refused the backup before a byte was kept: "refused". */
-static const RfError refusals[] = {
-  RF_ERROR_IN_SAFE_MODE, RF_ERROR_FIRMWARE_ERASED, RF_ERROR_CANNOT_BACK_UP,
-  RF_ERROR_OTHER_MODEL, RF_ERROR_NOT_SUPPORTED, RF_ERROR_MEDIUM_PRESENT, RF_ERROR_BUSY,
-  RF_ERROR_VENDOR_REFUSED, RF_ERROR_NEEDS_PRIVILEGES, RF_ERROR_PERMISSION_DENIED,
-};
-
-static int
-exit_for_error (const GError *error)
-{
-  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
-    return RF_CLI_EXIT_CANCELLED;
-  if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND))
-    return RF_CLI_EXIT_NOT_FOUND;
-  for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
-    if (g_error_matches (error, RF_ERROR, refusals[i]))
-      return RF_CLI_EXIT_REFUSED;
-  return RF_CLI_EXIT_FAILURE;
-}
-
 static const char *
 error_sentence (const GError *error)
 {
@@ -104,7 +83,7 @@ fail (Backup       *backup,
   if (backup->as_json)
     write_error_event (error, sentence, NULL);
   fprintf (stderr, "reflash-cli backup: %s: %s\n", backup->drive_name, sentence);
-  return exit_for_error (error);
+  return rf_cli_exit_for_error (error);
 }
 
 /* Refused before anything is sent to the drive: a copy never replaces a file. */

@@ -19,6 +19,7 @@
 
 #include "rf-cli-drive.h"
 #include "rf-cli-job.h"
+#include "rf-cli.h"
 
 /* Progress is redrawn at most this often: 10 times a second. */
 #define TICK_MS 100
@@ -195,4 +196,34 @@ rf_cli_error_event_begin (const GError *error,
   rf_json_writer_member_string (json, "message", message);
   rf_json_writer_member_string (json, "detail", error->message);
   return json;
+}
+
+/* Exit codes (reflash-cli(1), EXIT STATUS). The drive's state or family, or
+ * the verdict on the image, refused the job before anything was kept or
+ * written: "refused". */
+static const RfError refusals[] = {
+  RF_ERROR_IN_SAFE_MODE, RF_ERROR_FIRMWARE_ERASED, RF_ERROR_CANNOT_BACK_UP,
+  RF_ERROR_OTHER_MODEL, RF_ERROR_NOT_SUPPORTED, RF_ERROR_MEDIUM_PRESENT, RF_ERROR_BUSY,
+  RF_ERROR_VENDOR_REFUSED, RF_ERROR_NEEDS_PRIVILEGES, RF_ERROR_PERMISSION_DENIED,
+  RF_ERROR_IMAGE_REFUSED, RF_ERROR_LOW_BATTERY,
+};
+
+/**
+ * rf_cli_exit_for_error:
+ *
+ * Returns: the exit status for a job that failed with @error
+ */
+int
+rf_cli_exit_for_error (const GError *error)
+{
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
+    return RF_CLI_EXIT_CANCELLED;
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND))
+    return RF_CLI_EXIT_NOT_FOUND;
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION))
+    return RF_CLI_EXIT_NOT_CONFIRMED;
+  for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_error_matches (error, RF_ERROR, refusals[i]))
+      return RF_CLI_EXIT_REFUSED;
+  return RF_CLI_EXIT_FAILURE;
 }

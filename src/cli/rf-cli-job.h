@@ -70,5 +70,6 @@ RfDevice          *rf_cli_find_drive             (RfDriveDb    *db,
                                                   GError      **error);
 RfJsonWriter      *rf_cli_error_event_begin      (const GError *error,
                                                   const char   *message);
+int                rf_cli_exit_for_error         (const GError *error);
 
 G_END_DECLS
