@@ -39,8 +39,10 @@ for nick in re.findall(r'\] = \{ "([a-z-]+)"',
 for nick in re.findall(r'(?:\] = |^  \{ )"([a-z-]+)"', read('src/core/rf-verdict.c'), re.M):
     wanted[nick] = 'verdict code'
 
-# backup: its events and their keys, the phase, LED hint and error codes they carry.
-events = read('src/cli/rf-cli-backup.c') + read('src/cli/rf-cli-progress.c')
+# backup, flash and recover: their events and their keys, the phase, LED hint and error codes they carry.
+events = (read('src/cli/rf-cli-backup.c') + read('src/cli/rf-cli-progress.c')
+          + read('src/cli/rf-cli-job.c') + read('src/cli/rf-cli-flash.c')
+          + read('src/cli/rf-cli-recover.c'))
 for key in re.findall(r'rf_json_writer_(?:member_\w+|key) \(json, "([a-z_]+)"', events):
     wanted[key] = 'JSON key'
 for name in re.findall(r'rf_cli_event_begin \("([a-z_]+)"\)', events):
@@ -51,11 +53,16 @@ for nick in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/core/rf-progress-wo
     wanted[nick] = 'LED hint'
 for nick in re.findall(r'\] = \{ "([a-z-]+)"', read('src/core/rf-error.c')):
     wanted[nick] = 'error code'
+# flash's warning events carry the confirmations' codes.
+for nick in re.findall(r'case RF_FLASH_CONFIRM_\w+:\n +return "([a-z-]+)"',
+                       read('src/core/rf-flash-job.c')):
+    wanted[nick] = 'confirmation code'
 
 # Every command and every long option of every command.
 cli = ''.join(read('src/cli/' + name) for name in
               ('rf-cli.c', 'rf-cli-backup.c', 'rf-cli-backups.c', 'rf-cli-check.c',
-               'rf-cli-info.c', 'rf-cli-list.c', 'rf-cli-practice.c'))
+               'rf-cli-flash.c', 'rf-cli-info.c', 'rf-cli-job.c', 'rf-cli-list.c',
+               'rf-cli-practice.c', 'rf-cli-recover.c'))
 for name in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/cli/rf-cli.c'), re.M):
     wanted[name] = 'command'
 for name in re.findall(r'^    \{ "([a-z-]+)", (?:\'.\'|0), ', cli, re.M):

@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "rf-test-cli.h"
 #include "rf-test-json.h"
 #include "rf-test-util.h"
 
@@ -38,36 +39,7 @@ enum {
 
 static const char *cli_path;
 
-typedef struct {
-  char *dir;
-  char *store;    /* where the CLI keeps backups */
-  char **env;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("reflash-cli-backup-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store = g_build_filename (fixture->dir, "reflash", "backups", NULL);
-  /* Practice drives, backups and drive locks all start fresh in the folder. */
-  fixture->env = rf_test_cli_environ (fixture->dir);
-  fixture->env = g_environ_setenv (fixture->env, "XDG_RUNTIME_DIR", fixture->dir, TRUE);
-  fixture->env = g_environ_unsetenv (fixture->env, "G_MESSAGES_DEBUG");
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  rf_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->store);
-  g_strfreev (fixture->env);
-}
+typedef RfTestCliJobFixture Fixture;
 
 /* Every CDB the CLI sends is traced on stderr from here on. */
 static void
@@ -76,99 +48,14 @@ trace_commands (Fixture *fixture)
   fixture->env = g_environ_setenv (fixture->env, "G_MESSAGES_DEBUG", "all", TRUE);
 }
 
-/* Runs reflash-cli with @args (NULL-terminated) to its end. Its output is
- * always captured: the test's own stdout is the TAP stream. */
-static int
-run_cli (Fixture     *fixture,
-         char       **out,
-         char       **err,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-  int status = -1;
-  va_list args;
+/* Runs reflash-cli with @args (NULL-terminated) to its end. */
+#define run_cli(fixture, ...) rf_test_cli_job_run (fixture, cli_path, __VA_ARGS__)
 
-  va_start (args, first);
-  argv = rf_test_argv_valist (cli_path, first, args);
-  va_end (args);
-  g_spawn_sync (NULL, (char **) argv->pdata, fixture->env, G_SPAWN_DEFAULT, NULL, NULL,
-                &stdout_text, &stderr_text, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  if (out != NULL)
-    *out = g_steal_pointer (&stdout_text);
-  if (err != NULL)
-    *err = g_steal_pointer (&stderr_text);
-  return WEXITSTATUS (status);
-}
-
-/* Starts reflash-cli with @args, its stdout and stderr piped to the test. */
 static GSubprocess *
 spawn_cli (Fixture            *fixture,
            const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_set_environ (launcher, fixture->env);
-  g_ptr_array_add (argv, (gpointer) cli_path);
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-/* Reads lines of @stream into @text until one holds @until and @also
- * (%NULL: anything) (TRUE) or the stream ends (FALSE). */
-static gboolean
-read_lines_until_both (GDataInputStream *stream,
-                       GString          *text,
-                       const char       *until,
-                       const char       *also)
-{
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (stream, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      if (line == NULL)
-        return FALSE;
-      g_string_append_printf (text, "%s\n", line);
-      if (until != NULL && strstr (line, until) != NULL &&
-          (also == NULL || strstr (line, also) != NULL))
-        return TRUE;
-    }
-}
-
-/* As above, for one string; with @until %NULL, to the end. */
-static gboolean
-read_lines_until (GDataInputStream *stream,
-                  GString          *text,
-                  const char       *until)
-{
-  return read_lines_until_both (stream, text, until, NULL);
-}
-
-/* The exit status of a process that ended by itself: no signal killed it. */
-static int
-wait_exit (GSubprocess *process)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return rf_test_cli_spawn (cli_path, fixture->env, args);
 }
 
 static GDataInputStream *
@@ -201,37 +88,6 @@ dup_file_sha256 (const char *path)
   g_file_get_contents (path, &data, &size, &error);
   g_assert_no_error (error);
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, size);
-}
-
-/* Each line of @out parsed as one JSON object; all of them must parse. */
-static GPtrArray *
-parse_events (const char *out)
-{
-  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
-  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-
-  for (gsize i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      GHashTable *event;
-
-      if (lines[i][0] == '\0' && lines[i + 1] == NULL)
-        break;
-      event = rf_test_json_parse_flat (lines[i], &error);
-      if (event == NULL)
-        g_error ("line %" G_GSIZE_FORMAT " is no JSON object (%s):\n%s", i + 1, error->message,
-                 lines[i]);
-      g_assert_nonnull (rf_test_json_get_string (event, "event"));
-      g_ptr_array_add (events, event);
-    }
-  return events;
-}
-
-static const char *
-event_name (GPtrArray *events,
-            guint      i)
-{
-  return rf_test_json_get_string (g_ptr_array_index (events, i), "event");
 }
 
 /* The reader the event tests rely on refuses what is not one flat JSON object. */
@@ -312,13 +168,13 @@ test_json (Fixture       *fixture,
   g_assert_cmpint (run_cli (fixture, &out, &err, "backup", HEALTHY, "--json",
                             "--practice-speed", "20", NULL), ==, EXIT_OK);
   rf_test_assert_has (err, "[12 "); /* the trace is on, and on stderr */
-  events = parse_events (out);
+  events = rf_test_parse_events (out);
   g_assert_cmpuint (events->len, >=, 3);
   for (guint i = 0; i + 1 < events->len; i++)
     {
       GHashTable *event = g_ptr_array_index (events, i);
 
-      if (g_str_equal (event_name (events, i), "phase"))
+      if (g_str_equal (rf_test_event_name (events, i), "phase"))
         {
           const char *phase = rf_test_json_get_string (event, "phase");
 
@@ -330,7 +186,7 @@ test_json (Fixture       *fixture,
           g_assert_nonnull (rf_test_json_get_string (event, "led_hint"));
           continue;
         }
-      g_assert_cmpstr (event_name (events, i), ==, "progress");
+      g_assert_cmpstr (rf_test_event_name (events, i), ==, "progress");
       g_assert_cmpfloat (rf_test_json_get_number (event, "fraction"), >=, fraction);
       fraction = rf_test_json_get_number (event, "fraction");
       g_assert_cmpfloat (fraction, <=, 1.0);
@@ -342,7 +198,7 @@ test_json (Fixture       *fixture,
   g_assert_true (in_backup);
   g_assert_cmpuint (n_progress, >=, 2);
   g_assert_cmpfloat (fraction, ==, 1.0);
-  g_assert_cmpstr (event_name (events, events->len - 1), ==, "done");
+  g_assert_cmpstr (rf_test_event_name (events, events->len - 1), ==, "done");
   done = g_ptr_array_index (events, events->len - 1);
   actual = dup_file_sha256 (rf_test_json_get_string (done, "path"));
   g_assert_cmpstr (actual, ==, rf_test_json_get_string (done, "sha256"));
@@ -375,9 +231,9 @@ test_safe_mode (Fixture       *fixture,
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run_cli (fixture, &out, NULL, "backup", "practice:seed", "--json", NULL), ==,
                    EXIT_REFUSED);
-  events = parse_events (out);
+  events = rf_test_parse_events (out);
   last = g_ptr_array_index (events, events->len - 1);
-  g_assert_cmpstr (event_name (events, events->len - 1), ==, "error");
+  g_assert_cmpstr (rf_test_event_name (events, events->len - 1), ==, "error");
   g_assert_cmpstr (rf_test_json_get_string (last, "code"), ==, "in-safe-mode");
   rf_test_assert_has (rf_test_json_get_string (last, "message"), NO_FIRMWARE);
 }
@@ -564,7 +420,7 @@ test_terminal (Fixture       *fixture,
   text = read_terminal (master);
   seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   close (master);
-  g_assert_cmpint (wait_exit (process), ==, EXIT_OK);
+  g_assert_cmpint (rf_test_wait_exit (process), ==, EXIT_OK);
 
   result = strstr (text->str, "The firmware of " HEALTHY);
   g_assert_nonnull (result);
@@ -687,9 +543,9 @@ test_not_found (Fixture       *fixture,
 
   g_assert_cmpint (run_cli (fixture, &out, NULL, "backup", "practice:no-such-drive", "--json",
                             NULL), ==, EXIT_NOT_FOUND);
-  events = parse_events (out);
+  events = rf_test_parse_events (out);
   g_assert_cmpuint (events->len, ==, 1);
-  g_assert_cmpstr (event_name (events, 0), ==, "error");
+  g_assert_cmpstr (rf_test_event_name (events, 0), ==, "error");
   g_assert_cmpstr (rf_test_json_get_string (g_ptr_array_index (events, 0), "code"), ==,
                    "not-found");
 }
@@ -707,11 +563,11 @@ test_cancel (Fixture       *fixture,
   g_autoptr(GString) out_text = g_string_new (NULL);
   g_autoptr(GString) err_text = g_string_new (NULL);
 
-  g_assert_true (read_lines_until (out, out_text, "Backing up the firmware"));
+  g_assert_true (rf_test_read_lines_until (out, out_text, "Backing up the firmware"));
   g_subprocess_send_signal (process, SIGINT);
-  read_lines_until (out, out_text, NULL);
-  read_lines_until (err, err_text, NULL);
-  g_assert_cmpint (wait_exit (process), ==, EXIT_CANCELLED);
+  rf_test_read_lines_until (out, out_text, NULL);
+  rf_test_read_lines_until (err, err_text, NULL);
+  g_assert_cmpint (rf_test_wait_exit (process), ==, EXIT_CANCELLED);
   rf_test_assert_has (err_text->str, CANCELLED);
   g_assert_null (strstr (out_text->str, "Backup:"));
   g_assert_cmpuint (rf_test_count_files (fixture->store), ==, 0);
@@ -744,20 +600,20 @@ test_cancel_in_safe_mode (Fixture       *fixture,
    * CC 01 01, good status), so it is in safe mode now, inside the stretch
    * that must finish. Keys the drive refuses come first, in stretches of
    * their own too short to aim at. */
-  g_assert_true (read_lines_until (err, err_text, "must finish:"));
-  g_assert_true (read_lines_until_both (err, err_text, "[CC 01 01 ", "status 0x00"));
+  g_assert_true (rf_test_read_lines_until (err, err_text, "must finish:"));
+  g_assert_true (rf_test_read_lines_until_both (err, err_text, "[CC 01 01 ", "status 0x00"));
   for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
     {
       g_subprocess_send_signal (process, signals[i]);
       g_usleep (100 * G_TIME_SPAN_MILLISECOND);
     }
-  read_lines_until (err, err_text, NULL);
-  read_lines_until (out, out_text, NULL);
-  g_assert_cmpint (wait_exit (process), ==, EXIT_CANCELLED);
+  rf_test_read_lines_until (err, err_text, NULL);
+  rf_test_read_lines_until (out, out_text, NULL);
+  g_assert_cmpint (rf_test_wait_exit (process), ==, EXIT_CANCELLED);
   rf_test_assert_has (err_text->str, MUST_FINISH);
-  events = parse_events (out_text->str);
+  events = rf_test_parse_events (out_text->str);
   last = g_ptr_array_index (events, events->len - 1);
-  g_assert_cmpstr (event_name (events, events->len - 1), ==, "error");
+  g_assert_cmpstr (rf_test_event_name (events, events->len - 1), ==, "error");
   g_assert_cmpstr (rf_test_json_get_string (last, "code"), ==, "cancelled");
   rf_test_assert_has (rf_test_json_get_string (last, "message"), CANCELLED);
   g_assert_cmpuint (rf_test_count_files (fixture->store), ==, 0);
@@ -767,40 +623,13 @@ test_cancel_in_safe_mode (Fixture       *fixture,
   rf_test_assert_has (info, "\"state\": \"ready\"");
 }
 
-/* The text of exit status @code in reflash-cli(1). */
-static char *
-dup_man_exit_status (const char *man,
-                     int         code)
-{
-  g_autofree char *label = g_strdup_printf ("\n.B %d\n", code);
-  const char *section = strstr (man, ".SH EXIT STATUS");
-  const char *start;
-  const char *end;
-
-  g_assert_nonnull (section);
-  start = strstr (section, label);
-  g_assert_nonnull (start);
-  start += strlen (label);
-  end = strstr (start, "\n.TP");
-  if (end == NULL || (strstr (start, "\n.SH") != NULL && strstr (start, "\n.SH") < end))
-    end = strstr (start, "\n.SH");
-  g_assert_nonnull (end);
-  return g_strndup (start, (gsize) (end - start));
-}
-
 /* The codes these tests expect are the ones the manual and --help give. */
 static void
 test_exit_codes_documented (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "reflash-cli.1",
-                                                 NULL);
-  g_autofree char *man = NULL;
   g_autofree char *help = NULL;
-  struct {
-    int code;
-    const char *words;
-  } rows[] = {
+  const RfTestExitWords rows[] = {
     { EXIT_OK, "Success" },
     { EXIT_FAILURE_, "the backup was tried and failed" },
     { EXIT_USAGE, "Wrong arguments" },
@@ -811,13 +640,7 @@ test_exit_codes_documented (Fixture       *fixture,
     { EXIT_CANCELLED, "Cancelled by SIGINT" },
   };
 
-  g_assert_true (g_file_get_contents (path, &man, NULL, NULL));
-  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      g_autofree char *text = dup_man_exit_status (man, rows[i].code);
-
-      rf_test_assert_has (text, rows[i].words);
-    }
+  rf_test_assert_exit_words (rows, G_N_ELEMENTS (rows));
   g_assert_cmpint (run_cli (fixture, &help, NULL, "--help", NULL), ==, EXIT_OK);
   rf_test_assert_has (help, "  6  cancelled");
   rf_test_assert_has (help, "  4  refused");
@@ -833,7 +656,8 @@ main (int    argc,
 
   g_test_add_func ("/reflash/cli-backup/json-reader", test_json_reader);
 #define ADD(path, func) \
-  g_test_add ("/reflash/cli-backup/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/reflash/cli-backup/" path, Fixture, NULL, \
+              rf_test_cli_job_fixture_set_up, func, rf_test_cli_job_fixture_tear_down)
   ADD ("healthy", test_healthy);
   ADD ("json", test_json);
   ADD ("safe-mode", test_safe_mode);

@@ -1,12 +1,10 @@
 /* rf-cli-backup.c: `reflash-cli backup DRIVE`: the drive's firmware, read
  * twice, compared and kept
  *
- * The job runs on a worker thread (rf_job_run_async()) while the main loop
- * shows its progress ten times a second and turns SIGINT, SIGTERM and SIGHUP
- * into a cancel. A cancel is honoured between commands; inside the stretch
- * where a deep look has the drive in safe mode, the job first brings it back
- * (rf-must-finish.h), and no signal ends the process before that: GLib's
- * handlers replace the default ones for the whole run.
+ * The job runs as rf-cli-job.h runs every job, and SIGINT, SIGTERM and
+ * SIGHUP become a cancel. A cancel is honoured between commands; inside the
+ * stretch where a deep look has the drive in safe mode, the job first brings
+ * it back (rf-must-finish.h), and no signal ends the process before that.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,26 +16,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "rf-cli-drive.h"
-#include "rf-cli-progress.h"
+#include "rf-cli-job.h"
 #include "rf-cli.h"
-
-/* The CLI rehearses in real time (ARCHITECTURE.md "The practice drive"). */
-#define DEFAULT_PRACTICE_SPEED 1.0
-/* Progress is redrawn at most this often: 10 times a second. */
-#define TICK_MS 100
-
-static const int cancel_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 typedef struct {
   /* What the user asked for */
@@ -47,51 +35,19 @@ typedef struct {
 
   /* The run */
   RfBackupStore *store;
-  RfBackupJob *job;
-  RfCliProgress *progress;
-  GCancellable *cancellable;
-  GMainLoop *loop;
-  guint tick_id;
-  guint signal_ids[G_N_ELEMENTS (cancel_signals)];
-  GError *error;            /* why the job failed */
+  RfBackupJob *job;         /* the run's job */
+  RfCliJobRun run;
 } Backup;
 
 static void
 backup_clear (Backup *backup)
 {
-  g_clear_handle_id (&backup->tick_id, g_source_remove);
-  for (gsize i = 0; i < G_N_ELEMENTS (backup->signal_ids); i++)
-    g_clear_handle_id (&backup->signal_ids[i], g_source_remove);
+  rf_cli_job_run_clear (&backup->run);
   g_clear_object (&backup->store);
-  g_clear_object (&backup->job);
-  g_clear_pointer (&backup->progress, rf_cli_progress_free);
-  g_clear_object (&backup->cancellable);
-  g_clear_pointer (&backup->loop, g_main_loop_unref);
-  g_clear_error (&backup->error);
+  backup->job = NULL;
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Backup, backup_clear)
-
-/* Exit codes (reflash-cli(1), EXIT STATUS). The drive's state or family
- * refused the backup before a byte was kept: "refused". */
-static const RfError refusals[] = {
-  RF_ERROR_IN_SAFE_MODE, RF_ERROR_FIRMWARE_ERASED, RF_ERROR_CANNOT_BACK_UP,
-  RF_ERROR_OTHER_MODEL, RF_ERROR_NOT_SUPPORTED, RF_ERROR_MEDIUM_PRESENT, RF_ERROR_BUSY,
-  RF_ERROR_VENDOR_REFUSED, RF_ERROR_NEEDS_PRIVILEGES, RF_ERROR_PERMISSION_DENIED,
-};
-
-static int
-exit_for_error (const GError *error)
-{
-  if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
-    return RF_CLI_EXIT_CANCELLED;
-  if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND))
-    return RF_CLI_EXIT_NOT_FOUND;
-  for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
-    if (g_error_matches (error, RF_ERROR, refusals[i]))
-      return RF_CLI_EXIT_REFUSED;
-  return RF_CLI_EXIT_FAILURE;
-}
 
 static const char *
 error_sentence (const GError *error)
@@ -107,12 +63,8 @@ write_error_event (const GError   *error,
                    const char     *message,
                    const RfBackup *kept)
 {
-  RfJsonWriter *json = rf_cli_event_begin ("error");
+  RfJsonWriter *json = rf_cli_error_event_begin (error, message);
 
-  rf_json_writer_member_string (json, "code", error->domain == RF_ERROR
-                                ? rf_error_code_to_nick ((RfError) error->code) : "internal");
-  rf_json_writer_member_string (json, "message", message);
-  rf_json_writer_member_string (json, "detail", error->message);
   rf_json_writer_member_string (json, "path", kept != NULL ? kept->image_path : NULL);
   rf_cli_event_end (json, stdout);
 }
@@ -125,37 +77,13 @@ fail (Backup       *backup,
 {
   const char *sentence = error_sentence (error);
 
-  if (backup->progress != NULL)
-    rf_cli_progress_clear (backup->progress);
+  if (backup->run.progress != NULL)
+    rf_cli_progress_clear (backup->run.progress);
   g_debug ("backup of %s: %s", backup->drive_name, error->message);
   if (backup->as_json)
     write_error_event (error, sentence, NULL);
   fprintf (stderr, "reflash-cli backup: %s: %s\n", backup->drive_name, sentence);
-  return exit_for_error (error);
-}
-
-/* Options */
-
-static gboolean
-parse_speed (const char  *text,
-             double      *speed,
-             GError     **error)
-{
-  char *end = NULL;
-  double value;
-
-  errno = 0;
-  value = g_ascii_strtod (text, &end);
-  if (end != text && *end == '\0' && errno == 0 && isfinite (value) && value >= 0.0)
-    {
-      *speed = value;
-      return TRUE;
-    }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               /* Translators: %s is what the user gave */
-               _("--practice-speed takes a factor of real time of 0 or more (1: real time, "
-                 "10: ten times as fast, 0: instant), not “%s”"), text);
-  return FALSE;
+  return rf_cli_exit_for_error (error);
 }
 
 /* Refused before anything is sent to the drive: a copy never replaces a file. */
@@ -179,22 +107,6 @@ check_output (const char *path)
   return RF_CLI_EXIT_OK;
 }
 
-/* The drive */
-
-static void
-set_practice_speed (RfSimSource *practice,
-                    const char  *name,
-                    double       speed)
-{
-  RfSimDrive *drive;
-
-  if (!g_str_has_prefix (name, RF_SIM_DEVICE_PREFIX))
-    return;
-  drive = rf_sim_source_get_drive (practice, name + strlen (RF_SIM_DEVICE_PREFIX));
-  if (drive != NULL)
-    rf_sim_drive_set_speed (drive, speed);
-}
-
 /* The job on the drive named as `info` names it. The job identifies the
  * drive itself, under its lock; the passive look here (as `list` takes it)
  * gives the job's progress the family's expected durations and LED hints,
@@ -205,84 +117,35 @@ make_job (Backup  *backup,
           GError **error)
 {
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (error);
-  g_autoptr(RfSimSource) practice = NULL;
-  g_autoptr(RfDeviceMonitor) monitor = NULL;
   g_autoptr(RfDevice) device = NULL;
 
   if (db == NULL)
     return FALSE;
-  monitor = rf_cli_drive_monitor_new_with_practice (db, &practice);
-  device = rf_device_monitor_lookup (monitor, backup->drive_name, error);
+  device = rf_cli_find_drive (db, backup->drive_name, practice_speed, error);
   if (device == NULL)
     return FALSE;
-  set_practice_speed (practice, backup->drive_name, practice_speed);
   if (!rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, error))
     return FALSE;
   /* The invoking user's store, as `reflash-cli backups` lists it. */
   backup->store = rf_backup_store_new (NULL);
   backup->job = rf_backup_job_new (device, db, backup->store);
+  backup->run.job = RF_JOB (backup->job);
   return TRUE;
 }
 
 /* The run */
 
-static gboolean
-on_tick (gpointer user_data)
-{
-  Backup *backup = user_data;
-  RfProgressSnapshot snapshot;
-
-  rf_progress_get_snapshot (rf_job_get_progress (RF_JOB (backup->job)), &snapshot);
-  rf_cli_progress_show (backup->progress, &snapshot);
-  return G_SOURCE_CONTINUE;
-}
-
 /* Every signal asks for the cancel again; none ends the process, so a drive
  * in safe mode is always brought back first. */
-static gboolean
-on_signal (gpointer user_data)
+static void
+on_signal (RfCliJobRun *run)
 {
-  Backup *backup = user_data;
-
-  rf_cli_progress_clear (backup->progress);
   if (rf_must_finish_is_active ())
     fprintf (stderr, "%s\n", _("Reflash must first bring the drive back from safe mode; it "
                                "stops as soon as that is done."));
-  else if (!g_cancellable_is_cancelled (backup->cancellable))
+  else if (!g_cancellable_is_cancelled (run->cancellable))
     fprintf (stderr, "%s\n", _("Cancelling the backup…"));
-  g_cancellable_cancel (backup->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_job_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Backup *backup = user_data;
-
-  rf_job_run_finish (RF_JOB (source), result, &backup->error);
-  g_main_loop_quit (backup->loop);
-}
-
-/* Signals stay caught until the process ends: one during the copy to -o
- * FILE must not leave half a file behind. */
-static gboolean
-run_job (Backup *backup)
-{
-  backup->cancellable = g_cancellable_new ();
-  backup->loop = g_main_loop_new (NULL, FALSE);
-  for (gsize i = 0; i < G_N_ELEMENTS (cancel_signals); i++)
-    backup->signal_ids[i] = g_unix_signal_add (cancel_signals[i], on_signal, backup);
-  on_tick (backup);
-  backup->tick_id = g_timeout_add (TICK_MS, on_tick, backup);
-  rf_job_run_async (RF_JOB (backup->job), backup->cancellable, on_job_done, backup);
-  g_main_loop_run (backup->loop);
-  g_clear_handle_id (&backup->tick_id, g_source_remove);
-  /* The last word: 100 % on success, where it stopped otherwise. */
-  on_tick (backup);
-  rf_cli_progress_clear (backup->progress);
-  return backup->error == NULL;
+  g_cancellable_cancel (run->cancellable);
 }
 
 /* The copy to -o FILE */
@@ -450,25 +313,18 @@ finish (Backup *backup)
   return RF_CLI_EXIT_OK;
 }
 
-static RfCliProgressStyle
-progress_style (gboolean as_json)
-{
-  if (as_json)
-    return RF_CLI_PROGRESS_JSON;
-  return isatty (STDOUT_FILENO) ? RF_CLI_PROGRESS_TERMINAL : RF_CLI_PROGRESS_LINES;
-}
-
 static int
 back_up (Backup *backup,
          double  practice_speed)
 {
   g_autoptr(GError) error = NULL;
 
-  backup->progress = rf_cli_progress_new (progress_style (backup->as_json), stdout);
+  backup->run.progress = rf_cli_progress_new (rf_cli_progress_style_for (backup->as_json), stdout);
+  backup->run.on_signal = on_signal;
   if (!make_job (backup, practice_speed, &error))
     return fail (backup, error);
-  if (!run_job (backup))
-    return fail (backup, backup->error);
+  if (!rf_cli_job_run (&backup->run))
+    return fail (backup, backup->run.error);
   return finish (backup);
 }
 
@@ -499,7 +355,7 @@ rf_cli_backup_run (int    argc,
     g_option_context_new (_("DRIVE — back up a drive's firmware"));
   g_autoptr(GError) error = NULL;
   g_auto(Backup) backup = { 0 };
-  double speed = DEFAULT_PRACTICE_SPEED;
+  double speed = RF_CLI_DEFAULT_PRACTICE_SPEED;
   int status;
 
   g_option_context_set_description (context,
@@ -509,11 +365,8 @@ rf_cli_backup_run (int    argc,
     return usage_error (error->message);
   if (argc != 2)
     return usage_error (_("give exactly one drive"));
-  if (speed_text != NULL && !parse_speed (speed_text, &speed, &error))
+  if (!rf_cli_parse_practice_speed (speed_text, argv[1], &speed, &error))
     return usage_error (error->message);
-  /* A real drive has one speed: saying otherwise would be a lie. */
-  if (speed_text != NULL && !g_str_has_prefix (argv[1], RF_SIM_DEVICE_PREFIX))
-    return usage_error (_("--practice-speed applies only to practice drives (practice:NAME)"));
   if (output != NULL && (status = check_output (output)) != RF_CLI_EXIT_OK)
     return status;
   backup.drive_name = argv[1];

@@ -50,43 +50,6 @@ problem_exit (RfFirmwareProblem problem)
   return problem == RF_FIRMWARE_PROBLEM_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_REFUSED;
 }
 
-/* Backups of this drive are images that fit it too; a store that cannot be
- * read only means none are shown. */
-static GPtrArray *
-list_backups (const RfDriveIdentity *identity)
-{
-  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GPtrArray *backups = rf_backup_store_list_for_drive (store, identity, &error);
-
-  if (backups == NULL)
-    g_debug ("backups: %s", error->message);
-  return backups;
-}
-
-/* A backup is a candidate image like any file: judged the same way. One that
- * cannot be read back is `corrupt`. */
-static char *
-judge_backup (const CheckResult *result,
-              const RfBackup    *backup)
-{
-  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = rf_backup_store_load (store, backup, &error);
-  g_autoptr(RfFirmwareCheck) check = NULL;
-
-  if (bytes == NULL)
-    {
-      g_debug ("backup %s: %s", backup->image_path, error->message);
-      return g_strdup (rf_verdict_reason_to_nick (RF_VERDICT_REASON_CORRUPT));
-    }
-  check = rf_firmware_check_new_for_bytes (backup->image_path, bytes);
-  rf_firmware_check_judge (check, result->family, result->identity,
-                           rf_device_get_state (result->device),
-                           rf_device_get_probe_depth (result->device));
-  return g_strdup (rf_verdict_get_code (rf_firmware_check_get_verdict (check)));
-}
-
 /* Deep identification: `check --drive` is the user choosing this one drive
  * (DOMAIN.md "Probing depth"); without it the bootcode's identity is unknown. */
 static gboolean
@@ -115,10 +78,11 @@ judge_against_drive (CheckResult *result,
     return FALSE;
   result->identity = rf_device_dup_identity (result->device);
   result->family = rf_device_dup_family (result->device);
-  result->backups = list_backups (result->identity);
+  result->backups = rf_cli_drive_list_backups (result->identity);
   result->backup_codes = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
-    g_ptr_array_add (result->backup_codes, judge_backup (result, result->backups->pdata[i]));
+    g_ptr_array_add (result->backup_codes,
+                     rf_cli_drive_judge_backup (result->device, result->backups->pdata[i]));
   rf_firmware_check_judge (result->check, result->family, result->identity,
                            rf_device_get_state (result->device),
                            rf_device_get_probe_depth (result->device));

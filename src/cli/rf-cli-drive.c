@@ -266,3 +266,55 @@ rf_cli_drive_write_json_with_error (RfJsonWriter *json,
     write_commands (json, device);
   rf_json_writer_end_object (json);
 }
+
+/**
+ * rf_cli_drive_list_backups:
+ *
+ * Backups of this drive are images that fit it too; a store that cannot be
+ * read only means none are shown.
+ *
+ * Returns: (transfer full) (nullable): the stored backups of the drive
+ *   @identity describes
+ */
+GPtrArray *
+rf_cli_drive_list_backups (const RfDriveIdentity *identity)
+{
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *backups = rf_backup_store_list_for_drive (store, identity, &error);
+
+  if (backups == NULL)
+    g_debug ("backups: %s", error->message);
+  return backups;
+}
+
+/**
+ * rf_cli_drive_judge_backup:
+ * @device: a drive after its deep check
+ *
+ * A backup is a candidate image like any file: judged the same way. One that
+ * cannot be read back is `corrupt`.
+ *
+ * Returns: (transfer full): the verdict's code for @backup on @device
+ */
+char *
+rf_cli_drive_judge_backup (RfDevice       *device,
+                           const RfBackup *backup)
+{
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = rf_backup_store_load (store, backup, &error);
+  g_autoptr(RfFirmwareCheck) check = NULL;
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+
+  if (bytes == NULL)
+    {
+      g_debug ("backup %s: %s", backup->image_path, error->message);
+      return g_strdup (rf_verdict_reason_to_nick (RF_VERDICT_REASON_CORRUPT));
+    }
+  check = rf_firmware_check_new_for_bytes (backup->image_path, bytes);
+  rf_firmware_check_judge (check, family, identity, rf_device_get_state (device),
+                           rf_device_get_probe_depth (device));
+  return g_strdup (rf_verdict_get_code (rf_firmware_check_get_verdict (check)));
+}

@@ -23,5 +23,8 @@ void             rf_cli_drive_write_json_with_error (RfJsonWriter *json,
                                                      gboolean      with_commands,
                                                      const GError *error);
 char            *rf_cli_drive_model_name   (RfDevice      *device);
+GPtrArray       *rf_cli_drive_list_backups (const RfDriveIdentity *identity);
+char            *rf_cli_drive_judge_backup (RfDevice              *device,
+                                            const RfBackup        *backup);
 
 G_END_DECLS

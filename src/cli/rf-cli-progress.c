@@ -38,6 +38,7 @@ struct _RfCliProgress
   gboolean progress_said;   /* JSON: the fields below hold the last event */
   double fraction;
   gint64 time_left_s;
+  gboolean point_of_no_return;
 };
 
 /**
@@ -279,6 +280,7 @@ say_progress (RfCliProgress            *self,
     rf_json_writer_int (json, time_left);
   else
     rf_json_writer_null (json);
+  rf_json_writer_member_boolean (json, "point_of_no_return", snapshot->point_of_no_return);
   rf_cli_event_end (json, self->out);
 }
 
@@ -293,13 +295,15 @@ show_json (RfCliProgress            *self,
   if (new_phase)
     say_phase (self, snapshot);
   if (new_phase || !self->progress_said || snapshot->fraction != self->fraction ||
-      snapshot->silence != self->silence || time_left_seconds (snapshot) != self->time_left_s)
+      snapshot->silence != self->silence || time_left_seconds (snapshot) != self->time_left_s ||
+      snapshot->point_of_no_return != self->point_of_no_return)
     say_progress (self, snapshot);
   self->phase_index = snapshot->phase_index;
   self->progress_said = TRUE;
   self->fraction = snapshot->fraction;
   self->silence = snapshot->silence;
   self->time_left_s = time_left_seconds (snapshot);
+  self->point_of_no_return = snapshot->point_of_no_return;
 }
 
 /**

@@ -28,6 +28,8 @@ static const RfCliCommand commands[] = {
   { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5" },
   { "backup", N_("Back up a drive's firmware"), rf_cli_backup_run, "#15" },
   { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5" },
+  { "flash", N_("Write firmware to a drive"), rf_cli_flash_run, "#16" },
+  { "recover", N_("Bring back a drive whose firmware is missing or damaged"), rf_cli_recover_run, "#16" },
   { "practice", N_("Write made-up firmware for a practice drive"), rf_cli_practice_run, "#15" },
 };
 
@@ -46,6 +48,8 @@ print_usage (FILE *out)
   fprintf (out, "  4  %s\n", _("refused: the file does not fit the drive, or the drive's state does not allow it"));
   fprintf (out, "  5  %s\n", _("the command is not available in this version"));
   fprintf (out, "  6  %s\n", _("cancelled (Ctrl+C or a signal); nothing was changed"));
+  fprintf (out, "  7  %s\n", _("not confirmed: a flash needs a yes, or an extra confirmation's option; nothing was written"));
+  fprintf (out, "  8  %s\n", _("the flash failed after the old firmware was erased: run “reflash-cli recover” with the same image"));
   fprintf (out, "\n%s\n", _("Run “reflash-cli COMMAND --help” for a command's options."));
 }
 

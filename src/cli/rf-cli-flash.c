@@ -1,0 +1,722 @@
+/* rf-cli-flash.c: `reflash-cli flash DRIVE IMAGE` and `reflash-cli recover
+ * DRIVE IMAGE`: firmware written to a drive, proven byte for byte
+ *
+ * Before the job: a deep look at the drive (as `check --drive` takes it), the
+ * verdict on the image, and every confirmation DOMAIN.md asks for, each on
+ * its own (a flag, or a question on a terminal), then the general "Flash this
+ * firmware?" that --yes answers. The job (rf-flash-job.h) then checks all of
+ * it again under the drive's lock. Signals cancel it before the erase; from
+ * the erase on they are answered with "the flash must finish".
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rf-cli-drive.h"
+#include "rf-cli-job.h"
+#include "rf-cli.h"
+
+/* The confirmations of DOMAIN.md, each with its own option, in the order they
+ * are asked. */
+typedef struct {
+  RfFlashConfirmations confirmation;
+  const char *option;
+  const char *question;
+} Confirmation;
+
+static const Confirmation confirmations[] = {
+  { RF_FLASH_CONFIRM_TRAY_EMPTY, "--tray-empty",
+    N_("Is the drive's tray empty, with no disc inside?") },
+  { RF_FLASH_CONFIRM_ON_BATTERY, "--on-battery", N_("Write the firmware on battery?") },
+  { RF_FLASH_CONFIRM_UNTESTED, "--accept-untested",
+    N_("Flash a drive of a kind never tested on real hardware?") },
+  { RF_FLASH_CONFIRM_DOWNGRADE, "--accept-downgrade", N_("Go back to the older firmware?") },
+  { RF_FLASH_CONFIRM_UNKNOWN_ORDER, "--accept-unknown-order",
+    N_("Flash a version that may be older than the one installed?") },
+  { RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION, "--accept-no-bootcode-version",
+    N_("Flash an image that does not name its bootcode version?") },
+};
+
+typedef struct {
+  /* What the user asked for */
+  const char *command;      /* "flash" or "recover" */
+  const char *drive_name;
+  const char *image_path;
+  gboolean as_json;
+  gboolean yes;
+  RfFlashConfirmations given;
+
+  /* The look before the job */
+  RfDriveDb *db;
+  RfDevice *device;
+  RfDriveIdentity *identity;
+  RfDriveFamily *family;
+  RfFirmwareCheck *check;
+  RfPowerStatus power;
+
+  /* The run */
+  RfBackupStore *store;
+  RfFlashJob *job;          /* the run's job */
+  RfCliJobRun run;
+  gboolean inhibit_said;
+} Flash;
+
+static void
+flash_clear (Flash *flash)
+{
+  rf_cli_job_run_clear (&flash->run);
+  flash->job = NULL;
+  g_clear_object (&flash->db);
+  g_clear_object (&flash->device);
+  g_clear_pointer (&flash->identity, rf_drive_identity_free);
+  g_clear_pointer (&flash->family, rf_drive_family_unref);
+  g_clear_object (&flash->check);
+  g_clear_object (&flash->store);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Flash, flash_clear)
+
+static gboolean
+is_interactive (void)
+{
+  return isatty (STDIN_FILENO);
+}
+
+static const char *
+or_unknown (const char *text)
+{
+  return text != NULL ? text : _("(unknown)");
+}
+
+/* "ND-3550A" for an ID of the drive's family, else the ID itself. */
+static const char *
+model_of (Flash      *flash,
+          const char *id)
+{
+  const RfDriveModel *model = flash->family != NULL && id != NULL
+                              ? rf_drive_family_find_model (flash->family, id) : NULL;
+
+  return model != NULL ? model->name : id;
+}
+
+/* Words: errors, warnings */
+
+static void
+say_warning (Flash      *flash,
+             const char *code,
+             const char *sentence)
+{
+  if (flash->run.progress != NULL)
+    rf_cli_progress_clear (flash->run.progress);
+  if (flash->as_json)
+    {
+      RfJsonWriter *json = rf_cli_event_begin ("warning");
+
+      rf_json_writer_member_string (json, "code", code);
+      rf_json_writer_member_string (json, "message", sentence);
+      rf_cli_event_end (json, stdout);
+    }
+  fprintf (stderr, "reflash-cli %s: %s\n", flash->command, sentence);
+}
+
+/* Says why the flash did not happen, in words on stderr and, with --json, as
+ * the last event; returns the exit status. */
+static int
+fail_with (Flash        *flash,
+           const GError *error,
+           const char   *sentence,
+           int           status)
+{
+  if (flash->run.progress != NULL)
+    rf_cli_progress_clear (flash->run.progress);
+  g_debug ("%s of %s: %s", flash->command, flash->drive_name, error->message);
+  if (flash->as_json)
+    {
+      RfJsonWriter *json = rf_cli_error_event_begin (error, sentence);
+
+      rf_json_writer_member_boolean (json, "needs_recovery",
+                                     status == RF_CLI_EXIT_NEEDS_RECOVERY);
+      rf_cli_event_end (json, stdout);
+    }
+  fprintf (stderr, "reflash-cli %s: %s: %s\n", flash->command, flash->drive_name, sentence);
+  return status;
+}
+
+static int
+fail (Flash        *flash,
+      const GError *error)
+{
+  RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+
+  return fail_with (flash, error, rf_error_code_to_sentence (code), rf_cli_exit_for_error (error));
+}
+
+/* Refused by the verdict, before anything was written. */
+static int
+fail_verdict (Flash     *flash,
+              RfVerdict *verdict)
+{
+  g_autoptr(GError) error = g_error_new (RF_ERROR, RF_ERROR_IMAGE_REFUSED, "verdict %s",
+                                         rf_verdict_get_code (verdict));
+  g_autofree char *sentence = NULL;
+
+  if (rf_verdict_get_next_step (verdict) != NULL)
+    sentence = g_strdup_printf ("%s %s", rf_verdict_get_sentence (verdict),
+                                rf_verdict_get_next_step (verdict));
+  else
+    sentence = g_strdup (rf_verdict_get_sentence (verdict));
+  return fail_with (flash, error, sentence, RF_CLI_EXIT_REFUSED);
+}
+
+/* The look before the job */
+
+/* A deep look, as `check --drive` takes it: a drive in safe mode is
+ * identified too (nec-2m.md §8 step 3); the tray question comes before the
+ * job sends anything more. */
+static gboolean
+look (Flash   *flash,
+      double   practice_speed,
+      GError **error)
+{
+  flash->db = rf_drive_db_new_default (error);
+  if (flash->db == NULL)
+    return FALSE;
+  flash->device = rf_cli_find_drive (flash->db, flash->drive_name, practice_speed, error);
+  if (flash->device == NULL ||
+      !rf_device_probe (flash->device, flash->db, RF_PROBE_DEPTH_DEEP, NULL, error))
+    return FALSE;
+  flash->identity = rf_device_dup_identity (flash->device);
+  flash->family = rf_device_dup_family (flash->device);
+  rf_firmware_check_judge (flash->check, flash->family, flash->identity,
+                           rf_device_get_state (flash->device),
+                           rf_device_get_probe_depth (flash->device));
+  rf_power_read (NULL, &flash->power);
+  return TRUE;
+}
+
+/* recover: the firmware a drive needs back, never a step down or sideways. */
+static gboolean
+fits_recovery (RfVerdict *verdict)
+{
+  switch (rf_verdict_get_kind (verdict))
+    {
+    case RF_VERDICT_KIND_RECOVERY:
+    case RF_VERDICT_KIND_REINSTALL:
+    case RF_VERDICT_KIND_UPGRADE:
+      return (rf_verdict_get_warnings (verdict) & RF_VERDICT_WARNING_UNKNOWN_ORDER) == 0;
+    case RF_VERDICT_KIND_DOWNGRADE:
+    case RF_VERDICT_KIND_REFUSED:
+    case RF_VERDICT_KIND_LAST:
+    default:
+      return FALSE;
+    }
+}
+
+static RfFlashConfirmations
+needed_confirmations (Flash *flash)
+{
+  RfVerdict *verdict = rf_firmware_check_get_verdict (flash->check);
+  RfVerdictWarnings warnings = rf_verdict_get_warnings (verdict);
+  RfFlashConfirmations needed = RF_FLASH_CONFIRM_NONE;
+
+  if (flash->identity->safe_mode)
+    needed |= RF_FLASH_CONFIRM_TRAY_EMPTY;
+  if (flash->power.source == RF_POWER_BATTERY)
+    needed |= RF_FLASH_CONFIRM_ON_BATTERY;
+  if (warnings & RF_VERDICT_WARNING_SPEC_ONLY)
+    needed |= RF_FLASH_CONFIRM_UNTESTED;
+  if (rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_DOWNGRADE)
+    needed |= RF_FLASH_CONFIRM_DOWNGRADE;
+  if (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER)
+    needed |= RF_FLASH_CONFIRM_UNKNOWN_ORDER;
+  if (warnings & RF_VERDICT_WARNING_NO_BOOTCODE_VERSION)
+    needed |= RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION;
+  return needed;
+}
+
+/* Why a confirmation is asked: the words the person weighs. */
+static char *
+dup_reason (Flash                *flash,
+            RfFlashConfirmations  confirmation)
+{
+  RfVerdict *verdict = rf_firmware_check_get_verdict (flash->check);
+
+  switch (confirmation)
+    {
+    case RF_FLASH_CONFIRM_TRAY_EMPTY:
+      return g_strdup (_("The drive is in safe mode, where it cannot tell whether a disc is "
+                         "inside. Writing firmware with a disc in the tray is not safe."));
+    case RF_FLASH_CONFIRM_ON_BATTERY:
+      return rf_power_status_to_sentence (&flash->power);
+    case RF_FLASH_CONFIRM_UNTESTED:
+      return g_strdup (rf_verdict_warning_to_sentence (RF_VERDICT_WARNING_SPEC_ONLY));
+    case RF_FLASH_CONFIRM_DOWNGRADE:
+      return g_strdup (rf_verdict_get_sentence (verdict));
+    case RF_FLASH_CONFIRM_UNKNOWN_ORDER:
+      return g_strdup (rf_verdict_warning_to_sentence (RF_VERDICT_WARNING_UNKNOWN_ORDER));
+    case RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION:
+      return g_strdup (rf_verdict_warning_to_sentence (RF_VERDICT_WARNING_NO_BOOTCODE_VERSION));
+    case RF_FLASH_CONFIRM_NONE:
+    case RF_FLASH_CONFIRM_NO_BACKUP:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The plan: what is about to happen, before any question */
+
+static const char *
+image_revision (Flash *flash)
+{
+  RfFirmware *judged = rf_firmware_check_get_judged (flash->check);
+
+  return judged != NULL ? rf_firmware_get_revision (judged) : NULL;
+}
+
+static const char *
+drive_model (Flash *flash)
+{
+  return model_of (flash, rf_drive_identity_counting_id (flash->identity));
+}
+
+static gboolean
+will_back_up (Flash *flash)
+{
+  return !flash->identity->safe_mode && (flash->given & RF_FLASH_CONFIRM_NO_BACKUP) == 0;
+}
+
+static void
+write_plan_event (Flash *flash)
+{
+  RfVerdict *verdict = rf_firmware_check_get_verdict (flash->check);
+  RfJsonWriter *json = rf_cli_event_begin ("plan");
+
+  rf_json_writer_member_string (json, "drive", flash->drive_name);
+  rf_json_writer_member_string (json, "model", drive_model (flash));
+  rf_json_writer_member_string (json, "revision", flash->identity->revision);
+  rf_json_writer_member_boolean (json, "safe_mode", flash->identity->safe_mode);
+  rf_json_writer_member_string (json, "image", flash->image_path);
+  rf_json_writer_member_string (json, "image_revision", image_revision (flash));
+  rf_json_writer_member_string (json, "verdict", rf_verdict_get_code (verdict));
+  rf_json_writer_member_string (json, "sentence", rf_verdict_get_sentence (verdict));
+  rf_json_writer_member_boolean (json, "backup", will_back_up (flash));
+  rf_cli_event_end (json, stdout);
+}
+
+/* On stderr with --json, so that stdout carries the events alone. */
+static FILE *
+words_out (Flash *flash)
+{
+  return flash->as_json ? stderr : stdout;
+}
+
+static void
+print_plan (Flash *flash)
+{
+  RfVerdict *verdict = rf_firmware_check_get_verdict (flash->check);
+  FILE *out = words_out (flash);
+
+  if (flash->as_json)
+    write_plan_event (flash);
+  fprintf (out, _("Drive:     %s, %s\n"), flash->drive_name, or_unknown (drive_model (flash)));
+  if (flash->identity->safe_mode)
+    fprintf (out, _("Now:       safe mode (only the bootcode runs; version %s)\n"),
+             or_unknown (flash->identity->revision));
+  else
+    fprintf (out, _("Now:       firmware %s\n"), or_unknown (flash->identity->revision));
+  fprintf (out, _("Image:     %s, firmware %s\n"), flash->image_path,
+           or_unknown (image_revision (flash)));
+  /* Translators: the verdict's code ("upgrade"), then its sentence */
+  fprintf (out, _("Verdict:   %s: %s\n"), rf_verdict_get_code (verdict),
+           rf_verdict_get_sentence (verdict));
+  if (will_back_up (flash))
+    fprintf (out, "%s\n", _("The drive's firmware is backed up first, read twice and compared."));
+  fflush (out);
+}
+
+/* Questions */
+
+/* One answer from the terminal; anything but yes is no. */
+static gboolean
+ask (const char *question)
+{
+  char answer[64] = { 0 };
+
+  fprintf (stderr, "%s %s ", question, _("[y/N]"));
+  fflush (stderr);
+  if (fgets (answer, sizeof answer, stdin) == NULL)
+    return FALSE;
+  g_strstrip (answer);
+  /* Translators: what a person types for "yes", beside the English "y" */
+  return g_ascii_strcasecmp (answer, "y") == 0 || g_ascii_strcasecmp (answer, "yes") == 0 ||
+         (answer[0] != '\0' && g_str_equal (answer, _("y")));
+}
+
+static int
+not_confirmed (Flash      *flash,
+               const char *detail)
+{
+  g_autoptr(GError) error = g_error_new (RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION,
+                                         "not confirmed: %s", detail);
+
+  return fail (flash, error);
+}
+
+/* Each extra confirmation on its own: its option, or a question on a
+ * terminal. Without either, each missing one is named with its option. */
+static int
+confirm_each (Flash                *flash,
+              RfFlashConfirmations  needed)
+{
+  g_autoptr(GString) missing = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (confirmations); i++)
+    {
+      const Confirmation *c = &confirmations[i];
+      g_autofree char *reason = NULL;
+
+      if ((needed & c->confirmation) == 0 || (flash->given & c->confirmation) != 0)
+        continue;
+      reason = dup_reason (flash, c->confirmation);
+      if (!is_interactive ())
+        {
+          /* Translators: why a confirmation is needed, then the option that gives it */
+          g_autofree char *sentence = g_strdup_printf (_("%s Confirm it with %s."), reason,
+                                                       c->option);
+
+          say_warning (flash, rf_flash_confirmation_to_nick (c->confirmation), sentence);
+          g_string_append_printf (missing, "%s ", c->option);
+          continue;
+        }
+      fprintf (stderr, "%s\n", reason);
+      if (!ask (_(c->question)))
+        return not_confirmed (flash, c->option);
+      flash->given |= c->confirmation;
+    }
+  if (missing->len > 0)
+    return not_confirmed (flash, missing->str);
+  return RF_CLI_EXIT_OK;
+}
+
+/* The general question, which --yes answers and nothing else. */
+static int
+confirm_flash (Flash *flash)
+{
+  if (flash->yes)
+    return RF_CLI_EXIT_OK;
+  if (!is_interactive ())
+    {
+      say_warning (flash, "flash", _("Without a terminal to ask on, say --yes to flash."));
+      return not_confirmed (flash, "--yes");
+    }
+  return ask (_("Flash this firmware?")) ? RF_CLI_EXIT_OK : not_confirmed (flash, "declined");
+}
+
+static int
+confirm (Flash *flash)
+{
+  int status;
+
+  if (flash->power.source == RF_POWER_BATTERY_LOW)
+    {
+      g_autofree char *sentence = rf_power_status_to_sentence (&flash->power);
+      g_autoptr(GError) error = g_error_new_literal (RF_ERROR, RF_ERROR_LOW_BATTERY, "low");
+
+      return fail_with (flash, error, sentence, RF_CLI_EXIT_REFUSED);
+    }
+  print_plan (flash);
+  if (!flash->identity->safe_mode && (flash->given & RF_FLASH_CONFIRM_NO_BACKUP) != 0)
+    say_warning (flash, "no-backup",
+                 _("No backup is made first (--no-backup): if this firmware turns out to be "
+                   "wrong or the flash fails, the firmware the drive runs now is lost, and only "
+                   "a file from its maker can bring it back."));
+  if ((status = confirm_each (flash, needed_confirmations (flash))) != RF_CLI_EXIT_OK)
+    return status;
+  return confirm_flash (flash);
+}
+
+/* The run */
+
+static void
+on_tick (RfCliJobRun              *run,
+         const RfProgressSnapshot *snapshot)
+{
+  Flash *flash = run->user_data;
+  g_autoptr(GError) refusal = NULL;
+
+  if (flash->inhibit_said || (refusal = rf_flash_job_dup_inhibit_refusal (flash->job)) == NULL)
+    return;
+  flash->inhibit_said = TRUE;
+  say_warning (flash, rf_error_code_to_nick (RF_ERROR_INHIBIT_REFUSED),
+               rf_error_code_to_sentence (RF_ERROR_INHIBIT_REFUSED));
+}
+
+/* Before the erase a signal cancels; from the erase on it is refused with its
+ * reason, and the flash goes on. */
+static void
+on_signal (RfCliJobRun *run)
+{
+  Flash *flash = run->user_data;
+  g_autoptr(GError) refused = NULL;
+  gboolean first = !g_cancellable_is_cancelled (run->cancellable);
+
+  if (!rf_flash_job_cancel (flash->job, run->cancellable, &refused))
+    {
+      say_warning (flash, rf_error_code_to_nick (RF_ERROR_CANCEL_REFUSED),
+                   _("The flash must finish: the old firmware is being replaced, and stopping "
+                     "now would leave the drive without firmware. From now on, do not switch "
+                     "off the computer or the drive."));
+      return;
+    }
+  if (rf_must_finish_is_active ())
+    fprintf (stderr, "%s\n", _("Reflash must first bring the drive back from safe mode; it "
+                               "stops as soon as that is done."));
+  else if (first)
+    fprintf (stderr, "%s\n", _("Cancelling the flash…"));
+}
+
+static void
+make_job (Flash *flash)
+{
+  /* The invoking user's store, as `reflash-cli backups` lists it. */
+  flash->store = rf_backup_store_new (NULL);
+  flash->job = rf_flash_job_new (flash->device, flash->db, flash->check, flash->store);
+  rf_flash_job_set_confirmations (flash->job, flash->given);
+  flash->run.job = RF_JOB (flash->job);
+  flash->run.on_signal = on_signal;
+  flash->run.on_tick = on_tick;
+  flash->run.user_data = flash;
+}
+
+/* The result */
+
+static void
+print_backup (Flash *flash)
+{
+  const RfBackup *backup = rf_flash_job_get_backup (flash->job);
+
+  if (backup != NULL)
+    printf (_("The firmware it ran before is backed up in %s\n"), backup->image_path);
+  else if (!flash->identity->safe_mode)
+    printf ("%s\n", _("No backup was made."));
+}
+
+static void
+write_done_event (Flash           *flash,
+                  RfDriveIdentity *after,
+                  const char      *model)
+{
+  const RfBackup *backup = rf_flash_job_get_backup (flash->job);
+  RfJsonWriter *json = rf_cli_event_begin ("done");
+
+  rf_json_writer_member_string (json, "drive", flash->drive_name);
+  rf_json_writer_member_string (json, "model", model);
+  rf_json_writer_member_string (json, "revision", after->revision);
+  rf_json_writer_member_string (json, "stored_id", after->stored_id);
+  rf_json_writer_member_string (json, "stored_model", model_of (flash, after->stored_id));
+  rf_json_writer_member_string (json, "backup", backup != NULL ? backup->image_path : NULL);
+  rf_json_writer_member_string (json, "backup_sha256", backup != NULL ? backup->sha256 : NULL);
+  rf_cli_event_end (json, stdout);
+}
+
+/* DOMAIN.md "What a good ending looks like", from the look after the flash. */
+static int
+finish (Flash *flash)
+{
+  g_autoptr(RfDriveIdentity) after = rf_flash_job_dup_identity_after (flash->job);
+  const char *counting = rf_drive_identity_counting_id (after);
+  const char *model = model_of (flash, counting);
+
+  if (flash->as_json)
+    {
+      write_done_event (flash, after, model);
+      return RF_CLI_EXIT_OK;
+    }
+  printf (_("Your %s now runs firmware %s.\n"), or_unknown (model), or_unknown (after->revision));
+  if (after->stored_id != NULL && g_strcmp0 (after->stored_id, counting) != 0)
+    /* Translators: the model the stored ID names ("ND-4551A"), then the model
+     * of the drive's bootcode ("ND-3550A") */
+    printf (_("The identity stored in the drive still names the %s: every later update must be "
+              "firmware for the %s.\n"), model_of (flash, after->stored_id), model);
+  print_backup (flash);
+  return RF_CLI_EXIT_OK;
+}
+
+static int
+fail_job (Flash        *flash,
+          const GError *error)
+{
+  RfVerdict *verdict = rf_flash_job_get_verdict (flash->job);
+  RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+  g_autofree char *sentence = NULL;
+
+  if (rf_flash_job_get_needs_recovery (flash->job))
+    {
+      /* Translators: what failed, then the drive and the image */
+      sentence = g_strdup_printf (_("%s The flash stopped after the old firmware was erased; the "
+                                    "drive waits in safe mode with only its bootcode. Run "
+                                    "“reflash-cli recover %s %s” with the same image to "
+                                    "repair it."),
+                                  rf_error_code_to_sentence (code), flash->drive_name,
+                                  flash->image_path);
+      return fail_with (flash, error, sentence, RF_CLI_EXIT_NEEDS_RECOVERY);
+    }
+  if (code == RF_ERROR_IMAGE_REFUSED && verdict != NULL && !rf_verdict_is_allowed (verdict))
+    return fail_verdict (flash, verdict);
+  if (code == RF_ERROR_CANCELLED)
+    return fail_with (flash, error, _("Flash cancelled; nothing was changed."),
+                      RF_CLI_EXIT_CANCELLED);
+  if (code == RF_ERROR_NEEDS_CONFIRMATION)
+    {
+      /* The drive or the power changed since the questions: say what is missing. */
+      RfFlashConfirmations missing = rf_flash_job_get_missing (flash->job);
+
+      flash->given = RF_FLASH_CONFIRM_NONE;
+      if (missing != RF_FLASH_CONFIRM_NONE && !is_interactive ())
+        confirm_each (flash, missing);
+      return fail (flash, error);
+    }
+  /* Translators: what failed; the flash had not started to erase anything */
+  sentence = g_strdup_printf (_("%s Nothing on the drive was changed; it is safe to try again."),
+                              rf_error_code_to_sentence (code));
+  return fail_with (flash, error, sentence, rf_cli_exit_for_error (error));
+}
+
+static int
+flash_image (Flash  *flash,
+             double  practice_speed)
+{
+  g_autoptr(GError) error = NULL;
+  RfVerdict *verdict;
+  int status;
+
+  flash->check = rf_firmware_check_new_for_file (flash->image_path);
+  if (rf_firmware_check_get_load_problem (flash->check) == RF_FIRMWARE_PROBLEM_NOT_FOUND)
+    {
+      g_set_error (&error, RF_ERROR, RF_ERROR_NOT_FOUND, "%s: no such file", flash->image_path);
+      return fail_with (flash, error,
+                        rf_firmware_problem_to_sentence (RF_FIRMWARE_PROBLEM_NOT_FOUND),
+                        RF_CLI_EXIT_NOT_FOUND);
+    }
+  flash->run.progress = rf_cli_progress_new (rf_cli_progress_style_for (flash->as_json), stdout);
+  if (!look (flash, practice_speed, &error))
+    return fail (flash, error);
+  verdict = rf_firmware_check_get_verdict (flash->check);
+  if (!rf_verdict_is_allowed (verdict))
+    return fail_verdict (flash, verdict);
+  if (g_str_equal (flash->command, "recover") && !fits_recovery (verdict))
+    {
+      g_autoptr(GError) refused = g_error_new (RF_ERROR, RF_ERROR_IMAGE_REFUSED, "recover: %s",
+                                               rf_verdict_get_code (verdict));
+      g_autofree char *sentence = g_strdup_printf (
+          _("%s recover writes only firmware that brings the drive back: use “reflash-cli "
+            "flash” for this file."), rf_verdict_get_sentence (verdict));
+
+      return fail_with (flash, refused, sentence, RF_CLI_EXIT_REFUSED);
+    }
+  if ((status = confirm (flash)) != RF_CLI_EXIT_OK)
+    return status;
+  make_job (flash);
+  if (!rf_cli_job_run (&flash->run))
+    return fail_job (flash, flash->run.error);
+  on_tick (&flash->run, NULL);
+  return finish (flash);
+}
+
+/* Options */
+
+static int
+usage_error (const char *command,
+             const char *message)
+{
+  fprintf (stderr, "reflash-cli %s: %s\n", command, message);
+  return RF_CLI_EXIT_USAGE;
+}
+
+/* flash and recover take the same options. */
+static int
+run_command (const char *command,
+             int         argc,
+             char      **argv)
+{
+  g_autofree char *speed_text = NULL;
+  gboolean as_json = FALSE, yes = FALSE, no_backup = FALSE;
+  gboolean flags[G_N_ELEMENTS (confirmations)] = { FALSE };
+  const GOptionEntry entries[] = {
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
+      N_("Answer “Flash this firmware?” with yes; each extra confirmation still needs its own "
+         "option"), NULL },
+    { "tray-empty", 0, 0, G_OPTION_ARG_NONE, &flags[0],
+      N_("The tray of a drive in safe mode is empty: you checked"), NULL },
+    { "on-battery", 0, 0, G_OPTION_ARG_NONE, &flags[1],
+      N_("Write the firmware although the computer runs on battery"), NULL },
+    { "accept-untested", 0, 0, G_OPTION_ARG_NONE, &flags[2],
+      N_("Flash a drive family never tested on real hardware"), NULL },
+    { "accept-downgrade", 0, 0, G_OPTION_ARG_NONE, &flags[3],
+      N_("Flash firmware older than the drive runs"), NULL },
+    { "accept-unknown-order", 0, 0, G_OPTION_ARG_NONE, &flags[4],
+      N_("Flash a version that cannot be compared with the drive's"), NULL },
+    { "accept-no-bootcode-version", 0, 0, G_OPTION_ARG_NONE, &flags[5],
+      N_("Flash an image that names no bootcode version"), NULL },
+    { "no-backup", 0, 0, G_OPTION_ARG_NONE, &no_backup,
+      N_("Do not back up the drive's firmware first (its current firmware may then be lost)"),
+      NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON events, one per line"), NULL },
+    { "practice-speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
+      N_("Practice drives only: run at FACTOR times real time (default 1; 0 is instant)"),
+      N_("FACTOR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Flash) flash = { 0 };
+  gboolean recover = g_str_equal (command, "recover");
+  double speed = RF_CLI_DEFAULT_PRACTICE_SPEED;
+
+  context = g_option_context_new (recover ? _("DRIVE [IMAGE] — bring back a drive whose "
+                                              "firmware is missing or damaged")
+                                          : _("DRIVE IMAGE — write firmware to a drive"));
+  g_option_context_set_description (context,
+                                    _("DRIVE is a node such as /dev/sg1 or /dev/sr0, or a practice drive such as practice:seed (see “reflash-cli list --practice”)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (command, error->message);
+  if (argc != 3 && !(recover && argc == 2))
+    return usage_error (command, recover ? _("give a drive, and optionally a firmware file")
+                                         : _("give a drive and a firmware file"));
+  if (!rf_cli_parse_practice_speed (speed_text, argv[1], &speed, &error))
+    return usage_error (command, error->message);
+  if (argc == 2)
+    return rf_cli_recover_advise (argv[1], as_json, speed);
+  flash.command = command;
+  flash.drive_name = argv[1];
+  flash.image_path = argv[2];
+  flash.as_json = as_json;
+  flash.yes = yes;
+  for (gsize i = 0; i < G_N_ELEMENTS (confirmations); i++)
+    if (flags[i])
+      flash.given |= confirmations[i].confirmation;
+  if (no_backup)
+    flash.given |= RF_FLASH_CONFIRM_NO_BACKUP;
+  return flash_image (&flash, speed);
+}
+
+int
+rf_cli_flash_run (int    argc,
+                  char **argv)
+{
+  return run_command ("flash", argc, argv);
+}
+
+int
+rf_cli_recover_run (int    argc,
+                    char **argv)
+{
+  return run_command ("recover", argc, argv);
+}
