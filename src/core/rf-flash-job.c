@@ -299,7 +299,7 @@ inhibit_suspend (RfFlashJob   *self,
   self->inhibitor = rf_inhibitor_acquire (NULL, cancellable, &error);
   if (self->inhibitor != NULL)
     return;
-  g_message ("no logind inhibitor: %s", error->message);
+  g_debug ("no logind inhibitor: %s", error->message);
   g_mutex_lock (&self->cancel_lock);
   self->inhibit_refusal = g_steal_pointer (&error);
   g_mutex_unlock (&self->cancel_lock);
