@@ -83,6 +83,18 @@ make_check (Fixture    *fixture,
   g_assert_no_error (error);
   identity = rf_device_dup_identity (fixture->device);
   family = rf_device_dup_family (fixture->device);
+  /* A drive that cannot be looked at in depth gets the image an ND-3550A
+   * with bootcode 05 would take. */
+  if (identity->bootcode_key == NULL)
+    {
+      g_clear_pointer (&identity, rf_drive_identity_free);
+      identity = rf_drive_identity_new ();
+      identity->stored_id = g_strdup ("K355");
+      identity->bootcode_key = g_strdup ("K355");
+      identity->bootcode_version = g_strdup ("05");
+      g_clear_pointer (&family, rf_drive_family_unref);
+      family = rf_drive_family_ref (rf_drive_db_lookup (db, "nec-2m"));
+    }
   image = rf_practice_image_build (identity, family, test_case->other_model,
                                    test_case->revision, &error);
   g_assert_no_error (error);
@@ -511,6 +523,44 @@ cancel_hook (guint            n,
   rf_flash_job_cancel (fixture->job, fixture->cancellable, &fixture->cancel_error);
 }
 
+/* A practice drive whose power fails in the tenth erase: the flash ends on
+ * the recovery path, and the same image, flashed again, brings it back. */
+static void
+test_power_cut_recovered (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) after = NULL;
+
+  g_assert_false (run_job (fixture, ALL_CONFIRMED | RF_FLASH_CONFIRM_NO_BACKUP, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  g_assert_true (rf_flash_job_get_needs_recovery (fixture->job));
+  after = rf_flash_job_dup_identity_after (fixture->job);
+  g_assert_true (after->safe_mode);
+  g_clear_error (&error);
+  g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rf_verdict_get_kind (rf_flash_job_get_verdict (fixture->job)), ==,
+                   RF_VERDICT_KIND_RECOVERY);
+  assert_flash_is_image (fixture);
+}
+
+/* Drives that cannot be flashed as they are: refused with their reason, and
+ * nothing written. */
+static void
+test_not_flashable (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const Case *test_case = data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, (gint) test_case->expected);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  g_assert_cmpuint (count_commands (fixture, 0xcc, 0x04), ==, 0);
+  assert_flash_unchanged (fixture);
+}
+
 /* A cancel is honoured until the first erase: the drive is left as found. */
 static void
 test_cancel (Fixture       *fixture,
@@ -703,6 +753,15 @@ main (int    argc,
   static const Case healthy_old = { "healthy-3550", .revision = "1.02",
                                     .confirmations = ALL_CONFIRMED };
   static const Case healthy_other = { "healthy-3550", .other_model = TRUE };
+  static const Case power_cut = { "power-cut-3550", .confirmations = ALL_CONFIRMED };
+  static const Case not_flashable[] = {
+    { "bridge-3550", .expected = RF_ERROR_VENDOR_REFUSED },
+    { "disc-3550", .expected = RF_ERROR_MEDIUM_PRESENT },
+    { "hung-3550", .expected = RF_ERROR_TIMED_OUT },
+    { "locked-out-3550", .expected = RF_ERROR_PERMISSION_DENIED },
+    { "no-rawio-3550", .expected = RF_ERROR_NEEDS_PRIVILEGES },
+    { "unknown-drive", .expected = RF_ERROR_NOT_SUPPORTED },
+  };
   static const Case seed_other = { "seed", .other_model = TRUE };
   static const Case before_erase[] = {
     { "healthy-3550", .confirmations = ALL_CONFIRMED,
@@ -768,6 +827,13 @@ main (int    argc,
   add ("refused/crossflash", &healthy_other, test_refused_verdict);
   add ("refused/seed-crossflash", &seed_other, test_refused_verdict);
   add ("small-transfer", &healthy, test_small_transfer);
+  add ("power-cut-recovered", &power_cut, test_power_cut_recovered);
+  for (gsize i = 0; i < G_N_ELEMENTS (not_flashable); i++)
+    {
+      g_autofree char *path = g_strconcat ("not-flashable/", not_flashable[i].scenario, NULL);
+
+      add (path, &not_flashable[i], test_not_flashable);
+    }
   add ("power/on-battery", &healthy, test_on_battery);
   add ("power/low-battery", &healthy, test_low_battery);
   add ("inhibit-refused", &healthy, test_inhibit_refused);
