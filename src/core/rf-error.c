@@ -51,6 +51,8 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_NEEDS_CONFIRMATION] = { "needs-confirmation", N_("This flash needs your confirmation before anything is written. Nothing was changed.") },
   [RF_ERROR_IMAGE_REFUSED] = { "image-refused", N_("This firmware does not fit the drive as it is now. Nothing was written.") },
   [RF_ERROR_LOW_BATTERY] = { "low-battery", N_("The computer's battery is too low to write firmware safely. Connect the charger and try again. Nothing was changed.") },
+  [RF_ERROR_JOURNAL_DAMAGED] = { "journal-damaged", N_("The copy of the firmware kept for this interrupted flash is damaged, so it was not used. Flash the drive with a firmware file instead.") },
+  [RF_ERROR_OTHER_DRIVE] = { "other-drive", N_("This is not the drive the interrupted flash was writing to. Nothing was written to it.") },
   [RF_ERROR_INHIBIT_REFUSED] = { "inhibit-refused", N_("Reflash could not stop the computer from suspending. Do not suspend the computer or close its lid until the new firmware is written.") },
 };
 

@@ -8,6 +8,7 @@
 #include "rf-backup-store.h"
 #include "rf-firmware-check.h"
 #include "rf-job.h"
+#include "rf-journal.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,10 @@ RfFlashJob           *rf_flash_job_new                (RfDevice              *de
                                                        RfBackupStore         *store);
 void                  rf_flash_job_set_confirmations  (RfFlashJob            *self,
                                                        RfFlashConfirmations   confirmations);
+void                  rf_flash_job_set_journal_store  (RfFlashJob            *self,
+                                                       RfJournalStore        *store);
+void                  rf_flash_job_set_resume         (RfFlashJob            *self,
+                                                       RfJournal             *journal);
 gboolean              rf_flash_job_cancel             (RfFlashJob            *self,
                                                        GCancellable          *cancellable,
                                                        GError               **error);
@@ -60,6 +65,9 @@ gboolean              rf_flash_job_get_backup_reused  (RfFlashJob            *se
 gboolean              rf_flash_job_get_past_point_of_no_return (RfFlashJob   *self);
 gboolean              rf_flash_job_get_needs_recovery (RfFlashJob            *self);
 RfDriveIdentity      *rf_flash_job_dup_identity_after (RfFlashJob            *self);
+RfJournal            *rf_flash_job_get_journal        (RfFlashJob            *self);
+gboolean              rf_flash_job_get_found_unchanged (RfFlashJob           *self);
+GError               *rf_flash_job_dup_journal_problem (RfFlashJob           *self);
 
 const char           *rf_flash_confirmation_to_nick   (RfFlashConfirmations   confirmation);
 
