@@ -9,9 +9,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* renameat2() and RENAME_NOREPLACE */
-#define _GNU_SOURCE
-
 #include "config.h"
 
 #include <errno.h>
@@ -22,6 +19,7 @@
 
 #include "rf-backup-store.h"
 #include "rf-error.h"
+#include "rf-file-io.h"
 #include "rf-firmware-file.h"
 #include "rf-nec-2m.h"
 #include "rf-paths-private.h"
@@ -51,51 +49,6 @@ struct _RfBackupStore
 
 G_DEFINE_FINAL_TYPE (RfBackupStore, rf_backup_store, G_TYPE_OBJECT)
 
-static int
-posix_openat (int         dir_fd,
-              const char *name,
-              int         flags,
-              int         mode)
-{
-  return openat (dir_fd, name, flags, mode);
-}
-
-static gssize
-posix_write (int         fd,
-             const void *buffer,
-             gsize       count)
-{
-  return write (fd, buffer, count);
-}
-
-/* Publishing never replaces a name that exists: a link planted there stays
- * as it is and the write fails. */
-static int
-rename_no_replace (int         dir_fd,
-                   const char *from,
-                   const char *to)
-{
-  int saved_errno;
-
-  if (renameat2 (dir_fd, from, dir_fd, to, RENAME_NOREPLACE) == 0)
-    return 0;
-  if (errno != EINVAL && errno != ENOSYS)
-    return -1;
-  /* File systems without RENAME_NOREPLACE (NFS): a hard link to an existing
-   * name fails the same way. */
-  if (linkat (dir_fd, from, dir_fd, to, 0) != 0)
-    return -1;
-  if (unlinkat (dir_fd, from, 0) == 0)
-    return 0;
-  saved_errno = errno;
-  unlinkat (dir_fd, to, 0);
-  errno = saved_errno;
-  return -1;
-}
-
-static const RfBackupStoreIo posix_io = { posix_openat, posix_write, fsync, rename_no_replace,
-                                          close };
-
 static void
 rf_backup_store_finalize (GObject *object)
 {
@@ -118,7 +71,7 @@ rf_backup_store_class_init (RfBackupStoreClass *klass)
 static void
 rf_backup_store_init (RfBackupStore *self)
 {
-  self->io = posix_io;
+  rf_file_io_init_posix (&self->io);
 }
 
 static RfBackupStore *
@@ -212,95 +165,8 @@ rf_backup_store_set_io (RfBackupStore         *self,
                         const RfBackupStoreIo *io)
 {
   g_return_if_fail (RF_IS_BACKUP_STORE (self));
-  self->io = posix_io;
-  if (io == NULL)
-    return;
-  if (io->openat != NULL)
-    self->io.openat = io->openat;
-  if (io->write != NULL)
-    self->io.write = io->write;
-  if (io->fsync != NULL)
-    self->io.fsync = io->fsync;
-  if (io->rename != NULL)
-    self->io.rename = io->rename;
-  if (io->close != NULL)
-    self->io.close = io->close;
-}
-
-/* A name that is there already (a link the user planted, say) is no fault of
- * the disk: say so. */
-static gboolean
-set_errno_error (GError    **error,
-                 int         errno_value,
-                 const char *context)
-{
-  if (errno_value == EEXIST)
-    g_set_error (error, RF_ERROR, RF_ERROR_WRITE, "%s exists already: not replaced", context);
-  else
-    rf_error_set_from_errno (error, errno_value, context);
-  return FALSE;
-}
-
-/* Removes what a failed write made; the failure being reported already says
- * more than a failed clean-up could. */
-static void
-remove_name (int         dir_fd,
-             const char *name)
-{
-  if (unlinkat (dir_fd, name, 0) != 0)
-    g_debug ("could not remove %s: %s", name, g_strerror (errno));
-}
-
-/* Writes @data to a new file @name in the folder @dir_fd; on failure nothing is
- * left behind. A name that exists already, a link included, is refused. */
-static gboolean
-write_new_file (RfBackupStore *self,
-                int            dir_fd,
-                const char    *name,
-                const guint8  *data,
-                gsize          size,
-                GError       **error)
-{
-  gsize done = 0;
-  int fd = self->io.openat (dir_fd, name,
-                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-  if (fd < 0)
-    return set_errno_error (error, errno, name);
-  while (done < size)
-    {
-      gssize n = self->io.write (fd, data + done, size - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved_errno = n < 0 ? errno : ENOSPC;
-
-          self->io.close (fd);
-          remove_name (dir_fd, name);
-          return set_errno_error (error, saved_errno, name);
-        }
-      done += (gsize) n;
-    }
-  /* The rename below must never publish a file whose bytes are not on disk yet. */
-  if (self->io.fsync (fd) != 0)
-    {
-      int saved_errno = errno;
-
-      self->io.close (fd);
-      remove_name (dir_fd, name);
-      return set_errno_error (error, saved_errno, name);
-    }
-  /* NFS reports a full disk or quota only now. */
-  if (self->io.close (fd) != 0 && errno != EINTR)
-    {
-      int saved_errno = errno;
-
-      remove_name (dir_fd, name);
-      return set_errno_error (error, saved_errno, name);
-    }
-  return TRUE;
+  rf_file_io_init_posix (&self->io);
+  rf_file_io_override (&self->io, io);
 }
 
 /**
@@ -371,37 +237,37 @@ publish (RfBackupStore *self,
   const guint8 *data = g_bytes_get_data (image, &size);
   int saved_errno;
 
-  if (!write_new_file (self, dir_fd, image_part, data, size, error))
+  if (!rf_file_io_write_new (&self->io, dir_fd, image_part, data, size, error))
     return FALSE;
-  if (!write_new_file (self, dir_fd, info_part, (const guint8 *) info_text, strlen (info_text),
+  if (!rf_file_io_write_new (&self->io, dir_fd, info_part, (const guint8 *) info_text, strlen (info_text),
                        error))
     {
-      remove_name (dir_fd, image_part);
+      rf_file_io_remove (dir_fd, image_part);
       return FALSE;
     }
   if (self->io.rename (dir_fd, image_part, image_name) != 0)
     {
       saved_errno = errno;
       *rename_errno = saved_errno;
-      remove_name (dir_fd, image_part);
-      remove_name (dir_fd, info_part);
-      return set_errno_error (error, saved_errno, image_name);
+      rf_file_io_remove (dir_fd, image_part);
+      rf_file_io_remove (dir_fd, info_part);
+      return rf_file_io_set_error (error, saved_errno, image_name);
     }
   if (self->io.rename (dir_fd, info_part, info_name) != 0)
     {
       saved_errno = errno;
       *rename_errno = saved_errno;
-      remove_name (dir_fd, image_name);
-      remove_name (dir_fd, info_part);
-      return set_errno_error (error, saved_errno, info_name);
+      rf_file_io_remove (dir_fd, image_name);
+      rf_file_io_remove (dir_fd, info_part);
+      return rf_file_io_set_error (error, saved_errno, info_name);
     }
   /* The renames live in the folder: until it is synced, a power cut may lose them. */
   if (self->io.fsync (dir_fd) != 0)
     {
       saved_errno = errno;
-      remove_name (dir_fd, info_name);
-      remove_name (dir_fd, image_name);
-      return set_errno_error (error, saved_errno, self->directory);
+      rf_file_io_remove (dir_fd, info_name);
+      rf_file_io_remove (dir_fd, image_name);
+      return rf_file_io_set_error (error, saved_errno, self->directory);
     }
   return TRUE;
 }
@@ -448,21 +314,6 @@ store_as_owner (RfBackupStore  *self,
   return NULL;
 }
 
-/* File names start with the drive's ID, which for SPC is an INQUIRY product:
- * spaces, slashes or anything else in it become '_', so the name stays one
- * harmless name in the store's folder. */
-static char *
-file_id (const char *drive_id)
-{
-  char *id = g_strndup (drive_id, MAX_FILE_ID);
-
-  g_strcanon (id, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_", '_');
-  /* Nor does it start like an option. */
-  if (id[0] == '-')
-    id[0] = '_';
-  return id;
-}
-
 /* Writes a checked dump and its record, as the store's user. */
 static RfBackup *
 store_checked (RfBackupStore         *self,
@@ -476,7 +327,7 @@ store_checked (RfBackupStore         *self,
   g_autofree char *date = g_date_time_format_iso8601 (now);
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, image);
-  g_autofree char *id = file_id (subject->drive_id);
+  g_autofree char *id = rf_file_io_safe_name (subject->drive_id, MAX_FILE_ID);
   g_autofree char *name = g_strdup_printf ("%s-%s-%.12s", id, stamp, sha256);
   g_autofree char *image_name = g_strconcat (name, ".bin", NULL);
   g_autofree char *stored_name = NULL;
