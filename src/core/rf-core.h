@@ -25,6 +25,7 @@
 #include "rf-firmware-file.h"
 #include "rf-inhibitor.h"
 #include "rf-job.h"
+#include "rf-journal.h"
 #include "rf-json-writer.h"
 #include "rf-must-finish.h"
 #include "rf-nec-2m.h"

@@ -43,6 +43,10 @@ typedef struct {
   gboolean microcode_upgrade;
 } RfProbeResult;
 
+char          *rf_device_port_path_from_bus_path (const char *bus_path);
+void           rf_device_set_bus_path (RfDevice   *self,
+                                       const char *bus_path);
+
 RfProbeResult *rf_probe_result_new  (void);
 void           rf_probe_result_free (RfProbeResult *result);
 RfProbeResult *rf_probe_drive       (RfTransport   *transport,

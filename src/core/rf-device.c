@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "rf-device-private.h"
@@ -19,6 +21,7 @@ struct _RfDevice
   char *sg_path;
   char *block_path;
   char *bus_path;
+  char *port_path;  /* the bus path without the SCSI host; a practice drive's id */
   char *lock_name;
   RfTransport *transport;  /* practice drives and tests: always open */
   char *sysfs_vendor;
@@ -97,6 +100,7 @@ rf_device_finalize (GObject *object)
   g_free (self->sg_path);
   g_free (self->block_path);
   g_free (self->bus_path);
+  g_free (self->port_path);
   g_free (self->lock_name);
   g_free (self->sysfs_vendor);
   g_free (self->sysfs_product);
@@ -179,8 +183,8 @@ rf_device_new_for_node (const char *sg_path,
   self->sg_path = g_strdup (sg_path);
   self->block_path = g_strdup (block_path);
   self->id = g_strdup (sg_path != NULL ? sg_path : block_path);
-  self->bus_path = g_strdup (bus_path);
   self->lock_name = g_strdup (self->id);
+  rf_device_set_bus_path (self, bus_path);
   return self;
 }
 
@@ -207,6 +211,7 @@ rf_device_new_for_transport (const char  *id,
   self->id = g_strdup (id);
   self->transport = g_object_ref (transport);
   self->lock_name = g_strdup (lock_name);
+  rf_device_set_bus_path (self, NULL);
   return self;
 }
 
@@ -273,6 +278,93 @@ rf_device_get_bus_path (RfDevice *self)
 {
   g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
   return self->bus_path;
+}
+
+/* A sysfs folder named by the SCSI host: "host2", "target2:0:0". */
+static gboolean
+names_scsi_host (const char *part)
+{
+  return g_str_has_prefix (part, "host") || g_str_has_prefix (part, "target");
+}
+
+/* "2:0:0:0" (host:channel:target:lun) */
+static gboolean
+is_scsi_address (const char *part)
+{
+  g_auto(GStrv) numbers = g_strsplit (part, ":", -1);
+
+  if (g_strv_length (numbers) != 4)
+    return FALSE;
+  for (guint i = 0; numbers[i] != NULL; i++)
+    if (numbers[i][0] == '\0' || strspn (numbers[i], "0123456789") != strlen (numbers[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * rf_device_port_path_from_bus_path:
+ * @bus_path: a sysfs device path below /sys/devices
+ *   ("pci0000:00/0000:00:1f.2/ata3/host2/target2:0:0/2:0:0:0")
+ *
+ * nec-2m.md §3 "Matching the drive after a reboot": the SCSI host number may
+ * change between boots, the controller and its port do not. The host's and
+ * target's folders are left out and the address keeps channel, target and
+ * LUN ("pci0000:00/0000:00:1f.2/ata3/0:0:0"), as udev's ID_PATH does.
+ *
+ * Returns: (transfer full): the port path
+ */
+char *
+rf_device_port_path_from_bus_path (const char *bus_path)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  g_return_val_if_fail (bus_path != NULL, NULL);
+
+  parts = g_strsplit (bus_path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] == '\0' || names_scsi_host (parts[i]))
+        continue;
+      if (is_scsi_address (parts[i]))
+        g_ptr_array_add (kept, strchr (parts[i], ':') + 1);
+      else
+        g_ptr_array_add (kept, parts[i]);
+    }
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv ("/", (char **) kept->pdata);
+}
+
+/**
+ * rf_device_get_port_path:
+ *
+ * What names the drive across boots: its port path
+ * (rf_device_port_path_from_bus_path()), or a practice drive's name. A real
+ * drive whose bus path is unknown has none.
+ *
+ * Returns: (nullable): the port path
+ */
+const char *
+rf_device_get_port_path (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+  return self->port_path;
+}
+
+/* For stand-ins of real drives in tests, and for drives named by a node. */
+void
+rf_device_set_bus_path (RfDevice   *self,
+                        const char *bus_path)
+{
+  g_return_if_fail (RF_IS_DEVICE (self));
+
+  g_free (self->bus_path);
+  self->bus_path = g_strdup (bus_path);
+  g_clear_pointer (&self->port_path, g_free);
+  if (bus_path != NULL)
+    self->port_path = rf_device_port_path_from_bus_path (bus_path);
+  else if (rf_device_is_practice (self))
+    self->port_path = g_strdup (self->id);
 }
 
 /**
@@ -647,7 +739,7 @@ probe_transport (RfDevice      *self,
   RfProbeResult *result;
 
   result = rf_probe_drive (RF_TRANSPORT (recorder), db, depth, self->lock_name,
-                           self->bus_path != NULL ? self->bus_path : self->id, cancellable,
+                           self->port_path != NULL ? self->port_path : self->id, cancellable,
                            error);
   if (result == NULL)
     return NULL;
@@ -791,7 +883,7 @@ rf_device_probe_held (RfDevice       *self,
   g_return_val_if_fail (transcript == NULL || RF_IS_RECORDER (transcript), FALSE);
 
   ticket = next_probe_ticket (self);
-  result = rf_probe_drive_held (gate, db, depth, self->bus_path != NULL ? self->bus_path : self->id,
+  result = rf_probe_drive_held (gate, db, depth, self->port_path != NULL ? self->port_path : self->id,
                                 cancellable, error);
   if (result == NULL)
     return FALSE;

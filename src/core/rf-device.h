@@ -37,6 +37,7 @@ const char      *rf_device_get_lock_name      (RfDevice      *self);
 void             rf_device_set_serial         (RfDevice      *self,
                                                const char    *serial);
 const char      *rf_device_get_bus_path       (RfDevice      *self);
+const char      *rf_device_get_port_path      (RfDevice      *self);
 gboolean         rf_device_is_practice        (RfDevice      *self);
 RfClock         *rf_device_get_clock          (RfDevice      *self);
 

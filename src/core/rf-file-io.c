@@ -23,6 +23,8 @@
 #include "rf-error.h"
 #include "rf-file-io.h"
 
+#define EXISTS_SUFFIX " exists already: not replaced"
+
 static int
 posix_openat (int         dir_fd,
               const char *name,
@@ -100,7 +102,7 @@ rf_file_io_set_error (GError    **error,
                  const char *context)
 {
   if (errno_value == EEXIST)
-    g_set_error (error, RF_ERROR, RF_ERROR_WRITE, "%s exists already: not replaced", context);
+    g_set_error (error, RF_ERROR, RF_ERROR_WRITE, "%s" EXISTS_SUFFIX, context);
   else
     rf_error_set_from_errno (error, errno_value, context);
   return FALSE;
@@ -182,4 +184,13 @@ rf_file_io_safe_name (const char *text,
   if (id[0] == '-')
     id[0] = '_';
   return id;
+}
+
+/* Whether @error is rf_file_io_set_error()'s for a name that exists: another
+ * name may then be tried. */
+gboolean
+rf_file_io_error_is_exists (const GError *error)
+{
+  return g_error_matches (error, RF_ERROR, RF_ERROR_WRITE) &&
+         g_str_has_suffix (error->message, EXISTS_SUFFIX);
 }

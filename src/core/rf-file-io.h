@@ -16,6 +16,7 @@ void     rf_file_io_override    (RfBackupStoreIo       *io,
 gboolean rf_file_io_set_error   (GError               **error,
                                  int                    errno_value,
                                  const char            *context);
+gboolean rf_file_io_error_is_exists (const GError        *error);
 void     rf_file_io_remove      (int                    dir_fd,
                                  const char            *name);
 gboolean rf_file_io_write_new   (const RfBackupStoreIo *io,

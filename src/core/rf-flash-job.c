@@ -56,6 +56,11 @@ struct _RfFlashJob
   gboolean needs_recovery;
   RfInhibitor *inhibitor;
   GError *inhibit_refusal;    /* guarded by cancel_lock: read while the job runs */
+  RfJournalStore *journal_store;
+  RfJournal *journal;         /* the one written, or the one resumed */
+  gboolean resuming;
+  gboolean found_unchanged;
+  GError *journal_problem;    /* guarded by cancel_lock: an update that failed */
 
   /* A cancel and the point of no return meet under this lock, so a cancel is
    * either honoured before the first erase or refused after it, never lost. */
@@ -92,6 +97,9 @@ rf_flash_job_finalize (GObject *object)
   g_clear_pointer (&self->image, g_bytes_unref);
   g_clear_object (&self->inhibitor);
   g_clear_error (&self->inhibit_refusal);
+  g_clear_object (&self->journal_store);
+  g_clear_object (&self->journal);
+  g_clear_error (&self->journal_problem);
   g_mutex_clear (&self->cancel_lock);
 
   G_OBJECT_CLASS (rf_flash_job_parent_class)->finalize (object);
@@ -305,6 +313,105 @@ inhibit_suspend (RfFlashJob   *self,
   g_mutex_unlock (&self->cancel_lock);
 }
 
+/* ---- the journal ---- */
+
+/* Issue 17: a disk that cannot take the journal stops the flash before the
+ * drive is sent anything. A resumed run has its journal already. */
+static gboolean
+check_journal_room (RfFlashJob  *self,
+                    GError     **error)
+{
+  if (self->resuming)
+    return TRUE;
+  if (rf_journal_store_check_room (self->journal_store, RF_NEC_IMAGE_SIZE_VERSIONED, error))
+    return TRUE;
+  g_prefix_error (error, "no room for the flash's journal: ");
+  return FALSE;
+}
+
+static void
+keep_journal_problem (RfFlashJob   *self,
+                      const GError *problem)
+{
+  g_message ("%s", problem->message);
+  g_mutex_lock (&self->cancel_lock);
+  if (self->journal_problem == NULL)
+    self->journal_problem = g_error_copy (problem);
+  g_mutex_unlock (&self->cancel_lock);
+}
+
+/* nec-2m.md §3: the drive under the lock must be the journal's. A run that
+ * stopped before the erase, on a drive back in normal mode with the revision
+ * it had, changed nothing: the journal is closed and nothing is written. */
+static gboolean
+check_resumed_drive (RfFlashJob  *self,
+                     GError     **error)
+{
+  g_autoptr(GError) close_error = NULL;
+
+  if (!rf_journal_check_identity (self->journal, self->before, error))
+    return FALSE;
+  if (!rf_journal_drive_is_unchanged (self->journal, self->before))
+    return TRUE;
+  self->found_unchanged = TRUE;
+  g_message ("journal %s: the flash stopped before the erase and the drive is unchanged",
+             rf_journal_get_id (self->journal));
+  if (!rf_journal_close (self->journal, &close_error))
+    keep_journal_problem (self, close_error);
+  return TRUE;
+}
+
+/* Before the first command that changes anything. Failing here stops the
+ * flash: the drive was only looked at. */
+static gboolean
+begin_journal (RfFlashJob  *self,
+               GError     **error)
+{
+  RfFirmware *judged = rf_firmware_check_get_judged (self->check);
+  const char *path = rf_firmware_check_get_path (self->check);
+  g_autofree char *name = path != NULL ? g_path_get_basename (path) : NULL;
+
+  if (self->resuming)
+    return TRUE;
+  self->journal = rf_journal_store_begin (self->journal_store, rf_job_get_device (RF_JOB (self)),
+                                          self->before, rf_verdict_get_code (self->verdict),
+                                          name, rf_firmware_get_revision (judged), self->image,
+                                          error);
+  if (self->journal == NULL)
+    g_prefix_error (error, "the flash's journal could not be written: ");
+  return self->journal != NULL;
+}
+
+/* After the journal was written, a failed update must not stop the flash:
+ * stopping would be worse. The front end says it. */
+static void
+update_journal (RfFlashJob     *self,
+                RfJournalPhase  phase)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rf_journal_set_phase (self->journal, phase, &error))
+    keep_journal_problem (self, error);
+}
+
+static void
+close_journal (RfFlashJob *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rf_journal_close (self->journal, &error))
+    keep_journal_problem (self, error);
+}
+
+/* A stop before the erase left the flash untouched: the journal goes, unless
+ * it is one of a run that got further, whose drive still needs the image. */
+static void
+close_journal_untouched (RfFlashJob *self)
+{
+  if (self->journal != NULL && rf_journal_get_phase (self->journal) == RF_JOURNAL_PHASE_STARTED)
+    close_journal (self);
+}
+
 static gboolean
 preflight (RfFlashJob    *self,
            GCancellable  *cancellable,
@@ -316,6 +423,7 @@ preflight (RfFlashJob    *self,
 
   rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_PREFLIGHT, 0);
   if (!check_power (self, error) || !check_transfer_size (self, error) ||
+      !check_journal_room (self, error) ||
       !rf_job_look (job, RF_PROBE_DEPTH_PASSIVE, FLASHABLE_STATES, cancellable, error))
     return FALSE;
   /* nec-2m.md §8 step 3: in safe mode only the person can say the tray is
@@ -339,6 +447,10 @@ preflight (RfFlashJob    *self,
       return FALSE;
     }
   self->found_in_normal_mode = !self->before->safe_mode;
+  if (self->resuming && !check_resumed_drive (self, error))
+    return FALSE;
+  if (self->found_unchanged)
+    return TRUE;
   if (!judge_image (self, error))
     return FALSE;
   inhibit_suspend (self, cancellable);
@@ -478,6 +590,7 @@ pass_point_of_no_return (RfFlashJob    *self,
     }
   rf_must_finish_begin ("the drive's firmware is being written");
   rf_progress_set_point_of_no_return (rf_job_get_progress (RF_JOB (self)));
+  update_journal (self, RF_JOURNAL_PHASE_ERASING);
   return TRUE;
 }
 
@@ -607,6 +720,7 @@ verify (RfFlashJob  *self,
 
   if (!set_phase (self, RF_PHASE_VERIFY, RF_NEC_MAIN_SIZE, error) || !read_back (self, error))
     return FALSE;
+  update_journal (self, RF_JOURNAL_PHASE_READ_BACK);
   if (!rf_job_look (job, RF_PROBE_DEPTH_DEEP, FLASHABLE_STATES, NULL, error))
     {
       (*error)->code = RF_ERROR_VERIFY_FAILED;
@@ -649,10 +763,14 @@ write_and_prove (RfFlashJob  *self,
 {
   gboolean ok = for_each_block (self, RF_PHASE_ERASE, RF_NEC_LAST_ERASE_BLOCK, error) &&
                 for_each_block (self, RF_PHASE_PROGRAM, RF_NEC_LAST_PROGRAM_BLOCK, error) &&
+                (update_journal (self, RF_JOURNAL_PHASE_PROGRAMMED), TRUE) &&
                 restart (self, error) &&
                 verify (self, error);
 
-  if (!ok)
+  /* nec-2m.md §3 step 9: the journal closes only after success. */
+  if (ok)
+    close_journal (self);
+  else
     end_on_recovery_path (self, error);
   rf_must_finish_end ();
   return ok;
@@ -665,14 +783,19 @@ rf_flash_job_run (RfJob         *job,
 {
   RfFlashJob *self = RF_FLASH_JOB (job);
 
-  if (!preflight (self, cancellable, error) || !back_up (self, cancellable, error) ||
-      !rf_job_check_cancelled (job, cancellable, error))
+  if (!preflight (self, cancellable, error))
+    return FALSE;
+  if (self->found_unchanged)
+    return TRUE;
+  if (!back_up (self, cancellable, error) || !rf_job_check_cancelled (job, cancellable, error) ||
+      !begin_journal (self, error))
     return FALSE;
   if (!enter_safe_mode (self, cancellable, error) || !upload (self, cancellable, error) ||
       !send_checksum (self, cancellable, error) ||
       !pass_point_of_no_return (self, cancellable, error))
     {
       give_back (self);
+      close_journal_untouched (self);
       return FALSE;
     }
   return write_and_prove (self, error);
@@ -719,8 +842,45 @@ rf_flash_job_new (RfDevice        *device,
   self = g_object_new (RF_TYPE_FLASH_JOB, "device", device, "db", db, NULL);
   self->check = g_object_ref (check);
   self->store = g_object_ref (store);
+  self->journal_store = rf_journal_store_new (NULL);
   rf_job_set_phases (RF_JOB (self), nec_phases, G_N_ELEMENTS (nec_phases));
   return self;
+}
+
+/**
+ * rf_flash_job_set_journal_store:
+ *
+ * Where the job keeps its journal; by default the invoking user's state folder.
+ * Set before the job runs.
+ */
+void
+rf_flash_job_set_journal_store (RfFlashJob     *self,
+                                RfJournalStore *store)
+{
+  g_return_if_fail (RF_IS_FLASH_JOB (self));
+  g_return_if_fail (RF_IS_JOURNAL_STORE (store));
+  g_set_object (&self->journal_store, store);
+}
+
+/**
+ * rf_flash_job_set_resume:
+ * @journal: the open journal of an interrupted flash of this drive
+ *
+ * Makes the job a resumed run (nec-2m.md §3): a complete new flash with the
+ * image the check was made from (the journal's copy), into @journal instead of
+ * a new one. Under the lock the drive must match the journal's stored ID,
+ * bootcode key and version (%RF_ERROR_OTHER_DRIVE otherwise); a drive that the
+ * stopped run left unchanged is not written at all
+ * (rf_flash_job_get_found_unchanged()). Set before the job runs.
+ */
+void
+rf_flash_job_set_resume (RfFlashJob *self,
+                         RfJournal  *journal)
+{
+  g_return_if_fail (RF_IS_FLASH_JOB (self));
+  g_return_if_fail (RF_IS_JOURNAL (journal));
+  g_set_object (&self->journal, journal);
+  self->resuming = TRUE;
 }
 
 /**
@@ -895,4 +1055,52 @@ rf_flash_confirmation_to_nick (RfFlashConfirmations confirmation)
     default:
       return NULL;
     }
+}
+
+/**
+ * rf_flash_job_get_journal:
+ *
+ * Returns: (transfer none) (nullable): the job's journal: closed after a
+ *   success, open on the recovery path
+ */
+RfJournal *
+rf_flash_job_get_journal (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), NULL);
+  return self->journal;
+}
+
+/**
+ * rf_flash_job_get_found_unchanged:
+ *
+ * Returns: %TRUE when a resumed run found the drive as the stopped run had
+ *   found it, closed the journal and wrote nothing
+ */
+gboolean
+rf_flash_job_get_found_unchanged (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), FALSE);
+  return self->found_unchanged;
+}
+
+/**
+ * rf_flash_job_dup_journal_problem:
+ *
+ * Safe to call while the job runs.
+ *
+ * Returns: (transfer full) (nullable): why the journal could not be updated
+ *   or closed after it was written; the flash went on, and the person must be
+ *   told that the journal may not say where it stopped
+ */
+GError *
+rf_flash_job_dup_journal_problem (RfFlashJob *self)
+{
+  GError *problem;
+
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), NULL);
+
+  g_mutex_lock (&self->cancel_lock);
+  problem = self->journal_problem != NULL ? g_error_copy (self->journal_problem) : NULL;
+  g_mutex_unlock (&self->cancel_lock);
+  return problem;
 }
