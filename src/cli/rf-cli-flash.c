@@ -1,5 +1,7 @@
 /* rf-cli-flash.c: `reflash-cli flash DRIVE IMAGE` and `reflash-cli recover
- * DRIVE IMAGE`: firmware written to a drive, proven byte for byte
+ * DRIVE IMAGE`: firmware written to a drive, proven byte for byte; and the
+ * same path for `reflash-cli resume` (rf-cli-resume.c), which only chooses
+ * the journal and the drive
  *
  * Before the job: a deep look at the drive (as `check --drive` takes it), the
  * verdict on the image, and every confirmation DOMAIN.md asks for, each on
@@ -19,7 +21,9 @@
 #include <unistd.h>
 
 #include "rf-cli-drive.h"
+#include "rf-cli-flash.h"
 #include "rf-cli-job.h"
+#include "rf-cli-journals.h"
 #include "rf-cli.h"
 
 /* The confirmations of DOMAIN.md, each with its own option, in the order they
@@ -43,11 +47,14 @@ static const Confirmation confirmations[] = {
     N_("Flash an image that does not name its bootcode version?") },
 };
 
+G_STATIC_ASSERT (G_N_ELEMENTS (confirmations) == RF_CLI_FLASH_N_CONFIRMATION_OPTIONS);
+
 typedef struct {
   /* What the user asked for */
-  const char *command;      /* "flash" or "recover" */
+  const char *command;      /* "flash", "recover" or "resume" */
   const char *drive_name;
-  const char *image_path;
+  const char *image_path;   /* NULL for a resume: the journal's copy is flashed */
+  RfJournal *resume;
   gboolean as_json;
   gboolean yes;
   RfFlashConfirmations given;
@@ -62,9 +69,11 @@ typedef struct {
 
   /* The run */
   RfBackupStore *store;
+  RfJournalStore *journals;
   RfFlashJob *job;          /* the run's job */
   RfCliJobRun run;
   gboolean inhibit_said;
+  gboolean journal_problem_said;
 } Flash;
 
 static void
@@ -78,12 +87,19 @@ flash_clear (Flash *flash)
   g_clear_pointer (&flash->family, rf_drive_family_unref);
   g_clear_object (&flash->check);
   g_clear_object (&flash->store);
+  g_clear_object (&flash->journals);
+  g_clear_object (&flash->resume);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Flash, flash_clear)
 
-static gboolean
-is_interactive (void)
+/**
+ * rf_cli_is_interactive:
+ *
+ * Returns: whether a person can be asked: standard input is a terminal
+ */
+gboolean
+rf_cli_is_interactive (void)
 {
   return isatty (STDIN_FILENO);
 }
@@ -128,15 +144,15 @@ say_warning (Flash      *flash,
 /* Says why the flash did not happen, in words on stderr and, with --json, as
  * the last event; returns the exit status. */
 static int
-fail_with (Flash        *flash,
+say_error (const char   *command,
+           const char   *drive_name,
+           gboolean      as_json,
            const GError *error,
            const char   *sentence,
            int           status)
 {
-  if (flash->run.progress != NULL)
-    rf_cli_progress_clear (flash->run.progress);
-  g_debug ("%s of %s: %s", flash->command, flash->drive_name, error->message);
-  if (flash->as_json)
+  g_debug ("%s of %s: %s", command, drive_name != NULL ? drive_name : "-", error->message);
+  if (as_json)
     {
       RfJsonWriter *json = rf_cli_error_event_begin (error, sentence);
 
@@ -144,8 +160,41 @@ fail_with (Flash        *flash,
                                      status == RF_CLI_EXIT_NEEDS_RECOVERY);
       rf_cli_event_end (json, stdout);
     }
-  fprintf (stderr, "reflash-cli %s: %s: %s\n", flash->command, flash->drive_name, sentence);
+  if (drive_name != NULL)
+    fprintf (stderr, "reflash-cli %s: %s: %s\n", command, drive_name, sentence);
+  else
+    fprintf (stderr, "reflash-cli %s: %s\n", command, sentence);
   return status;
+}
+
+/**
+ * rf_cli_flash_say_error:
+ * @request: what was asked; its drive may still be %NULL
+ *
+ * For what stops a request before its run: said as the run says its own
+ * failures, in words and, with --json, as the last event.
+ *
+ * Returns: @status
+ */
+int
+rf_cli_flash_say_error (const RfCliFlashRequest *request,
+                        const GError            *error,
+                        const char              *sentence,
+                        int                      status)
+{
+  return say_error (request->command, request->drive_name, request->as_json, error, sentence,
+                    status);
+}
+
+static int
+fail_with (Flash        *flash,
+           const GError *error,
+           const char   *sentence,
+           int           status)
+{
+  if (flash->run.progress != NULL)
+    rf_cli_progress_clear (flash->run.progress);
+  return say_error (flash->command, flash->drive_name, flash->as_json, error, sentence, status);
 }
 
 static int
@@ -218,6 +267,17 @@ fits_recovery (RfVerdict *verdict)
     }
 }
 
+/* A resume whose flash stopped before the erase, on a drive that still runs
+ * what it ran then (nec-2m.md §3): the job will find nothing to write and
+ * close the journal, so what the verdict asks of a flash does not apply. If
+ * the drive turns out otherwise under the job's lock, the job judges the
+ * image itself and refuses what was not confirmed. */
+static gboolean
+looks_unchanged (Flash *flash)
+{
+  return flash->resume != NULL && rf_journal_drive_is_unchanged (flash->resume, flash->identity);
+}
+
 static RfFlashConfirmations
 needed_confirmations (Flash *flash)
 {
@@ -229,6 +289,8 @@ needed_confirmations (Flash *flash)
     needed |= RF_FLASH_CONFIRM_TRAY_EMPTY;
   if (flash->power.source == RF_POWER_BATTERY)
     needed |= RF_FLASH_CONFIRM_ON_BATTERY;
+  if (looks_unchanged (flash))
+    return needed;
   if (warnings & RF_VERDICT_WARNING_SPEC_ONLY)
     needed |= RF_FLASH_CONFIRM_UNTESTED;
   if (rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_DOWNGRADE)
@@ -291,6 +353,13 @@ will_back_up (Flash *flash)
   return !flash->identity->safe_mode && (flash->given & RF_FLASH_CONFIRM_NO_BACKUP) == 0;
 }
 
+/* The file flashed: the one given, or a resume's copy in its journal. */
+static const char *
+image_file (Flash *flash)
+{
+  return flash->resume != NULL ? rf_journal_get_image_path (flash->resume) : flash->image_path;
+}
+
 static void
 write_plan_event (Flash *flash)
 {
@@ -301,11 +370,16 @@ write_plan_event (Flash *flash)
   rf_json_writer_member_string (json, "model", drive_model (flash));
   rf_json_writer_member_string (json, "revision", flash->identity->revision);
   rf_json_writer_member_boolean (json, "safe_mode", flash->identity->safe_mode);
-  rf_json_writer_member_string (json, "image", flash->image_path);
+  rf_json_writer_member_string (json, "image", image_file (flash));
   rf_json_writer_member_string (json, "image_revision", image_revision (flash));
   rf_json_writer_member_string (json, "verdict", rf_verdict_get_code (verdict));
   rf_json_writer_member_string (json, "sentence", rf_verdict_get_sentence (verdict));
   rf_json_writer_member_boolean (json, "backup", will_back_up (flash));
+  rf_json_writer_member_string (json, "journal", flash->resume != NULL
+                                ? rf_journal_get_id (flash->resume) : NULL);
+  rf_json_writer_member_string (json, "journal_phase", flash->resume != NULL
+                                ? rf_journal_phase_to_nick (rf_journal_get_phase (flash->resume))
+                                : NULL);
   rf_cli_event_end (json, stdout);
 }
 
@@ -314,6 +388,25 @@ static FILE *
 words_out (Flash *flash)
 {
   return flash->as_json ? stderr : stdout;
+}
+
+/* A resume flashes the journal's copy: say where the interrupted flash
+ * stopped, and that the copy, not a file, is written. */
+static void
+print_resumed (Flash *flash,
+               FILE  *out)
+{
+  RfJournal *journal = flash->resume;
+
+  /* Translators: the name of the file the interrupted flash was started with,
+   * then the firmware version in it */
+  fprintf (out, _("Image:     %s, firmware %s (the copy Reflash kept of it)\n"),
+           rf_journal_get_image_name (journal), or_unknown (image_revision (flash)));
+  fprintf (out, _("Stopped:   %s\n"),
+           rf_cli_journal_phase_to_sentence (rf_journal_get_phase (journal)));
+  if (looks_unchanged (flash))
+    fprintf (out, "%s\n", _("The drive still runs the firmware it ran then: if the last look "
+                            "agrees, nothing is written and the interrupted flash is closed."));
 }
 
 static void
@@ -330,8 +423,11 @@ print_plan (Flash *flash)
              or_unknown (flash->identity->revision));
   else
     fprintf (out, _("Now:       firmware %s\n"), or_unknown (flash->identity->revision));
-  fprintf (out, _("Image:     %s, firmware %s\n"), flash->image_path,
-           or_unknown (image_revision (flash)));
+  if (flash->resume != NULL)
+    print_resumed (flash, out);
+  else
+    fprintf (out, _("Image:     %s, firmware %s\n"), flash->image_path,
+             or_unknown (image_revision (flash)));
   /* Translators: the verdict's code ("upgrade"), then its sentence */
   fprintf (out, _("Verdict:   %s: %s\n"), rf_verdict_get_code (verdict),
            rf_verdict_get_sentence (verdict));
@@ -342,9 +438,13 @@ print_plan (Flash *flash)
 
 /* Questions */
 
-/* One answer from the terminal; anything but yes is no. */
-static gboolean
-ask (const char *question)
+/**
+ * rf_cli_ask:
+ *
+ * One answer from the terminal, asked on stderr; anything but yes is no.
+ */
+gboolean
+rf_cli_ask (const char *question)
 {
   char answer[64] = { 0 };
 
@@ -384,7 +484,7 @@ confirm_each (Flash                *flash,
       if ((needed & c->confirmation) == 0 || (flash->given & c->confirmation) != 0)
         continue;
       reason = dup_reason (flash, c->confirmation);
-      if (!is_interactive ())
+      if (!rf_cli_is_interactive ())
         {
           /* Translators: why a confirmation is needed, then the option that gives it */
           g_autofree char *sentence = g_strdup_printf (_("%s Confirm it with %s."), reason,
@@ -395,7 +495,7 @@ confirm_each (Flash                *flash,
           continue;
         }
       fprintf (stderr, "%s\n", reason);
-      if (!ask (_(c->question)))
+      if (!rf_cli_ask (_(c->question)))
         return not_confirmed (flash, c->option);
       flash->given |= c->confirmation;
     }
@@ -410,12 +510,15 @@ confirm_flash (Flash *flash)
 {
   if (flash->yes)
     return RF_CLI_EXIT_OK;
-  if (!is_interactive ())
+  if (!rf_cli_is_interactive ())
     {
       say_warning (flash, "flash", _("Without a terminal to ask on, say --yes to flash."));
       return not_confirmed (flash, "--yes");
     }
-  return ask (_("Flash this firmware?")) ? RF_CLI_EXIT_OK : not_confirmed (flash, "declined");
+  if (flash->resume != NULL)
+    return rf_cli_ask (_("Resume the interrupted flash?")) ? RF_CLI_EXIT_OK
+                                                           : not_confirmed (flash, "declined");
+  return rf_cli_ask (_("Flash this firmware?")) ? RF_CLI_EXIT_OK : not_confirmed (flash, "declined");
 }
 
 static int
@@ -444,10 +547,8 @@ confirm (Flash *flash)
 /* The run */
 
 static void
-on_tick (RfCliJobRun              *run,
-         const RfProgressSnapshot *snapshot)
+say_inhibit_refusal (Flash *flash)
 {
-  Flash *flash = run->user_data;
   g_autoptr(GError) refusal = NULL;
 
   if (flash->inhibit_said || (refusal = rf_flash_job_dup_inhibit_refusal (flash->job)) == NULL)
@@ -455,6 +556,39 @@ on_tick (RfCliJobRun              *run,
   flash->inhibit_said = TRUE;
   say_warning (flash, rf_error_code_to_nick (RF_ERROR_INHIBIT_REFUSED),
                rf_error_code_to_sentence (RF_ERROR_INHIBIT_REFUSED));
+}
+
+/* The journal could not be updated after it was written: the flash goes on
+ * (stopping would be worse), but a crash now may leave nothing to resume
+ * from, so the person keeps the file. */
+static void
+say_journal_problem (Flash *flash)
+{
+  g_autoptr(GError) problem = NULL;
+  g_autofree char *sentence = NULL;
+  RfError code;
+
+  if (flash->journal_problem_said || (problem = rf_flash_job_dup_journal_problem (flash->job)) == NULL)
+    return;
+  flash->journal_problem_said = TRUE;
+  g_debug ("journal: %s", problem->message);
+  code = problem->domain == RF_ERROR ? (RfError) problem->code : RF_ERROR_INTERNAL;
+  /* Translators: %s is the reason, a sentence ("The disk is full.") */
+  sentence = g_strdup_printf (_("Reflash could not update its record of this flash, which lets it "
+                                "pick the flash up again after a crash: %s The flash goes on. "
+                                "Keep the firmware file until it has finished."),
+                              rf_error_code_to_sentence (code));
+  say_warning (flash, "journal-not-updated", sentence);
+}
+
+static void
+on_tick (RfCliJobRun              *run,
+         const RfProgressSnapshot *snapshot)
+{
+  Flash *flash = run->user_data;
+
+  say_inhibit_refusal (flash);
+  say_journal_problem (flash);
 }
 
 /* Before the erase a signal cancels; from the erase on it is refused with its
@@ -486,8 +620,13 @@ make_job (Flash *flash)
 {
   /* The invoking user's store, as `reflash-cli backups` lists it. */
   flash->store = rf_backup_store_new (NULL);
+  /* And the invoking user's journals, as `reflash-cli journals` lists them. */
+  flash->journals = rf_journal_store_new (NULL);
   flash->job = rf_flash_job_new (flash->device, flash->db, flash->check, flash->store);
   rf_flash_job_set_confirmations (flash->job, flash->given);
+  rf_flash_job_set_journal_store (flash->job, flash->journals);
+  if (flash->resume != NULL)
+    rf_flash_job_set_resume (flash->job, flash->resume);
   flash->run.job = RF_JOB (flash->job);
   flash->run.on_signal = on_signal;
   flash->run.on_tick = on_tick;
@@ -522,17 +661,42 @@ write_done_event (Flash           *flash,
   rf_json_writer_member_string (json, "stored_model", model_of (flash, after->stored_id));
   rf_json_writer_member_string (json, "backup", backup != NULL ? backup->image_path : NULL);
   rf_json_writer_member_string (json, "backup_sha256", backup != NULL ? backup->sha256 : NULL);
+  rf_json_writer_member_boolean (json, "unchanged", rf_flash_job_get_found_unchanged (flash->job));
   rf_cli_event_end (json, stdout);
+}
+
+/* A resume whose flash had stopped before the erase, on a drive that runs
+ * what it ran before: nothing was written, and the journal is closed. */
+static int
+finish_unchanged (Flash *flash)
+{
+  g_autoptr(RfDriveIdentity) after = rf_flash_job_dup_identity_after (flash->job);
+  RfDriveIdentity *now = after != NULL ? after : flash->identity;
+
+  if (flash->as_json)
+    {
+      write_done_event (flash, now, model_of (flash, rf_drive_identity_counting_id (now)));
+      return RF_CLI_EXIT_OK;
+    }
+  printf (_("The flash had stopped before anything was erased: the drive is unchanged and still "
+            "runs firmware %s. The interrupted flash is closed.\n"),
+          or_unknown (now->revision));
+  return RF_CLI_EXIT_OK;
 }
 
 /* DOMAIN.md "What a good ending looks like", from the look after the flash. */
 static int
 finish (Flash *flash)
 {
-  g_autoptr(RfDriveIdentity) after = rf_flash_job_dup_identity_after (flash->job);
-  const char *counting = rf_drive_identity_counting_id (after);
-  const char *model = model_of (flash, counting);
+  g_autoptr(RfDriveIdentity) after = NULL;
+  const char *counting;
+  const char *model;
 
+  if (rf_flash_job_get_found_unchanged (flash->job))
+    return finish_unchanged (flash);
+  after = rf_flash_job_dup_identity_after (flash->job);
+  counting = rf_drive_identity_counting_id (after);
+  model = model_of (flash, counting);
   if (flash->as_json)
     {
       write_done_event (flash, after, model);
@@ -545,7 +709,32 @@ finish (Flash *flash)
     printf (_("The identity stored in the drive still names the %s: every later update must be "
               "firmware for the %s.\n"), model_of (flash, after->stored_id), model);
   print_backup (flash);
+  if (flash->resume != NULL)
+    printf ("%s\n", _("The interrupted flash is finished and its record closed."));
   return RF_CLI_EXIT_OK;
+}
+
+/* How to repair a drive a flash left without firmware: the same image
+ * again; the journal keeps a copy, unless it could not be kept up. */
+static char *
+dup_recovery_step (Flash *flash)
+{
+  g_autoptr(GError) problem = rf_flash_job_dup_journal_problem (flash->job);
+  gboolean journal_kept = rf_flash_job_get_journal (flash->job) != NULL && problem == NULL;
+
+  if (flash->resume != NULL)
+    /* Translators: %s is the drive */
+    return g_strdup_printf (_("Run “reflash-cli resume %s” again to repair it: the record of the "
+                              "flash and its copy of the image are kept."), flash->drive_name);
+  if (journal_kept)
+    /* Translators: the drive and the image, then the drive again */
+    return g_strdup_printf (_("Run “reflash-cli recover %s %s” with the same image to repair "
+                              "it, or “reflash-cli resume %s”, which uses the copy of the image "
+                              "Reflash kept."), flash->drive_name, flash->image_path,
+                            flash->drive_name);
+  /* Translators: the drive and the image */
+  return g_strdup_printf (_("Run “reflash-cli recover %s %s” with the same image to repair it."),
+                          flash->drive_name, flash->image_path);
 }
 
 static int
@@ -558,13 +747,12 @@ fail_job (Flash        *flash,
 
   if (rf_flash_job_get_needs_recovery (flash->job))
     {
-      /* Translators: what failed, then the drive and the image */
+      g_autofree char *next_step = dup_recovery_step (flash);
+
+      /* Translators: what failed, then how to repair the drive */
       sentence = g_strdup_printf (_("%s The flash stopped after the old firmware was erased; the "
-                                    "drive waits in safe mode with only its bootcode. Run "
-                                    "“reflash-cli recover %s %s” with the same image to "
-                                    "repair it."),
-                                  rf_error_code_to_sentence (code), flash->drive_name,
-                                  flash->image_path);
+                                    "drive waits in safe mode with only its bootcode. %s"),
+                                  rf_error_code_to_sentence (code), next_step);
       return fail_with (flash, error, sentence, RF_CLI_EXIT_NEEDS_RECOVERY);
     }
   if (code == RF_ERROR_IMAGE_REFUSED && verdict != NULL && !rf_verdict_is_allowed (verdict))
@@ -578,7 +766,7 @@ fail_job (Flash        *flash,
       RfFlashConfirmations missing = rf_flash_job_get_missing (flash->job);
 
       flash->given = RF_FLASH_CONFIRM_NONE;
-      if (missing != RF_FLASH_CONFIRM_NONE && !is_interactive ())
+      if (missing != RF_FLASH_CONFIRM_NONE && !rf_cli_is_interactive ())
         confirm_each (flash, missing);
       return fail (flash, error);
     }
@@ -586,6 +774,67 @@ fail_job (Flash        *flash,
   sentence = g_strdup_printf (_("%s Nothing on the drive was changed; it is safe to try again."),
                               rf_error_code_to_sentence (code));
   return fail_with (flash, error, sentence, rf_cli_exit_for_error (error));
+}
+
+/* The image to flash: the file given, or the copy a resume's journal kept,
+ * whose SHA-256 must still hold (RF_ERROR_JOURNAL_DAMAGED otherwise). */
+static gboolean
+load_image (Flash   *flash,
+            GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (flash->resume == NULL)
+    {
+      flash->check = rf_firmware_check_new_for_file (flash->image_path);
+      if (rf_firmware_check_get_load_problem (flash->check) != RF_FIRMWARE_PROBLEM_NOT_FOUND)
+        return TRUE;
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND, "%s: no such file", flash->image_path);
+      return FALSE;
+    }
+  bytes = rf_journal_load_image (flash->resume, error);
+  if (bytes == NULL)
+    return FALSE;
+  flash->check = rf_firmware_check_new_for_bytes (rf_journal_get_image_name (flash->resume),
+                                                  bytes);
+  return TRUE;
+}
+
+static int
+fail_load (Flash        *flash,
+           const GError *error)
+{
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND) && flash->resume == NULL)
+    return fail_with (flash, error,
+                      rf_firmware_problem_to_sentence (RF_FIRMWARE_PROBLEM_NOT_FOUND),
+                      RF_CLI_EXIT_NOT_FOUND);
+  return fail (flash, error);
+}
+
+/* recover and resume write only firmware that brings the drive back. */
+static int
+refuse_step_aside (Flash     *flash,
+                   RfVerdict *verdict)
+{
+  g_autoptr(GError) refused = g_error_new (RF_ERROR, RF_ERROR_IMAGE_REFUSED, "%s: %s",
+                                           flash->command, rf_verdict_get_code (verdict));
+  g_autofree char *sentence = NULL;
+
+  if (flash->resume != NULL)
+    sentence = g_strdup_printf (_("%s The firmware of the interrupted flash no longer brings this "
+                                  "drive back, so it is not written."),
+                                rf_verdict_get_sentence (verdict));
+  else
+    sentence = g_strdup_printf (_("%s recover writes only firmware that brings the drive back: "
+                                  "use “reflash-cli flash” for this file."),
+                                rf_verdict_get_sentence (verdict));
+  return fail_with (flash, refused, sentence, RF_CLI_EXIT_REFUSED);
+}
+
+static gboolean
+only_brings_back (Flash *flash)
+{
+  return g_str_equal (flash->command, "recover") || flash->resume != NULL;
 }
 
 static int
@@ -596,40 +845,123 @@ flash_image (Flash  *flash,
   RfVerdict *verdict;
   int status;
 
-  flash->check = rf_firmware_check_new_for_file (flash->image_path);
-  if (rf_firmware_check_get_load_problem (flash->check) == RF_FIRMWARE_PROBLEM_NOT_FOUND)
-    {
-      g_set_error (&error, RF_ERROR, RF_ERROR_NOT_FOUND, "%s: no such file", flash->image_path);
-      return fail_with (flash, error,
-                        rf_firmware_problem_to_sentence (RF_FIRMWARE_PROBLEM_NOT_FOUND),
-                        RF_CLI_EXIT_NOT_FOUND);
-    }
+  if (!load_image (flash, &error))
+    return fail_load (flash, error);
   flash->run.progress = rf_cli_progress_new (rf_cli_progress_style_for (flash->as_json), stdout);
   if (!look (flash, practice_speed, &error))
     return fail (flash, error);
   verdict = rf_firmware_check_get_verdict (flash->check);
-  if (!rf_verdict_is_allowed (verdict))
+  if (!looks_unchanged (flash) && !rf_verdict_is_allowed (verdict))
     return fail_verdict (flash, verdict);
-  if (g_str_equal (flash->command, "recover") && !fits_recovery (verdict))
-    {
-      g_autoptr(GError) refused = g_error_new (RF_ERROR, RF_ERROR_IMAGE_REFUSED, "recover: %s",
-                                               rf_verdict_get_code (verdict));
-      g_autofree char *sentence = g_strdup_printf (
-          _("%s recover writes only firmware that brings the drive back: use “reflash-cli "
-            "flash” for this file."), rf_verdict_get_sentence (verdict));
-
-      return fail_with (flash, refused, sentence, RF_CLI_EXIT_REFUSED);
-    }
+  if (!looks_unchanged (flash) && only_brings_back (flash) && !fits_recovery (verdict))
+    return refuse_step_aside (flash, verdict);
   if ((status = confirm (flash)) != RF_CLI_EXIT_OK)
     return status;
   make_job (flash);
   if (!rf_cli_job_run (&flash->run))
-    return fail_job (flash, flash->run.error);
+    {
+      say_journal_problem (flash);
+      return fail_job (flash, flash->run.error);
+    }
   on_tick (&flash->run, NULL);
   return finish (flash);
 }
 
+/**
+ * rf_cli_flash_run_request:
+ *
+ * The whole of a flash, from the image's loading to the drive's new answer.
+ *
+ * Returns: the exit status, as reflash-cli(1) gives it
+ */
+int
+rf_cli_flash_run_request (const RfCliFlashRequest *request)
+{
+  g_auto(Flash) flash = { 0 };
+
+  g_return_val_if_fail (request->drive_name != NULL, RF_CLI_EXIT_FAILURE);
+  g_return_val_if_fail ((request->image_path != NULL) != (request->resume != NULL),
+                        RF_CLI_EXIT_FAILURE);
+
+  flash.command = request->command;
+  flash.drive_name = request->drive_name;
+  flash.image_path = request->image_path;
+  flash.resume = request->resume != NULL ? g_object_ref (request->resume) : NULL;
+  flash.as_json = request->as_json;
+  flash.yes = request->yes;
+  flash.given = request->given;
+  return flash_image (&flash, request->practice_speed);
+}
+
 /* Options */
+
+/**
+ * rf_cli_flash_options_add:
+ * @with_no_backup: offer --no-backup too
+ *
+ * The options flash, recover and resume share, into @options.
+ */
+void
+rf_cli_flash_options_add (GOptionContext    *context,
+                          RfCliFlashOptions *options,
+                          gboolean           with_no_backup)
+{
+  gboolean *flags = options->confirmed;
+  /* In the order of confirmations[] */
+  const GOptionEntry entries[] = {
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options->yes,
+      N_("Answer “Flash this firmware?” with yes; each extra confirmation still needs its own "
+         "option"), NULL },
+    { "tray-empty", 0, 0, G_OPTION_ARG_NONE, &flags[0],
+      N_("The tray of a drive in safe mode is empty: you checked"), NULL },
+    { "on-battery", 0, 0, G_OPTION_ARG_NONE, &flags[1],
+      N_("Write the firmware although the computer runs on battery"), NULL },
+    { "accept-untested", 0, 0, G_OPTION_ARG_NONE, &flags[2],
+      N_("Flash a drive family never tested on real hardware"), NULL },
+    { "accept-downgrade", 0, 0, G_OPTION_ARG_NONE, &flags[3],
+      N_("Flash firmware older than the drive runs"), NULL },
+    { "accept-unknown-order", 0, 0, G_OPTION_ARG_NONE, &flags[4],
+      N_("Flash a version that cannot be compared with the drive's"), NULL },
+    { "accept-no-bootcode-version", 0, 0, G_OPTION_ARG_NONE, &flags[5],
+      N_("Flash an image that names no bootcode version"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options->as_json, N_("Print JSON events, one per line"),
+      NULL },
+    { "practice-speed", 0, 0, G_OPTION_ARG_STRING, &options->speed_text,
+      N_("Practice drives only: run at FACTOR times real time (default 1; 0 is instant)"),
+      N_("FACTOR") },
+    { NULL }
+  };
+  const GOptionEntry backup_entries[] = {
+    { "no-backup", 0, 0, G_OPTION_ARG_NONE, &options->no_backup,
+      N_("Do not back up the drive's firmware first (its current firmware may then be lost)"),
+      NULL },
+    { NULL }
+  };
+
+  /* GLib copies the entries; the pointers in them stay @options'. */
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (with_no_backup)
+    g_option_context_add_main_entries (context, backup_entries, GETTEXT_PACKAGE);
+}
+
+RfFlashConfirmations
+rf_cli_flash_options_given (const RfCliFlashOptions *options)
+{
+  RfFlashConfirmations given = RF_FLASH_CONFIRM_NONE;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (confirmations); i++)
+    if (options->confirmed[i])
+      given |= confirmations[i].confirmation;
+  if (options->no_backup)
+    given |= RF_FLASH_CONFIRM_NO_BACKUP;
+  return given;
+}
+
+void
+rf_cli_flash_options_clear (RfCliFlashOptions *options)
+{
+  g_clear_pointer (&options->speed_text, g_free);
+}
 
 static int
 usage_error (const char *command,
@@ -645,66 +977,35 @@ run_command (const char *command,
              int         argc,
              char      **argv)
 {
-  g_autofree char *speed_text = NULL;
-  gboolean as_json = FALSE, yes = FALSE, no_backup = FALSE;
-  gboolean flags[G_N_ELEMENTS (confirmations)] = { FALSE };
-  const GOptionEntry entries[] = {
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
-      N_("Answer “Flash this firmware?” with yes; each extra confirmation still needs its own "
-         "option"), NULL },
-    { "tray-empty", 0, 0, G_OPTION_ARG_NONE, &flags[0],
-      N_("The tray of a drive in safe mode is empty: you checked"), NULL },
-    { "on-battery", 0, 0, G_OPTION_ARG_NONE, &flags[1],
-      N_("Write the firmware although the computer runs on battery"), NULL },
-    { "accept-untested", 0, 0, G_OPTION_ARG_NONE, &flags[2],
-      N_("Flash a drive family never tested on real hardware"), NULL },
-    { "accept-downgrade", 0, 0, G_OPTION_ARG_NONE, &flags[3],
-      N_("Flash firmware older than the drive runs"), NULL },
-    { "accept-unknown-order", 0, 0, G_OPTION_ARG_NONE, &flags[4],
-      N_("Flash a version that cannot be compared with the drive's"), NULL },
-    { "accept-no-bootcode-version", 0, 0, G_OPTION_ARG_NONE, &flags[5],
-      N_("Flash an image that names no bootcode version"), NULL },
-    { "no-backup", 0, 0, G_OPTION_ARG_NONE, &no_backup,
-      N_("Do not back up the drive's firmware first (its current firmware may then be lost)"),
-      NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON events, one per line"), NULL },
-    { "practice-speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
-      N_("Practice drives only: run at FACTOR times real time (default 1; 0 is instant)"),
-      N_("FACTOR") },
-    { NULL }
-  };
+  g_auto(RfCliFlashOptions) options = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Flash) flash = { 0 };
   gboolean recover = g_str_equal (command, "recover");
-  double speed = RF_CLI_DEFAULT_PRACTICE_SPEED;
+  RfCliFlashRequest request = { 0 };
 
   context = g_option_context_new (recover ? _("DRIVE [IMAGE] — bring back a drive whose "
                                               "firmware is missing or damaged")
                                           : _("DRIVE IMAGE — write firmware to a drive"));
   g_option_context_set_description (context,
                                     _("DRIVE is a node such as /dev/sg1 or /dev/sr0, or a practice drive such as practice:seed (see “reflash-cli list --practice”)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  rf_cli_flash_options_add (context, &options, TRUE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (command, error->message);
   if (argc != 3 && !(recover && argc == 2))
     return usage_error (command, recover ? _("give a drive, and optionally a firmware file")
                                          : _("give a drive and a firmware file"));
-  if (!rf_cli_parse_practice_speed (speed_text, argv[1], &speed, &error))
+  request.practice_speed = RF_CLI_DEFAULT_PRACTICE_SPEED;
+  if (!rf_cli_parse_practice_speed (options.speed_text, argv[1], &request.practice_speed, &error))
     return usage_error (command, error->message);
   if (argc == 2)
-    return rf_cli_recover_advise (argv[1], as_json, speed);
-  flash.command = command;
-  flash.drive_name = argv[1];
-  flash.image_path = argv[2];
-  flash.as_json = as_json;
-  flash.yes = yes;
-  for (gsize i = 0; i < G_N_ELEMENTS (confirmations); i++)
-    if (flags[i])
-      flash.given |= confirmations[i].confirmation;
-  if (no_backup)
-    flash.given |= RF_FLASH_CONFIRM_NO_BACKUP;
-  return flash_image (&flash, speed);
+    return rf_cli_recover_advise (argv[1], options.as_json, request.practice_speed);
+  request.command = command;
+  request.drive_name = argv[1];
+  request.image_path = argv[2];
+  request.as_json = options.as_json;
+  request.yes = options.yes;
+  request.given = rf_cli_flash_options_given (&options);
+  return rf_cli_flash_run_request (&request);
 }
 
 int

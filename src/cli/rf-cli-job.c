@@ -200,12 +200,13 @@ rf_cli_error_event_begin (const GError *error,
 
 /* Exit codes (reflash-cli(1), EXIT STATUS). The drive's state or family, or
  * the verdict on the image, refused the job before anything was kept or
- * written: "refused". */
+ * written: "refused". So did a resume whose journal's copy of the image is
+ * damaged, or whose drive is not the journal's. */
 static const RfError refusals[] = {
   RF_ERROR_IN_SAFE_MODE, RF_ERROR_FIRMWARE_ERASED, RF_ERROR_CANNOT_BACK_UP,
   RF_ERROR_OTHER_MODEL, RF_ERROR_NOT_SUPPORTED, RF_ERROR_MEDIUM_PRESENT, RF_ERROR_BUSY,
   RF_ERROR_VENDOR_REFUSED, RF_ERROR_NEEDS_PRIVILEGES, RF_ERROR_PERMISSION_DENIED,
-  RF_ERROR_IMAGE_REFUSED, RF_ERROR_LOW_BATTERY,
+  RF_ERROR_IMAGE_REFUSED, RF_ERROR_LOW_BATTERY, RF_ERROR_JOURNAL_DAMAGED, RF_ERROR_OTHER_DRIVE,
 };
 
 /**

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "rf-cli-journals.h"
 #include "rf-cli.h"
 #include "rf-must-finish.h"
 
@@ -19,18 +20,28 @@ typedef struct {
   RfCliCommandFunc run;
   /* While a command's issue is open: the issue that brings it. */
   const char *pending_issue;
+  /* Says first when an interrupted flash can be resumed: the commands a
+   * person runs to look at or repair a drive. */
+  gboolean tells_journals;
 } RfCliCommand;
 
 static const RfCliCommand commands[] = {
-  { "list", N_("List optical drives and their state"), rf_cli_list_run, "#4" },
-  { "info", N_("Show a drive's identity, state and next step"), rf_cli_info_run, "#4" },
-  { "report", N_("Write a support report about a drive"), rf_cli_report_run, "#16" },
-  { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5" },
-  { "backup", N_("Back up a drive's firmware"), rf_cli_backup_run, "#15" },
-  { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5" },
-  { "flash", N_("Write firmware to a drive"), rf_cli_flash_run, "#16" },
-  { "recover", N_("Bring back a drive whose firmware is missing or damaged"), rf_cli_recover_run, "#16" },
-  { "practice", N_("Write made-up firmware for a practice drive"), rf_cli_practice_run, "#15" },
+  { "list", N_("List optical drives and their state"), rf_cli_list_run, "#4", TRUE },
+  { "info", N_("Show a drive's identity, state and next step"), rf_cli_info_run, "#4", TRUE },
+  { "report", N_("Write a support report about a drive"), rf_cli_report_run, "#16", FALSE },
+  { "check", N_("Check a firmware file, optionally against a drive"), rf_cli_check_run, "#5",
+    FALSE },
+  { "backup", N_("Back up a drive's firmware"), rf_cli_backup_run, "#15", FALSE },
+  { "backups", N_("List stored firmware backups"), rf_cli_backups_run, "#5", FALSE },
+  { "flash", N_("Write firmware to a drive"), rf_cli_flash_run, "#16", TRUE },
+  { "recover", N_("Bring back a drive whose firmware is missing or damaged"), rf_cli_recover_run,
+    "#16", TRUE },
+  { "resume", N_("Finish a flash that was interrupted, with the image its journal kept"),
+    rf_cli_resume_run, "#17", FALSE },
+  { "journals", N_("List the journals of interrupted flashes, or discard one"),
+    rf_cli_journals_run, "#17", FALSE },
+  { "practice", N_("Write made-up firmware for a practice drive"), rf_cli_practice_run, "#15",
+    FALSE },
 };
 
 static void
@@ -49,7 +60,7 @@ print_usage (FILE *out)
   fprintf (out, "  5  %s\n", _("the command is not available in this version"));
   fprintf (out, "  6  %s\n", _("cancelled (Ctrl+C or a signal); nothing was changed"));
   fprintf (out, "  7  %s\n", _("not confirmed: a flash needs a yes, or an extra confirmation's option; nothing was written"));
-  fprintf (out, "  8  %s\n", _("the flash failed after the old firmware was erased: run “reflash-cli recover” with the same image"));
+  fprintf (out, "  8  %s\n", _("the flash failed after the old firmware was erased: run “reflash-cli recover” with the same image, or “reflash-cli resume”"));
   fprintf (out, "\n%s\n", _("Run “reflash-cli COMMAND --help” for a command's options."));
 }
 
@@ -60,6 +71,18 @@ find_command (const char *name)
     if (g_str_equal (commands[i].name, name))
       return &commands[i];
   return NULL;
+}
+
+/* `COMMAND --help` prints the options and nothing else. */
+static gboolean
+asks_for_help (int    argc,
+               char **argv)
+{
+  for (int i = 2; i < argc; i++)
+    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h") ||
+        g_str_has_prefix (argv[i], "--help-"))
+      return TRUE;
+  return FALSE;
 }
 
 int
@@ -103,5 +126,7 @@ rf_cli_run (int    argc,
                command->name, command->pending_issue);
       return RF_CLI_EXIT_NOT_AVAILABLE;
     }
+  if (command->tells_journals && !asks_for_help (argc, argv))
+    rf_cli_journals_notice ();
   return command->run (argc - 1, argv + 1);
 }

@@ -29,10 +29,12 @@ int rf_cli_backups_run (int argc, char **argv);
 int rf_cli_check_run (int argc, char **argv);
 int rf_cli_flash_run (int argc, char **argv);
 int rf_cli_info_run (int argc, char **argv);
+int rf_cli_journals_run (int argc, char **argv);
 int rf_cli_list_run (int argc, char **argv);
 int rf_cli_practice_run (int argc, char **argv);
 int rf_cli_recover_run (int argc, char **argv);
 int rf_cli_recover_advise (const char *drive_name, gboolean as_json, double practice_speed);
 int rf_cli_report_run (int argc, char **argv);
+int rf_cli_resume_run (int argc, char **argv);
 
 G_END_DECLS
