@@ -39,16 +39,20 @@ for nick in re.findall(r'\] = \{ "([a-z-]+)"',
 for nick in re.findall(r'(?:\] = |^  \{ )"([a-z-]+)"', read('src/core/rf-verdict.c'), re.M):
     wanted[nick] = 'verdict code'
 
-# backup, flash and recover: their events and their keys, the phase, LED hint and error codes they carry.
+# backup, flash, recover and resume: their events and their keys, the phase, LED hint and error
+# codes they carry; and the keys of `journals --json` and the journal phases.
 events = (read('src/cli/rf-cli-backup.c') + read('src/cli/rf-cli-progress.c')
           + read('src/cli/rf-cli-job.c') + read('src/cli/rf-cli-flash.c')
-          + read('src/cli/rf-cli-recover.c'))
+          + read('src/cli/rf-cli-recover.c') + read('src/cli/rf-cli-resume.c')
+          + read('src/cli/rf-cli-journals.c'))
 for key in re.findall(r'rf_json_writer_(?:member_\w+|key) \(json, "([a-z_]+)"', events):
     wanted[key] = 'JSON key'
 for name in re.findall(r'rf_cli_event_begin \("([a-z_]+)"\)', events):
     wanted[name] = 'JSON event'
 for nick in re.findall(r'\] = "([a-z-]+)",', read('src/core/rf-phase.c')):
     wanted[nick] = 'phase code'
+for nick in re.findall(r'\] = "([a-z-]+)",', read('src/core/rf-journal.c')):
+    wanted[nick] = 'journal phase'
 for nick in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/core/rf-progress-words.c'), re.M):
     wanted[nick] = 'LED hint'
 for nick in re.findall(r'\] = \{ "([a-z-]+)"', read('src/core/rf-error.c')):
