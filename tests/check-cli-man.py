@@ -43,6 +43,7 @@ for nick in re.findall(r'(?:\] = |^  \{ )"([a-z-]+)"', read('src/core/rf-verdict
 # codes they carry; and the keys of `journals --json` and the journal phases.
 events = (read('src/cli/rf-cli-backup.c') + read('src/cli/rf-cli-progress.c')
           + read('src/cli/rf-cli-job.c') + read('src/cli/rf-cli-flash.c')
+          + read('src/cli/rf-cli-flash-options.c')
           + read('src/cli/rf-cli-recover.c') + read('src/cli/rf-cli-resume.c')
           + read('src/cli/rf-cli-journals.c'))
 for key in re.findall(r'rf_json_writer_(?:member_\w+|key) \(json, "([a-z_]+)"', events):
@@ -65,7 +66,7 @@ for nick in re.findall(r'case RF_FLASH_CONFIRM_\w+:\n +return "([a-z-]+)"',
 # Every command and every long option of every command.
 cli = ''.join(read('src/cli/' + name) for name in
               ('rf-cli.c', 'rf-cli-backup.c', 'rf-cli-backups.c', 'rf-cli-check.c',
-               'rf-cli-flash.c', 'rf-cli-info.c', 'rf-cli-job.c', 'rf-cli-list.c',
+               'rf-cli-flash.c', 'rf-cli-flash-options.c', 'rf-cli-info.c', 'rf-cli-job.c', 'rf-cli-list.c',
                'rf-cli-practice.c', 'rf-cli-recover.c'))
 for name in re.findall(r'^  \{ "([a-z-]+)", N_\(', read('src/cli/rf-cli.c'), re.M):
     wanted[name] = 'command'

@@ -379,8 +379,8 @@ rf_cli_journals_run (int    argc,
     { "discard", 0, 0, G_OPTION_ARG_STRING, &discard,
       N_("Close the journal ID: its copy of the firmware is deleted; the drive is not touched"),
       N_("ID") },
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("With --discard: answer “Discard this journal?” "
-                                                 "with yes"), NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
+      N_("With --discard: answer “Discard this journal?” with yes"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context =

@@ -72,7 +72,8 @@ fail_code (Resume     *resume,
            const char *sentence,
            int         status)
 {
-  g_autoptr(GError) error = g_error_new (RF_ERROR, code, "resume: %s", rf_error_code_to_nick (code));
+  g_autoptr(GError) error = g_error_new (RF_ERROR, code, "resume: %s",
+                                         rf_error_code_to_nick (code));
 
   return rf_cli_flash_say_error (&resume->request, error, sentence, status);
 }
@@ -266,7 +267,8 @@ write_candidate_event (Resume    *resume,
                                 ? "same-port" : "other-port");
   rf_json_writer_member_string (json, "journal", rf_journal_get_id (candidate->journal));
   rf_json_writer_member_string (json, "journal_phase",
-                                rf_journal_phase_to_nick (rf_journal_get_phase (candidate->journal)));
+                                rf_journal_phase_to_nick (
+                                  rf_journal_get_phase (candidate->journal)));
   rf_json_writer_member_string (json, "image", rf_journal_get_image_name (candidate->journal));
   rf_json_writer_member_string (json, "image_revision",
                                 rf_journal_get_image_revision (candidate->journal));
@@ -360,9 +362,9 @@ no_candidate (Resume    *resume,
 {
   if (resume->drive_name != NULL)
     return fail_code (resume, RF_ERROR_NOT_FOUND,
-                      _("This is not the drive an interrupted flash was writing to. Nothing was "
-                        "written; the journal is kept. “reflash-cli journals” shows which drive it "
-                        "names."),
+                      _("This is not the drive an interrupted flash was writing to. Nothing "
+                        "was written; the journal is kept. “reflash-cli journals” shows which "
+                        "drive it names."),
                       RF_CLI_EXIT_NOT_FOUND);
   if (elsewhere->len > 0)
     {
