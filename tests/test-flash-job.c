@@ -797,6 +797,29 @@ test_journal_no_space (Fixture       *fixture,
                     0);
 }
 
+/* A state folder that cannot hold a journal (here a file stands where the
+ * folder belongs): the flash refuses to start before the drive is sent
+ * anything at all. */
+static void
+test_journal_folder_unusable (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *blocked = g_build_filename (fixture->dir, "blocked", NULL);
+  g_autofree char *folder = g_build_filename (blocked, "journals", NULL);
+  g_autoptr(RfJournalStore) store = rf_journal_store_new (folder);
+  g_autoptr(RfRecorder) transcript = NULL;
+
+  g_assert_true (g_file_set_contents (blocked, "", 0, &error));
+  g_set_object (&fixture->journals, store);
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "no room for the flash's journal"));
+  transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==, 0);
+  assert_flash_unchanged (fixture);
+}
+
 /* The disk fills after the journal was written: the flash goes on and says
  * that the journal could not be updated. */
 static void
@@ -1108,6 +1131,7 @@ main (int    argc,
   add ("journal/other-drive", &seed, test_journal_other_drive);
   add ("journal/unchanged", &healthy, test_journal_unchanged);
   add ("journal/no-space", &healthy, test_journal_no_space);
+  add ("journal/folder-unusable", &healthy, test_journal_folder_unusable);
   add ("journal/update-fails", &healthy, test_journal_update_fails);
   for (gsize i = 0; i < G_N_ELEMENTS (not_flashable); i++)
     {
