@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "rf-core.h"
@@ -45,6 +47,11 @@ typedef struct {
   guint cancel_at;
   GError *cancel_error;
   RfGateStage last_stage;    /* the gate's stage when the last command went out */
+  RfJournalStore *journals;
+  gint journals_at_enter;    /* journals listed when the last SAFE MODE enter went out */
+  gint journals_at_flash_enter; /* ... at the enter before the first WRITE RAM */
+  gint phase_at_first_erase; /* the journal's phase when the first ERASE went out */
+  gint phase_at_first_leave; /* ... when the leave after the program went out */
 } Fixture;
 
 #define ALL_CONFIRMED (RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY)
@@ -110,11 +117,14 @@ fixture_set_up (Fixture       *fixture,
   const Case *test_case = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *backups = NULL;
+  g_autofree char *journals = NULL;
 
   fixture->dir = g_dir_make_tmp ("reflash-flash-job-XXXXXX", &error);
   g_assert_no_error (error);
   backups = g_build_filename (fixture->dir, "backups", NULL);
   fixture->store = rf_backup_store_new (backups);
+  journals = g_build_filename (fixture->dir, "journals", NULL);
+  fixture->journals = rf_journal_store_new (journals);
   fixture->cancellable = g_cancellable_new ();
   rf_backup_job_forget_all ();
   fixture_open (fixture, test_case->scenario);
@@ -135,6 +145,7 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->drive);
   g_clear_object (&fixture->clock);
   g_clear_object (&fixture->store);
+  g_clear_object (&fixture->journals);
   g_clear_object (&fixture->cancellable);
   g_clear_pointer (&fixture->flash_before, g_bytes_unref);
   g_clear_error (&fixture->cancel_error);
@@ -150,6 +161,58 @@ run_job (Fixture               *fixture,
 {
   g_clear_object (&fixture->job);
   fixture->job = rf_flash_job_new (fixture->device, db, fixture->check, fixture->store);
+  rf_flash_job_set_journal_store (fixture->job, fixture->journals);
+  rf_flash_job_set_confirmations (fixture->job, confirmations);
+  return rf_job_run (RF_JOB (fixture->job), fixture->cancellable, error);
+}
+
+static GPtrArray *
+list_journals (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *journals = rf_journal_store_list (fixture->journals, &error);
+
+  g_assert_no_error (error);
+  return journals;
+}
+
+/* The phase of the only open journal; -1 when there is none. */
+static gint
+journal_phase_now (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) journals = list_journals (fixture);
+
+  return journals->len == 1 ? (gint) rf_journal_get_phase (journals->pdata[0]) : -1;
+}
+
+/* The only open journal. */
+static RfJournal *
+only_journal (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) journals = list_journals (fixture);
+
+  g_assert_cmpuint (journals->len, ==, 1);
+  return g_object_ref (journals->pdata[0]);
+}
+
+/* A resumed run, as reflash-cli resume makes it: the journal's copy of the
+ * image, checked, judged again against the drive. */
+static gboolean
+run_resume (Fixture               *fixture,
+            RfJournal             *journal,
+            RfFlashConfirmations   confirmations,
+            GError               **error)
+{
+  g_autoptr(GBytes) image = rf_journal_load_image (journal, error);
+
+  if (image == NULL)
+    return FALSE;
+  g_clear_object (&fixture->check);
+  fixture->check = rf_firmware_check_new_for_bytes ("journal copy", image);
+  g_clear_object (&fixture->job);
+  fixture->job = rf_flash_job_new (fixture->device, db, fixture->check, fixture->store);
+  rf_flash_job_set_journal_store (fixture->job, fixture->journals);
+  rf_flash_job_set_resume (fixture->job, journal);
   rf_flash_job_set_confirmations (fixture->job, confirmations);
   return rf_job_run (RF_JOB (fixture->job), fixture->cancellable, error);
 }
@@ -455,6 +518,8 @@ test_fails_before_erase (Fixture       *fixture,
   g_assert_false (rf_flash_job_get_needs_recovery (fixture->job));
   g_assert_cmpuint (count_commands (fixture, 0xcb, 0x04), ==, 0);
   assert_flash_unchanged (fixture);
+  /* Nothing was erased: no journal stays behind to be resumed. */
+  g_assert_cmpint (journal_phase_now (fixture), ==, -1);
   revision = revision_now (fixture);
   if (safe_mode)
     g_assert_true (g_str_has_prefix (revision, "0."));
@@ -543,6 +608,235 @@ test_power_cut_recovered (Fixture       *fixture,
   g_assert_cmpint (rf_verdict_get_kind (rf_flash_job_get_verdict (fixture->job)), ==,
                    RF_VERDICT_KIND_RECOVERY);
   assert_flash_is_image (fixture);
+}
+
+/* ---- the journal ---- */
+
+/* The image the check gives this drive, judged as the job will: what a
+ * journal of a flash of it holds. */
+static GBytes *
+image_for_drive (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
+
+  g_assert_true (rf_device_probe (fixture->device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  identity = rf_device_dup_identity (fixture->device);
+  family = rf_device_dup_family (fixture->device);
+  rf_firmware_check_judge (fixture->check, family, identity, rf_device_get_state (fixture->device),
+                           RF_PROBE_DEPTH_DEEP);
+  return g_bytes_ref (image_bytes (fixture));
+}
+
+
+static void
+journal_hook (guint            n,
+              const RfCommand *command,
+              gpointer         user_data)
+{
+  Fixture *fixture = user_data;
+  const guint8 *cdb = command->cdb;
+
+  if (cdb[0] == 0xcc && cdb[1] == 0x01 && cdb[2] == 1)
+    {
+      g_autoptr(GPtrArray) journals = list_journals (fixture);
+
+      fixture->journals_at_enter = (gint) journals->len;
+    }
+  else if (cdb[0] == 0xcb && cdb[1] == 0x01 && fixture->journals_at_flash_enter < 0)
+    fixture->journals_at_flash_enter = fixture->journals_at_enter;
+  else if (cdb[0] == 0xcb && cdb[1] == 0x04 && fixture->phase_at_first_erase < 0)
+    fixture->phase_at_first_erase = journal_phase_now (fixture);
+  else if (cdb[0] == 0xcc && cdb[1] == 0x01 && cdb[2] == 0 && fixture->phase_at_first_erase >= 0 &&
+           fixture->phase_at_first_leave < 0)
+    fixture->phase_at_first_leave = journal_phase_now (fixture);
+}
+
+/* nec-2m.md §3: the journal is on disk, with the image exactly as sent,
+ * before the flash's SAFE MODE enter; it says "erasing" before the first
+ * erase and "programmed" before the leave; it is gone after success. */
+static void
+test_journal_kept_in_step (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  fixture->journals_at_enter = fixture->journals_at_flash_enter = -1;
+  fixture->phase_at_first_erase = fixture->phase_at_first_leave = -1;
+  fixture->hook->func = journal_hook;
+  fixture->hook->user_data = fixture;
+  g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fixture->journals_at_flash_enter, ==, 1);
+  g_assert_cmpint (fixture->phase_at_first_erase, ==, RF_JOURNAL_PHASE_ERASING);
+  g_assert_cmpint (fixture->phase_at_first_leave, ==, RF_JOURNAL_PHASE_PROGRAMMED);
+  after = list_journals (fixture);
+  g_assert_cmpuint (after->len, ==, 0);
+  g_assert_null (rf_flash_job_dup_journal_problem (fixture->job));
+}
+
+/* A flash that ends on the recovery path keeps its journal, with the image
+ * as it was sent; resumed from that journal alone, the drive ends on the
+ * image and the journal is closed. */
+static void
+test_journal_resumed (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfJournal) journal = NULL;
+  g_autoptr(GBytes) copy = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GBytes) sent = image_for_drive (fixture);
+
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_true (rf_flash_job_get_needs_recovery (fixture->job));
+  g_clear_error (&error);
+  journal = only_journal (fixture);
+  g_assert_cmpint (rf_journal_get_phase (journal), >=, RF_JOURNAL_PHASE_ERASING);
+  copy = rf_journal_load_image (journal, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (copy, sent));
+  rf_sim_drive_clear_faults (fixture->drive);
+  g_assert_true (run_resume (fixture, journal, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  g_assert_false (rf_flash_job_get_found_unchanged (fixture->job));
+  g_assert_cmpint (rf_verdict_get_kind (rf_flash_job_get_verdict (fixture->job)), ==,
+                   RF_VERDICT_KIND_RECOVERY);
+  assert_flash_is_image (fixture);
+  after = list_journals (fixture);
+  g_assert_cmpuint (after->len, ==, 0);
+}
+
+/* A resumed run on a drive whose identity is not the journal's: refused
+ * before anything is written. */
+static void
+test_journal_other_drive (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfJournal) journal = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(GBytes) image = image_for_drive (fixture);
+
+  identity = rf_device_dup_identity (fixture->device);
+  g_free (identity->stored_id);
+  identity->stored_id = g_strdup ("K356");
+  journal = rf_journal_store_begin (fixture->journals, fixture->device, identity, "recovery",
+                                    NULL, "1.06", image, &error);
+  g_assert_no_error (error);
+  g_assert_true (rf_journal_set_phase (journal, RF_JOURNAL_PHASE_ERASING, &error));
+  g_assert_false (run_resume (fixture, journal, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_OTHER_DRIVE);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  assert_flash_unchanged (fixture);
+  g_object_unref (only_journal (fixture));
+}
+
+/* A run that stopped before the erase (killed during the upload, say) on a
+ * drive now back in normal mode with its old revision: nothing is written,
+ * the journal is closed. */
+static void
+test_journal_unchanged (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfJournal) journal = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GBytes) image = image_for_drive (fixture);
+
+  identity = rf_device_dup_identity (fixture->device);
+  journal = rf_journal_store_begin (fixture->journals, fixture->device, identity, "upgrade",
+                                    NULL, "1.06", image, &error);
+  g_assert_no_error (error);
+  g_assert_true (run_resume (fixture, journal, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  g_assert_true (rf_flash_job_get_found_unchanged (fixture->job));
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  assert_flash_unchanged (fixture);
+  after = list_journals (fixture);
+  g_assert_cmpuint (after->len, ==, 0);
+}
+
+static gint journal_writes_left;
+
+static gssize
+write_until_full (int         fd,
+                  const void *buffer,
+                  gsize       count)
+{
+  if (journal_writes_left == 0)
+    {
+      errno = ENOSPC;
+      return -1;
+    }
+  journal_writes_left--;
+  return write (fd, buffer, count);
+}
+
+/* No room for the journal: refused before anything that changes the drive
+ * is sent, and nothing of a journal is left. */
+static void
+test_journal_no_space (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const RfBackupStoreIo full = { .write = write_until_full };
+  g_autoptr(GError) error = NULL;
+
+  journal_writes_left = 0;
+  rf_journal_store_set_io (fixture->journals, &full);
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_NO_SPACE);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  g_assert_cmpuint (count_commands (fixture, 0xcc, 0x04), ==, 0);
+  assert_flash_unchanged (fixture);
+  g_assert_cmpuint (rf_test_count_files (rf_journal_store_get_directory (fixture->journals)), ==,
+                    0);
+}
+
+/* A state folder that cannot hold a journal (here a file stands where the
+ * folder belongs): the flash refuses to start before the drive is sent
+ * anything at all. */
+static void
+test_journal_folder_unusable (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *blocked = g_build_filename (fixture->dir, "blocked", NULL);
+  g_autofree char *folder = g_build_filename (blocked, "journals", NULL);
+  g_autoptr(RfJournalStore) store = rf_journal_store_new (folder);
+  g_autoptr(RfRecorder) transcript = NULL;
+
+  g_assert_true (g_file_set_contents (blocked, "", 0, &error));
+  g_set_object (&fixture->journals, store);
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "no room for the flash's journal"));
+  transcript = rf_job_dup_transcript (RF_JOB (fixture->job));
+  g_assert_cmpuint (rf_recorder_get_n_entries (transcript), ==, 0);
+  assert_flash_unchanged (fixture);
+}
+
+/* The disk fills after the journal was written: the flash goes on and says
+ * that the journal could not be updated. */
+static void
+test_journal_update_fails (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const RfBackupStoreIo full = { .write = write_until_full };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) problem = NULL;
+
+  journal_writes_left = 2; /* the image and the first key file */
+  rf_journal_store_set_io (fixture->journals, &full);
+  g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  assert_flash_is_image (fixture);
+  problem = rf_flash_job_dup_journal_problem (fixture->job);
+  g_assert_error (problem, RF_ERROR, RF_ERROR_NO_SPACE);
 }
 
 /* Drives that cannot be flashed as they are: refused with their reason, and
@@ -763,6 +1057,9 @@ main (int    argc,
     { "unknown-drive", .expected = RF_ERROR_NOT_SUPPORTED },
   };
   static const Case seed_other = { "seed", .other_model = TRUE };
+  static const Case seed_power_loss = { "seed", .confirmations = ALL_CONFIRMED,
+                                        FAULT (RF_SIM_FAULT_POWER_LOSS, RF_SIM_PHASE_PROGRAM, 20),
+                                        .expected = RF_ERROR_DEVICE_GONE };
   static const Case before_erase[] = {
     { "healthy-3550", .confirmations = ALL_CONFIRMED,
       FAULT (RF_SIM_FAULT_TRANSPORT_ERROR, RF_SIM_PHASE_UPLOAD, 10), .expected = RF_ERROR_READ },
@@ -828,6 +1125,14 @@ main (int    argc,
   add ("refused/seed-crossflash", &seed_other, test_refused_verdict);
   add ("small-transfer", &healthy, test_small_transfer);
   add ("power-cut-recovered", &power_cut, test_power_cut_recovered);
+  add ("journal/kept-in-step", &healthy, test_journal_kept_in_step);
+  add ("journal/resumed-after-power-cut", &power_cut, test_journal_resumed);
+  add ("journal/resumed-seed", &seed_power_loss, test_journal_resumed);
+  add ("journal/other-drive", &seed, test_journal_other_drive);
+  add ("journal/unchanged", &healthy, test_journal_unchanged);
+  add ("journal/no-space", &healthy, test_journal_no_space);
+  add ("journal/folder-unusable", &healthy, test_journal_folder_unusable);
+  add ("journal/update-fails", &healthy, test_journal_update_fails);
   for (gsize i = 0; i < G_N_ELEMENTS (not_flashable); i++)
     {
       g_autofree char *path = g_strconcat ("not-flashable/", not_flashable[i].scenario, NULL);

@@ -345,6 +345,22 @@ test_scrub (void)
     }
 }
 
+/* A user whose name is a system folder's ("dev", as on a fresh machine's
+ * first account) leaves the system's paths readable, and is scrubbed
+ * everywhere else. */
+static void
+test_scrub_system_folders (void)
+{
+  g_autoptr(RfReport) report = NULL;
+  g_autofree char *output = NULL;
+
+  g_setenv ("LOGNAME", "dev", TRUE);
+  report = rf_report_new ();
+  g_setenv ("LOGNAME", "alice", TRUE);
+  output = rf_report_scrub (report, "/dev/sg1 /sys/dev and /media/dev/x, dev and devices");
+  g_assert_cmpstr (output, ==, "/dev/sg1 /sys/<user> and /media/<user>/x, <user> and <user>ices");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -363,6 +379,7 @@ main (int    argc,
   db = rf_drive_db_new_default (&error);
   g_assert_no_error (error);
   g_test_add_func ("/reflash/report/json-reader", test_json_reader);
+  g_test_add_func ("/reflash/report/scrub-system-folders", test_scrub_system_folders);
   g_test_add ("/reflash/report/identity", Fixture, NULL, fixture_set_up, test_identity,
               fixture_tear_down);
   g_test_add ("/reflash/report/versions", Fixture, NULL, fixture_set_up, test_versions,

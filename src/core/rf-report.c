@@ -266,6 +266,27 @@ home_at (RfReport   *self,
   return NULL;
 }
 
+/* The top folders of the file system: a user called "dev" or "media" does
+ * not make /dev/sg1 or /media/cdrom private. */
+static gboolean
+is_system_folder (const char *text,
+                  const char *p,
+                  gsize       length)
+{
+  static const char *const folders[] = {
+    "bin", "boot", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run",
+    "srv", "sys", "tmp", "usr", "var",
+  };
+
+  if (p == text || p[-1] != '/' || (p - 1 != text && is_name_char (p[-2])) ||
+      (p[length] != '/' && p[length] != '\0'))
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (folders); i++)
+    if (strlen (folders[i]) == length && strncmp (p, folders[i], length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The private word that starts at @p (any case), or %NULL. */
 static const PrivateWord *
 word_at (RfReport   *self,
@@ -277,7 +298,7 @@ word_at (RfReport   *self,
       const PrivateWord *word = self->words->pdata[i];
       gsize length = strlen (word->word);
 
-      if (g_ascii_strncasecmp (p, word->word, length) != 0)
+      if (g_ascii_strncasecmp (p, word->word, length) != 0 || is_system_folder (text, p, length))
         continue;
       if (length >= SHORT_WORD ||
           ((p == text || !g_ascii_isalnum (p[-1])) && !g_ascii_isalnum (p[length])))
