@@ -226,7 +226,8 @@ kill_flash_at (Fixture            *fixture,
                const char         *target)
 {
   g_autoptr(GSubprocess) process = rf_test_cli_spawn (cli_path, fixture->env, args);
-  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  GInputStream *pipe = g_subprocess_get_stdout_pipe (process);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (pipe);
   g_autoptr(GError) error = NULL;
   int from = phase_index (target);
   const char *reached = NULL;

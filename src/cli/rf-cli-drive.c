@@ -10,6 +10,26 @@
 
 #include "rf-cli-drive.h"
 
+/* Drives from sources beyond the system's and the practice drives'. */
+static GPtrArray *extra_sources;
+
+/**
+ * rf_cli_drive_add_source:
+ *
+ * Adds @source's drives to every monitor the commands make from now on: for
+ * tests, whose stand-ins of real drives (on a port, not practice drives) the
+ * system cannot list.
+ */
+void
+rf_cli_drive_add_source (RfDeviceSource *source)
+{
+  g_return_if_fail (RF_IS_DEVICE_SOURCE (source));
+
+  if (extra_sources == NULL)
+    extra_sources = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (extra_sources, g_object_ref (source));
+}
+
 /**
  * rf_cli_drive_monitor_new:
  *
@@ -39,6 +59,8 @@ rf_cli_drive_monitor_new_with_practice (RfDriveDb    *db,
   g_autoptr(RfSimSource) source = rf_sim_source_new (NULL);
 
   rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (source));
+  for (guint i = 0; extra_sources != NULL && i < extra_sources->len; i++)
+    rf_device_monitor_add_source (monitor, g_ptr_array_index (extra_sources, i));
   if (practice != NULL)
     *practice = g_steal_pointer (&source);
   return monitor;

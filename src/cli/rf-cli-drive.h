@@ -9,6 +9,7 @@
 
 G_BEGIN_DECLS
 
+void             rf_cli_drive_add_source   (RfDeviceSource *source);
 RfDeviceMonitor *rf_cli_drive_monitor_new  (RfDriveDb     *db);
 RfDeviceMonitor *rf_cli_drive_monitor_new_with_practice (RfDriveDb    *db,
                                                          RfSimSource **practice);

@@ -159,12 +159,24 @@ look_at_named_drive (Resume  *resume,
   return TRUE;
 }
 
-/* Every drive, practice drives too when a journal is a practice drive's. */
+/* Every drive; practice drives only when a journal is a practice drive's,
+ * since no other journal can match them. */
+static GPtrArray *
+list_drives (Resume *resume)
+{
+  GPtrArray *devices = rf_device_monitor_list_devices (resume->monitor, TRUE);
+  gboolean with_practice = any_practice_journal (resume);
+
+  for (guint i = devices->len; i > 0; i--)
+    if (!with_practice && rf_device_is_practice (g_ptr_array_index (devices, i - 1)))
+      g_ptr_array_remove_index (devices, i - 1);
+  return devices;
+}
+
 static void
 look_at_all_drives (Resume *resume)
 {
-  g_autoptr(GPtrArray) devices = rf_device_monitor_list_devices (resume->monitor,
-                                                                 any_practice_journal (resume));
+  g_autoptr(GPtrArray) devices = list_drives (resume);
   g_autoptr(GPtrArray) errors = rf_cli_drive_probe_all (devices, resume->db,
                                                         RF_PROBE_DEPTH_PASSIVE);
 
