@@ -12,11 +12,13 @@
 #include "rf-diagnosis-page.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
+#include "rf-journal.h"
 #include "rf-must-finish.h"
 #include "rf-page.h"
 #include "rf-sim.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
+#include "rf-test-images.h"
 #include "rf-test-util.h"
 
 static char *state_dir;
@@ -51,14 +53,24 @@ wait_until (gboolean (*done) (gpointer), gpointer data)
 }
 
 static RfWindow *
-create_window (void)
+create_window_with_journals (RfJournalStore *journals)
 {
   RfWindow *window = rf_window_new (NULL);
 
+  if (journals != NULL)
+    rf_window_set_journal_store (window, journals);
   give_window_drives (window);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   return window;
+}
+
+/* Without a store of its own the window reads the user's journals: the test's
+ * XDG_STATE_HOME, where no journal is open. */
+static RfWindow *
+create_window (void)
+{
+  return create_window_with_journals (NULL);
 }
 
 static GtkWidget *
@@ -315,7 +327,8 @@ static void
 test_close_waits_for_drive (void)
 {
   RfWindow *window = create_window ();
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  /* (transfer none): GTK's own list, never unreffed here. */
+  GListModel *toplevels = gtk_window_get_toplevels ();
   guint before = g_list_model_get_n_items (toplevels);
 
   g_object_ref (window);
@@ -351,6 +364,252 @@ test_window_finalizes (void)
   g_assert_finalize_object (window);
 }
 
+
+/* ---- an interrupted flash (issue 17): the journal read at start ---- */
+
+/* A journal of a flash of ND-3550A firmware 1.06 to the practice drive
+ * @scenario, interrupted at @phase, written with the core's own API in a
+ * journal folder of the test's own. */
+static RfJournalStore *
+write_practice_journal (const char     *scenario,
+                        RfJournalPhase  phase)
+{
+  static guint count;
+  g_autofree char *folder = g_strdup_printf ("%s/journals-%u", state_dir, count++);
+  RfJournalStore *store = rf_journal_store_new (folder);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfSimSource) source = rf_sim_source_new (state_dir);
+  g_autofree char *id = g_strconcat ("practice:", scenario, NULL);
+  g_autoptr(RfDevice) device = rf_device_source_lookup (RF_DEVICE_SOURCE (source), id);
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autoptr(RfJournal) journal = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (device);
+  g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  identity = rf_device_dup_identity (device);
+  journal = rf_journal_store_begin (store, device, identity, "recovery", "ND3550A_106.bin", "1.06",
+                                    image, &error);
+  g_assert_no_error (error);
+  if (phase != RF_JOURNAL_PHASE_STARTED)
+    g_assert_true (rf_journal_set_phase (journal, phase, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+/* The one file of the journal in @store ending in @suffix. */
+static char *
+journal_file (RfJournalStore *store,
+              const char     *suffix)
+{
+  g_autoptr(GDir) dir = g_dir_open (rf_journal_store_get_directory (store), 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, suffix))
+      return g_build_filename (rf_journal_store_get_directory (store), name, NULL);
+  g_assert_not_reached ();
+}
+
+static guint
+count_text_containing (GtkWidget  *root,
+                       const char *text)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          strstr (gtk_label_get_label (GTK_LABEL (child)), text) != NULL)
+        n++;
+      n += count_text_containing (child, text);
+    }
+  return n;
+}
+
+#define INTERRUPTED_MARK "Interrupted flash — needs to be finished"
+
+static gboolean
+all_rows_probed (gpointer data)
+{
+  return practice_rows_probed (data) && !shows_text_containing (GTK_WIDGET (data),
+                                                                "Looking for the drive");
+}
+
+static void
+go_to_drives (RfWindow *window)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  g_assert_true (RF_IS_DRIVES_PAGE (rf_window_get_visible_page (window)));
+  wait_until (all_rows_probed, window);
+}
+
+/* The drive list says, above the drives, that a flash was interrupted and its
+ * firmware kept, and marks that drive, and only that one. */
+static void
+test_journal_notice_and_mark (void)
+{
+  g_autoptr(RfJournalStore) journals =
+    write_practice_journal ("interrupted-3550", RF_JOURNAL_PHASE_ERASING);
+  RfWindow *window = create_window_with_journals (journals);
+
+  go_to_drives (window);
+  g_assert_true (shows_text_containing (
+    GTK_WIDGET (window), "Reflash was interrupted while writing firmware to the practice drive "
+                         "ND-3550A. It kept a copy of that firmware, so the drive can still be "
+                         "brought back"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "A Flash Was Interrupted"));
+  /* The interrupted-3550 practice drive, not the seed (also a K355 bootcode). */
+  g_assert_cmpuint (count_text_containing (GTK_WIDGET (window), INTERRUPTED_MARK), ==, 1);
+  g_assert_true (shows_label (GTK_WIDGET (window), INTERRUPTED_MARK));
+  g_assert_false (shows_text_containing (GTK_WIDGET (window), "May be the drive"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* No journal: no notice, no mark. */
+static void
+test_journal_none (void)
+{
+  RfWindow *window = create_window ();
+
+  go_to_drives (window);
+  g_assert_false (shows_label (GTK_WIDGET (window), "A Flash Was Interrupted"));
+  g_assert_cmpuint (count_text_containing (GTK_WIDGET (window), INTERRUPTED_MARK), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A journal whose drive is not listed: kept, and the person told to connect it. */
+static void
+test_journal_drive_not_found (void)
+{
+  g_autoptr(RfJournalStore) journals =
+    write_practice_journal ("interrupted-3550", RF_JOURNAL_PHASE_PROGRAMMED);
+  g_autofree char *path = journal_file (journals, ".journal");
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  RfWindow *window;
+
+  /* The journal of a practice drive that is no longer installed. */
+  g_assert_true (g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error));
+  g_key_file_set_string (file, "Drive", "Port", "practice:gone-3550");
+  g_assert_true (g_key_file_save_to_file (file, path, &error));
+  g_assert_no_error (error);
+  window = create_window_with_journals (journals);
+  go_to_drives (window);
+  g_assert_true (shows_text_containing (GTK_WIDGET (window),
+                                        "and that drive was not found. The copy of the firmware "
+                                        "is kept: connect the drive"));
+  g_assert_cmpuint (count_text_containing (GTK_WIDGET (window), INTERRUPTED_MARK), ==, 0);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static RfPage *
+open_diagnosis (RfWindow   *window,
+                const char *id)
+{
+  g_assert_true (rf_window_open_drive (window, id));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  return rf_window_get_visible_page (window);
+}
+
+static gboolean
+firmware_settled (gpointer data)
+{
+  return !rf_firmware_page_is_loading (RF_FIRMWARE_PAGE (rf_window_get_visible_page (data)));
+}
+
+/* The diagnosis says when the flash stopped; the firmware page offers the
+ * kept copy, which brings the drive back. */
+static void
+test_journal_diagnosis_and_firmware (void)
+{
+  g_autoptr(RfJournalStore) journals =
+    write_practice_journal ("interrupted-3550", RF_JOURNAL_PHASE_ERASING);
+  RfWindow *window = create_window_with_journals (journals);
+  RfPage *page;
+  RfVerdict *verdict;
+
+  open_diagnosis (window, "practice:interrupted-3550");
+  g_assert_true (shows_label (GTK_WIDGET (window), "Interrupted Flash"));
+  g_assert_true (shows_text_containing (
+    GTK_WIDGET (window), "A flash of firmware 1.06 to the practice drive ND-3550A was "
+                         "interrupted while the old firmware was being erased."));
+  g_assert_false (shows_text_containing (GTK_WIDGET (window), "not the drive"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  page = rf_window_get_visible_page (window);
+  g_assert_true (RF_IS_FIRMWARE_PAGE (page));
+  g_assert_true (shows_label (GTK_WIDGET (window), "Firmware of the interrupted flash"));
+  g_assert_true (shows_label (GTK_WIDGET (window),
+                              "Version 1.06 (ND3550A_106.bin): the copy Reflash kept"));
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "firmware.journal", NULL);
+  g_assert_true (rf_firmware_page_is_loading (RF_FIRMWARE_PAGE (page)));
+  wait_until (firmware_checked, window);
+  verdict = rf_firmware_check_get_verdict (rf_firmware_page_get_check (RF_FIRMWARE_PAGE (page)));
+  g_assert_cmpint (rf_verdict_get_kind (verdict), ==, RF_VERDICT_KIND_RECOVERY);
+  g_assert_true (shows_label (GTK_WIDGET (window), "This firmware brings the drive back"));
+  g_assert_true (rf_page_get_complete (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Other drives hear nothing of the journal; the seed's firmware page offers
+ * no interrupted flash. */
+static void
+test_journal_not_for_other_drives (void)
+{
+  g_autoptr(RfJournalStore) journals =
+    write_practice_journal ("interrupted-3550", RF_JOURNAL_PHASE_STARTED);
+  RfWindow *window = create_window_with_journals (journals);
+
+  open_diagnosis (window, "practice:seed");
+  g_assert_false (shows_label (GTK_WIDGET (window), "Interrupted Flash"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  g_assert_true (RF_IS_FIRMWARE_PAGE (rf_window_get_visible_page (window)));
+  g_assert_false (shows_label (GTK_WIDGET (window), "Firmware of the interrupted flash"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A kept copy changed on disk is refused with the sentence for it, never judged. */
+static void
+test_journal_damaged_copy (void)
+{
+  g_autoptr(RfJournalStore) journals =
+    write_practice_journal ("interrupted-3550", RF_JOURNAL_PHASE_ERASING);
+  g_autofree char *image = journal_file (journals, ".bin");
+  RfWindow *window;
+  RfPage *page;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (image, &bytes, &length, &error));
+  bytes[0x1000] ^= 0x01;
+  g_assert_true (g_file_set_contents (image, bytes, length, &error));
+  g_assert_no_error (error);
+  window = create_window_with_journals (journals);
+  open_diagnosis (window, "practice:interrupted-3550");
+  g_assert_true (shows_text_containing (GTK_WIDGET (window), "while the old firmware"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  page = rf_window_get_visible_page (window);
+  gtk_widget_activate_action (GTK_WIDGET (page), "firmware.journal", NULL);
+  wait_until (firmware_settled, window);
+  g_assert_null (rf_firmware_page_get_check (RF_FIRMWARE_PAGE (page)));
+  g_assert_true (shows_label (GTK_WIDGET (window),
+                              "The copy of the firmware kept for this interrupted flash is damaged, "
+                              "so it was not used. Flash the drive with a firmware file instead."));
+  g_assert_false (shows_label (GTK_WIDGET (window), "This firmware brings the drive back"));
+  g_assert_false (rf_page_get_complete (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -360,6 +619,8 @@ main (int    argc,
   /* Practice firmware files go to the cache folder: a private one. */
   state_dir = g_dir_make_tmp ("reflash-test-window-XXXXXX", NULL);
   g_setenv ("XDG_CACHE_HOME", state_dir, TRUE);
+  /* The user's journals: none, unless a test writes one. */
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -373,6 +634,14 @@ main (int    argc,
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);
   g_test_add_func ("/reflash/window/close-waits-for-drive", test_close_waits_for_drive);
+  g_test_add_func ("/reflash/window/journal/none", test_journal_none);
+  g_test_add_func ("/reflash/window/journal/notice-and-mark", test_journal_notice_and_mark);
+  g_test_add_func ("/reflash/window/journal/drive-not-found", test_journal_drive_not_found);
+  g_test_add_func ("/reflash/window/journal/diagnosis-and-firmware",
+                   test_journal_diagnosis_and_firmware);
+  g_test_add_func ("/reflash/window/journal/not-for-other-drives",
+                   test_journal_not_for_other_drives);
+  g_test_add_func ("/reflash/window/journal/damaged-copy", test_journal_damaged_copy);
   status = g_test_run ();
   rf_test_remove_tree (state_dir);
   g_free (state_dir);

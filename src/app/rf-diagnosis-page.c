@@ -14,6 +14,7 @@
 #include "rf-details-group.h"
 #include "rf-drive-presenter.h"
 #include "rf-error.h"
+#include "rf-journal-presenter.h"
 
 struct _RfDiagnosisPage
 {
@@ -27,8 +28,15 @@ struct _RfDiagnosisPage
   GtkWidget *checking_box;
   GtkWidget *result_box;
   RfDetailsGroup *details_group;
+  GtkWidget *journal_box;
+  GtkLabel *journal_label;
+  GtkCheckButton *journal_confirm;
 
   RfDevice *device;
+  RfJournalPresenter *journals;
+  RfJournal *journal;          /* the open journal this drive may belong to */
+  RfJournalMatch journal_match;
+  gboolean journal_other_drive; /* the deep look showed another drive */
   RfDriveDb *db;
   GCancellable *cancellable;
   const char *state_style;
@@ -68,6 +76,53 @@ show_details (RfDiagnosisPage *self)
                 rf_drive_presenter_led_words (rf_sim_drive_get_led (practice)));
 }
 
+/* After a deep look: is this really the journal's drive (stored ID, bootcode key
+ * and version), and did the flash change it at all? */
+static char *
+dup_journal_finding (RfDiagnosisPage *self)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self->device);
+  g_autoptr(GError) error = NULL;
+
+  self->journal_other_drive = FALSE;
+  if (rf_device_get_probe_depth (self->device) != RF_PROBE_DEPTH_DEEP ||
+      identity->bootcode_key == NULL)
+    return NULL;
+  if (!rf_journal_check_identity (self->journal, identity, &error))
+    {
+      self->journal_other_drive = TRUE;
+      return g_strdup (rf_error_code_to_sentence (error->code));
+    }
+  if (rf_journal_drive_is_unchanged (self->journal, identity))
+    return g_strdup (_("The drive still runs its old firmware: the interrupted flash changed nothing."));
+  return NULL;
+}
+
+static void
+show_journal (RfDiagnosisPage *self)
+{
+  g_autofree char *explanation = NULL;
+  g_autofree char *finding = NULL;
+
+  gtk_widget_set_visible (self->journal_box, self->journal != NULL);
+  if (self->journal == NULL)
+    return;
+  explanation = rf_journal_presenter_dup_explanation (self->journals, self->journal,
+                                                      self->journal_match);
+  finding = dup_journal_finding (self);
+  if (finding != NULL)
+    {
+      g_autofree char *both = g_strconcat (explanation, "\n\n", finding, NULL);
+
+      g_free (explanation);
+      explanation = g_steal_pointer (&both);
+    }
+  gtk_label_set_label (self->journal_label, explanation);
+  gtk_widget_set_visible (GTK_WIDGET (self->journal_confirm),
+                          self->journal_match == RF_JOURNAL_MATCH_OTHER_PORT &&
+                          !self->journal_other_drive);
+}
+
 static void
 show_result (RfDiagnosisPage *self)
 {
@@ -87,6 +142,7 @@ show_result (RfDiagnosisPage *self)
   gtk_label_set_label (self->advice_label, advice);
   gtk_widget_set_visible (GTK_WIDGET (self->advice_label), advice != NULL);
   show_details (self);
+  show_journal (self);
 }
 
 /* Going on to a firmware file makes sense only for a drive Reflash could write:
@@ -178,6 +234,8 @@ rf_diagnosis_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->device);
   g_clear_object (&self->db);
+  g_clear_object (&self->journal);
+  g_clear_object (&self->journals);
   G_OBJECT_CLASS (rf_diagnosis_page_parent_class)->dispose (object);
 }
 
@@ -200,6 +258,9 @@ rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, checking_box);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, result_box);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_box);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_label);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_confirm);
   gtk_widget_class_install_action (widget_class, "diagnosis.check-again", NULL, check_again);
 }
 
@@ -213,6 +274,21 @@ GtkWidget *
 rf_diagnosis_page_new (void)
 {
   return g_object_new (RF_TYPE_DIAGNOSIS_PAGE, NULL);
+}
+
+/* The open journal the chosen drive may belong to; a drive on another port
+ * needs the person's word again each time it is chosen. */
+static void
+find_journal (RfDiagnosisPage *self)
+{
+  RfJournal *journal = NULL;
+
+  self->journal_match = RF_JOURNAL_MATCH_NONE;
+  self->journal_other_drive = FALSE;
+  if (self->journals != NULL)
+    journal = rf_journal_presenter_find (self->journals, self->device, &self->journal_match);
+  g_set_object (&self->journal, journal);
+  gtk_check_button_set_active (self->journal_confirm, FALSE);
 }
 
 /**
@@ -232,7 +308,13 @@ rf_diagnosis_page_set_device (RfDiagnosisPage *self,
 
   g_set_object (&self->db, db);
   if (!g_set_object (&self->device, device))
-    return;
+    {
+      /* The journals may have been read again since. */
+      find_journal (self);
+      show_journal (self);
+      return;
+    }
+  find_journal (self);
   show_result (self);
   start_check (self);
 }
@@ -249,4 +331,43 @@ rf_diagnosis_page_is_checking (RfDiagnosisPage *self)
 {
   g_return_val_if_fail (RF_IS_DIAGNOSIS_PAGE (self), FALSE);
   return gtk_widget_get_visible (self->checking_box);
+}
+
+/**
+ * rf_diagnosis_page_set_journals:
+ * @journals: the open journals of interrupted flashes
+ *
+ * Set before the first drive: the page then explains an interrupted flash of
+ * the drive it shows.
+ */
+void
+rf_diagnosis_page_set_journals (RfDiagnosisPage    *self,
+                                RfJournalPresenter *journals)
+{
+  g_return_if_fail (RF_IS_DIAGNOSIS_PAGE (self));
+  g_return_if_fail (RF_IS_JOURNAL_PRESENTER (journals));
+
+  g_set_object (&self->journals, journals);
+}
+
+/**
+ * rf_diagnosis_page_get_journal:
+ *
+ * The interrupted flash whose firmware the next step may offer: the drive is on
+ * the journal's port (or the person said a drive on another port is it), and
+ * the deep look found nothing that says it is another drive.
+ *
+ * Returns: (transfer none) (nullable): the journal
+ */
+RfJournal *
+rf_diagnosis_page_get_journal (RfDiagnosisPage *self)
+{
+  g_return_val_if_fail (RF_IS_DIAGNOSIS_PAGE (self), NULL);
+
+  if (self->journal == NULL || self->journal_other_drive)
+    return NULL;
+  if (self->journal_match == RF_JOURNAL_MATCH_OTHER_PORT &&
+      !gtk_check_button_get_active (self->journal_confirm))
+    return NULL;
+  return self->journal;
 }

@@ -6,6 +6,7 @@
 
 #include "rf-device.h"
 #include "rf-drive-db.h"
+#include "rf-journal-presenter.h"
 #include "rf-page.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,8 @@ void       rf_diagnosis_page_set_device (RfDiagnosisPage *self,
                                          RfDriveDb       *db);
 RfDevice  *rf_diagnosis_page_get_device (RfDiagnosisPage *self);
 gboolean   rf_diagnosis_page_is_checking (RfDiagnosisPage *self);
+void       rf_diagnosis_page_set_journals (RfDiagnosisPage    *self,
+                                           RfJournalPresenter *journals);
+RfJournal *rf_diagnosis_page_get_journal  (RfDiagnosisPage    *self);
 
 G_END_DECLS

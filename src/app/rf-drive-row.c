@@ -17,9 +17,11 @@ struct _RfDriveRow
   GtkImage *drive_icon;
   GtkSpinner *spinner;
   GtkLabel *state_label;
+  GtkLabel *journal_tag;
 
   RfDevice *device;
   const char *state_style;
+  const char *journal_mark;  /* static words, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (RfDriveRow, rf_drive_row, ADW_TYPE_ACTION_ROW)
@@ -71,6 +73,7 @@ rf_drive_row_class_init (RfDriveRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDriveRow, drive_icon);
   gtk_widget_class_bind_template_child (widget_class, RfDriveRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RfDriveRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, RfDriveRow, journal_tag);
 }
 
 static void
@@ -111,4 +114,22 @@ rf_drive_row_set_probing (RfDriveRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->state_label), !probing);
   if (!probing)
     rf_drive_row_refresh (self);
+}
+
+/**
+ * rf_drive_row_set_journal_mark:
+ * @mark: (nullable): static words saying the drive may be the drive of an
+ *   interrupted flash, shown as a tag beside its state
+ */
+void
+rf_drive_row_set_journal_mark (RfDriveRow *self,
+                               const char *mark)
+{
+  g_return_if_fail (RF_IS_DRIVE_ROW (self));
+
+  if (g_strcmp0 (self->journal_mark, mark) == 0)
+    return;
+  self->journal_mark = mark;
+  gtk_label_set_label (self->journal_tag, mark != NULL ? mark : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->journal_tag), mark != NULL);
 }

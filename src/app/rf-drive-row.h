@@ -19,5 +19,7 @@ RfDevice  *rf_drive_row_get_device   (RfDriveRow *self);
 void       rf_drive_row_set_probing  (RfDriveRow *self,
                                       gboolean    probing);
 void       rf_drive_row_refresh      (RfDriveRow *self);
+void       rf_drive_row_set_journal_mark (RfDriveRow *self,
+                                          const char *mark);
 
 G_END_DECLS

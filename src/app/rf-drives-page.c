@@ -14,6 +14,7 @@
 #include "rf-drive-row.h"
 #include "rf-error.h"
 #include "rf-drives-page.h"
+#include "rf-journal-presenter.h"
 
 struct _RfDrivesPage
 {
@@ -21,8 +22,11 @@ struct _RfDrivesPage
 
   GtkListBox *real_list;
   GtkListBox *practice_list;
+  GtkWidget *journal_notice;
+  GtkLabel *journal_label;
 
   GListModel *drives;
+  RfJournalPresenter *journals;
   RfDriveDb *db;
   RfDevice *selected;
   GCancellable *cancellable;
@@ -56,6 +60,18 @@ on_passive_probe_done (GObject      *source,
   rf_drive_row_set_probing (RF_DRIVE_ROW (row), FALSE);
 }
 
+/* The row's mark when its drive may be the drive of an interrupted flash. */
+static void
+mark_row (RfDrivesPage *self,
+          RfDriveRow   *row)
+{
+  RfJournalMatch match = RF_JOURNAL_MATCH_NONE;
+
+  if (self->journals != NULL)
+    rf_journal_presenter_find (self->journals, rf_drive_row_get_device (row), &match);
+  rf_drive_row_set_journal_mark (row, rf_journal_presenter_mark_words (match));
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -64,6 +80,7 @@ create_row (gpointer item,
   RfDevice *device = RF_DEVICE (item);
   GtkWidget *row = rf_drive_row_new (device);
 
+  mark_row (self, RF_DRIVE_ROW (row));
   /* A drive seen for the first time gets its passive look now; one already
    * checked (a deep check, a flash) keeps what is known. */
   if (rf_device_get_state (device) == RF_DRIVE_STATE_UNKNOWN && self->db != NULL)
@@ -138,6 +155,9 @@ rf_drives_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->journals != NULL)
+    g_signal_handlers_disconnect_by_data (self->journals, self);
+  g_clear_object (&self->journals);
   g_clear_object (&self->drives);
   g_clear_object (&self->db);
   g_clear_object (&self->selected);
@@ -180,6 +200,8 @@ rf_drives_page_class_init (RfDrivesPageClass *klass)
                                                RESOURCE_PREFIX "/ui/rf-drives-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, real_list);
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, practice_list);
+  gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, journal_notice);
+  gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, journal_label);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 }
@@ -242,4 +264,39 @@ rf_drives_page_select_device (RfDrivesPage *self,
           gtk_list_box_select_row (lists[l], row);
           return;
         }
+}
+
+static void
+on_journals_changed (RfDrivesPage *self)
+{
+  g_autofree char *notice = rf_journal_presenter_dup_notice (self->journals);
+  GtkListBox *lists[] = { self->real_list, self->practice_list };
+
+  gtk_label_set_label (self->journal_label, notice != NULL ? notice : "");
+  gtk_widget_set_visible (self->journal_notice, notice != NULL);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (lists[l])); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (RF_IS_DRIVE_ROW (row))
+        mark_row (self, RF_DRIVE_ROW (row));
+}
+
+/**
+ * rf_drives_page_set_journals:
+ * @journals: the open journals of interrupted flashes, matched to the drives
+ *
+ * Shows a notice above the lists while a journal is open, and marks the drives
+ * that may be its drive.
+ */
+void
+rf_drives_page_set_journals (RfDrivesPage       *self,
+                             RfJournalPresenter *journals)
+{
+  g_return_if_fail (RF_IS_DRIVES_PAGE (self));
+  g_return_if_fail (RF_IS_JOURNAL_PRESENTER (journals));
+  g_return_if_fail (self->journals == NULL);
+
+  self->journals = g_object_ref (journals);
+  g_signal_connect_swapped (journals, "changed", G_CALLBACK (on_journals_changed), self);
+  on_journals_changed (self);
 }

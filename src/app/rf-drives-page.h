@@ -6,6 +6,7 @@
 
 #include "rf-device.h"
 #include "rf-drive-db.h"
+#include "rf-journal-presenter.h"
 #include "rf-page.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,7 @@ void       rf_drives_page_set_drives          (RfDrivesPage *self,
 RfDevice  *rf_drives_page_get_selected_device (RfDrivesPage *self);
 void       rf_drives_page_select_device       (RfDrivesPage *self,
                                                RfDevice     *device);
+void       rf_drives_page_set_journals        (RfDrivesPage       *self,
+                                               RfJournalPresenter *journals);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "rf-drive-presenter.h"
 #include "rf-error.h"
 #include "rf-firmware-page.h"
+#include "rf-journal.h"
 #include "rf-nec-2m.h"
 #include "rf-practice-firmware.h"
 
@@ -24,6 +25,7 @@ struct _RfFirmwarePage
 {
   RfPage parent_instance;
 
+  AdwActionRow *journal_row;
   AdwActionRow *file_row;
   AdwActionRow *practice_row;
   GtkWidget *loading_box;
@@ -36,6 +38,7 @@ struct _RfFirmwarePage
   RfDetailsGroup *details_group;
 
   RfDevice *device;
+  RfJournal *journal;
   RfFirmwareCheck *check;
   GCancellable *cancellable;
   GtkFileChooserNative *chooser;
@@ -293,6 +296,78 @@ use_practice_image (GtkWidget  *widget,
   rf_firmware_page_open_file (self, path);
 }
 
+/* Worker thread: the journal's copy, its SHA-256 checked, read like a file. */
+static void
+load_journal_image (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  RfJournal *journal = task_data;
+  g_autoptr(GBytes) image = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  image = rf_journal_load_image (journal, &error);
+  if (image == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  name = rf_journal_get_image_name (journal) != NULL
+         ? g_strdup (rf_journal_get_image_name (journal))
+         : g_path_get_basename (rf_journal_get_image_path (journal));
+  g_task_return_pointer (task, rf_firmware_check_new_for_bytes (name, image), g_object_unref);
+}
+
+static void
+on_journal_image_checked (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  RfFirmwarePage *self = RF_FIRMWARE_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfFirmwareCheck) check = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* another firmware was chosen meanwhile */
+  set_loading (self, FALSE);
+  if (check == NULL)
+    {
+      /* A damaged copy is never judged, let alone written. */
+      adw_action_row_set_subtitle (self->file_row,
+                                   rf_error_code_to_sentence (error->domain == RF_ERROR
+                                                              ? error->code
+                                                              : RF_ERROR_JOURNAL_DAMAGED));
+      return;
+    }
+  g_set_object (&self->check, check);
+  judge (self);
+}
+
+static void
+use_journal_image (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  RfFirmwarePage *self = RF_FIRMWARE_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->journal == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->check);
+  adw_action_row_set_subtitle (self->file_row, _("The firmware of the interrupted flash"));
+  set_loading (self, TRUE);
+  task = g_task_new (self, self->cancellable, on_journal_image_checked, NULL);
+  g_task_set_source_tag (task, use_journal_image);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_object_ref (self->journal), g_object_unref);
+  g_task_run_in_thread (task, load_journal_image);
+}
+
 static void
 rf_firmware_page_dispose (GObject *object)
 {
@@ -305,6 +380,7 @@ rf_firmware_page_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->check);
   g_clear_object (&self->device);
+  g_clear_object (&self->journal);
   G_OBJECT_CLASS (rf_firmware_page_parent_class)->dispose (object);
 }
 
@@ -319,6 +395,7 @@ rf_firmware_page_class_init (RfFirmwarePageClass *klass)
   g_type_ensure (RF_TYPE_DETAILS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/rf-firmware-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, journal_row);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, file_row);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, practice_row);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, loading_box);
@@ -331,6 +408,7 @@ rf_firmware_page_class_init (RfFirmwarePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, details_group);
   gtk_widget_class_install_action (widget_class, "firmware.choose", NULL, choose_file);
   gtk_widget_class_install_action (widget_class, "firmware.practice", "b", use_practice_image);
+  gtk_widget_class_install_action (widget_class, "firmware.journal", NULL, use_journal_image);
 }
 
 static void
@@ -382,4 +460,38 @@ rf_firmware_page_is_loading (RfFirmwarePage *self)
 {
   g_return_val_if_fail (RF_IS_FIRMWARE_PAGE (self), FALSE);
   return gtk_widget_get_visible (self->loading_box);
+}
+
+/**
+ * rf_firmware_page_set_journal:
+ * @journal: (nullable): the interrupted flash of this drive, whose kept copy
+ *   of the firmware the page offers; %NULL offers none
+ */
+void
+rf_firmware_page_set_journal (RfFirmwarePage *self,
+                              RfJournal      *journal)
+{
+  const char *name;
+  const char *revision;
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (RF_IS_FIRMWARE_PAGE (self));
+  g_return_if_fail (journal == NULL || RF_IS_JOURNAL (journal));
+
+  g_set_object (&self->journal, journal);
+  gtk_widget_set_visible (GTK_WIDGET (self->journal_row), journal != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "firmware.journal", journal != NULL);
+  if (journal == NULL)
+    return;
+  name = rf_journal_get_image_name (journal);
+  revision = rf_journal_get_image_revision (journal);
+  if (revision != NULL)
+    /* Translators: "Version 1.06 (ND3550A_106.bin): the copy Reflash kept" */
+    subtitle = g_strdup_printf (_("Version %s (%s): the copy Reflash kept"), revision,
+                                name != NULL ? name : _("no file name"));
+  else
+    /* Translators: "ND3550A_106.bin: the copy Reflash kept" */
+    subtitle = g_strdup_printf (_("%s: the copy Reflash kept"),
+                                name != NULL ? name : _("Firmware"));
+  adw_action_row_set_subtitle (self->journal_row, subtitle);
 }

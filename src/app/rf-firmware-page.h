@@ -7,6 +7,7 @@
 #include "rf-device.h"
 #include "rf-drive-db.h"
 #include "rf-firmware-check.h"
+#include "rf-journal.h"
 #include "rf-page.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,7 @@ void             rf_firmware_page_open_file  (RfFirmwarePage *self,
                                               const char     *path);
 RfFirmwareCheck *rf_firmware_page_get_check  (RfFirmwarePage *self);
 gboolean         rf_firmware_page_is_loading (RfFirmwarePage *self);
+void             rf_firmware_page_set_journal (RfFirmwarePage *self,
+                                               RfJournal      *journal);
 
 G_END_DECLS

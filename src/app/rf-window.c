@@ -11,6 +11,7 @@
 #include "rf-diagnosis-page.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
+#include "rf-journal-presenter.h"
 #include "rf-must-finish.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
@@ -31,6 +32,8 @@ struct _RfWindow
   RfDriveDb *db;
   RfDeviceMonitor *monitor;
   GListStore *drives;
+  RfJournalStore *journal_store;
+  RfJournalPresenter *journals;
   RfDrivesPage *drives_page;
   RfDiagnosisPage *diagnosis_page;
   RfFirmwarePage *firmware_page;
@@ -91,8 +94,12 @@ prepare_page (RfWindow *self,
                                   rf_drives_page_get_selected_device (self->drives_page),
                                   self->db);
   else if (page == RF_PAGE (self->firmware_page))
-    rf_firmware_page_set_device (self->firmware_page,
-                                 rf_diagnosis_page_get_device (self->diagnosis_page));
+    {
+      rf_firmware_page_set_journal (self->firmware_page,
+                                    rf_diagnosis_page_get_journal (self->diagnosis_page));
+      rf_firmware_page_set_device (self->firmware_page,
+                                   rf_diagnosis_page_get_device (self->diagnosis_page));
+    }
 }
 
 static void
@@ -123,6 +130,8 @@ rf_window_dispose (GObject *object)
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->journals);
+  g_clear_object (&self->journal_store);
   g_clear_object (&self->drives);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (rf_window_parent_class)->dispose (object);
@@ -242,6 +251,30 @@ rf_window_set_monitor (RfWindow        *self,
   g_signal_connect_swapped (monitor, "device-added", G_CALLBACK (on_device_added), self);
   g_signal_connect_swapped (monitor, "device-removed", G_CALLBACK (on_device_removed), self);
   rf_drives_page_set_drives (self->drives_page, G_LIST_MODEL (self->drives), db);
+  /* The open journals are files: reading them sends nothing to a drive. */
+  if (self->journal_store == NULL)
+    self->journal_store = rf_journal_store_new (NULL);
+  self->journals = rf_journal_presenter_new (self->journal_store, db, G_LIST_MODEL (self->drives));
+  rf_drives_page_set_journals (self->drives_page, self->journals);
+  rf_diagnosis_page_set_journals (self->diagnosis_page, self->journals);
+}
+
+/**
+ * rf_window_set_journal_store:
+ * @store: where the journals of interrupted flashes are; without it, the
+ *   user's own (rf_journal_store_new (NULL))
+ *
+ * Called before rf_window_set_monitor().
+ */
+void
+rf_window_set_journal_store (RfWindow       *self,
+                             RfJournalStore *store)
+{
+  g_return_if_fail (RF_IS_WINDOW (self));
+  g_return_if_fail (RF_IS_JOURNAL_STORE (store));
+  g_return_if_fail (self->monitor == NULL);
+
+  g_set_object (&self->journal_store, store);
 }
 
 /**

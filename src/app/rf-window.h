@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "rf-device-monitor.h"
+#include "rf-journal.h"
 #include "rf-page.h"
 
 G_BEGIN_DECLS
@@ -26,5 +27,7 @@ void      rf_window_set_monitor      (RfWindow        *self,
                                       RfDriveDb       *db);
 gboolean  rf_window_open_drive       (RfWindow       *self,
                                       const char     *id);
+void      rf_window_set_journal_store (RfWindow       *self,
+                                       RfJournalStore *store);
 
 G_END_DECLS
