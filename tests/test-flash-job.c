@@ -710,6 +710,26 @@ test_journal_resumed (Fixture       *fixture,
   g_assert_cmpuint (after->len, ==, 0);
 }
 
+/* A drive flashed again with the image instead of resumed: once that flash
+ * is verified, the older journal of the drive is closed too. */
+static void
+test_journal_closed_by_new_flash (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_clear_error (&error);
+  g_object_unref (only_journal (fixture));
+  rf_sim_drive_clear_faults (fixture->drive);
+  g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  assert_flash_is_image (fixture);
+  after = list_journals (fixture);
+  g_assert_cmpuint (after->len, ==, 0);
+}
+
 /* A resumed run on a drive whose identity is not the journal's: refused
  * before anything is written. */
 static void
@@ -1128,6 +1148,7 @@ main (int    argc,
   add ("journal/kept-in-step", &healthy, test_journal_kept_in_step);
   add ("journal/resumed-after-power-cut", &power_cut, test_journal_resumed);
   add ("journal/resumed-seed", &seed_power_loss, test_journal_resumed);
+  add ("journal/closed-by-new-flash", &seed_power_loss, test_journal_closed_by_new_flash);
   add ("journal/other-drive", &seed, test_journal_other_drive);
   add ("journal/unchanged", &healthy, test_journal_unchanged);
   add ("journal/no-space", &healthy, test_journal_no_space);

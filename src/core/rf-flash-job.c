@@ -403,6 +403,30 @@ close_journal (RfFlashJob *self)
     keep_journal_problem (self, error);
 }
 
+/* Older journals of the same drive (a run killed, then flashed again with
+ * `flash` instead of `resume`) are done with too once a flash of it was
+ * verified: the drive holds proven firmware now. */
+static void
+close_older_journals (RfFlashJob *self)
+{
+  RfDevice *device = rf_job_get_device (RF_JOB (self));
+  g_autoptr(GPtrArray) journals = rf_journal_store_list (self->journal_store, NULL);
+
+  for (guint i = 0; journals != NULL && i < journals->len; i++)
+    {
+      RfJournal *journal = journals->pdata[i];
+      g_autoptr(GError) error = NULL;
+
+      if (rf_journal_match_listed (journal, device) != RF_JOURNAL_MATCH_SAME_PORT ||
+          !rf_journal_check_identity (journal, self->before, NULL))
+        continue;
+      g_message ("journal %s: closed, its drive was flashed and verified since",
+                 rf_journal_get_id (journal));
+      if (!rf_journal_close (journal, &error))
+        keep_journal_problem (self, error);
+    }
+}
+
 /* A stop before the erase left the flash untouched: the journal goes, unless
  * it is one of a run that got further, whose drive still needs the image. */
 static void
@@ -769,7 +793,10 @@ write_and_prove (RfFlashJob  *self,
 
   /* nec-2m.md §3 step 9: the journal closes only after success. */
   if (ok)
-    close_journal (self);
+    {
+      close_journal (self);
+      close_older_journals (self);
+    }
   else
     end_on_recovery_path (self, error);
   rf_must_finish_end ();
