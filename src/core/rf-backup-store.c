@@ -23,8 +23,10 @@
 #include "rf-firmware-file.h"
 #include "rf-nec-2m.h"
 #include "rf-paths-private.h"
+#include "rf-user-folder.h"
 
 #define GROUP "Backup"
+#define FOLDER "reflash" G_DIR_SEPARATOR_S "backups"
 #define INFO_SUFFIX ".backup"
 #define PART_SUFFIX ".part"
 /* Records written before Protocol existed were all NEC dumps. */
@@ -39,12 +41,7 @@ struct _RfBackupStore
 {
   GObject parent_instance;
 
-  char *base;      /* the user's folder, or the one around a given folder */
-  char *relative;  /* the folders the store makes below @base */
-  char *directory; /* both together */
-  RfPathsUser *user;
-  GError *user_error; /* why the user could not be told, when @user is NULL */
-  RfBackupStoreIo io;
+  RfUserFolder folder;
 };
 
 G_DEFINE_FINAL_TYPE (RfBackupStore, rf_backup_store, G_TYPE_OBJECT)
@@ -54,11 +51,7 @@ rf_backup_store_finalize (GObject *object)
 {
   RfBackupStore *self = RF_BACKUP_STORE (object);
 
-  g_free (self->base);
-  g_free (self->relative);
-  g_free (self->directory);
-  g_clear_pointer (&self->user, rf_paths_user_free);
-  g_clear_error (&self->user_error);
+  rf_user_folder_clear (&self->folder);
   G_OBJECT_CLASS (rf_backup_store_parent_class)->finalize (object);
 }
 
@@ -71,19 +64,6 @@ rf_backup_store_class_init (RfBackupStoreClass *klass)
 static void
 rf_backup_store_init (RfBackupStore *self)
 {
-  rf_file_io_init_posix (&self->io);
-}
-
-static RfBackupStore *
-store_new (const char *base,
-           const char *relative)
-{
-  RfBackupStore *self = g_object_new (RF_TYPE_BACKUP_STORE, NULL);
-
-  self->base = g_strdup (base);
-  self->relative = g_strdup (relative);
-  self->directory = g_build_filename (base, relative, NULL);
-  return self;
 }
 
 /**
@@ -99,8 +79,8 @@ rf_backup_store_new_for_user (const RfPathsUser *user)
 
   g_return_val_if_fail (user != NULL, NULL);
 
-  self = store_new (user->data_dir, "reflash" G_DIR_SEPARATOR_S "backups");
-  self->user = rf_paths_user_copy (user);
+  self = g_object_new (RF_TYPE_BACKUP_STORE, NULL);
+  rf_user_folder_init_for_user (&self->folder, RF_USER_FOLDER_DATA, FOLDER, user);
   return self;
 }
 
@@ -116,25 +96,9 @@ rf_backup_store_new_for_user (const RfPathsUser *user)
 RfBackupStore *
 rf_backup_store_new (const char *directory)
 {
-  g_autoptr(RfPathsUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *name = NULL;
-  RfBackupStore *self;
+  RfBackupStore *self = g_object_new (RF_TYPE_BACKUP_STORE, NULL);
 
-  if (directory == NULL)
-    {
-      user = rf_paths_user_new_invoking (&error);
-      if (user != NULL)
-        return rf_backup_store_new_for_user (user);
-      self = store_new (g_get_user_data_dir (), "reflash" G_DIR_SEPARATOR_S "backups");
-      self->user_error = g_steal_pointer (&error);
-      return self;
-    }
-  base = g_path_get_dirname (directory);
-  name = g_path_get_basename (directory);
-  self = store_new (base, name);
-  self->user = rf_paths_user_resolve (getuid (), geteuid (), NULL, NULL, NULL, NULL);
+  rf_user_folder_init (&self->folder, RF_USER_FOLDER_DATA, FOLDER, directory);
   return self;
 }
 
@@ -142,21 +106,7 @@ const char *
 rf_backup_store_get_directory (RfBackupStore *self)
 {
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
-  return self->directory;
-}
-
-/* Starts file work as the store's user; rf_paths_user_restore() ends it. */
-static gboolean
-become_owner (RfBackupStore   *self,
-              RfPathsIdentity *saved,
-              GError         **error)
-{
-  if (self->user == NULL)
-    {
-      g_propagate_error (error, g_error_copy (self->user_error));
-      return FALSE;
-    }
-  return rf_paths_user_become (self->user, saved, error);
+  return self->folder.directory;
 }
 
 /* For tests: @io replaces the file system calls; %NULL restores the real ones. */
@@ -165,8 +115,7 @@ rf_backup_store_set_io (RfBackupStore         *self,
                         const RfBackupStoreIo *io)
 {
   g_return_if_fail (RF_IS_BACKUP_STORE (self));
-  rf_file_io_init_posix (&self->io);
-  rf_file_io_override (&self->io, io);
+  rf_user_folder_set_io (&self->folder, io);
 }
 
 /**
@@ -237,15 +186,15 @@ publish (RfBackupStore *self,
   const guint8 *data = g_bytes_get_data (image, &size);
   int saved_errno;
 
-  if (!rf_file_io_write_new (&self->io, dir_fd, image_part, data, size, error))
+  if (!rf_file_io_write_new (&self->folder.io, dir_fd, image_part, data, size, error))
     return FALSE;
-  if (!rf_file_io_write_new (&self->io, dir_fd, info_part, (const guint8 *) info_text, strlen (info_text),
+  if (!rf_file_io_write_new (&self->folder.io, dir_fd, info_part, (const guint8 *) info_text, strlen (info_text),
                        error))
     {
       rf_file_io_remove (dir_fd, image_part);
       return FALSE;
     }
-  if (self->io.rename (dir_fd, image_part, image_name) != 0)
+  if (self->folder.io.rename (dir_fd, image_part, image_name) != 0)
     {
       saved_errno = errno;
       *rename_errno = saved_errno;
@@ -253,7 +202,7 @@ publish (RfBackupStore *self,
       rf_file_io_remove (dir_fd, info_part);
       return rf_file_io_set_error (error, saved_errno, image_name);
     }
-  if (self->io.rename (dir_fd, info_part, info_name) != 0)
+  if (self->folder.io.rename (dir_fd, info_part, info_name) != 0)
     {
       saved_errno = errno;
       *rename_errno = saved_errno;
@@ -262,12 +211,12 @@ publish (RfBackupStore *self,
       return rf_file_io_set_error (error, saved_errno, info_name);
     }
   /* The renames live in the folder: until it is synced, a power cut may lose them. */
-  if (self->io.fsync (dir_fd) != 0)
+  if (self->folder.io.fsync (dir_fd) != 0)
     {
       saved_errno = errno;
       rf_file_io_remove (dir_fd, info_name);
       rf_file_io_remove (dir_fd, image_name);
-      return rf_file_io_set_error (error, saved_errno, self->directory);
+      return rf_file_io_set_error (error, saved_errno, self->folder.directory);
     }
   return TRUE;
 }
@@ -284,7 +233,7 @@ store_as_owner (RfBackupStore  *self,
                 GKeyFile       *info,
                 GError        **error)
 {
-  int dir_fd = rf_paths_make_folder (self->base, self->relative, error);
+  int dir_fd = rf_user_folder_open (&self->folder, error);
   g_autoptr(GError) local_error = NULL;
 
   if (dir_fd < 0)
@@ -302,14 +251,14 @@ store_as_owner (RfBackupStore  *self,
       g_clear_error (&local_error);
       if (publish (self, dir_fd, candidate, image, info_text, &rename_errno, &local_error))
         {
-          self->io.close (dir_fd);
+          self->folder.io.close (dir_fd);
           return g_steal_pointer (&candidate);
         }
       if (rename_errno != EEXIST)
         break;
     }
-  self->io.close (dir_fd);
-  g_prefix_error (&local_error, "%s: ", self->directory);
+  self->folder.io.close (dir_fd);
+  g_prefix_error (&local_error, "%s: ", self->folder.directory);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
 }
@@ -338,15 +287,15 @@ store_checked (RfBackupStore         *self,
 
   /* Hashed once: 2 MiB of SHA-256 is most of what storing costs. */
   info = describe (subject, identity, image, sha256, verified, date, image_name);
-  if (!become_owner (self, &saved, error))
+  if (!rf_user_folder_become_owner (&self->folder, &saved, error))
     return NULL;
   stored_name = store_as_owner (self, name, image, info, error);
   rf_paths_user_restore (&saved);
   if (stored_name == NULL)
     return NULL;
   info_name = g_strconcat (stored_name, INFO_SUFFIX, NULL);
-  info_path = g_build_filename (self->directory, info_name, NULL);
-  return backup_from_keyfile (info, self->directory, info_path);
+  info_path = g_build_filename (self->folder.directory, info_name, NULL);
+  return backup_from_keyfile (info, self->folder.directory, info_path);
 }
 
 static RfBackup *
@@ -542,7 +491,7 @@ list_as_owner (RfBackupStore *self,
   g_autoptr(GError) local_error = NULL;
   const char *name;
 
-  dir = g_dir_open (self->directory, 0, &local_error);
+  dir = g_dir_open (self->folder.directory, 0, &local_error);
   if (dir == NULL)
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -553,7 +502,7 @@ list_as_owner (RfBackupStore *self,
     }
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      RfBackup *backup = g_str_has_suffix (name, INFO_SUFFIX) ? load_info (self->directory, name)
+      RfBackup *backup = g_str_has_suffix (name, INFO_SUFFIX) ? load_info (self->folder.directory, name)
                                                               : NULL;
 
       if (backup != NULL)
@@ -580,7 +529,7 @@ rf_backup_store_list (RfBackupStore *self,
 
   g_return_val_if_fail (RF_IS_BACKUP_STORE (self), NULL);
 
-  if (!become_owner (self, &saved, error))
+  if (!rf_user_folder_become_owner (&self->folder, &saved, error))
     return NULL;
   backups = list_as_owner (self, error);
   rf_paths_user_restore (&saved);
@@ -657,7 +606,7 @@ rf_backup_store_load (RfBackupStore  *self,
     }
   /* Read, not mapped: a file cut short meanwhile must not crash us, and a FIFO
    * or device put in its place is refused without being opened. */
-  if (!become_owner (self, &saved, error))
+  if (!rf_user_folder_become_owner (&self->folder, &saved, error))
     return NULL;
   bytes = rf_firmware_file_load (backup->image_path, image_cap (backup), &problem, error);
   rf_paths_user_restore (&saved);

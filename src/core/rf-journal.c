@@ -30,8 +30,10 @@
 #include "rf-file-io.h"
 #include "rf-journal.h"
 #include "rf-paths-private.h"
+#include "rf-user-folder.h"
 
 #define GROUP         "Journal"
+#define FOLDER        "reflash" G_DIR_SEPARATOR_S "journals"
 #define DRIVE_GROUP   "Drive"
 #define FORMAT        1
 #define JOURNAL_SUFFIX ".journal"
@@ -56,12 +58,7 @@ struct _RfJournalStore
 {
   GObject parent_instance;
 
-  char *base;      /* the user's state folder, or the one around a given folder */
-  char *relative;  /* the folders the store makes below @base */
-  char *directory;
-  RfPathsUser *user;
-  GError *user_error;
-  RfBackupStoreIo io;
+  RfUserFolder folder;
 };
 
 G_DEFINE_FINAL_TYPE (RfJournalStore, rf_journal_store, G_TYPE_OBJECT)
@@ -98,11 +95,7 @@ rf_journal_store_finalize (GObject *object)
 {
   RfJournalStore *self = RF_JOURNAL_STORE (object);
 
-  g_free (self->base);
-  g_free (self->relative);
-  g_free (self->directory);
-  g_clear_pointer (&self->user, rf_paths_user_free);
-  g_clear_error (&self->user_error);
+  rf_user_folder_clear (&self->folder);
   G_OBJECT_CLASS (rf_journal_store_parent_class)->finalize (object);
 }
 
@@ -115,19 +108,6 @@ rf_journal_store_class_init (RfJournalStoreClass *klass)
 static void
 rf_journal_store_init (RfJournalStore *self)
 {
-  rf_file_io_init_posix (&self->io);
-}
-
-static RfJournalStore *
-store_new (const char *base,
-           const char *relative)
-{
-  RfJournalStore *self = g_object_new (RF_TYPE_JOURNAL_STORE, NULL);
-
-  self->base = g_strdup (base);
-  self->relative = g_strdup (relative);
-  self->directory = g_build_filename (base, relative, NULL);
-  return self;
 }
 
 /**
@@ -143,8 +123,8 @@ rf_journal_store_new_for_user (const RfPathsUser *user)
 
   g_return_val_if_fail (user != NULL, NULL);
 
-  self = store_new (user->state_dir, "reflash" G_DIR_SEPARATOR_S "journals");
-  self->user = rf_paths_user_copy (user);
+  self = g_object_new (RF_TYPE_JOURNAL_STORE, NULL);
+  rf_user_folder_init_for_user (&self->folder, RF_USER_FOLDER_STATE, FOLDER, user);
   return self;
 }
 
@@ -159,25 +139,9 @@ rf_journal_store_new_for_user (const RfPathsUser *user)
 RfJournalStore *
 rf_journal_store_new (const char *directory)
 {
-  g_autoptr(RfPathsUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *name = NULL;
-  RfJournalStore *self;
+  RfJournalStore *self = g_object_new (RF_TYPE_JOURNAL_STORE, NULL);
 
-  if (directory == NULL)
-    {
-      user = rf_paths_user_new_invoking (&error);
-      if (user != NULL)
-        return rf_journal_store_new_for_user (user);
-      self = store_new (g_get_user_state_dir (), "reflash" G_DIR_SEPARATOR_S "journals");
-      self->user_error = g_steal_pointer (&error);
-      return self;
-    }
-  base = g_path_get_dirname (directory);
-  name = g_path_get_basename (directory);
-  self = store_new (base, name);
-  self->user = rf_paths_user_resolve (getuid (), geteuid (), NULL, NULL, NULL, NULL);
+  rf_user_folder_init (&self->folder, RF_USER_FOLDER_STATE, FOLDER, directory);
   return self;
 }
 
@@ -185,7 +149,7 @@ const char *
 rf_journal_store_get_directory (RfJournalStore *self)
 {
   g_return_val_if_fail (RF_IS_JOURNAL_STORE (self), NULL);
-  return self->directory;
+  return self->folder.directory;
 }
 
 /* For tests: @io replaces the file system calls; %NULL restores the real ones. */
@@ -194,21 +158,7 @@ rf_journal_store_set_io (RfJournalStore        *self,
                          const RfBackupStoreIo *io)
 {
   g_return_if_fail (RF_IS_JOURNAL_STORE (self));
-  rf_file_io_init_posix (&self->io);
-  rf_file_io_override (&self->io, io);
-}
-
-static gboolean
-become_owner (RfJournalStore  *self,
-              RfPathsIdentity *saved,
-              GError         **error)
-{
-  if (self->user == NULL)
-    {
-      g_propagate_error (error, g_error_copy (self->user_error));
-      return FALSE;
-    }
-  return rf_paths_user_become (self->user, saved, error);
+  rf_user_folder_set_io (&self->folder, io);
 }
 
 /* The store's folder, made when missing, opened as its owner. */
@@ -219,9 +169,9 @@ open_folder (RfJournalStore  *self,
   RfPathsIdentity saved;
   int dir_fd;
 
-  if (!become_owner (self, &saved, error))
+  if (!rf_user_folder_become_owner (&self->folder, &saved, error))
     return -1;
-  dir_fd = rf_paths_make_folder (self->base, self->relative, error);
+  dir_fd = rf_user_folder_open (&self->folder, error);
   rf_paths_user_restore (&saved);
   return dir_fd;
 }
@@ -236,7 +186,7 @@ check_writable (RfJournalStore *self,
   RfPathsIdentity saved;
   int saved_errno = 0;
 
-  if (!become_owner (self, &saved, error))
+  if (!rf_user_folder_become_owner (&self->folder, &saved, error))
     return FALSE;
   /* AT_EACCESS: the thread's file-system ids, which may be the sudo user's. */
   if (faccessat (dir_fd, ".", W_OK, AT_EACCESS) != 0)
@@ -244,7 +194,7 @@ check_writable (RfJournalStore *self,
   rf_paths_user_restore (&saved);
   if (saved_errno == 0)
     return TRUE;
-  rf_error_set_from_errno (error, saved_errno, self->directory);
+  rf_error_set_from_errno (error, saved_errno, self->folder.directory);
   return FALSE;
 }
 
@@ -277,7 +227,7 @@ rf_journal_store_check_room (RfJournalStore  *self,
     {
       g_set_error (error, RF_ERROR, RF_ERROR_NO_SPACE,
                    "%s: %" G_GUINT64_FORMAT " bytes free, the journal needs %" G_GSIZE_FORMAT,
-                   self->directory, (guint64) info.f_bavail * info.f_frsize,
+                   self->folder.directory, (guint64) info.f_bavail * info.f_frsize,
                    image_size + ROOM_FOR_KEY_FILES);
       ok = FALSE;
     }
@@ -334,7 +284,7 @@ set_id (RfJournal  *self,
 
   self->id = id;
   image = file_name (self, IMAGE_SUFFIX);
-  self->image_path = g_build_filename (self->store->directory, image, NULL);
+  self->image_path = g_build_filename (self->store->folder.directory, image, NULL);
 }
 
 static void
@@ -400,10 +350,10 @@ write_key_file (RfJournal  *self,
   /* A part left by a process that died while writing it. */
   if (unlinkat (dir_fd, part, 0) != 0 && errno != ENOENT)
     return rf_file_io_set_error (error, errno, part);
-  if (!rf_file_io_write_new (&store->io, dir_fd, part, (const guint8 *) text, strlen (text),
+  if (!rf_file_io_write_new (&store->folder.io, dir_fd, part, (const guint8 *) text, strlen (text),
                              error))
     return FALSE;
-  moved = first ? store->io.rename (dir_fd, part, name) : renameat (dir_fd, part, dir_fd, name);
+  moved = first ? store->folder.io.rename (dir_fd, part, name) : renameat (dir_fd, part, dir_fd, name);
   if (moved != 0)
     {
       int saved_errno = errno;
@@ -411,8 +361,8 @@ write_key_file (RfJournal  *self,
       rf_file_io_remove (dir_fd, part);
       return rf_file_io_set_error (error, saved_errno, name);
     }
-  if (store->io.fsync (dir_fd) != 0)
-    return rf_file_io_set_error (error, errno, store->directory);
+  if (store->folder.io.fsync (dir_fd) != 0)
+    return rf_file_io_set_error (error, errno, store->folder.directory);
   return TRUE;
 }
 
@@ -428,9 +378,9 @@ write_image (RfJournal  *self,
   gsize size;
   const guint8 *data = g_bytes_get_data (image, &size);
 
-  if (!rf_file_io_write_new (&store->io, dir_fd, part, data, size, error))
+  if (!rf_file_io_write_new (&store->folder.io, dir_fd, part, data, size, error))
     return FALSE;
-  if (store->io.rename (dir_fd, part, name) == 0)
+  if (store->folder.io.rename (dir_fd, part, name) == 0)
     return TRUE;
   rf_file_io_remove (dir_fd, part);
   return rf_file_io_set_error (error, errno, name);
@@ -448,12 +398,12 @@ as_owner (RfJournal  *self,
   int dir_fd;
   gboolean ok;
 
-  if (!become_owner (store, &saved, error))
+  if (!rf_user_folder_become_owner (&store->folder, &saved, error))
     return FALSE;
-  dir_fd = rf_paths_make_folder (store->base, store->relative, error);
+  dir_fd = rf_user_folder_open (&store->folder, error);
   ok = dir_fd >= 0 && write (self, dir_fd, data, error);
   if (dir_fd >= 0)
-    store->io.close (dir_fd);
+    store->folder.io.close (dir_fd);
   rf_paths_user_restore (&saved);
   if (!ok)
     g_prefix_error (error, "journal %s: ", self->id);
@@ -568,7 +518,7 @@ rf_journal_store_begin (RfJournalStore        *self,
   journal->image_size = g_bytes_get_size (image);
   if (!write_under_free_name (journal, identity, image, error))
     return NULL;
-  g_debug ("journal %s written in %s", journal->id, self->directory);
+  g_debug ("journal %s written in %s", journal->id, self->folder.directory);
   return g_steal_pointer (&journal);
 }
 
@@ -620,8 +570,8 @@ remove_files (RfJournal *self,
       if (unlinkat (dir_fd, name, 0) != 0 && errno != ENOENT)
         return rf_file_io_set_error (error, errno, name);
     }
-  if (self->store->io.fsync (dir_fd) != 0)
-    return rf_file_io_set_error (error, errno, self->store->directory);
+  if (self->store->folder.io.fsync (dir_fd) != 0)
+    return rf_file_io_set_error (error, errno, self->store->folder.directory);
   return TRUE;
 }
 
@@ -813,10 +763,10 @@ static int
 open_existing_folder (RfJournalStore  *self,
                       GError         **error)
 {
-  int fd = open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = open (self->folder.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
   if (fd < 0 && errno != ENOENT)
-    rf_error_set_from_errno (error, errno, self->directory);
+    rf_error_set_from_errno (error, errno, self->folder.directory);
   return fd;
 }
 
@@ -854,7 +804,7 @@ rf_journal_store_list (RfJournalStore  *self,
   dir = scan_fd >= 0 ? fdopendir (scan_fd) : NULL;
   if (dir == NULL)
     {
-      rf_error_set_from_errno (error, errno, self->directory);
+      rf_error_set_from_errno (error, errno, self->folder.directory);
       if (scan_fd >= 0)
         close (scan_fd);
       close (dir_fd);
@@ -872,7 +822,7 @@ rf_journal_store_list (RfJournalStore  *self,
       if (journal != NULL)
         g_ptr_array_add (journals, journal);
       else
-        g_message ("%s: %s", self->directory, load_error->message);
+        g_message ("%s: %s", self->folder.directory, load_error->message);
     }
   closedir (dir);
   close (dir_fd);
@@ -903,7 +853,7 @@ rf_journal_store_find (RfJournalStore  *self,
     if (g_str_equal (RF_JOURNAL (journals->pdata[i])->id, id))
       return g_object_ref (journals->pdata[i]);
   g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND, "no open journal %s in %s", id,
-               self->directory);
+               self->folder.directory);
   return NULL;
 }
 
