@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -27,6 +28,37 @@ rf_test_cli_job_fixture_set_up (RfTestCliJobFixture *fixture,
   fixture->env = rf_test_cli_environ (fixture->dir);
   fixture->env = g_environ_setenv (fixture->env, "XDG_RUNTIME_DIR", fixture->dir, TRUE);
   fixture->env = g_environ_unsetenv (fixture->env, "G_MESSAGES_DEBUG");
+}
+
+/* As rf_test_cli_job_fixture_set_up(), on mains (no battery at all),
+ * whatever the computer running the tests is on: for flashes. */
+void
+rf_test_cli_job_fixture_set_up_on_mains (RfTestCliJobFixture *fixture,
+                                         gconstpointer        data)
+{
+  g_autofree char *power = NULL;
+
+  rf_test_cli_job_fixture_set_up (fixture, data);
+  power = g_build_filename (fixture->dir, "power", NULL);
+  g_assert_cmpint (g_mkdir (power, 0700), ==, 0);
+  fixture->env = g_environ_setenv (fixture->env, "REFLASH_POWER_SUPPLY_DIR", power, TRUE);
+}
+
+/* `practice firmware DRIVE -o NAME [EXTRA]` in the fixture's folder.
+ *
+ * Returns: (transfer full): the image's path */
+char *
+rf_test_cli_job_practice_image (RfTestCliJobFixture *fixture,
+                                const char          *cli,
+                                const char          *drive,
+                                const char          *name,
+                                const char          *extra)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+  g_assert_cmpint (rf_test_cli_job_run (fixture, cli, NULL, NULL, "practice", "firmware", drive,
+                                        "-o", path, extra, NULL), ==, 0);
+  return g_steal_pointer (&path);
 }
 
 void

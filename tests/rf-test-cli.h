@@ -22,6 +22,13 @@ typedef struct {
 
 void              rf_test_cli_job_fixture_set_up    (RfTestCliJobFixture *fixture,
                                                      gconstpointer        data);
+void              rf_test_cli_job_fixture_set_up_on_mains (RfTestCliJobFixture *fixture,
+                                                           gconstpointer        data);
+char             *rf_test_cli_job_practice_image    (RfTestCliJobFixture *fixture,
+                                                     const char          *cli,
+                                                     const char          *drive,
+                                                     const char          *name,
+                                                     const char          *extra);
 void              rf_test_cli_job_fixture_tear_down (RfTestCliJobFixture *fixture,
                                                      gconstpointer        data);
 int               rf_test_cli_job_run               (RfTestCliJobFixture *fixture,

@@ -34,19 +34,6 @@ static const char *cli_path;
 
 typedef RfTestCliJobFixture Fixture;
 
-/* On mains (no battery at all), whatever the computer running the tests is on. */
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autofree char *power = NULL;
-
-  rf_test_cli_job_fixture_set_up (fixture, data);
-  power = g_build_filename (fixture->dir, "power", NULL);
-  g_assert_cmpint (g_mkdir (power, 0700), ==, 0);
-  fixture->env = g_environ_setenv (fixture->env, "REFLASH_POWER_SUPPLY_DIR", power, TRUE);
-}
-
 /* Runs reflash-cli with @args (NULL-terminated) to its end. */
 #define run_cli(fixture, ...) rf_test_cli_job_run (fixture, cli_path, __VA_ARGS__)
 
@@ -58,11 +45,7 @@ make_image (Fixture    *fixture,
             const char *name,
             const char *extra)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-  g_assert_cmpint (run_cli (fixture, NULL, NULL, "practice", "firmware", drive, "-o", path,
-                            extra, NULL), ==, EXIT_OK);
-  return g_steal_pointer (&path);
+  return rf_test_cli_job_practice_image (fixture, cli_path, drive, name, extra);
 }
 
 /* `info DRIVE --json` */
@@ -387,7 +370,8 @@ main (int    argc,
   cli_path = argv[1];
 
 #define ADD(path, func) \
-  g_test_add ("/reflash/cli-flash/" path, Fixture, NULL, fixture_set_up, func, \
+  g_test_add ("/reflash/cli-flash/" path, Fixture, NULL, \
+              rf_test_cli_job_fixture_set_up_on_mains, func, \
               rf_test_cli_job_fixture_tear_down)
   ADD ("seed-story", test_seed_story);
   ADD ("seed-needs-confirmation", test_seed_needs_confirmation);

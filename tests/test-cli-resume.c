@@ -47,19 +47,6 @@ static const char * const flash_phases[] = {
   "verify", NULL
 };
 
-/* On mains (no battery at all), whatever the computer running the tests is on. */
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autofree char *power = NULL;
-
-  rf_test_cli_job_fixture_set_up (fixture, data);
-  power = g_build_filename (fixture->dir, "power", NULL);
-  g_assert_cmpint (g_mkdir (power, 0700), ==, 0);
-  fixture->env = g_environ_setenv (fixture->env, "REFLASH_POWER_SUPPLY_DIR", power, TRUE);
-}
-
 /* Runs reflash-cli with @args (NULL-terminated) to its end. */
 #define run_cli(fixture, ...) rf_test_cli_job_run (fixture, cli_path, __VA_ARGS__)
 
@@ -69,11 +56,7 @@ make_image (Fixture    *fixture,
             const char *drive,
             const char *name)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-  g_assert_cmpint (run_cli (fixture, NULL, NULL, "practice", "firmware", drive, "-o", path,
-                            NULL), ==, EXIT_OK);
-  return g_steal_pointer (&path);
+  return rf_test_cli_job_practice_image (fixture, cli_path, drive, name, NULL);
 }
 
 static GBytes *
@@ -650,11 +633,12 @@ main (int    argc,
                                                kill_rows[i].drive + strlen ("practice:"),
                                                kill_rows[i].phase);
 
-      g_test_add (path, Fixture, &kill_rows[i], fixture_set_up, test_kill_then_resume,
-                  rf_test_cli_job_fixture_tear_down);
+      g_test_add (path, Fixture, &kill_rows[i], rf_test_cli_job_fixture_set_up_on_mains,
+                  test_kill_then_resume, rf_test_cli_job_fixture_tear_down);
     }
 #define ADD(path, func) \
-  g_test_add ("/reflash/cli-resume/" path, Fixture, NULL, fixture_set_up, func, \
+  g_test_add ("/reflash/cli-resume/" path, Fixture, NULL, \
+              rf_test_cli_job_fixture_set_up_on_mains, func, \
               rf_test_cli_job_fixture_tear_down)
   ADD ("downgrade-stopped-early", test_downgrade_stopped_early);
   ADD ("image-deleted", test_image_deleted);
