@@ -180,6 +180,23 @@ static const BadFile bad_files[] = {
     "bad.conf: [Download] DumpLength: DumpBufferId and DumpLength go together" },
   { "dump-for-nec", GOOD_FAMILY GOOD_MODEL "[Download]\nDumpBufferId=2\nDumpLength=4096\n",
     "bad.conf: [Download]: only spc-download" },
+  /* spc-download.md "Chunks": a refused descriptor needs both, never half. */
+  { "boundary-alone", SPC_DOWNLOAD "OffsetBoundary=2\n",
+    "bad.conf: [Download] OffsetBoundary: OffsetBoundary and BufferCapacity go together" },
+  { "capacity-alone", SPC_DOWNLOAD "BufferCapacity=0x10000\n",
+    "bad.conf: [Download] BufferCapacity: OffsetBoundary and BufferCapacity go together" },
+  { "boundary-too-big", SPC_DOWNLOAD "OffsetBoundary=256\nBufferCapacity=0x10000\n",
+    "bad.conf: [Download] OffsetBoundary: not a number" },
+  { "boundary-text", SPC_DOWNLOAD "OffsetBoundary=none\nBufferCapacity=0x10000\n",
+    "bad.conf: [Download] OffsetBoundary: not a number" },
+  { "capacity-zero", SPC_DOWNLOAD "OffsetBoundary=2\nBufferCapacity=0\n",
+    "bad.conf: [Download] BufferCapacity: must be more than 0" },
+  /* The descriptor's capacity field has 24 bits. */
+  { "capacity-too-big", SPC_DOWNLOAD "OffsetBoundary=2\nBufferCapacity=0x1000000\n",
+    "bad.conf: [Download] BufferCapacity: not a number" },
+  { "descriptor-for-nec", GOOD_FAMILY GOOD_MODEL
+    "[Download]\nOffsetBoundary=2\nBufferCapacity=0x10000\n",
+    "bad.conf: [Download]: only spc-download" },
   { "no-models", GOOD_FAMILY, "bad.conf: [Family]: no [Model" },
   { "not-a-keyfile", "this is not a key file\n", "bad.conf:" },
 };
@@ -241,6 +258,8 @@ test_spc_download (void)
   g_assert_true (family->download.has_dump);
   g_assert_cmpuint (family->download.dump_buffer_id, ==, 0);
   g_assert_cmpuint (family->download.dump_length, ==, 0x100000);
+  /* Its drive answers READ BUFFER mode 3: the data gives no stand-in. */
+  g_assert_false (family->download.has_descriptor);
   g_assert_cmpuint (rf_drive_family_get_expected_seconds (family, "backup"), ==, 30);
   g_assert_cmpstr (rf_drive_family_get_led_hint (family, "backup"), ==, "short-blinks");
 }
@@ -277,6 +296,40 @@ test_dump (gconstpointer data)
   g_assert_cmpuint (family->download.dump_length, ==, c->dump_length);
 }
 
+typedef struct {
+  const char *name;
+  const char *keys;
+  gboolean has_descriptor;
+  guint offset_boundary;
+  guint buffer_capacity;
+} DescriptorCase;
+
+static const DescriptorCase descriptor_cases[] = {
+  { "none", "", FALSE, 0, 0 },
+  { "decimal", "OffsetBoundary=9\nBufferCapacity=65536\n", TRUE, 9, 65536 },
+  /* 0xFF: no offsets; the largest capacity the 24-bit field holds. */
+  { "no-offsets", "OffsetBoundary=0xFF\nBufferCapacity=0xFFFFFF\n", TRUE, 255, 0xffffff },
+  { "smallest", "OffsetBoundary=0\nBufferCapacity=1\n", TRUE, 0, 1 },
+};
+
+static void
+test_descriptor (gconstpointer data)
+{
+  const DescriptorCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strconcat (SPC_DOWNLOAD, c->keys, NULL);
+  g_autoptr(RfDriveDb) db = rf_drive_db_new ();
+  RfDriveFamily *family;
+
+  g_assert_true (load_text (db, text, &error));
+  g_assert_no_error (error);
+  family = rf_drive_db_lookup (db, "s");
+  g_assert_nonnull (family);
+  g_assert_cmpint (family->download.has_descriptor, ==, c->has_descriptor);
+  g_assert_cmpuint (family->download.offset_boundary, ==, c->offset_boundary);
+  g_assert_cmpuint (family->download.buffer_capacity, ==, c->buffer_capacity);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -296,6 +349,12 @@ main (int    argc,
     {
       g_autofree char *path = g_strdup_printf ("/reflash/drive-db/dump/%s", dump_cases[i].name);
       g_test_add_data_func (path, &dump_cases[i], test_dump);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (descriptor_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/reflash/drive-db/descriptor/%s",
+                                               descriptor_cases[i].name);
+      g_test_add_data_func (path, &descriptor_cases[i], test_descriptor);
     }
   return g_test_run ();
 }

@@ -29,7 +29,7 @@ static const char * const model_keys[] = {
 static const char * const download_keys[] = {
   "Variant", "BufferId", "StartOffset", "ChunkSize", "SettleSeconds", "ImageSizes",
   "ModelCheckOffset", "ModelCheckBytes", "RevisionOffset", "BootModeAcceptsDownload",
-  "DumpBufferId", "DumpLength", NULL
+  "DumpBufferId", "DumpLength", "OffsetBoundary", "BufferCapacity", NULL
 };
 
 /* The longest settle time spc-download.md allows. */
@@ -447,6 +447,36 @@ load_dump (const Loader  *loader,
   return TRUE;
 }
 
+/* What READ BUFFER (mode 3) would say, for a drive that refuses it
+ * (spc-download.md "Chunks": then the family data must give both, or the
+ * family cannot be flashed): both keys or neither. */
+static gboolean
+load_descriptor (const Loader  *loader,
+                 RfSpcDownload *download,
+                 GError       **error)
+{
+  gboolean has_boundary = g_key_file_has_key (loader->keys, "Download", "OffsetBoundary", NULL);
+  gboolean has_capacity = g_key_file_has_key (loader->keys, "Download", "BufferCapacity", NULL);
+  guint64 value;
+
+  if (has_boundary != has_capacity)
+    return fail (loader, "Download", has_boundary ? "OffsetBoundary" : "BufferCapacity", error,
+                 "OffsetBoundary and BufferCapacity go together");
+  download->has_descriptor = has_boundary;
+  if (!download->has_descriptor)
+    return TRUE;
+  if (!get_number (loader, "Download", "OffsetBoundary", 0xff, 0, &value, error))
+    return FALSE;
+  download->offset_boundary = (guint8) value;
+  /* The descriptor's capacity field has 24 bits. */
+  if (!get_number (loader, "Download", "BufferCapacity", 0xffffff, 0, &value, error))
+    return FALSE;
+  if (value == 0)
+    return fail (loader, "Download", "BufferCapacity", error, "must be more than 0 bytes");
+  download->buffer_capacity = (guint32) value;
+  return TRUE;
+}
+
 static gboolean
 load_download (const Loader  *loader,
                RfDriveFamily *family,
@@ -505,7 +535,7 @@ load_download (const Loader  *loader,
   if (!get_number (loader, "Download", "RevisionOffset", G_MAXUINT32, 0, &value, error))
     return FALSE;
   download->revision_offset = (guint32) value;
-  if (!load_dump (loader, download, error))
+  if (!load_dump (loader, download, error) || !load_descriptor (loader, download, error))
     return FALSE;
   return get_boolean (loader, "Download", "BootModeAcceptsDownload",
                       &download->boot_mode_accepts_download, error);

@@ -57,7 +57,10 @@ typedef struct {
  * @chunk_size is 0 when it comes from the drive's descriptor; @image_sizes is
  * empty when any size is allowed; @model_check is %NULL when the family has no
  * model check; @has_dump says whether READ BUFFER (mode 2) of @dump_length bytes
- * from buffer @dump_buffer_id reads the running firmware back for a backup.
+ * from buffer @dump_buffer_id reads the running firmware back for a backup;
+ * @has_descriptor says whether @offset_boundary and @buffer_capacity stand in
+ * for READ BUFFER (mode 3) when the drive refuses it (0xFF: the buffer takes no
+ * offsets, the whole image goes in one command at offset 0).
  */
 typedef struct {
   RfSpcVariant variant;
@@ -75,6 +78,9 @@ typedef struct {
   gboolean has_dump;
   guint8 dump_buffer_id;
   guint32 dump_length;
+  gboolean has_descriptor;
+  guint8 offset_boundary;
+  guint32 buffer_capacity;
 } RfSpcDownload;
 
 /**
