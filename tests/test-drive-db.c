@@ -11,6 +11,11 @@
 #include "rf-nec-2m.h"
 #include "rf-paths.h"
 
+/* The shipped families, each in the file named after its id. */
+static const char * const shipped_ids[] = {
+  "nec-2m", "spc-deferred", "spc-generic", "spc-single",
+};
+
 static void
 test_shipped_files (void)
 {
@@ -26,13 +31,23 @@ test_shipped_files (void)
     {
       g_autoptr(RfDriveDb) db = rf_drive_db_new ();
       g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *id = g_strndup (name, strlen (name) - strlen (".conf"));
 
+      g_test_message ("%s", name);
       g_assert_true (g_str_has_suffix (name, ".conf"));
       g_assert_true (rf_drive_db_load_file (db, path, &error));
       g_assert_no_error (error);
+      g_assert_nonnull (rf_drive_db_lookup (db, id));
       files++;
     }
-  g_assert_cmpuint (files, >=, 2);
+  g_assert_cmpuint (files, >=, G_N_ELEMENTS (shipped_ids));
+  for (gsize i = 0; i < G_N_ELEMENTS (shipped_ids); i++)
+    {
+      g_autofree char *file = g_strconcat (shipped_ids[i], ".conf", NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
 }
 
 static void
@@ -265,6 +280,84 @@ test_spc_download (void)
 }
 
 typedef struct {
+  const char *id;
+  RfSpcVariant variant;
+  guint buffer_id;
+  guint32 chunk_size; /* 0: from the descriptor */
+  guint64 image_size;
+  const char *product;
+  const char *led_phase; /* a phase only this variant has, or NULL */
+} VariantCase;
+
+/* One shipped family per variant the practice drive rehearses. */
+static const VariantCase variant_cases[] = {
+  { "spc-single", RF_SPC_VARIANT_SINGLE, 0, 0, 0x40000, "PRACTICE SPC1CMD", NULL },
+  { "spc-generic", RF_SPC_VARIANT_OFFSETS, 0, 0, 0x100000, "PRACTICE SPC    ", NULL },
+  { "spc-deferred", RF_SPC_VARIANT_DEFERRED, 4, 0x8000, 0x80000, "PRACTICE SPC DEF", "activate" },
+};
+
+/* The phases of every spc-download flash (spc-download.md "Phases"). */
+static const char * const spc_phases[] = { "preflight", "backup", "upload", "settle", "verify" };
+
+static void
+test_spc_variant (gconstpointer data)
+{
+  const VariantCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  RfDriveFamily *family;
+  const RfDriveModel *model;
+  const RfSpcDownload *download;
+  g_autofree char *product = g_strchomp (g_strdup (c->product));
+
+  g_assert_no_error (error);
+  family = rf_drive_db_lookup (db, c->id);
+  g_assert_nonnull (family);
+  download = &family->download;
+  g_assert_cmpstr (family->protocol, ==, "spc-download");
+  g_assert_cmpstr (family->image_format, ==, "raw");
+  g_assert_cmpint (family->support, ==, RF_DRIVE_SUPPORT_SPEC_ONLY);
+  g_assert_true (rf_drive_family_is_boot_revision (family, (const guint8 *) "0000"));
+  g_assert_cmpuint (family->models->len, ==, 1);
+  model = g_ptr_array_index (family->models, 0);
+  g_assert_cmpmem (model->vendor, RF_DRIVE_VENDOR_LENGTH, "REFLASH ", 8);
+  g_assert_cmpmem (model->product, RF_DRIVE_PRODUCT_LENGTH, c->product, 16);
+  g_assert_cmpint (download->variant, ==, c->variant);
+  g_assert_cmpuint (download->buffer_id, ==, c->buffer_id);
+  g_assert_cmpuint (download->start_offset, ==, 0);
+  g_assert_cmpuint (download->chunk_size, ==, c->chunk_size);
+  g_assert_cmpuint (download->image_sizes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (download->image_sizes, guint64, 0), ==, c->image_size);
+  /* The model check names the model itself, as INQUIRY shows it, padding dropped. */
+  g_assert_true (download->has_model_check);
+  g_assert_cmpmem (g_bytes_get_data (download->model_check, NULL),
+                   g_bytes_get_size (download->model_check), product, strlen (product));
+  g_assert_true (download->has_revision_offset);
+  g_assert_true (download->boot_mode_accepts_download);
+  /* A backup reads the whole image back from the download buffer. */
+  g_assert_true (download->has_dump);
+  g_assert_cmpuint (download->dump_buffer_id, ==, c->buffer_id);
+  g_assert_cmpuint (download->dump_length, ==, c->image_size);
+  g_assert_false (download->has_descriptor);
+  for (gsize i = 0; i < G_N_ELEMENTS (spc_phases); i++)
+    {
+      g_assert_cmpuint (rf_drive_family_get_expected_seconds (family, spc_phases[i]), >, 0);
+      g_assert_nonnull (rf_drive_family_get_led_hint (family, spc_phases[i]));
+    }
+  if (c->led_phase != NULL)
+    {
+      g_assert_cmpuint (rf_drive_family_get_expected_seconds (family, c->led_phase), >, 0);
+      g_assert_nonnull (rf_drive_family_get_led_hint (family, c->led_phase));
+    }
+  else
+    g_assert_null (rf_drive_family_get_led_hint (family, "activate"));
+  /* An image of one SPC family never has the size another one takes. */
+  for (gsize i = 0; i < G_N_ELEMENTS (variant_cases); i++)
+    if (&variant_cases[i] != c)
+      g_assert_cmpuint (variant_cases[i].image_size, !=, c->image_size);
+}
+
+typedef struct {
   const char *name;
   const char *keys;
   gboolean has_dump;
@@ -349,6 +442,12 @@ main (int    argc,
     {
       g_autofree char *path = g_strdup_printf ("/reflash/drive-db/dump/%s", dump_cases[i].name);
       g_test_add_data_func (path, &dump_cases[i], test_dump);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (variant_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/reflash/drive-db/spc-variant/%s",
+                                               variant_cases[i].id);
+      g_test_add_data_func (path, &variant_cases[i], test_spc_variant);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (descriptor_cases); i++)
     {
