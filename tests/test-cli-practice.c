@@ -127,6 +127,37 @@ test_spc_image (Fixture       *fixture,
   rf_test_assert_has (json, "\"unknown-order\"");
 }
 
+/* The SPC practice drives rehearse one family each, and an image of one is
+ * refused for the others: a raw image names no family, so its size (each family
+ * has its own) tells it apart. */
+static void
+test_spc_other_family (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const char * const drives[] = {
+    "practice:spc-single", "practice:spc-generic", "practice:spc-deferred",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (drives); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, "spc.bin", NULL);
+
+      g_assert_cmpint (run_cli (fixture, NULL, "practice", "firmware", drives[i], "-o", path,
+                                NULL), ==, 0);
+      for (gsize j = 0; j < G_N_ELEMENTS (drives); j++)
+        {
+          g_autofree char *json = NULL;
+
+          if (j == i)
+            continue;
+          g_test_message ("%s's image for %s", drives[i], drives[j]);
+          g_assert_cmpint (run_cli (fixture, &json, "check", "--json", path, "--drive", drives[j],
+                                    NULL), ==, 4);
+          rf_test_assert_has (json, "\"corrupt\": \"size\"");
+        }
+    }
+}
+
 typedef struct {
   const char *args[4];
   int exit;
@@ -155,6 +186,11 @@ static const Case cases[] = {
   { "practice:healthy-4551", FALSE, "downgrade", 0 },
   { "practice:healthy-4551", TRUE, "crossflash", 4 },
   { "practice:spc-generic", TRUE, "wrong-family", 4 },
+  /* SPC versions have no known order: the default 1.06 is treated like a downgrade. */
+  { "practice:spc-single", FALSE, "downgrade", 0 },
+  { "practice:spc-single", TRUE, "wrong-family", 4 },
+  { "practice:spc-deferred", FALSE, "downgrade", 0 },
+  { "practice:spc-deferred", TRUE, "wrong-family", 4 },
 };
 
 static const Refusal refusals[] = {
@@ -191,5 +227,7 @@ main (int    argc,
               test_cache_folder, fixture_tear_down);
   g_test_add ("/reflash/cli-practice/spc-image", Fixture, NULL, fixture_set_up, test_spc_image,
               fixture_tear_down);
+  g_test_add ("/reflash/cli-practice/spc-other-family", Fixture, NULL, fixture_set_up,
+              test_spc_other_family, fixture_tear_down);
   return g_test_run ();
 }

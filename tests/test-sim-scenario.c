@@ -32,7 +32,9 @@ static const struct {
   { "power-cut-3550", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
   { "recovered-seed", "_NEC    ", "DVD_RW ND-3550A ", "1.05", "off", "nec-2m" },
   { "seed", "_NEC    ", "DVD_RW ND-3550A ", "0.05", "blinking", "nec-2m" },
+  { "spc-deferred", "REFLASH ", "PRACTICE SPC DEF", "1.00", "off", "spc-deferred" },
   { "spc-generic", "REFLASH ", "PRACTICE SPC    ", "1.00", "off", "spc-generic" },
+  { "spc-single", "REFLASH ", "PRACTICE SPC1CMD", "1.00", "off", "spc-single" },
   /* No family matches this one: it shows "unsupported". */
   { "unknown-drive", "ACME    ", "CD-RW 52X24     ", "2.10", "off", NULL },
 };
@@ -93,6 +95,96 @@ test_shipped (void)
                        promises[i].led);
       sim_drive_free (sim);
     }
+}
+
+/* The family data has the drive's image rules; with the descriptor the drive
+ * gives (or the family's stand-in for it), the family's chunks fit the drive. */
+static void
+assert_download_fits (const RfSimScenario *scenario,
+                      const RfSpcDownload *download)
+{
+  guint boundary = download->has_descriptor ? download->offset_boundary
+                                            : scenario->offset_boundary;
+  guint capacity = download->has_descriptor ? download->buffer_capacity
+                                            : scenario->buffer_capacity;
+
+  g_assert_cmpuint (download->start_offset, ==, 0);
+  g_assert_cmpuint (download->start_offset + scenario->image_size, <=, capacity);
+  if (boundary == 0xff)
+    {
+      /* One command at offset 0 carries the whole image. */
+      g_assert_cmpuint (scenario->max_transfer, >=, scenario->image_size);
+      g_assert_true (download->chunk_size == 0 || download->chunk_size >= scenario->image_size);
+    }
+  else if (download->chunk_size != 0 && boundary < 32)
+    g_assert_cmpuint (download->chunk_size % (1u << boundary), ==, 0);
+  if (download->has_descriptor)
+    {
+      g_assert_cmpuint (download->offset_boundary, ==, scenario->offset_boundary);
+      g_assert_cmpuint (download->buffer_capacity, ==, scenario->buffer_capacity);
+    }
+}
+
+/* data/practice/README.md: a scenario that rehearses a family agrees with it,
+ * so that what Reflash does from the family data is what the drive takes. */
+static void
+test_spc_agrees_with_family (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = rf_sim_scenario_list (&error);
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  guint checked = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const RfSimScenario *scenario = g_ptr_array_index (list, i);
+      RfDriveFamily *family;
+      const RfSpcDownload *download;
+      guint8 inquiry[36] = { 0 };
+      guint8 *product = inquiry + 16;
+      gboolean sized = FALSE;
+
+      if (scenario->protocol != RF_SIM_PROTOCOL_SPC_DOWNLOAD)
+        continue;
+      memset (inquiry + 8, ' ', 24);
+      memcpy (inquiry + 8, scenario->vendor, strlen (scenario->vendor));
+      memcpy (product, scenario->product, strlen (scenario->product));
+      memcpy (inquiry + 32, scenario->boot_mode ? scenario->boot_revision : scenario->revision, 4);
+      family = rf_drive_db_match (db, inquiry, sizeof inquiry, NULL, NULL);
+      /* unknown-drive rehearses no family. */
+      if (family == NULL)
+        continue;
+      g_test_message ("%s: %s", scenario->id, family->id);
+      download = &family->download;
+      g_assert_cmpint ((gint) download->variant, ==, (gint) scenario->variant);
+      g_assert_cmpuint (download->buffer_id, ==, scenario->buffer_id);
+      for (guint j = 0; j < download->image_sizes->len; j++)
+        sized |= g_array_index (download->image_sizes, guint64, j) == scenario->image_size;
+      g_assert_true (sized);
+      /* The model check is the product the drive checks, padding dropped. */
+      g_assert_true (download->has_model_check);
+      g_assert_cmpuint (download->model_check_offset, ==, scenario->model_offset);
+      g_assert_cmpmem (g_bytes_get_data (download->model_check, NULL),
+                       g_bytes_get_size (download->model_check), scenario->product,
+                       strlen (scenario->product));
+      g_assert_true (download->has_revision_offset);
+      g_assert_cmpuint (download->revision_offset, ==, scenario->revision_offset);
+      g_assert_true (rf_drive_family_is_boot_revision (family,
+                                                       (const guint8 *) scenario->boot_revision));
+      g_assert_cmpint (download->boot_mode_accepts_download, ==, scenario->boot_accepts_download);
+      /* A backup reads the running image from the download buffer. */
+      g_assert_cmpint (download->has_dump, ==, scenario->dump);
+      if (download->has_dump)
+        {
+          g_assert_cmpuint (download->dump_buffer_id, ==, scenario->buffer_id);
+          g_assert_cmpuint (download->dump_length, ==, scenario->image_size);
+        }
+      assert_download_fits (scenario, download);
+      checked++;
+    }
+  /* spc-single, spc-generic, spc-deferred: one per variant. */
+  g_assert_cmpuint (checked, >=, 3);
 }
 
 /* Each shipped scenario reaches the POT: po/practice/ID.desktop points at it and
@@ -354,6 +446,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/reflash/sim-scenario/shipped", test_shipped);
+  g_test_add_func ("/reflash/sim-scenario/spc-agrees-with-family", test_spc_agrees_with_family);
   g_test_add_func ("/reflash/sim-scenario/translation-route", test_translation_route);
   g_test_add_func ("/reflash/sim-scenario/load-by-id", test_load_by_id);
   g_test_add_func ("/reflash/sim-scenario/translated-name", test_translated_name);
