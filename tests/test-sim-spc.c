@@ -106,6 +106,68 @@ test_descriptor (void)
   sim_drive_free (sim);
 }
 
+static const char no_descriptor_text[] =
+  "[Scenario]\nName=N\nDescription=No descriptor\nProtocol=spc-download\nMaxTransfer=0x40000\n"
+  "[SPC]\nVendor=REFLASH\nProduct=NODESC\nRevision=2.00\nVariant=offsets\nBufferId=3\n"
+  "OffsetBoundary=4\nBufferCapacity=0x20000\nImageSize=0x20000\nModelCheckOffset=0x40\n"
+  "RevisionOffset=0x60\n@DESCRIPTOR@";
+
+static RfSimScenario *
+no_descriptor_scenario (const char *descriptor)
+{
+  g_autoptr(GString) text = g_string_new (no_descriptor_text);
+
+  g_string_replace (text, "@DESCRIPTOR@", descriptor, 1);
+  return sim_scenario_from_text (text->str);
+}
+
+/* Descriptor=false: READ BUFFER mode 3 is refused with 05/24/00, whatever else
+ * the drive answers; the boundary and capacity it does not tell still bind the
+ * download, which it takes as before. */
+static void
+test_no_descriptor (void)
+{
+  g_autoptr(RfSimScenario) scenario = no_descriptor_scenario ("Descriptor=false\n");
+  g_autoptr(RfSimScenario) answering = no_descriptor_scenario ("");
+  g_autoptr(RfSimScenario) told = no_descriptor_scenario ("Descriptor=true\n");
+  SimDrive *sim = sim_drive_new_from_scenario (scenario, NULL);
+  g_autoptr(GBytes) image = rf_sim_spc_image_new (scenario, NULL, "2.01");
+  const guint8 *data = g_bytes_get_data (image, NULL);
+  guint8 buffer[0x100];
+
+  g_assert_false (scenario->descriptor);
+  /* Without the key the drive answers, as every shipped scenario does. */
+  g_assert_true (answering->descriptor);
+  g_assert_true (told->descriptor);
+
+  sim_clear_unit_attention (sim);
+  g_assert_true (read_buffer (sim, 0x03, 3, 0, buffer, 4));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* READ BUFFER as such works: the running image reads back. */
+  g_assert_true (read_buffer (sim, 0x02, 3, 0, buffer, sizeof buffer));
+  sim_assert_good (sim);
+  g_assert_cmpmem (buffer + 0x40, 6, "NODESC", 6);
+  /* Offset not a multiple of 2^4, and beyond the capacity: refused. */
+  g_assert_true (write_buffer (sim, 0x07, 3, 0, data, 0x1000));
+  sim_assert_good (sim);
+  g_assert_true (write_buffer (sim, 0x07, 3, 0x1008, data + 0x1000, 0x1000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  g_assert_true (write_buffer (sim, 0x07, 3, 0x1000, data + 0x1000, 0x20000));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  /* Chunks within them are taken, from offset 0 again. */
+  for (guint32 offset = 0; offset < 0x20000; offset += 0x8000)
+    {
+      g_assert_true (write_buffer (sim, 0x07, 3, offset, data + offset, 0x8000));
+      sim_assert_good (sim);
+    }
+  sim_assert_revision (sim, "2.01");
+  assert_attentions_then_ready (sim, TRUE);
+  /* Still no descriptor with the new microcode. */
+  g_assert_true (read_buffer (sim, 0x03, 3, 0, buffer, 4));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  sim_drive_free (sim);
+}
+
 /* GET CONFIGURATION: feature 0x0104's M5 bit says whether mode 5 works; 0x010C
  * carries the firmware date while the starting revision runs. */
 static void
@@ -711,6 +773,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/reflash/sim-spc/descriptor", test_descriptor);
+  g_test_add_func ("/reflash/sim-spc/no-descriptor", test_no_descriptor);
   g_test_add_func ("/reflash/sim-spc/dump", test_dump);
   g_test_add_func ("/reflash/sim-spc/dump-family-data", test_dump_family_data);
   g_test_add_func ("/reflash/sim-spc/configuration", test_configuration);

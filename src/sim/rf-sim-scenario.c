@@ -88,6 +88,7 @@ static const KeySpec scenario_keys[] = {
   { "SPC", "ActivationDropsConnection", KEY_BOOL, OFF (activation_drops_connection), 0, 0, NULL,
     FALSE },
   { "SPC", "Dump", KEY_BOOL, OFF (dump), 0, 0, NULL, FALSE },
+  { "SPC", "Descriptor", KEY_BOOL, OFF (descriptor), 0, 0, NULL, FALSE },
   { "SPC", "FirmwareDate", KEY_STRING, OFF (firmware_date), 14, 14, NULL, FALSE },
 
   { "Timing", "Query", KEY_UINT, COST (RF_SIM_COST_QUERY), 0, 600000, NULL, FALSE },
@@ -557,6 +558,7 @@ scenario_new (void)
   self->max_transfer = 64 * 1024;
   self->boot_accepts_download = TRUE;
   self->dump = TRUE;
+  self->descriptor = TRUE;
   memcpy (self->cost_ms, default_cost_ms, sizeof self->cost_ms);
   self->faults = g_array_new (FALSE, FALSE, sizeof (RfSimFault));
   return self;

@@ -93,6 +93,7 @@ typedef struct {
   gboolean boot_accepts_download;
   gboolean activation_drops_connection;
   gboolean dump;
+  gboolean descriptor;
 
   /* [Timing] */
   guint cost_ms[RF_SIM_COST_LAST];

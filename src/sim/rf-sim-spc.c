@@ -339,7 +339,9 @@ read_buffer (RfSimDrive *self,
       refuse (command);
       return;
     }
-  if (mode == 0x03 && offset == 0)
+  /* Descriptor=false: a drive that does not describe its buffer. Its
+   * boundary and capacity still bind what it takes (write_buffer). */
+  if (mode == 0x03 && offset == 0 && scenario->descriptor)
     {
       descriptor[0] = (guint8) scenario->offset_boundary;
       descriptor[1] = (guint8) (scenario->buffer_capacity >> 16);
