@@ -468,6 +468,112 @@ test_spc_wrong_buffer (Fixture       *fixture,
 }
 
 typedef struct {
+  const char *name;
+  gboolean family_gives_descriptor;
+  gboolean boot_mode;
+  RfDriveState state;
+  const char *reason;
+} NoDescriptorCase;
+
+static const NoDescriptorCase no_descriptor_cases[] = {
+  { "from-family-data", TRUE, FALSE, RF_DRIVE_STATE_READY, "ok" },
+  { "from-family-data-boot-mode", TRUE, TRUE, RF_DRIVE_STATE_SAFE_MODE, "safe-mode" },
+  { "unsupported", FALSE, FALSE, RF_DRIVE_STATE_UNSUPPORTED, "no-descriptor" },
+  { "unsupported-boot-mode", FALSE, TRUE, RF_DRIVE_STATE_UNSUPPORTED, "no-descriptor" },
+};
+
+static const char no_descriptor_scenario[] =
+  "[Scenario]\nName=No descriptor\nDescription=A drive that does not describe its buffer\n"
+  "Protocol=spc-download\n"
+  "[SPC]\nVendor=REFLASH\nProduct=PRACTICE NODESC\nRevision=1.00\nVariant=offsets\n"
+  "BufferId=2\nOffsetBoundary=4\nBufferCapacity=0x10000\nImageSize=0x10000\n"
+  "ModelCheckOffset=0x40\nRevisionOffset=0x50\nDescriptor=false\nBootMode=%s\n";
+
+static const char no_descriptor_family[] =
+  "[Family]\nId=spc-no-descriptor\nName=No descriptor\nProtocol=spc-download\n"
+  "ImageFormat=raw\nSupport=spec-only\nBootRevision=0000\n"
+  "[Model NODESC]\nName=Practice drive without a descriptor\nVendor=REFLASH\\s\n"
+  "Product=PRACTICE NODESC\\s\n"
+  "[Download]\nVariant=offsets\nBufferId=2\nChunkSize=from-descriptor\nImageSizes=0x10000\n"
+  "ModelCheckOffset=0x40\nModelCheckBytes=PRACTICE NODESC\nRevisionOffset=0x50\n"
+  "BootModeAcceptsDownload=true\n%s";
+
+/* Writes @text to @name in the fixture's folder (removed at tear-down). */
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (fixture->state_dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* A drive that refuses READ BUFFER mode 3 (05/24) can still be flashed when its
+ * family data gives the boundary and capacity (spc-download.md "Chunks"), in
+ * normal or boot mode; without them it stays unsupported. */
+static void
+test_spc_no_descriptor (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const NoDescriptorCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scenario_text = g_strdup_printf (no_descriptor_scenario,
+                                                    c->boot_mode ? "true" : "false");
+  g_autofree char *family_text = g_strdup_printf (no_descriptor_family,
+                                                  c->family_gives_descriptor
+                                                  ? "OffsetBoundary=4\nBufferCapacity=0x10000\n"
+                                                  : "");
+  g_autofree char *scenario_path = write_file (fixture, "no-descriptor.conf", scenario_text);
+  g_autofree char *family_path = write_file (fixture, "spc-no-descriptor.conf", family_text);
+  g_autoptr(RfDriveDb) family_db = rf_drive_db_new ();
+  g_autoptr(RfSimScenario) scenario = NULL;
+  g_autoptr(RfSimClock) clock = rf_sim_clock_new (FALSE);
+  g_autoptr(RfSimDrive) drive = NULL;
+  g_autoptr(RfTransport) transport = NULL;
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autofree char *detail = NULL;
+
+  scenario = rf_sim_scenario_load_file (scenario_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (rf_drive_db_load_file (family_db, family_path, &error));
+  g_assert_no_error (error);
+  drive = rf_sim_drive_new (scenario, NULL, clock, &error);
+  g_assert_no_error (error);
+  transport = rf_sim_transport_new (drive);
+  device = rf_device_new_for_transport ("practice:no-descriptor", transport,
+                                        "practice-no-descriptor");
+  g_assert_true (rf_device_probe (device, family_db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+
+  identity = rf_device_dup_identity (device);
+  g_assert_cmpstr (identity->family, ==, "spc-no-descriptor");
+  g_assert_cmpint (identity->safe_mode, ==, c->boot_mode);
+  g_assert_cmpint (rf_device_get_state (device), ==, c->state);
+  g_assert_cmpstr (rf_device_get_reason (device), ==, c->reason);
+  /* The descriptor was asked for, for the family's buffer, and refused. */
+  transcript = rf_device_dup_transcript (device);
+  g_assert_true (rf_recorder_sent_opcode (transcript, 0x3c));
+  g_assert_false (rf_recorder_sent_opcode (transcript, 0x3b));
+  assert_only_identification (transcript);
+  detail = rf_device_dup_detail (device);
+  g_assert_nonnull (detail);
+  if (c->family_gives_descriptor)
+    {
+      g_assert_nonnull (strstr (detail, "buffer 0x02"));
+      g_assert_nonnull (strstr (detail, "offset boundary 0x04, capacity 65536 bytes from the "
+                                        "family data"));
+    }
+  else
+    g_assert_null (strstr (detail, "family data"));
+}
+
+typedef struct {
   GMainLoop *loop;
   GPtrArray *finished;
 } Waiter;
@@ -588,6 +694,12 @@ main (int    argc,
   add ("leave-lost", NULL, test_leave_lost);
   add ("node-in-use", NULL, test_node_in_use);
   add ("spc-wrong-buffer", NULL, test_spc_wrong_buffer);
+  for (gsize i = 0; i < G_N_ELEMENTS (no_descriptor_cases); i++)
+    {
+      g_autofree char *name = g_strconcat ("spc-no-descriptor/", no_descriptor_cases[i].name,
+                                           NULL);
+      add (name, &no_descriptor_cases[i], test_spc_no_descriptor);
+    }
   add ("enter-status-lost", NULL, test_enter_status_lost);
   add ("enter-timeout", NULL, test_enter_timeout);
   add ("enter-unit-attention", NULL, test_enter_unit_attention);

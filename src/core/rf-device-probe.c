@@ -955,6 +955,44 @@ probe_nec (Probe *probe)
   return TRUE;
 }
 
+/* The download buffer is known: the drive can be flashed (in boot mode where
+ * the family data lets it). */
+static void
+spc_identified (Probe      *probe,
+                const char *detail)
+{
+  if (probe->result->identity->safe_mode)
+    set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, detail);
+  else
+    set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, detail);
+}
+
+/* 05/24 to the descriptor: the drive knows READ BUFFER but not this buffer ID
+ * or mode, which is the family data's problem, not an adapter's. spc-download.md
+ * "Chunks": the family data must then give boundary and capacity itself, or the
+ * family cannot be flashed. */
+static gboolean
+spc_without_descriptor (Probe           *probe,
+                        const RfCommand *command)
+{
+  const RfSpcDownload *download = &probe->result->family->download;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+
+  if (!download->has_descriptor)
+    {
+      stop_with_answer (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_DESCRIPTOR, command);
+      return FALSE;
+    }
+  rf_command_check (command, &error);
+  detail = g_strdup_printf ("buffer 0x%02x: descriptor refused (%s); offset boundary 0x%02x, "
+                            "capacity %u bytes from the family data",
+                            download->buffer_id, error != NULL ? error->message : "no sense",
+                            download->offset_boundary, download->buffer_capacity);
+  spc_identified (probe, detail);
+  return TRUE;
+}
+
 static gboolean
 probe_spc (Probe *probe)
 {
@@ -968,14 +1006,8 @@ probe_spc (Probe *probe)
               "READ BUFFER") ||
       !send (probe, &command))
     return FALSE;
-  /* 05/24: the drive knows READ BUFFER but not this buffer ID or mode, which
-   * is the family data's problem, not an adapter's (spc-download.md: without
-   * the descriptor the family cannot be flashed). */
   if (sense_is (&command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24))
-    {
-      stop_with_answer (probe, RF_DRIVE_STATE_UNSUPPORTED, RF_REASON_NO_DESCRIPTOR, &command);
-      return FALSE;
-    }
+    return spc_without_descriptor (probe, &command);
   if (is_vendor_refusal (&command))
     {
       stop_with_answer (probe, RF_DRIVE_STATE_VENDOR_REFUSED, RF_REASON_VENDOR_REFUSED, &command);
@@ -990,10 +1022,7 @@ probe_spc (Probe *probe)
   detail = g_strdup_printf ("buffer 0x%02x: offset boundary 0x%02x, capacity %u bytes",
                             family->download.buffer_id, data[0],
                             ((guint) data[1] << 16) | ((guint) data[2] << 8) | data[3]);
-  if (probe->result->identity->safe_mode)
-    set_state (probe, RF_DRIVE_STATE_SAFE_MODE, RF_REASON_SAFE_MODE, detail);
-  else
-    set_state (probe, RF_DRIVE_STATE_READY, RF_REASON_OK, detail);
+  spc_identified (probe, detail);
   return TRUE;
 }
 
