@@ -279,7 +279,9 @@ needed_confirmations (Flash *flash)
     return needed;
   if (warnings & RF_VERDICT_WARNING_SPEC_ONLY)
     needed |= RF_FLASH_CONFIRM_UNTESTED;
-  if (rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_DOWNGRADE)
+  /* An unknown order is asked about once, as itself (the job does the same). */
+  if (rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_DOWNGRADE &&
+      (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER) == 0)
     needed |= RF_FLASH_CONFIRM_DOWNGRADE;
   if (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER)
     needed |= RF_FLASH_CONFIRM_UNKNOWN_ORDER;
@@ -327,10 +329,28 @@ image_revision (Flash *flash)
   return judged != NULL ? rf_firmware_get_revision (judged) : NULL;
 }
 
+/* The model a drive counts as: NEC's proven bootcode key; an SPC drive has
+ * no identity below INQUIRY, so the family's model its INQUIRY matched. */
+static const char *
+model_named_by (Flash                 *flash,
+                const RfDriveIdentity *identity)
+{
+  const char *counting = rf_drive_identity_counting_id (identity);
+  g_autofree char *matched = NULL;
+  const RfDriveModel *model;
+
+  if (counting != NULL)
+    return model_of (flash, counting);
+  matched = rf_device_dup_model_id (flash->device);
+  model = flash->family != NULL && matched != NULL
+          ? rf_drive_family_find_model (flash->family, matched) : NULL;
+  return model != NULL ? model->name : identity->product;
+}
+
 static const char *
 drive_model (Flash *flash)
 {
-  return model_of (flash, rf_drive_identity_counting_id (flash->identity));
+  return model_named_by (flash, flash->identity);
 }
 
 static gboolean
@@ -645,7 +665,7 @@ finish_unchanged (Flash *flash)
 
   if (flash->as_json)
     {
-      write_done_event (flash, now, model_of (flash, rf_drive_identity_counting_id (now)));
+      write_done_event (flash, now, model_named_by (flash, now));
       return RF_CLI_EXIT_OK;
     }
   printf (_("The flash had stopped before anything was erased: the drive is unchanged and still "
@@ -666,7 +686,7 @@ finish (Flash *flash)
     return finish_unchanged (flash);
   after = rf_flash_job_dup_identity_after (flash->job);
   counting = rf_drive_identity_counting_id (after);
-  model = model_of (flash, counting);
+  model = model_named_by (flash, after);
   if (flash->as_json)
     {
       write_done_event (flash, after, model);
@@ -708,6 +728,30 @@ dup_recovery_step (Flash *flash)
                             "it."), flash->drive_name, flash->image_path);
 }
 
+static gboolean
+speaks_spc (Flash *flash)
+{
+  return flash->family != NULL && g_str_equal (flash->family->protocol, "spc-download");
+}
+
+/* A download the drive refused at its end, or ignored: it still runs its old
+ * firmware, as a fresh identification showed. */
+static int
+fail_not_applied (Flash        *flash,
+                  const GError *error)
+{
+  g_autoptr(RfDriveIdentity) after = rf_flash_job_dup_identity_after (flash->job);
+  g_autofree char *sentence = NULL;
+
+  /* Translators: %s is the firmware version the drive ran before, and runs still */
+  sentence = g_strdup_printf (_("The drive did not take the new firmware: it still runs firmware "
+                                "%s, as before, and nothing on it was changed. Check that the file "
+                                "is firmware for exactly this model; if it is, ask the drive's "
+                                "maker why the drive refuses it."),
+                              or_unknown (after != NULL ? after->revision : NULL));
+  return fail_with (flash, error, sentence, rf_cli_exit_for_error (error));
+}
+
 static int
 fail_job (Flash        *flash,
           const GError *error)
@@ -720,12 +764,20 @@ fail_job (Flash        *flash,
     {
       g_autofree char *next_step = dup_recovery_step (flash);
 
-      /* Translators: what failed, then how to repair the drive */
-      sentence = g_strdup_printf (_("%s The flash stopped after the old firmware was erased; the "
-                                    "drive waits in safe mode with only its bootcode. %s"),
-                                  rf_error_code_to_sentence (code), next_step);
+      if (speaks_spc (flash))
+        /* Translators: what failed, then how to repair the drive */
+        sentence = g_strdup_printf (_("%s The drive did not come back with the new firmware and "
+                                      "may now start only in its boot mode. %s"),
+                                    rf_error_code_to_sentence (code), next_step);
+      else
+        /* Translators: what failed, then how to repair the drive */
+        sentence = g_strdup_printf (_("%s The flash stopped after the old firmware was erased; "
+                                      "the drive waits in safe mode with only its bootcode. %s"),
+                                    rf_error_code_to_sentence (code), next_step);
       return fail_with (flash, error, sentence, RF_CLI_EXIT_NEEDS_RECOVERY);
     }
+  if (rf_flash_job_get_not_applied (flash->job))
+    return fail_not_applied (flash, error);
   if (code == RF_ERROR_IMAGE_REFUSED && verdict != NULL && !rf_verdict_is_allowed (verdict))
     return fail_verdict (flash, verdict);
   if (code == RF_ERROR_CANCELLED)

@@ -1,16 +1,16 @@
-/* rf-flash-job.c: firmware written to an NEC drive, proven byte for byte
+/* rf-flash-job.c: firmware written to a drive, proven from the drive itself
  *
- * nec-2m.md §3 "Reflash's flash": under the drive's lock, identify the drive
- * again and judge the image against it as it is now (never a verdict from an
- * earlier look), back it up while it still has firmware, then enter safe mode
- * with the bootcode's key, upload, send the checksum, erase (the point of no
- * return), program, leave, wait for the restart, read the whole main area
- * back and identify the drive once more. Success only when every step held.
+ * One engine, two protocols (rf-flash-protocol.h). Under the drive's lock the
+ * engine identifies the drive again and judges the image against it as it is
+ * now (never a verdict from an earlier look), backs it up while it still has
+ * firmware, writes the journal, and lets the family's protocol prepare, pass
+ * the point of no return, write, restart and verify. Success only when every
+ * step held.
  *
- * Before the erase a failure or a cancel gives back a drive found in normal
- * mode with one SAFE MODE leave; the flash is untouched. From the first erase
- * on nothing stops the job but the drive: any failure ends on the recovery
- * path, with the gate narrowed to polls and identification.
+ * Before the point of no return a failure or a cancel gives the drive back as
+ * it was found. From there on nothing stops the job but the drive: a failure
+ * narrows the gate to polls and identification, and the protocol finds out
+ * what the drive runs now.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,15 +24,11 @@
 #include "rf-error.h"
 #include "rf-flash-job.h"
 #include "rf-flash-job-private.h"
+#include "rf-flash-protocol.h"
 #include "rf-inhibitor.h"
 #include "rf-must-finish.h"
 #include "rf-nec-2m.h"
 #include "rf-power.h"
-#include "rf-scsi.h"
-#include "rf-sense.h"
-
-/* nec-2m.md §1: READ MEM of the read-back, as the backup reads it. */
-#define READ_BACK_EXPECTED_US (5 * G_USEC_PER_SEC)
 
 struct _RfFlashJob
 {
@@ -51,9 +47,11 @@ struct _RfFlashJob
   RfDriveIdentity *before;
   RfDriveIdentity *after;
   GBytes *image;
-  gboolean entered;
+  const RfFlashProtocol *protocol;
+  gpointer protocol_state;
   gboolean found_in_normal_mode;
   gboolean needs_recovery;
+  gboolean not_applied;
   RfInhibitor *inhibitor;
   GError *inhibit_refusal;    /* guarded by cancel_lock: read while the job runs */
   RfJournalStore *journal_store;
@@ -69,11 +67,6 @@ struct _RfFlashJob
 };
 
 G_DEFINE_FINAL_TYPE (RfFlashJob, rf_flash_job, RF_TYPE_JOB)
-
-static const RfPhase nec_phases[] = {
-  RF_PHASE_PREFLIGHT, RF_PHASE_BACKUP, RF_PHASE_ENTER_SAFE_MODE, RF_PHASE_UPLOAD,
-  RF_PHASE_CHECKSUM, RF_PHASE_ERASE, RF_PHASE_PROGRAM, RF_PHASE_RESTART, RF_PHASE_VERIFY,
-};
 
 /* States a flash may start from: a working drive, one whose bootcode waits
  * for firmware, and either of them with a stored ID that is another model's
@@ -95,6 +88,8 @@ rf_flash_job_finalize (GObject *object)
   g_clear_pointer (&self->before, rf_drive_identity_free);
   g_clear_pointer (&self->after, rf_drive_identity_free);
   g_clear_pointer (&self->image, g_bytes_unref);
+  if (self->protocol_state != NULL)
+    self->protocol->state_free (self->protocol_state);
   g_clear_object (&self->inhibitor);
   g_clear_error (&self->inhibit_refusal);
   g_clear_object (&self->journal_store);
@@ -178,12 +173,6 @@ expected_per_command_us (RfFlashJob *self,
   return (guint64) MAX (seconds, 1u) * G_USEC_PER_SEC / MAX (n_commands, 1u);
 }
 
-static const guint8 *
-image_data (RfFlashJob *self)
-{
-  return g_bytes_get_data (self->image, NULL);
-}
-
 /* ---- preflight ---- */
 
 static gboolean
@@ -202,7 +191,10 @@ require_confirmations (RfFlashJob  *self,
   RfVerdictWarnings warnings = rf_verdict_get_warnings (self->verdict);
   g_autoptr(GString) names = g_string_new (NULL);
 
-  if (rf_verdict_get_kind (self->verdict) == RF_VERDICT_KIND_DOWNGRADE)
+  /* Two versions without an order are "treated like a downgrade": one
+   * question, about the order, not a second one about going back. */
+  if (rf_verdict_get_kind (self->verdict) == RF_VERDICT_KIND_DOWNGRADE &&
+      (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER) == 0)
     needs (self, RF_FLASH_CONFIRM_DOWNGRADE);
   if (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER)
     needs (self, RF_FLASH_CONFIRM_UNKNOWN_ORDER);
@@ -217,21 +209,6 @@ require_confirmations (RfFlashJob  *self,
       g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
                               rf_flash_confirmation_to_nick (bit));
   g_set_error (error, RF_ERROR, RF_ERROR_NEEDS_CONFIRMATION, "not confirmed: %s", names->str);
-  return FALSE;
-}
-
-/* nec-2m.md §3: WRITE RAM moves 0x8000 bytes at once. */
-static gboolean
-check_transfer_size (RfFlashJob  *self,
-                     GError     **error)
-{
-  gsize limit = rf_transport_get_max_transfer (gate_transport (self));
-
-  if (limit >= RF_NEC_UPLOAD_CHUNK)
-    return TRUE;
-  g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
-               "the connection carries at most %" G_GSIZE_FORMAT " bytes per command; "
-               "a flash needs 0x%X", limit, RF_NEC_UPLOAD_CHUNK);
   return FALSE;
 }
 
@@ -254,24 +231,7 @@ judge_image (RfFlashJob  *self,
       return FALSE;
     }
   self->image = g_bytes_ref (rf_firmware_get_image (judged));
-  /* DOMAIN.md: the identity that counts is the bootcode's. The key that
-   * opens safe mode must be the image's ID, or nothing is written. */
-  if (self->before->bootcode_key == NULL ||
-      g_strcmp0 (self->before->bootcode_key, rf_firmware_get_drive_id (judged)) != 0)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_IMAGE_REFUSED,
-                   "the bootcode's key is %s, the image is for %s",
-                   self->before->bootcode_key != NULL ? self->before->bootcode_key : "unknown",
-                   rf_firmware_get_drive_id (judged));
-      return FALSE;
-    }
-  if (g_bytes_get_size (self->image) < RF_NEC_IMAGE_SIZE)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_INTERNAL, "the image holds %" G_GSIZE_FORMAT " bytes",
-                   g_bytes_get_size (self->image));
-      return FALSE;
-    }
-  return require_confirmations (self, error);
+  return self->protocol->check_image (self, error) && require_confirmations (self, error);
 }
 
 /* Issue 16 "Power": on battery only with the person's word; nearly empty,
@@ -321,9 +281,12 @@ static gboolean
 check_journal_room (RfFlashJob  *self,
                     GError     **error)
 {
+  GBytes *file = rf_firmware_check_get_bytes (self->check);
+  gsize room = MAX (RF_NEC_IMAGE_SIZE_VERSIONED, file != NULL ? g_bytes_get_size (file) : 0);
+
   if (self->resuming)
     return TRUE;
-  if (rf_journal_store_check_room (self->journal_store, RF_NEC_IMAGE_SIZE_VERSIONED, error))
+  if (rf_journal_store_check_room (self->journal_store, room, error))
     return TRUE;
   g_prefix_error (error, "no room for the flash's journal: ");
   return FALSE;
@@ -341,7 +304,7 @@ keep_journal_problem (RfFlashJob   *self,
 }
 
 /* nec-2m.md §3: the drive under the lock must be the journal's. A run that
- * stopped before the erase, on a drive back in normal mode with the revision
+ * stopped before the point of no return, on a drive back in normal mode with the revision
  * it had, changed nothing: the journal is closed and nothing is written. */
 static gboolean
 check_resumed_drive (RfFlashJob  *self,
@@ -349,7 +312,9 @@ check_resumed_drive (RfFlashJob  *self,
 {
   g_autoptr(GError) close_error = NULL;
 
-  if (!rf_journal_check_identity (self->journal, self->before, error))
+  if (!rf_journal_check_identity (self->journal, self->before, error) ||
+      (self->protocol->check_resumed != NULL &&
+       !self->protocol->check_resumed (self, self->journal, error)))
     return FALSE;
   if (!rf_journal_drive_is_unchanged (self->journal, self->before))
     return TRUE;
@@ -427,7 +392,7 @@ close_older_journals (RfFlashJob *self)
     }
 }
 
-/* A stop before the erase left the flash untouched: the journal goes, unless
+/* A stop before the point of no return left the flash untouched: the journal goes, unless
  * it is one of a run that got further, whose drive still needs the image. */
 static void
 close_journal_untouched (RfFlashJob *self)
@@ -446,7 +411,8 @@ preflight (RfFlashJob    *self,
   g_autoptr(RfDriveIdentity) listed = NULL;
 
   rf_progress_begin_phase (rf_job_get_progress (job), RF_PHASE_PREFLIGHT, 0);
-  if (!check_power (self, error) || !check_transfer_size (self, error) ||
+  if (!check_power (self, error) ||
+      (self->protocol->check_connection != NULL && !self->protocol->check_connection (self, error)) ||
       !check_journal_room (self, error) ||
       !rf_job_look (job, RF_PROBE_DEPTH_PASSIVE, FLASHABLE_STATES, cancellable, error))
     return FALSE;
@@ -463,11 +429,13 @@ preflight (RfFlashJob    *self,
     return FALSE;
   self->family = rf_device_dup_family (device);
   self->before = rf_device_dup_identity (device);
-  if (self->family == NULL || !g_str_equal (self->family->protocol, "nec-2m"))
+  /* The protocol was chosen from the drive as listed; the drive under the
+   * lock must still speak it. */
+  if (self->family == NULL || !g_str_equal (self->family->protocol, self->protocol->name))
     {
       g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
-                   "flashing the %s family is not built yet",
-                   self->family != NULL ? self->family->id : "(unknown)");
+                   "the drive's family %s does not speak %s",
+                   self->family != NULL ? self->family->id : "(unknown)", self->protocol->name);
       return FALSE;
     }
   self->found_in_normal_mode = !self->before->safe_mode;
@@ -475,7 +443,8 @@ preflight (RfFlashJob    *self,
     return FALSE;
   if (self->found_unchanged)
     return TRUE;
-  if (!judge_image (self, error))
+  if ((self->protocol->plan != NULL && !self->protocol->plan (self, cancellable, error)) ||
+      !judge_image (self, error))
     return FALSE;
   inhibit_suspend (self, cancellable);
   return TRUE;
@@ -510,91 +479,6 @@ back_up (RfFlashJob    *self,
 
 /* ---- before the point of no return ---- */
 
-/* A drive found in normal mode is given back as found: one leave with the
- * same key, then the wait for its firmware. Its answer changes nothing. */
-static void
-give_back (RfFlashJob *self)
-{
-  g_autoptr(GError) error = NULL;
-  RfCommand leave;
-
-  if (!self->entered || !self->found_in_normal_mode)
-    return;
-  rf_must_finish_begin ("a drive is being brought back from safe mode");
-  if (!rf_nec_build_safe_mode (&leave, FALSE, self->before->bootcode_key) ||
-      !rf_transport_execute (gate_transport (self), &leave, NULL, &error))
-    g_message ("SAFE MODE leave after a stop before the erase: %s",
-               error != NULL ? error->message : "could not be built");
-  if (!rf_probe_wait_until_ready (gate_transport (self),
-                                  rf_device_get_clock (rf_job_get_device (RF_JOB (self)))))
-    g_message ("the drive did not answer within 300 s after the leave");
-  rf_must_finish_end ();
-}
-
-static gboolean
-enter_safe_mode (RfFlashJob    *self,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  RfCommand enter;
-  gboolean ok;
-
-  if (!set_phase (self, RF_PHASE_ENTER_SAFE_MODE, 0, error))
-    return FALSE;
-  ok = send (self, rf_nec_build_safe_mode (&enter, TRUE, self->before->bootcode_key), &enter,
-             expected_per_command_us (self, RF_PHASE_ENTER_SAFE_MODE, 1), cancellable,
-             "SAFE MODE enter", error);
-  /* Only an accepted enter is followed by a leave (§3, before the point of no
-   * return); an enter that got no answer leaves the drive as the bootcode
-   * keeps it, which a power cycle ends. */
-  self->entered = ok;
-  return ok;
-}
-
-static gboolean
-upload (RfFlashJob    *self,
-        GCancellable  *cancellable,
-        GError       **error)
-{
-  RfProgress *progress = rf_job_get_progress (RF_JOB (self));
-  guint64 expected = expected_per_command_us (self, RF_PHASE_UPLOAD, RF_NEC_UPLOAD_CHUNKS);
-  g_autofree guint8 *piece = g_malloc (RF_NEC_UPLOAD_CHUNK);
-
-  if (!set_phase (self, RF_PHASE_UPLOAD, RF_NEC_MAIN_SIZE, error))
-    return FALSE;
-  for (guint i = 0; i < RF_NEC_UPLOAD_CHUNKS; i++)
-    {
-      guint32 offset = i * RF_NEC_UPLOAD_CHUNK;
-      g_autofree char *what = g_strdup_printf ("WRITE RAM at 0x%06X",
-                                               RF_NEC_MAIN_START + offset);
-      RfCommand command;
-
-      memcpy (piece, image_data (self) + offset, RF_NEC_UPLOAD_CHUNK);
-      if (!send (self, rf_nec_build_write_ram (&command, RF_NEC_MAIN_START + offset, piece,
-                                               RF_NEC_UPLOAD_CHUNK),
-                 &command, expected, cancellable, what, error))
-        return FALSE;
-      rf_progress_set_done (progress, offset + RF_NEC_UPLOAD_CHUNK);
-    }
-  return TRUE;
-}
-
-static gboolean
-send_checksum (RfFlashJob    *self,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  const guint8 *stored = image_data (self) + RF_NEC_IMAGE_CHECKSUM_OFFSET;
-  RfCommand command;
-
-  if (!set_phase (self, RF_PHASE_CHECKSUM, 0, error))
-    return FALSE;
-  /* Exactly as the image stores it (§3 step 3): never recomputed here. */
-  return send (self, rf_nec_build_send_checksum (&command, (guint16) (stored[0] << 8 | stored[1])),
-               &command, expected_per_command_us (self, RF_PHASE_CHECKSUM, 1), cancellable,
-               "SEND CHECKSUM", error);
-}
-
 /* The last moment a cancel is honoured. From here on the job must finish. */
 static gboolean
 pass_point_of_no_return (RfFlashJob    *self,
@@ -609,91 +493,12 @@ pass_point_of_no_return (RfFlashJob    *self,
   g_mutex_unlock (&self->cancel_lock);
   if (cancelled)
     {
-      g_set_error_literal (error, RF_ERROR, RF_ERROR_CANCELLED, "cancelled before the erase");
+      g_set_error_literal (error, RF_ERROR, RF_ERROR_CANCELLED, "cancelled before anything was written");
       return FALSE;
     }
   rf_must_finish_begin ("the drive's firmware is being written");
   rf_progress_set_point_of_no_return (rf_job_get_progress (RF_JOB (self)));
   update_journal (self, RF_JOURNAL_PHASE_ERASING);
-  return TRUE;
-}
-
-/* ---- past the point of no return: no cancellable, no way back ---- */
-
-static gboolean
-for_each_block (RfFlashJob  *self,
-                RfPhase      phase,
-                guint        last,
-                GError     **error)
-{
-  gboolean erase = phase == RF_PHASE_ERASE;
-  guint n = last - RF_NEC_FIRST_MAIN_BLOCK + 1;
-  guint64 expected = expected_per_command_us (self, phase, n);
-
-  if (!set_phase (self, phase, n, error))
-    return FALSE;
-  for (guint block = RF_NEC_FIRST_MAIN_BLOCK; block <= last; block++)
-    {
-      g_autofree char *what = g_strdup_printf ("%s %u", erase ? "ERASE BLOCK" : "PROGRAM BLOCK",
-                                               block);
-      RfCommand command;
-      gboolean built = erase ? rf_nec_build_erase_block (&command, block)
-                             : rf_nec_build_program_block (&command, block);
-
-      if (!send (self, built, &command, expected, NULL, what, error))
-        return FALSE;
-      rf_progress_set_done (rf_job_get_progress (RF_JOB (self)),
-                            block - RF_NEC_FIRST_MAIN_BLOCK + 1);
-    }
-  return TRUE;
-}
-
-static gboolean
-restart (RfFlashJob  *self,
-         GError     **error)
-{
-  RfCommand leave;
-
-  if (!set_phase (self, RF_PHASE_RESTART, 0, error) ||
-      !send (self, rf_nec_build_safe_mode (&leave, FALSE, self->before->bootcode_key), &leave,
-             expected_per_command_us (self, RF_PHASE_RESTART, 1), NULL, "SAFE MODE leave", error))
-    return FALSE;
-  if (rf_probe_wait_until_ready (gate_transport (self),
-                                 rf_device_get_clock (rf_job_get_device (RF_JOB (self)))))
-    return TRUE;
-  g_set_error_literal (error, RF_ERROR, RF_ERROR_TIMED_OUT,
-                       "no answer to TEST UNIT READY within 300 s after the leave");
-  return FALSE;
-}
-
-/* §3 step 8: every byte of the main area, read back from the flash. */
-static gboolean
-read_back (RfFlashJob  *self,
-           GError     **error)
-{
-  guint8 piece[RF_NEC_DUMP_CHUNK];
-  RfProgress *progress = rf_job_get_progress (RF_JOB (self));
-
-  for (guint32 offset = 0; offset < RF_NEC_MAIN_SIZE; offset += RF_NEC_DUMP_CHUNK)
-    {
-      g_autofree char *what = g_strdup_printf ("READ MEM at 0x%06X", RF_NEC_MAIN_START + offset);
-      RfCommand command;
-
-      if (!send (self, rf_nec_build_read_mem (&command, RF_NEC_MAIN_START + offset, piece,
-                                              sizeof piece),
-                 &command, READ_BACK_EXPECTED_US, NULL, what, error))
-        {
-          (*error)->code = RF_ERROR_VERIFY_FAILED;
-          return FALSE;
-        }
-      if (command.residual != 0 || memcmp (piece, image_data (self) + offset, sizeof piece) != 0)
-        {
-          g_set_error (error, RF_ERROR, RF_ERROR_VERIFY_FAILED,
-                       "the flash differs from the image at 0x%06X", RF_NEC_MAIN_START + offset);
-          return FALSE;
-        }
-      rf_progress_set_done (progress, offset + sizeof piece);
-    }
   return TRUE;
 }
 
@@ -735,70 +540,59 @@ rf_flash_check_identity_after (const RfDriveIdentity  *before,
   return FALSE;
 }
 
+/* ---- past the point of no return: no cancellable, no way back ---- */
+
+/* After any failure past the point of no return: no further write command;
+ * the gate narrows to polls and identification, and the protocol finds out
+ * what the drive runs now. An outcome it proves good is a success. */
 static gboolean
-verify (RfFlashJob  *self,
-        GError     **error)
+end_after_failure (RfFlashJob  *self,
+                   GError     **error)
 {
-  RfJob *job = RF_JOB (self);
-  RfFirmware *judged;
+  RfFlashOutcome outcome;
 
-  if (!set_phase (self, RF_PHASE_VERIFY, RF_NEC_MAIN_SIZE, error) || !read_back (self, error))
-    return FALSE;
-  update_journal (self, RF_JOURNAL_PHASE_READ_BACK);
-  if (!rf_job_look (job, RF_PROBE_DEPTH_DEEP, FLASHABLE_STATES, NULL, error))
-    {
-      (*error)->code = RF_ERROR_VERIFY_FAILED;
-      return FALSE;
-    }
-  self->after = rf_device_dup_identity (rf_job_get_device (job));
-  judged = rf_firmware_check_get_judged (self->check);
-  return rf_flash_check_identity_after (self->before, self->after,
-                                        rf_firmware_get_revision (judged), error);
-}
-
-/* nec-2m.md §3: after a failure past the point of no return no further erase,
- * program or leave; poll, identify again within §2's rules, and end on the
- * recovery path with the failure as it was. */
-static gboolean
-end_on_recovery_path (RfFlashJob  *self,
-                      GError     **error)
-{
-  RfJob *job = RF_JOB (self);
-  g_autoptr(GError) look_error = NULL;
-
-  self->needs_recovery = TRUE;
-  if (!rf_command_gate_set_stage (rf_job_get_gate (job), RF_GATE_STAGE_AFTER_FAILURE,
+  if (!rf_command_gate_set_stage (rf_job_get_gate (RF_JOB (self)), RF_GATE_STAGE_AFTER_FAILURE,
                                   self->family, RF_PHASE_VERIFY, NULL))
     g_warning ("the command gate would not narrow after a failed flash");
   g_message ("flash failed past the point of no return: %s", (*error)->message);
-  if (!rf_probe_wait_until_ready (gate_transport (self),
-                                  rf_device_get_clock (rf_job_get_device (job))))
-    g_message ("the drive did not answer within 300 s after the failure");
-  else if (!rf_job_look (job, RF_PROBE_DEPTH_DEEP, FLASHABLE_STATES, NULL, &look_error))
-    g_message ("identification after the failure: %s", look_error->message);
-  g_clear_pointer (&self->after, rf_drive_identity_free);
-  self->after = rf_device_dup_identity (rf_job_get_device (job));
-  return FALSE;
+  outcome = self->protocol->after_failure (self, error);
+  if (self->after == NULL)
+    self->after = rf_device_dup_identity (rf_job_get_device (RF_JOB (self)));
+  switch (outcome)
+    {
+    case RF_FLASH_OUTCOME_DONE:
+      g_clear_error (error);
+      return TRUE;
+    case RF_FLASH_OUTCOME_NOT_APPLIED:
+      /* The drive runs what it ran: nothing is left to resume. */
+      self->not_applied = TRUE;
+      close_journal (self);
+      return FALSE;
+    case RF_FLASH_OUTCOME_NEEDS_RECOVERY:
+    default:
+      self->needs_recovery = TRUE;
+      return FALSE;
+    }
 }
 
 static gboolean
 write_and_prove (RfFlashJob  *self,
                  GError     **error)
 {
-  gboolean ok = for_each_block (self, RF_PHASE_ERASE, RF_NEC_LAST_ERASE_BLOCK, error) &&
-                for_each_block (self, RF_PHASE_PROGRAM, RF_NEC_LAST_PROGRAM_BLOCK, error) &&
+  const RfFlashProtocol *protocol = self->protocol;
+  gboolean ok = protocol->write (self, error) &&
                 (update_journal (self, RF_JOURNAL_PHASE_PROGRAMMED), TRUE) &&
-                restart (self, error) &&
-                verify (self, error);
+                protocol->restart (self, error) &&
+                protocol->verify (self, error);
 
+  if (!ok)
+    ok = end_after_failure (self, error);
   /* nec-2m.md §3 step 9: the journal closes only after success. */
   if (ok)
     {
       close_journal (self);
       close_older_journals (self);
     }
-  else
-    end_on_recovery_path (self, error);
   rf_must_finish_end ();
   return ok;
 }
@@ -817,11 +611,11 @@ rf_flash_job_run (RfJob         *job,
   if (!back_up (self, cancellable, error) || !rf_job_check_cancelled (job, cancellable, error) ||
       !begin_journal (self, error))
     return FALSE;
-  if (!enter_safe_mode (self, cancellable, error) || !upload (self, cancellable, error) ||
-      !send_checksum (self, cancellable, error) ||
+  if (!self->protocol->prepare (self, cancellable, error) ||
       !pass_point_of_no_return (self, cancellable, error))
     {
-      give_back (self);
+      if (self->protocol->give_back != NULL)
+        self->protocol->give_back (self);
       close_journal_untouched (self);
       return FALSE;
     }
@@ -842,6 +636,19 @@ static void
 rf_flash_job_init (RfFlashJob *self)
 {
   g_mutex_init (&self->cancel_lock);
+}
+
+/* The family of the drive as listed says which protocol flashes it; the job
+ * checks under the lock that the drive still speaks it. A drive whose family
+ * is unknown gets the NEC engine, whose first look then refuses it. */
+static const RfFlashProtocol *
+protocol_for_device (RfDevice *device)
+{
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
+
+  if (family != NULL && g_str_equal (family->protocol, rf_flash_spc_protocol.name))
+    return &rf_flash_spc_protocol;
+  return &rf_flash_nec_protocol;
 }
 
 /**
@@ -870,7 +677,9 @@ rf_flash_job_new (RfDevice        *device,
   self->check = g_object_ref (check);
   self->store = g_object_ref (store);
   self->journal_store = rf_journal_store_new (NULL);
-  rf_job_set_phases (RF_JOB (self), nec_phases, G_N_ELEMENTS (nec_phases));
+  self->protocol = protocol_for_device (device);
+  self->protocol_state = self->protocol->state_new ();
+  rf_job_set_phases (RF_JOB (self), self->protocol->phases, self->protocol->n_phases);
   return self;
 }
 
@@ -1130,4 +939,140 @@ rf_flash_job_dup_journal_problem (RfFlashJob *self)
   problem = self->journal_problem != NULL ? g_error_copy (self->journal_problem) : NULL;
   g_mutex_unlock (&self->cancel_lock);
   return problem;
+}
+
+/**
+ * rf_flash_job_get_not_applied:
+ *
+ * Returns: %TRUE when the flash failed past the point of no return and the
+ *   drive was found running what it ran before: nothing changed on it (an
+ *   image it refused at the end, or a silent flash)
+ */
+gboolean
+rf_flash_job_get_not_applied (RfFlashJob *self)
+{
+  g_return_val_if_fail (RF_IS_FLASH_JOB (self), FALSE);
+  return self->not_applied;
+}
+
+/* ---- the engine's services, for the protocols (rf-flash-protocol.h) ---- */
+
+gpointer
+rf_flash_job_get_state (RfFlashJob *self)
+{
+  return self->protocol_state;
+}
+
+RfFirmwareCheck *
+rf_flash_job_get_check (RfFlashJob *self)
+{
+  return self->check;
+}
+
+const RfDriveFamily *
+rf_flash_job_get_family (RfFlashJob *self)
+{
+  return self->family;
+}
+
+const RfDriveIdentity *
+rf_flash_job_get_before (RfFlashJob *self)
+{
+  return self->before;
+}
+
+/* The drive as the last look after the point of no return found it. */
+const RfDriveIdentity *
+rf_flash_job_get_after (RfFlashJob *self)
+{
+  return self->after;
+}
+
+GBytes *
+rf_flash_job_get_image (RfFlashJob *self)
+{
+  return self->image;
+}
+
+/* The image's own revision; %NULL for an image that names none. */
+const char *
+rf_flash_job_get_image_revision (RfFlashJob *self)
+{
+  return rf_firmware_get_revision (rf_firmware_check_get_judged (self->check));
+}
+
+gboolean
+rf_flash_job_get_found_in_normal_mode (RfFlashJob *self)
+{
+  return self->found_in_normal_mode;
+}
+
+/* Every command of a protocol goes through the job's gate. */
+RfTransport *
+rf_flash_job_get_transport (RfFlashJob *self)
+{
+  return gate_transport (self);
+}
+
+RfClock *
+rf_flash_job_get_clock (RfFlashJob *self)
+{
+  return rf_device_get_clock (rf_job_get_device (RF_JOB (self)));
+}
+
+gboolean
+rf_flash_job_begin_phase (RfFlashJob  *self,
+                          RfPhase      phase,
+                          guint64      total,
+                          GError     **error)
+{
+  return set_phase (self, phase, total, error);
+}
+
+void
+rf_flash_job_set_done (RfFlashJob *self,
+                       guint64     done)
+{
+  rf_progress_set_done (rf_job_get_progress (RF_JOB (self)), done);
+}
+
+guint64
+rf_flash_job_expected_per_command_us (RfFlashJob *self,
+                                      RfPhase     phase,
+                                      guint       n_commands)
+{
+  return expected_per_command_us (self, phase, n_commands);
+}
+
+gboolean
+rf_flash_job_send (RfFlashJob    *self,
+                   gboolean       built_ok,
+                   RfCommand     *command,
+                   guint64        expected_us,
+                   GCancellable  *cancellable,
+                   const char    *what,
+                   GError       **error)
+{
+  return send (self, built_ok, command, expected_us, cancellable, what, error);
+}
+
+/* A deep look at the drive as it is now, kept as the identity after. Within
+ * the gate's stage: after a failure, identification and polls only. */
+gboolean
+rf_flash_job_identify_again (RfFlashJob  *self,
+                             GError     **error)
+{
+  RfJob *job = RF_JOB (self);
+  gboolean ok = rf_job_look (job, RF_PROBE_DEPTH_DEEP, FLASHABLE_STATES, NULL, error);
+
+  g_clear_pointer (&self->after, rf_drive_identity_free);
+  self->after = rf_device_dup_identity (rf_job_get_device (job));
+  return ok;
+}
+
+void
+rf_flash_job_journal_reached (RfFlashJob     *self,
+                              RfJournalPhase  phase)
+{
+  update_journal (self, phase);
 }

@@ -1,5 +1,5 @@
-/* rf-flash-job.h: firmware written to a drive, proven byte for byte
- * (nec-2m.md §3 "Reflash's flash", DOMAIN.md "Phases of a flash")
+/* rf-flash-job.h: firmware written to a drive, proven from the drive itself
+ * (nec-2m.md §3 "Reflash's flash", spc-download.md, DOMAIN.md "Phases of a flash")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -64,6 +64,7 @@ const RfBackup       *rf_flash_job_get_backup         (RfFlashJob            *se
 gboolean              rf_flash_job_get_backup_reused  (RfFlashJob            *self);
 gboolean              rf_flash_job_get_past_point_of_no_return (RfFlashJob   *self);
 gboolean              rf_flash_job_get_needs_recovery (RfFlashJob            *self);
+gboolean              rf_flash_job_get_not_applied    (RfFlashJob            *self);
 RfDriveIdentity      *rf_flash_job_dup_identity_after (RfFlashJob            *self);
 RfJournal            *rf_flash_job_get_journal        (RfFlashJob            *self);
 gboolean              rf_flash_job_get_found_unchanged (RfFlashJob           *self);

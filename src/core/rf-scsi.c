@@ -135,6 +135,45 @@ rf_scsi_build_read_buffer_data (RfCommand *command,
                           RF_SCSI_TIMEOUT_DUMP_MS);
 }
 
+/* WRITE BUFFER with data (spc-download.md): 3B mode id o2 o1 o0 l2 l1 l0 00.
+ * Only the download modes Reflash sends: 5 (one command), 7 and 0x0E (chunks).
+ * Every WRITE BUFFER may program flash inside the command: 300 s. */
+gboolean
+rf_scsi_build_write_buffer (RfCommand *command,
+                            guint8     mode,
+                            guint8     buffer_id,
+                            guint32    offset,
+                            guint8    *data,
+                            gsize      length)
+{
+  guint8 cdb[10] = { 0x3b, mode, buffer_id };
+
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  g_return_val_if_fail (mode == RF_SCSI_WRITE_BUFFER_SAVE || mode == RF_SCSI_WRITE_BUFFER_OFFSETS ||
+                        mode == RF_SCSI_WRITE_BUFFER_DEFERRED, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (length > 0 && length <= 0xffffff && offset <= 0xffffff, FALSE);
+
+  put_be24 (cdb + 3, offset);
+  put_be24 (cdb + 6, (guint32) length);
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_OUT, data, length,
+                          RF_SCSI_TIMEOUT_FLASH_MS);
+}
+
+/* WRITE BUFFER mode 0x0F: activate deferred microcode; no data, every other
+ * field 0. */
+gboolean
+rf_scsi_build_activate_microcode (RfCommand *command)
+{
+  guint8 cdb[10] = { 0x3b, RF_SCSI_WRITE_BUFFER_ACTIVATE };
+
+  g_return_val_if_fail (command != NULL, FALSE);
+  *command = (RfCommand) { 0 };
+  return rf_command_init (command, cdb, sizeof cdb, RF_DIRECTION_NONE, NULL, 0,
+                          RF_SCSI_TIMEOUT_FLASH_MS);
+}
+
 /* READ MEM: CC 00 a3 a2 a1 a0 00 l1 l0 00 00 00. The transfer is L rounded up to
  * a multiple of 4, so @length must already be one. Short identification reads
  * get the 20 s value, dump-sized reads 60 s. */

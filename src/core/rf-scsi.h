@@ -53,6 +53,20 @@ gboolean rf_scsi_build_read_buffer_data    (RfCommand    *command,
                                             guint8       *data,
                                             gsize         length) G_GNUC_WARN_UNUSED_RESULT;
 
+/* WRITE BUFFER modes Reflash sends (spc-download.md "Variants"). */
+#define RF_SCSI_WRITE_BUFFER_SAVE     0x05
+#define RF_SCSI_WRITE_BUFFER_OFFSETS  0x07
+#define RF_SCSI_WRITE_BUFFER_DEFERRED 0x0e
+#define RF_SCSI_WRITE_BUFFER_ACTIVATE 0x0f
+
+gboolean rf_scsi_build_write_buffer        (RfCommand    *command,
+                                            guint8        mode,
+                                            guint8        buffer_id,
+                                            guint32       offset,
+                                            guint8       *data,
+                                            gsize         length) G_GNUC_WARN_UNUSED_RESULT;
+gboolean rf_scsi_build_activate_microcode  (RfCommand    *command) G_GNUC_WARN_UNUSED_RESULT;
+
 /* NEC 2M vendor commands (nec-2m.md §1). */
 gboolean rf_nec_build_read_mem             (RfCommand    *command,
                                             guint32       address,
