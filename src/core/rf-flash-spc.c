@@ -236,6 +236,17 @@ spc_prepare (RfFlashJob    *job,
 /* ---- past the point of no return ---- */
 
 static gboolean
+is_sense (const RfCommand *command,
+          guint8           key,
+          gint             asc)
+{
+  RfSense sense;
+
+  return command->status == RF_STATUS_CHECK_CONDITION && rf_command_get_sense (command, &sense) &&
+         sense.key == key && (asc < 0 || sense.asc == asc);
+}
+
+static gboolean
 upload (RfFlashJob  *job,
         SpcState    *state,
         GError     **error)
@@ -263,7 +274,13 @@ upload (RfFlashJob  *job,
       if (!rf_flash_job_send (job, rf_scsi_build_write_buffer (&command, mode, download->buffer_id,
                                                                offset, piece, length),
                               &command, expected, NULL, what, error))
-        return FALSE;
+        {
+          /* 05/26, 05/2C: the drive's own checks refused the image. */
+          if (is_sense (&command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x26) ||
+              is_sense (&command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x2c))
+            (*error)->code = RF_ERROR_IMAGE_REFUSED;
+          return FALSE;
+        }
       rf_flash_job_set_done (job, done + length);
     }
   return TRUE;
@@ -313,17 +330,6 @@ send_poll (RfFlashJob *job,
     return TRUE;
   g_debug ("no answer while settling: %s", error != NULL ? error->message : "not built");
   return FALSE;
-}
-
-static gboolean
-is_sense (const RfCommand *command,
-          guint8           key,
-          gint             asc)
-{
-  RfSense sense;
-
-  return command->status == RF_STATUS_CHECK_CONDITION && rf_command_get_sense (command, &sense) &&
-         sense.key == key && (asc < 0 || sense.asc == asc);
 }
 
 /* One poll: TEST UNIT READY, its UNIT ATTENTIONs cleared (hints, never
