@@ -80,6 +80,21 @@ fixture_tear_down (Fixture       *fixture,
   rf_backup_job_forget_all ();
 }
 
+static guint8
+variant_mode (RfSimSpcVariant variant)
+{
+  switch (variant)
+    {
+    case RF_SIM_SPC_SINGLE:
+      return 0x05;
+    case RF_SIM_SPC_DEFERRED:
+      return 0x0e;
+    case RF_SIM_SPC_OFFSETS:
+    default:
+      return 0x07;
+    }
+}
+
 /* When the drive was asked what, in the modelled time Reflash's waits pass
  * on: the settle waits. */
 static void
@@ -92,6 +107,11 @@ on_command (guint            n,
 
   if (command->cdb[0] == OP_WRITE_BUFFER)
     {
+      /* The command gate, in every test: only the variant's mode, and 0x0F
+       * for the deferred one, ever reach the drive. */
+      g_assert_true (command->cdb[1] == variant_mode (fixture->scenario->variant) ||
+                     (fixture->scenario->variant == RF_SIM_SPC_DEFERRED &&
+                      command->cdb[1] == MODE_ACTIVATE));
       fixture->last_write_us = now;
       fixture->first_after_us = -1;
     }

@@ -107,6 +107,12 @@ model_of (Flash      *flash,
   return model != NULL ? model->name : id;
 }
 
+static gboolean
+speaks_spc (Flash *flash)
+{
+  return flash->family != NULL && g_str_equal (flash->family->protocol, "spc-download");
+}
+
 /* Words: errors, warnings */
 
 static void
@@ -415,6 +421,27 @@ print_resumed (Flash *flash,
                             "agrees, nothing is written and the interrupted flash is closed."));
 }
 
+/* A standard download's image is raw bytes: what they are is shown, and an
+ * image the family cannot check is said to be unchecked, never taken
+ * silently (spc-download.md "Images"). */
+static void
+print_raw_image (Flash *flash,
+                 FILE  *out)
+{
+  GBytes *bytes = rf_firmware_check_get_bytes (flash->check);
+  g_autofree char *sha256 = NULL;
+
+  if (bytes == NULL)
+    return;
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  /* Translators: the image's size in bytes, then its SHA-256 */
+  fprintf (out, _("Contents:  %" G_GSIZE_FORMAT " bytes, SHA-256 %s\n"), g_bytes_get_size (bytes),
+           sha256);
+  if (!flash->family->download.has_model_check)
+    fprintf (out, "%s\n", _("Nothing in this file says which model it is for: check for "
+                            "yourself that it is firmware for exactly this drive."));
+}
+
 static void
 print_plan (Flash *flash)
 {
@@ -434,6 +461,8 @@ print_plan (Flash *flash)
   else
     fprintf (out, _("Image:     %s, firmware %s\n"), flash->image_path,
              or_unknown (image_revision (flash)));
+  if (speaks_spc (flash) && flash->resume == NULL)
+    print_raw_image (flash, out);
   /* Translators: the verdict's code ("upgrade"), then its sentence */
   fprintf (out, _("Verdict:   %s: %s\n"), rf_verdict_get_code (verdict),
            rf_verdict_get_sentence (verdict));
@@ -452,6 +481,25 @@ not_confirmed (Flash      *flash,
                                          "not confirmed: %s", detail);
 
   return fail (flash, error);
+}
+
+/* spc-download.md "Images": nothing in a standard download stops a drive from
+ * taking another model's file, so for such a family the person states that
+ * the file is for this exact model. */
+static gboolean
+ask_confirmation (Flash              *flash,
+                  const Confirmation *c)
+{
+  g_autofree char *question = NULL;
+
+  if (c->confirmation != RF_FLASH_CONFIRM_UNTESTED || !speaks_spc (flash))
+    return rf_cli_ask (_(c->question));
+  /* Translators: %s is the drive's model ("Practice SPC drive") */
+  question = g_strdup_printf (_("This file is firmware for exactly this model, the %s, and you "
+                                "want to flash it although drives of this kind were never "
+                                "tested. Is that right?"),
+                              or_unknown (drive_model (flash)));
+  return rf_cli_ask (question);
 }
 
 /* Each extra confirmation on its own: its option, or a question on a
@@ -481,7 +529,7 @@ confirm_each (Flash                *flash,
           continue;
         }
       fprintf (stderr, "%s\n", reason);
-      if (!rf_cli_ask (_(c->question)))
+      if (!ask_confirmation (flash, c))
         return not_confirmed (flash, c->option);
       flash->given |= c->confirmation;
     }
@@ -726,12 +774,6 @@ dup_recovery_step (Flash *flash)
   /* Translators: the drive and the image */
   return g_strdup_printf (_("Run “reflash-cli recover %s %s” with the same image to repair "
                             "it."), flash->drive_name, flash->image_path);
-}
-
-static gboolean
-speaks_spc (Flash *flash)
-{
-  return flash->family != NULL && g_str_equal (flash->family->protocol, "spc-download");
 }
 
 /* A download the drive refused at its end, or ignored: it still runs its old
