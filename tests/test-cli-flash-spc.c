@@ -570,20 +570,6 @@ test_other_model_same_size (Fixture       *fixture,
   g_autofree guint8 *image = g_bytes_unref_to_data (g_steal_pointer (&bytes), &length);
   g_autoptr(GError) error = NULL;
 
-  /* BUG (issue 18), skipped until fixed: data/drives/spc-generic.conf says
-   * ModelCheckBytes=PRACTICE SPC, 12 bytes, so its model check compares only
-   * those and takes PRACTICE SPC1CMD (and PRACTICE SPC DEF) for its own
-   * model. `reflash-cli check renamed.bin --drive practice:spc-generic` says
-   * "Model: PRACTICE SPC" and allows it; `flash` sends all 16 WRITE BUFFER
-   * chunks (mode 7) and only the practice drive, which compares all 16 bytes,
-   * refuses the last with 05/2C/00 ("The drive did not take the new
-   * firmware", exit 4). Expected: refused by the verdict (exit 4, "another
-   * kind of drive"), no WRITE BUFFER sent. ModelCheckBytes=PRACTICE SPC\s\s\s\s
-   * makes this case pass, but test-drive-db, test-sim-scenario, test-verdict
-   * and test-backup-store build on the 12 bytes and then fail. */
-  g_test_skip ("spc-generic's model check compares 12 of the product's 16 bytes");
-  return;
-
   g_assert_cmpuint (length, >, 0x50);
   memcpy (image + 0x40, "PRACTICE SPC1CMD", 16);
   g_file_set_contents (path, (const char *) image, (gssize) length, &error);

@@ -305,14 +305,15 @@ test_spec_only (void)
   RfSpcImageRules blind = { .family = "spc-generic", .n_sizes = 0, .model_offset = -1,
                             .revision_offset = -1 };
   RfSpcImageRules checked = { .family = "spc-generic", .sizes = { 64 }, .n_sizes = 1,
-                              .model_offset = 0, .model = "MODEL-X", .revision_offset = 8,
+                              .model_offset = 0, .model = "MODEL-X", .revision_offset = 16,
                               .revision_length = 4 };
   g_autoptr(RfDriveIdentity) id = rf_drive_identity_new ();
   g_autoptr(RfSpcFirmware) raw = rf_spc_firmware_new (&blind);
   g_autoptr(RfSpcFirmware) good = rf_spc_firmware_new (&checked);
   g_autoptr(RfSpcFirmware) other = rf_spc_firmware_new (&checked);
   g_autoptr(GBytes) blob = rf_test_random_bytes (64, 3);
-  guint8 image[64] = "MODEL-X\0" "1.20";
+  /* The model padded to INQUIRY's 16-byte product field, then the revision. */
+  guint8 image[64] = "MODEL-X\0\0\0\0\0\0\0\0\0" "1.20";
   g_autoptr(GBytes) image_bytes = g_bytes_new (image, sizeof image);
   g_autoptr(RfVerdict) v1 = NULL;
   g_autoptr(RfVerdict) v2 = NULL;

@@ -415,7 +415,7 @@ print_resumed (Flash *flash,
   fprintf (out, _("Image:     %s, firmware %s (the copy Reflash kept of it)\n"),
            rf_journal_get_image_name (journal), or_unknown (image_revision (flash)));
   fprintf (out, _("Stopped:   %s\n"),
-           rf_cli_journal_phase_to_sentence (rf_journal_get_phase (journal)));
+           rf_cli_journal_phase_to_sentence (flash->db, journal));
   if (looks_unchanged (flash))
     fprintf (out, "%s\n", _("The drive still runs the firmware it ran then: if the last look "
                             "agrees, nothing is written and the interrupted flash is closed."));
@@ -451,7 +451,9 @@ print_plan (Flash *flash)
   if (flash->as_json)
     write_plan_event (flash);
   fprintf (out, _("Drive:     %s, %s\n"), flash->drive_name, or_unknown (drive_model (flash)));
-  if (flash->identity->safe_mode)
+  if (flash->identity->safe_mode && speaks_spc (flash))
+    fprintf (out, "%s\n", _("Now:       boot mode (only the drive's boot code runs)"));
+  else if (flash->identity->safe_mode)
     fprintf (out, _("Now:       safe mode (only the bootcode runs; version %s)\n"),
              or_unknown (flash->identity->revision));
   else
@@ -760,6 +762,10 @@ dup_recovery_step (Flash *flash)
   g_autoptr(GError) problem = rf_flash_job_dup_journal_problem (flash->job);
   gboolean journal_kept = rf_flash_job_get_journal (flash->job) != NULL && problem == NULL;
 
+  if (speaks_spc (flash) && !flash->family->download.boot_mode_accepts_download)
+    return g_strdup (_("Drives of this kind take no new firmware in boot mode: if it does not "
+                       "start normally after switching the computer off and on, it needs its "
+                       "maker's own firmware tool."));
   if (flash->resume != NULL)
     /* Translators: %s is the drive */
     return g_strdup_printf (_("Run “reflash-cli resume %s” again to repair it: the record of "

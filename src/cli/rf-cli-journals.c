@@ -22,22 +22,40 @@
 /* How many characters of a SHA-256 a person compares. */
 #define SHA256_SHORT 12
 
+/* An SPC download has no erase: its phases are said as sending and saving. */
+static gboolean
+is_download (RfDriveDb *db,
+             RfJournal *journal)
+{
+  RfDriveFamily *family = db != NULL ? rf_drive_db_lookup (db, rf_journal_get_family (journal))
+                                     : NULL;
+
+  return family != NULL && g_strcmp0 (family->protocol, "spc-download") == 0;
+}
+
 /**
  * rf_cli_journal_phase_to_sentence:
+ * @db: (nullable): the drive families, for how the journal's family flashes
  *
  * Returns: where a flash stopped, for the plan of a resume
  */
 const char *
-rf_cli_journal_phase_to_sentence (RfJournalPhase phase)
+rf_cli_journal_phase_to_sentence (RfDriveDb *db,
+                                  RfJournal *journal)
 {
-  switch (phase)
+  gboolean download = is_download (db, journal);
+
+  switch (rf_journal_get_phase (journal))
     {
     case RF_JOURNAL_PHASE_STARTED:
-      return _("before the old firmware was erased");
+      return download ? _("before the new firmware was sent to the drive")
+                      : _("before the old firmware was erased");
     case RF_JOURNAL_PHASE_ERASING:
-      return _("while the old firmware was being erased and the new one written");
+      return download ? _("while the new firmware was being sent to the drive and saved")
+                      : _("while the old firmware was being erased and the new one written");
     case RF_JOURNAL_PHASE_PROGRAMMED:
-      return _("after the new firmware was written, before it was read back");
+      return download ? _("after the new firmware was sent, while the drive restarted")
+                      : _("after the new firmware was written, before it was read back");
     case RF_JOURNAL_PHASE_READ_BACK:
       return _("after the new firmware was read back, at the last check");
     default:
@@ -47,23 +65,27 @@ rf_cli_journal_phase_to_sentence (RfJournalPhase phase)
 
 /**
  * rf_cli_journal_phase_to_title:
+ * @db: (nullable): the drive families
  *
  * Returns: the phase in a word or two, for lists
  */
 const char *
-rf_cli_journal_phase_to_title (RfJournalPhase phase)
+rf_cli_journal_phase_to_title (RfDriveDb *db,
+                               RfJournal *journal)
 {
-  switch (phase)
+  gboolean download = is_download (db, journal);
+
+  switch (rf_journal_get_phase (journal))
     {
     case RF_JOURNAL_PHASE_STARTED:
       /* Translators: how far an interrupted flash got */
-      return _("started, nothing erased");
+      return download ? _("started, nothing sent") : _("started, nothing erased");
     case RF_JOURNAL_PHASE_ERASING:
       /* Translators: how far an interrupted flash got */
-      return _("erasing");
+      return download ? _("sending") : _("erasing");
     case RF_JOURNAL_PHASE_PROGRAMMED:
       /* Translators: how far an interrupted flash got */
-      return _("written, not read back");
+      return download ? _("sent, not confirmed") : _("written, not read back");
     case RF_JOURNAL_PHASE_READ_BACK:
       /* Translators: how far an interrupted flash got */
       return _("read back");
@@ -158,7 +180,7 @@ rf_cli_journals_notice (void)
   /* Translators: the drive's model ("ND-3550A"), then how far the flash got ("erasing") */
   fprintf (stderr, _("reflash-cli: An interrupted flash of the %s (%s) can be resumed with "
                      "“reflash-cli resume”.\n"),
-           model, rf_cli_journal_phase_to_title (rf_journal_get_phase (journal)));
+           model, rf_cli_journal_phase_to_title (db, journal));
 }
 
 /* Listing */
@@ -206,7 +228,7 @@ print_one (RfDriveDb *db,
   /* Translators: the file's name, its firmware version, the start of its SHA-256 */
   printf (_("  Image:    %s, firmware %s, SHA-256 %s…\n"), rf_journal_get_image_name (journal),
           or_dash (rf_journal_get_image_revision (journal)), sha256);
-  printf (_("  Stopped:  %s\n"), rf_cli_journal_phase_to_sentence (rf_journal_get_phase (journal)));
+  printf (_("  Stopped:  %s\n"), rf_cli_journal_phase_to_sentence (db, journal));
   printf (_("  Started:  %s, last updated %s\n"), started, updated);
 }
 
@@ -326,7 +348,7 @@ say_what_is_lost (RfJournal *journal)
   /* Translators: the model, how far the flash got, the image's name and version */
   fprintf (stderr, _("This closes the record of the interrupted flash of the %s (stopped %s) and "
                      "deletes Reflash's copy of its firmware, %s %s.\n"),
-           model, rf_cli_journal_phase_to_sentence (rf_journal_get_phase (journal)),
+           model, rf_cli_journal_phase_to_sentence (db, journal),
            rf_journal_get_image_name (journal), or_dash (rf_journal_get_image_revision (journal)));
   fprintf (stderr, "%s\n", _("If the drive does not start, that copy is the way to bring it back: "
                              "without it you need the firmware file itself, and "

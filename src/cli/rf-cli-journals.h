@@ -8,8 +8,10 @@
 
 G_BEGIN_DECLS
 
-const char *rf_cli_journal_phase_to_sentence (RfJournalPhase  phase);
-const char *rf_cli_journal_phase_to_title    (RfJournalPhase  phase);
+const char *rf_cli_journal_phase_to_sentence (RfDriveDb      *db,
+                                              RfJournal      *journal);
+const char *rf_cli_journal_phase_to_title    (RfDriveDb      *db,
+                                              RfJournal      *journal);
 char       *rf_cli_journal_model_name        (RfDriveDb      *db,
                                               RfJournal      *journal);
 char       *rf_cli_journal_drive_name        (RfJournal      *journal);

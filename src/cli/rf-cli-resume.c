@@ -263,7 +263,7 @@ describe (Resume    *resume,
            rf_journal_get_image_name (candidate->journal),
            rf_journal_get_image_revision (candidate->journal) != NULL
            ? rf_journal_get_image_revision (candidate->journal) : "-",
-           rf_cli_journal_phase_to_title (rf_journal_get_phase (candidate->journal)));
+           rf_cli_journal_phase_to_title (resume->db, candidate->journal));
 }
 
 static void

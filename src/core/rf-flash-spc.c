@@ -514,6 +514,11 @@ spc_after_failure (RfFlashJob  *job,
   if (decide (job, error) == RF_FLASH_OUTCOME_DONE)
     g_message ("the drive runs the image's revision: the download took effect although %s",
                (*error)->message);
+  /* A drive that runs what it ran was not flashed: whatever the command said
+   * on the way, the flash failed its proof, unless the drive refused the image. */
+  if (state->outcome == RF_FLASH_OUTCOME_NOT_APPLIED && (*error)->domain == RF_ERROR &&
+      (*error)->code != RF_ERROR_IMAGE_REFUSED)
+    (*error)->code = RF_ERROR_VERIFY_FAILED;
   return state->outcome;
 }
 

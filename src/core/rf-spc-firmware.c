@@ -65,7 +65,15 @@ model_matches (RfSpcFirmware *self,
   gsize length;
   const guint8 *model = g_bytes_get_data (self->model_bytes, &length);
 
-  return offset <= size && length <= size - offset && memcmp (data + offset, model, length) == 0;
+  if (offset > size || length > size - offset || memcmp (data + offset, model, length) != 0)
+    return FALSE;
+  /* The model as INQUIRY shows it, padding dropped: up to the end of the
+   * 16-byte product field only padding may follow, or "PRACTICE SPC" would
+   * also pass the image of a "PRACTICE SPC 2". */
+  for (gsize i = offset + length; i < offset + RF_DRIVE_PRODUCT_LENGTH && i < size; i++)
+    if (data[i] != ' ' && data[i] != '\0')
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
