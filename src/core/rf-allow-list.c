@@ -253,26 +253,11 @@ check_read_buffer (Check *check)
          require_zero (check, 9, 9);
 }
 
-static guint8
-variant_mode (RfSpcVariant variant)
-{
-  switch (variant)
-    {
-    case RF_SPC_VARIANT_SINGLE:
-      return 0x05;
-    case RF_SPC_VARIANT_DEFERRED:
-      return 0x0e;
-    case RF_SPC_VARIANT_OFFSETS:
-    default:
-      return 0x07;
-    }
-}
-
 static gboolean
 check_write_buffer_upload (Check *check)
 {
   const RfSpcDownload *download = &check->list->family->download;
-  guint8 mode = variant_mode (download->variant);
+  guint8 mode = rf_spc_variant_get_mode (download->variant);
   guint32 offset = cdb_be (check->command, 3, 3);
   guint32 length = cdb_be (check->command, 6, 3);
 

@@ -142,6 +142,27 @@ rf_drive_family_is_boot_revision (const RfDriveFamily *family,
   return g_pattern_match_simple (family->boot_revision, text);
 }
 
+/**
+ * rf_spc_variant_get_mode:
+ *
+ * Returns: the WRITE BUFFER mode that carries a variant's image
+ *   (spc-download.md "Variants"): 0x05, 0x07 or 0x0E
+ */
+guint8
+rf_spc_variant_get_mode (RfSpcVariant variant)
+{
+  switch (variant)
+    {
+    case RF_SPC_VARIANT_SINGLE:
+      return 0x05;
+    case RF_SPC_VARIANT_DEFERRED:
+      return 0x0e;
+    case RF_SPC_VARIANT_OFFSETS:
+    default:
+      return 0x07;
+    }
+}
+
 const char *
 rf_drive_support_to_nick (RfDriveSupport support)
 {

@@ -125,6 +125,7 @@ const char         *rf_drive_family_get_led_hint (const RfDriveFamily *family,
 gboolean            rf_drive_family_is_boot_revision (const RfDriveFamily *family,
                                                       const guint8        *revision);
 const char         *rf_drive_support_to_nick  (RfDriveSupport        support);
+guint8              rf_spc_variant_get_mode   (RfSpcVariant          variant);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfDriveFamily, rf_drive_family_unref)
 

@@ -59,21 +59,6 @@ download_of (RfFlashJob *job)
   return &rf_flash_job_get_family (job)->download;
 }
 
-static guint8
-variant_mode (RfSpcVariant variant)
-{
-  switch (variant)
-    {
-    case RF_SPC_VARIANT_SINGLE:
-      return RF_SCSI_WRITE_BUFFER_SAVE;
-    case RF_SPC_VARIANT_DEFERRED:
-      return RF_SCSI_WRITE_BUFFER_DEFERRED;
-    case RF_SPC_VARIANT_OFFSETS:
-    default:
-      return RF_SCSI_WRITE_BUFFER_OFFSETS;
-    }
-}
-
 /* ---- the plan: chunks from the descriptor ---- */
 
 /* READ BUFFER mode 3 for the download's own buffer ID; a drive that refuses
@@ -256,7 +241,7 @@ upload (RfFlashJob  *job,
   const guint8 *image = g_bytes_get_data (rf_flash_job_get_image (job), &size);
   guint n_commands = (guint) ((size + state->chunk - 1) / state->chunk);
   guint64 expected = rf_flash_job_expected_per_command_us (job, RF_PHASE_UPLOAD, n_commands);
-  guint8 mode = variant_mode (download->variant);
+  guint8 mode = rf_spc_variant_get_mode (download->variant);
   g_autofree guint8 *piece = g_malloc (state->chunk);
 
   for (gsize done = 0; done < size; done += state->chunk)
