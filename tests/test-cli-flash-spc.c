@@ -21,6 +21,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -623,6 +624,51 @@ test_power_cut_then_resume (Fixture       *fixture,
   g_assert_cmpuint (n_journals (fixture), ==, 0);
 }
 
+/* reflash-cli is killed as the drive receives the last chunk, before the
+ * drive saves anything: for the drive a power cut, which discards its buffer
+ * (spc-download.md "Practice drive model"), so it runs its old firmware. The
+ * journal is open; `resume` sends the whole download again, once the unknown
+ * order of the two versions is confirmed again. */
+static void
+test_killed_then_resume (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const Variant *variant = data;
+  g_autofree char *fault = g_strdup_printf ("[Fault kill]\nKind=killed\nPhase=upload\n"
+                                            "Occurrence=%u\n", variant->last_chunk);
+  g_autofree char *name = g_strconcat (variant->id, "-kill", NULL);
+  g_autofree char *drive = add_faulty_drive (fixture, variant, name, fault);
+  g_autofree char *image = make_image (fixture, drive, "new.bin", "--version=2.10");
+  const char *args[] = { "flash", drive, image, "--accept-untested", "--accept-unknown-order",
+                         "--yes", "--practice-speed", "0", NULL };
+  g_autoptr(GSubprocess) process = rf_test_cli_spawn (cli_path, fixture->env, args);
+  g_autoptr(GHashTable) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *resumed = NULL;
+
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+  assert_runs (fixture, drive, "1.00", FALSE);
+  g_assert_cmpuint (n_journals (fixture), ==, 1);
+
+  g_assert_cmpint (run_cli (fixture, NULL, &refused, "resume", drive, "--accept-untested",
+                            "--yes", "--practice-speed", "0", NULL), ==, EXIT_NOT_CONFIRMED);
+  rf_test_assert_has (refused, "--accept-unknown-order");
+  g_assert_cmpuint (n_journals (fixture), ==, 1);
+  g_assert_cmpint (run_cli (fixture, &resumed, NULL, "resume", drive, "--accept-untested",
+                            "--accept-unknown-order", "--yes", "--json", "--practice-speed", "0",
+                            NULL), ==, EXIT_OK);
+  done = last_event (resumed);
+  g_assert_cmpstr (rf_test_json_get_string (done, "event"), ==, "done");
+  g_assert_cmpstr (rf_test_json_get_string (done, "revision"), ==, "2.10");
+  assert_drive_holds (fixture, drive, image);
+  assert_runs (fixture, drive, "2.10", FALSE);
+  g_assert_cmpuint (n_journals (fixture), ==, 0);
+}
+
 /* A family whose drives take no download in boot mode
  * (BootModeAcceptsDownload=false), and its practice drive, whose power fails
  * during the save. Otherwise as spc-generic. */
@@ -750,6 +796,7 @@ main (int    argc,
       } cases[] = {
         { "flash", test_flash },
         { "power-cut-then-resume", test_power_cut_then_resume },
+        { "killed-then-resume", test_killed_then_resume },
         { "silent-flash", test_silent_flash },
       };
 

@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 
 #include "sim-test-util.h"
 
@@ -262,6 +263,80 @@ test_write_failure (void)
   after = rf_sim_drive_dup_flash (sim->drive);
   g_assert_true (g_bytes_equal (before, after));
   sim_drive_free (sim);
+}
+
+/* A vendor command refused mid-run: ILLEGAL REQUEST, nothing executed; the next
+ * one is taken again. */
+static void
+test_refusals (void)
+{
+  SimDrive *sim = sim_drive_open ("healthy-3550", NULL);
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) before = rf_sim_drive_dup_flash (sim->drive);
+  g_autoptr(GBytes) after = NULL;
+
+  add_fault (sim, RF_SIM_FAULT_INVALID_OPCODE, RF_SIM_PHASE_ERASE, 1, -1);
+  add_fault (sim, RF_SIM_FAULT_INVALID_FIELD, RF_SIM_PHASE_ERASE, 2, -1);
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  g_assert_true (nec_erase (sim, 4));
+  sim_assert_sense (sim, 0x05, 0x20, 0x00);
+  g_assert_true (nec_erase (sim, 4));
+  sim_assert_sense (sim, 0x05, 0x24, 0x00);
+  after = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_true (nec_erase (sim, 4));
+  sim_assert_good (sim);
+  sim_drive_free (sim);
+}
+
+/* In a child process: a kill of the program in the 3rd erase, 0x3000 bytes in. */
+static void
+die_in_third_erase (const char *path)
+{
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  SimDrive *sim = sim_drive_open ("healthy-3550", path);
+
+  add_fault (sim, RF_SIM_FAULT_KILLED, RF_SIM_PHASE_ERASE, 3, 0x3000);
+  sim_clear_unit_attention (sim);
+  upload (sim, image);
+  for (guint block = 4; block <= 34; block++)
+    nec_erase (sim, block);
+  /* Not killed: the parent sees a child that passed. */
+  exit (0);
+}
+
+/* The process dies of SIGKILL, and the flash it leaves is what a power loss
+ * there leaves. */
+static void
+test_killed (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) flash = NULL;
+  SimDrive *sim;
+
+  if (g_test_subprocess ())
+    {
+      path = g_build_filename (g_getenv ("RF_TEST_KILLED_DIR"), "healthy-3550", NULL);
+      die_in_third_erase (path);
+      return;
+    }
+  dir = g_dir_make_tmp ("rf-sim-killed-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  path = g_build_filename (dir, "healthy-3550", NULL);
+  g_setenv ("RF_TEST_KILLED_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();
+  sim = sim_drive_open ("healthy-3550", path);
+  flash = rf_sim_drive_dup_flash (sim->drive);
+  /* Blocks 4 and 5 erased, block 6 (0x30000) up to 0x3000, no further. */
+  g_assert_true (all_ff (flash_at (flash, 0x10000), 0x23000));
+  g_assert_false (all_ff (flash_at (flash, 0x33000), 0x10));
+  sim_assert_revision (sim, "0.05");
+  sim_drive_free (sim);
+  sim_remove_state (path);
+  g_rmdir (dir);
 }
 
 /* Every erase and program answers GOOD and writes nothing: the old revision
@@ -833,6 +908,8 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-drive/unit-attention-storm", test_unit_attention_storm);
   g_test_add_func ("/reflash/sim-drive/write-failure", test_write_failure);
   g_test_add_func ("/reflash/sim-drive/silent-flash", test_silent_flash);
+  g_test_add_func ("/reflash/sim-drive/refusals", test_refusals);
+  g_test_add_func ("/reflash/sim-drive/killed", test_killed);
   g_test_add_func ("/reflash/sim-drive/scenario-faults", test_scenario_faults);
   g_test_add ("/reflash/sim-drive/persist-flash", StateDir, NULL, state_dir_setup,
               test_persist_flash, state_dir_teardown);

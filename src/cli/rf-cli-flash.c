@@ -259,6 +259,20 @@ fits_recovery (RfVerdict *verdict)
     }
 }
 
+/* A resume writes again the image the person confirmed for this drive when
+ * the flash began. Besides firmware that brings the drive back, that is an
+ * image whose order against what the drive runs cannot be known: a standard
+ * download interrupted before its save leaves the old microcode running, and
+ * its revisions have no known order (spc-download.md "Interrupted
+ * download"). The unknown order is asked about again. */
+static gboolean
+fits_resume (RfVerdict *verdict)
+{
+  return fits_recovery (verdict) ||
+         (rf_verdict_get_kind (verdict) != RF_VERDICT_KIND_REFUSED &&
+          (rf_verdict_get_warnings (verdict) & RF_VERDICT_WARNING_UNKNOWN_ORDER) != 0);
+}
+
 /* A resume whose flash stopped before the erase, on a drive that still runs
  * what it ran then (nec-2m.md §3): the job will find nothing to write and
  * close the journal, so what the verdict asks of a flash does not apply. If
@@ -924,7 +938,8 @@ flash_image (Flash  *flash,
   verdict = rf_firmware_check_get_verdict (flash->check);
   if (!looks_unchanged (flash) && !rf_verdict_is_allowed (verdict))
     return fail_verdict (flash, verdict);
-  if (!looks_unchanged (flash) && only_brings_back (flash) && !fits_recovery (verdict))
+  if (!looks_unchanged (flash) && only_brings_back (flash) &&
+      !(flash->resume != NULL ? fits_resume (verdict) : fits_recovery (verdict)))
     return refuse_step_aside (flash, verdict);
   if ((status = confirm (flash)) != RF_CLI_EXIT_OK)
     return status;

@@ -581,6 +581,9 @@ rf_progress_begin_phase (RfProgress *self,
 
   g_return_if_fail (RF_IS_PROGRESS (self));
 
+  /* In order with the commands a debug log traces: the fault matrix
+   * (tests/test-faults.c) tells each command's phase by it. */
+  g_debug ("phase %s begins", rf_phase_to_nick (phase));
   g_mutex_lock (&self->lock);
   index = self->finished ? -1 : find_next_phase_locked (self, phase);
   if (index >= 0)

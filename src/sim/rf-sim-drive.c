@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "rf-error.h"
@@ -399,6 +401,9 @@ link_fault (RfSimDrive       *self,
     case RF_SIM_FAULT_SILENT_FLASH:
     case RF_SIM_FAULT_LOST_STATUS:
     case RF_SIM_FAULT_FLIPPED_READ:
+    case RF_SIM_FAULT_KILLED:
+    case RF_SIM_FAULT_INVALID_OPCODE:
+    case RF_SIM_FAULT_INVALID_FIELD:
     default:
       return TRUE;
     }
@@ -439,6 +444,7 @@ rf_sim_drive_nap (RfSimDrive *self,
 static gboolean
 power_lost (RfSimDrive *self,
             RfCommand  *command,
+            gboolean    killed,
             GError    **error)
 {
   g_autoptr(GError) save_error = NULL;
@@ -446,6 +452,10 @@ power_lost (RfSimDrive *self,
   power_up (self);
   if (!rf_sim_drive_save_state (self, &save_error))
     g_debug ("%s", save_error->message);
+  /* The flash is saved as the power loss left it; now the program dies as a
+   * crash kills it: no handler, no clean-up, nothing flushed. */
+  if (killed)
+    kill (getpid (), SIGKILL);
   g_set_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE,
                "%s: no status: the practice drive lost power; it starts up again",
                rf_command_opcode_name (command->cdb[0]));
@@ -506,6 +516,21 @@ answered_early (RfSimDrive *self,
   return FALSE;
 }
 
+/* A refusal fault: the command is answered ILLEGAL REQUEST and not executed.
+ * TRUE when @fault is one. */
+static gboolean
+refuse (RfCommand        *command,
+        const RfSimFault *fault)
+{
+  if (fault->kind == RF_SIM_FAULT_INVALID_OPCODE)
+    rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x20, 0x00);
+  else if (fault->kind == RF_SIM_FAULT_INVALID_FIELD)
+    rf_command_set_check_condition (command, RF_SENSE_KEY_ILLEGAL_REQUEST, 0x24, 0x00);
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static void
 finish_time (RfSimDrive *self,
              RfCommand  *command,
@@ -532,6 +557,7 @@ execute_locked (RfSimDrive *self,
   RfSimExec exec = { 0 };
   RfSimFault fault;
   gboolean has_fault;
+  gboolean killed = FALSE;
   RfSimPhase phase;
 
   if (self->vanished)
@@ -542,11 +568,23 @@ execute_locked (RfSimDrive *self,
   phase = is_nec (self) ? rf_sim_nec_classify (command) : rf_sim_spc_classify (command);
   self->command_count++;
   self->phase_counts[phase]++;
+  /* The fault matrix (tests/test-faults.c) reads these to place its faults. */
+  g_debug ("%s: command %u is %s #%u", self->scenario->id, self->command_count,
+           rf_sim_phase_to_nick (phase), self->phase_counts[phase]);
   has_fault = take_fault (self, phase, &fault);
+  if (has_fault)
+    g_debug ("%s: fault %s fires on command %u", self->scenario->id,
+             rf_sim_fault_kind_to_nick (fault.kind), self->command_count);
+  if (has_fault && fault.kind == RF_SIM_FAULT_KILLED)
+    {
+      /* For the drive a kill of its process is a power loss. */
+      killed = TRUE;
+      fault.kind = RF_SIM_FAULT_POWER_LOSS;
+    }
   if (has_fault && !link_fault (self, command, &fault, error))
     return FALSE;
   if (has_fault && fault.kind == RF_SIM_FAULT_POWER_LOSS && fault.byte_offset < 0)
-    return power_lost (self, command, error);
+    return power_lost (self, command, killed, error);
   if (has_fault && fault.kind == RF_SIM_FAULT_UNIT_ATTENTION_STORM)
     self->storm_remaining = fault.count;
   /* A dead drive answers nothing, whatever stands between it and the host. */
@@ -557,7 +595,11 @@ execute_locked (RfSimDrive *self,
                    rf_command_opcode_name (command->cdb[0]));
       return FALSE;
     }
-  if (answered_early (self, command))
+  if (has_fault && refuse (command, &fault))
+    {
+      exec.cost = RF_SIM_COST_QUERY;
+    }
+  else if (answered_early (self, command))
     {
       exec.cost = RF_SIM_COST_QUERY;
     }
@@ -571,7 +613,7 @@ execute_locked (RfSimDrive *self,
     }
   finish_time (self, command, &exec);
   if (exec.power_lost || (has_fault && fault.kind == RF_SIM_FAULT_POWER_LOSS))
-    return power_lost (self, command, error);
+    return power_lost (self, command, killed, error);
   if (exec.flash_changed && !rf_sim_drive_save_state (self, error))
     return FALSE;
   if (has_fault && fault.kind == RF_SIM_FAULT_LOST_STATUS)

@@ -21,6 +21,9 @@ static const char *const kind_nicks[] = {
   [RF_SIM_FAULT_NO_RAWIO] = "no-rawio",
   [RF_SIM_FAULT_IN_USE] = "in-use",
   [RF_SIM_FAULT_FLIPPED_READ] = "flipped-read",
+  [RF_SIM_FAULT_KILLED] = "killed",
+  [RF_SIM_FAULT_INVALID_OPCODE] = "invalid-opcode",
+  [RF_SIM_FAULT_INVALID_FIELD] = "invalid-field",
 };
 
 static const char *const phase_nicks[] = {

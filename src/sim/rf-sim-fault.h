@@ -37,6 +37,17 @@ G_BEGIN_DECLS
  * @RF_SIM_FAULT_FLIPPED_READ: a read answers GOOD, but one bit of the data that
  *   reaches the host is wrong (noise on a marginal cable or adapter); the flash
  *   is unchanged, so a second read of the same place differs
+ * @RF_SIM_FAULT_KILLED: the program the practice drive lives in is killed
+ *   (SIGKILL) while the command runs, which for the drive is a power loss: as
+ *   @RF_SIM_FAULT_POWER_LOSS (with @byte_offset, an erase or program stops
+ *   part-way), its flash saved, then the process dies. For the fault matrix:
+ *   a crash of Reflash exactly there, leaving journals and files as a real
+ *   crash leaves them
+ * @RF_SIM_FAULT_INVALID_OPCODE: the drive refuses the command with 05/20/00
+ *   (invalid command operation code) and executes nothing, as firmware or a
+ *   bridge that suddenly stops taking a vendor command does
+ * @RF_SIM_FAULT_INVALID_FIELD: the drive refuses the command with 05/24/00
+ *   (invalid field in CDB) and executes nothing
  */
 typedef enum {
   RF_SIM_FAULT_POWER_LOSS,
@@ -51,6 +62,9 @@ typedef enum {
   RF_SIM_FAULT_NO_RAWIO,
   RF_SIM_FAULT_IN_USE,
   RF_SIM_FAULT_FLIPPED_READ,
+  RF_SIM_FAULT_KILLED,
+  RF_SIM_FAULT_INVALID_OPCODE,
+  RF_SIM_FAULT_INVALID_FIELD,
 } RfSimFaultKind;
 
 /**
@@ -83,7 +97,7 @@ typedef enum {
  *   command of @phase (useful for write failures and silent flashes)
  * @command: when not 0, fires on the n-th command the drive receives since it was
  *   opened (1-based), whatever its phase; @phase and @occurrence are ignored
- * @byte_offset: power loss only: how many bytes of the erase or program were done
+ * @byte_offset: power loss and kill only: how many bytes of the erase or program were done
  *   when power failed; -1 means before the command started
  * @count: unit attention storm only: how many commands answer 06/29/00
  *

@@ -411,8 +411,8 @@ check_fault (const RfSimFault *fault,
                  g_key_file_has_key (src->keyfile, group, "Phase", NULL) ? "Phase" : "Kind", error,
                  "this fault acts only on reads: give Phase=read, or a Command number");
   if (g_key_file_has_key (src->keyfile, group, "ByteOffset", NULL) &&
-      fault->kind != RF_SIM_FAULT_POWER_LOSS)
-    return fail (src, group, "ByteOffset", error, "applies only to Kind=power-loss");
+      fault->kind != RF_SIM_FAULT_POWER_LOSS && fault->kind != RF_SIM_FAULT_KILLED)
+    return fail (src, group, "ByteOffset", error, "applies only to Kind=power-loss or killed");
   if (g_key_file_has_key (src->keyfile, group, "Count", NULL) &&
       fault->kind != RF_SIM_FAULT_UNIT_ATTENTION_STORM)
     return fail (src, group, "Count", error, "applies only to Kind=unit-attention-storm");
