@@ -522,13 +522,16 @@ check_backups (RfTestFaultRig *self,
   return bad;
 }
 
-/* Runs resume or recover while the drive needs either, at most @max times. */
+/* Runs resume or recover while the drive needs either, at most @max times.
+ * A run that fails is no problem by itself (a fault may have hit it): what
+ * counts is how the drive ends. Its words go to @notes, for the log. */
 static void
 recover_drive (RfTestFaultRig    *self,
                Place             *place,
                guint              max,
                RfTestFaultResult *result,
-               GString           *problems)
+               GString           *problems,
+               GString           *notes)
 {
   for (guint attempt = 0; attempt < max; attempt++)
     {
@@ -573,7 +576,7 @@ recover_drive (RfTestFaultRig    *self,
         {
           g_autofree char *text = describe_run (what, &run);
 
-          g_string_append_printf (problems, " %s;", text);
+          g_string_append_printf (notes, " (%s)", text);
         }
     }
 }
@@ -647,6 +650,7 @@ rf_test_fault_rig_run (RfTestFaultRig    *self,
   g_auto(Run) run = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GString) notes = g_string_new (NULL);
   g_autofree char *problem = NULL;
   gboolean killed = FALSE;
 
@@ -663,10 +667,11 @@ rf_test_fault_rig_run (RfTestFaultRig    *self,
   if (!check_ending (&run, "flash", killed, &problem))
     g_string_append_printf (problems, " %s;", problem);
   else
-    recover_drive (self, &place, max_recoveries, result, problems);
+    recover_drive (self, &place, max_recoveries, result, problems, notes);
   judge (self, &place, result, problems);
   if (problems->len > 0)
     {
+      g_string_append (problems, notes->str);
       result->outcome = RF_TEST_FAULT_NOT_RECOVERED;
       result->problem = g_strdup (problems->str + 1);
       if (g_getenv ("REFLASH_FAULTS_KEEP") != NULL)

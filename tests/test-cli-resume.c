@@ -397,6 +397,28 @@ test_image_deleted (Fixture       *fixture,
   g_assert_cmpuint (n_journals (fixture), ==, 0);
 }
 
+/* The image file rewritten after the kill (another version in its place):
+ * the journal's copy is flashed, checked by its SHA-256, not the file. */
+static void
+test_image_rewritten (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *image_path = make_image (fixture, SEED, "nd3550.bin");
+  g_autoptr(GBytes) image = read_file (image_path);
+  g_autoptr(GBytes) other = NULL;
+  g_autofree char *out = NULL;
+
+  kill_flash (fixture, SEED, image_path, "program", "20");
+  g_assert_cmpint (g_unlink (image_path), ==, 0);
+  g_assert_cmpint (run_cli (fixture, NULL, NULL, "practice", "firmware", SEED, "-o", image_path,
+                            "--version=1.07", NULL), ==, EXIT_OK);
+  other = read_file (image_path);
+  g_assert_false (g_bytes_equal (image, other));
+  g_assert_cmpint (resume (fixture, &out, NULL), ==, EXIT_OK);
+  assert_flashed (fixture, SEED, image, out);
+  g_assert_cmpuint (n_journals (fixture), ==, 0);
+}
+
 /* Changes two words of the main firmware so that their sum, and so the
  * image's 16-bit checksum (nec-2m.md §5), stays the same: only the SHA-256
  * can tell. */
@@ -642,6 +664,7 @@ main (int    argc,
               rf_test_cli_job_fixture_tear_down)
   ADD ("downgrade-stopped-early", test_downgrade_stopped_early);
   ADD ("image-deleted", test_image_deleted);
+  ADD ("image-rewritten", test_image_rewritten);
   ADD ("copy-damaged", test_copy_damaged);
   ADD ("journals-and-discard", test_journals_and_discard);
   ADD ("named-drive", test_named_drive);

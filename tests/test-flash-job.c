@@ -782,6 +782,9 @@ test_journal_unchanged (Fixture       *fixture,
 }
 
 static gint journal_writes_left;
+/* What a write fails with once none is left: ENOSPC (full), EROFS (a state
+ * folder remounted read-only). */
+static int journal_write_errno = ENOSPC;
 
 static gssize
 write_until_full (int         fd,
@@ -790,7 +793,7 @@ write_until_full (int         fd,
 {
   if (journal_writes_left == 0)
     {
-      errno = ENOSPC;
+      errno = journal_write_errno;
       return -1;
     }
   journal_writes_left--;
@@ -807,6 +810,7 @@ test_journal_no_space (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   journal_writes_left = 0;
+  journal_write_errno = ENOSPC;
   rf_journal_store_set_io (fixture->journals, &full);
   g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
   g_assert_error (error, RF_ERROR, RF_ERROR_NO_SPACE);
@@ -851,12 +855,54 @@ test_journal_update_fails (Fixture       *fixture,
   g_autoptr(GError) problem = NULL;
 
   journal_writes_left = 2; /* the image and the first key file */
+  journal_write_errno = ENOSPC;
   rf_journal_store_set_io (fixture->journals, &full);
   g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
   g_assert_no_error (error);
   assert_flash_is_image (fixture);
   problem = rf_flash_job_dup_journal_problem (fixture->job);
   g_assert_error (problem, RF_ERROR, RF_ERROR_NO_SPACE);
+}
+
+/* The state folder read-only when the journal is to be written: refused
+ * before anything that changes the drive is sent, nothing of a journal left. */
+static void
+test_journal_read_only (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const RfBackupStoreIo read_only = { .write = write_until_full };
+  g_autoptr(GError) error = NULL;
+
+  journal_writes_left = 0;
+  journal_write_errno = EROFS;
+  rf_journal_store_set_io (fixture->journals, &read_only);
+  g_assert_false (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_WRITE);
+  g_assert_cmpuint (count_commands (fixture, 0xcb, -1), ==, 0);
+  g_assert_cmpuint (count_commands (fixture, 0xcc, 0x04), ==, 0);
+  assert_flash_unchanged (fixture);
+  g_assert_cmpuint (rf_test_count_files (rf_journal_store_get_directory (fixture->journals)), ==,
+                    0);
+}
+
+/* Read-only once the journal was written: the flash goes on to the end and
+ * says that its journal could not be kept up to date. */
+static void
+test_journal_read_only_later (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const RfBackupStoreIo read_only = { .write = write_until_full };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) problem = NULL;
+
+  journal_writes_left = 2; /* the image and the first key file */
+  journal_write_errno = EROFS;
+  rf_journal_store_set_io (fixture->journals, &read_only);
+  g_assert_true (run_job (fixture, ALL_CONFIRMED, &error));
+  g_assert_no_error (error);
+  assert_flash_is_image (fixture);
+  problem = rf_flash_job_dup_journal_problem (fixture->job);
+  g_assert_error (problem, RF_ERROR, RF_ERROR_WRITE);
 }
 
 /* Drives that cannot be flashed as they are: refused with their reason, and
@@ -1154,6 +1200,8 @@ main (int    argc,
   add ("journal/no-space", &healthy, test_journal_no_space);
   add ("journal/folder-unusable", &healthy, test_journal_folder_unusable);
   add ("journal/update-fails", &healthy, test_journal_update_fails);
+  add ("journal/read-only", &healthy, test_journal_read_only);
+  add ("journal/read-only-later", &healthy, test_journal_read_only_later);
   for (gsize i = 0; i < G_N_ELEMENTS (not_flashable); i++)
     {
       g_autofree char *path = g_strconcat ("not-flashable/", not_flashable[i].scenario, NULL);
