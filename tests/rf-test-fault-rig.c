@@ -355,6 +355,21 @@ check_ending (const Run  *run,
   return TRUE;
 }
 
+/* A run that exits 0 says the drive works: it must not be in safe mode. */
+static void
+check_success_claim (RfTestFaultRig *self,
+                     Place          *place,
+                     const Run      *run,
+                     const char     *what,
+                     GString        *problems)
+{
+  g_auto(DriveInfo) info = { 0 };
+
+  if (exited_ok (run) && read_info (self, place, &info, NULL) && info.safe_mode)
+    g_string_append_printf (problems, " %s said it succeeded, yet the drive is in safe mode;",
+                            what);
+}
+
 /* ---- what is left afterwards ---- */
 
 static GBytes *
@@ -572,6 +587,7 @@ recover_drive (RfTestFaultRig    *self,
           g_string_append_printf (problems, " %s;", problem);
           return;
         }
+      check_success_claim (self, place, &run, what, problems);
       if (!exited_ok (&run) && !killed)
         {
           g_autofree char *text = describe_run (what, &run);
@@ -665,9 +681,14 @@ rf_test_fault_rig_run (RfTestFaultRig    *self,
   result->fired = count_fired (run.err, &killed);
   result->flash_status = WIFEXITED (run.wait_status) ? WEXITSTATUS (run.wait_status) : -1;
   if (!check_ending (&run, "flash", killed, &problem))
-    g_string_append_printf (problems, " %s;", problem);
+    {
+      g_string_append_printf (problems, " %s;", problem);
+    }
   else
-    recover_drive (self, &place, max_recoveries, result, problems, notes);
+    {
+      check_success_claim (self, &place, &run, "the flash", problems);
+      recover_drive (self, &place, max_recoveries, result, problems, notes);
+    }
   judge (self, &place, result, problems);
   if (problems->len > 0)
     {

@@ -355,7 +355,7 @@ main (int    argc,
   if (stride_env != NULL)
     stride = (guint) MAX (1, g_ascii_strtoull (stride_env, NULL, 10));
   if (stride > 1)
-    g_test_message ("faults: every %u. point of the matrix", stride);
+    g_test_message ("faults: one point in %u of the matrix", stride);
 
   for (gsize i = 0; i < G_N_ELEMENTS (drives); i++)
     {
