@@ -9,15 +9,19 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rf-confirm-page.h"
 #include "rf-diagnosis-page.h"
+#include "rf-drive-presenter.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
 #include "rf-journal.h"
 #include "rf-must-finish.h"
 #include "rf-page.h"
+#include "rf-result-page.h"
 #include "rf-sim.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
+#include "rf-writing-page.h"
 #include "rf-test-images.h"
 #include "rf-test-util.h"
 
@@ -610,6 +614,130 @@ test_journal_damaged_copy (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* With REFLASH_TEST_SHOTS=DIR, the window as drawn now goes to DIR/NAME.png:
+ * a way to look at pages that only a walk reaches. */
+static void
+save_shot (RfWindow   *window,
+           const char *name)
+{
+  const char *dir = g_getenv ("REFLASH_TEST_SHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  graphene_rect_t bounds;
+  GtkWidget *stack;
+
+  if (dir == NULL)
+    return;
+  stack = gtk_widget_get_parent (GTK_WIDGET (rf_window_get_visible_page (window)));
+  while (gtk_stack_get_transition_running (GTK_STACK (stack)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (GTK_WIDGET (window)),
+                          gtk_widget_get_height (GTK_WIDGET (window)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  gsk_render_node_get_bounds (node, &bounds);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &bounds);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
+/* The chosen practice drive at @speed, so that a flash can be watched. */
+static void
+slow_down (RfConfirmPage *confirm,
+           double         speed)
+{
+  RfDevice *device = rf_confirm_page_get_device (confirm);
+  g_autoptr(RfSimDrive) drive = rf_drive_presenter_dup_practice_drive (device);
+
+  rf_sim_drive_set_speed (drive, speed);
+}
+
+static gboolean
+result_shown (gpointer data)
+{
+  return RF_IS_RESULT_PAGE (rf_window_get_visible_page (RF_WINDOW (data)));
+}
+
+/* Welcome, the seed, its diagnosis, the practice image that fits: then the
+ * steps that write. */
+static RfConfirmPage *
+walk_to_confirm (RfWindow *window)
+{
+  RfPage *page;
+
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  check_practice_firmware (window, TRUE);
+  g_assert_true (button_sensitive (window, "wizard.next"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  page = rf_window_get_visible_page (window);
+  g_assert_true (RF_IS_CONFIRM_PAGE (page));
+  return RF_CONFIRM_PAGE (page);
+}
+
+/* The seed's recovery, all the way: Before Writing asks what only the person
+ * can say (the tray, a family never tested) and names its button for what it
+ * does; the flash runs; the result names the drive as it now identifies. */
+static void
+test_seed_recovered (void)
+{
+  RfWindow *window = create_window ();
+  RfConfirmPage *confirm = walk_to_confirm (window);
+  GtkWidget *next = find_button_for_action (GTK_WIDGET (window), "wizard.next");
+  RfResultPage *result;
+
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Recover Drive");
+  g_assert_true (gtk_widget_has_css_class (next, "destructive-action"));
+  g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==,
+                   RF_FLASH_CONFIRM_TRAY_EMPTY | RF_FLASH_CONFIRM_UNTESTED);
+  g_assert_true (shows_label (GTK_WIDGET (window), "The _tray is empty"));
+  g_assert_true (shows_label (GTK_WIDGET (window),
+                              "I accept that this kind of drive was never _tested"));
+  /* Not yet: the reason is on the page. */
+  g_assert_false (button_sensitive (window, "wizard.next"));
+  g_assert_true (shows_text_containing (GTK_WIDGET (window), "Tick every box above"));
+  save_shot (window, "confirm");
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_TRAY_EMPTY);
+  g_assert_false (button_sensitive (window, "wizard.next"));
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_UNTESTED);
+  g_assert_true (button_sensitive (window, "wizard.next"));
+
+  if (g_getenv ("REFLASH_TEST_SHOTS") != NULL)
+    slow_down (confirm, 20.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  g_assert_true (RF_IS_WRITING_PAGE (rf_window_get_visible_page (window)));
+  g_assert_false (button_sensitive (window, "wizard.back"));
+  if (g_getenv ("REFLASH_TEST_SHOTS") != NULL)
+    {
+      gint64 until = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+      save_shot (window, "writing");
+    }
+  wait_until (result_shown, window);
+  result = RF_RESULT_PAGE (rf_window_get_visible_page (window));
+  g_assert_cmpstr (rf_result_page_get_headline (result), ==,
+                   "Your ND-3550A now runs firmware 1.06");
+  save_shot (window, "result");
+  g_assert_false (button_sensitive (window, "wizard.back"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -621,6 +749,8 @@ main (int    argc,
   g_setenv ("XDG_CACHE_HOME", state_dir, TRUE);
   /* The user's journals: none, unless a test writes one. */
   g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  /* Backups of the flashes, away from the user's. */
+  g_setenv ("XDG_DATA_HOME", state_dir, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -642,6 +772,8 @@ main (int    argc,
   g_test_add_func ("/reflash/window/journal/not-for-other-drives",
                    test_journal_not_for_other_drives);
   g_test_add_func ("/reflash/window/journal/damaged-copy", test_journal_damaged_copy);
+  /* Last: it recovers the seed for good. */
+  g_test_add_func ("/reflash/window/flash/seed-recovered", test_seed_recovered);
   status = g_test_run ();
   rf_test_remove_tree (state_dir);
   g_free (state_dir);

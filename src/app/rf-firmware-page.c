@@ -40,6 +40,7 @@ struct _RfFirmwarePage
   RfDevice *device;
   RfJournal *journal;
   RfFirmwareCheck *check;
+  gboolean check_is_journals;  /* the check is of the journal's copy */
   GCancellable *cancellable;
   GtkFileChooserNative *chooser;
   const char *verdict_style;
@@ -201,6 +202,7 @@ on_file_checked (GObject      *source,
     return; /* cancelled: another file was chosen meanwhile */
   set_loading (self, FALSE);
   g_set_object (&self->check, check);
+  self->check_is_journals = FALSE;
   judge (self);
 }
 
@@ -342,6 +344,7 @@ on_journal_image_checked (GObject      *source,
       return;
     }
   g_set_object (&self->check, check);
+  self->check_is_journals = TRUE;
   judge (self);
 }
 
@@ -494,4 +497,17 @@ rf_firmware_page_set_journal (RfFirmwarePage *self,
     subtitle = g_strdup_printf (_("%s: the copy Reflash kept"),
                                 name != NULL ? name : _("Firmware"));
   adw_action_row_set_subtitle (self->journal_row, subtitle);
+}
+
+/**
+ * rf_firmware_page_get_resume:
+ *
+ * Returns: (nullable) (transfer none): the journal whose copy of the image
+ *   was chosen, so that the flash resumes it; %NULL for any other file
+ */
+RfJournal *
+rf_firmware_page_get_resume (RfFirmwarePage *self)
+{
+  g_return_val_if_fail (RF_IS_FIRMWARE_PAGE (self), NULL);
+  return self->check_is_journals ? self->journal : NULL;
 }

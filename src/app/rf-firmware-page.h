@@ -25,5 +25,6 @@ RfFirmwareCheck *rf_firmware_page_get_check  (RfFirmwarePage *self);
 gboolean         rf_firmware_page_is_loading (RfFirmwarePage *self);
 void             rf_firmware_page_set_journal (RfFirmwarePage *self,
                                                RfJournal      *journal);
+RfJournal       *rf_firmware_page_get_resume  (RfFirmwarePage *self);
 
 G_END_DECLS

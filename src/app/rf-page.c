@@ -10,7 +10,9 @@
 typedef struct
 {
   char *title;
+  char *next_label;
   gboolean complete;
+  gboolean back_blocked;
 } RfPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (RfPage, rf_page, ADW_TYPE_BIN)
@@ -19,6 +21,8 @@ enum {
   PROP_0,
   PROP_COMPLETE,
   PROP_TITLE,
+  PROP_NEXT_LABEL,
+  PROP_BACK_BLOCKED,
   N_PROPS
 };
 
@@ -30,6 +34,7 @@ rf_page_finalize (GObject *object)
   RfPagePrivate *priv = rf_page_get_instance_private (RF_PAGE (object));
 
   g_free (priv->title);
+  g_free (priv->next_label);
   G_OBJECT_CLASS (rf_page_parent_class)->finalize (object);
 }
 
@@ -49,6 +54,12 @@ rf_page_get_property (GObject    *object,
     case PROP_TITLE:
       g_value_set_string (value, rf_page_get_title (self));
       break;
+    case PROP_NEXT_LABEL:
+      g_value_set_string (value, rf_page_get_next_label (self));
+      break;
+    case PROP_BACK_BLOCKED:
+      g_value_set_boolean (value, rf_page_get_back_blocked (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -66,6 +77,9 @@ rf_page_set_property (GObject      *object,
     {
     case PROP_TITLE:
       rf_page_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_NEXT_LABEL:
+      rf_page_set_next_label (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -99,6 +113,26 @@ rf_page_class_init (RfPageClass *klass)
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * RfPage:next-label:
+   *
+   * When set, the forward button is named for what it does ("_Recover
+   * Drive") and styled as a step that changes the drive; else it is Next.
+   */
+  properties[PROP_NEXT_LABEL] =
+    g_param_spec_string ("next-label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * RfPage:back-blocked:
+   *
+   * Whether going back is not possible now: while firmware is written, and
+   * once it was.
+   */
+  properties[PROP_BACK_BLOCKED] =
+    g_param_spec_boolean ("back-blocked", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -156,4 +190,55 @@ rf_page_set_title (RfPage     *self,
   g_free (priv->title);
   priv->title = g_strdup (title);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+const char *
+rf_page_get_next_label (RfPage *self)
+{
+  RfPagePrivate *priv;
+
+  g_return_val_if_fail (RF_IS_PAGE (self), NULL);
+  priv = rf_page_get_instance_private (self);
+  return priv->next_label;
+}
+
+void
+rf_page_set_next_label (RfPage     *self,
+                        const char *label)
+{
+  RfPagePrivate *priv;
+
+  g_return_if_fail (RF_IS_PAGE (self));
+  priv = rf_page_get_instance_private (self);
+  if (g_strcmp0 (priv->next_label, label) == 0)
+    return;
+  g_free (priv->next_label);
+  priv->next_label = g_strdup (label);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_LABEL]);
+}
+
+gboolean
+rf_page_get_back_blocked (RfPage *self)
+{
+  RfPagePrivate *priv;
+
+  g_return_val_if_fail (RF_IS_PAGE (self), FALSE);
+  priv = rf_page_get_instance_private (self);
+  return priv->back_blocked;
+}
+
+/* For subclasses: the page says when Back must not leave it. */
+void
+rf_page_set_back_blocked (RfPage  *self,
+                          gboolean blocked)
+{
+  RfPagePrivate *priv;
+
+  g_return_if_fail (RF_IS_PAGE (self));
+  priv = rf_page_get_instance_private (self);
+  blocked = !!blocked;
+  if (priv->back_blocked == blocked)
+    return;
+  priv->back_blocked = blocked;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACK_BLOCKED]);
 }

@@ -25,5 +25,11 @@ void        rf_page_set_complete (RfPage     *self,
 const char *rf_page_get_title    (RfPage     *self);
 void        rf_page_set_title    (RfPage     *self,
                                   const char *title);
+const char *rf_page_get_next_label   (RfPage     *self);
+void        rf_page_set_next_label   (RfPage     *self,
+                                      const char *label);
+gboolean    rf_page_get_back_blocked (RfPage     *self);
+void        rf_page_set_back_blocked (RfPage     *self,
+                                      gboolean    blocked);
 
 G_END_DECLS

@@ -7,20 +7,24 @@
 
 #include <glib/gi18n.h>
 
+#include "rf-confirm-page.h"
 #include "rf-device-monitor.h"
 #include "rf-diagnosis-page.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
 #include "rf-journal-presenter.h"
 #include "rf-must-finish.h"
+#include "rf-result-page.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
+#include "rf-writing-page.h"
 
 struct _RfWindow
 {
   AdwApplicationWindow parent_instance;
 
   AdwWindowTitle *window_title;
+  GtkButton *next_button;
   GtkStack *stack;
 
   /* The pages in wizard order; the stack holds the same widgets. */
@@ -37,6 +41,10 @@ struct _RfWindow
   RfDrivesPage *drives_page;
   RfDiagnosisPage *diagnosis_page;
   RfFirmwarePage *firmware_page;
+  RfConfirmPage *confirm_page;
+  RfWritingPage *writing_page;
+  RfResultPage *result_page;
+  RfBackupStore *backup_store;
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -48,9 +56,26 @@ rf_window_update (RfWindow *self)
   RfPage *page = rf_window_get_visible_page (self);
   gboolean has_next = self->current + 1 < self->pages->len;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", self->current > 0);
+  const char *next_label = page != NULL ? rf_page_get_next_label (page) : NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back",
+                                 self->current > 0 && page != NULL &&
+                                 !rf_page_get_back_blocked (page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
                                  has_next && page != NULL && rf_page_get_complete (page));
+  /* A step that writes to the drive is named for what it does, in red. */
+  gtk_button_set_label (self->next_button, next_label != NULL ? next_label : _("_Next"));
+  if (next_label != NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->next_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "destructive-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->next_button), "destructive-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next);
   adw_window_title_set_subtitle (self->window_title,
                                  page != NULL ? rf_page_get_title (page) : NULL);
 }
@@ -83,6 +108,47 @@ wizard_back (GtkWidget  *widget,
     rf_window_show_page (self, self->current - 1);
 }
 
+/* The flash, made from what the earlier pages chose and the person
+ * confirmed; the job judges the drive again under its lock. */
+static RfFlashJob *
+make_flash_job (RfWindow *self)
+{
+  RfDevice *device = rf_diagnosis_page_get_device (self->diagnosis_page);
+  RfFirmwareCheck *check = rf_firmware_page_get_check (self->firmware_page);
+  RfJournal *resume = rf_firmware_page_get_resume (self->firmware_page);
+  RfFlashJob *job;
+
+  if (self->backup_store == NULL)
+    self->backup_store = rf_backup_store_new (NULL);
+  if (self->journal_store == NULL)
+    self->journal_store = rf_journal_store_new (NULL);
+  job = rf_flash_job_new (device, self->db, check, self->backup_store);
+  rf_flash_job_set_confirmations (job, rf_confirm_page_get_confirmations (self->confirm_page));
+  rf_flash_job_set_journal_store (job, self->journal_store);
+  if (resume != NULL)
+    rf_flash_job_set_resume (job, resume);
+  return job;
+}
+
+static void
+on_flash_finished (RfWindow *self)
+{
+  guint index;
+
+  rf_result_page_set_outcome (self->result_page, rf_writing_page_get_job (self->writing_page),
+                              rf_writing_page_get_error (self->writing_page));
+  if (g_ptr_array_find (self->pages, self->result_page, &index))
+    rf_window_show_page (self, index);
+}
+
+static void
+start_flash (RfWindow *self)
+{
+  g_autoptr(RfFlashJob) job = make_flash_job (self);
+
+  rf_writing_page_start (self->writing_page, job);
+}
+
 /* The wizard's controller: what a page needs from the earlier ones, handed over as
  * the user moves on. */
 static void
@@ -100,6 +166,12 @@ prepare_page (RfWindow *self,
       rf_firmware_page_set_device (self->firmware_page,
                                    rf_diagnosis_page_get_device (self->diagnosis_page));
     }
+  else if (page == RF_PAGE (self->confirm_page))
+    rf_confirm_page_set_flash (self->confirm_page,
+                               rf_diagnosis_page_get_device (self->diagnosis_page),
+                               rf_firmware_page_get_check (self->firmware_page));
+  else if (page == RF_PAGE (self->writing_page))
+    start_flash (self);
 }
 
 static void
@@ -132,6 +204,7 @@ rf_window_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->journals);
   g_clear_object (&self->journal_store);
+  g_clear_object (&self->backup_store);
   g_clear_object (&self->drives);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (rf_window_parent_class)->dispose (object);
@@ -151,9 +224,22 @@ rf_window_finalize (GObject *object)
 static gboolean
 rf_window_close_request (GtkWindow *window)
 {
+  RfWindow *self = RF_WINDOW (window);
   GtkWindowClass *parent_class = GTK_WINDOW_CLASS (rf_window_parent_class);
   AdwMessageDialog *dialog;
 
+  if (rf_writing_page_is_running (self->writing_page))
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+        window, _("Firmware Is Being Written"),
+        rf_writing_page_must_finish (self->writing_page)
+        ? _("Closing Reflash now could leave the drive without working firmware. The window "
+            "can be closed once the new firmware is written and checked.")
+        : _("Stop the flash first: the drive is left as it is. Then the window can be closed.")));
+      adw_message_dialog_add_response (dialog, "close", _("_OK"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
   if (!rf_must_finish_is_active ())
     return parent_class->close_request != NULL && parent_class->close_request (window);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
@@ -178,6 +264,7 @@ rf_window_class_init (RfWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rf-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RfWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RfWindow, next_button);
   gtk_widget_class_bind_template_child (widget_class, RfWindow, stack);
 
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, wizard_back);
@@ -205,6 +292,13 @@ rf_window_init (RfWindow *self)
   rf_window_add_page (self, RF_PAGE (self->diagnosis_page), "diagnosis");
   self->firmware_page = RF_FIRMWARE_PAGE (rf_firmware_page_new ());
   rf_window_add_page (self, RF_PAGE (self->firmware_page), "firmware");
+  self->confirm_page = RF_CONFIRM_PAGE (rf_confirm_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->confirm_page), "confirm");
+  self->writing_page = RF_WRITING_PAGE (rf_writing_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->writing_page), "writing");
+  g_signal_connect_swapped (self->writing_page, "finished", G_CALLBACK (on_flash_finished), self);
+  self->result_page = RF_RESULT_PAGE (rf_result_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->result_page), "result");
   self->drives = g_list_store_new (RF_TYPE_DEVICE);
 }
 
@@ -335,6 +429,8 @@ rf_window_add_page (RfWindow   *self,
   gtk_stack_add_named (self->stack, GTK_WIDGET (page), name);
   g_signal_connect_swapped (page, "notify::complete", G_CALLBACK (on_page_changed), self);
   g_signal_connect_swapped (page, "notify::title", G_CALLBACK (on_page_changed), self);
+  g_signal_connect_swapped (page, "notify::next-label", G_CALLBACK (on_page_changed), self);
+  g_signal_connect_swapped (page, "notify::back-blocked", G_CALLBACK (on_page_changed), self);
   rf_window_update (self);
 }
 

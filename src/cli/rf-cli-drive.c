@@ -140,17 +140,7 @@ rf_cli_drive_probe_all (GPtrArray    *devices,
 char *
 rf_cli_drive_model_name (RfDevice *device)
 {
-  g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
-  g_autofree char *model_id = rf_device_dup_model_id (device);
-  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
-  const RfDriveModel *model = family != NULL && model_id != NULL
-                              ? rf_drive_family_find_model (family, model_id) : NULL;
-
-  if (model != NULL)
-    return g_strdup (model->name);
-  if (identity->product != NULL && identity->product[0] != '\0')
-    return g_strdup (identity->product);
-  return g_strdup (_("unknown model"));
+  return rf_device_dup_model_name (device);
 }
 
 static const char *

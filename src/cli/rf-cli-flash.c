@@ -288,7 +288,6 @@ static RfFlashConfirmations
 needed_confirmations (Flash *flash)
 {
   RfVerdict *verdict = rf_firmware_check_get_verdict (flash->check);
-  RfVerdictWarnings warnings = rf_verdict_get_warnings (verdict);
   RfFlashConfirmations needed = RF_FLASH_CONFIRM_NONE;
 
   if (flash->identity->safe_mode)
@@ -297,17 +296,7 @@ needed_confirmations (Flash *flash)
     needed |= RF_FLASH_CONFIRM_ON_BATTERY;
   if (looks_unchanged (flash))
     return needed;
-  if (warnings & RF_VERDICT_WARNING_SPEC_ONLY)
-    needed |= RF_FLASH_CONFIRM_UNTESTED;
-  /* An unknown order is asked about once, as itself (the job does the same). */
-  if (rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_DOWNGRADE &&
-      (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER) == 0)
-    needed |= RF_FLASH_CONFIRM_DOWNGRADE;
-  if (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER)
-    needed |= RF_FLASH_CONFIRM_UNKNOWN_ORDER;
-  if (warnings & RF_VERDICT_WARNING_NO_BOOTCODE_VERSION)
-    needed |= RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION;
-  return needed;
+  return needed | rf_flash_confirmations_for_verdict (verdict);
 }
 
 /* Why a confirmation is asked: the words the person weighs. */

@@ -1031,3 +1031,31 @@ rf_device_probe_finish (RfDevice      *self,
   apply_result (self, probe_result, task_data->transcript, task_data->ticket);
   return TRUE;
 }
+
+/**
+ * rf_device_dup_model_name:
+ *
+ * Returns: (transfer full): the model as people know it ("ND-3550A"), else
+ *   the INQUIRY product, else a translated "unknown model"
+ */
+char *
+rf_device_dup_model_name (RfDevice *self)
+{
+  g_autoptr(RfDriveFamily) family = NULL;
+  g_autofree char *model_id = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  const RfDriveModel *model;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  family = rf_device_dup_family (self);
+  model_id = rf_device_dup_model_id (self);
+  identity = rf_device_dup_identity (self);
+  model = family != NULL && model_id != NULL ? rf_drive_family_find_model (family, model_id)
+                                             : NULL;
+  if (model != NULL)
+    return g_strdup (model->name);
+  if (identity->product != NULL && identity->product[0] != '\0')
+    return g_strdup (identity->product);
+  return g_strdup (_("unknown model"));
+}

@@ -44,6 +44,7 @@ RfClock         *rf_device_get_clock          (RfDevice      *self);
 RfDriveIdentity *rf_device_dup_identity       (RfDevice      *self);
 RfDriveFamily   *rf_device_dup_family         (RfDevice      *self);
 char            *rf_device_dup_model_id       (RfDevice      *self);
+char            *rf_device_dup_model_name     (RfDevice      *self);
 RfDriveState     rf_device_get_state          (RfDevice      *self);
 RfProbeDepth     rf_device_get_probe_depth    (RfDevice      *self);
 const char      *rf_device_get_reason         (RfDevice      *self);

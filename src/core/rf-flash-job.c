@@ -175,6 +175,40 @@ expected_per_command_us (RfFlashJob *self,
 
 /* ---- preflight ---- */
 
+/**
+ * rf_flash_confirmations_for_verdict:
+ *
+ * The extra confirmations of DOMAIN.md that writing an image with @verdict
+ * needs, beyond the general yes: going back to an older version, versions
+ * whose order cannot be known, an image that names no bootcode version, a
+ * family never tested on hardware. The job, reflash-cli and the wizard ask
+ * the same ones.
+ *
+ * Returns: a set of #RfFlashConfirmations
+ */
+RfFlashConfirmations
+rf_flash_confirmations_for_verdict (RfVerdict *verdict)
+{
+  RfVerdictWarnings warnings;
+  RfFlashConfirmations needed = RF_FLASH_CONFIRM_NONE;
+
+  g_return_val_if_fail (verdict != NULL, RF_FLASH_CONFIRM_NONE);
+
+  warnings = rf_verdict_get_warnings (verdict);
+  /* Two versions without an order are "treated like a downgrade": one
+   * question, about the order, not a second one about going back. */
+  if (rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_DOWNGRADE &&
+      (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER) == 0)
+    needed |= RF_FLASH_CONFIRM_DOWNGRADE;
+  if (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER)
+    needed |= RF_FLASH_CONFIRM_UNKNOWN_ORDER;
+  if (warnings & RF_VERDICT_WARNING_NO_BOOTCODE_VERSION)
+    needed |= RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION;
+  if (warnings & RF_VERDICT_WARNING_SPEC_ONLY)
+    needed |= RF_FLASH_CONFIRM_UNTESTED;
+  return needed;
+}
+
 static gboolean
 needs (RfFlashJob            *self,
        RfFlashConfirmations   confirmation)
@@ -188,20 +222,12 @@ static gboolean
 require_confirmations (RfFlashJob  *self,
                        GError     **error)
 {
-  RfVerdictWarnings warnings = rf_verdict_get_warnings (self->verdict);
+  RfFlashConfirmations extra = rf_flash_confirmations_for_verdict (self->verdict);
   g_autoptr(GString) names = g_string_new (NULL);
 
-  /* Two versions without an order are "treated like a downgrade": one
-   * question, about the order, not a second one about going back. */
-  if (rf_verdict_get_kind (self->verdict) == RF_VERDICT_KIND_DOWNGRADE &&
-      (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER) == 0)
-    needs (self, RF_FLASH_CONFIRM_DOWNGRADE);
-  if (warnings & RF_VERDICT_WARNING_UNKNOWN_ORDER)
-    needs (self, RF_FLASH_CONFIRM_UNKNOWN_ORDER);
-  if (warnings & RF_VERDICT_WARNING_NO_BOOTCODE_VERSION)
-    needs (self, RF_FLASH_CONFIRM_NO_BOOTCODE_VERSION);
-  if (warnings & RF_VERDICT_WARNING_SPEC_ONLY)
-    needs (self, RF_FLASH_CONFIRM_UNTESTED);
+  for (guint bit = 1; bit <= RF_FLASH_CONFIRM_NO_BACKUP; bit <<= 1)
+    if (extra & bit)
+      needs (self, bit);
   if (self->missing == RF_FLASH_CONFIRM_NONE)
     return TRUE;
   for (guint bit = 1; bit <= RF_FLASH_CONFIRM_NO_BACKUP; bit <<= 1)

@@ -71,5 +71,6 @@ gboolean              rf_flash_job_get_found_unchanged (RfFlashJob           *se
 GError               *rf_flash_job_dup_journal_problem (RfFlashJob           *self);
 
 const char           *rf_flash_confirmation_to_nick   (RfFlashConfirmations   confirmation);
+RfFlashConfirmations  rf_flash_confirmations_for_verdict (RfVerdict          *verdict);
 
 G_END_DECLS

@@ -693,3 +693,20 @@ rf_progress_finish (RfProgress *self)
     }
   g_mutex_unlock (&self->lock);
 }
+
+/**
+ * rf_progress_get_phase:
+ * @index: below the snapshot's @n_phases
+ *
+ * The job's phases never change once it is made: a front end lists them.
+ *
+ * Returns: the @index-th phase the job runs
+ */
+RfPhase
+rf_progress_get_phase (RfProgress *self,
+                       guint       index)
+{
+  g_return_val_if_fail (RF_IS_PROGRESS (self), RF_PHASE_PREFLIGHT);
+  g_return_val_if_fail (index < self->n_phases, RF_PHASE_PREFLIGHT);
+  return self->phases[index];
+}

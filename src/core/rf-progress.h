@@ -96,6 +96,8 @@ void        rf_progress_finish                (RfProgress *self);
 
 void        rf_progress_get_snapshot          (RfProgress         *self,
                                                RfProgressSnapshot *out);
+RfPhase     rf_progress_get_phase             (RfProgress         *self,
+                                               guint               index);
 
 guint       rf_progress_watch                 (RfProgress     *self,
                                                GMainContext   *context,

@@ -1,0 +1,157 @@
+/* rf-result-page.c: how the flash ended, and what to do next
+ *
+ * Success names the drive as it identified itself after the flash
+ * ("Your ND-3550A now runs firmware 1.06", DOMAIN.md "What a good ending
+ * looks like"). A failure says what happened in one sentence, whether the
+ * drive still works, and the next step: before the point of no return a
+ * retry is safe; after it the drive waits for the same firmware, which the
+ * retry button writes again (the window runs it as a new flash).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rf-drive-presenter.h"
+#include "rf-error.h"
+#include "rf-result-page.h"
+
+struct _RfResultPage
+{
+  RfPage parent_instance;
+
+  AdwStatusPage *status_page;
+  GtkLabel *next_step_label;
+  GtkWidget *recover_button;
+};
+
+G_DEFINE_FINAL_TYPE (RfResultPage, rf_result_page, RF_TYPE_PAGE)
+
+static void
+show (RfResultPage *self,
+      const char   *icon,
+      const char   *headline,
+      const char   *description,
+      const char   *next_step)
+{
+  adw_status_page_set_icon_name (self->status_page, icon);
+  adw_status_page_set_title (self->status_page, headline);
+  adw_status_page_set_description (self->status_page, description);
+  gtk_label_set_label (self->next_step_label, next_step != NULL ? next_step : "");
+}
+
+static void
+show_success (RfResultPage *self,
+              RfFlashJob   *job)
+{
+  RfDevice *device = rf_job_get_device (RF_JOB (job));
+  g_autoptr(RfDriveIdentity) after = rf_flash_job_dup_identity_after (job);
+  g_autofree char *model = rf_device_dup_model_name (device);
+  g_autofree char *headline = NULL;
+
+  if (rf_flash_job_get_found_unchanged (job))
+    {
+      headline = g_strdup_printf (_("Your %s is unchanged"), model);
+      show (self, "emblem-ok-symbolic", headline,
+            _("The interrupted flash had stopped before anything was erased: the drive still "
+              "runs the firmware it ran before."),
+            NULL);
+      return;
+    }
+  /* Translators: "Your ND-3550A now runs firmware 1.06" */
+  headline = g_strdup_printf (_("Your %s now runs firmware %s"), model,
+                              after != NULL && after->revision != NULL ? after->revision : "?");
+  show (self, "emblem-ok-symbolic", headline,
+        _("The new firmware was written, read back and confirmed by the drive itself."),
+        _("You can use the drive again. If it does not show up in other programs, switch the "
+          "computer off and on once."));
+}
+
+static void
+show_failure (RfResultPage *self,
+              RfFlashJob   *job,
+              const GError *error)
+{
+  RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+  const char *what = rf_error_code_to_sentence (code);
+
+  if (rf_flash_job_get_needs_recovery (job))
+    {
+      show (self, "dialog-warning-symbolic", _("The Drive Needs Its Firmware Again"), what,
+            _("The flash stopped after the old firmware was erased, so the drive does not work "
+              "yet. It waits for firmware and can be brought back: write the same firmware "
+              "again. Reflash kept a copy of it."));
+      gtk_widget_set_visible (self->recover_button, TRUE);
+      return;
+    }
+  if (code == RF_ERROR_CANCELLED)
+    {
+      show (self, "process-stop-symbolic", _("Stopped"),
+            _("The flash was stopped before anything was written."),
+            _("The drive is as it was and still works."));
+      return;
+    }
+  if (rf_flash_job_get_not_applied (job))
+    {
+      show (self, "dialog-warning-symbolic", _("The Drive Kept Its Old Firmware"), what,
+            _("The drive still works with the firmware it had. Trying again is safe."));
+      return;
+    }
+  show (self, "dialog-warning-symbolic", _("The Firmware Was Not Written"), what,
+        _("Nothing on the drive was changed and it still works. Trying again is safe."));
+}
+
+/**
+ * rf_result_page_set_outcome:
+ * @job: the flash that ended
+ * @error: (nullable): why it failed
+ */
+void
+rf_result_page_set_outcome (RfResultPage *self,
+                            RfFlashJob   *job,
+                            const GError *error)
+{
+  g_return_if_fail (RF_IS_RESULT_PAGE (self));
+  g_return_if_fail (RF_IS_FLASH_JOB (job));
+
+  gtk_widget_set_visible (self->recover_button, FALSE);
+  if (error == NULL)
+    show_success (self, job);
+  else
+    show_failure (self, job, error);
+  rf_page_set_back_blocked (RF_PAGE (self), TRUE);
+}
+
+/* The one line that says how it ended. */
+const char *
+rf_result_page_get_headline (RfResultPage *self)
+{
+  g_return_val_if_fail (RF_IS_RESULT_PAGE (self), NULL);
+  return adw_status_page_get_title (self->status_page);
+}
+
+static void
+rf_result_page_class_init (RfResultPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rf-result-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RfResultPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, RfResultPage, next_step_label);
+  gtk_widget_class_bind_template_child (widget_class, RfResultPage, recover_button);
+}
+
+static void
+rf_result_page_init (RfResultPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+rf_result_page_new (void)
+{
+  return g_object_new (RF_TYPE_RESULT_PAGE, NULL);
+}
