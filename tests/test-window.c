@@ -669,14 +669,15 @@ result_shown (gpointer data)
   return RF_IS_RESULT_PAGE (rf_window_get_visible_page (RF_WINDOW (data)));
 }
 
-/* Welcome, the seed, its diagnosis, the practice image that fits: then the
- * steps that write. */
+/* Welcome, the drive @id, its diagnosis, the practice image that fits: then
+ * the steps that write. */
 static RfConfirmPage *
-walk_to_confirm (RfWindow *window)
+walk_to_confirm (RfWindow   *window,
+                 const char *id)
 {
   RfPage *page;
 
-  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  g_assert_true (rf_window_open_drive (window, id));
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
   wait_until (diagnosis_done, window);
@@ -696,7 +697,7 @@ static void
 test_seed_recovered (void)
 {
   RfWindow *window = create_window ();
-  RfConfirmPage *confirm = walk_to_confirm (window);
+  RfConfirmPage *confirm = walk_to_confirm (window, "practice:seed");
   GtkWidget *next = find_button_for_action (GTK_WIDGET (window), "wizard.next");
   RfResultPage *result;
 
@@ -738,6 +739,117 @@ test_seed_recovered (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+writing_must_finish (gpointer data)
+{
+  RfPage *page = rf_window_get_visible_page (RF_WINDOW (data));
+
+  return RF_IS_WRITING_PAGE (page) && rf_writing_page_must_finish (RF_WRITING_PAGE (page));
+}
+
+static gboolean
+writing_in_backup (gpointer data)
+{
+  RfPage *page = rf_window_get_visible_page (RF_WINDOW (data));
+  RfFlashJob *job = RF_IS_WRITING_PAGE (page) ? rf_writing_page_get_job (RF_WRITING_PAGE (page))
+                                              : NULL;
+  RfProgressSnapshot snapshot;
+
+  if (job == NULL)
+    return FALSE;
+  rf_progress_get_snapshot (rf_job_get_progress (RF_JOB (job)), &snapshot);
+  return snapshot.phase == RF_PHASE_BACKUP;
+}
+
+/* The power fails in the tenth erase (power-cut-3550): the result says the
+ * drive needs its firmware again and offers to write it; that brings it back. */
+static void
+test_power_cut_then_retry (void)
+{
+  RfWindow *window = create_window ();
+  RfConfirmPage *confirm = walk_to_confirm (window, "practice:power-cut-3550");
+  RfResultPage *result;
+
+  g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==, RF_FLASH_CONFIRM_UNTESTED);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_button_for_action (
+                     GTK_WIDGET (window), "wizard.next"))), ==, "_Update Firmware");
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_UNTESTED);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  result = RF_RESULT_PAGE (rf_window_get_visible_page (window));
+  g_assert_cmpstr (rf_result_page_get_headline (result), ==, "The Drive Needs Its Firmware Again");
+  g_assert_true (button_sensitive (window, "result.retry"));
+  save_shot (window, "needs-recovery");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "result.retry", NULL);
+  g_assert_true (RF_IS_CONFIRM_PAGE (rf_window_get_visible_page (window)));
+  /* Now in safe mode: the tray is asked about too, and the button recovers. */
+  g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==,
+                   RF_FLASH_CONFIRM_TRAY_EMPTY | RF_FLASH_CONFIRM_UNTESTED);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_button_for_action (
+                     GTK_WIDGET (window), "wizard.next"))), ==, "_Recover Drive");
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_TRAY_EMPTY | RF_FLASH_CONFIRM_UNTESTED);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  g_assert_cmpstr (rf_result_page_get_headline (result), ==,
+                   "Your ND-3550A now runs firmware 1.06");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Stop while the firmware is backed up: the drive is exactly as it was. */
+static void
+test_stop_before_writing (void)
+{
+  RfWindow *window = create_window ();
+  RfConfirmPage *confirm = walk_to_confirm (window, "practice:healthy-3550");
+  g_autoptr(RfSimDrive) drive = rf_drive_presenter_dup_practice_drive (
+    rf_confirm_page_get_device (confirm));
+  g_autoptr(GBytes) before = rf_sim_drive_dup_flash (drive);
+  g_autoptr(GBytes) after = NULL;
+  RfResultPage *result;
+
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_UNTESTED);
+  rf_sim_drive_set_speed (drive, 5.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (writing_in_backup, window);
+  g_assert_true (button_sensitive (window, "writing.cancel"));
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)), "writing.cancel",
+                              NULL);
+  wait_until (result_shown, window);
+  result = RF_RESULT_PAGE (rf_window_get_visible_page (window));
+  g_assert_cmpstr (rf_result_page_get_headline (result), ==, "Stopped");
+  after = rf_sim_drive_dup_flash (drive);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpint (rf_sim_drive_get_led (drive), ==, RF_SIM_LED_OFF);
+  rf_sim_drive_set_speed (drive, 0.0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* From the point of no return the window stays, and Stop is gone. */
+static void
+test_close_refused_while_writing (void)
+{
+  RfWindow *window = create_window ();
+  RfConfirmPage *confirm = walk_to_confirm (window, "practice:interrupted-3550");
+  g_autoptr(RfSimDrive) drive = rf_drive_presenter_dup_practice_drive (
+    rf_confirm_page_get_device (confirm));
+
+  rf_confirm_page_confirm (confirm, rf_confirm_page_get_needed (confirm));
+  rf_sim_drive_set_speed (drive, 50.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (writing_must_finish, window);
+  g_assert_false (button_sensitive (window, "writing.cancel"));
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_nonnull (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (RF_IS_WRITING_PAGE (rf_window_get_visible_page (window)));
+  wait_until (result_shown, window);
+  rf_sim_drive_set_speed (drive, 0.0);
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -774,6 +886,10 @@ main (int    argc,
   g_test_add_func ("/reflash/window/journal/damaged-copy", test_journal_damaged_copy);
   /* Last: it recovers the seed for good. */
   g_test_add_func ("/reflash/window/flash/seed-recovered", test_seed_recovered);
+  g_test_add_func ("/reflash/window/flash/power-cut-then-retry", test_power_cut_then_retry);
+  g_test_add_func ("/reflash/window/flash/stop-before-writing", test_stop_before_writing);
+  g_test_add_func ("/reflash/window/flash/close-refused-while-writing",
+                   test_close_refused_while_writing);
   status = g_test_run ();
   rf_test_remove_tree (state_dir);
   g_free (state_dir);

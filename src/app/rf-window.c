@@ -189,6 +189,26 @@ wizard_next (GtkWidget  *widget,
     }
 }
 
+/* A flash that failed after the old firmware was erased: the same firmware
+ * again, judged anew against the drive as the failed flash left it, through
+ * Before Writing, whose questions are asked again. */
+static void
+result_retry (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RfWindow *self = RF_WINDOW (widget);
+  guint index;
+
+  if (rf_writing_page_is_running (self->writing_page) ||
+      !g_ptr_array_find (self->pages, self->confirm_page, &index))
+    return;
+  rf_firmware_page_set_device (self->firmware_page,
+                               rf_diagnosis_page_get_device (self->diagnosis_page));
+  prepare_page (self, RF_PAGE (self->confirm_page));
+  rf_window_show_page (self, index);
+}
+
 static void
 rf_window_dispose (GObject *object)
 {
@@ -269,6 +289,7 @@ rf_window_class_init (RfWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, wizard_back);
   gtk_widget_class_install_action (widget_class, "wizard.next", NULL, wizard_next);
+  gtk_widget_class_install_action (widget_class, "result.retry", NULL, result_retry);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.back",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "wizard.next",

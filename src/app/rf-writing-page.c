@@ -200,6 +200,14 @@ pass_point_of_no_return (RfWritingPage *self)
 }
 
 static void
+stop_watching (RfWritingPage *self)
+{
+  if (self->watch_id != 0 && self->job != NULL)
+    rf_progress_unwatch (rf_job_get_progress (RF_JOB (self->job)), self->watch_id);
+  self->watch_id = 0;
+}
+
+static void
 on_progress (RfProgress               *progress,
              const RfProgressSnapshot *snapshot,
              gpointer                  user_data)
@@ -219,6 +227,9 @@ on_progress (RfProgress               *progress,
     pass_point_of_no_return (self);
   gtk_label_set_label (self->caution_label, caution != NULL ? caution : "");
   gtk_widget_set_visible (GTK_WIDGET (self->caution_label), caution != NULL);
+  /* The finished snapshot is the watch's last: it is gone after it. */
+  if (snapshot->finished)
+    self->watch_id = 0;
 }
 
 static void
@@ -280,6 +291,7 @@ rf_writing_page_start (RfWritingPage *self,
   g_return_if_fail (RF_IS_FLASH_JOB (job));
   g_return_if_fail (!self->running);
 
+  stop_watching (self);
   g_set_object (&self->job, job);
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
@@ -299,8 +311,6 @@ rf_writing_page_start (RfWritingPage *self,
   rf_page_set_back_blocked (RF_PAGE (self), TRUE);
   gtk_label_set_label (self->phase_label, _("Getting ready"));
   on_progress (progress, &snapshot, self);
-  if (self->watch_id != 0)
-    rf_progress_unwatch (rf_job_get_progress (RF_JOB (self->job)), self->watch_id);
   self->watch_id = rf_progress_watch (progress, NULL, on_progress, self, NULL);
   rf_job_run_async (RF_JOB (job), self->cancellable, on_job_done, g_object_ref (self));
 }
@@ -340,9 +350,7 @@ rf_writing_page_dispose (GObject *object)
 {
   RfWritingPage *self = RF_WRITING_PAGE (object);
 
-  if (self->watch_id != 0 && self->job != NULL)
-    rf_progress_unwatch (rf_job_get_progress (RF_JOB (self->job)), self->watch_id);
-  self->watch_id = 0;
+  stop_watching (self);
   g_clear_object (&self->job);
   g_clear_object (&self->practice);
   g_clear_object (&self->cancellable);
