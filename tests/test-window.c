@@ -669,6 +669,20 @@ result_shown (gpointer data)
   return RF_IS_RESULT_PAGE (rf_window_get_visible_page (RF_WINDOW (data)));
 }
 
+/* Back to its scenario, whatever an earlier flash did to it: the tests
+ * share one folder of practice drives. */
+static void
+reset_practice_drive (const char *scenario)
+{
+  g_autoptr(RfSimSource) source = rf_sim_source_new (state_dir);
+  g_autoptr(GError) error = NULL;
+  RfSimDrive *drive = rf_sim_source_get_drive (source, scenario);
+
+  g_assert_nonnull (drive);
+  g_assert_true (rf_sim_drive_reset (drive, &error));
+  g_assert_no_error (error);
+}
+
 /* Welcome, the drive @id, its diagnosis, the practice image that fits: then
  * the steps that write. */
 static RfConfirmPage *
@@ -677,6 +691,7 @@ walk_to_confirm (RfWindow   *window,
 {
   RfPage *page;
 
+  reset_practice_drive (id + strlen ("practice:"));
   g_assert_true (rf_window_open_drive (window, id));
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
@@ -850,6 +865,41 @@ test_close_refused_while_writing (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* An interrupted flash found at start, resumed with the copy its journal
+ * kept: Before Writing, Writing, and the journal closed at the end. */
+static void
+test_journal_resumed (void)
+{
+  g_autoptr(RfJournalStore) journals = NULL;
+  RfWindow *window;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GError) error = NULL;
+  RfConfirmPage *confirm;
+  RfPage *page;
+
+  reset_practice_drive ("interrupted-3550");
+  journals = write_practice_journal ("interrupted-3550", RF_JOURNAL_PHASE_ERASING);
+  window = create_window_with_journals (journals);
+  open_diagnosis (window, "practice:interrupted-3550");
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  page = rf_window_get_visible_page (window);
+  gtk_widget_activate_action (GTK_WIDGET (page), "firmware.journal", NULL);
+  wait_until (firmware_checked, window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  confirm = RF_CONFIRM_PAGE (rf_window_get_visible_page (window));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_button_for_action (
+                     GTK_WIDGET (window), "wizard.next"))), ==, "_Recover Drive");
+  rf_confirm_page_confirm (confirm, rf_confirm_page_get_needed (confirm));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  g_assert_cmpstr (rf_result_page_get_headline (RF_RESULT_PAGE (rf_window_get_visible_page (window))),
+                   ==, "Your ND-3550A now runs firmware 1.06");
+  left = rf_journal_store_list (journals, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->len, ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -890,6 +940,7 @@ main (int    argc,
   g_test_add_func ("/reflash/window/flash/stop-before-writing", test_stop_before_writing);
   g_test_add_func ("/reflash/window/flash/close-refused-while-writing",
                    test_close_refused_while_writing);
+  g_test_add_func ("/reflash/window/flash/journal-resumed", test_journal_resumed);
   status = g_test_run ();
   rf_test_remove_tree (state_dir);
   g_free (state_dir);
