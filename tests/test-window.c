@@ -717,6 +717,8 @@ test_seed_recovered (void)
   RfResultPage *result;
 
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Recover Drive");
+  /* A practice drive says so on every page of its walk. */
+  g_assert_true (shows_label (GTK_WIDGET (window), "Practice"));
   g_assert_true (gtk_widget_has_css_class (next, "destructive-action"));
   g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==,
                    RF_FLASH_CONFIRM_TRAY_EMPTY | RF_FLASH_CONFIRM_UNTESTED);
@@ -783,6 +785,8 @@ test_power_cut_then_retry (void)
 {
   RfWindow *window = create_window ();
   RfConfirmPage *confirm = walk_to_confirm (window, "practice:power-cut-3550");
+  g_autoptr(GBytes) report = NULL;
+  g_autofree char *report_text = NULL;
   RfResultPage *result;
 
   g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==, RF_FLASH_CONFIRM_UNTESTED);
@@ -795,6 +799,12 @@ test_power_cut_then_retry (void)
   g_assert_cmpstr (rf_result_page_get_headline (result), ==, "The Drive Needs Its Firmware Again");
   g_assert_true (button_sensitive (window, "result.retry"));
   save_shot (window, "needs-recovery");
+  /* The report of the failure: the drive, the error, the commands sent. */
+  report = rf_result_page_dup_report (result);
+  report_text = g_strndup (g_bytes_get_data (report, NULL), g_bytes_get_size (report));
+  g_assert_nonnull (strstr (report_text, "\"format\": 1"));
+  g_assert_nonnull (strstr (report_text, "\"code\": \"device-gone\""));
+  g_assert_nonnull (strstr (report_text, "\"cdb\": \"CB 04"));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "result.retry", NULL);
   g_assert_true (RF_IS_CONFIRM_PAGE (rf_window_get_visible_page (window)));

@@ -5,7 +5,9 @@
  * looks like"). A failure says what happened in one sentence, whether the
  * drive still works, and the next step: before the point of no return a
  * retry is safe; after it the drive waits for the same firmware, which the
- * retry button writes again (the window runs it as a new flash).
+ * retry button writes again (the window runs it as a new flash). Every
+ * ending can be saved as a support report (RfReport: the drive, the verdict,
+ * the error, the commands sent; no personal data).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,8 +16,8 @@
 
 #include <glib/gi18n.h>
 
-#include "rf-drive-presenter.h"
 #include "rf-error.h"
+#include "rf-report.h"
 #include "rf-result-page.h"
 
 struct _RfResultPage
@@ -25,6 +27,10 @@ struct _RfResultPage
   AdwStatusPage *status_page;
   GtkLabel *next_step_label;
   GtkWidget *recover_button;
+
+  RfFlashJob *job;
+  GError *error;
+  GtkFileChooserNative *chooser;
 };
 
 G_DEFINE_FINAL_TYPE (RfResultPage, rf_result_page, RF_TYPE_PAGE)
@@ -116,12 +122,97 @@ rf_result_page_set_outcome (RfResultPage *self,
   g_return_if_fail (RF_IS_RESULT_PAGE (self));
   g_return_if_fail (RF_IS_FLASH_JOB (job));
 
+  g_set_object (&self->job, job);
+  g_clear_error (&self->error);
+  self->error = error != NULL ? g_error_copy (error) : NULL;
   gtk_widget_set_visible (self->recover_button, FALSE);
   if (error == NULL)
     show_success (self, job);
   else
     show_failure (self, job, error);
   rf_page_set_back_blocked (RF_PAGE (self), TRUE);
+}
+
+/**
+ * rf_result_page_dup_report:
+ *
+ * Returns: (transfer full): the report of the flash shown, as JSON
+ */
+GBytes *
+rf_result_page_dup_report (RfResultPage *self)
+{
+  g_autoptr(RfReport) report = rf_report_new ();
+  g_autoptr(RfRecorder) transcript = NULL;
+  RfVerdict *verdict;
+
+  g_return_val_if_fail (RF_IS_RESULT_PAGE (self), NULL);
+  g_return_val_if_fail (self->job != NULL, NULL);
+
+  rf_report_set_device (report, rf_job_get_device (RF_JOB (self->job)));
+  verdict = rf_flash_job_get_verdict (self->job);
+  if (verdict != NULL)
+    rf_report_add_verdict (report, _("the firmware written"), verdict);
+  if (self->error != NULL)
+    rf_report_add_error (report, self->error);
+  transcript = rf_job_dup_transcript (RF_JOB (self->job));
+  rf_report_set_transcript (report, transcript);
+  return rf_report_to_json (report);
+}
+
+static void
+on_report_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(RfResultPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkRoot *root;
+
+  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    return;
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("The Report Was Not Saved"),
+    error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_OK"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_report_file_chosen (RfResultPage *self,
+                       int           response)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) report = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (self->chooser));
+  g_clear_object (&self->chooser);
+  if (file == NULL || self->job == NULL)
+    return;
+  report = rf_result_page_dup_report (self);
+  g_file_replace_contents_bytes_async (file, report, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, on_report_saved, g_object_ref (self));
+}
+
+static void
+save_report (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RfResultPage *self = RF_RESULT_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->job == NULL || self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Save Report"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                               _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "reflash-report.json");
+  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (on_report_file_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 /* The one line that says how it ended. */
@@ -133,9 +224,35 @@ rf_result_page_get_headline (RfResultPage *self)
 }
 
 static void
+rf_result_page_dispose (GObject *object)
+{
+  RfResultPage *self = RF_RESULT_PAGE (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->job);
+  G_OBJECT_CLASS (rf_result_page_parent_class)->dispose (object);
+}
+
+static void
+rf_result_page_finalize (GObject *object)
+{
+  RfResultPage *self = RF_RESULT_PAGE (object);
+
+  g_clear_error (&self->error);
+  G_OBJECT_CLASS (rf_result_page_parent_class)->finalize (object);
+}
+
+static void
 rf_result_page_class_init (RfResultPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rf_result_page_dispose;
+  object_class->finalize = rf_result_page_finalize;
+  gtk_widget_class_install_action (widget_class, "result.save-report", NULL, save_report);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/rf-result-page.ui");

@@ -25,6 +25,7 @@ struct _RfWindow
 
   AdwWindowTitle *window_title;
   GtkButton *next_button;
+  GtkWidget *practice_tag;
   GtkStack *stack;
 
   /* The pages in wizard order; the stack holds the same widgets. */
@@ -48,6 +49,16 @@ struct _RfWindow
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Whether the drive the walk is about is a practice drive. */
+static gboolean
+rf_window_is_practice (RfWindow *self)
+{
+  RfDevice *device = self->drives_page != NULL && self->current >= 2
+                     ? rf_drives_page_get_selected_device (self->drives_page) : NULL;
+
+  return device != NULL && rf_device_is_practice (device);
+}
 
 /* The one place that decides what Back and Next may do. */
 static void
@@ -76,6 +87,7 @@ rf_window_update (RfWindow *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
     }
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next);
+  gtk_widget_set_visible (self->practice_tag, rf_window_is_practice (self));
   adw_window_title_set_subtitle (self->window_title,
                                  page != NULL ? rf_page_get_title (page) : NULL);
 }
@@ -285,6 +297,7 @@ rf_window_class_init (RfWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rf-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RfWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, RfWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, RfWindow, practice_tag);
   gtk_widget_class_bind_template_child (widget_class, RfWindow, stack);
 
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, wizard_back);
