@@ -14,6 +14,7 @@
 #include "rf-firmware-page.h"
 #include "rf-journal-presenter.h"
 #include "rf-must-finish.h"
+#include "rf-notifier.h"
 #include "rf-result-page.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
@@ -143,6 +144,31 @@ make_flash_job (RfWindow *self)
 }
 
 static void
+on_notified (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rf_notifier_send_finish (result, &error))
+    g_message ("no desktop notification: %s", error->message);
+}
+
+/* A flash that ends while the person looks elsewhere, and every failure,
+ * is also told on the desktop. */
+static void
+notify_flash_ended (RfWindow *self)
+{
+  const GError *error = rf_writing_page_get_error (self->writing_page);
+
+  if (error == NULL && gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  rf_notifier_send_async (rf_result_page_get_headline (self->result_page),
+                          error != NULL ? _("Open Reflash to see what to do next.") : NULL,
+                          NULL, on_notified, NULL);
+}
+
+static void
 on_flash_finished (RfWindow *self)
 {
   guint index;
@@ -151,6 +177,7 @@ on_flash_finished (RfWindow *self)
                               rf_writing_page_get_error (self->writing_page));
   if (g_ptr_array_find (self->pages, self->result_page, &index))
     rf_window_show_page (self, index);
+  notify_flash_ended (self);
 }
 
 static void
