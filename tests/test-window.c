@@ -86,6 +86,9 @@ find_button_for_action (GtkWidget  *root,
     {
       GtkWidget *found;
 
+      /* What the person can see: a hidden button does not count. */
+      if (!gtk_widget_get_visible (child))
+        continue;
       if (GTK_IS_BUTTON (child) &&
           g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
         return child;
@@ -104,6 +107,21 @@ button_sensitive (RfWindow   *window,
 
   g_assert_nonnull (button);
   return gtk_widget_get_sensitive (button);
+}
+
+/* Whether the header bar's practice tag is shown. */
+static gboolean
+shows_practice_tag (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (gtk_widget_has_css_class (child, "practice-tag") && gtk_widget_get_mapped (child))
+        return TRUE;
+      if (shows_practice_tag (child))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Whether a mapped label under @root shows exactly @text: what the user reads. */
@@ -718,7 +736,7 @@ test_seed_recovered (void)
 
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Recover Drive");
   /* A practice drive says so on every page of its walk. */
-  g_assert_true (shows_label (GTK_WIDGET (window), "Practice"));
+  g_assert_true (shows_practice_tag (GTK_WIDGET (window)));
   g_assert_true (gtk_widget_has_css_class (next, "destructive-action"));
   g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==,
                    RF_FLASH_CONFIRM_TRAY_EMPTY | RF_FLASH_CONFIRM_UNTESTED);
@@ -863,7 +881,7 @@ test_close_refused_while_writing (void)
   rf_sim_drive_set_speed (drive, 50.0);
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
   wait_until (writing_must_finish, window);
-  g_assert_false (button_sensitive (window, "writing.cancel"));
+  g_assert_null (find_button_for_action (GTK_WIDGET (window), "writing.cancel"));
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_nonnull (window);
@@ -910,6 +928,142 @@ test_journal_resumed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Every mapped label that neither wraps nor ellipsizes got at least its
+ * minimum width: nothing is cut off. */
+static void
+assert_labels_whole (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          !gtk_label_get_wrap (GTK_LABEL (child)) &&
+          gtk_label_get_ellipsize (GTK_LABEL (child)) == PANGO_ELLIPSIZE_NONE)
+        {
+          int minimum = 0;
+
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+          if (gtk_widget_get_width (child) < minimum)
+            g_error ("“%s” is cut: %d px of %d", gtk_label_get_label (GTK_LABEL (child)),
+                     gtk_widget_get_width (child), minimum);
+        }
+      assert_labels_whole (child);
+    }
+}
+
+/* Debug: the minimum widths down the tree. */
+static void
+widest_child (GtkWidget *root, int depth)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int minimum = 0;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      if (minimum > 300)
+        {
+          g_printerr ("%*s%s %s: %d\n", depth * 2, "", G_OBJECT_TYPE_NAME (child),
+                      GTK_IS_LABEL (child) ? gtk_label_get_label (GTK_LABEL (child)) : "", minimum);
+          widest_child (child, depth + 1);
+        }
+    }
+}
+
+/* The page shown fits @width: the window needs no more, and no label is cut. */
+static void
+assert_page_fits (RfWindow   *window,
+                  int         width,
+                  const char *shot)
+{
+  GtkWidget *stack = gtk_widget_get_parent (GTK_WIDGET (rf_window_get_visible_page (window)));
+  int minimum = 0;
+
+  while (gtk_stack_get_transition_running (GTK_STACK (stack)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                      NULL);
+  if (minimum > width)
+    widest_child (GTK_WIDGET (window), 0);
+  if (minimum > width)
+    g_error ("the page “%s” needs %d px, more than %d",
+             rf_page_get_title (rf_window_get_visible_page (window)), minimum, width);
+  assert_labels_whole (GTK_WIDGET (window));
+  save_shot (window, shot);
+}
+
+/* The seed's walk at @width × @height in @scheme: every page fits. */
+static void
+walk_at_size (int             width,
+              int             height,
+              AdwColorScheme  scheme,
+              const char     *name)
+{
+  RfWindow *window = rf_window_new (NULL);
+  RfConfirmPage *confirm;
+  g_autofree char *shot = NULL;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+  /* GNOME's window buttons, not the three of a session without settings. */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  reset_practice_drive ("seed");
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  give_window_drives (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+#define CHECK(page) \
+  g_free (shot); \
+  shot = g_strdup_printf ("%s-%s", name, page); \
+  assert_page_fits (window, width, shot)
+  CHECK ("welcome");
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  CHECK ("drives");
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  CHECK ("diagnosis");
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  check_practice_firmware (window, TRUE);
+  CHECK ("firmware");
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  confirm = RF_CONFIRM_PAGE (rf_window_get_visible_page (window));
+  CHECK ("confirm");
+  rf_confirm_page_confirm (confirm, rf_confirm_page_get_needed (confirm));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  CHECK ("result");
+#undef CHECK
+  gtk_window_destroy (GTK_WINDOW (window));
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_fits_narrow_light (void)
+{
+  walk_at_size (360, 720, ADW_COLOR_SCHEME_FORCE_LIGHT, "narrow-light");
+}
+
+static void
+test_fits_narrow_dark (void)
+{
+  walk_at_size (360, 720, ADW_COLOR_SCHEME_FORCE_DARK, "narrow-dark");
+}
+
+static void
+test_fits_wide_light (void)
+{
+  walk_at_size (1024, 768, ADW_COLOR_SCHEME_FORCE_LIGHT, "wide-light");
+}
+
+static void
+test_fits_wide_dark (void)
+{
+  walk_at_size (1024, 768, ADW_COLOR_SCHEME_FORCE_DARK, "wide-dark");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -951,6 +1105,10 @@ main (int    argc,
   g_test_add_func ("/reflash/window/flash/close-refused-while-writing",
                    test_close_refused_while_writing);
   g_test_add_func ("/reflash/window/flash/journal-resumed", test_journal_resumed);
+  g_test_add_func ("/reflash/window/fits/360-light", test_fits_narrow_light);
+  g_test_add_func ("/reflash/window/fits/360-dark", test_fits_narrow_dark);
+  g_test_add_func ("/reflash/window/fits/1024x768-light", test_fits_wide_light);
+  g_test_add_func ("/reflash/window/fits/1024x768-dark", test_fits_wide_dark);
   status = g_test_run ();
   rf_test_remove_tree (state_dir);
   g_free (state_dir);

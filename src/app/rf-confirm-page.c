@@ -33,6 +33,7 @@ struct _RfConfirmPage
   AdwActionRow *new_row;
   AdwActionRow *backup_row;
   AdwPreferencesGroup *checklist_group;
+  GtkButton *forward_button;
   GtkLabel *reason_label;
 
   GPtrArray *rows;     /* GtkWidget: the checklist's rows, made per flash */
@@ -266,6 +267,7 @@ rf_confirm_page_set_flash (RfConfirmPage   *self,
                           identity->safe_mode ||
                           rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_RECOVERY
                           ? _("_Recover Drive") : _("_Update Firmware"));
+  gtk_button_set_label (self->forward_button, rf_page_get_next_label (RF_PAGE (self)));
   update_complete (self);
 }
 
@@ -348,6 +350,7 @@ rf_confirm_page_class_init (RfConfirmPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfConfirmPage, new_row);
   gtk_widget_class_bind_template_child (widget_class, RfConfirmPage, backup_row);
   gtk_widget_class_bind_template_child (widget_class, RfConfirmPage, checklist_group);
+  gtk_widget_class_bind_template_child (widget_class, RfConfirmPage, forward_button);
   gtk_widget_class_bind_template_child (widget_class, RfConfirmPage, reason_label);
 }
 

@@ -117,8 +117,9 @@ rf_page_class_init (RfPageClass *klass)
   /**
    * RfPage:next-label:
    *
-   * When set, the forward button is named for what it does ("_Recover
-   * Drive") and styled as a step that changes the drive; else it is Next.
+   * When set, the page has its own forward button (activating
+   * `wizard.next`), named for what it does ("_Recover Drive") and styled as a
+   * step that changes the drive; the header bar's Next is hidden meanwhile.
    */
   properties[PROP_NEXT_LABEL] =
     g_param_spec_string ("next-label", NULL, NULL, NULL,

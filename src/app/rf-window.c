@@ -75,19 +75,9 @@ rf_window_update (RfWindow *self)
                                  !rf_page_get_back_blocked (page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
                                  has_next && page != NULL && rf_page_get_complete (page));
-  /* A step that writes to the drive is named for what it does, in red. */
-  gtk_button_set_label (self->next_button, next_label != NULL ? next_label : _("_Next"));
-  if (next_label != NULL)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->next_button), "suggested-action");
-      gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "destructive-action");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->next_button), "destructive-action");
-      gtk_widget_add_css_class (GTK_WIDGET (self->next_button), "suggested-action");
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next);
+  /* A step that writes to the drive has its own button on the page, named
+   * for what it does; the header's Next stands back. */
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next && next_label == NULL);
   gtk_widget_set_visible (self->practice_tag, rf_window_is_practice (self));
   adw_window_title_set_subtitle (self->window_title,
                                  page != NULL ? rf_page_get_title (page) : NULL);
