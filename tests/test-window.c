@@ -928,6 +928,48 @@ test_journal_resumed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A healthy drive's update: its firmware is backed up first, and the backup
+ * is offered on the Firmware page the next time, as firmware that fits. */
+static void
+test_update_with_backup (void)
+{
+  RfWindow *window = create_window ();
+  RfConfirmPage *confirm = walk_to_confirm (window, "practice:healthy-3550");
+  RfPage *page;
+  RfVerdict *verdict;
+
+  g_assert_true (shows_label (GTK_WIDGET (window),
+                              "The current firmware is backed up first, read twice and compared"));
+  g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==, RF_FLASH_CONFIRM_UNTESTED);
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_UNTESTED);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  g_assert_cmpstr (rf_result_page_get_headline (RF_RESULT_PAGE (rf_window_get_visible_page (window))),
+                   ==, "Your ND-3550A now runs firmware 1.06");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = create_window ();
+  g_assert_true (rf_window_open_drive (window, "practice:healthy-3550"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  page = rf_window_get_visible_page (window);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Backups of This Drive"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "Firmware 1.05"));
+  gtk_widget_activate_action (GTK_WIDGET (page), "firmware.backup", "u", 0);
+  wait_until (firmware_checked, window);
+  verdict = rf_firmware_check_get_verdict (rf_firmware_page_get_check (RF_FIRMWARE_PAGE (page)));
+  g_assert_cmpint (rf_verdict_get_kind (verdict), ==, RF_VERDICT_KIND_DOWNGRADE);
+  g_assert_true (rf_page_get_complete (page));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  confirm = RF_CONFIRM_PAGE (rf_window_get_visible_page (window));
+  g_assert_cmphex (rf_confirm_page_get_needed (confirm), ==,
+                   RF_FLASH_CONFIRM_DOWNGRADE | RF_FLASH_CONFIRM_UNTESTED);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Write the _older version"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every mapped label that neither wraps nor ellipsizes got at least its
  * minimum width: nothing is cut off. */
 static void
@@ -1105,6 +1147,7 @@ main (int    argc,
   g_test_add_func ("/reflash/window/flash/close-refused-while-writing",
                    test_close_refused_while_writing);
   g_test_add_func ("/reflash/window/flash/journal-resumed", test_journal_resumed);
+  g_test_add_func ("/reflash/window/flash/update-with-backup", test_update_with_backup);
   g_test_add_func ("/reflash/window/fits/360-light", test_fits_narrow_light);
   g_test_add_func ("/reflash/window/fits/360-dark", test_fits_narrow_dark);
   g_test_add_func ("/reflash/window/fits/1024x768-light", test_fits_wide_light);

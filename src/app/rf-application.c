@@ -32,8 +32,10 @@ struct _RfApplication
 
 G_DEFINE_FINAL_TYPE (RfApplication, rf_application, ADW_TYPE_APPLICATION)
 
-/* Practice drives rehearse at the speed the user chose (10x by default): a real
- * NEC flash takes minutes, and a rehearsal should feel like one without taking as long. */
+/* Practice drives rehearse at the speed the user chose (3.5x by default, so a
+ * whole practice flash of an ND-3550A, its backup included, takes about a
+ * minute): a real NEC flash takes minutes, and a rehearsal should feel like one
+ * without taking as long. */
 static void
 rf_application_add_practice_drives (RfApplication *self)
 {

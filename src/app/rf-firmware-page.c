@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "rf-backup-store.h"
 #include "rf-details-group.h"
 #include "rf-drive-presenter.h"
 #include "rf-error.h"
@@ -28,6 +29,10 @@ struct _RfFirmwarePage
   AdwActionRow *journal_row;
   AdwActionRow *file_row;
   AdwActionRow *practice_row;
+  AdwPreferencesGroup *backups_group;
+  GPtrArray *backup_rows;      /* GtkWidget: one per stored backup of the drive */
+  GPtrArray *backups;          /* RfBackup, as listed in backup_rows */
+  RfBackupStore *backup_store;
   GtkWidget *loading_box;
   GtkWidget *verdict_box;
   GtkImage *verdict_icon;
@@ -371,6 +376,159 @@ use_journal_image (GtkWidget  *widget,
   g_task_run_in_thread (task, load_journal_image);
 }
 
+/* ---- the drive's own backups: fitting images (issue 20) ---- */
+
+typedef struct {
+  RfBackupStore *store;
+  RfBackup *backup;
+} BackupLoad;
+
+static void
+backup_load_free (gpointer data)
+{
+  BackupLoad *load = data;
+
+  g_clear_object (&load->store);
+  g_clear_pointer (&load->backup, rf_backup_free);
+  g_free (load);
+}
+
+/* Worker thread: the backup's image, its SHA-256 checked, judged like a file. */
+static void
+load_backup_image (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  BackupLoad *load = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = rf_backup_store_load (load->store, load->backup, &error);
+  g_autofree char *name = NULL;
+
+  if (image == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  name = g_path_get_basename (load->backup->image_path);
+  g_task_return_pointer (task, rf_firmware_check_new_for_bytes (name, image), g_object_unref);
+}
+
+static void
+on_backup_checked (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RfFirmwarePage *self = RF_FIRMWARE_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfFirmwareCheck) check = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_loading (self, FALSE);
+  if (check == NULL)
+    {
+      /* A backup that no longer matches its SHA-256 is never written. */
+      adw_action_row_set_subtitle (self->file_row,
+                                   rf_error_code_to_sentence (error->domain == RF_ERROR
+                                                              ? error->code : RF_ERROR_READ));
+      return;
+    }
+  g_set_object (&self->check, check);
+  self->check_is_journals = FALSE;
+  judge (self);
+}
+
+static void
+use_backup (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  RfFirmwarePage *self = RF_FIRMWARE_PAGE (widget);
+  guint index = g_variant_get_uint32 (parameter);
+  g_autoptr(GTask) task = NULL;
+  BackupLoad *load;
+
+  if (self->backups == NULL || index >= self->backups->len)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->check);
+  adw_action_row_set_subtitle (self->file_row, _("A backup of this drive"));
+  set_loading (self, TRUE);
+  load = g_new0 (BackupLoad, 1);
+  load->store = g_object_ref (self->backup_store);
+  load->backup = rf_backup_copy (g_ptr_array_index (self->backups, index));
+  task = g_task_new (self, self->cancellable, on_backup_checked, NULL);
+  g_task_set_source_tag (task, use_backup);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, load, backup_load_free);
+  g_task_run_in_thread (task, load_backup_image);
+}
+
+static void
+clear_backup_rows (RfFirmwarePage *self)
+{
+  for (guint i = 0; i < self->backup_rows->len; i++)
+    adw_preferences_group_remove (self->backups_group, g_ptr_array_index (self->backup_rows, i));
+  g_ptr_array_set_size (self->backup_rows, 0);
+  g_clear_pointer (&self->backups, g_ptr_array_unref);
+  gtk_widget_set_visible (GTK_WIDGET (self->backups_group), FALSE);
+}
+
+static GtkWidget *
+make_backup_row (const RfBackup *backup,
+                 guint           index)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Use It"));
+  g_autoptr(GDateTime) date = g_date_time_new_from_iso8601 (backup->date, NULL);
+  g_autoptr(GDateTime) local = date != NULL ? g_date_time_to_local (date) : NULL;
+  g_autofree char *when = local != NULL ? g_date_time_format (local, "%x %X") : NULL;
+  g_autofree char *title = g_strdup_printf (_("Firmware %s"),
+                                            backup->revision != NULL ? backup->revision : "?");
+  g_autofree char *subtitle = g_strdup_printf (_("Backed up on %s"),
+                                               when != NULL ? when : backup->date);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Use this backup as the firmware to write"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "firmware.backup");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", index);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
+/* The stored backups of the drive as it identifies now, newest first. */
+static void
+list_backups (RfFirmwarePage *self)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self->device);
+  g_autoptr(GError) error = NULL;
+
+  clear_backup_rows (self);
+  if (identity == NULL)
+    return;
+  if (self->backup_store == NULL)
+    self->backup_store = rf_backup_store_new (NULL);
+  self->backups = rf_backup_store_list_for_drive (self->backup_store, identity, &error);
+  if (self->backups == NULL)
+    {
+      g_message ("the backups cannot be listed: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < self->backups->len; i++)
+    {
+      GtkWidget *row = make_backup_row (g_ptr_array_index (self->backups, i), i);
+
+      adw_preferences_group_add (self->backups_group, row);
+      g_ptr_array_add (self->backup_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->backups_group), self->backups->len > 0);
+}
+
 static void
 rf_firmware_page_dispose (GObject *object)
 {
@@ -378,6 +536,9 @@ rf_firmware_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->backups, g_ptr_array_unref);
+  g_clear_pointer (&self->backup_rows, g_ptr_array_unref);
+  g_clear_object (&self->backup_store);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -399,6 +560,7 @@ rf_firmware_page_class_init (RfFirmwarePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/rf-firmware-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, journal_row);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, backups_group);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, file_row);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, practice_row);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, loading_box);
@@ -412,11 +574,13 @@ rf_firmware_page_class_init (RfFirmwarePageClass *klass)
   gtk_widget_class_install_action (widget_class, "firmware.choose", NULL, choose_file);
   gtk_widget_class_install_action (widget_class, "firmware.practice", "b", use_practice_image);
   gtk_widget_class_install_action (widget_class, "firmware.journal", NULL, use_journal_image);
+  gtk_widget_class_install_action (widget_class, "firmware.backup", "u", use_backup);
 }
 
 static void
 rf_firmware_page_init (RfFirmwarePage *self)
 {
+  self->backup_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -447,6 +611,7 @@ rf_firmware_page_set_device (RfFirmwarePage *self,
   practice_nec = rf_device_is_practice (device) && family != NULL &&
                  g_strcmp0 (family->protocol, "nec-2m") == 0;
   gtk_widget_set_visible (GTK_WIDGET (self->practice_row), practice_nec);
+  list_backups (self);
   judge (self);
 }
 
