@@ -190,3 +190,53 @@ rf_drive_presenter_state_icon (RfDriveState state)
       return "drive-optical-symbolic";
     }
 }
+
+typedef struct {
+  GWeakRef target;
+  RfPresenterFunc func;
+} MainCall;
+
+static gboolean
+run_main_call (gpointer data)
+{
+  MainCall *call = data;
+  g_autoptr(GObject) target = g_weak_ref_get (&call->target);
+
+  if (target != NULL)
+    call->func (target);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+main_call_free (gpointer data)
+{
+  MainCall *call = data;
+
+  g_weak_ref_clear (&call->target);
+  g_free (call);
+}
+
+/**
+ * rf_drive_presenter_on_main:
+ * @object: a widget or presenter
+ * @func: what to do with it
+ *
+ * Runs @func on @object on the main thread: at once when called there, else
+ * soon from the main loop (unless @object is gone by then). A drive notifies
+ * its state on the thread that probed it, which during a flash is the job's
+ * worker; only the main thread may touch widgets.
+ */
+void
+rf_drive_presenter_on_main (gpointer        object,
+                            RfPresenterFunc func)
+{
+  MainCall *call;
+
+  g_return_if_fail (G_IS_OBJECT (object));
+  g_return_if_fail (func != NULL);
+
+  call = g_new0 (MainCall, 1);
+  g_weak_ref_init (&call->target, object);
+  call->func = func;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, run_main_call, call, main_call_free);
+}

@@ -19,4 +19,9 @@ char       *rf_drive_presenter_dup_explanation (RfDevice    *device);
 RfSimDrive *rf_drive_presenter_dup_practice_drive (RfDevice *device);
 const char *rf_drive_presenter_led_words      (RfSimLed      led);
 
+typedef void (*RfPresenterFunc) (gpointer object);
+
+void        rf_drive_presenter_on_main        (gpointer        object,
+                                               RfPresenterFunc func);
+
 G_END_DECLS

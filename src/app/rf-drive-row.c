@@ -82,6 +82,13 @@ rf_drive_row_init (RfDriveRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* Notified on whichever thread probed the drive: shown from the main one. */
+static void
+on_state (RfDriveRow *self)
+{
+  rf_drive_presenter_on_main (self, (RfPresenterFunc) rf_drive_row_refresh);
+}
+
 GtkWidget *
 rf_drive_row_new (RfDevice *device)
 {
@@ -91,7 +98,7 @@ rf_drive_row_new (RfDevice *device)
 
   self = g_object_new (RF_TYPE_DRIVE_ROW, NULL);
   self->device = g_object_ref (device);
-  g_signal_connect_swapped (device, "notify::state", G_CALLBACK (rf_drive_row_refresh), self);
+  g_signal_connect_swapped (device, "notify::state", G_CALLBACK (on_state), self);
   rf_drive_row_refresh (self);
   return GTK_WIDGET (self);
 }

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rf-drive-presenter.h"
 #include "rf-journal-presenter.h"
 
 struct _RfJournalPresenter
@@ -40,11 +41,18 @@ on_drive_state (RfJournalPresenter *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
+/* Notified on whichever thread probed the drive: handled on the main one. */
+static void
+on_drive_state_notified (RfJournalPresenter *self)
+{
+  rf_drive_presenter_on_main (self, (RfPresenterFunc) on_drive_state);
+}
+
 static void
 unwatch_drives (RfJournalPresenter *self)
 {
   for (guint i = 0; i < self->watched->len; i++)
-    g_signal_handlers_disconnect_by_func (self->watched->pdata[i], on_drive_state, self);
+    g_signal_handlers_disconnect_by_func (self->watched->pdata[i], on_drive_state_notified, self);
   g_ptr_array_set_size (self->watched, 0);
 }
 
@@ -58,7 +66,8 @@ watch_drives (RfJournalPresenter *self)
     {
       RfDevice *device = g_list_model_get_item (self->drives, i);
 
-      g_signal_connect_swapped (device, "notify::state", G_CALLBACK (on_drive_state), self);
+      g_signal_connect_swapped (device, "notify::state", G_CALLBACK (on_drive_state_notified),
+                                self);
       g_ptr_array_add (self->watched, device);
     }
 }
