@@ -928,6 +928,42 @@ test_journal_resumed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+confirm_shown (gpointer data)
+{
+  return RF_IS_CONFIRM_PAGE (rf_window_get_visible_page (RF_WINDOW (data)));
+}
+
+/* "Continue the Recovery" in the notice of the drive list: the drive is
+ * looked at in depth, the journal's copy checked, and Before Writing shown,
+ * without a step of the person's between. */
+static void
+test_journal_continue (void)
+{
+  g_autoptr(RfJournalStore) journals = NULL;
+  RfWindow *window;
+  RfConfirmPage *confirm;
+
+  reset_practice_drive ("interrupted-3550");
+  journals = write_practice_journal ("interrupted-3550", RF_JOURNAL_PHASE_ERASING);
+  window = create_window_with_journals (journals);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  g_assert_true (button_sensitive (window, "wizard.resume"));
+  save_shot (window, "journal-notice");
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.resume", NULL);
+  wait_until (confirm_shown, window);
+  confirm = RF_CONFIRM_PAGE (rf_window_get_visible_page (window));
+  g_assert_cmpstr (rf_device_get_id (rf_confirm_page_get_device (confirm)), ==,
+                   "practice:interrupted-3550");
+  g_assert_true (shows_label (GTK_WIDGET (window), "_Recover Drive"));
+  rf_confirm_page_confirm (confirm, rf_confirm_page_get_needed (confirm));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  g_assert_cmpstr (rf_result_page_get_headline (RF_RESULT_PAGE (rf_window_get_visible_page (window))),
+                   ==, "Your ND-3550A now runs firmware 1.06");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A healthy drive's update: its firmware is backed up first, and the backup
  * is offered on the Firmware page the next time, as firmware that fits. */
 static void
@@ -1147,6 +1183,7 @@ main (int    argc,
   g_test_add_func ("/reflash/window/flash/close-refused-while-writing",
                    test_close_refused_while_writing);
   g_test_add_func ("/reflash/window/flash/journal-resumed", test_journal_resumed);
+  g_test_add_func ("/reflash/window/flash/journal-continue", test_journal_continue);
   g_test_add_func ("/reflash/window/flash/update-with-backup", test_update_with_backup);
   g_test_add_func ("/reflash/window/fits/360-light", test_fits_narrow_light);
   g_test_add_func ("/reflash/window/fits/360-dark", test_fits_narrow_dark);

@@ -47,6 +47,10 @@ struct _RfWindow
   RfWritingPage *writing_page;
   RfResultPage *result_page;
   RfBackupStore *backup_store;
+
+  /* "Continue the recovery": the steps taken for the person, as long as each
+   * page agrees (the deep look matches the journal, its copy is intact). */
+  enum { RESUME_NONE, RESUME_DIAGNOSIS, RESUME_FIRMWARE } resume_step;
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -83,10 +87,43 @@ rf_window_update (RfWindow *self)
                                  page != NULL ? rf_page_get_title (page) : NULL);
 }
 
+static void wizard_next (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter);
+
+/* One step of "Continue the recovery", when the page shown allows it. */
+static void
+continue_resume (RfWindow *self)
+{
+  RfPage *page = rf_window_get_visible_page (self);
+
+  if (self->resume_step == RESUME_DIAGNOSIS && page == RF_PAGE (self->diagnosis_page) &&
+      rf_page_get_complete (page))
+    {
+      /* Only a drive whose deep look matches the journal goes on by itself. */
+      if (rf_diagnosis_page_get_journal (self->diagnosis_page) == NULL)
+        {
+          self->resume_step = RESUME_NONE;
+          return;
+        }
+      self->resume_step = RESUME_FIRMWARE;
+      wizard_next (GTK_WIDGET (self), NULL, NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self->firmware_page), "firmware.journal", NULL);
+    }
+  else if (self->resume_step == RESUME_FIRMWARE && page == RF_PAGE (self->firmware_page) &&
+           rf_page_get_complete (page))
+    {
+      self->resume_step = RESUME_NONE;
+      if (rf_firmware_page_get_resume (self->firmware_page) != NULL)
+        wizard_next (GTK_WIDGET (self), NULL, NULL);
+    }
+}
+
 static void
 on_page_changed (RfWindow *self)
 {
   rf_window_update (self);
+  continue_resume (self);
 }
 
 static void
@@ -107,6 +144,7 @@ wizard_back (GtkWidget  *widget,
 {
   RfWindow *self = RF_WINDOW (widget);
 
+  self->resume_step = RESUME_NONE;
   if (self->current > 0)
     rf_window_show_page (self, self->current - 1);
 }
@@ -218,6 +256,38 @@ wizard_next (GtkWidget  *widget,
     }
 }
 
+/* The notice of an interrupted flash: its drive is chosen, looked at in
+ * depth, given the journal's copy of the image, and Before Writing shown;
+ * each step only when its page agrees. */
+static void
+wizard_resume (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  RfWindow *self = RF_WINDOW (widget);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->drives));
+  guint drives_index;
+
+  if (self->journals == NULL || rf_writing_page_is_running (self->writing_page) ||
+      !g_ptr_array_find (self->pages, self->drives_page, &drives_index))
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(RfDevice) device = g_list_model_get_item (G_LIST_MODEL (self->drives), i);
+      RfJournalMatch match = RF_JOURNAL_MATCH_NONE;
+
+      if (rf_journal_presenter_find (self->journals, device, &match) == NULL ||
+          match != RF_JOURNAL_MATCH_SAME_PORT)
+        continue;
+      rf_drives_page_select_device (self->drives_page, device);
+      rf_window_show_page (self, drives_index);
+      self->resume_step = RESUME_DIAGNOSIS;
+      wizard_next (widget, NULL, NULL);
+      continue_resume (self);
+      return;
+    }
+}
+
 /* A flash that failed after the old firmware was erased: the same firmware
  * again, judged anew against the drive as the failed flash left it, through
  * Before Writing, whose questions are asked again. */
@@ -320,6 +390,7 @@ rf_window_class_init (RfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, wizard_back);
   gtk_widget_class_install_action (widget_class, "wizard.next", NULL, wizard_next);
   gtk_widget_class_install_action (widget_class, "result.retry", NULL, result_retry);
+  gtk_widget_class_install_action (widget_class, "wizard.resume", NULL, wizard_resume);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.back",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "wizard.next",
