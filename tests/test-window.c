@@ -306,6 +306,10 @@ test_firmware_for_the_seed (void)
   g_assert_true (shows_label (GTK_WIDGET (window), "This file must not be written to this drive"));
   g_assert_true (shows_text_containing (GTK_WIDGET (window), "ND-3550A"));
   g_assert_false (rf_page_get_complete (page));
+  /* No way forward to writing it. */
+  g_assert_false (button_sensitive (window, "wizard.next"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  g_assert_true (rf_window_get_visible_page (window) == page);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

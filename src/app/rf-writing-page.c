@@ -134,14 +134,30 @@ format_elapsed (gint64 elapsed_us)
                           (int) (seconds % 60));
 }
 
+/* The progress counts a practice drive's modelled time; the person watching
+ * a rehearsal waits the real one, which is shorter by the practice speed. */
+static double
+real_time_divisor (RfWritingPage *self)
+{
+  double speed;
+
+  if (self->practice == NULL)
+    return 1.0;
+  speed = rf_sim_clock_get_speed (rf_sim_drive_get_clock (self->practice));
+  return speed > 0.0 ? speed : 1.0;
+}
+
 static void
 show_times (RfWritingPage            *self,
             const RfProgressSnapshot *snapshot)
 {
+  double divisor = real_time_divisor (self);
   g_autofree char *percent = rf_progress_format_percent (snapshot->fraction);
-  g_autofree char *elapsed = format_elapsed (snapshot->elapsed_us);
+  g_autofree char *elapsed = format_elapsed ((gint64) (snapshot->elapsed_us / divisor));
   g_autofree char *left = snapshot->time_left_us >= 0
-                          ? rf_progress_format_time_left (snapshot->time_left_us) : NULL;
+                          ? rf_progress_format_time_left ((gint64) (snapshot->time_left_us /
+                                                                    divisor))
+                          : NULL;
   g_autofree char *line = NULL;
 
   gtk_progress_bar_set_fraction (self->progress_bar, snapshot->fraction);
