@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rf-confirm-page.h"
 #include "rf-diagnosis-page.h"
@@ -1146,6 +1147,74 @@ test_fits_wide_dark (void)
   walk_at_size (1024, 768, ADW_COLOR_SCHEME_FORCE_DARK, "wide-dark");
 }
 
+/* A practice drive whose fifth PROGRAM BLOCK fails (03/73/04): the old
+ * firmware is erased by then, so the drive waits in safe mode. */
+static const char program_fails_fault[] =
+  "\n[Fault program]\nKind=write-failure\nPhase=program\nOccurrence=5\n";
+
+/* $REFLASH_DATA_DIR for the whole test: links to the shipped drives/ and
+ * practice/ files, plus program-fails-3550 (healthy-3550 with that fault). */
+static void
+use_own_data (void)
+{
+  const char *source = g_getenv ("REFLASH_DATA_DIR");
+  g_autofree char *data = g_build_filename (state_dir, "data", NULL);
+  const char *folders[] = { "drives", "practice" };
+  g_autofree char *healthy_path = NULL;
+  g_autofree char *healthy = NULL;
+  g_autofree char *faulty = NULL;
+  g_autofree char *faulty_path = NULL;
+
+  g_assert_nonnull (source);
+  for (gsize i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *from = g_build_filename (source, folders[i], NULL);
+      g_autofree char *to = g_build_filename (data, folders[i], NULL);
+      g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *target = g_build_filename (from, name, NULL);
+          g_autofree char *link = g_build_filename (to, name, NULL);
+
+          g_assert_cmpint (symlink (target, link), ==, 0);
+        }
+    }
+  healthy_path = g_build_filename (source, "practice", "healthy-3550.conf", NULL);
+  g_assert_true (g_file_get_contents (healthy_path, &healthy, NULL, NULL));
+  faulty = g_strconcat (healthy, program_fails_fault, NULL);
+  faulty_path = g_build_filename (data, "practice", "program-fails-3550.conf", NULL);
+  g_assert_true (g_file_set_contents (faulty_path, faulty, -1, NULL));
+  g_setenv ("REFLASH_DATA_DIR", data, TRUE);
+}
+
+/* A write that fails after the erase: the result says the drive needs its
+ * firmware again and offers the retry, which brings it back. */
+static void
+test_program_fails_then_retry (void)
+{
+  RfWindow *window = create_window ();
+  RfConfirmPage *confirm = walk_to_confirm (window, "practice:program-fails-3550");
+
+  rf_confirm_page_confirm (confirm, rf_confirm_page_get_needed (confirm));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  g_assert_cmpstr (rf_result_page_get_headline (RF_RESULT_PAGE (rf_window_get_visible_page (window))),
+                   ==, "The Drive Needs Its Firmware Again");
+  g_assert_true (button_sensitive (window, "result.retry"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "result.retry", NULL);
+  confirm = RF_CONFIRM_PAGE (rf_window_get_visible_page (window));
+  rf_confirm_page_confirm (confirm, rf_confirm_page_get_needed (confirm));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  g_assert_cmpstr (rf_result_page_get_headline (RF_RESULT_PAGE (rf_window_get_visible_page (window))),
+                   ==, "Your ND-3550A now runs firmware 1.06");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1159,6 +1228,9 @@ main (int    argc,
   g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
   /* Backups of the flashes, away from the user's. */
   g_setenv ("XDG_DATA_HOME", state_dir, TRUE);
+  /* The shipped drive families and practice drives, and one more of the
+   * tests' own (a write that fails in the program phase). */
+  use_own_data ();
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -1183,6 +1255,8 @@ main (int    argc,
   /* Last: it recovers the seed for good. */
   g_test_add_func ("/reflash/window/flash/seed-recovered", test_seed_recovered);
   g_test_add_func ("/reflash/window/flash/power-cut-then-retry", test_power_cut_then_retry);
+  g_test_add_func ("/reflash/window/flash/program-fails-then-retry",
+                   test_program_fails_then_retry);
   g_test_add_func ("/reflash/window/flash/stop-before-writing", test_stop_before_writing);
   g_test_add_func ("/reflash/window/flash/close-refused-while-writing",
                    test_close_refused_while_writing);
