@@ -100,6 +100,33 @@ find_button_for_action (GtkWidget  *root,
   return NULL;
 }
 
+/* Until the page shown has slid in. */
+static void
+wait_for_transition (RfWindow *window)
+{
+  GtkWidget *stack = gtk_widget_get_parent (GTK_WIDGET (rf_window_get_visible_page (window)));
+
+  while (gtk_stack_get_transition_running (GTK_STACK (stack)))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Whether a button for @action is on screen (mapped) under @root. */
+static gboolean
+shows_button_for_action (GtkWidget  *root,
+                         const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return TRUE;
+      if (shows_button_for_action (child, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 button_sensitive (RfWindow   *window,
                   const char *action)
@@ -887,6 +914,11 @@ test_close_refused_while_writing (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
   wait_until (writing_must_finish, window);
   g_assert_null (find_button_for_action (GTK_WIDGET (window), "writing.cancel"));
+  /* Nothing to go on to, nor back to, while it writes (once the page slid in:
+   * meanwhile Before Writing's own button is still on screen). */
+  wait_for_transition (window);
+  g_assert_false (shows_button_for_action (GTK_WIDGET (window), "wizard.next"));
+  g_assert_false (button_sensitive (window, "wizard.back"));
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_nonnull (window);

@@ -80,8 +80,12 @@ rf_window_update (RfWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
                                  has_next && page != NULL && rf_page_get_complete (page));
   /* A step that writes to the drive has its own button on the page, named
-   * for what it does; the header's Next stands back. */
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next && next_label == NULL);
+   * for what it does; the header's Next stands back, and while firmware is
+   * written there is no step to go to. */
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button),
+                          has_next && next_label == NULL &&
+                          !(page != NULL && rf_page_get_back_blocked (page) &&
+                            !rf_page_get_complete (page)));
   gtk_widget_set_visible (self->practice_tag, rf_window_is_practice (self));
   adw_window_title_set_subtitle (self->window_title,
                                  page != NULL ? rf_page_get_title (page) : NULL);
