@@ -327,12 +327,19 @@ load_journal_image (GTask        *task,
   g_task_return_pointer (task, rf_firmware_check_new_for_bytes (name, image), g_object_unref);
 }
 
+static void use_journal_image (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter);
+
+/* The journal's copy or a backup, loaded and judged: never judged, let alone
+ * written, when it no longer matches its SHA-256. */
 static void
-on_journal_image_checked (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+on_kept_image_checked (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   RfFirmwarePage *self = RF_FIRMWARE_PAGE (source);
+  gboolean from_journal = g_task_get_source_tag (G_TASK (result)) == use_journal_image;
   g_autoptr(GError) error = NULL;
   g_autoptr(RfFirmwareCheck) check = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -341,16 +348,40 @@ on_journal_image_checked (GObject      *source,
   set_loading (self, FALSE);
   if (check == NULL)
     {
-      /* A damaged copy is never judged, let alone written. */
       adw_action_row_set_subtitle (self->file_row,
-                                   rf_error_code_to_sentence (error->domain == RF_ERROR
-                                                              ? error->code
-                                                              : RF_ERROR_JOURNAL_DAMAGED));
+                                   rf_error_code_to_sentence (
+                                     error->domain == RF_ERROR ? error->code
+                                     : from_journal ? RF_ERROR_JOURNAL_DAMAGED : RF_ERROR_READ));
       return;
     }
   g_set_object (&self->check, check);
-  self->check_is_journals = TRUE;
+  self->check_is_journals = from_journal;
   judge (self);
+}
+
+/* Loads an image Reflash kept (@load_in_thread with @data) instead of the
+ * file shown so far. */
+static void
+load_kept_image (RfFirmwarePage  *self,
+                 const char      *subtitle,
+                 gpointer         source_tag,
+                 gpointer         data,
+                 GDestroyNotify   destroy,
+                 GTaskThreadFunc  load_in_thread)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->check);
+  adw_action_row_set_subtitle (self->file_row, subtitle);
+  set_loading (self, TRUE);
+  task = g_task_new (self, self->cancellable, on_kept_image_checked, NULL);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, data, destroy);
+  g_task_run_in_thread (task, load_in_thread);
 }
 
 static void
@@ -359,21 +390,11 @@ use_journal_image (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   RfFirmwarePage *self = RF_FIRMWARE_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
 
   if (self->journal == NULL)
     return;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_clear_object (&self->check);
-  adw_action_row_set_subtitle (self->file_row, _("The firmware of the interrupted flash"));
-  set_loading (self, TRUE);
-  task = g_task_new (self, self->cancellable, on_journal_image_checked, NULL);
-  g_task_set_source_tag (task, use_journal_image);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, g_object_ref (self->journal), g_object_unref);
-  g_task_run_in_thread (task, load_journal_image);
+  load_kept_image (self, _("The firmware of the interrupted flash"), use_journal_image,
+                   g_object_ref (self->journal), g_object_unref, load_journal_image);
 }
 
 /* ---- the drive's own backups: fitting images (issue 20) ---- */
@@ -415,56 +436,21 @@ load_backup_image (GTask        *task,
 }
 
 static void
-on_backup_checked (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  RfFirmwarePage *self = RF_FIRMWARE_PAGE (source);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RfFirmwareCheck) check = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_loading (self, FALSE);
-  if (check == NULL)
-    {
-      /* A backup that no longer matches its SHA-256 is never written. */
-      adw_action_row_set_subtitle (self->file_row,
-                                   rf_error_code_to_sentence (error->domain == RF_ERROR
-                                                              ? error->code : RF_ERROR_READ));
-      return;
-    }
-  g_set_object (&self->check, check);
-  self->check_is_journals = FALSE;
-  judge (self);
-}
-
-static void
 use_backup (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
   RfFirmwarePage *self = RF_FIRMWARE_PAGE (widget);
   guint index = g_variant_get_uint32 (parameter);
-  g_autoptr(GTask) task = NULL;
   BackupLoad *load;
 
   if (self->backups == NULL || index >= self->backups->len)
     return;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_clear_object (&self->check);
-  adw_action_row_set_subtitle (self->file_row, _("A backup of this drive"));
-  set_loading (self, TRUE);
   load = g_new0 (BackupLoad, 1);
   load->store = g_object_ref (self->backup_store);
   load->backup = rf_backup_copy (g_ptr_array_index (self->backups, index));
-  task = g_task_new (self, self->cancellable, on_backup_checked, NULL);
-  g_task_set_source_tag (task, use_backup);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, load, backup_load_free);
-  g_task_run_in_thread (task, load_backup_image);
+  load_kept_image (self, _("A backup of this drive"), use_backup, load, backup_load_free,
+                   load_backup_image);
 }
 
 static void
