@@ -319,3 +319,36 @@ rf_test_run_as_nobody (const char * const *argv)
                                             NULL));
   return out;
 }
+
+static gboolean
+python_has_dbusmock (const char *python)
+{
+  const char *argv[] = { python, "-c", "import dbusmock", NULL };
+  int status;
+
+  if (python == NULL || !g_spawn_sync (NULL, (char **) argv, NULL,
+                                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                       NULL, NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/**
+ * rf_test_find_dbusmock_python:
+ *
+ * The interpreter that can import python3-dbusmock: Debian's, which a python3
+ * earlier on PATH may not be.
+ *
+ * Returns: (transfer full) (nullable): its path; %NULL when none can
+ */
+char *
+rf_test_find_dbusmock_python (void)
+{
+  g_autofree char *on_path = g_find_program_in_path ("python3");
+
+  if (python_has_dbusmock ("/usr/bin/python3"))
+    return g_strdup ("/usr/bin/python3");
+  if (python_has_dbusmock (on_path))
+    return g_steal_pointer (&on_path);
+  return NULL;
+}

@@ -38,4 +38,6 @@ int   rf_test_spawn_unprivileged (const char * const *argv,
                                   char              **out,
                                   char              **err);
 
+char *rf_test_find_dbusmock_python (void);
+
 G_END_DECLS

@@ -61,31 +61,6 @@ typedef struct {
   GDBusConnection *connection; /* the test's own, to ask the mock */
 } Fixture;
 
-static gboolean
-python_has_dbusmock (const char *python)
-{
-  const char *argv[] = { python, "-c", "import dbusmock", NULL };
-  int status;
-
-  if (python == NULL || !g_spawn_sync (NULL, (char **) argv, NULL,
-                                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                                       NULL, NULL, NULL, NULL, &status, NULL))
-    return FALSE;
-  return g_spawn_check_wait_status (status, NULL);
-}
-
-static char *
-find_dbusmock_python (void)
-{
-  g_autofree char *on_path = g_find_program_in_path ("python3");
-
-  if (python_has_dbusmock ("/usr/bin/python3"))
-    return g_strdup ("/usr/bin/python3");
-  if (python_has_dbusmock (on_path))
-    return g_steal_pointer (&on_path);
-  return NULL;
-}
-
 static GSubprocess *
 start_bus (void)
 {
@@ -446,7 +421,7 @@ main (int    argc,
   socket_path = g_build_filename (run_dir, "system_bus_socket", NULL);
   address = g_strconcat ("unix:path=", socket_path, NULL);
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
-  dbusmock_python = find_dbusmock_python ();
+  dbusmock_python = rf_test_find_dbusmock_python ();
   if (dbusmock_python == NULL)
     g_test_message ("%s: the cases with logind skip", SKIP_MESSAGE);
 

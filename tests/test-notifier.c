@@ -9,25 +9,13 @@
 #include <signal.h>
 
 #include "rf-notifier.h"
+#include "rf-test-util.h"
 
 #define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
 #define NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
 #define STARTUP_TIMEOUT_US (20 * G_USEC_PER_SEC)
 
 static char *dbusmock_python;
-
-static gboolean
-python_has_dbusmock (const char *python)
-{
-  const char *argv[] = { python, "-c", "import dbusmock", NULL };
-  int status;
-
-  if (python == NULL || !g_spawn_sync (NULL, (char **) argv, NULL,
-                                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                                       NULL, NULL, NULL, NULL, &status, NULL))
-    return FALSE;
-  return g_spawn_check_wait_status (status, NULL);
-}
 
 static GDBusConnection *
 session_bus (void)
@@ -171,8 +159,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (python_has_dbusmock ("/usr/bin/python3"))
-    dbusmock_python = g_strdup ("/usr/bin/python3");
+  dbusmock_python = rf_test_find_dbusmock_python ();
   g_test_add_func ("/reflash/notifier/no-service", test_no_service);
   g_test_add_func ("/reflash/notifier/sent", test_sent);
   return g_test_run ();
