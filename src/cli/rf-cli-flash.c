@@ -268,9 +268,9 @@ fits_recovery (RfVerdict *verdict)
 static gboolean
 fits_resume (RfVerdict *verdict)
 {
+  /* A refused verdict never gets here: flash_image() turns it away first. */
   return fits_recovery (verdict) ||
-         (rf_verdict_get_kind (verdict) != RF_VERDICT_KIND_REFUSED &&
-          (rf_verdict_get_warnings (verdict) & RF_VERDICT_WARNING_UNKNOWN_ORDER) != 0);
+         (rf_verdict_get_warnings (verdict) & RF_VERDICT_WARNING_UNKNOWN_ORDER) != 0;
 }
 
 /* A resume whose flash stopped before the erase, on a drive that still runs
