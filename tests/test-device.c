@@ -961,6 +961,33 @@ add_case (const char            *name,
               func, (void (*) (Fixture *, gconstpointer)) fixture_tear_down);
 }
 
+/* After a flash: the kernel keeps what it read when the computer found the
+ * drive, so other programs see the old model or version until a restart. */
+static void
+test_kernel_identity_stale (void)
+{
+  g_autoptr(RfTestDrive) drive = rf_test_drive_new (&seed);
+  g_autoptr(RfDevice) practice =
+    rf_device_new_for_transport ("practice:seed", RF_TRANSPORT (drive), "practice-seed");
+  g_autoptr(RfDevice) real = rf_device_new_for_node ("/dev/sg9", "/dev/sr9", NULL);
+  g_autoptr(RfDriveIdentity) after = rf_drive_identity_new ();
+
+  after->vendor = g_strdup ("_NEC    ");
+  after->product = g_strdup ("DVD_RW ND-3550A ");
+  after->revision = g_strdup ("1.06");
+  /* The kernel found it in safe mode: revision 0.05. */
+  rf_device_set_sysfs_identity (real, "_NEC", "DVD_RW ND-3550A", "0.05");
+  g_assert_true (rf_device_kernel_identity_is_stale (real, after));
+  /* Found as it answers now (trailing spaces are the kernel's to drop). */
+  rf_device_set_sysfs_identity (real, "_NEC    ", "DVD_RW ND-3550A ", "1.06");
+  g_assert_false (rf_device_kernel_identity_is_stale (real, after));
+  /* Found under another product (the crossflashed identity). */
+  rf_device_set_sysfs_identity (real, "_NEC", "DVD_RW ND-4551A", "1.06");
+  g_assert_true (rf_device_kernel_identity_is_stale (real, after));
+  /* A practice drive has no kernel side. */
+  g_assert_false (rf_device_kernel_identity_is_stale (practice, after));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1084,6 +1111,7 @@ main (int    argc,
   g_test_add_func ("/reflash/device/hung-drive-does-not-delay", test_hung_drive_does_not_delay);
   g_test_add_func ("/reflash/device/cancel-leaves-safe-mode", test_cancel_leaves_safe_mode);
   g_test_add_func ("/reflash/device/missing-node", test_missing_node);
+  g_test_add_func ("/reflash/device/kernel-identity-stale", test_kernel_identity_stale);
   g_test_add_func ("/reflash/device/read-only-node", test_read_only_node);
   add_clock_case ("busy-limit", test_busy_limit);
   add_clock_case ("leave-poll-limit", test_leave_poll_limit);

@@ -522,6 +522,8 @@ test_journal_notice_and_mark (void)
   g_assert_cmpuint (count_text_containing (GTK_WIDGET (window), INTERRUPTED_MARK), ==, 1);
   g_assert_true (shows_label (GTK_WIDGET (window), INTERRUPTED_MARK));
   g_assert_false (shows_text_containing (GTK_WIDGET (window), "May be the drive"));
+  /* One drive it can be: the notice's button leads there. */
+  g_assert_true (shows_button_for_action (GTK_WIDGET (window), "wizard.resume"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -559,6 +561,8 @@ test_journal_drive_not_found (void)
                                         "and that drive was not found. The copy of the firmware "
                                         "is kept: connect the drive"));
   g_assert_cmpuint (count_text_containing (GTK_WIDGET (window), INTERRUPTED_MARK), ==, 0);
+  /* No drive to continue on. */
+  g_assert_false (shows_button_for_action (GTK_WIDGET (window), "wizard.resume"));
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -801,6 +805,9 @@ test_seed_recovered (void)
   result = RF_RESULT_PAGE (rf_window_get_visible_page (window));
   g_assert_cmpstr (rf_result_page_get_headline (result), ==,
                    "Your ND-3550A now runs firmware 1.06");
+  /* A practice drive has no kernel side that could still list it as before. */
+  g_assert_cmpstr (rf_result_page_get_next_step (result), ==, "You can use the drive again.");
+  g_assert_true (shows_button_for_action (GTK_WIDGET (window), "window.close"));
   save_shot (window, "result");
   g_assert_false (button_sensitive (window, "wizard.back"));
   gtk_window_destroy (GTK_WINDOW (window));

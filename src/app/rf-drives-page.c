@@ -24,6 +24,7 @@ struct _RfDrivesPage
   GtkListBox *practice_list;
   GtkWidget *journal_notice;
   GtkLabel *journal_label;
+  GtkWidget *resume_button;
 
   GListModel *drives;
   RfJournalPresenter *journals;
@@ -202,6 +203,7 @@ rf_drives_page_class_init (RfDrivesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, practice_list);
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, journal_notice);
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, journal_label);
+  gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, resume_button);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 }
@@ -274,6 +276,9 @@ on_journals_changed (RfDrivesPage *self)
 
   gtk_label_set_label (self->journal_label, notice != NULL ? notice : "");
   gtk_widget_set_visible (self->journal_notice, notice != NULL);
+  /* With no drive, or several, that may be it, the person chooses in the list. */
+  gtk_widget_set_visible (self->resume_button,
+                          rf_journal_presenter_get_candidate (self->journals, NULL) != NULL);
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (lists[l])); row != NULL;
          row = gtk_widget_get_next_sibling (row))

@@ -301,21 +301,53 @@ best_match (RfJournalPresenter *self,
   return best;
 }
 
+/* How many listed drives may be @journal's drive, counting only those that
+ * match best (a drive on the journal's port rules out the others); @only gets
+ * the last of them. */
+static guint
+count_candidates (RfJournalPresenter *self,
+                  RfJournal          *journal,
+                  RfDevice          **only)
+{
+  RfJournalMatch best = best_match (self, journal);
+  guint n = 0;
+
+  if (best == RF_JOURNAL_MATCH_NONE)
+    return 0;
+  for (guint i = 0; i < self->watched->len; i++)
+    {
+      RfDevice *device = self->watched->pdata[i];
+
+      if (rf_device_get_state (device) == RF_DRIVE_STATE_UNKNOWN ||
+          rf_journal_presenter_find (self, device, NULL) != journal ||
+          rf_journal_match_listed (journal, device) != best)
+        continue;
+      n++;
+      if (only != NULL)
+        *only = device;
+    }
+  return n;
+}
+
 static char *
 dup_notice_for (RfJournalPresenter *self,
                 RfJournal          *journal)
 {
   g_autofree char *which = dup_which_drive (self, journal);
 
+  if (count_candidates (self, journal, NULL) > 1)
+    /* Translators: %s is "the ND-3550A" */
+    return g_strdup_printf (_("Reflash was interrupted while writing firmware to %s. It kept a copy of that firmware. Several drives marked below may be it: choose the one it is."),
+                            which);
   switch (best_match (self, journal))
     {
     case RF_JOURNAL_MATCH_SAME_PORT:
       /* Translators: %s is "the ND-3550A" */
-      return g_strdup_printf (_("Reflash was interrupted while writing firmware to %s. It kept a copy of that firmware, so the drive can still be brought back: choose the drive marked below."),
+      return g_strdup_printf (_("Reflash was interrupted while writing firmware to %s. It kept a copy of that firmware, so the drive can still be brought back."),
                               which);
     case RF_JOURNAL_MATCH_OTHER_PORT:
       /* Translators: %s is "the ND-3550A" */
-      return g_strdup_printf (_("Reflash was interrupted while writing firmware to %s. It kept a copy of that firmware. The drive is not where it was connected before; a drive marked below may be it, but only you can tell."),
+      return g_strdup_printf (_("Reflash was interrupted while writing firmware to %s. It kept a copy of that firmware. The drive is not where it was connected before; the drive marked below may be it, but only you can tell."),
                               which);
     case RF_JOURNAL_MATCH_NONE:
     default:
@@ -352,6 +384,37 @@ rf_journal_presenter_dup_notice (RfJournalPresenter *self)
       g_string_append_printf (notice, "%s%s", i > 0 ? "\n\n" : "", paragraph);
     }
   return g_string_free (g_steal_pointer (&notice), FALSE);
+}
+
+/**
+ * rf_journal_presenter_get_candidate:
+ * @match: (out) (optional): how the drive relates to the journal
+ *
+ * The drive "Continue the Recovery" leads to: the one listed drive that may be
+ * an open journal's drive. With several candidates for a journal the person
+ * chooses among them, so there is none.
+ *
+ * Returns: (transfer none) (nullable): the drive
+ */
+RfDevice *
+rf_journal_presenter_get_candidate (RfJournalPresenter *self,
+                                    RfJournalMatch     *match)
+{
+  g_return_val_if_fail (RF_IS_JOURNAL_PRESENTER (self), NULL);
+
+  for (guint i = 0; i < self->journals->len; i++)
+    {
+      RfDevice *only = NULL;
+
+      if (count_candidates (self, self->journals->pdata[i], &only) != 1)
+        continue;
+      if (match != NULL)
+        rf_journal_presenter_find (self, only, match);
+      return only;
+    }
+  if (match != NULL)
+    *match = RF_JOURNAL_MATCH_NONE;
+  return NULL;
 }
 
 /**

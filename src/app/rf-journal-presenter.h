@@ -26,6 +26,8 @@ RfJournal          *rf_journal_presenter_find         (RfJournalPresenter *self,
                                                        RfDevice           *device,
                                                        RfJournalMatch     *match);
 char               *rf_journal_presenter_dup_notice   (RfJournalPresenter *self);
+RfDevice           *rf_journal_presenter_get_candidate (RfJournalPresenter *self,
+                                                        RfJournalMatch     *match);
 char               *rf_journal_presenter_dup_model_name (RfJournalPresenter *self,
                                                          RfJournal          *journal);
 char               *rf_journal_presenter_dup_explanation (RfJournalPresenter *self,

@@ -27,6 +27,7 @@ struct _RfResultPage
   AdwStatusPage *status_page;
   GtkLabel *next_step_label;
   GtkWidget *recover_button;
+  GtkWidget *done_button;
 
   RfFlashJob *job;
   GError *error;
@@ -56,7 +57,9 @@ show_success (RfResultPage *self,
   g_autoptr(RfDriveIdentity) after = rf_flash_job_dup_identity_after (job);
   g_autofree char *model = rf_device_dup_model_name (device);
   g_autofree char *headline = NULL;
+  const char *next;
 
+  gtk_widget_set_visible (self->done_button, TRUE);
   if (rf_flash_job_get_found_unchanged (job))
     {
       headline = g_strdup_printf (_("Your %s is unchanged"), model);
@@ -69,10 +72,15 @@ show_success (RfResultPage *self,
   /* Translators: "Your ND-3550A now runs firmware 1.06" */
   headline = g_strdup_printf (_("Your %s now runs firmware %s"), model,
                               after != NULL && after->revision != NULL ? after->revision : "?");
+  /* The kernel keeps the identity it read at start-up: the drive came back
+   * under another name or version than the system lists. */
+  if (after != NULL && rf_device_kernel_identity_is_stale (device, after))
+    next = _("Switch the computer off and on once before you use the drive: until then, "
+             "other programs still see it as it was before.");
+  else
+    next = _("You can use the drive again.");
   show (self, "emblem-ok-symbolic", headline,
-        _("The new firmware was written, read back and confirmed by the drive itself."),
-        _("You can use the drive again. If it does not show up in other programs, switch the "
-          "computer off and on once."));
+        _("The new firmware was written, read back and confirmed by the drive itself."), next);
 }
 
 static void
@@ -126,6 +134,7 @@ rf_result_page_set_outcome (RfResultPage *self,
   g_clear_error (&self->error);
   self->error = error != NULL ? g_error_copy (error) : NULL;
   gtk_widget_set_visible (self->recover_button, FALSE);
+  gtk_widget_set_visible (self->done_button, FALSE);
   if (error == NULL)
     show_success (self, job);
   else
@@ -223,6 +232,19 @@ rf_result_page_get_headline (RfResultPage *self)
   return adw_status_page_get_title (self->status_page);
 }
 
+/**
+ * rf_result_page_get_next_step:
+ *
+ * Returns: (transfer none): what the person should do now, as the page says
+ *   it; "" when there is nothing to do
+ */
+const char *
+rf_result_page_get_next_step (RfResultPage *self)
+{
+  g_return_val_if_fail (RF_IS_RESULT_PAGE (self), NULL);
+  return gtk_label_get_label (self->next_step_label);
+}
+
 static void
 rf_result_page_dispose (GObject *object)
 {
@@ -259,6 +281,7 @@ rf_result_page_class_init (RfResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, next_step_label);
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, recover_button);
+  gtk_widget_class_bind_template_child (widget_class, RfResultPage, done_button);
 }
 
 static void

@@ -18,6 +18,7 @@ void        rf_result_page_set_outcome  (RfResultPage *self,
                                          RfFlashJob   *job,
                                          const GError *error);
 const char *rf_result_page_get_headline (RfResultPage *self);
+const char *rf_result_page_get_next_step (RfResultPage *self);
 GBytes     *rf_result_page_dup_report   (RfResultPage *self);
 
 G_END_DECLS

@@ -195,8 +195,10 @@ notify_flash_ended (RfWindow *self)
 
   if (error == NULL && gtk_window_is_active (GTK_WINDOW (self)))
     return;
+  /* A success says the same as the page (a restart may be needed). */
   rf_notifier_send_async (rf_result_page_get_headline (self->result_page),
-                          error != NULL ? _("Open Reflash to see what to do next.") : NULL,
+                          error != NULL ? _("Open Reflash to see what to do next.")
+                                        : rf_result_page_get_next_step (self->result_page),
                           NULL, on_notified, NULL);
 }
 
@@ -269,27 +271,23 @@ wizard_resume (GtkWidget  *widget,
                GVariant   *parameter)
 {
   RfWindow *self = RF_WINDOW (widget);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->drives));
+  RfJournalMatch match = RF_JOURNAL_MATCH_NONE;
+  RfDevice *device;
   guint drives_index;
 
   if (self->journals == NULL || rf_writing_page_is_running (self->writing_page) ||
       !g_ptr_array_find (self->pages, self->drives_page, &drives_index))
     return;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(RfDevice) device = g_list_model_get_item (G_LIST_MODEL (self->drives), i);
-      RfJournalMatch match = RF_JOURNAL_MATCH_NONE;
-
-      if (rf_journal_presenter_find (self->journals, device, &match) == NULL ||
-          match != RF_JOURNAL_MATCH_SAME_PORT)
-        continue;
-      rf_drives_page_select_device (self->drives_page, device);
-      rf_window_show_page (self, drives_index);
-      self->resume_step = RESUME_DIAGNOSIS;
-      wizard_next (widget, NULL, NULL);
-      continue_resume (self);
-      return;
-    }
+  device = rf_journal_presenter_get_candidate (self->journals, &match);
+  if (device == NULL)
+    return;
+  rf_drives_page_select_device (self->drives_page, device);
+  rf_window_show_page (self, drives_index);
+  /* A drive on another port stops at Diagnosis: only the person can say it is
+   * the same drive, and then goes on. */
+  self->resume_step = match == RF_JOURNAL_MATCH_SAME_PORT ? RESUME_DIAGNOSIS : RESUME_NONE;
+  wizard_next (widget, NULL, NULL);
+  continue_resume (self);
 }
 
 /* A flash that failed after the old firmware was erased: the same firmware

@@ -367,6 +367,39 @@ rf_device_set_bus_path (RfDevice   *self,
     self->port_path = g_strdup (self->id);
 }
 
+/* Identity strings as the kernel keeps them: without trailing spaces. */
+static gboolean
+same_field (const char *kernel,
+            const char *drive)
+{
+  g_autofree char *trimmed = drive != NULL ? g_strchomp (g_strdup (drive)) : NULL;
+
+  return g_strcmp0 (kernel, trimmed) == 0;
+}
+
+/**
+ * rf_device_kernel_identity_is_stale:
+ * @identity: the drive as it answers now (after a flash)
+ *
+ * Whether the kernel still lists the drive as it was when the computer found
+ * it: other programs (the file manager, burning programs that ask the system)
+ * then show the old model or version until the computer is switched off and
+ * on. Practice drives have no kernel side: never.
+ */
+gboolean
+rf_device_kernel_identity_is_stale (RfDevice              *self,
+                                    const RfDriveIdentity *identity)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
+  g_return_val_if_fail (identity != NULL, FALSE);
+
+  if (self->sysfs_product == NULL && self->sysfs_revision == NULL)
+    return FALSE;
+  return !same_field (self->sysfs_vendor, identity->vendor) ||
+         !same_field (self->sysfs_product, identity->product) ||
+         !same_field (self->sysfs_revision, identity->revision);
+}
+
 /**
  * rf_device_get_lock_name:
  *
