@@ -74,6 +74,34 @@ sim_led_to_pattern (RfSimLed led)
     }
 }
 
+/* A row of the phase list: built by hand rather than as an AdwActionRow,
+ * whose many parts made the first layout of this page cost several frames. */
+static GtkWidget *
+new_phase_row (RfPhase phase)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("content-loading-symbolic");
+  GtkWidget *title = gtk_label_new (rf_phase_to_title (phase));
+  GtkWidget *now = gtk_label_new (_("Now"));
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_add_css_class (box, "phase-row");
+  gtk_widget_add_css_class (icon, "dim-label");
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (now, "dim-label");
+  gtk_widget_set_visible (now, FALSE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), now);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "rf-icon", icon);
+  g_object_set_data (G_OBJECT (row), "rf-now", now);
+  return row;
+}
+
 static void
 fill_phase_list (RfWritingPage *self,
                  RfProgress    *progress,
@@ -84,17 +112,7 @@ fill_phase_list (RfWritingPage *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->phase_list))) != NULL)
     gtk_list_box_remove (self->phase_list, child);
   for (guint i = 0; i < n_phases; i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon = gtk_image_new_from_icon_name ("content-loading-symbolic");
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     rf_phase_to_title (rf_progress_get_phase (progress, i)));
-      gtk_widget_add_css_class (icon, "dim-label");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      g_object_set_data (G_OBJECT (row), "rf-icon", icon);
-      gtk_list_box_append (self->phase_list, row);
-    }
+    gtk_list_box_append (self->phase_list, new_phase_row (rf_progress_get_phase (progress, i)));
   self->shown_phase = -2;
 }
 
@@ -118,7 +136,7 @@ mark_phases (RfWritingPage            *self,
       gtk_image_set_from_icon_name (icon, i < current ? "emblem-ok-symbolic"
                                         : i == current ? "media-playback-start-symbolic"
                                         : "content-loading-symbolic");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), i == current ? _("Now") : NULL);
+      gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "rf-now"), i == current);
       if (i < current)
         gtk_widget_remove_css_class (GTK_WIDGET (icon), "dim-label");
     }
