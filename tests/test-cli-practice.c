@@ -1,4 +1,5 @@
-/* test-cli-practice.c: `reflash-cli practice firmware`, as a user runs it
+/* test-cli-practice.c: `reflash-cli practice`: made-up firmware and the
+ * practice controls, as a user runs them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "rf-test-json-tree.h"
 #include "rf-test-util.h"
 
 static const char *cli_path;
@@ -177,6 +179,79 @@ test_refused (Fixture       *fixture,
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* `info --json`'s state of @drive ("busy", "ready", "safe-mode"). */
+static char *
+state_of (Fixture    *fixture,
+          const char *drive)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(GVariant) object = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_cli (fixture, &json, "info", "--json", drive, NULL), ==, 0);
+  object = rf_test_json_tree_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  return rf_test_json_tree_dup_string (object, "state");
+}
+
+/* The disc-in drive is busy until its disc is taken out; with a disc put
+ * back it is busy again; each control says what the drive shows now. */
+static void
+test_disc_controls (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *before = state_of (fixture, "practice:disc-3550");
+  g_autofree char *removed = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *inserted = NULL;
+
+  g_assert_cmpstr (before, ==, "busy");
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "remove-disc", "practice:disc-3550", NULL),
+                   ==, 0);
+  rf_test_assert_has (out, "practice:disc-3550: no disc inside; the light: off");
+  rf_test_assert_has (out, "reflash-cli info practice:disc-3550");
+  removed = state_of (fixture, "practice:disc-3550");
+  g_assert_cmpstr (removed, ==, "ready");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "insert-disc", "practice:disc-3550", NULL),
+                   ==, 0);
+  rf_test_assert_has (out, "a disc is inside; the light: steady");
+  inserted = state_of (fixture, "practice:disc-3550");
+  g_assert_cmpstr (inserted, ==, "busy");
+}
+
+/* Reset puts back what the scenario says: the disc taken out is inside again. */
+static void
+test_reset (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", "remove-disc", "practice:disc-3550", NULL),
+                   ==, 0);
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "reset", "practice:disc-3550", NULL), ==, 0);
+  rf_test_assert_has (out, "a disc is inside");
+  after = state_of (fixture, "practice:disc-3550");
+  g_assert_cmpstr (after, ==, "busy");
+}
+
+/* Switched off and on, the bricked seed comes back as a real one would: in
+ * safe mode, its light blinking. */
+static void
+test_power_cycle (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "power-cycle", "practice:seed", NULL), ==, 0);
+  rf_test_assert_has (out, "practice:seed: no disc inside; the light: blinking");
+  /* The seed in safe mode, its stored identity another model's. */
+  after = state_of (fixture, "practice:seed");
+  g_assert_cmpstr (after, ==, "identity-mismatch");
+}
+
 static const Case cases[] = {
   { "practice:seed", FALSE, "recovery", 0 },
   { "practice:seed", TRUE, "crossflash", 4 },
@@ -199,6 +274,10 @@ static const Refusal refusals[] = {
   { { "firmware", "practice:seed", "--version", "12345" }, 2 },
   { { "firmware", "practice:no-such-drive", NULL }, 3 },
   { { "firmware", "/dev/null", NULL }, 4 },
+  { { "remove-disc", NULL }, 2 },
+  { { "remove-disc", "practice:no-such-drive", NULL }, 3 },
+  { { "reset", "/dev/null", NULL }, 4 },
+  { { "power-cycle", "practice:seed", "practice:seed", NULL }, 2 },
 };
 
 int
@@ -229,5 +308,11 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/reflash/cli-practice/spc-other-family", Fixture, NULL, fixture_set_up,
               test_spc_other_family, fixture_tear_down);
+  g_test_add ("/reflash/cli-practice/controls/disc", Fixture, NULL, fixture_set_up,
+              test_disc_controls, fixture_tear_down);
+  g_test_add ("/reflash/cli-practice/controls/reset", Fixture, NULL, fixture_set_up, test_reset,
+              fixture_tear_down);
+  g_test_add ("/reflash/cli-practice/controls/power-cycle", Fixture, NULL, fixture_set_up,
+              test_power_cycle, fixture_tear_down);
   return g_test_run ();
 }

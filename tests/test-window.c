@@ -282,6 +282,72 @@ test_diagnosis_of_the_seed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static RfDevice *
+diagnosed_device (RfWindow *window)
+{
+  return rf_diagnosis_page_get_device (RF_DIAGNOSIS_PAGE (rf_window_get_visible_page (window)));
+}
+
+/* A practice control changes the drive, and the page checks it again: the
+ * disc-in drive is busy, ready once its disc is out, busy with a disc back
+ * in; Reset puts back its scenario. */
+static void
+test_practice_controls (void)
+{
+  RfWindow *window = create_window ();
+  RfDevice *device;
+
+  g_assert_true (rf_window_open_drive (window, "practice:disc-3550"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  device = diagnosed_device (window);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Practice Drive"));
+  g_assert_true (shows_label (GTK_WIDGET (window), "A disc is inside"));
+  g_assert_false (button_sensitive (window, "wizard.next"));
+
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
+                              "diagnosis.practice-disc", NULL);
+  g_assert_true (rf_diagnosis_page_is_checking (RF_DIAGNOSIS_PAGE (rf_window_get_visible_page (window))));
+  wait_until (diagnosis_done, window);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_READY);
+  g_assert_true (shows_label (GTK_WIDGET (window), "No disc inside"));
+  g_assert_true (button_sensitive (window, "wizard.next"));
+
+  /* Check Again gives the same new answer. */
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
+                              "diagnosis.check-again", NULL);
+  wait_until (diagnosis_done, window);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_READY);
+
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
+                              "diagnosis.practice-reset", NULL);
+  wait_until (diagnosis_done, window);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+  g_assert_true (shows_label (GTK_WIDGET (window), "A disc is inside"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Switched off and on, the bricked seed comes back in safe mode, blinking. */
+static void
+test_practice_power_cycle (void)
+{
+  RfWindow *window = create_window ();
+
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
+                              "diagnosis.practice-power-cycle", NULL);
+  wait_until (diagnosis_done, window);
+  g_assert_cmpint (rf_device_get_state (diagnosed_device (window)), ==,
+                   RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Blinking"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 firmware_checked (gpointer data)
 {
@@ -1281,6 +1347,8 @@ main (int    argc,
   g_test_add_func ("/reflash/window/no-firmware-step-for-a-blocked-drive",
                    test_no_firmware_step_for_a_blocked_drive);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
+  g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
+  g_test_add_func ("/reflash/window/practice/power-cycle", test_practice_power_cycle);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);
   g_test_add_func ("/reflash/window/close-waits-for-drive", test_close_waits_for_drive);
   g_test_add_func ("/reflash/window/journal/none", test_journal_none);

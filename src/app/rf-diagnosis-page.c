@@ -12,9 +12,12 @@
 
 #include "rf-diagnosis-page.h"
 #include "rf-details-group.h"
+#include "rf-drive-lock.h"
 #include "rf-drive-presenter.h"
 #include "rf-error.h"
 #include "rf-journal-presenter.h"
+#include "rf-report.h"
+#include "rf-report-saver.h"
 
 struct _RfDiagnosisPage
 {
@@ -31,6 +34,10 @@ struct _RfDiagnosisPage
   GtkWidget *journal_box;
   GtkLabel *journal_label;
   GtkCheckButton *journal_confirm;
+  GtkWidget *practice_group;
+  AdwActionRow *disc_row;
+  GtkButton *disc_button;
+  GtkLabel *practice_status;
 
   RfDevice *device;
   RfJournalPresenter *journals;
@@ -123,6 +130,21 @@ show_journal (RfDiagnosisPage *self)
                           !self->journal_other_drive);
 }
 
+/* The practice controls, for a practice drive only: what its disc is now. */
+static void
+show_practice (RfDiagnosisPage *self)
+{
+  g_autoptr(RfSimDrive) practice = rf_drive_presenter_dup_practice_drive (self->device);
+  gboolean disc;
+
+  gtk_widget_set_visible (self->practice_group, practice != NULL);
+  if (practice == NULL)
+    return;
+  disc = rf_sim_drive_has_disc (practice);
+  adw_action_row_set_subtitle (self->disc_row, disc ? _("A disc is inside") : _("No disc inside"));
+  gtk_button_set_label (self->disc_button, disc ? _("_Take It Out") : _("_Put One In"));
+}
+
 static void
 show_result (RfDiagnosisPage *self)
 {
@@ -143,6 +165,7 @@ show_result (RfDiagnosisPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->advice_label), advice != NULL);
   show_details (self);
   show_journal (self);
+  show_practice (self);
 }
 
 /* Going on to a firmware file makes sense only for a drive Reflash could write:
@@ -177,6 +200,10 @@ set_checking (RfDiagnosisPage *self,
   gtk_widget_set_visible (self->checking_box, checking);
   gtk_widget_set_visible (self->result_box, !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.check-again", !checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.practice-disc", !checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.practice-power-cycle", !checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.practice-reset", !checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.save-report", !checking);
   rf_page_set_complete (RF_PAGE (self), !checking && can_take_firmware (self->device));
 }
 
@@ -225,6 +252,74 @@ check_again (GtkWidget  *widget,
     start_check (self);
 }
 
+static gboolean
+apply_practice_control (RfSimDrive  *practice,
+                        const char  *action_name,
+                        GError     **error)
+{
+  if (g_str_equal (action_name, "diagnosis.practice-disc"))
+    rf_sim_drive_set_disc (practice, !rf_sim_drive_has_disc (practice));
+  else if (g_str_equal (action_name, "diagnosis.practice-power-cycle"))
+    rf_sim_drive_power_cycle (practice);
+  else
+    return rf_sim_drive_reset (practice, error);
+  return TRUE;
+}
+
+/* A practice control changes the drive as a person changes a real one, under
+ * the drive's lock (never while a flash of it runs elsewhere), and the drive
+ * is checked again so that the page gives the new answer. */
+static void
+practice_control (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (widget);
+  g_autoptr(RfSimDrive) practice = NULL;
+  g_autoptr(RfDriveLock) lock = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->device == NULL || rf_diagnosis_page_is_checking (self))
+    return;
+  practice = rf_drive_presenter_dup_practice_drive (self->device);
+  if (practice == NULL)
+    return;
+  lock = rf_drive_lock_acquire (rf_device_get_lock_name (self->device), &error);
+  if (lock == NULL || !apply_practice_control (practice, action_name, &error))
+    {
+      g_message ("practice control %s: %s", action_name, error->message);
+      gtk_label_set_label (self->practice_status,
+                           rf_error_code_to_sentence (error->domain == RF_ERROR
+                                                        ? (RfError) error->code
+                                                        : RF_ERROR_INTERNAL));
+      gtk_widget_set_visible (GTK_WIDGET (self->practice_status), TRUE);
+      return;
+    }
+  g_clear_object (&lock);
+  gtk_widget_set_visible (GTK_WIDGET (self->practice_status), FALSE);
+  start_check (self);
+}
+
+static void
+save_report (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (widget);
+  g_autoptr(RfReport) report = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(GBytes) json = NULL;
+
+  if (self->device == NULL)
+    return;
+  report = rf_report_new ();
+  rf_report_set_device (report, self->device);
+  transcript = rf_device_dup_transcript (self->device);
+  rf_report_set_transcript (report, transcript);
+  json = rf_report_to_json (report);
+  rf_report_saver_save (widget, json);
+}
+
 static void
 rf_diagnosis_page_dispose (GObject *object)
 {
@@ -261,7 +356,18 @@ rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_box);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_label);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_confirm);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, practice_group);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, disc_row);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, disc_button);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, practice_status);
   gtk_widget_class_install_action (widget_class, "diagnosis.check-again", NULL, check_again);
+  gtk_widget_class_install_action (widget_class, "diagnosis.practice-disc", NULL,
+                                   practice_control);
+  gtk_widget_class_install_action (widget_class, "diagnosis.practice-power-cycle", NULL,
+                                   practice_control);
+  gtk_widget_class_install_action (widget_class, "diagnosis.practice-reset", NULL,
+                                   practice_control);
+  gtk_widget_class_install_action (widget_class, "diagnosis.save-report", NULL, save_report);
 }
 
 static void

@@ -18,6 +18,7 @@
 
 #include "rf-error.h"
 #include "rf-report.h"
+#include "rf-report-saver.h"
 #include "rf-result-page.h"
 
 struct _RfResultPage
@@ -31,7 +32,6 @@ struct _RfResultPage
 
   RfFlashJob *job;
   GError *error;
-  GtkFileChooserNative *chooser;
 };
 
 G_DEFINE_FINAL_TYPE (RfResultPage, rf_result_page, RF_TYPE_PAGE)
@@ -169,59 +169,17 @@ rf_result_page_dup_report (RfResultPage *self)
 }
 
 static void
-on_report_saved (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(RfResultPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  AdwMessageDialog *dialog;
-  GtkRoot *root;
-
-  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    return;
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("The Report Was Not Saved"),
-    error->message));
-  adw_message_dialog_add_response (dialog, "close", _("_OK"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_report_file_chosen (RfResultPage *self,
-                       int           response)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) report = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (self->chooser));
-  g_clear_object (&self->chooser);
-  if (file == NULL || self->job == NULL)
-    return;
-  report = rf_result_page_dup_report (self);
-  g_file_replace_contents_bytes_async (file, report, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, on_report_saved, g_object_ref (self));
-}
-
-static void
 save_report (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   RfResultPage *self = RF_RESULT_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GBytes) report = NULL;
 
-  if (self->job == NULL || self->chooser != NULL)
+  if (self->job == NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new (_("Save Report"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
-                                               _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "reflash-report.json");
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (on_report_file_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  report = rf_result_page_dup_report (self);
+  rf_report_saver_save (widget, report);
 }
 
 /* The one line that says how it ended. */
@@ -250,9 +208,6 @@ rf_result_page_dispose (GObject *object)
 {
   RfResultPage *self = RF_RESULT_PAGE (object);
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
   g_clear_object (&self->job);
   G_OBJECT_CLASS (rf_result_page_parent_class)->dispose (object);
 }

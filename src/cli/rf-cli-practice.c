@@ -12,6 +12,7 @@
 #include "rf-cli-drive.h"
 #include "rf-cli.h"
 #include "rf-core.h"
+#include "rf-sim.h"
 
 /* Deep identification, as `check --drive` does: the image is for the bootcode's model. */
 static RfDevice *
@@ -87,6 +88,121 @@ practice_firmware (const char *drive,
   return RF_CLI_EXIT_OK;
 }
 
+typedef enum {
+  CONTROL_INSERT_DISC,
+  CONTROL_REMOVE_DISC,
+  CONTROL_POWER_CYCLE,
+  CONTROL_RESET,
+} Control;
+
+static const char * const control_names[] = {
+  "insert-disc", "remove-disc", "power-cycle", "reset", NULL,
+};
+
+static gboolean
+apply_control (RfSimDrive *drive,
+               Control     control,
+               GError    **error)
+{
+  switch (control)
+    {
+    case CONTROL_INSERT_DISC:
+      rf_sim_drive_set_disc (drive, TRUE);
+      return TRUE;
+    case CONTROL_REMOVE_DISC:
+      rf_sim_drive_set_disc (drive, FALSE);
+      return TRUE;
+    case CONTROL_POWER_CYCLE:
+      rf_sim_drive_power_cycle (drive);
+      return TRUE;
+    case CONTROL_RESET:
+    default:
+      return rf_sim_drive_reset (drive, error);
+    }
+}
+
+static const char *
+led_words (RfSimLed led)
+{
+  switch (led)
+    {
+    case RF_SIM_LED_STEADY:
+      return _("steady");
+    case RF_SIM_LED_BLINKING:
+      return _("blinking");
+    case RF_SIM_LED_BLINKING_FAST:
+      return _("blinking fast");
+    case RF_SIM_LED_OFF:
+    default:
+      return _("off");
+    }
+}
+
+/* What a person would see of the drive after the control. */
+static void
+print_drive_now (const char *name,
+                 RfSimDrive *drive)
+{
+  /* Translators: "practice:seed: no disc inside; the light: blinking" */
+  printf (_("%s: %s; the light: %s\n"), name,
+          rf_sim_drive_has_disc (drive) ? _("a disc is inside") : _("no disc inside"),
+          led_words (rf_sim_drive_get_led (drive)));
+  printf (_("Check it with: reflash-cli info %s\n"), name);
+}
+
+/* Changes a practice drive as a person changes a real one, under the drive's
+ * lock: never while a flash or check of it runs elsewhere. */
+static int
+practice_control (Control     control,
+                  const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfSimSource) source = NULL;
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+  g_autoptr(RfDevice) device = NULL;
+  g_autoptr(RfDriveLock) lock = NULL;
+  RfSimDrive *drive;
+
+  if (db == NULL)
+    return fail (name, error);
+  monitor = rf_cli_drive_monitor_new_with_practice (db, &source);
+  device = rf_device_monitor_lookup (monitor, name, &error);
+  if (device == NULL)
+    return fail (name, error);
+  if (!rf_device_is_practice (device))
+    {
+      fprintf (stderr, _("reflash-cli practice: %s is no practice drive: only practice drives can be changed this way\n"),
+               name);
+      return RF_CLI_EXIT_REFUSED;
+    }
+  lock = rf_drive_lock_acquire (rf_device_get_lock_name (device), &error);
+  if (lock == NULL)
+    return fail (name, error);
+  drive = rf_sim_source_get_drive (source, name + strlen ("practice:"));
+  if (drive == NULL || !apply_control (drive, control, &error))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, RF_ERROR, RF_ERROR_NOT_FOUND, "no such practice drive");
+      return fail (name, error);
+    }
+  print_drive_now (name, drive);
+  return RF_CLI_EXIT_OK;
+}
+
+static gboolean
+find_control (const char *word,
+              Control    *control)
+{
+  for (guint i = 0; control_names[i] != NULL; i++)
+    if (g_str_equal (word, control_names[i]))
+      {
+        *control = (Control) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 int
 rf_cli_practice_run (int    argc,
                      char **argv)
@@ -107,21 +223,29 @@ rf_cli_practice_run (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new (_("ACTION [DRIVE|NAME] — things to rehearse with a practice drive"));
   g_autoptr(GError) error = NULL;
+  Control control = CONTROL_RESET;
 
   g_option_context_set_summary (context,
-                                _("Actions:\n  firmware DRIVE  write a made-up firmware image for a practice drive"));
+                                _("Actions:\n"
+                                  "  firmware DRIVE     write a made-up firmware image for a practice drive\n"
+                                  "  insert-disc DRIVE  put a disc into the practice drive\n"
+                                  "  remove-disc DRIVE  take the disc out\n"
+                                  "  power-cycle DRIVE  switch the practice drive off and on\n"
+                                  "  reset DRIVE        put the practice drive back as its scenario describes it"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "reflash-cli practice: %s\n", error->message);
       return RF_CLI_EXIT_USAGE;
     }
-  if (argc != 3 || !g_str_equal (argv[1], "firmware"))
+  if (argc != 3 || (!g_str_equal (argv[1], "firmware") && !find_control (argv[1], &control)))
     {
       fprintf (stderr, "reflash-cli practice: %s\n",
-               _("give an action and a drive: practice firmware DRIVE"));
+               _("give an action and a drive: practice firmware|insert-disc|remove-disc|power-cycle|reset DRIVE"));
       return RF_CLI_EXIT_USAGE;
     }
+  if (!g_str_equal (argv[1], "firmware"))
+    return practice_control (control, argv[2]);
   /* Refused before the drive is sent anything. */
   if (version != NULL && (strlen (version) == 0 || strlen (version) > 4))
     {

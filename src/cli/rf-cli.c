@@ -40,7 +40,7 @@ static const RfCliCommand commands[] = {
     rf_cli_resume_run, "#17", FALSE },
   { "journals", N_("List the journals of interrupted flashes, or discard one"),
     rf_cli_journals_run, "#17", FALSE },
-  { "practice", N_("Write made-up firmware for a practice drive"), rf_cli_practice_run, "#15",
+  { "practice", N_("Rehearse with a practice drive: made-up firmware, its disc, power, reset"), rf_cli_practice_run, "#15",
     FALSE },
 };
 

@@ -756,6 +756,20 @@ rf_sim_drive_set_disc (RfSimDrive *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* Whether a disc is inside (the tray is closed on it). */
+gboolean
+rf_sim_drive_has_disc (RfSimDrive *self)
+{
+  gboolean loaded;
+
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  loaded = self->disc;
+  g_mutex_unlock (&self->lock);
+  return loaded;
+}
+
 void
 rf_sim_drive_add_fault (RfSimDrive       *self,
                         const RfSimFault *fault)

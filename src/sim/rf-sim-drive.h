@@ -64,6 +64,7 @@ void                 rf_sim_drive_set_speed      (RfSimDrive          *self,
                                                   double               speed);
 void                 rf_sim_drive_set_disc       (RfSimDrive          *self,
                                                   gboolean             loaded);
+gboolean             rf_sim_drive_has_disc       (RfSimDrive          *self);
 void                 rf_sim_drive_add_fault      (RfSimDrive          *self,
                                                   const RfSimFault    *fault);
 void                 rf_sim_drive_clear_faults   (RfSimDrive          *self);
