@@ -218,6 +218,41 @@ test_every_scenario (Fixture       *fixture,
     }
 }
 
+/* The wizard shows rf_device_dup_advice(): never a terminal command, on any
+ * practice drive. The command line's advice names the command, with the
+ * drive, where one helps. */
+static void
+test_advice_in_words (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenarios = rf_sim_scenario_list (&error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < scenarios->len; i++)
+    {
+      const RfSimScenario *scenario = g_ptr_array_index (scenarios, i);
+      g_autoptr(RfDevice) device = probe (fixture, scenario->id, RF_PROBE_DEPTH_DEEP);
+      g_autofree char *advice = rf_device_dup_advice (device);
+      g_autofree char *command = rf_device_dup_command_advice (device);
+      RfDriveState state = rf_device_get_state (device);
+
+      g_test_message ("%s: %s | %s", scenario->id, advice, command);
+      g_assert_null (strstr (advice, "reflash-cli"));
+      g_assert_null (strstr (advice, "sudo"));
+      if (state == RF_DRIVE_STATE_NO_ACCESS || state == RF_DRIVE_STATE_NEEDS_ADMIN)
+        {
+          g_autofree char *wanted = g_strdup_printf ("sudo reflash-cli info practice:%s",
+                                                     scenario->id);
+
+          g_assert_nonnull (strstr (command, wanted));
+          g_assert_nonnull (strstr (advice, "Ask the person who looks after this computer"));
+        }
+      if (state == RF_DRIVE_STATE_READY)
+        g_assert_nonnull (strstr (command, "reflash-cli check FILE --drive practice:"));
+    }
+}
+
 static void
 test_seed (Fixture       *fixture,
            gconstpointer  data)
@@ -687,6 +722,7 @@ main (int    argc,
   add ("late-passive-look", NULL, test_late_passive_look);
   add ("every-scenario", NULL, test_every_scenario);
   add ("seed", NULL, test_seed);
+  add ("advice-in-words", NULL, test_advice_in_words);
   add ("bridge-advice", NULL, test_bridge_advice);
   add ("disc-inside", NULL, test_disc_inside);
   add ("unit-attention-storm", NULL, test_unit_attention_storm);

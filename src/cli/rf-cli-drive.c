@@ -234,7 +234,7 @@ rf_cli_drive_write_json_with_error (RfJsonWriter *json,
   g_autofree char *model_id = rf_device_dup_model_id (device);
   g_autofree char *detail = rf_device_dup_detail (device);
   g_autofree char *explanation = rf_device_dup_explanation (device);
-  g_autofree char *advice = rf_device_dup_advice (device);
+  g_autofree char *advice = rf_device_dup_command_advice (device);
   RfDriveState state = rf_device_get_state (device);
 
   rf_json_writer_begin_object (json);

@@ -82,7 +82,7 @@ print_human (RfDevice *device)
   g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
   g_autofree char *model = rf_cli_drive_model_name (device);
   g_autofree char *explanation = rf_device_dup_explanation (device);
-  g_autofree char *advice = rf_device_dup_advice (device);
+  g_autofree char *advice = rf_device_dup_command_advice (device);
   RfDriveState state = rf_device_get_state (device);
 
   printf (_("Drive:       %s\n"), rf_device_get_id (device));

@@ -47,7 +47,7 @@ print_json (const char *drive_name,
 {
   g_autoptr(RfJsonWriter) json = rf_json_writer_new ();
   g_autofree char *model = rf_cli_drive_model_name (advice->device);
-  g_autofree char *next_step = rf_device_dup_advice (advice->device);
+  g_autofree char *next_step = rf_device_dup_command_advice (advice->device);
   g_autofree char *text = NULL;
 
   rf_json_writer_begin_object (json);
@@ -86,7 +86,7 @@ print_human (const char *drive_name,
 {
   g_autofree char *model = rf_cli_drive_model_name (advice->device);
   g_autofree char *explanation = rf_device_dup_explanation (advice->device);
-  g_autofree char *next_step = rf_device_dup_advice (advice->device);
+  g_autofree char *next_step = rf_device_dup_command_advice (advice->device);
   guint n = advice->backups != NULL ? advice->backups->len : 0;
 
   printf (_("Drive:     %s, %s, version %s (%s)\n"), drive_name, model,

@@ -645,23 +645,67 @@ rf_device_dup_advice (RfDevice *self)
     case RF_DRIVE_STATE_UNSUPPORTED:
       if (g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
         return g_strdup (_("Reflash cannot tell which firmware fits, so it offers no flash. Save a report and ask for help."));
-      return g_strdup (_("Reflash cannot update this drive. You can save a report to help support it."));
+      return g_strdup (_("Reflash cannot update this drive. Save a report to help add support for it."));
     case RF_DRIVE_STATE_NOT_RESPONDING:
       if (g_strcmp0 (reason, RF_REASON_MODE_UNKNOWN) == 0)
         return g_strdup (_("Do not flash this drive now. Switch the computer off and on again, then check the drive again."));
       return g_strdup (_("Check the drive's cable and power, try another port, and avoid USB adapters."));
     case RF_DRIVE_STATE_NO_ACCESS:
-      return g_strdup (_("Run the command with administrator rights (for example with sudo), or ask your administrator for access to the drive."));
+      return g_strdup (_("Your account may not use this drive. Ask the person who looks after this computer to give it access to optical drives, then check again."));
     case RF_DRIVE_STATE_NEEDS_ADMIN:
-      /* Translators: %s is the drive ("/dev/sg1") */
-      return g_strdup_printf (_("Run the full check with administrator rights (for example “sudo reflash-cli info %s”)."),
-                              self->id);
+      return g_strdup (_("The full check of this drive needs administrator rights. Ask the person who looks after this computer to run it for you, then check again."));
     case RF_DRIVE_STATE_VENDOR_REFUSED:
       return g_strdup (_("Connect the drive to another controller, such as an internal SATA or IDE port, and check again."));
     case RF_DRIVE_STATE_UNKNOWN:
     case RF_DRIVE_STATE_LAST:
     default:
       return g_strdup (_("Check the drive first."));
+    }
+}
+
+/**
+ * rf_device_dup_command_advice:
+ *
+ * The next step as the command line gives it: where a command helps, the
+ * command itself, with this drive's name in it; else the same words as
+ * rf_device_dup_advice(). The wizard never shows a command as advice.
+ *
+ * Returns: (transfer full): the translated next step
+ */
+char *
+rf_device_dup_command_advice (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  switch (rf_device_get_state (self))
+    {
+    case RF_DRIVE_STATE_READY:
+      /* Translators: %s is the drive ("/dev/sg1", "practice:seed") */
+      return g_strdup_printf (_("Check a firmware file against it: reflash-cli check FILE --drive %s"),
+                              self->id);
+    case RF_DRIVE_STATE_NO_ACCESS:
+      /* Translators: %s is the drive ("/dev/sg1") */
+      return g_strdup_printf (_("Run it with administrator rights: sudo reflash-cli info %s (or ask your administrator for access to the drive)."),
+                              self->id);
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+      /* Translators: %s is the drive ("/dev/sg1") */
+      return g_strdup_printf (_("Run the full check with administrator rights: sudo reflash-cli info %s"),
+                              self->id);
+    case RF_DRIVE_STATE_UNSUPPORTED:
+      if (g_strcmp0 (rf_device_get_reason (self), RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
+        return rf_device_dup_advice (self);
+      /* Translators: %s is the drive ("/dev/sg1") */
+      return g_strdup_printf (_("Reflash cannot update this drive. A report helps add support for it: reflash-cli report %s -o report.json"),
+                              self->id);
+    case RF_DRIVE_STATE_SAFE_MODE:
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_BUSY:
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      return rf_device_dup_advice (self);
     }
 }
 

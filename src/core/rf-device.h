@@ -52,6 +52,7 @@ char            *rf_device_dup_detail         (RfDevice      *self);
 gboolean         rf_device_get_microcode_upgrade (RfDevice   *self);
 char            *rf_device_dup_explanation    (RfDevice      *self);
 char            *rf_device_dup_advice         (RfDevice      *self);
+char            *rf_device_dup_command_advice (RfDevice      *self);
 gboolean         rf_device_kernel_identity_is_stale (RfDevice              *self,
                                                      const RfDriveIdentity *identity);
 RfRecorder      *rf_device_dup_transcript     (RfDevice      *self);
