@@ -253,6 +253,39 @@ test_advice_in_words (Fixture       *fixture,
     }
 }
 
+/* Every drive in safe mode hears the same plain words, the seed's identity
+ * mismatch explained after them; a working drive is not "answered every
+ * question"; a passive look never calls a drive "Working". */
+static void
+test_plain_words (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *const waiting[] = { "seed", "interrupted-3550" };
+  g_autoptr(RfDevice) healthy = probe (fixture, "healthy-3550", RF_PROBE_DEPTH_PASSIVE);
+  g_autofree char *healthy_headline = NULL;
+  g_autofree char *healthy_explanation = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (waiting); i++)
+    {
+      g_autoptr(RfDevice) device = probe (fixture, waiting[i], RF_PROBE_DEPTH_DEEP);
+      g_autofree char *headline = rf_device_dup_headline (device);
+      g_autofree char *explanation = rf_device_dup_explanation (device);
+
+      g_assert_cmpstr (headline, ==, "The firmware is missing — this can be repaired");
+      g_assert_true (g_str_has_prefix (explanation, "Only the bootcode is running"));
+      g_assert_nonnull (strstr (explanation, "blinking light means the drive is waiting for firmware"));
+      if (g_str_equal (waiting[i], "seed"))
+        g_assert_nonnull (strstr (explanation, "bootcode belongs to another model than its stored identity"));
+    }
+  g_assert_cmpstr (rf_device_get_state_title (healthy), ==, "Not checked yet");
+  g_assert_true (rf_device_probe (healthy, db, RF_PROBE_DEPTH_DEEP, NULL, NULL));
+  g_assert_cmpstr (rf_device_get_state_title (healthy), ==, "Working");
+  healthy_headline = rf_device_dup_headline (healthy);
+  healthy_explanation = rf_device_dup_explanation (healthy);
+  g_assert_cmpstr (healthy_headline, ==, "The drive runs its firmware normally");
+  g_assert_null (strstr (healthy_explanation, "answered every question"));
+}
+
 static void
 test_seed (Fixture       *fixture,
            gconstpointer  data)
@@ -723,6 +756,7 @@ main (int    argc,
   add ("every-scenario", NULL, test_every_scenario);
   add ("seed", NULL, test_seed);
   add ("advice-in-words", NULL, test_advice_in_words);
+  add ("plain-words", NULL, test_plain_words);
   add ("bridge-advice", NULL, test_bridge_advice);
   add ("disc-inside", NULL, test_disc_inside);
   add ("unit-attention-storm", NULL, test_unit_attention_storm);

@@ -150,11 +150,12 @@ show_result (RfDiagnosisPage *self)
 {
   RfDriveState state = rf_device_get_state (self->device);
   g_autofree char *title = rf_drive_presenter_dup_title (self->device);
-  g_autofree char *explanation = rf_drive_presenter_dup_explanation (self->device);
+  g_autofree char *headline = rf_device_dup_headline (self->device);
+  g_autofree char *explanation = rf_device_dup_explanation (self->device);
   g_autofree char *advice = rf_device_dup_advice (self->device);
 
   gtk_label_set_label (self->drive_label, title);
-  gtk_label_set_label (self->state_label, rf_drive_state_to_title (state));
+  gtk_label_set_label (self->state_label, headline);
   gtk_image_set_from_icon_name (self->state_icon, rf_drive_presenter_state_icon (state));
   if (self->state_style != NULL)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), self->state_style);
@@ -225,7 +226,7 @@ on_deep_probe_done (GObject      *source,
   if (error != NULL)
     {
       /* The drive went away or is no SCSI node: say so instead of old results. */
-      gtk_label_set_label (self->state_label, rf_drive_state_to_title (RF_DRIVE_STATE_NOT_RESPONDING));
+      gtk_label_set_label (self->state_label, _("The drive does not answer"));
       gtk_label_set_label (self->explanation_label, rf_error_code_to_sentence (error->code));
     }
 }

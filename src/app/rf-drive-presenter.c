@@ -100,26 +100,6 @@ rf_drive_presenter_dup_subtitle (RfDevice *device)
   return g_strdup_printf (_("Firmware %s · %s"), identity->revision, where);
 }
 
-/**
- * rf_drive_presenter_dup_explanation:
- *
- * What the state means. A drive in safe mode whose bootcode belongs to another
- * model than its stored identity (the crossflash that stopped half-way) hears
- * both halves: the firmware is missing, and which model's firmware fits.
- */
-char *
-rf_drive_presenter_dup_explanation (RfDevice *device)
-{
-  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
-  g_autofree char *explanation = rf_device_dup_explanation (device);
-
-  if (rf_device_get_state (device) == RF_DRIVE_STATE_IDENTITY_MISMATCH && identity != NULL &&
-      identity->safe_mode)
-    return g_strconcat (rf_drive_state_to_sentence (RF_DRIVE_STATE_SAFE_MODE), " ", explanation,
-                        NULL);
-  return g_steal_pointer (&explanation);
-}
-
 /* What a practice drive's light is doing, in words. */
 const char *
 rf_drive_presenter_led_words (RfSimLed led)
@@ -174,7 +154,8 @@ rf_drive_presenter_state_icon (RfDriveState state)
       return "emblem-ok-symbolic";
     case RF_DRIVE_STATE_SAFE_MODE:
     case RF_DRIVE_STATE_IDENTITY_MISMATCH:
-      return "emblem-synchronizing-symbolic";
+      /* Repairable, and the person's attention is wanted: no "busy" arrows. */
+      return "dialog-warning-symbolic";
     case RF_DRIVE_STATE_BUSY:
       return "media-optical-symbolic";
     case RF_DRIVE_STATE_NEEDS_ADMIN:
@@ -183,7 +164,7 @@ rf_drive_presenter_state_icon (RfDriveState state)
     case RF_DRIVE_STATE_UNSUPPORTED:
     case RF_DRIVE_STATE_NOT_RESPONDING:
     case RF_DRIVE_STATE_VENDOR_REFUSED:
-      return "dialog-warning-symbolic";
+      return "dialog-error-symbolic";
     case RF_DRIVE_STATE_UNKNOWN:
     case RF_DRIVE_STATE_LAST:
     default:

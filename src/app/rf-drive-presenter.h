@@ -15,7 +15,6 @@ const char *rf_drive_presenter_state_style    (RfDriveState  state);
 const char *rf_drive_presenter_state_icon     (RfDriveState  state);
 char       *rf_drive_presenter_dup_model_name (RfDevice     *device,
                                                const char   *model_id);
-char       *rf_drive_presenter_dup_explanation (RfDevice    *device);
 RfSimDrive *rf_drive_presenter_dup_practice_drive (RfDevice *device);
 const char *rf_drive_presenter_led_words      (RfSimLed      led);
 

@@ -40,7 +40,7 @@ rf_drive_row_refresh (RfDriveRow *self)
   subtitle = rf_drive_presenter_dup_subtitle (self->device);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
-  gtk_label_set_label (self->state_label, rf_drive_state_to_title (state));
+  gtk_label_set_label (self->state_label, rf_device_get_state_title (self->device));
   if (self->state_style != NULL)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), self->state_style);
   self->state_style = rf_drive_presenter_state_style (state);

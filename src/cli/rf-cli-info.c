@@ -82,6 +82,7 @@ print_human (RfDevice *device)
   g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
   g_autofree char *model = rf_cli_drive_model_name (device);
   g_autofree char *explanation = rf_device_dup_explanation (device);
+  g_autofree char *headline = rf_device_dup_headline (device);
   g_autofree char *advice = rf_device_dup_command_advice (device);
   RfDriveState state = rf_device_get_state (device);
 
@@ -114,10 +115,9 @@ print_human (RfDevice *device)
             identity->revision + 2);
   else if (identity->safe_mode)
     printf (_("Mode:        safe mode (only the bootcode runs)\n"));
-  printf (_("State:       %s\n"), rf_drive_state_to_title (state));
+  /* The wizard's words: the headline, then one explanation. */
+  printf (_("State:       %s (%s)\n"), headline, rf_drive_state_to_title (state));
   printf ("             %s\n", explanation);
-  if (g_strcmp0 (explanation, rf_drive_state_to_sentence (state)) != 0)
-    printf ("             %s\n", rf_drive_state_to_sentence (state));
   printf (_("Next step:   %s\n"), advice);
   printf (_("Checked:     %s\n"), checked_text (device));
 }

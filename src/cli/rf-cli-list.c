@@ -60,7 +60,7 @@ print_human (GPtrArray *devices,
       printf ("%-*s  %-*s  %-*s  %s\n", widths[0], rf_device_get_id (device), widths[1], model,
               widths[2], identity->revision != NULL ? identity->revision : "-",
               error != NULL ? rf_error_code_to_sentence ((RfError) error->code)
-                            : rf_drive_state_to_title (rf_device_get_state (device)));
+                            : rf_device_get_state_title (device));
     }
 }
 

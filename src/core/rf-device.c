@@ -58,12 +58,10 @@ typedef struct {
 } ReasonText;
 
 static const ReasonText reason_texts[] = {
-  { RF_REASON_OK, N_("The drive answered every question.") },
-  { RF_REASON_SAFE_MODE, N_("The drive reports a safe-mode revision: only its bootcode runs.") },
   { RF_REASON_BOOTCODE_DIFFERS, N_("The drive's bootcode belongs to another model than its stored identity.") },
   { RF_REASON_FIRMWARE_DIFFERS, N_("The running firmware belongs to another model than the drive's stored identity.") },
   { RF_REASON_BOOTCODE_KEY_UNKNOWN, N_("The bootcode accepted none of the known keys, so its model is unknown.") },
-  { RF_REASON_DISC_PRESENT, N_("A disc is in the drive.") },
+  { RF_REASON_DISC_PRESENT, N_("Reflash leaves a drive with a disc inside alone: firmware is only ever written to a drive with an empty tray.") },
   { RF_REASON_DRIVE_BUSY, N_("The drive reports that it is busy.") },
   { RF_REASON_LOCKED, N_("Another Reflash window or command is working with this drive.") },
   { RF_REASON_NO_FAMILY, N_("No drive family known to Reflash matches this model.") },
@@ -563,12 +561,108 @@ rf_device_get_microcode_upgrade (RfDevice *self)
 char *
 rf_device_dup_explanation (RfDevice *self)
 {
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self);
+  RfDriveState state = rf_device_get_state (self);
   const char *reason = rf_device_get_reason (self);
+  const char *because = NULL;
+  gboolean waits_for_firmware;
 
+  /* Reasons that add to the state's own sentence ("ok" and "safe-mode" do not). */
   for (gsize i = 0; reason != NULL && i < G_N_ELEMENTS (reason_texts); i++)
     if (g_str_equal (reason_texts[i].code, reason))
-      return g_strdup (_(reason_texts[i].sentence));
-  return g_strdup (rf_drive_state_to_sentence (rf_device_get_state (self)));
+      because = _(reason_texts[i].sentence);
+  /* Every drive whose firmware is missing hears the same plain words first. */
+  waits_for_firmware = identity != NULL && identity->safe_mode &&
+                       (state == RF_DRIVE_STATE_SAFE_MODE ||
+                        state == RF_DRIVE_STATE_IDENTITY_MISMATCH) &&
+                       g_strcmp0 (reason, RF_REASON_LEFT_IN_SAFE_MODE) != 0 &&
+                       g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) != 0;
+  if (waits_for_firmware && because != NULL)
+    return g_strconcat (rf_drive_state_to_sentence (RF_DRIVE_STATE_SAFE_MODE), " ", because, NULL);
+  if (waits_for_firmware)
+    return g_strdup (rf_drive_state_to_sentence (RF_DRIVE_STATE_SAFE_MODE));
+  if (because != NULL)
+    return g_strdup (because);
+  return g_strdup (rf_drive_state_to_sentence (state));
+}
+
+/**
+ * rf_device_get_state_title:
+ *
+ * The state's short name for a list, saying only what is known: a drive seen
+ * only by its standard answers (the passive look) that seems to work is "Not
+ * checked yet", since the full check may still find it blocked or given
+ * another model's identity. A passive look that finds safe mode, a disc or no
+ * answer says so.
+ *
+ * Returns: (transfer none): the translated title
+ */
+const char *
+rf_device_get_state_title (RfDevice *self)
+{
+  RfDriveState state;
+
+  g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
+
+  state = rf_device_get_state (self);
+  if (state == RF_DRIVE_STATE_READY && rf_device_get_probe_depth (self) != RF_PROBE_DEPTH_DEEP)
+    return rf_drive_state_to_title (RF_DRIVE_STATE_UNKNOWN);
+  return rf_drive_state_to_title (state);
+}
+
+/**
+ * rf_device_dup_headline:
+ *
+ * What the drive's state means to its owner, in the words of a heading: "The
+ * firmware is missing — this can be repaired" rather than "Identity
+ * mismatch", which the explanation then makes clear.
+ *
+ * Returns: (transfer full): the translated headline
+ */
+char *
+rf_device_dup_headline (RfDevice *self)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (self);
+  const char *reason = rf_device_get_reason (self);
+  gboolean safe_mode = identity != NULL && identity->safe_mode;
+
+  switch (rf_device_get_state (self))
+    {
+    case RF_DRIVE_STATE_READY:
+      return g_strdup (_("The drive runs its firmware normally"));
+    case RF_DRIVE_STATE_SAFE_MODE:
+      if (g_strcmp0 (reason, RF_REASON_LEFT_IN_SAFE_MODE) == 0)
+        return g_strdup (_("The drive is stuck in safe mode"));
+      if (g_strcmp0 (reason, RF_REASON_BOOTCODE_KEY_UNKNOWN) == 0)
+        return g_strdup (_("The firmware is missing, and Reflash cannot tell which fits"));
+      return g_strdup (_("The firmware is missing — this can be repaired"));
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+      if (safe_mode)
+        return g_strdup (_("The firmware is missing — this can be repaired"));
+      return g_strdup (_("The drive works, but it was given another model's identity"));
+    case RF_DRIVE_STATE_BUSY:
+      if (g_strcmp0 (reason, RF_REASON_DISC_PRESENT) == 0)
+        return g_strdup (_("There is a disc in the drive"));
+      if (g_strcmp0 (reason, RF_REASON_IN_USE) == 0)
+        return g_strdup (_("Another program is using the drive"));
+      if (g_strcmp0 (reason, RF_REASON_LOCKED) == 0)
+        return g_strdup (_("Reflash is already working with this drive"));
+      return g_strdup (_("The drive is busy"));
+    case RF_DRIVE_STATE_UNSUPPORTED:
+      return g_strdup (_("Reflash cannot update this drive"));
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+      return g_strdup (_("The drive does not answer"));
+    case RF_DRIVE_STATE_NO_ACCESS:
+      return g_strdup (_("Your account may not use this drive"));
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+      return g_strdup (_("The full check needs administrator rights"));
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+      return g_strdup (_("The connection blocks firmware commands"));
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      return g_strdup (_("Not checked yet"));
+    }
 }
 
 static char *

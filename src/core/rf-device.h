@@ -51,6 +51,8 @@ const char      *rf_device_get_reason         (RfDevice      *self);
 char            *rf_device_dup_detail         (RfDevice      *self);
 gboolean         rf_device_get_microcode_upgrade (RfDevice   *self);
 char            *rf_device_dup_explanation    (RfDevice      *self);
+char            *rf_device_dup_headline       (RfDevice      *self);
+const char      *rf_device_get_state_title    (RfDevice      *self);
 char            *rf_device_dup_advice         (RfDevice      *self);
 char            *rf_device_dup_command_advice (RfDevice      *self);
 gboolean         rf_device_kernel_identity_is_stale (RfDevice              *self,

@@ -19,7 +19,7 @@ static const RfDriveStateText state_texts[RF_DRIVE_STATE_LAST] = {
   [RF_DRIVE_STATE_UNKNOWN] = { "unknown", N_("Not checked yet"),
     N_("Reflash has not asked this drive anything yet.") },
   [RF_DRIVE_STATE_READY] = { "ready", N_("Working"),
-    N_("The drive runs its firmware normally.") },
+    N_("Nothing is wrong with it: it answered the full check as a working drive does.") },
   [RF_DRIVE_STATE_SAFE_MODE] = { "safe-mode", N_("Safe mode"),
     N_("Only the bootcode is running: the main firmware is missing or damaged. A blinking light means the drive is waiting for firmware. This can be repaired.") },
   [RF_DRIVE_STATE_IDENTITY_MISMATCH] = { "identity-mismatch", N_("Identity mismatch"),
