@@ -415,6 +415,66 @@ test_firmware_for_the_seed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void reset_practice_drive (const char *scenario);
+
+/* Writes @bytes to a file of the test's own and opens it on the Firmware page. */
+static void
+open_firmware_bytes (RfWindow   *window,
+                     const char *name,
+                     GBytes     *bytes)
+{
+  g_autofree char *path = g_build_filename (state_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  rf_firmware_page_open_file (RF_FIRMWARE_PAGE (rf_window_get_visible_page (window)), path);
+  wait_until (firmware_checked, window);
+}
+
+/* The Firmware page in a person's words: which firmware the drive takes; a
+ * whole file is "Intact", its numbers under Technical Details; a damaged
+ * file still says what it claims to be; a file that is no firmware at all
+ * gets no empty "What the File Holds". */
+static void
+test_firmware_words (void)
+{
+  RfWindow *window = create_window ();
+  RfPage *page;
+  g_autoptr(GBytes) damaged = rf_test_image_damaged (RF_TEST_DAMAGE_CHECKSUM);
+  g_autoptr(GBytes) noise = rf_test_image_damaged (RF_TEST_DAMAGE_RANDOM);
+
+  reset_practice_drive ("seed");
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  /* Codes and raw answers are technical details, folded away. */
+  page = rf_window_get_visible_page (window);
+  g_assert_true (shows_label (GTK_WIDGET (page), "Model"));
+  g_assert_false (shows_label (GTK_WIDGET (page), "K451"));
+  g_assert_false (shows_label (GTK_WIDGET (page), "ND30"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  page = rf_window_get_visible_page (window);
+  g_assert_true (shows_label (GTK_WIDGET (page),
+                              "This drive takes ND-3550A firmware made for bootcode version 05."));
+
+  check_practice_firmware (window, TRUE);
+  g_assert_true (shows_label (GTK_WIDGET (page), "Intact"));
+  g_assert_false (shows_text_containing (GTK_WIDGET (page), "Correct"));
+
+  open_firmware_bytes (window, "damaged.bin", damaged);
+  g_assert_true (shows_label (GTK_WIDGET (page), "Damaged: its contents do not add up"));
+  g_assert_true (shows_label (GTK_WIDGET (page), "ND-3550A"));
+  g_assert_true (shows_label (GTK_WIDGET (page), "1.05"));
+  g_assert_false (rf_page_get_complete (page));
+
+  open_firmware_bytes (window, "noise.bin", noise);
+  g_assert_false (shows_label (GTK_WIDGET (page), "What the File Holds"));
+  g_assert_false (rf_page_get_complete (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 bridge_diagnosed (gpointer data)
 {
@@ -1356,6 +1416,7 @@ main (int    argc,
                    test_no_firmware_step_for_a_blocked_drive);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
+  g_test_add_func ("/reflash/window/firmware-words", test_firmware_words);
   g_test_add_func ("/reflash/window/practice/power-cycle", test_practice_power_cycle);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);
   g_test_add_func ("/reflash/window/close-waits-for-drive", test_close_waits_for_drive);

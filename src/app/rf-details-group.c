@@ -34,6 +34,7 @@ static void
 rf_details_group_init (RfDetailsGroup *self)
 {
   self->rows = g_ptr_array_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
 static GtkWidget *
@@ -72,6 +73,7 @@ rf_details_group_add (RfDetailsGroup *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_label (value));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
   g_ptr_array_add (self->rows, row);
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }
 
 void
@@ -82,4 +84,6 @@ rf_details_group_clear (RfDetailsGroup *self)
   for (guint i = 0; i < self->rows->len; i++)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
   g_ptr_array_set_size (self->rows, 0);
+  /* No heading above nothing. */
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }

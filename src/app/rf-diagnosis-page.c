@@ -31,6 +31,7 @@ struct _RfDiagnosisPage
   GtkWidget *checking_box;
   GtkWidget *result_box;
   RfDetailsGroup *details_group;
+  RfDetailsGroup *technical_group;
   GtkWidget *journal_box;
   GtkLabel *journal_label;
   GtkCheckButton *journal_confirm;
@@ -51,29 +52,32 @@ struct _RfDiagnosisPage
 
 G_DEFINE_FINAL_TYPE (RfDiagnosisPage, rf_diagnosis_page, RF_TYPE_PAGE)
 
+/* What a person reads: each number once, by the name it has on every page
+ * (model, firmware version, bootcode version); the raw answers and codes go
+ * under Technical Details. */
 static void
 show_details (RfDiagnosisPage *self)
 {
   g_autoptr(RfDriveIdentity) id = rf_device_dup_identity (self->device);
+  g_autofree char *model = rf_device_dup_model_name (self->device);
   g_autofree char *stored = NULL;
-  g_autofree char *bootcode = NULL;
-  g_autofree char *product = NULL;
+  g_autofree char *answer = NULL;
   g_autoptr(RfSimDrive) practice = rf_drive_presenter_dup_practice_drive (self->device);
 
   rf_details_group_clear (self->details_group);
+  rf_details_group_clear (self->technical_group);
   if (id == NULL)
     return;
   stored = rf_drive_presenter_dup_model_name (self->device, id->stored_id);
-  bootcode = rf_drive_presenter_dup_model_name (self->device, id->bootcode_key);
-  product = g_strstrip (g_strdup_printf ("%s %s", id->vendor ? id->vendor : "",
-                                         id->product ? id->product : ""));
-  rf_details_group_add (self->details_group, _("Reports itself as"), product);
-  rf_details_group_add (self->details_group, id->safe_mode ? _("Bootcode version shown") : _("Firmware version"),
-              id->revision);
-  rf_details_group_add (self->details_group, _("Firmware date"), id->firmware_date);
-  rf_details_group_add (self->details_group, _("Stored identity"), stored);
-  rf_details_group_add (self->details_group, _("Bootcode belongs to"), bootcode);
+  answer = g_strstrip (g_strdup_printf ("%s %s %s", id->vendor ? id->vendor : "",
+                                        id->product ? id->product : "",
+                                        id->revision ? id->revision : ""));
+  rf_details_group_add (self->details_group, _("Model"), model);
+  rf_details_group_add (self->details_group, _("Firmware version"),
+                        id->safe_mode ? _("None running (safe mode)") : id->revision);
   rf_details_group_add (self->details_group, _("Bootcode version"), id->bootcode_version);
+  if (g_strcmp0 (stored, model) != 0)
+    rf_details_group_add (self->details_group, _("Stored identity"), stored);
   rf_details_group_add (self->details_group, _("Serial number"), id->serial);
   rf_details_group_add (self->details_group, _("Connection"), rf_device_is_practice (self->device)
                                      ? _("Practice drive (simulated)")
@@ -81,6 +85,14 @@ show_details (RfDiagnosisPage *self)
   if (practice != NULL)
     rf_details_group_add (self->details_group, _("The drive's light"),
                 rf_drive_presenter_led_words (rf_sim_drive_get_led (practice)));
+
+  rf_details_group_add (self->technical_group, _("Identification answer"), answer);
+  rf_details_group_add (self->technical_group, _("Vendor-specific data"), id->vendor_specific);
+  rf_details_group_add (self->technical_group, _("Firmware date"), id->firmware_date);
+  rf_details_group_add (self->technical_group, _("Stored ID"), id->stored_id);
+  rf_details_group_add (self->technical_group, _("Bootcode key"), id->bootcode_key);
+  rf_details_group_add (self->technical_group, _("RID code"), id->rid_code);
+  rf_details_group_add (self->technical_group, _("Family"), id->family);
 }
 
 /* After a deep look: is this really the journal's drive (stored ID, bootcode key
@@ -354,6 +366,7 @@ rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, checking_box);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, result_box);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, technical_group);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_box);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_label);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, journal_confirm);

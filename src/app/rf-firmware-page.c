@@ -41,6 +41,8 @@ struct _RfFirmwarePage
   GtkLabel *verdict_next_step;
   GtkLabel *verdict_warnings;
   RfDetailsGroup *details_group;
+  RfDetailsGroup *technical_group;
+  GtkLabel *needs_label;
 
   RfDevice *device;
   RfJournal *journal;
@@ -73,7 +75,8 @@ verdict_title (RfVerdict *verdict)
     }
 }
 
-static char *
+/* For people: whether the file is whole; the numbers go to Technical Details. */
+static const char *
 describe_checksum (RfFirmware *firmware)
 {
   guint16 stored = 0;
@@ -81,10 +84,21 @@ describe_checksum (RfFirmware *firmware)
 
   if (!rf_firmware_get_checksum (firmware, &stored, &computed))
     return NULL;
+  return stored == computed ? _("Intact") : _("Damaged: its contents do not add up");
+}
+
+static char *
+describe_checksum_values (RfFirmware *firmware)
+{
+  guint16 stored = 0;
+  guint16 computed = 0;
+
+  if (!rf_firmware_get_checksum (firmware, &stored, &computed))
+    return NULL;
   if (stored == computed)
-    return g_strdup_printf (_("Correct (%04X)"), stored);
-  return g_strdup_printf (_("Wrong: the file says %04X, its contents add up to %04X"), stored,
-                          computed);
+    return g_strdup_printf ("%04X", stored);
+  /* Translators: a file's stored and computed 16-bit checksums, "6CCE, 6CCF" */
+  return g_strdup_printf (_("stored %04X, contents %04X"), stored, computed);
 }
 
 static char *
@@ -100,33 +114,41 @@ describe_choice (RfNecFirmware *nec)
                           rf_nec_choice_to_sentence (rf_nec_firmware_get_choice (nec)));
 }
 
+/* What the file claims to be. A damaged file (its checksum does not add up)
+ * still says which model and version it claims, and that it is damaged. */
 static void
 show_details (RfFirmwarePage *self)
 {
   RfFirmware *firmware = rf_firmware_check_get_judged (self->check);
   RfNecFirmware *nec = rf_firmware_check_get_nec (self->check);
-  g_autofree char *checksum = NULL;
+  g_autofree char *values = NULL;
   g_autofree char *choice = NULL;
   g_autofree char *product = NULL;
   const RfNecType *type;
+  RfFirmwareProblem problem;
 
   rf_details_group_clear (self->details_group);
-  if (firmware == NULL || rf_firmware_get_problem (firmware) != RF_FIRMWARE_PROBLEM_NONE)
+  rf_details_group_clear (self->technical_group);
+  if (firmware == NULL)
+    return;
+  problem = rf_firmware_get_problem (firmware);
+  if (problem != RF_FIRMWARE_PROBLEM_NONE && problem != RF_FIRMWARE_PROBLEM_CHECKSUM)
     return;
   type = rf_firmware_get_drive_id (firmware) != NULL
          ? rf_nec_type_from_id (rf_firmware_get_drive_id (firmware)) : NULL;
   product = g_strstrip (g_strdup_printf ("%s %s",
                                          rf_firmware_get_vendor (firmware) ?: "",
                                          rf_firmware_get_product (firmware) ?: ""));
-  checksum = describe_checksum (firmware);
+  values = describe_checksum_values (firmware);
   choice = nec != NULL ? describe_choice (nec) : NULL;
   rf_details_group_add (self->details_group, _("Made for"), type != NULL ? type->model : rf_firmware_get_model (firmware));
-  rf_details_group_add (self->details_group, _("Reports itself as"), product);
   rf_details_group_add (self->details_group, _("Firmware version"), rf_firmware_get_revision (firmware));
   rf_details_group_add (self->details_group, _("Bootcode version"), rf_firmware_get_bootcode_version (firmware));
-  rf_details_group_add (self->details_group, _("Checksum"), checksum);
+  rf_details_group_add (self->details_group, _("Checksum"), describe_checksum (firmware));
   rf_details_group_add (self->details_group, _("Inside an updater"), choice);
-  rf_details_group_add (self->details_group, _("SHA-256"), rf_firmware_get_image_sha256 (firmware));
+  rf_details_group_add (self->technical_group, _("Identification strings"), product);
+  rf_details_group_add (self->technical_group, _("Checksum value"), values);
+  rf_details_group_add (self->technical_group, _("SHA-256"), rf_firmware_get_image_sha256 (firmware));
 }
 
 static void
@@ -152,8 +174,10 @@ show_verdict (RfFirmwarePage *self)
                           rf_verdict_get_next_step (verdict) != NULL);
   gtk_label_set_label (self->verdict_warnings, warnings->str);
   gtk_widget_set_visible (GTK_WIDGET (self->verdict_warnings), warnings->len > 0);
-  gtk_image_set_from_icon_name (self->verdict_icon, allowed ? "emblem-ok-symbolic"
-                                                            : "dialog-error-symbolic");
+  /* A yes with a warning is a warning sign, not a tick in amber. */
+  gtk_image_set_from_icon_name (self->verdict_icon, !allowed ? "dialog-error-symbolic"
+                                                    : flags != 0 ? "dialog-warning-symbolic"
+                                                    : "emblem-ok-symbolic");
   if (self->verdict_style != NULL)
     gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), self->verdict_style);
   self->verdict_style = allowed ? (flags != 0 ? "warning" : "success") : "error";
@@ -190,6 +214,7 @@ set_loading (RfFirmwarePage *self,
     {
       gtk_widget_set_visible (self->verdict_box, FALSE);
       rf_details_group_clear (self->details_group);
+      rf_details_group_clear (self->technical_group);
       rf_page_set_complete (RF_PAGE (self), FALSE);
     }
 }
@@ -557,6 +582,8 @@ rf_firmware_page_class_init (RfFirmwarePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_next_step);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, verdict_warnings);
   gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, technical_group);
+  gtk_widget_class_bind_template_child (widget_class, RfFirmwarePage, needs_label);
   gtk_widget_class_install_action (widget_class, "firmware.choose", NULL, choose_file);
   gtk_widget_class_install_action (widget_class, "firmware.practice", "b", use_practice_image);
   gtk_widget_class_install_action (widget_class, "firmware.journal", NULL, use_journal_image);
@@ -576,6 +603,22 @@ rf_firmware_page_new (void)
   return g_object_new (RF_TYPE_FIRMWARE_PAGE, NULL);
 }
 
+/* The page restates which firmware the drive takes: the model its bootcode
+ * belongs to (the identity that counts, DOMAIN.md) and the bootcode version. */
+static char *
+dup_needs_sentence (RfDevice *device)
+{
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
+  g_autofree char *model = rf_device_dup_model_name (device);
+
+  if (identity != NULL && identity->bootcode_version != NULL)
+    /* Translators: "This drive takes ND-3550A firmware made for bootcode version 05." */
+    return g_strdup_printf (_("This drive takes %s firmware made for bootcode version %s."),
+                            model, identity->bootcode_version);
+  /* Translators: "This drive takes ND-3550A firmware." */
+  return g_strdup_printf (_("This drive takes %s firmware."), model);
+}
+
 /**
  * rf_firmware_page_set_device:
  *
@@ -587,6 +630,7 @@ rf_firmware_page_set_device (RfFirmwarePage *self,
                              RfDevice       *device)
 {
   g_autoptr(RfDriveFamily) family = NULL;
+  g_autofree char *needs = NULL;
   gboolean practice_nec;
 
   g_return_if_fail (RF_IS_FIRMWARE_PAGE (self));
@@ -597,6 +641,8 @@ rf_firmware_page_set_device (RfFirmwarePage *self,
   practice_nec = rf_device_is_practice (device) && family != NULL &&
                  g_strcmp0 (family->protocol, "nec-2m") == 0;
   gtk_widget_set_visible (GTK_WIDGET (self->practice_row), practice_nec);
+  needs = dup_needs_sentence (device);
+  gtk_label_set_label (self->needs_label, needs);
   list_backups (self);
   judge (self);
 }
