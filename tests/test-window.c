@@ -459,6 +459,10 @@ test_firmware_words (void)
   g_assert_true (shows_label (GTK_WIDGET (page),
                               "This drive takes ND-3550A firmware made for bootcode version 05."));
 
+  /* The crossflash is refused; which firmware fits is said once, above. */
+  check_practice_firmware (window, FALSE);
+  g_assert_false (shows_text_containing (GTK_WIDGET (page), "Use the firmware for"));
+
   check_practice_firmware (window, TRUE);
   g_assert_true (shows_label (GTK_WIDGET (page), "Intact"));
   g_assert_false (shows_text_containing (GTK_WIDGET (page), "Correct"));

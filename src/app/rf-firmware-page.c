@@ -151,6 +151,16 @@ show_details (RfFirmwarePage *self)
   rf_details_group_add (self->technical_group, _("SHA-256"), rf_firmware_get_image_sha256 (firmware));
 }
 
+/* A refusal whose next step is "use the firmware for the ND-3550A with
+ * bootcode 05": what the page says above the file already, not said twice. */
+static gboolean
+restates_needed_firmware (RfVerdict *verdict)
+{
+  RfVerdictReason reason = rf_verdict_get_reason (verdict);
+
+  return reason == RF_VERDICT_REASON_CROSSFLASH || reason == RF_VERDICT_REASON_BOOTCODE_MISMATCH;
+}
+
 static void
 show_verdict (RfFirmwarePage *self)
 {
@@ -171,7 +181,8 @@ show_verdict (RfFirmwarePage *self)
   gtk_label_set_label (self->verdict_sentence, rf_verdict_get_sentence (verdict));
   gtk_label_set_label (self->verdict_next_step, rf_verdict_get_next_step (verdict));
   gtk_widget_set_visible (GTK_WIDGET (self->verdict_next_step),
-                          rf_verdict_get_next_step (verdict) != NULL);
+                          rf_verdict_get_next_step (verdict) != NULL &&
+                          !restates_needed_firmware (verdict));
   gtk_label_set_label (self->verdict_warnings, warnings->str);
   gtk_widget_set_visible (GTK_WIDGET (self->verdict_warnings), warnings->len > 0);
   /* A yes with a warning is a warning sign, not a tick in amber. */
