@@ -116,10 +116,39 @@ test_info_not_a_drive (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  /* A character device that is no SCSI node: a clear failure, exit 1. */
-  g_assert_cmpint (run_cli (&out, &err, "info", "/dev/null", NULL), ==, 1);
-  g_assert_nonnull (strstr (err, "/dev/null is not an optical drive node"));
+  /* A character device that is no SCSI node, or no node at all: no such
+   * drive (exit 3, as for a name no one knows), in a sentence. */
+  g_assert_cmpint (run_cli (&out, &err, "info", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "/dev/null: This is not an optical drive."));
   g_assert_cmpstr (out, ==, "");
+  g_assert_cmpint (run_cli (&out, &err, "info", "/tmp", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "/tmp: This is not an optical drive."));
+  g_assert_cmpstr (out, ==, "");
+}
+
+/* The same rule for every command that looks a drive up as `info` does. */
+static void
+test_not_a_drive_everywhere (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reflash-cli-not-XXXXXX", NULL);
+  g_autofree char *image = g_build_filename (dir, "fw.bin", NULL);
+  g_autofree char *report = g_build_filename (dir, "report.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (g_file_set_contents (image, "not firmware", -1, NULL));
+  g_assert_cmpint (run_cli (&out, &err, "check", image, "--drive", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_cmpint (run_cli (&out, &err, "report", "/tmp", "-o", report, NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_false (g_file_test (report, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_cli (&out, &err, "backup", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_cmpint (run_cli (&out, &err, "recover", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_cmpint (run_cli (&out, &err, "practice", "reset", "/tmp", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  rf_test_remove_tree (dir);
 }
 
 static void
@@ -362,6 +391,7 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/list-json", test_list_json);
   g_test_add_func ("/reflash/cli-drives/list-text", test_list_text);
   g_test_add_func ("/reflash/cli-drives/info-not-a-drive", test_info_not_a_drive);
+  g_test_add_func ("/reflash/cli-drives/not-a-drive-everywhere", test_not_a_drive_everywhere);
   g_test_add_func ("/reflash/cli-drives/info-missing", test_info_missing);
   g_test_add_func ("/reflash/cli-drives/info-usage", test_info_usage);
   g_test_add_func ("/reflash/cli-drives/info-no-access", test_info_no_access);

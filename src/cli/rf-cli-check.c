@@ -72,7 +72,7 @@ judge_against_drive (CheckResult *result,
     return FALSE;
   /* A node ("/dev/sg1") or a practice drive ("practice:seed"), as `info` finds them. */
   monitor = rf_cli_drive_monitor_new (db);
-  result->device = rf_device_monitor_lookup (monitor, result->drive_name, error);
+  result->device = rf_cli_drive_lookup (monitor, result->drive_name, error);
   if (result->device == NULL ||
       !rf_device_probe (result->device, db, RF_PROBE_DEPTH_DEEP, NULL, error))
     return FALSE;
@@ -448,8 +448,9 @@ rf_cli_check_run (int    argc,
   result.check = rf_firmware_check_new_for_file (result.path);
   if (drive != NULL && !judge_against_drive (&result, &error))
     {
-      fprintf (stderr, _("reflash-cli check: %s: %s (%s)\n"), drive,
-               rf_error_code_to_sentence ((RfError) error->code), error->message);
+      g_autofree char *sentence = rf_cli_drive_dup_error_sentence (drive, error);
+
+      fprintf (stderr, _("reflash-cli check: %s: %s (%s)\n"), drive, sentence, error->message);
       return error->code == RF_ERROR_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_FAILURE;
     }
   if (as_json)

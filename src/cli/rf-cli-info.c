@@ -173,17 +173,13 @@ rf_cli_info_run (int    argc,
       return RF_CLI_EXIT_FAILURE;
     }
   monitor = rf_cli_drive_monitor_new (db);
-  device = rf_device_monitor_lookup (monitor, argv[1], &error);
+  device = rf_cli_drive_lookup (monitor, argv[1], &error);
   /* The user chose this drive: a deep check, within the family's allow-list. */
   if (device == NULL || !rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
     {
-      if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED))
-        /* Translators: %s is what the user gave ("/dev/null") */
-        fprintf (stderr, _("reflash-cli info: %s is not an optical drive node (/dev/sgN or /dev/srN)\n"),
-                 argv[1]);
-      else
-        fprintf (stderr, "reflash-cli info: %s: %s\n", argv[1],
-                 rf_error_code_to_sentence ((RfError) error->code));
+      g_autofree char *sentence = rf_cli_drive_dup_error_sentence (argv[1], error);
+
+      fprintf (stderr, "reflash-cli info: %s: %s\n", argv[1], sentence);
       g_debug ("%s", error->message);
       return exit_for_error (error);
     }

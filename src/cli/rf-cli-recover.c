@@ -139,9 +139,9 @@ rf_cli_recover_advise (const char *drive_name,
   if (advice.device == NULL ||
       !rf_device_probe (advice.device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
     {
-      fprintf (stderr, "reflash-cli recover: %s: %s\n", drive_name,
-               rf_error_code_to_sentence (error->domain == RF_ERROR ? (RfError) error->code
-                                                                    : RF_ERROR_INTERNAL));
+      g_autofree char *sentence = rf_cli_drive_dup_error_sentence (drive_name, error);
+
+      fprintf (stderr, "reflash-cli recover: %s: %s\n", drive_name, sentence);
       g_debug ("%s", error->message);
       return g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND) ? RF_CLI_EXIT_NOT_FOUND
                                                                    : RF_CLI_EXIT_FAILURE;
