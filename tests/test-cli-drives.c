@@ -380,6 +380,26 @@ test_help_lists_exit_codes (void)
   g_assert_nonnull (strstr (out, "Exit status:"));
 }
 
+/* Each command's --help starts its usage with the whole command a person types. */
+static void
+test_help_usage_names_program (void)
+{
+  const char * const commands[] = { "list", "info", "check", "backup", "backups", "flash",
+                                    "recover", "resume", "journals", "practice", "report" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *usage = g_strdup_printf ("Usage:\n  reflash-cli %s [OPTION…]",
+                                                commands[i]);
+
+      g_assert_cmpint (run_cli (&out, &err, commands[i], "--help", NULL), ==, 0);
+      if (strstr (out, usage) == NULL)
+        g_error ("%s --help: no “%s” in:\n%s", commands[i], usage, out);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -404,5 +424,6 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/info-needs-admin-in-safe-mode",
                    test_info_needs_admin_in_safe_mode);
   g_test_add_func ("/reflash/cli-drives/help-lists-exit-codes", test_help_lists_exit_codes);
+  g_test_add_func ("/reflash/cli-drives/help-usage-names-program", test_help_usage_names_program);
   return g_test_run ();
 }
