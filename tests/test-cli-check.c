@@ -472,6 +472,83 @@ test_drive_errors (Fixture       *fixture,
   g_assert_cmpint (run_cli (NULL, FALSE, &usage, "check", NULL), ==, 2);
 }
 
+/* Every row of the human output has a value after its label. */
+static void
+assert_no_empty_rows (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+
+      if (colon != NULL && colon[1 + strspn (colon + 1, " ")] == '\0')
+        g_error ("a row without a value: “%s” in:\n%s", lines[i], text);
+    }
+  g_assert_null (strstr (text, "(unknown)"));
+}
+
+typedef struct {
+  const char *drive;
+  const char *state;
+  gboolean needs_rights;
+} NotCheckedCase;
+
+/* A drive that could not be checked: what is known of it, never a
+ * placeholder, and the command that checks it again. */
+static void
+test_drive_not_checked (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const NotCheckedCase cases[] = {
+    { "practice:locked-out-3550", "(No access)", TRUE },
+    { "practice:hung-3550", "(Not responding)", FALSE },
+    { "practice:no-rawio-3550", "_NEC DVD_RW ND-3550A, version 1.05 (Needs administrator rights)",
+      TRUE },
+  };
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *drive = g_strdup_printf ("Drive:            %s", cases[i].drive);
+      g_autofree char *next = g_strdup_printf (": %sreflash-cli check %s --drive %s",
+                                               cases[i].needs_rights ? "sudo " : "", path,
+                                               cases[i].drive);
+
+      g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "check", path, "--drive",
+                                cases[i].drive, NULL), ==, 4);
+      rf_test_assert_has (text, drive);
+      rf_test_assert_has (text, cases[i].state);
+      assert_no_empty_rows (text);
+      rf_test_assert_has (text, "Next step:");
+      rf_test_assert_has (text, next);
+    }
+}
+
+/* Against a drive it fits, the next step is the command that writes it. */
+static void
+test_next_step_command (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
+  g_autofree char *seed = NULL;
+  g_autofree char *healthy = NULL;
+  g_autofree char *recover = g_strdup_printf ("reflash-cli recover practice:seed %s", path);
+  g_autofree char *flash = g_strdup_printf ("reflash-cli flash practice:healthy-3550 %s", path);
+
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &seed, "check", path, "--drive", "practice:seed",
+                            NULL), ==, 0);
+  assert_no_empty_rows (seed);
+  rf_test_assert_has (seed, recover);
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &healthy, "check", path, "--drive",
+                            "practice:healthy-3550", NULL), ==, 0);
+  rf_test_assert_has (healthy, flash);
+  assert_no_empty_rows (healthy);
+}
+
 static void
 test_backups (Fixture       *fixture,
               gconstpointer  data)
@@ -524,6 +601,8 @@ main (int    argc,
   ADD ("corrupt-against-spc-drive", test_corrupt_against_spc_drive);
   ADD ("updater-against-drive", test_updater_against_drive);
   ADD ("drive-errors", test_drive_errors);
+  ADD ("drive-not-checked", test_drive_not_checked);
+  ADD ("next-step-command", test_next_step_command);
   ADD ("spc-drive", test_spc_drive);
   ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);
