@@ -353,6 +353,9 @@ test_info_practice_states (void)
       g_assert_nonnull (strstr (out, cases[i].checked));
       g_assert_null (strstr (out, "DRIVE"));
       g_assert_null (strstr (out, "Nothing was sent"));
+      /* A row is printed only with a value: no dash, no "unknown" in its place. */
+      g_assert_null (strstr (out, " -\n"));
+      g_assert_null (strstr (out, "unknown model"));
     }
 }
 
