@@ -76,6 +76,22 @@ run_cli (const char  *data_home,
   return WEXITSTATUS (status);
 }
 
+/* Every row of the human output has a value after its label. */
+static void
+assert_no_empty_rows (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+
+      if (colon != NULL && colon[1 + strspn (colon + 1, " ")] == '\0')
+        g_error ("a row without a value: “%s” in:\n%s", lines[i], text);
+    }
+  g_assert_null (strstr (text, "(unknown)"));
+}
+
 static void
 test_image (Fixture       *fixture,
             gconstpointer  data)
@@ -246,6 +262,23 @@ test_not_images (Fixture       *fixture,
   assert_problem ("/dev/null", 4, "special-file", FALSE);
   assert_problem (huge, 4, "too-large", FALSE);
   assert_problem (missing, 3, "not-found", FALSE);
+}
+
+/* An empty file's size is known: 0, in JSON as in words. */
+static void
+test_empty (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GBytes) nothing = g_bytes_new (NULL, 0);
+  g_autofree char *empty = rf_test_write_file (fixture->dir, "empty.bin", nothing);
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", empty, NULL), ==, 4);
+  rf_test_assert_has (json, "\"size\": 0,");
+  g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", empty, NULL), ==, 4);
+  rf_test_assert_has (text, "The file is empty.");
+  assert_no_empty_rows (text);
 }
 
 static void
@@ -472,22 +505,6 @@ test_drive_errors (Fixture       *fixture,
   g_assert_cmpint (run_cli (NULL, FALSE, &usage, "check", NULL), ==, 2);
 }
 
-/* Every row of the human output has a value after its label. */
-static void
-assert_no_empty_rows (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *colon = strchr (lines[i], ':');
-
-      if (colon != NULL && colon[1 + strspn (colon + 1, " ")] == '\0')
-        g_error ("a row without a value: “%s” in:\n%s", lines[i], text);
-    }
-  g_assert_null (strstr (text, "(unknown)"));
-}
-
 typedef struct {
   const char *drive;
   const char *state;
@@ -595,6 +612,7 @@ main (int    argc,
   ADD ("updater-text", test_updater_text);
   ADD ("damage", test_damage);
   ADD ("not-images", test_not_images);
+  ADD ("empty", test_empty);
   ADD ("unreadable", test_unreadable);
   ADD ("verdict-rows", test_verdict_rows);
   ADD ("corrupt-against-drive", test_corrupt_against_drive);

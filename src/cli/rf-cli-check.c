@@ -498,6 +498,9 @@ print_json (const CheckResult *result)
   rf_json_writer_key (json, "size");
   if (fw != NULL)
     rf_json_writer_int (json, (gint64) rf_firmware_get_input_size (fw));
+  else if (problem == RF_FIRMWARE_PROBLEM_EMPTY)
+    /* An empty file is read and parses to nothing, but its size is known. */
+    rf_json_writer_int (json, 0);
   else
     rf_json_writer_null (json);
   rf_json_writer_member_string (json, "sha256", fw != NULL ? rf_firmware_get_input_sha256 (fw) : NULL);
