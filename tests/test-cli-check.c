@@ -112,6 +112,11 @@ test_image (Fixture       *fixture,
   g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
   rf_test_assert_has (text, "ND-4550A (drive ID K450)");
   rf_test_assert_has (text, "Bootcode version: 05");
+  /* A 16-bit checksum is four upper-case hex digits, and a matching one is intact. */
+  rf_test_assert_has (text, "Checksum:         intact (");
+  g_assert_true (g_regex_match_simple ("Checksum: +intact \\([0-9A-F]{4}\\)\n", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("SHA-256: +[0-9a-f]{64}\n", text, 0, 0));
+  g_assert_null (strstr (text, "0x"));
 }
 
 static void

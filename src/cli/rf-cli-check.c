@@ -154,9 +154,14 @@ print_image (RfFirmware *fw)
   printf (_("Bootcode version: %s\n"), rf_firmware_get_bootcode_version (fw) != NULL
                                        ? rf_firmware_get_bootcode_version (fw)
                                        : _("not given"));
-  if (rf_firmware_get_checksum (fw, &stored, &computed))
-    printf (_("Checksum:         0x%04X (%s)\n"), stored,
-            stored == computed ? _("correct") : _("wrong"));
+  /* One spelling for a 16-bit checksum everywhere: four upper-case hex digits. */
+  if (!rf_firmware_get_checksum (fw, &stored, &computed))
+    ;
+  else if (stored == computed)
+    printf (_("Checksum:         intact (%04X)\n"), stored);
+  else
+    printf (_("Checksum:         damaged (the file says %04X, its contents add up to %04X)\n"),
+            stored, computed);
   if (rf_firmware_get_revision (fw) != NULL)
     {
       if (has_text (rf_firmware_get_vendor (fw)))
