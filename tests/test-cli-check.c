@@ -76,6 +76,22 @@ run_cli (const char  *data_home,
   return WEXITSTATUS (status);
 }
 
+/* Every row of the human output has a value after its label. */
+static void
+assert_no_empty_rows (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+
+      if (colon != NULL && colon[1 + strspn (colon + 1, " ")] == '\0')
+        g_error ("a row without a value: “%s” in:\n%s", lines[i], text);
+    }
+  g_assert_null (strstr (text, "(unknown)"));
+}
+
 static void
 test_image (Fixture       *fixture,
             gconstpointer  data)
@@ -96,6 +112,11 @@ test_image (Fixture       *fixture,
   g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", path, NULL), ==, 0);
   rf_test_assert_has (text, "ND-4550A (drive ID K450)");
   rf_test_assert_has (text, "Bootcode version: 05");
+  /* A 16-bit checksum is four upper-case hex digits, and a matching one is intact. */
+  rf_test_assert_has (text, "Checksum:         intact (");
+  g_assert_true (g_regex_match_simple ("Checksum: +intact \\([0-9A-F]{4}\\)\n", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("SHA-256: +[0-9a-f]{64}\n", text, 0, 0));
+  g_assert_null (strstr (text, "0x"));
 }
 
 static void
@@ -246,6 +267,23 @@ test_not_images (Fixture       *fixture,
   assert_problem ("/dev/null", 4, "special-file", FALSE);
   assert_problem (huge, 4, "too-large", FALSE);
   assert_problem (missing, 3, "not-found", FALSE);
+}
+
+/* An empty file's size is known: 0, in JSON as in words. */
+static void
+test_empty (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GBytes) nothing = g_bytes_new (NULL, 0);
+  g_autofree char *empty = rf_test_write_file (fixture->dir, "empty.bin", nothing);
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (NULL, FALSE, &json, "check", "--json", empty, NULL), ==, 4);
+  rf_test_assert_has (json, "\"size\": 0,");
+  g_assert_cmpint (run_cli (NULL, FALSE, &text, "check", empty, NULL), ==, 4);
+  rf_test_assert_has (text, "The file is empty.");
+  assert_no_empty_rows (text);
 }
 
 static void
@@ -472,6 +510,67 @@ test_drive_errors (Fixture       *fixture,
   g_assert_cmpint (run_cli (NULL, FALSE, &usage, "check", NULL), ==, 2);
 }
 
+typedef struct {
+  const char *drive;
+  const char *state;
+  gboolean needs_rights;
+} NotCheckedCase;
+
+/* A drive that could not be checked: what is known of it, never a
+ * placeholder, and the command that checks it again. */
+static void
+test_drive_not_checked (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const NotCheckedCase cases[] = {
+    { "practice:locked-out-3550", "(No access)", TRUE },
+    { "practice:hung-3550", "(Not responding)", FALSE },
+    { "practice:no-rawio-3550", "_NEC DVD_RW ND-3550A, version 1.05 (Needs administrator rights)",
+      TRUE },
+  };
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *drive = g_strdup_printf ("Drive:            %s", cases[i].drive);
+      g_autofree char *next = g_strdup_printf (": %sreflash-cli check %s --drive %s",
+                                               cases[i].needs_rights ? "sudo " : "", path,
+                                               cases[i].drive);
+
+      g_assert_cmpint (run_cli (fixture->dir, FALSE, &text, "check", path, "--drive",
+                                cases[i].drive, NULL), ==, 4);
+      rf_test_assert_has (text, drive);
+      rf_test_assert_has (text, cases[i].state);
+      assert_no_empty_rows (text);
+      rf_test_assert_has (text, "Next step:");
+      rf_test_assert_has (text, next);
+    }
+}
+
+/* Against a drive it fits, the next step is the command that writes it. */
+static void
+test_next_step_command (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) image = rf_test_image ("K355", "05", "1.06");
+  g_autofree char *path = rf_test_write_file (fixture->dir, "fw.bin", image);
+  g_autofree char *seed = NULL;
+  g_autofree char *healthy = NULL;
+  g_autofree char *recover = g_strdup_printf ("reflash-cli recover practice:seed %s", path);
+  g_autofree char *flash = g_strdup_printf ("reflash-cli flash practice:healthy-3550 %s", path);
+
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &seed, "check", path, "--drive", "practice:seed",
+                            NULL), ==, 0);
+  assert_no_empty_rows (seed);
+  rf_test_assert_has (seed, recover);
+  g_assert_cmpint (run_cli (fixture->dir, FALSE, &healthy, "check", path, "--drive",
+                            "practice:healthy-3550", NULL), ==, 0);
+  rf_test_assert_has (healthy, flash);
+  assert_no_empty_rows (healthy);
+}
+
 static void
 test_backups (Fixture       *fixture,
               gconstpointer  data)
@@ -518,12 +617,15 @@ main (int    argc,
   ADD ("updater-text", test_updater_text);
   ADD ("damage", test_damage);
   ADD ("not-images", test_not_images);
+  ADD ("empty", test_empty);
   ADD ("unreadable", test_unreadable);
   ADD ("verdict-rows", test_verdict_rows);
   ADD ("corrupt-against-drive", test_corrupt_against_drive);
   ADD ("corrupt-against-spc-drive", test_corrupt_against_spc_drive);
   ADD ("updater-against-drive", test_updater_against_drive);
   ADD ("drive-errors", test_drive_errors);
+  ADD ("drive-not-checked", test_drive_not_checked);
+  ADD ("next-step-command", test_next_step_command);
   ADD ("spc-drive", test_spc_drive);
   ADD ("backups-of-drive", test_backups_of_drive);
   ADD ("backups", test_backups);

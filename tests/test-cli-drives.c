@@ -116,10 +116,39 @@ test_info_not_a_drive (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  /* A character device that is no SCSI node: a clear failure, exit 1. */
-  g_assert_cmpint (run_cli (&out, &err, "info", "/dev/null", NULL), ==, 1);
-  g_assert_nonnull (strstr (err, "/dev/null is not an optical drive node"));
+  /* A character device that is no SCSI node, or no node at all: no such
+   * drive (exit 3, as for a name no one knows), in a sentence. */
+  g_assert_cmpint (run_cli (&out, &err, "info", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "/dev/null: This is not an optical drive."));
   g_assert_cmpstr (out, ==, "");
+  g_assert_cmpint (run_cli (&out, &err, "info", "/tmp", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "/tmp: This is not an optical drive."));
+  g_assert_cmpstr (out, ==, "");
+}
+
+/* The same rule for every command that looks a drive up as `info` does. */
+static void
+test_not_a_drive_everywhere (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("reflash-cli-not-XXXXXX", NULL);
+  g_autofree char *image = g_build_filename (dir, "fw.bin", NULL);
+  g_autofree char *report = g_build_filename (dir, "report.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (g_file_set_contents (image, "not firmware", -1, NULL));
+  g_assert_cmpint (run_cli (&out, &err, "check", image, "--drive", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_cmpint (run_cli (&out, &err, "report", "/tmp", "-o", report, NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_false (g_file_test (report, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_cli (&out, &err, "backup", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_cmpint (run_cli (&out, &err, "recover", "/dev/null", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  g_assert_cmpint (run_cli (&out, &err, "practice", "reset", "/tmp", NULL), ==, 3);
+  g_assert_nonnull (strstr (err, "This is not an optical drive."));
+  rf_test_remove_tree (dir);
 }
 
 static void
@@ -324,6 +353,9 @@ test_info_practice_states (void)
       g_assert_nonnull (strstr (out, cases[i].checked));
       g_assert_null (strstr (out, "DRIVE"));
       g_assert_null (strstr (out, "Nothing was sent"));
+      /* A row is printed only with a value: no dash, no "unknown" in its place. */
+      g_assert_null (strstr (out, " -\n"));
+      g_assert_null (strstr (out, "unknown model"));
     }
 }
 
@@ -351,6 +383,26 @@ test_help_lists_exit_codes (void)
   g_assert_nonnull (strstr (out, "Exit status:"));
 }
 
+/* Each command's --help starts its usage with the whole command a person types. */
+static void
+test_help_usage_names_program (void)
+{
+  const char * const commands[] = { "list", "info", "check", "backup", "backups", "flash",
+                                    "recover", "resume", "journals", "practice", "report" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *usage = g_strdup_printf ("Usage:\n  reflash-cli %s [OPTION…]",
+                                                commands[i]);
+
+      g_assert_cmpint (run_cli (&out, &err, commands[i], "--help", NULL), ==, 0);
+      if (strstr (out, usage) == NULL)
+        g_error ("%s --help: no “%s” in:\n%s", commands[i], usage, out);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -362,6 +414,7 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/list-json", test_list_json);
   g_test_add_func ("/reflash/cli-drives/list-text", test_list_text);
   g_test_add_func ("/reflash/cli-drives/info-not-a-drive", test_info_not_a_drive);
+  g_test_add_func ("/reflash/cli-drives/not-a-drive-everywhere", test_not_a_drive_everywhere);
   g_test_add_func ("/reflash/cli-drives/info-missing", test_info_missing);
   g_test_add_func ("/reflash/cli-drives/info-usage", test_info_usage);
   g_test_add_func ("/reflash/cli-drives/info-no-access", test_info_no_access);
@@ -374,5 +427,6 @@ main (int    argc,
   g_test_add_func ("/reflash/cli-drives/info-needs-admin-in-safe-mode",
                    test_info_needs_admin_in_safe_mode);
   g_test_add_func ("/reflash/cli-drives/help-lists-exit-codes", test_help_lists_exit_codes);
+  g_test_add_func ("/reflash/cli-drives/help-usage-names-program", test_help_usage_names_program);
   return g_test_run ();
 }

@@ -361,6 +361,24 @@ test_exit_codes_documented (Fixture       *fixture,
   rf_test_assert_has (help, "  recover ");
 }
 
+/* `recover DRIVE` on a drive that could not be checked: what is known of it,
+ * the command to run next, and never "nothing to recover". */
+static void
+test_recover_not_checked (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_cli (fixture, &out, NULL, "recover", "practice:locked-out-3550", NULL), ==,
+                   EXIT_OK);
+  rf_test_assert_has (out, "Drive:     practice:locked-out-3550 (No access)");
+  rf_test_assert_has (out, "Next step: ");
+  rf_test_assert_has (out, "sudo reflash-cli info practice:locked-out-3550");
+  g_assert_null (strstr (out, "nothing to recover"));
+  g_assert_null (strstr (out, "unknown model"));
+  g_assert_null (strstr (out, "version -"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -376,6 +394,7 @@ main (int    argc,
   ADD ("seed-story", test_seed_story);
   ADD ("seed-needs-confirmation", test_seed_needs_confirmation);
   ADD ("healthy", test_healthy);
+  ADD ("recover-not-checked", test_recover_not_checked);
   ADD ("no-backup", test_no_backup);
   ADD ("refusals", test_refusals);
   ADD ("json", test_json);

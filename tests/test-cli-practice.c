@@ -273,10 +273,11 @@ static const Refusal refusals[] = {
   { { "flash", "practice:seed", NULL }, 2 },
   { { "firmware", "practice:seed", "--version", "12345" }, 2 },
   { { "firmware", "practice:no-such-drive", NULL }, 3 },
-  { { "firmware", "/dev/null", NULL }, 4 },
+  /* No drive at all, as for every command: not found. */
+  { { "firmware", "/dev/null", NULL }, 3 },
   { { "remove-disc", NULL }, 2 },
   { { "remove-disc", "practice:no-such-drive", NULL }, 3 },
-  { { "reset", "/dev/null", NULL }, 4 },
+  { { "reset", "/dev/null", NULL }, 3 },
   { { "power-cycle", "practice:seed", "practice:seed", NULL }, 2 },
 };
 

@@ -510,6 +510,8 @@ test_journals_and_discard (Fixture       *fixture,
   rf_test_assert_has (listed, id);
   rf_test_assert_has (listed, "practice drive practice:seed");
   rf_test_assert_has (listed, "nd3550.bin, firmware 1.06");
+  /* The whole SHA-256, spelled as every other command spells it. */
+  g_assert_true (g_regex_match_simple ("  SHA-256:  [0-9a-f]{64}\n", listed, 0, 0));
 
   /* Without a terminal to ask on, only --yes discards; what is lost is said. */
   g_assert_cmpint (run_cli (fixture, NULL, &refused, "journals", "--discard", id, NULL), ==,

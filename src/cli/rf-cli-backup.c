@@ -49,13 +49,13 @@ backup_clear (Backup *backup)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Backup, backup_clear)
 
-static const char *
-error_sentence (const GError *error)
+static char *
+dup_error_sentence (const Backup *backup,
+                    const GError *error)
 {
   if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
-    return _("Backup cancelled; nothing was changed.");
-  return rf_error_code_to_sentence (error->domain == RF_ERROR ? (RfError) error->code
-                                                              : RF_ERROR_INTERNAL);
+    return g_strdup (_("Backup cancelled; nothing was changed."));
+  return rf_cli_drive_dup_error_sentence (backup->drive_name, error);
 }
 
 static void
@@ -75,7 +75,7 @@ static int
 fail (Backup       *backup,
       const GError *error)
 {
-  const char *sentence = error_sentence (error);
+  g_autofree char *sentence = dup_error_sentence (backup, error);
 
   if (backup->run.progress != NULL)
     rf_cli_progress_clear (backup->run.progress);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rf-cli-drive.h"
 #include "rf-cli.h"
@@ -37,10 +38,11 @@ check_result_clear (CheckResult *result)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckResult, check_result_clear)
 
-static const char *
-or_unknown (const char *text)
+/* A value worth a line: a row with nothing after its label is never printed. */
+static gboolean
+has_text (const char *text)
 {
-  return text != NULL ? text : _("(unknown)");
+  return text != NULL && text[0] != '\0';
 }
 
 /* The exit code for a file that is not usable: missing files are "not found". */
@@ -72,7 +74,7 @@ judge_against_drive (CheckResult *result,
     return FALSE;
   /* A node ("/dev/sg1") or a practice drive ("practice:seed"), as `info` finds them. */
   monitor = rf_cli_drive_monitor_new (db);
-  result->device = rf_device_monitor_lookup (monitor, result->drive_name, error);
+  result->device = rf_cli_drive_lookup (monitor, result->drive_name, error);
   if (result->device == NULL ||
       !rf_device_probe (result->device, db, RF_PROBE_DEPTH_DEEP, NULL, error))
     return FALSE;
@@ -111,10 +113,11 @@ print_candidates (RfNecFirmware *firmware)
       const RfNecType *type = rf_nec_type_from_id (c->drive_id);
 
       printf ("  #%u  ", i + 1);
-      printf (_("at byte %" G_GSIZE_FORMAT ": %s (%s), bootcode %s, version %s"), c->offset,
+      printf (_("at byte %" G_GSIZE_FORMAT ": %s (%s), bootcode %s"), c->offset,
               type != NULL ? type->model : c->drive_id, c->drive_id,
-              c->bootcode_version != NULL ? c->bootcode_version : _("not given"),
-              or_unknown (c->revision));
+              c->bootcode_version != NULL ? c->bootcode_version : _("not given"));
+      if (has_text (c->revision))
+        printf (_(", version %s"), c->revision);
       printf ("\n      %s\n", c->problem == RF_FIRMWARE_PROBLEM_NONE
                                ? _("usable")
                                : rf_firmware_problem_to_sentence (c->problem));
@@ -136,7 +139,8 @@ print_image (RfFirmware *fw)
       printf (_("Model:            %s\n"), rf_firmware_get_model (fw) != NULL
                                            ? rf_firmware_get_model (fw)
                                            : _("cannot be checked"));
-      printf (_("Version:          %s\n"), or_unknown (rf_firmware_get_revision (fw)));
+      if (has_text (rf_firmware_get_revision (fw)))
+        printf (_("Version:          %s\n"), rf_firmware_get_revision (fw));
       return;
     }
   if (rf_firmware_get_drive_id (fw) == NULL)
@@ -150,36 +154,129 @@ print_image (RfFirmware *fw)
   printf (_("Bootcode version: %s\n"), rf_firmware_get_bootcode_version (fw) != NULL
                                        ? rf_firmware_get_bootcode_version (fw)
                                        : _("not given"));
-  if (rf_firmware_get_checksum (fw, &stored, &computed))
-    printf (_("Checksum:         0x%04X (%s)\n"), stored,
-            stored == computed ? _("correct") : _("wrong"));
+  /* One spelling for a 16-bit checksum everywhere: four upper-case hex digits. */
+  if (!rf_firmware_get_checksum (fw, &stored, &computed))
+    ;
+  else if (stored == computed)
+    printf (_("Checksum:         intact (%04X)\n"), stored);
+  else
+    printf (_("Checksum:         damaged (the file says %04X, its contents add up to %04X)\n"),
+            stored, computed);
   if (rf_firmware_get_revision (fw) != NULL)
     {
-      printf (_("Vendor:           %s\n"), rf_firmware_get_vendor (fw));
-      printf (_("Product:          %s\n"), rf_firmware_get_product (fw));
-      printf (_("Version:          %s\n"), rf_firmware_get_revision (fw));
-      printf (_("Vendor-specific:  %s\n"), rf_firmware_get_vendor_specific (fw));
+      if (has_text (rf_firmware_get_vendor (fw)))
+        printf (_("Vendor:           %s\n"), rf_firmware_get_vendor (fw));
+      if (has_text (rf_firmware_get_product (fw)))
+        printf (_("Product:          %s\n"), rf_firmware_get_product (fw));
+      if (has_text (rf_firmware_get_revision (fw)))
+        printf (_("Version:          %s\n"), rf_firmware_get_revision (fw));
+      if (has_text (rf_firmware_get_vendor_specific (fw)))
+        printf (_("Vendor-specific:  %s\n"), rf_firmware_get_vendor_specific (fw));
     }
   else
     printf ("%s\n", _("The image carries no model and version text, so its version cannot be shown."));
 }
 
+/* What is known of the drive, and only that: a drive that could not be
+ * checked may have no vendor, product or version at all. */
+static char *
+dup_drive_text (const CheckResult *result)
+{
+  RfDriveIdentity *id = result->identity;
+  g_autofree char *made = g_strstrip (g_strjoin (" ", has_text (id->vendor) ? id->vendor : "",
+                                                 has_text (id->product) ? id->product : "",
+                                                 NULL));
+  GString *text = g_string_new (result->drive_name);
+
+  if (made[0] != '\0')
+    g_string_append_printf (text, ": %s", made);
+  if (has_text (id->revision))
+    /* Translators: after the drive's name and model: its firmware version */
+    g_string_append_printf (text, _(", version %s"), id->revision);
+  g_string_append_printf (text, " (%s)", rf_drive_state_to_title (rf_device_get_state (result->device)));
+  return g_string_free (text, FALSE);
+}
+
+static void
+print_drive (const CheckResult *result)
+{
+  RfDriveIdentity *id = result->identity;
+  g_autofree char *drive = dup_drive_text (result);
+  g_autofree char *headline = rf_device_dup_headline (result->device);
+
+  printf (_("Drive:            %s\n"), drive);
+  printf ("                  %s\n", headline);
+  if (rf_drive_identity_counting_id (id) == NULL)
+    return;
+  if (has_text (id->bootcode_version))
+    printf (_("Bootcode:         %s, version %s\n"), rf_drive_identity_counting_id (id),
+            id->bootcode_version);
+  else
+    printf (_("Bootcode:         %s\n"), rf_drive_identity_counting_id (id));
+}
+
+/* A path as a person pastes it into a shell: quoted only when it must be. */
+static char *
+dup_shell_word (const char *path)
+{
+  if (strpbrk (path, " \t\n'\"\\$`!*?&;|<>()[]{}~#") != NULL)
+    return g_shell_quote (path);
+  return g_strdup (path);
+}
+
+/* The command to run next, with this file and drive in it: flash or recover
+ * what fits; check again (with rights, where the check lacked them) a drive
+ * that could not be checked. NULL when the verdict's own next step (another
+ * file) is all there is to do. */
+static char *
+dup_next_command (const CheckResult *result)
+{
+  RfVerdict *verdict = rf_firmware_check_get_verdict (result->check);
+  g_autofree char *file = dup_shell_word (result->path);
+
+  if (rf_verdict_is_allowed (verdict) && rf_verdict_get_kind (verdict) == RF_VERDICT_KIND_RECOVERY)
+    /* Translators: the drive ("practice:seed"), then the firmware file */
+    return g_strdup_printf (_("Bring the drive back with it: reflash-cli recover %s %s"),
+                            result->drive_name, file);
+  if (rf_verdict_is_allowed (verdict))
+    /* Translators: the drive ("/dev/sg1"), then the firmware file */
+    return g_strdup_printf (_("Write it to the drive: reflash-cli flash %s %s"),
+                            result->drive_name, file);
+  if (rf_verdict_get_reason (verdict) != RF_VERDICT_REASON_IDENTITY_UNKNOWN)
+    return NULL;
+  switch (rf_device_get_state (result->device))
+    {
+    case RF_DRIVE_STATE_NO_ACCESS:
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+      /* Translators: the firmware file, then the drive ("/dev/sg1") */
+      return g_strdup_printf (_("Check again with administrator rights: sudo reflash-cli check %s --drive %s"),
+                              file, result->drive_name);
+    case RF_DRIVE_STATE_READY:
+    case RF_DRIVE_STATE_SAFE_MODE:
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_BUSY:
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+    case RF_DRIVE_STATE_UNSUPPORTED:
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      /* The verdict's next step says what to do about the drive first. */
+      /* Translators: the firmware file, then the drive ("/dev/sg1") */
+      return g_strdup_printf (_("Then check again: reflash-cli check %s --drive %s"), file,
+                              result->drive_name);
+    }
+}
+
 static void
 print_verdict (const CheckResult *result)
 {
-  RfDriveIdentity *id = result->identity;
+  g_autofree char *next = NULL;
   RfVerdictWarnings warnings = rf_verdict_get_warnings (rf_firmware_check_get_verdict (result->check));
 
   printf ("\n");
-  if (id != NULL)
-    {
-      printf (_("Drive:            %s: %s %s, version %s (%s)\n"), result->drive_name,
-              or_unknown (id->vendor), or_unknown (id->product), or_unknown (id->revision),
-              rf_drive_state_to_title (rf_device_get_state (result->device)));
-      if (rf_drive_identity_counting_id (id) != NULL)
-        printf (_("Bootcode:         %s, version %s\n"), rf_drive_identity_counting_id (id),
-                or_unknown (id->bootcode_version));
-    }
+  if (result->identity != NULL)
+    print_drive (result);
   printf (_("Verdict (%s): %s\n"), rf_verdict_get_code (rf_firmware_check_get_verdict (result->check)),
           rf_verdict_get_sentence (rf_firmware_check_get_verdict (result->check)));
   if (rf_verdict_get_next_step (rf_firmware_check_get_verdict (result->check)) != NULL)
@@ -192,10 +289,17 @@ print_verdict (const CheckResult *result)
     {
       const RfBackup *backup = result->backups->pdata[i];
 
-      printf (_("Backup of this drive (%s): %s (firmware %s, saved %s)\n"),
-              (const char *) result->backup_codes->pdata[i], backup->image_path,
-              or_unknown (backup->revision), backup->date);
+      if (has_text (backup->revision))
+        printf (_("Backup of this drive (%s): %s (firmware %s, saved %s)\n"),
+                (const char *) result->backup_codes->pdata[i], backup->image_path,
+                backup->revision, backup->date);
+      else
+        printf (_("Backup of this drive (%s): %s (saved %s)\n"),
+                (const char *) result->backup_codes->pdata[i], backup->image_path, backup->date);
     }
+  next = result->device != NULL ? dup_next_command (result) : NULL;
+  if (next != NULL)
+    printf (_("Next step:        %s\n"), next);
 }
 
 static void
@@ -399,6 +503,9 @@ print_json (const CheckResult *result)
   rf_json_writer_key (json, "size");
   if (fw != NULL)
     rf_json_writer_int (json, (gint64) rf_firmware_get_input_size (fw));
+  else if (problem == RF_FIRMWARE_PROBLEM_EMPTY)
+    /* An empty file is read and parses to nothing, but its size is known. */
+    rf_json_writer_int (json, 0);
   else
     rf_json_writer_null (json);
   rf_json_writer_member_string (json, "sha256", fw != NULL ? rf_firmware_get_input_sha256 (fw) : NULL);
@@ -448,8 +555,9 @@ rf_cli_check_run (int    argc,
   result.check = rf_firmware_check_new_for_file (result.path);
   if (drive != NULL && !judge_against_drive (&result, &error))
     {
-      fprintf (stderr, _("reflash-cli check: %s: %s (%s)\n"), drive,
-               rf_error_code_to_sentence ((RfError) error->code), error->message);
+      g_autofree char *sentence = rf_cli_drive_dup_error_sentence (drive, error);
+
+      fprintf (stderr, _("reflash-cli check: %s: %s (%s)\n"), drive, sentence, error->message);
       return error->code == RF_ERROR_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_FAILURE;
     }
   if (as_json)

@@ -6,7 +6,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <linux/major.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "rf-cli-drive.h"
 
@@ -64,6 +67,72 @@ rf_cli_drive_monitor_new_with_practice (RfDriveDb    *db,
   if (practice != NULL)
     *practice = g_steal_pointer (&source);
   return monitor;
+}
+
+/* Whether @name is a path to something that exists and is no optical drive
+ * node: not an sg or sr node ("/dev/null"), or no node at all ("/tmp"). */
+static gboolean
+is_other_file (const char *name)
+{
+  struct stat info;
+
+  if (name == NULL || !g_path_is_absolute (name) || stat (name, &info) != 0)
+    return FALSE;
+  if (S_ISCHR (info.st_mode))
+    return major (info.st_rdev) != SCSI_GENERIC_MAJOR && major (info.st_rdev) != SCSI_CDROM_MAJOR;
+  if (S_ISBLK (info.st_mode))
+    return major (info.st_rdev) != SCSI_CDROM_MAJOR;
+  return TRUE;
+}
+
+/**
+ * rf_cli_drive_lookup:
+ * @name: as the person gave it: a node ("/dev/sg1") or practice:NAME
+ *
+ * Like rf_device_monitor_lookup(), but a path to a file that is no drive node
+ * ("/dev/null", "/tmp") is no such drive either, as a name no source knows:
+ * every command then ends with "not found", whatever it would have tried.
+ *
+ * Returns: (transfer full) (nullable): the drive, not probed yet; %NULL with
+ *   %RF_ERROR_NOT_FOUND
+ */
+RfDevice *
+rf_cli_drive_lookup (RfDeviceMonitor *monitor,
+                     const char      *name,
+                     GError         **error)
+{
+  g_return_val_if_fail (RF_IS_DEVICE_MONITOR (monitor), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (is_other_file (name))
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND,
+                   "%s is not an sg or sr device node", name);
+      return NULL;
+    }
+  return rf_device_monitor_lookup (monitor, name, error);
+}
+
+/**
+ * rf_cli_drive_dup_error_sentence:
+ * @name: (nullable): the drive as the person gave it
+ * @error: why it could not be found or checked
+ *
+ * Returns: (transfer full): the translated sentence for @error; for a file
+ *   that is no drive, one that says so and what to give instead
+ */
+char *
+rf_cli_drive_dup_error_sentence (const char   *name,
+                                 const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (is_other_file (name) && (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND) ||
+                               g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED)))
+    /* The command's message starts with the name: the sentence need not repeat it. */
+    return g_strdup (_("This is not an optical drive. Give a drive such as /dev/sg1 or /dev/sr0, or a practice drive such as practice:seed (see “reflash-cli list --practice”)."));
+  return g_strdup (rf_error_code_to_sentence (error->domain == RF_ERROR ? (RfError) error->code
+                                                                       : RF_ERROR_INTERNAL));
 }
 
 static void

@@ -13,6 +13,11 @@ void             rf_cli_drive_add_source   (RfDeviceSource *source);
 RfDeviceMonitor *rf_cli_drive_monitor_new  (RfDriveDb     *db);
 RfDeviceMonitor *rf_cli_drive_monitor_new_with_practice (RfDriveDb    *db,
                                                          RfSimSource **practice);
+RfDevice        *rf_cli_drive_lookup       (RfDeviceMonitor *monitor,
+                                            const char      *name,
+                                            GError         **error);
+char            *rf_cli_drive_dup_error_sentence (const char   *name,
+                                                  const GError *error);
 GPtrArray       *rf_cli_drive_probe_all    (GPtrArray     *devices,
                                             RfDriveDb     *db,
                                             RfProbeDepth   depth);

@@ -193,9 +193,9 @@ static int
 fail (Flash        *flash,
       const GError *error)
 {
-  RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+  g_autofree char *sentence = rf_cli_drive_dup_error_sentence (flash->drive_name, error);
 
-  return fail_with (flash, error, rf_error_code_to_sentence (code), rf_cli_exit_for_error (error));
+  return fail_with (flash, error, sentence, rf_cli_exit_for_error (error));
 }
 
 /* Refused by the verdict, before anything was written. */

@@ -11,10 +11,11 @@
 #include "rf-cli-drive.h"
 #include "rf-cli.h"
 
-static const char *
-or_dash (const char *text)
+/* A value worth a row: a label with nothing (or a dash) after it is never printed. */
+static gboolean
+has_text (const char *text)
 {
-  return text != NULL && text[0] != '\0' ? text : "-";
+  return text != NULL && text[0] != '\0';
 }
 
 static const char *
@@ -36,9 +37,12 @@ print_nec_identity (RfDriveIdentity *identity,
             model_of (family, identity->stored_id));
   if (identity->rid_code != NULL)
     printf (_("RID code:    %s\n"), identity->rid_code);
-  if (identity->bootcode_key != NULL)
+  if (identity->bootcode_key != NULL && has_text (identity->bootcode_version))
     printf (_("Bootcode:    %s (%s), version %s\n"), identity->bootcode_key,
-            model_of (family, identity->bootcode_key), or_dash (identity->bootcode_version));
+            model_of (family, identity->bootcode_key), identity->bootcode_version);
+  else if (identity->bootcode_key != NULL)
+    printf (_("Bootcode:    %s (%s)\n"), identity->bootcode_key,
+            model_of (family, identity->bootcode_key));
   else if (identity->bootcode_version != NULL)
     printf (_("Bootcode:    version %s\n"), identity->bootcode_version);
 }
@@ -75,12 +79,26 @@ checked_text (RfDevice *device)
   return _("full check stopped before any identification command");
 }
 
+/* The model as people know it, else the product the drive gives; NULL when
+ * the drive gave neither. */
+static char *
+dup_known_model (RfDevice        *device,
+                 RfDriveIdentity *identity,
+                 RfDriveFamily   *family)
+{
+  g_autofree char *model_id = rf_device_dup_model_id (device);
+
+  if (family != NULL && model_id != NULL && rf_drive_family_find_model (family, model_id) != NULL)
+    return rf_cli_drive_model_name (device);
+  return has_text (identity->product) ? rf_cli_drive_model_name (device) : NULL;
+}
+
 static void
 print_human (RfDevice *device)
 {
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
   g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
-  g_autofree char *model = rf_cli_drive_model_name (device);
+  g_autofree char *model = dup_known_model (device, identity, family);
   g_autofree char *explanation = rf_device_dup_explanation (device);
   g_autofree char *headline = rf_device_dup_headline (device);
   g_autofree char *advice = rf_device_dup_command_advice (device);
@@ -89,10 +107,14 @@ print_human (RfDevice *device)
   printf (_("Drive:       %s\n"), rf_device_get_id (device));
   if (rf_device_get_block_path (device) != NULL)
     printf (_("Also known:  %s\n"), rf_device_get_block_path (device));
-  printf (_("Model:       %s\n"), model);
-  printf (_("Vendor:      %s\n"), or_dash (identity->vendor));
-  printf (_("Product:     %s\n"), or_dash (identity->product));
-  printf (_("Firmware:    %s\n"), or_dash (identity->revision));
+  if (model != NULL)
+    printf (_("Model:       %s\n"), model);
+  if (has_text (identity->vendor))
+    printf (_("Vendor:      %s\n"), identity->vendor);
+  if (has_text (identity->product))
+    printf (_("Product:     %s\n"), identity->product);
+  if (has_text (identity->revision))
+    printf (_("Firmware:    %s\n"), identity->revision);
   if (identity->firmware_date != NULL)
     printf (_("Date:        %s\n"), identity->firmware_date);
   if (identity->vendor_specific != NULL)
@@ -110,7 +132,8 @@ print_human (RfDevice *device)
   if (identity->safe_mode && identity->bootcode_version != NULL)
     printf (_("Mode:        safe mode (only the bootcode runs; bootcode version %s)\n"),
             identity->bootcode_version);
-  else if (identity->safe_mode && g_str_has_prefix (or_dash (identity->revision), "0."))
+  else if (identity->safe_mode && identity->revision != NULL &&
+           g_str_has_prefix (identity->revision, "0."))
     printf (_("Mode:        safe mode (only the bootcode runs; bootcode version %s)\n"),
             identity->revision + 2);
   else if (identity->safe_mode)
@@ -173,17 +196,13 @@ rf_cli_info_run (int    argc,
       return RF_CLI_EXIT_FAILURE;
     }
   monitor = rf_cli_drive_monitor_new (db);
-  device = rf_device_monitor_lookup (monitor, argv[1], &error);
+  device = rf_cli_drive_lookup (monitor, argv[1], &error);
   /* The user chose this drive: a deep check, within the family's allow-list. */
   if (device == NULL || !rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
     {
-      if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED))
-        /* Translators: %s is what the user gave ("/dev/null") */
-        fprintf (stderr, _("reflash-cli info: %s is not an optical drive node (/dev/sgN or /dev/srN)\n"),
-                 argv[1]);
-      else
-        fprintf (stderr, "reflash-cli info: %s: %s\n", argv[1],
-                 rf_error_code_to_sentence ((RfError) error->code));
+      g_autofree char *sentence = rf_cli_drive_dup_error_sentence (argv[1], error);
+
+      fprintf (stderr, "reflash-cli info: %s: %s\n", argv[1], sentence);
       g_debug ("%s", error->message);
       return exit_for_error (error);
     }

@@ -168,7 +168,7 @@ rf_cli_find_drive (RfDriveDb   *db,
 {
   g_autoptr(RfSimSource) practice = NULL;
   g_autoptr(RfDeviceMonitor) monitor = rf_cli_drive_monitor_new_with_practice (db, &practice);
-  RfDevice *device = rf_device_monitor_lookup (monitor, name, error);
+  RfDevice *device = rf_cli_drive_lookup (monitor, name, error);
   RfSimDrive *drive = NULL;
 
   if (device != NULL && g_str_has_prefix (name, RF_SIM_DEVICE_PREFIX))

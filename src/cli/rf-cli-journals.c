@@ -19,8 +19,6 @@
 #include "rf-cli-journals.h"
 #include "rf-cli.h"
 
-/* How many characters of a SHA-256 a person compares. */
-#define SHA256_SHORT 12
 
 /* An SPC download has no erase: its phases are said as sending and saving. */
 static gboolean
@@ -193,13 +191,6 @@ format_time (GDateTime *time)
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("-");
 }
 
-static char *
-short_sha256 (RfJournal *journal)
-{
-  const char *sha256 = rf_journal_get_image_sha256 (journal);
-
-  return sha256 != NULL ? g_strndup (sha256, SHA256_SHORT) : g_strdup ("-");
-}
 
 static const char *
 or_dash (const char *text)
@@ -213,7 +204,6 @@ print_one (RfDriveDb *db,
 {
   g_autofree char *model = rf_cli_journal_model_name (db, journal);
   g_autofree char *drive = rf_cli_journal_drive_name (journal);
-  g_autofree char *sha256 = short_sha256 (journal);
   g_autofree char *started = format_time (rf_journal_get_started (journal));
   g_autofree char *updated = format_time (rf_journal_get_updated (journal));
 
@@ -225,9 +215,12 @@ print_one (RfDriveDb *db,
     /* Translators: the model, the node it had ("/dev/sg1") and its port */
     printf (_("  Drive:    %s, was %s, port %s\n"), model, drive,
             or_dash (rf_journal_get_port (journal)));
-  /* Translators: the file's name, its firmware version, the start of its SHA-256 */
-  printf (_("  Image:    %s, firmware %s, SHA-256 %s…\n"), rf_journal_get_image_name (journal),
-          or_dash (rf_journal_get_image_revision (journal)), sha256);
+  /* Translators: the file's name, its firmware version */
+  printf (_("  Image:    %s, firmware %s\n"), rf_journal_get_image_name (journal),
+          or_dash (rf_journal_get_image_revision (journal)));
+  /* The whole SHA-256, as every other command shows it, to compare with theirs. */
+  if (rf_journal_get_image_sha256 (journal) != NULL)
+    printf (_("  SHA-256:  %s\n"), rf_journal_get_image_sha256 (journal));
   printf (_("  Stopped:  %s\n"), rf_cli_journal_phase_to_sentence (db, journal));
   printf (_("  Started:  %s, last updated %s\n"), started, updated);
 }

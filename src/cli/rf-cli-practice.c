@@ -26,7 +26,7 @@ probe_practice_drive (const char *name,
   if (db == NULL)
     return NULL;
   monitor = rf_cli_drive_monitor_new (db);
-  device = rf_device_monitor_lookup (monitor, name, error);
+  device = rf_cli_drive_lookup (monitor, name, error);
   if (device == NULL)
     return NULL;
   /* Made-up firmware is only ever for a practice drive: never probe a real one for it. */
@@ -44,14 +44,16 @@ static int
 fail (const char   *drive,
       const GError *error)
 {
+  g_autofree char *sentence = NULL;
+
   if (error->code == RF_ERROR_NOT_SUPPORTED)
     {
       fprintf (stderr, _("reflash-cli practice: %s: made-up firmware can only be written for a practice drive whose family data says how its images look (%s)\n"),
                drive, error->message);
       return RF_CLI_EXIT_REFUSED;
     }
-  fprintf (stderr, _("reflash-cli practice: %s: %s (%s)\n"), drive,
-           rf_error_code_to_sentence ((RfError) error->code), error->message);
+  sentence = rf_cli_drive_dup_error_sentence (drive, error);
+  fprintf (stderr, _("reflash-cli practice: %s: %s (%s)\n"), drive, sentence, error->message);
   return error->code == RF_ERROR_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_FAILURE;
 }
 
@@ -167,7 +169,7 @@ practice_control (Control     control,
   if (db == NULL)
     return fail (name, error);
   monitor = rf_cli_drive_monitor_new_with_practice (db, &source);
-  device = rf_device_monitor_lookup (monitor, name, &error);
+  device = rf_cli_drive_lookup (monitor, name, &error);
   if (device == NULL)
     return fail (name, error);
   if (!rf_device_is_practice (device))

@@ -80,20 +80,61 @@ print_json (const char *drive_name,
   fputs (text, stdout);
 }
 
+/* Whether the deep check got far enough to tell if the firmware runs. */
+static gboolean
+was_checked (Advice *advice)
+{
+  switch (rf_device_get_state (advice->device))
+    {
+    case RF_DRIVE_STATE_READY:
+    case RF_DRIVE_STATE_SAFE_MODE:
+    case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+    case RF_DRIVE_STATE_UNSUPPORTED:
+      return TRUE;
+    case RF_DRIVE_STATE_UNKNOWN:
+    case RF_DRIVE_STATE_BUSY:
+    case RF_DRIVE_STATE_NOT_RESPONDING:
+    case RF_DRIVE_STATE_NO_ACCESS:
+    case RF_DRIVE_STATE_NEEDS_ADMIN:
+    case RF_DRIVE_STATE_VENDOR_REFUSED:
+    case RF_DRIVE_STATE_LAST:
+    default:
+      return FALSE;
+    }
+}
+
+/* The drive by what is known of it: no placeholder for what it did not say. */
+static void
+print_drive (const char *drive_name,
+             Advice     *advice)
+{
+  const char *product = advice->identity->product;
+  const char *revision = advice->identity->revision;
+  g_autofree char *model = rf_cli_drive_model_name (advice->device);
+  const char *title = rf_drive_state_to_title (rf_device_get_state (advice->device));
+
+  if (product != NULL && product[0] != '\0' && revision != NULL && revision[0] != '\0')
+    printf (_("Drive:     %s, %s, version %s (%s)\n"), drive_name, model, revision, title);
+  else if (product != NULL && product[0] != '\0')
+    printf (_("Drive:     %s, %s (%s)\n"), drive_name, model, title);
+  else
+    printf (_("Drive:     %s (%s)\n"), drive_name, title);
+}
+
 static void
 print_human (const char *drive_name,
              Advice     *advice)
 {
-  g_autofree char *model = rf_cli_drive_model_name (advice->device);
   g_autofree char *explanation = rf_device_dup_explanation (advice->device);
   g_autofree char *next_step = rf_device_dup_command_advice (advice->device);
   guint n = advice->backups != NULL ? advice->backups->len : 0;
 
-  printf (_("Drive:     %s, %s, version %s (%s)\n"), drive_name, model,
-          advice->identity->revision != NULL ? advice->identity->revision : "-",
-          rf_drive_state_to_title (rf_device_get_state (advice->device)));
+  print_drive (drive_name, advice);
   printf ("%s\n", explanation);
-  if (!needs_firmware (advice))
+  /* A drive that could not be checked may well need firmware: never say it does not. */
+  if (!was_checked (advice))
+    printf (_("Next step: %s\n"), next_step);
+  else if (!needs_firmware (advice))
     printf ("%s\n", _("Its firmware runs normally: there is nothing to recover."));
   if (needs_firmware (advice) ||
       rf_device_get_state (advice->device) == RF_DRIVE_STATE_IDENTITY_MISMATCH)
@@ -139,9 +180,9 @@ rf_cli_recover_advise (const char *drive_name,
   if (advice.device == NULL ||
       !rf_device_probe (advice.device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
     {
-      fprintf (stderr, "reflash-cli recover: %s: %s\n", drive_name,
-               rf_error_code_to_sentence (error->domain == RF_ERROR ? (RfError) error->code
-                                                                    : RF_ERROR_INTERNAL));
+      g_autofree char *sentence = rf_cli_drive_dup_error_sentence (drive_name, error);
+
+      fprintf (stderr, "reflash-cli recover: %s: %s\n", drive_name, sentence);
       g_debug ("%s", error->message);
       return g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND) ? RF_CLI_EXIT_NOT_FOUND
                                                                    : RF_CLI_EXIT_FAILURE;

@@ -141,13 +141,9 @@ static int
 lookup_failed (const char   *drive,
                const GError *error)
 {
-  if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED))
-    /* Translators: %s is what the user gave ("/dev/null") */
-    fprintf (stderr, _("reflash-cli report: %s is not an optical drive node (/dev/sgN or /dev/srN)\n"),
-             drive);
-  else
-    fprintf (stderr, "reflash-cli report: %s: %s\n", drive,
-             rf_error_code_to_sentence ((RfError) error->code));
+  g_autofree char *sentence = rf_cli_drive_dup_error_sentence (drive, error);
+
+  fprintf (stderr, "reflash-cli report: %s: %s\n", drive, sentence);
   g_debug ("%s", error->message);
   return g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND) ? RF_CLI_EXIT_NOT_FOUND
                                                                : RF_CLI_EXIT_FAILURE;
@@ -173,7 +169,7 @@ look_and_report (const char          *drive,
       return NULL;
     }
   monitor = rf_cli_drive_monitor_new (db);
-  device = rf_device_monitor_lookup (monitor, drive, &error);
+  device = rf_cli_drive_lookup (monitor, drive, &error);
   if (device == NULL)
     {
       *status = lookup_failed (drive, error);

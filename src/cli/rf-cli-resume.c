@@ -82,9 +82,13 @@ static int
 fail (Resume       *resume,
       const GError *error)
 {
+  g_autofree char *sentence = resume->drive_name != NULL
+                              ? rf_cli_drive_dup_error_sentence (resume->drive_name, error)
+                              : NULL;
   RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
 
-  return rf_cli_flash_say_error (&resume->request, error, rf_error_code_to_sentence (code),
+  return rf_cli_flash_say_error (&resume->request, error,
+                                 sentence != NULL ? sentence : rf_error_code_to_sentence (code),
                                  rf_cli_exit_for_error (error));
 }
 
@@ -150,8 +154,7 @@ static gboolean
 look_at_named_drive (Resume  *resume,
                      GError **error)
 {
-  g_autoptr(RfDevice) device = rf_device_monitor_lookup (resume->monitor, resume->drive_name,
-                                                         error);
+  g_autoptr(RfDevice) device = rf_cli_drive_lookup (resume->monitor, resume->drive_name, error);
 
   if (device == NULL || !rf_device_probe (device, resume->db, RF_PROBE_DEPTH_PASSIVE, NULL, error))
     return FALSE;

@@ -85,6 +85,16 @@ asks_for_help (int    argc,
   return FALSE;
 }
 
+/* GOptionContext starts a command's usage line ("Usage: … [OPTION…]") with the
+ * program's name: the whole command a person types, "reflash-cli list". */
+static void
+set_program_name (const RfCliCommand *command)
+{
+  g_autofree char *name = g_strdup_printf ("reflash-cli %s", command->name);
+
+  g_set_prgname (name);
+}
+
 int
 rf_cli_run (int    argc,
             char **argv)
@@ -128,5 +138,6 @@ rf_cli_run (int    argc,
     }
   if (command->tells_journals && !asks_for_help (argc, argv))
     rf_cli_journals_notice ();
+  set_program_name (command);
   return command->run (argc - 1, argv + 1);
 }
