@@ -13,6 +13,7 @@
 #include "rf-confirm-page.h"
 #include "rf-diagnosis-page.h"
 #include "rf-drive-presenter.h"
+#include "rf-drive-row.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
 #include "rf-journal.h"
@@ -639,6 +640,71 @@ go_to_drives (RfWindow *window)
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
   g_assert_true (RF_IS_DRIVES_PAGE (rf_window_get_visible_page (window)));
   wait_until (all_rows_probed, window);
+}
+
+/* The row of the drive list that holds the keyboard focus, if any. */
+static RfDriveRow *
+focused_drive_row (RfWindow *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  if (focus == NULL)
+    return NULL;
+  return RF_IS_DRIVE_ROW (focus) ? RF_DRIVE_ROW (focus)
+                                 : (RfDriveRow *) gtk_widget_get_ancestor (focus, RF_TYPE_DRIVE_ROW);
+}
+
+/* Moving the focus through the drive list never changes the chosen drive;
+ * the chosen drive has the focus (and so is in view) when the page opens;
+ * activating a row chooses its drive and goes on. */
+static void
+test_drive_list_focus (void)
+{
+  RfWindow *window = create_window ();
+  RfDrivesPage *page;
+  RfDriveRow *row;
+  RfDevice *seed;
+  RfDriveRow *other;
+
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  go_to_drives (window);
+  page = RF_DRIVES_PAGE (rf_window_get_visible_page (window));
+  seed = rf_drives_page_get_selected_device (page);
+  g_assert_cmpstr (rf_device_get_id (seed), ==, "practice:seed");
+  row = focused_drive_row (window);
+  g_assert_nonnull (row);
+  g_assert_true (rf_drive_row_get_device (row) == seed);
+  g_assert_true (rf_drive_row_get_chosen (row));
+
+  /* Down the list with the arrow key, then through every
+   * control of the page: the chosen drive stays the seed. */
+  other = NULL;
+  for (guint i = 0; i < 4; i++)
+    {
+      /* What the Down arrow key does in a list (a key binding). */
+      row = focused_drive_row (window);
+      g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "move-cursor",
+                             GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+      row = focused_drive_row (window);
+      if (other == NULL && row != NULL && rf_drive_row_get_device (row) != seed)
+        other = row;
+      g_assert_true (rf_drives_page_get_selected_device (page) == seed);
+    }
+  for (guint i = 0; i < 30; i++)
+    {
+      gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+      g_assert_true (rf_drives_page_get_selected_device (page) == seed);
+    }
+  g_assert_nonnull (other);
+  row = other;
+
+  /* Activation chooses. */
+  gtk_widget_activate (GTK_WIDGET (row));
+  g_assert_true (rf_drives_page_get_selected_device (page) == rf_drive_row_get_device (row));
+  g_assert_true (rf_drive_row_get_chosen (row));
+  g_assert_true (RF_IS_DIAGNOSIS_PAGE (rf_window_get_visible_page (window)));
+  wait_until (diagnosis_done, window);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* The drive list says, above the drives, that a flash was interrupted and its
@@ -1420,6 +1486,7 @@ main (int    argc,
                    test_no_firmware_step_for_a_blocked_drive);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
+  g_test_add_func ("/reflash/window/drive-list-focus", test_drive_list_focus);
   g_test_add_func ("/reflash/window/firmware-words", test_firmware_words);
   g_test_add_func ("/reflash/window/practice/power-cycle", test_practice_power_cycle);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);

@@ -18,10 +18,12 @@ struct _RfDriveRow
   GtkSpinner *spinner;
   GtkLabel *state_label;
   GtkLabel *journal_tag;
+  GtkImage *chosen_icon;
 
   RfDevice *device;
   const char *state_style;
   const char *journal_mark;  /* static words, or NULL */
+  gboolean chosen;
 };
 
 G_DEFINE_FINAL_TYPE (RfDriveRow, rf_drive_row, ADW_TYPE_ACTION_ROW)
@@ -74,6 +76,7 @@ rf_drive_row_class_init (RfDriveRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDriveRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RfDriveRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, RfDriveRow, journal_tag);
+  gtk_widget_class_bind_template_child (widget_class, RfDriveRow, chosen_icon);
 }
 
 static void
@@ -121,6 +124,31 @@ rf_drive_row_set_probing (RfDriveRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->state_label), !probing);
   if (!probing)
     rf_drive_row_refresh (self);
+}
+
+/**
+ * rf_drive_row_set_chosen:
+ *
+ * Marks the drive the wizard works on: a tick beside it, and the row's
+ * accessible "selected" state. Only activating a row chooses its drive;
+ * moving the focus does not.
+ */
+void
+rf_drive_row_set_chosen (RfDriveRow *self,
+                         gboolean    chosen)
+{
+  g_return_if_fail (RF_IS_DRIVE_ROW (self));
+
+  self->chosen = chosen;
+  gtk_widget_set_visible (GTK_WIDGET (self->chosen_icon), chosen);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_SELECTED, chosen, -1);
+}
+
+gboolean
+rf_drive_row_get_chosen (RfDriveRow *self)
+{
+  g_return_val_if_fail (RF_IS_DRIVE_ROW (self), FALSE);
+  return self->chosen;
 }
 
 /**

@@ -22,4 +22,8 @@ void       rf_drive_row_refresh      (RfDriveRow *self);
 void       rf_drive_row_set_journal_mark (RfDriveRow *self,
                                           const char *mark);
 
+void        rf_drive_row_set_chosen        (RfDriveRow *self,
+                                            gboolean    chosen);
+gboolean    rf_drive_row_get_chosen        (RfDriveRow *self);
+
 G_END_DECLS

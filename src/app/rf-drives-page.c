@@ -82,6 +82,7 @@ create_row (gpointer item,
   GtkWidget *row = rf_drive_row_new (device);
 
   mark_row (self, RF_DRIVE_ROW (row));
+  rf_drive_row_set_chosen (RF_DRIVE_ROW (row), device == self->selected);
   /* A drive seen for the first time gets its passive look now; one already
    * checked (a deep check, a flash) keeps what is known. */
   if (rf_device_get_state (device) == RF_DRIVE_STATE_UNKNOWN && self->db != NULL)
@@ -122,30 +123,79 @@ set_selected (RfDrivesPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_DEVICE]);
 }
 
-/* One selection across both lists. */
-static void
-on_row_selected (RfDrivesPage  *self,
-                 GtkListBoxRow *row,
-                 GtkListBox    *list)
+static GtkWidget *
+find_row (RfDrivesPage *self,
+          RfDevice     *device)
 {
-  GtkListBox *other = list == self->real_list ? self->practice_list : self->real_list;
+  GtkListBox *lists[] = { self->real_list, self->practice_list };
 
-  if (row == NULL)
-    {
-      if (gtk_list_box_get_selected_row (other) == NULL)
-        set_selected (self, NULL);
-      return;
-    }
-  gtk_list_box_unselect_all (other);
-  set_selected (self, rf_drive_row_get_device (RF_DRIVE_ROW (row)));
+  for (guint l = 0; device != NULL && l < G_N_ELEMENTS (lists); l++)
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (lists[l])); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (RF_IS_DRIVE_ROW (row) && rf_drive_row_get_device (RF_DRIVE_ROW (row)) == device)
+        return row;
+  return NULL;
 }
 
+/* When the page opens, the focus goes to the chosen drive, which scrolls it
+ * into view (a drive named on the command line may be far down the list). */
+static void
+on_map (RfDrivesPage *self)
+{
+  GtkWidget *row = find_row (self, self->selected);
+
+  if (row != NULL)
+    gtk_widget_grab_focus (row);
+}
+
+/* The tick on the chosen drive's row, in both lists. */
+static void
+mark_chosen (RfDrivesPage *self)
+{
+  GtkListBox *lists[] = { self->real_list, self->practice_list };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (lists[l])); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (RF_IS_DRIVE_ROW (row))
+        rf_drive_row_set_chosen (RF_DRIVE_ROW (row),
+                                 rf_drive_row_get_device (RF_DRIVE_ROW (row)) == self->selected);
+}
+
+static void
+choose (RfDrivesPage *self,
+        RfDevice     *device)
+{
+  set_selected (self, device);
+  mark_chosen (self);
+}
+
+/* A chosen drive that went away is no longer chosen. */
+static void
+on_drives_changed (RfDrivesPage *self)
+{
+  guint n = g_list_model_get_n_items (self->drives);
+
+  if (self->selected == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(RfDevice) device = g_list_model_get_item (self->drives, i);
+
+      if (device == self->selected)
+        return;
+    }
+  choose (self, NULL);
+}
+
+/* Only activation (Enter, Space, a click) chooses a drive, and goes on with
+ * it: moving the focus through the lists changes nothing. */
 static void
 on_row_activated (RfDrivesPage  *self,
                   GtkListBoxRow *row,
                   GtkListBox    *list)
 {
-  on_row_selected (self, row, list);
+  choose (self, rf_drive_row_get_device (RF_DRIVE_ROW (row)));
   gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
 }
 
@@ -204,7 +254,6 @@ rf_drives_page_class_init (RfDrivesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, journal_notice);
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, journal_label);
   gtk_widget_class_bind_template_child (widget_class, RfDrivesPage, resume_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 }
 
@@ -213,6 +262,7 @@ rf_drives_page_init (RfDrivesPage *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 GtkWidget *
@@ -238,6 +288,8 @@ rf_drives_page_set_drives (RfDrivesPage *self,
 
   g_set_object (&self->db, db);
   g_set_object (&self->drives, drives);
+  g_signal_connect_object (drives, "items-changed", G_CALLBACK (on_drives_changed), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   bind_list (self, self->real_list, FALSE);
   bind_list (self, self->practice_list, TRUE);
 }
@@ -254,18 +306,10 @@ void
 rf_drives_page_select_device (RfDrivesPage *self,
                               RfDevice     *device)
 {
-  GtkListBox *lists[] = { self->real_list, self->practice_list };
-
   g_return_if_fail (RF_IS_DRIVES_PAGE (self));
 
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (GtkListBoxRow *row = gtk_list_box_get_row_at_index (lists[l], 0); row != NULL;
-         row = gtk_list_box_get_row_at_index (lists[l], gtk_list_box_row_get_index (row) + 1))
-      if (rf_drive_row_get_device (RF_DRIVE_ROW (row)) == device)
-        {
-          gtk_list_box_select_row (lists[l], row);
-          return;
-        }
+  if (find_row (self, device) != NULL)
+    choose (self, device);
 }
 
 static void
