@@ -982,7 +982,7 @@ test_seed_recovered (void)
                    RF_FLASH_CONFIRM_TRAY_EMPTY | RF_FLASH_CONFIRM_UNTESTED);
   g_assert_true (shows_label (GTK_WIDGET (window), "The _tray is empty"));
   g_assert_true (shows_label (GTK_WIDGET (window),
-                              "I accept that this kind of drive was never _tested"));
+                              "I accept that this kind of drive was _never tested"));
   /* Not yet: the reason is on the page. */
   g_assert_false (button_sensitive (window, "wizard.next"));
   g_assert_true (shows_text_containing (GTK_WIDGET (window), "Tick every box above"));

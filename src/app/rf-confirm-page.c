@@ -157,7 +157,7 @@ add_power_check (RfConfirmPage *self)
   switch (power.source)
     {
     case RF_POWER_BATTERY:
-      add_box (self, RF_FLASH_CONFIRM_ON_BATTERY, _("Write on _battery power"), sentence);
+      add_box (self, RF_FLASH_CONFIRM_ON_BATTERY, _("Write on battery _power"), sentence);
       break;
     case RF_POWER_BATTERY_LOW:
       add_check (self, _("Power"), _("The battery is too low to write firmware safely: connect "
@@ -202,7 +202,7 @@ add_extra_boxes (RfConfirmPage *self,
              rf_verdict_warning_to_sentence (RF_VERDICT_WARNING_NO_BOOTCODE_VERSION));
   if (extra & RF_FLASH_CONFIRM_UNTESTED)
     add_box (self, RF_FLASH_CONFIRM_UNTESTED,
-             _("I accept that this kind of drive was never _tested"),
+             _("I accept that this kind of drive was _never tested"),
              rf_verdict_warning_to_sentence (RF_VERDICT_WARNING_SPEC_ONLY));
 }
 

@@ -51,6 +51,7 @@ struct _RfWindow
   /* "Continue the recovery": the steps taken for the person, as long as each
    * page agrees (the deep look matches the journal, its copy is intact). */
   enum { RESUME_NONE, RESUME_DIAGNOSIS, RESUME_FIRMWARE } resume_step;
+  char *logged_page;   /* the last "page …" debug line */
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -63,6 +64,25 @@ rf_window_is_practice (RfWindow *self)
                      ? rf_drives_page_get_selected_device (self->drives_page) : NULL;
 
   return device != NULL && rf_device_is_practice (device);
+}
+
+/* "page Diagnosis, complete": one debug line each time the page shown or its
+ * readiness changes, which the keyboard walk test follows. */
+static void
+log_page (RfWindow *self,
+          RfPage   *page)
+{
+  g_autofree char *line = NULL;
+
+  if (page == NULL)
+    return;
+  line = g_strdup_printf ("page %s, %s", rf_page_get_title (page),
+                          rf_page_get_complete (page) ? "complete" : "not complete");
+  if (g_strcmp0 (line, self->logged_page) == 0)
+    return;
+  g_debug ("%s", line);
+  g_free (self->logged_page);
+  self->logged_page = g_steal_pointer (&line);
 }
 
 /* The one place that decides what Back and Next may do. */
@@ -89,6 +109,7 @@ rf_window_update (RfWindow *self)
   gtk_widget_set_visible (self->practice_tag, rf_window_is_practice (self));
   adw_window_title_set_subtitle (self->window_title,
                                  page != NULL ? rf_page_get_title (page) : NULL);
+  log_page (self, page);
 }
 
 static void wizard_next (GtkWidget  *widget,
@@ -336,6 +357,7 @@ rf_window_finalize (GObject *object)
 {
   RfWindow *self = RF_WINDOW (object);
 
+  g_free (self->logged_page);
   g_ptr_array_unref (self->pages);
   G_OBJECT_CLASS (rf_window_parent_class)->finalize (object);
 }
