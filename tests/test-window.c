@@ -13,6 +13,7 @@
 #include "rf-confirm-page.h"
 #include "rf-diagnosis-page.h"
 #include "rf-drive-presenter.h"
+#include "rf-details-group.h"
 #include "rf-drive-row.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
@@ -640,6 +641,56 @@ go_to_drives (RfWindow *window)
   gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
   g_assert_true (RF_IS_DRIVES_PAGE (rf_window_get_visible_page (window)));
   wait_until (all_rows_probed, window);
+}
+
+/* Tab stops in @widget and below: visible widgets that take the focus. */
+static guint
+count_tab_stops (GtkWidget *widget)
+{
+  guint n = gtk_widget_get_visible (widget) && gtk_widget_get_focusable (widget) &&
+            !GTK_IS_LIST_BOX (widget) ? 1 : 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_tab_stops (child);
+  return n;
+}
+
+/* Calls @check on every AdwActionRow in @widget's tree. */
+static void
+each_details_row (GtkWidget *widget,
+                  guint     *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_ACTION_ROW (child) && gtk_widget_get_ancestor (child, RF_TYPE_DETAILS_GROUP))
+        {
+          g_assert_cmpuint (count_tab_stops (child), ==, 1);
+          (*rows)++;
+          continue;
+        }
+      each_details_row (child, rows);
+    }
+}
+
+/* Each details row costs one Tab stop, not two (the row and its value). */
+static void
+test_details_one_tab_stop (void)
+{
+  RfWindow *window = create_window ();
+  guint rows = 0;
+
+  reset_practice_drive ("seed");
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  each_details_row (GTK_WIDGET (rf_window_get_visible_page (window)), &rows);
+  g_assert_cmpuint (rows, >=, 5);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* The row of the drive list that holds the keyboard focus, if any. */
@@ -1487,6 +1538,7 @@ main (int    argc,
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
   g_test_add_func ("/reflash/window/drive-list-focus", test_drive_list_focus);
+  g_test_add_func ("/reflash/window/details-one-tab-stop", test_details_one_tab_stop);
   g_test_add_func ("/reflash/window/firmware-words", test_firmware_words);
   g_test_add_func ("/reflash/window/practice/power-cycle", test_practice_power_cycle);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);

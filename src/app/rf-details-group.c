@@ -62,6 +62,8 @@ rf_details_group_add (RfDetailsGroup *self,
                       const char     *value)
 {
   GtkWidget *row;
+  GtkWidget *label;
+  g_autofree char *accessible = NULL;
 
   g_return_if_fail (RF_IS_DETAILS_GROUP (self));
   g_return_if_fail (title != NULL);
@@ -70,7 +72,14 @@ rf_details_group_add (RfDetailsGroup *self,
     return;
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_label (value));
+  label = value_label (value);
+  /* One Tab stop per row: the value, which can be selected and copied, and
+   * which a screen reader reads with its title. */
+  gtk_widget_set_focusable (row, FALSE);
+  accessible = g_strdup_printf ("%s: %s", title, value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
   g_ptr_array_add (self->rows, row);
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);

@@ -177,12 +177,17 @@ show_times (RfWritingPage            *self,
                                                                     divisor))
                           : NULL;
   g_autofree char *line = NULL;
+  g_autofree char *value_text = NULL;
 
   gtk_progress_bar_set_fraction (self->progress_bar, snapshot->fraction);
   gtk_progress_bar_set_text (self->progress_bar, percent);
   /* Translators: "About 2 minutes left · 0:35 elapsed" */
   line = left != NULL ? g_strdup_printf (_("%s · %s"), left, elapsed) : g_strdup (elapsed);
   gtk_label_set_label (self->time_label, line);
+  /* What a screen reader reads for the bar: how far, and how long still. */
+  value_text = g_strdup_printf ("%s, %s", percent, line);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, value_text, -1);
 }
 
 static void
@@ -439,6 +444,11 @@ rf_writing_page_init (RfWritingPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->shown_phase = -2;
+  /* The light is described by the sentence beside it. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->led), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  self->led_label, NULL, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Progress"), -1);
 }
 
 GtkWidget *
