@@ -693,6 +693,88 @@ test_details_one_tab_stop (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+has_text_child (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      *gtk_label_get_label (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_text_child (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* A "labelled by" relation names a control only if what it points at has
+ * words; GTK 4.8 cannot tell what it points at, so only the one kind used
+ * here counts: a check box labelled by the title of the row it sits in.
+ * (GtkButton points at its child, an icon for an icon-only button.) */
+static gboolean
+labelled_by_its_row (GtkWidget *widget)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW);
+
+  return gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                           GTK_ACCESSIBLE_RELATION_LABELLED_BY) &&
+         row != NULL && *adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) != '\0';
+}
+
+/* Every control a person can reach has a name a screen reader can say: an
+ * accessible label, a "labelled by" relation, or text of its own (GTK 4.8
+ * cannot compute the name itself). Unnamed ones are appended to @unnamed. */
+static void
+find_unnamed_controls (GtkWidget *widget,
+                       GString   *unnamed)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (gtk_widget_get_focusable (widget) && !GTK_IS_LIST_BOX (widget) &&
+      !GTK_IS_SCROLLED_WINDOW (widget) && !GTK_IS_VIEWPORT (widget) &&
+      !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+      !labelled_by_its_row (widget) && !has_text_child (widget))
+    g_string_append_printf (unnamed, " %s(%s)", G_OBJECT_TYPE_NAME (widget),
+                            gtk_widget_get_tooltip_text (widget) ?: "");
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_unnamed_controls (child, unnamed);
+}
+
+static void
+assert_every_control_named (RfWindow *window)
+{
+  g_autoptr(GString) unnamed = g_string_new (NULL);
+
+  find_unnamed_controls (GTK_WIDGET (window), unnamed);
+  if (unnamed->len > 0)
+    g_error ("page %s: controls without a name:%s",
+             rf_page_get_title (rf_window_get_visible_page (window)), unnamed->str);
+}
+
+/* Welcome to Before Writing on the seed: no control without a name. */
+static void
+test_every_control_named (void)
+{
+  RfWindow *window = create_window ();
+
+  reset_practice_drive ("seed");
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  assert_every_control_named (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (all_rows_probed, window);
+  assert_every_control_named (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  assert_every_control_named (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  assert_every_control_named (window);
+  check_practice_firmware (window, TRUE);
+  assert_every_control_named (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  assert_every_control_named (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The row of the drive list that holds the keyboard focus, if any. */
 static RfDriveRow *
 focused_drive_row (RfWindow *window)
@@ -1515,6 +1597,9 @@ main (int    argc,
 {
   int status;
 
+  /* The in-process accessibility backend: it keeps every accessible
+   * property, which the test of names reads back (no AT-SPI bus needed). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   /* Practice firmware files go to the cache folder: a private one. */
   state_dir = g_dir_make_tmp ("reflash-test-window-XXXXXX", NULL);
   g_setenv ("XDG_CACHE_HOME", state_dir, TRUE);
@@ -1539,6 +1624,7 @@ main (int    argc,
   g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
   g_test_add_func ("/reflash/window/drive-list-focus", test_drive_list_focus);
   g_test_add_func ("/reflash/window/details-one-tab-stop", test_details_one_tab_stop);
+  g_test_add_func ("/reflash/window/every-control-named", test_every_control_named);
   g_test_add_func ("/reflash/window/firmware-words", test_firmware_words);
   g_test_add_func ("/reflash/window/practice/power-cycle", test_practice_power_cycle);
   g_test_add_func ("/reflash/window/finalizes", test_window_finalizes);

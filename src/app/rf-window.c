@@ -23,6 +23,7 @@
 struct _RfWindow
 {
   AdwApplicationWindow parent_instance;
+  GtkMenuButton *menu_button;
 
   AdwWindowTitle *window_title;
   GtkButton *next_button;
@@ -415,10 +416,24 @@ rf_window_class_init (RfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.next", NULL, wizard_next);
   gtk_widget_class_install_action (widget_class, "result.retry", NULL, result_retry);
   gtk_widget_class_install_action (widget_class, "wizard.resume", NULL, wizard_resume);
+  gtk_widget_class_bind_template_child (widget_class, RfWindow, menu_button);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.back",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "wizard.next",
                                        NULL);
+}
+
+/* GTK 4.8's menu button takes the focus with an inner toggle that is
+ * "labelled by" its icon, so a screen reader would say only "toggle
+ * button": it gets the menu button's name. */
+static void
+name_menu_toggle (RfWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->menu_button));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Main Menu"), -1);
 }
 
 static void
@@ -426,6 +441,7 @@ rf_window_init (RfWindow *self)
 {
   self->pages = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_menu_toggle (self);
   /* The schema id is fixed; the .Devel build shares its settings. */
   self->settings = g_settings_new ("io.github.reflash.Reflash");
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
