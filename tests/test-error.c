@@ -108,6 +108,17 @@ test_convert_keeps_rf_error (void)
   g_assert_false (rf_error_convert (NULL));
 }
 
+/* The code of any error: Reflash's own, or "internal" for another domain. */
+static void
+test_get_code (void)
+{
+  g_autoptr(GError) own = g_error_new_literal (RF_ERROR, RF_ERROR_BUSY, "busy");
+  g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "failed");
+
+  g_assert_cmpint (rf_error_get_code (own), ==, RF_ERROR_BUSY);
+  g_assert_cmpint (rf_error_get_code (other), ==, RF_ERROR_INTERNAL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -124,5 +135,6 @@ main (int    argc,
   g_test_add_func ("/reflash/error/convert/file", test_convert_file_error);
   g_test_add_func ("/reflash/error/convert/cancelled", test_convert_cancelled);
   g_test_add_func ("/reflash/error/convert/keeps-rf-error", test_convert_keeps_rf_error);
+  g_test_add_func ("/reflash/error/get-code", test_get_code);
   return g_test_run ();
 }

@@ -302,9 +302,7 @@ practice_control (GtkWidget  *widget,
     {
       g_message ("practice control %s: %s", action_name, error->message);
       gtk_label_set_label (self->practice_status,
-                           rf_error_code_to_sentence (error->domain == RF_ERROR
-                                                        ? (RfError) error->code
-                                                        : RF_ERROR_INTERNAL));
+                           rf_error_code_to_sentence (rf_error_get_code (error)));
       gtk_widget_set_visible (GTK_WIDGET (self->practice_status), TRUE);
       return;
     }

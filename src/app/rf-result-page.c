@@ -88,7 +88,7 @@ show_failure (RfResultPage *self,
               RfFlashJob   *job,
               const GError *error)
 {
-  RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+  RfError code = rf_error_get_code (error);
   const char *what = rf_error_code_to_sentence (code);
 
   if (rf_flash_job_get_needs_recovery (job))

@@ -131,8 +131,7 @@ rf_cli_drive_dup_error_sentence (const char   *name,
                                g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED)))
     /* The command's message starts with the name: the sentence need not repeat it. */
     return g_strdup (_("This is not an optical drive. Give a drive such as /dev/sg1 or /dev/sr0, or a practice drive such as practice:seed (see “reflash-cli list --practice”)."));
-  return g_strdup (rf_error_code_to_sentence (error->domain == RF_ERROR ? (RfError) error->code
-                                                                       : RF_ERROR_INTERNAL));
+  return g_strdup (rf_error_code_to_sentence (rf_error_get_code (error)));
 }
 
 static void
@@ -340,9 +339,8 @@ rf_cli_drive_write_json_with_error (RfJsonWriter *json,
   rf_json_writer_member_string (json, "advice", advice);
   rf_json_writer_member_string (json, "detail", detail);
   rf_json_writer_member_string (json, "error",
-                                error != NULL && error->domain == RF_ERROR
-                                ? rf_error_code_to_nick ((RfError) error->code)
-                                : error != NULL ? "internal" : NULL);
+                                error != NULL ? rf_error_code_to_nick (rf_error_get_code (error))
+                                              : NULL);
   if (with_commands)
     write_commands (json, device);
   rf_json_writer_end_object (json);

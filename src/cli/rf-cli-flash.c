@@ -615,7 +615,7 @@ say_journal_problem (Flash *flash)
     return;
   flash->journal_problem_said = TRUE;
   g_debug ("journal: %s", problem->message);
-  code = problem->domain == RF_ERROR ? (RfError) problem->code : RF_ERROR_INTERNAL;
+  code = rf_error_get_code (problem);
   /* Translators: %s is the reason, a sentence ("The disk is full.") */
   sentence = g_strdup_printf (_("Reflash could not update its record of this flash, which lets it "
                                 "pick the flash up again after a crash: %s The flash goes on. "
@@ -808,7 +808,7 @@ fail_job (Flash        *flash,
           const GError *error)
 {
   RfVerdict *verdict = rf_flash_job_get_verdict (flash->job);
-  RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+  RfError code = rf_error_get_code (error);
   g_autofree char *sentence = NULL;
 
   if (rf_flash_job_get_needs_recovery (flash->job))

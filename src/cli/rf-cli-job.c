@@ -191,8 +191,7 @@ rf_cli_error_event_begin (const GError *error,
 {
   RfJsonWriter *json = rf_cli_event_begin ("error");
 
-  rf_json_writer_member_string (json, "code", error->domain == RF_ERROR
-                                ? rf_error_code_to_nick ((RfError) error->code) : "internal");
+  rf_json_writer_member_string (json, "code", rf_error_code_to_nick (rf_error_get_code (error)));
   rf_json_writer_member_string (json, "message", message);
   rf_json_writer_member_string (json, "detail", error->message);
   return json;

@@ -85,7 +85,7 @@ fail (Resume       *resume,
   g_autofree char *sentence = resume->drive_name != NULL
                               ? rf_cli_drive_dup_error_sentence (resume->drive_name, error)
                               : NULL;
-  RfError code = error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+  RfError code = rf_error_get_code (error);
 
   return rf_cli_flash_say_error (&resume->request, error,
                                  sentence != NULL ? sentence : rf_error_code_to_sentence (code),

@@ -63,6 +63,21 @@ rf_error_code_to_nick (RfError code)
   return error_texts[code].nick;
 }
 
+/**
+ * rf_error_get_code:
+ * @error: any error
+ *
+ * Returns: its #RfError code; an error of another domain (one Reflash did not
+ *   turn into its own) is %RF_ERROR_INTERNAL
+ */
+RfError
+rf_error_get_code (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, RF_ERROR_INTERNAL);
+
+  return error->domain == RF_ERROR ? (RfError) error->code : RF_ERROR_INTERNAL;
+}
+
 const char *
 rf_error_code_to_sentence (RfError code)
 {

@@ -59,6 +59,7 @@ GQuark       rf_error_quark            (void);
 RfError      rf_error_from_errno       (int          errno_value);
 const char  *rf_error_code_to_nick     (RfError      code);
 const char  *rf_error_code_to_sentence (RfError      code);
+RfError      rf_error_get_code         (const GError *error);
 gboolean     rf_error_convert          (GError     **error);
 void         rf_error_set_from_errno   (GError     **error,
                                         int          errno_value,
