@@ -11,13 +11,25 @@
  * Drive, Alt+D for Done). Afterwards `reflash-cli info` must show the drive
  * working with the new firmware.
  *
+ * On the way it listens as a screen reader does: the program runs with
+ * GTK's AT-SPI backend on the session's accessibility bus, and the test
+ * hears every change of focus (libatspi, what Orca uses). On each page it
+ * goes round all controls with Tab and asserts what a screen reader says at
+ * each stop, in order: where the focus lands when the page opens, then every
+ * control's role, name and (where it matters) description. Every name must
+ * be words a person hears: not empty, not a widget's type ("GtkExpander"),
+ * no mnemonic underscore, not said twice.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <atspi/atspi.h>
 #include <gio/gio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "rf-test-util.h"
 
@@ -29,6 +41,10 @@ typedef struct {
   char **env;
   GSubprocess *app;
   GDataInputStream *log;
+  AtspiEventListener *listener;
+  GPtrArray *heard;   /* "role: name" of each focus change, in order */
+  GHashTable *described;  /* "role: name" → the description heard last */
+  GString *unsaid;    /* stops whose name a person would not understand */
 } Walk;
 
 /* Its own folders; practice drives at speed 20 through a settings keyfile,
@@ -59,6 +75,9 @@ walk_set_up (Walk *walk)
   g_assert_no_error (error);
   walk->env = g_environ_setenv (walk->env, "GSETTINGS_BACKEND", "keyfile", TRUE);
   walk->env = g_environ_setenv (walk->env, "G_MESSAGES_DEBUG", "rf-app", TRUE);
+  /* The suite turns accessibility off; a screen reader's view needs it. */
+  walk->env = g_environ_unsetenv (walk->env, "GTK_A11Y");
+  walk->env = g_environ_unsetenv (walk->env, "NO_AT_BRIDGE");
   /* The window's own checks, not the test's fatal warnings: a notification
    * service or accessibility bus that is missing is only a message. */
   walk->env = g_environ_unsetenv (walk->env, "G_DEBUG");
@@ -71,19 +90,36 @@ walk_tear_down (Walk *walk)
     g_subprocess_force_exit (walk->app);
   g_clear_object (&walk->app);
   g_clear_object (&walk->log);
+  if (walk->listener != NULL)
+    atspi_event_listener_deregister (walk->listener, "object:state-changed:focused", NULL);
+  g_clear_object (&walk->listener);
+  g_clear_pointer (&walk->heard, g_ptr_array_unref);
+  g_clear_pointer (&walk->described, g_hash_table_unref);
+  if (walk->unsaid != NULL)
+    g_string_free (walk->unsaid, TRUE);
   g_strfreev (walk->env);
   rf_test_remove_tree (walk->dir);
   g_free (walk->dir);
 }
 
+/* The program ends with the test, even when an assertion ends the test. */
+static void
+die_with_the_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 start_app (Walk *walk)
 {
+  /* Both streams to the test: a program left over from a failed walk must
+   * not hold the test runner's. */
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_set_environ (launcher, walk->env);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_the_test, NULL, NULL);
   walk->app = g_subprocess_launcher_spawn (launcher, &error, app_path, "--practice", "seed", NULL);
   g_assert_no_error (error);
   /* GLib writes debug messages to standard output. */
@@ -150,6 +186,88 @@ wait_for_line (Walk       *walk,
     }
 }
 
+/* What a person cannot understand when a screen reader says it. */
+static const char *
+name_problem (const char *name)
+{
+  gsize half = strlen (name) / 2;
+
+  if (*name == '\0')
+    return "no name";
+  if (g_regex_match_simple ("^(Gtk|Adw|Rf)[A-Z]", name, 0, 0))
+    return "a widget's type for a name";
+  if (g_regex_match_simple ("(^|\\s)_\\w", name, 0, 0))
+    return "a mnemonic underscore";
+  if (strlen (name) % 2 == 1 && name[half] == ' ' && strncmp (name, name + half + 1, half) == 0)
+    return "said twice";
+  return NULL;
+}
+
+static void
+on_focus_event (AtspiEvent *event,
+                void       *user_data)
+{
+  Walk *walk = user_data;
+  AtspiAccessible *app;
+  g_autofree char *app_name = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
+  const char *problem;
+
+  if (event->detail1 != 1 || event->source == NULL)
+    return;
+  app = atspi_accessible_get_application (event->source, NULL);
+  app_name = app != NULL ? atspi_accessible_get_name (app, NULL) : NULL;
+  g_clear_object (&app);
+  if (g_strcmp0 (app_name, "reflash") != 0)
+    return;
+  role = atspi_accessible_get_role_name (event->source, NULL);
+  name = atspi_accessible_get_name (event->source, NULL);
+  description = atspi_accessible_get_description (event->source, NULL);
+  g_test_message ("screen reader: %s: %s%s%s", role, name, description != NULL && *description
+                  ? " — " : "", description != NULL ? description : "");
+  problem = name_problem (name != NULL ? name : "");
+  if (problem != NULL)
+    g_string_append_printf (walk->unsaid, "\n  %s \"%s\": %s", role, name, problem);
+  g_ptr_array_add (walk->heard, g_strdup_printf ("%s: %s", role, name));
+  g_hash_table_insert (walk->described, g_strdup_printf ("%s: %s", role, name),
+                       g_strdup (description != NULL ? description : ""));
+}
+
+/* Listens on the accessibility bus as Orca does; FALSE without one. */
+static gboolean
+listen_as_screen_reader (Walk *walk)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (atspi_init () > 1)
+    return FALSE;
+  walk->heard = g_ptr_array_new_with_free_func (g_free);
+  walk->described = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  walk->unsaid = g_string_new (NULL);
+  walk->listener = atspi_event_listener_new (on_focus_event, walk, NULL);
+  if (!atspi_event_listener_register (walk->listener, "object:state-changed:focused", &error))
+    {
+      g_test_message ("no accessibility bus: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Waits until the screen reader has heard @count focus changes. */
+static gboolean
+wait_to_hear (Walk *walk,
+              guint count)
+{
+  gint64 give_up = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (walk->heard->len < count && g_get_monotonic_time () < give_up)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  return walk->heard->len >= count;
+}
+
 static void
 press (Walk       *walk,
        const char *keys)
@@ -184,6 +302,64 @@ focus_window (Walk *walk)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
+/* Tab once, and wait for the screen reader to hear where the focus went. */
+static gboolean
+press_tab (Walk *walk)
+{
+  const char *argv[] = { "xdotool", "key", "Tab", NULL };
+  guint before = walk->heard->len;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, walk->env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  return wait_to_hear (walk, before + 1);
+}
+
+/* Once round the page with Tab, from where the focus is to there again:
+ * what a screen reader says at each stop, one per line, starting with the
+ * stop the focus was on. */
+static char *
+tour (Walk *walk)
+{
+  g_autoptr(GString) said = g_string_new (NULL);
+  const char *start;
+  guint first;
+
+  /* The page's own focus changes settle first. */
+  g_usleep (G_USEC_PER_SEC / 2);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  if (walk->heard->len == 0)
+    return g_strdup ("(nothing heard)");
+  first = walk->heard->len - 1;
+  start = g_ptr_array_index (walk->heard, first);
+  for (guint i = 0; i < 40; i++)
+    if (!press_tab (walk) ||
+        g_strcmp0 (g_ptr_array_index (walk->heard, walk->heard->len - 1), start) == 0)
+      break;
+  for (guint i = first; i < walk->heard->len; i++)
+    g_string_append_printf (said, "%s\n", (char *) g_ptr_array_index (walk->heard, i));
+  return g_strdup (said->str);
+}
+
+/* The stops of a page, in order, as a screen reader says them; a failure
+ * ends the walk (and the program) rather than the test at once. */
+static gboolean
+tour_is (Walk             *walk,
+         const char *const stops[])
+{
+  g_autofree char *heard = tour (walk);
+  g_autofree char *expected = g_strjoinv ("\n", (char **) stops);
+  g_autofree char *expected_lines = g_strconcat (expected, "\n", NULL);
+
+  if (g_strcmp0 (heard, expected_lines) == 0)
+    return TRUE;
+  g_test_fail_printf ("a screen reader heard\n%s\ninstead of\n%s", heard, expected_lines);
+  return FALSE;
+}
+
 /* Presses @keys (if any), then waits for a line with @words (if any). */
 static gboolean
 step (Walk       *walk,
@@ -212,6 +388,127 @@ info_of_the_seed (Walk *walk)
   return out;
 }
 
+/* What a screen reader says at each stop of each page of the seed's walk,
+ * starting where the focus lands when the page opens. */
+static const char *const welcome_stops[] = {
+  "push button: Next",          /* the window opens on the way forward */
+  "push button: Main Menu",
+  "list item: The drive",
+  "list item: A firmware file",
+  "list item: Mains power",
+  "list item: Practice drives",
+  "push button: Next",
+  NULL
+};
+
+/* Opened while the drive is checked; the focus goes to the answer. */
+static const char *const diagnosis_stops[] = {
+  "push button: Check Again",
+  "label: Model: ND-3550A",
+  "label: Firmware version: None running (safe mode)",
+  "label: Bootcode version: 05",
+  "label: Stored identity: ND-4551A",
+  "label: Connection: Practice drive (simulated)",
+  "label: The drive's light: Blinking",
+  "push button: Technical Details",
+  "push button: Put One In",
+  "push button: Switch Off and On",
+  "push button: Reset",
+  "push button: Save Report…",
+  "push button: Back",
+  "push button: Next",
+  "push button: Main Menu",
+  "push button: Check Again",
+  NULL
+};
+
+static const char *const firmware_stops[] = {
+  "push button: Choose File…",
+  "push button: Fitting",
+  "push button: Other Model",
+  "label: Made for: ND-3550A",
+  "label: Firmware version: 1.06",
+  "label: Bootcode version: 05",
+  "label: Checksum: Intact",
+  "push button: Technical Details",
+  "push button: Back",
+  "push button: Next",
+  "push button: Main Menu",
+  "push button: Choose File…",
+  NULL
+};
+
+/* Recover Drive is not a stop until both boxes are ticked. */
+static const char *const before_writing_stops[] = {
+  "list item: Drive",
+  "list item: Now",
+  "list item: New firmware",
+  "list item: Backup",
+  "list item: No other program uses the drive",
+  "list item: The computer is on mains power",
+  "check box: The tray is empty",
+  "check box: I accept that this kind of drive was never tested",
+  "push button: Back",
+  "push button: Main Menu",
+  "list item: Drive",
+  NULL
+};
+
+static const char *const result_stops[] = {
+  "push button: Done",
+  "push button: Save Report…",
+  "push button: Main Menu",
+  "push button: Done",
+  NULL
+};
+
+/* What a screen reader said after the name of @stop: its description. */
+static void
+assert_described (Walk       *walk,
+                  const char *stop,
+                  const char *words)
+{
+  const char *description = g_hash_table_lookup (walk->described, stop);
+
+  g_assert_nonnull (description);
+  rf_test_assert_has (description, words);
+}
+
+/* How many practice drives the data folder has. */
+static guint
+count_practice_drives (void)
+{
+  g_autofree char *folder = g_build_filename (g_getenv ("REFLASH_DATA_DIR"), "practice", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    count += g_str_has_suffix (name, ".conf");
+  return count;
+}
+
+/* The drive list: the chosen drive first, then the other drives and the
+ * header's buttons; every practice drive is a stop of its own. */
+static gboolean
+drives_tour_is_right (Walk *walk)
+{
+  g_autofree char *heard = tour (walk);
+  g_auto(GStrv) stops = g_strsplit (heard, "\n", -1);
+  guint drives = 0;
+
+  for (guint i = 0; stops[i] != NULL; i++)
+    drives += g_str_has_prefix (stops[i], "list item: ");
+  /* Each practice drive, and the first once more at the end of the round. */
+  if (g_strcmp0 (stops[0], "list item: ND-3550A after a failed crossflash") == 0 &&
+      drives == count_practice_drives () + 1 &&
+      strstr (heard, "push button: Back\npush button: Next\npush button: Main Menu\n") != NULL)
+    return TRUE;
+  g_test_fail_printf ("a screen reader heard on the drive list\n%s", heard);
+  return FALSE;
+}
+
 static void
 test_seed_recovered_by_keyboard (void)
 {
@@ -227,24 +524,49 @@ test_seed_recovered_by_keyboard (void)
       return;
     }
   walk_set_up (&walk);
+  if (!listen_as_screen_reader (&walk))
+    {
+      g_test_skip ("needs the accessibility bus (at-spi2-core, dbus-run-session)");
+      walk_tear_down (&walk);
+      return;
+    }
   start_app (&walk);
   if (!step (&walk, NULL, "page Welcome, complete", 60))
     goto out;
   focus_window (&walk);
-  if (!step (&walk, "alt+Right", "page Choose a Drive, complete", 30) ||
+  if (!tour_is (&walk, welcome_stops) ||
+      !step (&walk, "alt+Right", "page Choose a Drive, complete", 30) ||
+      !drives_tour_is_right (&walk) ||
       !step (&walk, "alt+Right", "page Diagnosis, complete", 60) ||
-      !step (&walk, "alt+Right", "page Firmware, not complete", 30) ||
-      !step (&walk, "alt+f", "page Firmware, complete", 60) ||
-      !step (&walk, "alt+Right", "page Before Writing, not complete", 30))
+      !tour_is (&walk, diagnosis_stops))
     goto out;
+  assert_described (&walk, "push button: Put One In", "Disc: No disc inside");
+  if (!step (&walk, "alt+Right", "page Firmware, not complete", 30) ||
+      !step (&walk, "alt+f", "page Firmware, complete", 60))
+    goto out;
+  if (!tour_is (&walk, firmware_stops) ||
+      !step (&walk, "alt+Right", "page Before Writing, not complete", 30) ||
+      !tour_is (&walk, before_writing_stops))
+    goto out;
+  /* What the rows show below their titles, and what each box is for. */
+  assert_described (&walk, "list item: Drive", "ND-3550A");
+  assert_described (&walk, "list item: Now", "Safe mode");
+  assert_described (&walk, "list item: No other program uses the drive", "Checked");
+  assert_described (&walk, "check box: The tray is empty", "take out any disc");
   press (&walk, "alt+t");
   press (&walk, "alt+n");
   /* Recover Drive turns sensitive once the page's own checks and both boxes
    * agree: a press before that does nothing, so press again. */
   for (guint i = 0; i < 10 && !recovering; i++)
     recovering = step (&walk, "alt+r", "page Writing", 3);
-  if (!recovering || !step (&walk, NULL, "page Result", 300) ||
-      !step (&walk, "alt+d", NULL, 0))
+  if (!recovering || !step (&walk, NULL, "page Result", 300))
+    goto out;
+  if (!tour_is (&walk, result_stops))
+    goto out;
+  if (walk.unsaid->len > 0)
+    g_test_fail_printf ("a screen reader says these so no one understands them:%s",
+                        walk.unsaid->str);
+  if (!step (&walk, "alt+d", NULL, 0))
     goto out;
   g_assert_true (g_subprocess_wait (walk.app, NULL, &error));
   g_assert_no_error (error);

@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rf-accessible.h"
 #include "rf-confirm-page.h"
 #include "rf-drive-lock.h"
 #include "rf-drive-presenter.h"
@@ -87,18 +88,38 @@ add_check (RfConfirmPage *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name (passed ? "emblem-ok-symbolic"
                                                          : "dialog-error-symbolic");
+  const char *verdict = passed ? _("Checked") : _("Not possible");
+  g_autofree char *description = NULL;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_add_css_class (icon, passed ? "success" : "error");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  passed ? _("Checked") : _("Not possible"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, verdict,
+                                  -1);
+  /* Said after the title: the icon's verdict, then why. */
+  description = subtitle != NULL
+                /* Translators: what a screen reader says about one of the checks before
+                 * writing: "Not possible" or "Checked", then the reason shown below it */
+                ? g_strdup_printf (C_("check verdict", "%s. %s"), verdict, subtitle)
+                : g_strdup (verdict);
+  rf_accessible_describe_row (ADW_ACTION_ROW (row), description);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_preferences_group_add (self->checklist_group, row);
   g_ptr_array_add (self->rows, row);
   if (!passed && self->blocker == NULL)
     self->blocker = subtitle;
+}
+
+/* The box is labelled by the row's title (libadwaita does that for the
+ * activatable widget); the subtitle says why it is asked. */
+static void
+describe_box (GtkWidget  *box,
+              const char *subtitle)
+{
+  if (subtitle != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    subtitle, -1);
 }
 
 /* Something only the person can confirm: a box to tick. */
@@ -118,8 +139,9 @@ add_box (RfConfirmPage        *self,
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), box);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), box);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_RELATION_LABELLED_BY, row,
-                                  NULL, -1);
+  describe_box (box, subtitle);
+  /* One Tab stop: the box. The row still toggles it when clicked. */
+  gtk_widget_set_focusable (row, FALSE);
   g_object_set_data (G_OBJECT (box), CONFIRMATION_KEY, GUINT_TO_POINTER (confirmation));
   g_signal_connect_swapped (box, "notify::active", G_CALLBACK (update_complete), self);
   adw_preferences_group_add (self->checklist_group, row);

@@ -206,6 +206,38 @@ can_take_firmware (RfDevice *device)
     }
 }
 
+/* While the drive is checked nothing on the page can take the focus (the
+ * page's scroller holds it, or the Check Again just pressed lost it): the
+ * answer's first control gets it back, so keyboard and screen reader go on
+ * from the answer. A focus the person put elsewhere (the header) stays.
+ * After the answer's first layout: focus order follows where controls are. */
+static void
+focus_answer (GdkFrameClock   *clock,
+              RfDiagnosisPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  g_signal_handlers_disconnect_by_func (clock, focus_answer, self);
+  if (root == NULL || !gtk_widget_get_mapped (self->result_box))
+    return;
+  if (focus == NULL ||
+      (gtk_widget_is_ancestor (focus, GTK_WIDGET (self)) &&
+       !gtk_widget_is_ancestor (focus, self->result_box)))
+    gtk_widget_child_focus (self->result_box, GTK_DIR_TAB_FORWARD);
+}
+
+static void
+focus_answer_when_shown (RfDiagnosisPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (clock, focus_answer, self);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (focus_answer), self, 0);
+}
+
 static void
 set_checking (RfDiagnosisPage *self,
               gboolean         checking)
@@ -218,6 +250,23 @@ set_checking (RfDiagnosisPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.practice-reset", !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.save-report", !checking);
   rf_page_set_complete (RF_PAGE (self), !checking && can_take_firmware (self->device));
+  if (!checking)
+    focus_answer_when_shown (self);
+}
+
+/* The open journal the chosen drive may belong to; a drive on another port
+ * needs the person's word again each time it is chosen. */
+static void
+find_journal (RfDiagnosisPage *self)
+{
+  RfJournal *journal = NULL;
+
+  self->journal_match = RF_JOURNAL_MATCH_NONE;
+  self->journal_other_drive = FALSE;
+  if (self->journals != NULL)
+    journal = rf_journal_presenter_find (self->journals, self->device, &self->journal_match);
+  g_set_object (&self->journal, journal);
+  gtk_check_button_set_active (self->journal_confirm, FALSE);
 }
 
 static void
@@ -233,6 +282,10 @@ on_deep_probe_done (GObject      *source,
     return;
   if (RF_DEVICE (source) != self->device)
     return;
+  /* A drive chosen before its passive look ended had no family to match a
+   * journal by; it has one now. */
+  if (self->journal == NULL)
+    find_journal (self);
   set_checking (self, FALSE);
   show_result (self);
   if (error != NULL)
@@ -392,21 +445,6 @@ GtkWidget *
 rf_diagnosis_page_new (void)
 {
   return g_object_new (RF_TYPE_DIAGNOSIS_PAGE, NULL);
-}
-
-/* The open journal the chosen drive may belong to; a drive on another port
- * needs the person's word again each time it is chosen. */
-static void
-find_journal (RfDiagnosisPage *self)
-{
-  RfJournal *journal = NULL;
-
-  self->journal_match = RF_JOURNAL_MATCH_NONE;
-  self->journal_other_drive = FALSE;
-  if (self->journals != NULL)
-    journal = rf_journal_presenter_find (self->journals, self->device, &self->journal_match);
-  g_set_object (&self->journal, journal);
-  gtk_check_button_set_active (self->journal_confirm, FALSE);
 }
 
 /**

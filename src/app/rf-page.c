@@ -13,6 +13,8 @@ typedef struct
   char *next_label;
   gboolean complete;
   gboolean back_blocked;
+  GtkWidget *default_widget;   /* weak: the page's own forward button */
+  GtkWidget *opening_focus;    /* weak: where the focus goes when the page opens */
 } RfPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (RfPage, rf_page, ADW_TYPE_BIN)
@@ -35,6 +37,8 @@ rf_page_finalize (GObject *object)
 
   g_free (priv->title);
   g_free (priv->next_label);
+  g_clear_weak_pointer (&priv->default_widget);
+  g_clear_weak_pointer (&priv->opening_focus);
   G_OBJECT_CLASS (rf_page_parent_class)->finalize (object);
 }
 
@@ -137,9 +141,25 @@ rf_page_class_init (RfPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* A page that nothing in it can take the focus (Diagnosis while it checks)
+ * gives the focus to its scrolled window: a screen reader then says the
+ * page's title rather than "scroll pane". */
+static void
+name_scroller (RfPage *self)
+{
+  RfPagePrivate *priv = rf_page_get_instance_private (self);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (self));
+
+  if (GTK_IS_SCROLLED_WINDOW (child) && priv->title != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    priv->title, -1);
+}
+
 static void
 rf_page_init (RfPage *self)
 {
+  g_signal_connect (self, "notify::child", G_CALLBACK (name_scroller), NULL);
+  g_signal_connect (self, "notify::title", G_CALLBACK (name_scroller), NULL);
 }
 
 gboolean
@@ -242,4 +262,65 @@ rf_page_set_back_blocked (RfPage  *self,
     return;
   priv->back_blocked = blocked;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACK_BLOCKED]);
+}
+
+/**
+ * rf_page_get_default_widget:
+ * @self: a page
+ *
+ * Returns: (nullable) (transfer none): the button Enter presses on this page
+ *   when the page has its own forward button, else %NULL (the window's Next).
+ */
+GtkWidget *
+rf_page_get_default_widget (RfPage *self)
+{
+  RfPagePrivate *priv;
+
+  g_return_val_if_fail (RF_IS_PAGE (self), NULL);
+  priv = rf_page_get_instance_private (self);
+  return priv->default_widget;
+}
+
+/* For subclasses whose step ends with their own button (Done on Result). */
+void
+rf_page_set_default_widget (RfPage    *self,
+                            GtkWidget *widget)
+{
+  RfPagePrivate *priv;
+
+  g_return_if_fail (RF_IS_PAGE (self));
+  g_return_if_fail (widget == NULL || GTK_IS_WIDGET (widget));
+  priv = rf_page_get_instance_private (self);
+  g_set_weak_pointer (&priv->default_widget, widget);
+}
+
+/**
+ * rf_page_get_opening_focus:
+ * @self: a page
+ *
+ * Returns: (nullable) (transfer none): the control that takes the focus when
+ *   the page opens, if not its first one
+ */
+GtkWidget *
+rf_page_get_opening_focus (RfPage *self)
+{
+  RfPagePrivate *priv;
+
+  g_return_val_if_fail (RF_IS_PAGE (self), NULL);
+  priv = rf_page_get_instance_private (self);
+  return priv->opening_focus;
+}
+
+/* For subclasses whose first control must not be pressed by a key meant for
+ * the page before (a button that writes to the drive). */
+void
+rf_page_set_opening_focus (RfPage    *self,
+                           GtkWidget *widget)
+{
+  RfPagePrivate *priv;
+
+  g_return_if_fail (RF_IS_PAGE (self));
+  g_return_if_fail (widget == NULL || GTK_IS_WIDGET (widget));
+  priv = rf_page_get_instance_private (self);
+  g_set_weak_pointer (&priv->opening_focus, widget);
 }

@@ -32,4 +32,12 @@ gboolean    rf_page_get_back_blocked (RfPage     *self);
 void        rf_page_set_back_blocked (RfPage     *self,
                                       gboolean    blocked);
 
+GtkWidget  *rf_page_get_default_widget (RfPage     *self);
+void        rf_page_set_default_widget (RfPage     *self,
+                                        GtkWidget  *widget);
+
+GtkWidget  *rf_page_get_opening_focus  (RfPage     *self);
+void        rf_page_set_opening_focus  (RfPage     *self,
+                                        GtkWidget  *widget);
+
 G_END_DECLS

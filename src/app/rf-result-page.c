@@ -29,6 +29,7 @@ struct _RfResultPage
   GtkLabel *next_step_label;
   GtkWidget *recover_button;
   GtkWidget *done_button;
+  GtkWidget *report_button;
 
   RfFlashJob *job;
   GError *error;
@@ -60,6 +61,8 @@ show_success (RfResultPage *self,
   const char *next;
 
   gtk_widget_set_visible (self->done_button, TRUE);
+  rf_page_set_default_widget (RF_PAGE (self), self->done_button);
+  rf_page_set_opening_focus (RF_PAGE (self), self->done_button);
   if (rf_flash_job_get_found_unchanged (job))
     {
       headline = g_strdup_printf (_("Your %s is unchanged"), model);
@@ -135,6 +138,10 @@ rf_result_page_set_outcome (RfResultPage *self,
   self->error = error != NULL ? g_error_copy (error) : NULL;
   gtk_widget_set_visible (self->recover_button, FALSE);
   gtk_widget_set_visible (self->done_button, FALSE);
+  /* Try Again writes to the drive: Enter never presses it, and a second
+   * press of the key that started the flash does not land on it. */
+  rf_page_set_default_widget (RF_PAGE (self), NULL);
+  rf_page_set_opening_focus (RF_PAGE (self), self->report_button);
   if (error == NULL)
     show_success (self, job);
   else
@@ -237,6 +244,7 @@ rf_result_page_class_init (RfResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, next_step_label);
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, recover_button);
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, RfResultPage, report_button);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rf-accessible.h"
 #include "rf-confirm-page.h"
 #include "rf-device-monitor.h"
 #include "rf-diagnosis-page.h"
@@ -26,6 +27,7 @@ struct _RfWindow
   GtkMenuButton *menu_button;
 
   AdwWindowTitle *window_title;
+  GtkButton *back_button;
   GtkButton *next_button;
   GtkWidget *practice_tag;
   GtkStack *stack;
@@ -86,6 +88,24 @@ log_page (RfWindow *self,
   self->logged_page = g_steal_pointer (&line);
 }
 
+/* What Enter presses: the page's own forward button if it names one, else
+ * Next while it is shown. A page whose button writes to the drive (Before
+ * Writing, Try Again) names none: firmware is written only by a press on that
+ * button, never by an Enter meant for something else. */
+static GtkWidget *
+default_widget_of (RfWindow *self,
+                   RfPage   *page)
+{
+  if (page == NULL)
+    return NULL;
+  if (rf_page_get_default_widget (page) != NULL)
+    return rf_page_get_default_widget (page);
+  if (rf_page_get_next_label (page) == NULL &&
+      gtk_widget_get_visible (GTK_WIDGET (self->next_button)))
+    return GTK_WIDGET (self->next_button);
+  return NULL;
+}
+
 /* The one place that decides what Back and Next may do. */
 static void
 rf_window_update (RfWindow *self)
@@ -108,6 +128,7 @@ rf_window_update (RfWindow *self)
                           !(page != NULL && rf_page_get_back_blocked (page) &&
                             !rf_page_get_complete (page)));
   gtk_widget_set_visible (self->practice_tag, rf_window_is_practice (self));
+  gtk_window_set_default_widget (GTK_WINDOW (self), default_widget_of (self, page));
   adw_window_title_set_subtitle (self->window_title,
                                  page != NULL ? rf_page_get_title (page) : NULL);
   log_page (self, page);
@@ -152,6 +173,33 @@ on_page_changed (RfWindow *self)
   continue_resume (self);
 }
 
+/* A new page takes the focus, as GtkAssistant's do: the control the page
+ * names, else its first (the drive list, its chosen drive), so a screen
+ * reader starts reading there; else Next or Back, whichever can be pressed. */
+static void
+focus_page (RfWindow *self,
+            RfPage   *page)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *buttons[] = { GTK_WIDGET (self->next_button), GTK_WIDGET (self->back_button) };
+
+  GtkWidget *opening = rf_page_get_opening_focus (page);
+
+  /* Before GtkStack's own choice, which is the page's first control. */
+  if (opening != NULL && gtk_widget_grab_focus (opening))
+    return;
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (page)))
+    return;
+  if (gtk_widget_child_focus (GTK_WIDGET (page), GTK_DIR_TAB_FORWARD))
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_widget_is_visible (buttons[i]) && gtk_widget_is_sensitive (buttons[i]))
+      {
+        gtk_widget_grab_focus (buttons[i]);
+        return;
+      }
+}
+
 static void
 rf_window_show_page (RfWindow *self,
                      guint     index)
@@ -161,6 +209,7 @@ rf_window_show_page (RfWindow *self,
   self->current = index;
   gtk_stack_set_visible_child (self->stack, g_ptr_array_index (self->pages, index));
   rf_window_update (self);
+  focus_page (self, g_ptr_array_index (self->pages, index));
 }
 
 static void
@@ -402,12 +451,15 @@ rf_window_class_init (RfWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  rf_accessible_repair_all_names ();
+
   object_class->dispose = rf_window_dispose;
   object_class->finalize = rf_window_finalize;
   window_class->close_request = rf_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rf-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RfWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RfWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, RfWindow, next_button);
   gtk_widget_class_bind_template_child (widget_class, RfWindow, practice_tag);
   gtk_widget_class_bind_template_child (widget_class, RfWindow, stack);
@@ -423,25 +475,11 @@ rf_window_class_init (RfWindowClass *klass)
                                        NULL);
 }
 
-/* GTK 4.8's menu button takes the focus with an inner toggle that is
- * "labelled by" its icon, so a screen reader would say only "toggle
- * button": it gets the menu button's name. */
-static void
-name_menu_toggle (RfWindow *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->menu_button));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_TOGGLE_BUTTON (child))
-      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Main Menu"), -1);
-}
-
 static void
 rf_window_init (RfWindow *self)
 {
   self->pages = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
-  name_menu_toggle (self);
   /* The schema id is fixed; the .Devel build shares its settings. */
   self->settings = g_settings_new ("io.github.reflash.Reflash");
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);

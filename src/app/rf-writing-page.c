@@ -86,6 +86,11 @@ new_phase_row (RfPhase phase)
   GtkWidget *now = gtk_label_new (_("Now"));
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* Nothing to do with a phase: no Tab stop, but a name for screen readers
+   * that read the page (the status line above says the phase as it changes). */
+  gtk_widget_set_focusable (row, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  rf_phase_to_title (phase), -1);
   gtk_widget_add_css_class (box, "phase-row");
   gtk_widget_add_css_class (icon, "dim-label");
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
@@ -137,6 +142,10 @@ mark_phases (RfWritingPage            *self,
                                         : i == current ? "media-playback-start-symbolic"
                                         : "content-loading-symbolic");
       gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "rf-now"), i == current);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      i < current ? C_("phase", "Done")
+                                      : i == current ? C_("phase", "Now")
+                                      : C_("phase", "Still to come"), -1);
       if (i < current)
         gtk_widget_remove_css_class (GTK_WIDGET (icon), "dim-label");
     }
