@@ -309,6 +309,47 @@ diagnosed_device (RfWindow *window)
   return rf_diagnosis_page_get_device (RF_DIAGNOSIS_PAGE (rf_window_get_visible_page (window)));
 }
 
+/* Each mnemonic on the page shown moves to one control: two visible labels
+ * with the same underlined letter would make Alt+letter cycle between them. */
+static void
+collect_mnemonics (GtkWidget  *widget,
+                   RfPage     *shown,
+                   GHashTable *seen,
+                   GString    *clashes)
+{
+  /* A page the stack is leaving stays mapped while its transition runs. */
+  if (!gtk_widget_get_mapped (widget) || (RF_IS_PAGE (widget) && RF_PAGE (widget) != shown))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)) &&
+      gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      const char *other = g_hash_table_lookup (seen, GUINT_TO_POINTER (key));
+
+      if (other != NULL)
+        g_string_append_printf (clashes, " \"%s\" and \"%s\"", other,
+                                gtk_label_get_label (GTK_LABEL (widget)));
+      else
+        g_hash_table_insert (seen, GUINT_TO_POINTER (key),
+                             (gpointer) gtk_label_get_label (GTK_LABEL (widget)));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, shown, seen, clashes);
+}
+
+static void
+assert_mnemonics_unique (RfWindow *window)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr(GString) clashes = g_string_new (NULL);
+
+  collect_mnemonics (GTK_WIDGET (window), rf_window_get_visible_page (window), seen, clashes);
+  if (clashes->len > 0)
+    g_error ("page %s: one mnemonic for two controls:%s",
+             rf_page_get_title (rf_window_get_visible_page (window)), clashes->str);
+}
+
 /* A practice control changes the drive, and the page checks it again: the
  * disc-in drive is busy, ready once its disc is out, busy with a disc back
  * in; Reset puts back its scenario. */
@@ -327,6 +368,7 @@ test_practice_controls (void)
   g_assert_true (shows_label (GTK_WIDGET (window), "Practice Drive"));
   g_assert_true (shows_label (GTK_WIDGET (window), "A disc is inside"));
   g_assert_false (button_sensitive (window, "wizard.next"));
+  assert_mnemonics_unique (window);
 
   gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
                               "diagnosis.practice-disc", NULL);
@@ -774,6 +816,7 @@ assert_every_control_named (RfWindow *window)
   if (unnamed->len > 0)
     g_error ("page %s: controls without a name:%s",
              rf_page_get_title (rf_window_get_visible_page (window)), unnamed->str);
+  assert_mnemonics_unique (window);
 }
 
 /* Welcome to Before Writing on the seed: no control without a name. */

@@ -154,7 +154,8 @@ show_practice (RfDiagnosisPage *self)
     return;
   disc = rf_sim_drive_has_disc (practice);
   adw_action_row_set_subtitle (self->disc_row, disc ? _("A disc is inside") : _("No disc inside"));
-  gtk_button_set_label (self->disc_button, disc ? _("_Take It Out") : _("_Put One In"));
+  /* Alt+O: Alt+T is Technical Details on the same page. */
+  gtk_button_set_label (self->disc_button, disc ? _("Take It _Out") : _("_Put One In"));
 }
 
 static void
