@@ -892,6 +892,118 @@ test_transport_limit_from_scenario (void)
   sim_drive_free (sim);
 }
 
+/* ---- a light start: the flash only while a command needs it ---- */
+
+/* The answers to the passive questions, in the order a listing asks them
+ * (the first one takes the power-up's unit attention), and the light. */
+static char *
+passive_answers (SimDrive *sim)
+{
+  const guint8 tur[6] = { 0x00 };
+  const guint8 inquiry[6] = { 0x12, 0x00, 0x00, 0x00, 0x60, 0x00 };
+  const guint8 configuration[10] = { 0x46, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00 };
+  const guint8 *cdbs[] = { tur, inquiry, configuration, tur, inquiry };
+  const gsize lengths[] = { 6, 6, 10, 6, 6 };
+  GString *answers = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cdbs); i++)
+    {
+      guint8 data[256] = { 0 };
+      gsize length = cdbs[i][0] == 0x00 ? 0 : cdbs[i][0] == 0x12 ? 0x60 : sizeof data;
+      gboolean answered = sim_send (sim, cdbs[i], lengths[i],
+                                    length > 0 ? RF_DIRECTION_IN : RF_DIRECTION_NONE,
+                                    length > 0 ? data : NULL, length);
+      g_autoptr(GString) hex = g_string_new (NULL);
+
+      for (gsize b = 0; b < length; b++)
+        g_string_append_printf (hex, "%02X", data[b]);
+      g_string_append_printf (answers, "%02X: %s status %02X sense %02X/%02X/%02X %s\n",
+                              cdbs[i][0], answered ? "answered" : sim->error->message,
+                              sim->command.status, sim->command.sense[2] & 0x0f,
+                              sim->command.sense[12], sim->command.sense[13], hex->str);
+    }
+  g_string_append_printf (answers, "light %d\n", rf_sim_drive_get_led (sim->drive));
+  return g_string_free (answers, FALSE);
+}
+
+/* Every practice drive, listed and asked who it is with its flash unmapped,
+ * answers as it does with its flash mapped. */
+static void
+test_summary_agrees (StateDir     *state,
+                     gconstpointer data)
+{
+  g_autoptr(GPtrArray) scenarios = rf_sim_scenario_list (NULL);
+
+  g_assert_nonnull (scenarios);
+  for (guint i = 0; i < scenarios->len; i++)
+    {
+      const RfSimScenario *scenario = g_ptr_array_index (scenarios, i);
+      g_autofree char *path = g_build_filename (state->dir, scenario->id, NULL);
+      SimDrive *light = sim_drive_new_from_scenario (scenario, path);
+      SimDrive *mapped = sim_drive_new_from_scenario (scenario, NULL);
+      g_autofree char *light_answers = NULL;
+      g_autofree char *mapped_answers = NULL;
+
+      if (scenario->protocol == RF_SIM_PROTOCOL_NEC_2M)
+        g_assert_cmpuint (rf_sim_drive_get_mapped_size (light->drive), ==, 0);
+      light_answers = passive_answers (light);
+      mapped_answers = passive_answers (mapped);
+      g_test_message ("%s:\n%s", scenario->id, light_answers);
+      g_assert_cmpstr (light_answers, ==, mapped_answers);
+      /* Asking who it is maps nothing. */
+      if (scenario->protocol == RF_SIM_PROTOCOL_NEC_2M)
+        g_assert_cmpuint (rf_sim_drive_get_mapped_size (light->drive), ==, 0);
+      sim_drive_free (light);
+      sim_drive_free (mapped);
+      sim_remove_state (path);
+    }
+}
+
+/* After a flash the drive lets go of its memory; what it says, how it starts
+ * and what its flash holds come back the same. */
+static void
+test_release_after_flash (StateDir     *state,
+                          gconstpointer data)
+{
+  g_autoptr(GBytes) image = rf_nec_image_build_for_model ("K355", "05", "1.06");
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  SimDrive *sim = sim_drive_open ("healthy-3550", state->path);
+
+  sim_clear_unit_attention (sim);
+  nec_normal_flash (sim, "K355", image);
+  before = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_cmpuint (rf_sim_drive_get_mapped_size (sim->drive), >, 0);
+  rf_sim_drive_release_memory (sim->drive);
+  g_assert_cmpuint (rf_sim_drive_get_mapped_size (sim->drive), ==, 0);
+  sim_assert_revision (sim, "1.06");
+  rf_sim_drive_power_cycle (sim->drive);
+  g_assert_cmpuint (rf_sim_drive_get_mapped_size (sim->drive), ==, 0);
+  sim_clear_unit_attention (sim);
+  sim_assert_revision (sim, "1.06");
+  after = rf_sim_drive_dup_flash (sim->drive);
+  g_assert_true (g_bytes_equal (before, after));
+  sim_drive_free (sim);
+}
+
+/* A drive in safe mode stays there across a power cycle with its flash
+ * unmapped, and says so as before. */
+static void
+test_release_in_safe_mode (StateDir     *state,
+                           gconstpointer data)
+{
+  SimDrive *sim = sim_drive_open ("seed", state->path);
+
+  g_assert_cmpuint (rf_sim_drive_get_mapped_size (sim->drive), ==, 0);
+  sim_clear_unit_attention (sim);
+  sim_assert_revision (sim, "0.05");
+  rf_sim_drive_power_cycle (sim->drive);
+  sim_clear_unit_attention (sim);
+  sim_assert_revision (sim, "0.05");
+  g_assert_cmpint (rf_sim_drive_get_led (sim->drive), ==, RF_SIM_LED_BLINKING);
+  sim_drive_free (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -911,6 +1023,12 @@ main (int   argc,
   g_test_add_func ("/reflash/sim-drive/refusals", test_refusals);
   g_test_add_func ("/reflash/sim-drive/killed", test_killed);
   g_test_add_func ("/reflash/sim-drive/scenario-faults", test_scenario_faults);
+  g_test_add ("/reflash/sim-drive/light/summary-agrees", StateDir, NULL, state_dir_setup,
+              test_summary_agrees, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/light/release-after-flash", StateDir, NULL, state_dir_setup,
+              test_release_after_flash, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/light/release-in-safe-mode", StateDir, NULL, state_dir_setup,
+              test_release_in_safe_mode, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-flash", StateDir, NULL, state_dir_setup,
               test_persist_flash, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-mid-flash", StateDir, NULL, state_dir_setup,

@@ -11,6 +11,7 @@
 #include "rf-confirm-page.h"
 #include "rf-device-monitor.h"
 #include "rf-diagnosis-page.h"
+#include "rf-drive-presenter.h"
 #include "rf-drives-page.h"
 #include "rf-firmware-page.h"
 #include "rf-journal-presenter.h"
@@ -200,12 +201,30 @@ focus_page (RfWindow *self,
       }
 }
 
+/* Back at the drive list, the drive the later pages worked on is left: a
+ * practice drive lets go of its flash and RAM until it is checked again. */
+static void
+leave_drive (RfWindow *self)
+{
+  RfDevice *device = rf_diagnosis_page_get_device (self->diagnosis_page);
+  g_autoptr(RfSimDrive) practice = NULL;
+
+  if (device == NULL)
+    return;
+  practice = rf_drive_presenter_dup_practice_drive (device);
+  if (practice != NULL)
+    rf_sim_drive_release_memory (practice);
+}
+
 static void
 rf_window_show_page (RfWindow *self,
                      guint     index)
 {
   g_assert (index < self->pages->len);
 
+  if (g_ptr_array_index (self->pages, index) == self->drives_page &&
+      self->diagnosis_page != NULL)
+    leave_drive (self);
   self->current = index;
   gtk_stack_set_visible_child (self->stack, g_ptr_array_index (self->pages, index));
   rf_window_update (self);

@@ -23,6 +23,23 @@ G_BEGIN_DECLS
 #define RF_SIM_INQUIRY_LENGTH 0x60
 #define RF_SIM_MAX_UNIT_ATTENTIONS 4
 
+/* What an NEC drive's flash says without reading it: the answers to the
+ * passive commands and what power-up decides. Taken from the flash before it
+ * is unmapped; while the flash is mapped, it is read directly. */
+typedef struct {
+  gboolean dead;            /* the bootcode's record is gone */
+  gboolean main_erased;
+  guint16 main_sum;         /* the checksum of the main area */
+  char boot_vendor[9];
+  char boot_product[17];
+  char boot_version[3];
+  gboolean has_display;     /* the main firmware carries display strings */
+  char vendor[9];
+  char product[17];
+  char revision[5];
+  char specific[21];
+} RfSimNecSummary;
+
 /* What one command did, beyond its status: filled by the protocol model. */
 typedef struct {
   RfSimCost cost;
@@ -64,11 +81,14 @@ struct _RfSimDrive
   GBytes *saved_metadata;
   gboolean saved_valid;
 
-  /* NEC 2M: non-volatile */
+  /* NEC 2M: non-volatile. The flash is mapped only while a command needs it
+   * (rf_sim_drive_ensure_flash); the summary stands in for it otherwise. */
   guint8 *flash;
+  RfSimNecSummary summary;
   gboolean has_stored_sum;
   guint16 stored_sum;
-  /* NEC 2M: volatile */
+  /* NEC 2M: volatile. RAM exists from the first WRITE RAM (absent: all 0xFF,
+   * as after power-up) until the firmware restarts. */
   guint8 *ram;
   gboolean safe_mode;
   gboolean session_entered;
@@ -85,11 +105,19 @@ struct _RfSimDrive
   gboolean spc_stored_valid;
   /* SPC: volatile */
   gboolean spc_deferred;
-  guint8 *spc_running; /* NULL in boot mode */
+  guint8 *spc_running; /* NULL in boot mode; regions (rf-sim-region.c) */
+  gboolean spc_running_shared; /* spc_running is spc_stored: the same microcode */
   guint8 *spc_buffer;
   guint spc_received;
   gint64 settle_until_us;
 };
+
+/* rf-sim-region.c */
+guint8     *rf_sim_region_new                 (gsize         size);
+void        rf_sim_region_free                (guint8       *region,
+                                               gsize         size);
+guint8     *rf_sim_region_dup                 (const guint8 *data,
+                                               gsize         size);
 
 /* rf-sim-state.c */
 gboolean    rf_sim_drive_save_state           (RfSimDrive   *self,
@@ -102,8 +130,10 @@ void        rf_sim_drive_touch_nvm            (RfSimDrive   *self,
                                                gsize         length);
 gboolean    rf_sim_drive_forget_state         (RfSimDrive   *self,
                                                GError      **error);
+gboolean    rf_sim_drive_read_saved_flash     (RfSimDrive   *self);
 
 /* rf-sim-drive.c */
+guint8     *rf_sim_drive_ensure_flash         (RfSimDrive   *self);
 gboolean    rf_sim_drive_nap                  (RfSimDrive   *self,
                                                guint64       modelled_us);
 void        rf_sim_drive_queue_unit_attention (RfSimDrive   *self,
@@ -144,6 +174,8 @@ void        rf_sim_nec_execute                (RfSimDrive   *self,
                                                RfCommand    *command,
                                                RfSimExec    *exec);
 RfSimLed    rf_sim_nec_led                    (RfSimDrive   *self);
+void        rf_sim_nec_summarize              (const guint8 *flash,
+                                               RfSimNecSummary *summary);
 
 /* rf-sim-spc.c */
 void        rf_sim_spc_build_image            (const RfSimScenario *scenario,

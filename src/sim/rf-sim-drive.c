@@ -53,16 +53,17 @@ rf_sim_drive_finalize (GObject *object)
   RfSimDrive *self = RF_SIM_DRIVE (object);
 
   g_clear_object (&self->clock);
-  rf_sim_scenario_free (self->scenario);
   g_free (self->state_path);
   g_array_unref (self->faults);
   g_array_unref (self->fault_origins);
   g_array_unref (self->fired);
-  g_free (self->flash);
-  g_free (self->ram);
-  g_free (self->spc_stored);
-  g_free (self->spc_running);
-  g_free (self->spc_buffer);
+  rf_sim_region_free (self->flash, RF_NEC_FLASH_SIZE);
+  rf_sim_region_free (self->ram, RF_NEC_FLASH_SIZE);
+  rf_sim_region_free (self->spc_stored, self->scenario->image_size);
+  if (!self->spc_running_shared)
+    rf_sim_region_free (self->spc_running, self->scenario->image_size);
+  rf_sim_region_free (self->spc_buffer, self->scenario->buffer_capacity);
+  rf_sim_scenario_free (self->scenario);
   g_clear_pointer (&self->saved_metadata, g_bytes_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rf_sim_drive_parent_class)->finalize (object);
@@ -108,6 +109,50 @@ update_led (RfSimDrive *self)
   g_atomic_int_set (&self->led, (gint) led);
 }
 
+/**
+ * rf_sim_drive_ensure_flash:
+ *
+ * Maps an NEC drive's flash for a command that works on it: as last saved, or
+ * as the scenario builds it when it was never saved. Lock held.
+ *
+ * Returns: the flash
+ */
+guint8 *
+rf_sim_drive_ensure_flash (RfSimDrive *self)
+{
+  gboolean has_sum;
+  guint16 sum;
+
+  if (self->flash != NULL || !is_nec (self))
+    return self->flash;
+  self->flash = rf_sim_region_new (RF_NEC_FLASH_SIZE);
+  if (self->flash_saved && rf_sim_drive_read_saved_flash (self))
+    return self->flash;
+  /* Never saved, or its file was removed meanwhile (a reset by another
+   * program): the scenario's flash. */
+  rf_sim_nec_build_flash (self->scenario, self->flash, &has_sum, &sum);
+  return self->flash;
+}
+
+/* Unmaps what a drive nobody works on does not need: the flash (after its
+ * summary is taken and its changes saved) and RAM. Not in the middle of a flash
+ * session, whose RAM holds the upload; not for a drive kept only in memory,
+ * whose flash could not be read back. Lock held. */
+static void
+release_memory (RfSimDrive *self)
+{
+  if (!is_nec (self) || self->flash == NULL || self->state_path == NULL ||
+      self->session_entered)
+    return;
+  if (self->dirty_end > 0 && !rf_sim_drive_save_state (self, NULL))
+    return;
+  rf_sim_nec_summarize (self->flash, &self->summary);
+  rf_sim_region_free (self->flash, RF_NEC_FLASH_SIZE);
+  self->flash = NULL;
+  rf_sim_region_free (self->ram, RF_NEC_FLASH_SIZE);
+  self->ram = NULL;
+}
+
 static void
 power_up (RfSimDrive *self)
 {
@@ -137,6 +182,8 @@ build_from_scenario (RfSimDrive *self)
     g_array_append_val (self->fault_origins, i);
   if (is_nec (self))
     {
+      if (self->flash == NULL)
+        self->flash = rf_sim_region_new (RF_NEC_FLASH_SIZE);
       rf_sim_nec_build_flash (scenario, self->flash, &self->has_stored_sum, &self->stored_sum);
       return;
     }
@@ -176,20 +223,17 @@ rf_sim_drive_new (const RfSimScenario *scenario,
       self->clock = rf_sim_clock_new (TRUE);
       rf_sim_clock_set_speed (self->clock, 0.0);
     }
-  if (is_nec (self))
+  if (!is_nec (self))
     {
-      self->flash = g_malloc (RF_NEC_FLASH_SIZE);
-      self->ram = g_malloc (RF_NEC_FLASH_SIZE);
-    }
-  else
-    {
-      self->spc_stored = g_malloc (scenario->image_size);
-      self->spc_buffer = g_malloc (scenario->buffer_capacity);
+      self->spc_stored = rf_sim_region_new (scenario->image_size);
+      self->spc_buffer = rf_sim_region_new (scenario->buffer_capacity);
     }
   build_from_scenario (self);
   if (state_path != NULL && !rf_sim_drive_load_state (self, error))
     return NULL;
   power_up (self);
+  /* Listed and asked who it is, a drive needs no flash in memory. */
+  release_memory (self);
   return g_steal_pointer (&self);
 }
 
@@ -820,9 +864,52 @@ rf_sim_drive_dup_flash (RfSimDrive *self)
 
   g_mutex_lock (&self->lock);
   if (is_nec (self))
-    copy = g_bytes_new (self->flash, RF_NEC_FLASH_SIZE);
+    copy = g_bytes_new (rf_sim_drive_ensure_flash (self), RF_NEC_FLASH_SIZE);
   else
     copy = g_bytes_new (self->spc_stored, self->scenario->image_size);
   g_mutex_unlock (&self->lock);
   return copy;
+}
+
+/**
+ * rf_sim_drive_release_memory:
+ *
+ * Lets go of the memory a drive nobody works on does not need: its flash and
+ * RAM are unmapped until the next command that works on them (the wizard
+ * calls it when the drive's pages are left). A drive in the middle of a flash
+ * session keeps everything.
+ */
+void
+rf_sim_drive_release_memory (RfSimDrive *self)
+{
+  g_return_if_fail (RF_IS_SIM_DRIVE (self));
+
+  g_mutex_lock (&self->lock);
+  release_memory (self);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * rf_sim_drive_get_mapped_size:
+ *
+ * Returns: the bytes of memory images the drive holds now: flash and RAM of an
+ *   NEC drive, stored and running microcode and the download buffer of an SPC
+ *   drive (a running copy that is the stored one counts once)
+ */
+gsize
+rf_sim_drive_get_mapped_size (RfSimDrive *self)
+{
+  gsize size = 0;
+
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (is_nec (self))
+    size = (self->flash != NULL ? RF_NEC_FLASH_SIZE : 0) + (self->ram != NULL ? RF_NEC_FLASH_SIZE : 0);
+  else
+    size = (self->spc_stored != NULL ? self->scenario->image_size : 0) +
+           (self->spc_running != NULL && !self->spc_running_shared ? self->scenario->image_size : 0) +
+           (self->spc_buffer != NULL ? self->scenario->buffer_capacity : 0);
+  g_mutex_unlock (&self->lock);
+  return size;
 }

@@ -70,5 +70,7 @@ void                 rf_sim_drive_add_fault      (RfSimDrive          *self,
 void                 rf_sim_drive_clear_faults   (RfSimDrive          *self);
 guint                rf_sim_drive_get_command_count (RfSimDrive       *self);
 GBytes              *rf_sim_drive_dup_flash      (RfSimDrive          *self);
+void                 rf_sim_drive_release_memory (RfSimDrive          *self);
+gsize                rf_sim_drive_get_mapped_size (RfSimDrive         *self);
 
 G_END_DECLS

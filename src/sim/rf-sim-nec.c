@@ -109,7 +109,7 @@ rf_sim_nec_build_flash (const RfSimScenario *scenario,
                         gboolean            *has_stored_sum,
                         guint16             *stored_sum)
 {
-  g_autofree guint8 *image = NULL;
+  guint8 *image = NULL;
   guint8 *main = flash + RF_NEC_MAIN_START;
   guint32 programmed;
 
@@ -128,10 +128,11 @@ rf_sim_nec_build_flash (const RfSimScenario *scenario,
     case RF_SIM_FIRMWARE_INTERRUPTED:
       /* Erased 4..34, then programmed up to the block before the interruption;
        * erasing block 34 cleared the stored sum. */
-      image = g_malloc (RF_NEC_MAIN_SIZE);
+      image = rf_sim_region_new (RF_NEC_MAIN_SIZE);
       fill_main_image (scenario, image);
       programmed = rf_nec_block_start (scenario->interrupted_at_block) - RF_NEC_MAIN_START;
       memcpy (main, image, programmed);
+      rf_sim_region_free (image, RF_NEC_MAIN_SIZE);
       break;
     case RF_SIM_FIRMWARE_ERASED:
       break;
@@ -142,11 +143,17 @@ rf_sim_nec_build_flash (const RfSimScenario *scenario,
 
 /* ---- state ---- */
 
+static gboolean
+boot_record_is_gone (const guint8 *flash)
+{
+  return memcmp (flash + RF_SIM_NEC_BOOT_INFO, RF_SIM_NEC_BOOT_MAGIC,
+                 RF_SIM_NEC_BOOT_MAGIC_LENGTH) != 0;
+}
+
 gboolean
 rf_sim_nec_is_dead (RfSimDrive *self)
 {
-  return memcmp (self->flash + RF_SIM_NEC_BOOT_INFO, RF_SIM_NEC_BOOT_MAGIC,
-                 RF_SIM_NEC_BOOT_MAGIC_LENGTH) != 0;
+  return self->flash != NULL ? boot_record_is_gone (self->flash) : self->summary.dead;
 }
 
 static gboolean
@@ -162,10 +169,26 @@ main_is_erased (const guint8 *main)
 static gboolean
 main_is_valid (RfSimDrive *self)
 {
-  const guint8 *main = self->flash + RF_NEC_MAIN_START;
+  const guint8 *main;
 
+  if (self->flash == NULL)
+    return self->has_stored_sum && !self->summary.main_erased &&
+           self->summary.main_sum == self->stored_sum;
+  main = self->flash + RF_NEC_MAIN_START;
   return self->has_stored_sum && !main_is_erased (main) &&
          rf_nec_checksum (main, RF_NEC_MAIN_SIZE) == self->stored_sum;
+}
+
+/* RAM as the first WRITE RAM after a restart finds it: all 0xFF. */
+static guint8 *
+ensure_ram (RfSimDrive *self)
+{
+  if (self->ram == NULL)
+    {
+      self->ram = rf_sim_region_new (RF_NEC_FLASH_SIZE);
+      memset (self->ram, 0xff, RF_NEC_FLASH_SIZE);
+    }
+  return self->ram;
 }
 
 /* Power-up and SAFE MODE leave: the firmware restarts. RAM, safe mode and the
@@ -173,7 +196,8 @@ main_is_valid (RfSimDrive *self)
 static void
 restart_firmware (RfSimDrive *self)
 {
-  memset (self->ram, 0xff, RF_NEC_FLASH_SIZE);
+  rf_sim_region_free (self->ram, RF_NEC_FLASH_SIZE);
+  self->ram = NULL;
   self->session_entered = FALSE;
   self->erasing = FALSE;
   self->has_checksum = FALSE;
@@ -245,45 +269,69 @@ copy_display_string (const guint8 *src,
   out[n] = '\0';
 }
 
+/**
+ * rf_sim_nec_summarize:
+ *
+ * What @flash answers to the passive commands and what power-up reads of it:
+ * the same words and decisions the flash itself gives.
+ */
+void
+rf_sim_nec_summarize (const guint8    *flash,
+                      RfSimNecSummary *summary)
+{
+  const guint8 *main = flash + RF_NEC_MAIN_START;
+  gssize s = rf_nec_find_display_strings (main, RF_NEC_MAIN_SIZE);
+
+  memset (summary, 0, sizeof *summary);
+  summary->dead = boot_record_is_gone (flash);
+  summary->main_erased = main_is_erased (main);
+  summary->main_sum = rf_nec_checksum (main, RF_NEC_MAIN_SIZE);
+  copy_display_string (flash + RF_SIM_NEC_BOOT_VENDOR, 8, summary->boot_vendor);
+  copy_display_string (flash + RF_SIM_NEC_BOOT_PRODUCT, 16, summary->boot_product);
+  summary->boot_version[0] = (char) flash[RF_SIM_NEC_BOOT_VERSION];
+  summary->boot_version[1] = (char) flash[RF_SIM_NEC_BOOT_VERSION + 1];
+  summary->has_display = s >= 0;
+  if (s < 0)
+    return;
+  copy_display_string (main + s + RF_NEC_DISPLAY_VENDOR_OFFSET, 8, summary->vendor);
+  copy_display_string (main + s + RF_NEC_DISPLAY_PRODUCT_OFFSET, 16, summary->product);
+  copy_display_string (main + s + RF_NEC_DISPLAY_REVISION_OFFSET, 4, summary->revision);
+  copy_display_string (main + s + RF_NEC_DISPLAY_SPECIFIC_OFFSET, RF_NEC_DISPLAY_SPECIFIC_LENGTH,
+                       summary->specific);
+}
+
 static void
 inquiry (RfSimDrive *self,
          RfCommand  *command)
 {
-  char vendor[9], product[17], revision[5], specific[RF_NEC_DISPLAY_SPECIFIC_LENGTH + 1];
-  const guint8 *main = self->flash + RF_NEC_MAIN_START;
-  gssize s;
+  RfSimNecSummary read;
+  const RfSimNecSummary *now = &self->summary;
+  char revision[5];
 
   if (command->cdb_length != 6 || !rf_sim_cdb_zero (command, 1, 3) || command->cdb[5] != 0)
     {
       refuse (command);
       return;
     }
+  /* The flash itself while it is mapped; else what it said when it was. */
+  if (self->flash != NULL)
+    {
+      rf_sim_nec_summarize (self->flash, &read);
+      now = &read;
+    }
   if (self->safe_mode)
     {
       /* §6: revision "0." + bootcode version; model strings of the bootcode. */
-      copy_display_string (self->flash + RF_SIM_NEC_BOOT_VENDOR, 8, vendor);
-      copy_display_string (self->flash + RF_SIM_NEC_BOOT_PRODUCT, 16, product);
-      g_snprintf (revision, sizeof revision, "0.%c%c", self->flash[RF_SIM_NEC_BOOT_VERSION],
-                  self->flash[RF_SIM_NEC_BOOT_VERSION + 1]);
-      rf_sim_reply_inquiry (command, vendor, product, revision, NULL);
+      g_snprintf (revision, sizeof revision, "0.%s", now->boot_version);
+      rf_sim_reply_inquiry (command, now->boot_vendor, now->boot_product, revision, NULL);
       return;
     }
-  s = rf_nec_find_display_strings (main, RF_NEC_MAIN_SIZE);
-  if (s < 0)
-    {
-      /* Valid firmware without display strings: it answers with the bootcode's
-       * model and a blank revision (never "0.", which would read as safe mode). */
-      copy_display_string (self->flash + RF_SIM_NEC_BOOT_VENDOR, 8, vendor);
-      copy_display_string (self->flash + RF_SIM_NEC_BOOT_PRODUCT, 16, product);
-      rf_sim_reply_inquiry (command, vendor, product, "    ", NULL);
-      return;
-    }
-  copy_display_string (main + s + RF_NEC_DISPLAY_VENDOR_OFFSET, 8, vendor);
-  copy_display_string (main + s + RF_NEC_DISPLAY_PRODUCT_OFFSET, 16, product);
-  copy_display_string (main + s + RF_NEC_DISPLAY_REVISION_OFFSET, 4, revision);
-  copy_display_string (main + s + RF_NEC_DISPLAY_SPECIFIC_OFFSET, RF_NEC_DISPLAY_SPECIFIC_LENGTH,
-                       specific);
-  rf_sim_reply_inquiry (command, vendor, product, revision, specific);
+  /* Valid firmware without display strings answers with the bootcode's model
+   * and a blank revision (never "0.", which would read as safe mode). */
+  if (!now->has_display)
+    rf_sim_reply_inquiry (command, now->boot_vendor, now->boot_product, "    ", NULL);
+  else
+    rf_sim_reply_inquiry (command, now->vendor, now->product, now->revision, now->specific);
 }
 
 static void
@@ -301,11 +349,12 @@ scenario_sum (RfSimDrive *self)
 {
   if (!self->scenario_sum_known)
     {
-      g_autofree guint8 *image = g_malloc (RF_NEC_MAIN_SIZE);
+      guint8 *image = rf_sim_region_new (RF_NEC_MAIN_SIZE);
 
       fill_main_image (self->scenario, image);
       self->scenario_sum = rf_nec_checksum (image, RF_NEC_MAIN_SIZE);
       self->scenario_sum_known = TRUE;
+      rf_sim_region_free (image, RF_NEC_MAIN_SIZE);
     }
   return self->scenario_sum;
 }
@@ -406,7 +455,7 @@ send_checksum (RfSimDrive *self,
       return;
     }
   self->has_checksum = FALSE;
-  if (sent != rf_nec_checksum (self->ram + RF_NEC_MAIN_START, RF_NEC_MAIN_SIZE))
+  if (sent != rf_nec_checksum (ensure_ram (self) + RF_NEC_MAIN_START, RF_NEC_MAIN_SIZE))
     {
       refuse (command);
       return;
@@ -435,7 +484,7 @@ write_ram (RfSimDrive *self,
       refuse (command);
       return;
     }
-  memcpy (self->ram + address, command->data, length);
+  memcpy (ensure_ram (self) + address, command->data, length);
   command->residual = command->data_length - length;
 }
 
@@ -496,9 +545,10 @@ program_range (RfSimDrive *self,
                guint32     start,
                guint32     length)
 {
-  /* NOR: programming can only clear bits. */
-  for (guint32 i = start; i < start + length; i++)
-    self->flash[i] &= self->ram[i];
+  /* NOR: programming can only clear bits; RAM never written clears none. */
+  if (self->ram != NULL)
+    for (guint32 i = start; i < start + length; i++)
+      self->flash[i] &= self->ram[i];
   rf_sim_drive_touch_nvm (self, start, length);
 }
 
@@ -691,6 +741,9 @@ rf_sim_nec_execute (RfSimDrive *self,
       refuse (command);
       return;
     }
+  /* Everything but the passive questions works on the memory itself. */
+  if (opcode != 0x00 && opcode != 0x12 && opcode != 0x46)
+    rf_sim_drive_ensure_flash (self);
   switch (opcode)
     {
     case 0x00:

@@ -77,18 +77,36 @@ running_identity (RfSimDrive *self,
   revision[4] = '\0';
 }
 
+/* The stored microcode starts to run. Until a download replaces the stored
+ * copy, the running one is the same bytes: no second megabyte for it. */
+static void
+run_stored (RfSimDrive *self)
+{
+  if (!self->spc_running_shared)
+    rf_sim_region_free (self->spc_running, self->scenario->image_size);
+  self->spc_running = self->spc_stored_valid ? self->spc_stored : NULL;
+  self->spc_running_shared = self->spc_running != NULL;
+}
+
+/* Before the stored microcode changes, the running one gets its own copy: it
+ * runs on until the new one is activated. */
+static void
+keep_running_copy (RfSimDrive *self)
+{
+  if (!self->spc_running_shared)
+    return;
+  self->spc_running = rf_sim_region_dup (self->spc_stored, self->scenario->image_size);
+  self->spc_running_shared = FALSE;
+}
+
 void
 rf_sim_spc_power_up (RfSimDrive *self)
 {
-  guint size = self->scenario->image_size;
-
   self->spc_received = 0;
   self->spc_deferred = FALSE;
   self->settle_until_us = 0;
-  g_clear_pointer (&self->spc_running, g_free);
   /* Deferred microcode, already saved, becomes active here. */
-  if (self->spc_stored_valid)
-    self->spc_running = g_memdup2 (self->spc_stored, size);
+  run_stored (self);
 }
 
 gboolean
@@ -147,15 +165,16 @@ inquiry (RfSimDrive *self,
 static const char *
 firmware_date (RfSimDrive *self)
 {
-  g_autofree guint8 *image = NULL;
+  guint8 *image;
+  gboolean same;
 
   if (self->spc_running == NULL || self->scenario->firmware_date == NULL)
     return NULL;
-  image = g_malloc (self->scenario->image_size);
+  image = rf_sim_region_new (self->scenario->image_size);
   rf_sim_spc_build_image (self->scenario, self->scenario->revision, image);
-  if (memcmp (image, self->spc_running, self->scenario->image_size) != 0)
-    return NULL;
-  return self->scenario->firmware_date;
+  same = memcmp (image, self->spc_running, self->scenario->image_size) == 0;
+  rf_sim_region_free (image, self->scenario->image_size);
+  return same ? self->scenario->firmware_date : NULL;
 }
 
 /* The new microcode runs: restart, settle, then the unit attentions once each. */
@@ -166,8 +185,7 @@ activate (RfSimDrive *self,
   char old_product[17], old_revision[5], product[17], revision[5];
 
   running_identity (self, old_product, old_revision);
-  g_clear_pointer (&self->spc_running, g_free);
-  self->spc_running = g_memdup2 (self->spc_stored, self->scenario->image_size);
+  run_stored (self);
   self->spc_deferred = FALSE;
   running_identity (self, product, revision);
   self->n_unit_attentions = 0;
@@ -220,6 +238,7 @@ finish_download (RfSimDrive *self,
     }
   if (fault != NULL && fault->kind == RF_SIM_FAULT_SILENT_FLASH)
     return;
+  keep_running_copy (self);
   memcpy (self->spc_stored, self->spc_buffer, self->scenario->image_size);
   rf_sim_drive_touch_nvm (self, 0, self->scenario->image_size);
   self->spc_stored_valid = TRUE;

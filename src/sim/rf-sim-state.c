@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -46,7 +47,7 @@ is_nec (RfSimDrive *self)
 static guint8 *
 nvm (RfSimDrive *self)
 {
-  return is_nec (self) ? self->flash : self->spc_stored;
+  return is_nec (self) ? rf_sim_drive_ensure_flash (self) : self->spc_stored;
 }
 
 static gsize
@@ -349,17 +350,43 @@ restore_from_dict (RfSimDrive *self,
   return g_variant_lookup (dict, "stored-valid", "b", &self->spc_stored_valid);
 }
 
-static gboolean
-restore_flash (RfSimDrive *self)
+/**
+ * rf_sim_drive_read_saved_flash:
+ *
+ * Reads the saved flash file into the drive's memory, which must be there
+ * (read, not g_file_get_contents(): no 2 MiB heap block left behind).
+ *
+ * Returns: %FALSE when the file is missing or not the size of the memory
+ */
+gboolean
+rf_sim_drive_read_saved_flash (RfSimDrive *self)
 {
   g_autofree char *path = flash_path (self);
-  g_autofree char *contents = NULL;
-  gsize length = 0;
+  guint8 *memory = is_nec (self) ? self->flash : self->spc_stored;
+  gsize size = nvm_size (self);
+  gsize done = 0;
+  struct stat info;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
 
-  if (!g_file_get_contents (path, &contents, &length, NULL) || length != nvm_size (self))
+  if (fd < 0)
     return FALSE;
-  memcpy (nvm (self), contents, length);
-  return TRUE;
+  if (fstat (fd, &info) != 0 || (gsize) info.st_size != size)
+    {
+      g_close (fd, NULL);
+      return FALSE;
+    }
+  while (done < size)
+    {
+      gssize n = read (fd, memory + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += (gsize) n;
+    }
+  g_close (fd, NULL);
+  return done == size;
 }
 
 /* FALSE with an error for a damaged or foreign state; TRUE when none exists.
@@ -393,7 +420,7 @@ rf_sim_drive_load_state (RfSimDrive *self,
     {
       g_variant_get (state, "(u&s@a{sv})", &version, &id, &dict);
       if (version == STATE_VERSION && g_str_equal (id, self->scenario->id) &&
-          restore_from_dict (self, dict) && restore_flash (self))
+          restore_from_dict (self, dict) && rf_sim_drive_read_saved_flash (self))
         {
           self->saved_metadata = g_bytes_ref (bytes);
           self->saved_valid = metadata_valid (self);
