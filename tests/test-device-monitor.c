@@ -125,6 +125,28 @@ test_sources (void)
   g_assert_cmpuint (removed_count, ==, 1);
 }
 
+/* A source added after the drives were listed (the wizard's practice drives,
+ * added after its first frame) announces the drives it already has. */
+static void
+test_source_added_later (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfDeviceMonitor) monitor = NULL;
+  g_autoptr(TestSource) source = g_object_new (TEST_TYPE_SOURCE, NULL);
+  guint added_count = 0;
+
+  g_assert_no_error (error);
+  monitor = rf_device_monitor_new (db);
+  add_drive (source, "practice:one");
+  add_drive (source, "practice:two");
+  g_signal_connect (monitor, "device-added", G_CALLBACK (count_signal), &added_count);
+  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (source));
+  g_assert_cmpuint (added_count, ==, 2);
+  add_drive (source, "practice:three");
+  g_assert_cmpuint (added_count, ==, 3);
+}
+
 static void
 test_node_that_is_not_a_drive (void)
 {
@@ -228,6 +250,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/reflash/device-monitor/sources", test_sources);
+  g_test_add_func ("/reflash/device-monitor/source-added-later", test_source_added_later);
   g_test_add_func ("/reflash/device-monitor/which-devices-are-drives",
                    test_which_devices_are_drives);
   g_test_add_func ("/reflash/device-monitor/node-that-is-not-a-drive",

@@ -27,6 +27,7 @@ struct _RfApplication
   char *practice_drive;
   gboolean holding;        /* a drive must be brought back before quitting */
   gboolean quit_deferred;  /* asked to quit meanwhile */
+  gboolean practice_added;
   guint signal_sources[3];
 };
 
@@ -39,10 +40,15 @@ G_DEFINE_FINAL_TYPE (RfApplication, rf_application, ADW_TYPE_APPLICATION)
 static void
 rf_application_add_practice_drives (RfApplication *self)
 {
-  g_autoptr(RfSimSource) practice = rf_sim_source_new (NULL);
-  g_autoptr(GPtrArray) devices = rf_device_source_list_devices (RF_DEVICE_SOURCE (practice));
+  g_autoptr(RfSimSource) practice = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
   double speed = g_settings_get_double (self->settings, "practice-speed");
 
+  if (self->practice_added)
+    return;
+  self->practice_added = TRUE;
+  practice = rf_sim_source_new (NULL);
+  devices = rf_device_source_list_devices (RF_DEVICE_SOURCE (practice));
   for (guint i = 0; i < devices->len; i++)
     {
       const char *id = rf_device_get_id (g_ptr_array_index (devices, i));
@@ -68,9 +74,42 @@ rf_application_load_drives (RfApplication *self)
       self->db = rf_drive_db_new ();
     }
   self->monitor = rf_device_monitor_new (self->db);
-  if (g_settings_get_boolean (self->settings, "show-practice-drives") ||
-      self->practice_drive != NULL)
+  /* A practice drive asked for by name is needed at once; else they can wait. */
+  if (self->practice_drive != NULL)
     rf_application_add_practice_drives (self);
+}
+
+static gboolean
+add_practice_drives_now (gpointer data)
+{
+  RfApplication *self = data;
+
+  rf_application_add_practice_drives (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Opening fifteen practice drives can wait until the window is on screen:
+ * after its first frame, at the lowest priority, so that the frames that
+ * follow come first too. The Welcome page does not show them. */
+static void
+on_first_frame (GdkFrameClock *clock,
+                RfApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  g_idle_add_full (G_PRIORITY_LOW, add_practice_drives_now, g_object_ref (self), g_object_unref);
+}
+
+static void
+add_practice_drives_later (RfApplication *self,
+                           GtkWindow     *window)
+{
+  GdkFrameClock *clock;
+
+  if (self->practice_added || !g_settings_get_boolean (self->settings, "show-practice-drives"))
+    return;
+  gtk_widget_realize (GTK_WIDGET (window));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_frame), self, 0);
 }
 
 static void
@@ -96,6 +135,7 @@ rf_application_activate (GApplication *application)
       g_clear_pointer (&self->practice_drive, g_free);
     }
   gtk_window_present (window);
+  add_practice_drives_later (self, window);
 }
 
 static int

@@ -321,12 +321,19 @@ void
 rf_device_monitor_add_source (RfDeviceMonitor *self,
                               RfDeviceSource  *source)
 {
+  g_autoptr(GPtrArray) devices = NULL;
+
   g_return_if_fail (RF_IS_DEVICE_MONITOR (self));
   g_return_if_fail (RF_IS_DEVICE_SOURCE (source));
 
   g_ptr_array_add (self->sources, g_object_ref (source));
   g_signal_connect (source, "device-added", G_CALLBACK (on_source_added), self);
   g_signal_connect (source, "device-removed", G_CALLBACK (on_source_removed), self);
+  /* A source added after the drives were listed (the wizard adds the practice
+   * drives after its first frame) announces the ones it has. */
+  devices = rf_device_source_list_devices (source);
+  for (guint i = 0; i < devices->len; i++)
+    g_signal_emit (self, signals[SIGNAL_DEVICE_ADDED], 0, g_ptr_array_index (devices, i));
 }
 
 static gint
