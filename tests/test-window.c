@@ -303,6 +303,7 @@ test_diagnosis_of_the_seed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
 static RfDevice *
 diagnosed_device (RfWindow *window)
 {
@@ -1669,6 +1670,36 @@ test_program_fails_then_retry (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A practice drive holds its flash only while its pages need it: listed and
+ * asked who it is, it holds none; its deep check maps it; back at the drive
+ * list, it lets go. */
+static void
+test_practice_memory_follows_the_pages (void)
+{
+  RfWindow *window = create_window ();
+  g_autoptr(RfSimDrive) seed = NULL;
+  RfDevice *device;
+
+  reset_practice_drive ("seed");
+  g_assert_true (rf_window_open_drive (window, "practice:seed"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (all_rows_probed, window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  device = rf_diagnosis_page_get_device (RF_DIAGNOSIS_PAGE (rf_window_get_visible_page (window)));
+  seed = rf_drive_presenter_dup_practice_drive (device);
+  wait_until (diagnosis_done, window);
+  g_assert_cmpuint (rf_sim_drive_get_mapped_size (seed), >, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.back", NULL);
+  g_assert_true (RF_IS_DRIVES_PAGE (rf_window_get_visible_page (window)));
+  g_assert_cmpuint (rf_sim_drive_get_mapped_size (seed), ==, 0);
+  /* Checked again, it answers as before. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  g_assert_true (shows_label (GTK_WIDGET (window), "The firmware is missing — this can be repaired"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1700,6 +1731,8 @@ main (int    argc,
                    test_no_firmware_step_for_a_blocked_drive);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
+  g_test_add_func ("/reflash/window/practice/memory-follows-the-pages",
+                   test_practice_memory_follows_the_pages);
   g_test_add_func ("/reflash/window/drive-list-focus", test_drive_list_focus);
   g_test_add_func ("/reflash/window/details-one-tab-stop", test_details_one_tab_stop);
   g_test_add_func ("/reflash/window/every-control-named", test_every_control_named);

@@ -134,23 +134,27 @@ rf_sim_drive_ensure_flash (RfSimDrive *self)
   return self->flash;
 }
 
-/* Unmaps what a drive nobody works on does not need: the flash (after its
- * summary is taken and its changes saved) and RAM. Not in the middle of a flash
- * session, whose RAM holds the upload; not for a drive kept only in memory,
- * whose flash could not be read back. Lock held. */
+/* Unmaps what a drive nobody works on does not need: the flash, after its
+ * summary is taken and its changes saved (not for a drive kept only in
+ * memory, whose flash could not be read back), and RAM, unless a flash
+ * session is open: RAM is volatile, and holds the upload. Lock held. */
 static void
 release_memory (RfSimDrive *self)
 {
-  if (!is_nec (self) || self->flash == NULL || self->state_path == NULL ||
-      self->session_entered)
+  if (!is_nec (self))
+    return;
+  if (!self->session_entered)
+    {
+      rf_sim_region_free (self->ram, RF_NEC_FLASH_SIZE);
+      self->ram = NULL;
+    }
+  if (self->flash == NULL || self->state_path == NULL)
     return;
   if (self->dirty_end > 0 && !rf_sim_drive_save_state (self, NULL))
     return;
   rf_sim_nec_summarize (self->flash, &self->summary);
   rf_sim_region_free (self->flash, RF_NEC_FLASH_SIZE);
   self->flash = NULL;
-  rf_sim_region_free (self->ram, RF_NEC_FLASH_SIZE);
-  self->ram = NULL;
 }
 
 static void
