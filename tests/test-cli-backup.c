@@ -222,6 +222,8 @@ test_safe_mode (Fixture       *fixture,
   g_assert_cmpint (run_cli (fixture, &out, &err, "backup", "practice:seed", NULL), ==,
                    EXIT_REFUSED);
   rf_test_assert_has (err, NO_FIRMWARE);
+  /* Nothing to back up, and what to do instead. */
+  rf_test_assert_has (err, "To bring it back, write firmware to it: reflash-cli recover practice:seed FILE");
   rf_test_assert_has (err, "practice:seed: [12 ");
   g_assert_null (strstr (err, "practice:seed: [CC "));
   g_assert_null (strstr (err, "practice:seed: [CB "));

@@ -250,6 +250,15 @@ test_advice_in_words (Fixture       *fixture,
         }
       if (state == RF_DRIVE_STATE_READY)
         g_assert_nonnull (strstr (command, "reflash-cli check FILE --drive practice:"));
+      /* No firmware runs: the way back, as a command, after which firmware. */
+      if (state == RF_DRIVE_STATE_SAFE_MODE || state == RF_DRIVE_STATE_IDENTITY_MISMATCH)
+        {
+          g_autofree char *wanted = g_strdup_printf ("reflash-cli recover practice:%s FILE",
+                                                     scenario->id);
+
+          g_assert_nonnull (strstr (command, wanted));
+          g_assert_true (g_str_has_prefix (command, advice));
+        }
     }
 }
 

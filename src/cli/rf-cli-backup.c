@@ -53,9 +53,18 @@ static char *
 dup_error_sentence (const Backup *backup,
                     const GError *error)
 {
+  g_autofree char *sentence = NULL;
+
   if (g_error_matches (error, RF_ERROR, RF_ERROR_CANCELLED))
     return g_strdup (_("Backup cancelled; nothing was changed."));
-  return rf_cli_drive_dup_error_sentence (backup->drive_name, error);
+  sentence = rf_cli_drive_dup_error_sentence (backup->drive_name, error);
+  /* Nothing to save, something to do: the way back is the next step. */
+  if (g_error_matches (error, RF_ERROR, RF_ERROR_IN_SAFE_MODE))
+    /* Translators: the first %s says why there is nothing to back up; the
+     * second is the drive ("practice:seed", "/dev/sg1") */
+    return g_strdup_printf (_("%s To bring it back, write firmware to it: reflash-cli recover %s FILE"),
+                            sentence, backup->drive_name);
+  return g_steal_pointer (&sentence);
 }
 
 static void

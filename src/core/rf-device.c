@@ -766,6 +766,20 @@ rf_device_dup_advice (RfDevice *self)
  *
  * Returns: (transfer full): the translated next step
  */
+/* A drive without running firmware: which firmware it needs, then how. */
+static char *
+dup_recover_advice (RfDevice *self)
+{
+  g_autofree char *advice = rf_device_dup_advice (self);
+
+  if (advice == NULL)
+    /* Translators: %s is the drive ("/dev/sg1", "practice:seed") */
+    return g_strdup_printf (_("Write firmware to it with: reflash-cli recover %s FILE"), self->id);
+  /* Translators: the first %s says which firmware the drive needs (a
+   * sentence); the second is the drive ("/dev/sg1", "practice:seed") */
+  return g_strdup_printf (_("%s Write it with: reflash-cli recover %s FILE"), advice, self->id);
+}
+
 char *
 rf_device_dup_command_advice (RfDevice *self)
 {
@@ -793,6 +807,7 @@ rf_device_dup_command_advice (RfDevice *self)
                               self->id);
     case RF_DRIVE_STATE_SAFE_MODE:
     case RF_DRIVE_STATE_IDENTITY_MISMATCH:
+      return dup_recover_advice (self);
     case RF_DRIVE_STATE_UNKNOWN:
     case RF_DRIVE_STATE_BUSY:
     case RF_DRIVE_STATE_NOT_RESPONDING:
