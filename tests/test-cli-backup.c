@@ -238,6 +238,11 @@ test_safe_mode (Fixture       *fixture,
   g_assert_cmpstr (rf_test_event_name (events, events->len - 1), ==, "error");
   g_assert_cmpstr (rf_test_json_get_string (last, "code"), ==, "in-safe-mode");
   rf_test_assert_has (rf_test_json_get_string (last, "message"), NO_FIRMWARE);
+  /* While it is checked, the light of a drive in safe mode blinks, as its
+   * owner sees it: not the family's "off" of a drive that runs firmware. */
+  g_assert_cmpstr (rf_test_event_name (events, 0), ==, "phase");
+  g_assert_cmpstr (rf_test_json_get_string (g_ptr_array_index (events, 0), "led_hint"), ==,
+                   "blinking");
 }
 
 /* Copies the files of @from into the new folder @to, without the lines

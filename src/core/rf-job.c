@@ -204,13 +204,20 @@ rf_job_set_phases (RfJob         *self,
 {
   RfJobPrivate *priv = rf_job_get_instance_private (self);
   g_autoptr(RfDriveFamily) family = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
 
   g_return_if_fail (RF_IS_JOB (self));
   g_return_if_fail (priv->progress == NULL);
   g_return_if_fail (priv->device != NULL);
 
   family = rf_device_dup_family (priv->device);
+  identity = rf_device_dup_identity (priv->device);
   priv->progress = rf_progress_new (rf_device_get_clock (priv->device), family, phases, n_phases);
+  /* A drive found in safe mode blinks while its bootcode waits for firmware
+   * (DOMAIN.md): the family's "off" for the check would tell its owner that
+   * the light they see is wrong. */
+  if (identity != NULL && identity->safe_mode)
+    rf_progress_set_led_hint (priv->progress, RF_PHASE_PREFLIGHT, "blinking");
 }
 
 /**

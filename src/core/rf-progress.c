@@ -710,3 +710,26 @@ rf_progress_get_phase (RfProgress *self,
   g_return_val_if_fail (index < self->n_phases, RF_PHASE_PREFLIGHT);
   return self->phases[index];
 }
+
+/**
+ * rf_progress_set_led_hint:
+ * @phase: a phase of this progress
+ * @led_hint: a nick of [LedHints] ("blinking")
+ *
+ * What the light does in @phase for this drive, where it differs from its
+ * family's data. Called before the job starts.
+ */
+void
+rf_progress_set_led_hint (RfProgress *self,
+                          RfPhase     phase,
+                          const char *led_hint)
+{
+  g_return_if_fail (RF_IS_PROGRESS (self));
+  g_return_if_fail (led_hint != NULL);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->n_phases; i++)
+    if (self->phases[i] == phase)
+      self->led_hints[i] = g_intern_string (led_hint);
+  g_mutex_unlock (&self->lock);
+}

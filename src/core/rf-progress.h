@@ -82,6 +82,9 @@ RfProgress *rf_progress_new                   (RfClock             *clock,
                                                const RfDriveFamily *family,
                                                const RfPhase       *phases,
                                                gsize                n_phases);
+void        rf_progress_set_led_hint          (RfProgress          *self,
+                                               RfPhase              phase,
+                                               const char          *led_hint);
 
 void        rf_progress_begin_phase           (RfProgress *self,
                                                RfPhase     phase,
