@@ -268,52 +268,57 @@ wait_to_hear (Walk *walk,
   return walk->heard->len >= count;
 }
 
+/* Runs xdotool with @args (NULL-terminated), which must succeed. Without
+ * --clearmodifiers: after Alt+→ it would press Alt again. */
+static void
+run_xdotool (Walk        *walk,
+             const char **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  int status = 0;
+
+  g_strv_builder_add (builder, "xdotool");
+  g_strv_builder_addv (builder, args);
+  argv = g_strv_builder_end (builder);
+  g_spawn_sync (NULL, argv, walk->env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
 static void
 press (Walk       *walk,
        const char *keys)
 {
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "xdotool", "key", keys, NULL };
-  int status = 0;
+  const char *args[] = { "key", keys, NULL };
 
   /* A page's mnemonics work once it is drawn: give it a moment, as a person
    * reading it would take one. */
   g_usleep (G_USEC_PER_SEC / 2);
   g_test_message ("key %s", keys);
-  /* Without --clearmodifiers: after Alt+→ it would press Alt again. */
-  g_spawn_sync (NULL, (char **) argv, walk->env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  run_xdotool (walk, args);
 }
 
 /* Keys go to the window with the keyboard focus: give it to Reflash's. */
 static void
 focus_window (Walk *walk)
 {
-  const char *argv[] = { "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Reflash$",
+  const char *args[] = { "search", "--sync", "--onlyvisible", "--name", "^Reflash$",
                          "windowfocus", "--sync", NULL };
-  g_autoptr(GError) error = NULL;
-  int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, walk->env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  run_xdotool (walk, args);
 }
 
 /* Tab once, and wait for the screen reader to hear where the focus went. */
 static gboolean
 press_tab (Walk *walk)
 {
-  const char *argv[] = { "xdotool", "key", "Tab", NULL };
+  const char *args[] = { "key", "Tab", NULL };
   guint before = walk->heard->len;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, walk->env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                &status, &error);
-  g_assert_no_error (error);
+  run_xdotool (walk, args);
   return wait_to_hear (walk, before + 1);
 }
 

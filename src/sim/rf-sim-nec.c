@@ -269,23 +269,16 @@ copy_display_string (const guint8 *src,
   out[n] = '\0';
 }
 
-/**
- * rf_sim_nec_summarize:
- *
- * What @flash answers to the passive commands and what power-up reads of it:
- * the same words and decisions the flash itself gives.
- */
-void
-rf_sim_nec_summarize (const guint8    *flash,
-                      RfSimNecSummary *summary)
+/* What INQUIRY reads of the flash: the bootcode's strings and version, and
+ * the main firmware's display strings. */
+static void
+read_identity (const guint8    *flash,
+               RfSimNecSummary *summary)
 {
   const guint8 *main = flash + RF_NEC_MAIN_START;
   gssize s = rf_nec_find_display_strings (main, RF_NEC_MAIN_SIZE);
 
   memset (summary, 0, sizeof *summary);
-  summary->dead = boot_record_is_gone (flash);
-  summary->main_erased = main_is_erased (main);
-  summary->main_sum = rf_nec_checksum (main, RF_NEC_MAIN_SIZE);
   copy_display_string (flash + RF_SIM_NEC_BOOT_VENDOR, 8, summary->boot_vendor);
   copy_display_string (flash + RF_SIM_NEC_BOOT_PRODUCT, 16, summary->boot_product);
   summary->boot_version[0] = (char) flash[RF_SIM_NEC_BOOT_VERSION];
@@ -298,6 +291,24 @@ rf_sim_nec_summarize (const guint8    *flash,
   copy_display_string (main + s + RF_NEC_DISPLAY_REVISION_OFFSET, 4, summary->revision);
   copy_display_string (main + s + RF_NEC_DISPLAY_SPECIFIC_OFFSET, RF_NEC_DISPLAY_SPECIFIC_LENGTH,
                        summary->specific);
+}
+
+/**
+ * rf_sim_nec_summarize:
+ *
+ * What @flash answers to the passive commands and what power-up reads of it:
+ * the same words and decisions the flash itself gives.
+ */
+void
+rf_sim_nec_summarize (const guint8    *flash,
+                      RfSimNecSummary *summary)
+{
+  const guint8 *main = flash + RF_NEC_MAIN_START;
+
+  read_identity (flash, summary);
+  summary->dead = boot_record_is_gone (flash);
+  summary->main_erased = main_is_erased (main);
+  summary->main_sum = rf_nec_checksum (main, RF_NEC_MAIN_SIZE);
 }
 
 static void
@@ -316,7 +327,7 @@ inquiry (RfSimDrive *self,
   /* The flash itself while it is mapped; else what it said when it was. */
   if (self->flash != NULL)
     {
-      rf_sim_nec_summarize (self->flash, &read);
+      read_identity (self->flash, &read);
       now = &read;
     }
   if (self->safe_mode)
