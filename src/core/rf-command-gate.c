@@ -296,12 +296,21 @@ rf_command_gate_new (RfTransport *inner)
   return self;
 }
 
-static gboolean
-stage_is_valid (RfGateStage    stage,
-                RfDriveFamily *family,
-                RfPhase        phase,
-                const char    *key)
+/**
+ * rf_command_gate_stage_is_valid:
+ *
+ * Whether rf_command_gate_set_stage() takes these arguments: a family from
+ * identification on, and for a flash a phase and, for an NEC drive, the
+ * bootcode's key. The privileged helper checks a client's stage with it.
+ */
+gboolean
+rf_command_gate_stage_is_valid (RfGateStage    stage,
+                                RfDriveFamily *family,
+                                RfPhase        phase,
+                                const char    *key)
 {
+  if (stage > RF_GATE_STAGE_AFTER_FAILURE)
+    return FALSE;
   if (stage == RF_GATE_STAGE_CLOSED || stage == RF_GATE_STAGE_PASSIVE)
     return TRUE;
   if (family == NULL)
@@ -353,7 +362,7 @@ rf_command_gate_set_stage (RfCommandGate *self,
                            const char    *key)
 {
   g_return_val_if_fail (RF_IS_COMMAND_GATE (self), FALSE);
-  g_return_val_if_fail (stage_is_valid (stage, family, phase, key), FALSE);
+  g_return_val_if_fail (rf_command_gate_stage_is_valid (stage, family, phase, key), FALSE);
 
   g_mutex_lock (&self->lock);
   if (self->failed && stage != RF_GATE_STAGE_AFTER_FAILURE && stage != RF_GATE_STAGE_PASSIVE &&
@@ -372,6 +381,9 @@ rf_command_gate_set_stage (RfCommandGate *self,
   g_free (self->key);
   self->key = g_strdup (key);
   self->list = (RfAllowList) { stage, self->family, phase, self->key };
+  /* A transport with a gate of its own behind it (the privileged helper's)
+   * moves that gate to the same stage. */
+  rf_transport_stage_changed (self->inner, &self->list);
   g_hash_table_remove_all (self->tries);
   self->ua_key[0] = '\0';
   self->ua_retries = 0;

@@ -24,6 +24,10 @@ gboolean       rf_command_gate_set_stage  (RfCommandGate  *self,
                                            RfPhase         phase,
                                            const char     *key);
 RfGateStage    rf_command_gate_get_stage  (RfCommandGate  *self);
+gboolean       rf_command_gate_stage_is_valid (RfGateStage    stage,
+                                               RfDriveFamily *family,
+                                               RfPhase        phase,
+                                               const char    *key);
 gboolean       rf_command_gate_has_failed (RfCommandGate  *self);
 guint          rf_command_gate_get_n_refused (RfCommandGate *self);
 RfTransport   *rf_command_gate_get_inner  (RfCommandGate  *self);

@@ -11,6 +11,7 @@
 
 #include "rf-device-private.h"
 #include "rf-error.h"
+#include "rf-helper-transport.h"
 #include "rf-sg-transport.h"
 
 struct _RfDevice
@@ -24,6 +25,7 @@ struct _RfDevice
   char *port_path;  /* the bus path without the SCSI host; a practice drive's id */
   char *lock_name;
   RfTransport *transport;  /* practice drives and tests: always open */
+  RfHelperLauncher *helper; /* set: jobs reach the drive through the helper */
   char *sysfs_vendor;
   char *sysfs_product;
   char *sysfs_revision;
@@ -85,6 +87,7 @@ rf_device_dispose (GObject *object)
   RfDevice *self = RF_DEVICE (object);
 
   g_clear_object (&self->transport);
+  g_clear_object (&self->helper);
   g_clear_object (&self->transcript);
   G_OBJECT_CLASS (rf_device_parent_class)->dispose (object);
 }
@@ -858,7 +861,42 @@ rf_device_open_transport (RfDevice *self,
 
   if (self->transport != NULL)
     return g_object_ref (self->transport);
+  if (self->helper != NULL)
+    return rf_helper_transport_new (self->helper, command_node (self), NULL, error);
   return rf_sg_transport_new (command_node (self), error);
+}
+
+/**
+ * rf_device_set_helper:
+ * @launcher: (nullable): how to start the privileged helper; %NULL to reach
+ *   the drive directly again
+ *
+ * From now on deep checks and jobs of this drive go through the helper, one
+ * helper per job (ARCHITECTURE.md "Privileges"): only for a drive that is
+ * no-access or needs-admin, and only after the person asked for it. A
+ * practice drive is always reached directly.
+ */
+void
+rf_device_set_helper (RfDevice         *self,
+                      RfHelperLauncher *launcher)
+{
+  g_return_if_fail (RF_IS_DEVICE (self));
+  g_return_if_fail (launcher == NULL || RF_IS_HELPER_LAUNCHER (launcher));
+
+  g_set_object (&self->helper, launcher);
+}
+
+/**
+ * rf_device_uses_helper:
+ *
+ * Returns: whether jobs reach this drive through the privileged helper; the
+ *   helper then holds the drive's lock, not this process
+ */
+gboolean
+rf_device_uses_helper (RfDevice *self)
+{
+  g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
+  return self->helper != NULL && self->transport == NULL;
 }
 
 /**
@@ -962,6 +1000,44 @@ probe_read_only_access (RfDevice      *self,
   return result;
 }
 
+/* A deep check through the helper: the helper holds the drive's lock, so the
+ * probe runs as a held one, and the helper ends with it. Another job's lock
+ * is the drive's busy state; a refused authentication is an error the caller
+ * shows, and changes nothing. */
+static RfProbeResult *
+probe_through_helper (RfDevice      *self,
+                      RfDriveDb     *db,
+                      RfRecorder   **transcript,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(RfTransport) transport = NULL;
+  g_autoptr(RfRecorder) recorder = NULL;
+  g_autoptr(RfCommandGate) gate = NULL;
+  g_autoptr(GError) local_error = NULL;
+  RfProbeResult *result;
+
+  transport = rf_device_open_transport (self, &local_error);
+  if (transport == NULL && g_error_matches (local_error, RF_ERROR, RF_ERROR_BUSY))
+    return no_access_result (self, local_error);
+  if (transport == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  recorder = rf_recorder_new (transport);
+  gate = rf_command_gate_new (RF_TRANSPORT (recorder));
+  result = rf_probe_drive_held (gate, db, RF_PROBE_DEPTH_DEEP,
+                                self->port_path != NULL ? self->port_path : self->id,
+                                cancellable, error);
+  rf_helper_transport_end (RF_HELPER_TRANSPORT (transport));
+  if (result == NULL)
+    return NULL;
+  fill_from_sysfs (self, result);
+  *transcript = g_steal_pointer (&recorder);
+  return result;
+}
+
 /* Runs on a worker thread: touches only immutable fields of @self. A passive
  * probe opens the node read-only, a deep one read-write. */
 static RfProbeResult *
@@ -975,6 +1051,8 @@ probe_sync_locked (RfDevice      *self,
   g_autoptr(RfTransport) transport = NULL;
   g_autoptr(GError) local_error = NULL;
 
+  if (depth == RF_PROBE_DEPTH_DEEP && rf_device_uses_helper (self))
+    return probe_through_helper (self, db, transcript, cancellable, error);
   if (depth == RF_PROBE_DEPTH_PASSIVE)
     transport = rf_device_open_transport_read_only (self, &local_error);
   else
@@ -1091,6 +1169,8 @@ rf_device_get_clock (RfDevice *self)
 
   if (self->transport != NULL)
     return rf_transport_get_clock (self->transport);
+  if (self->helper != NULL && rf_helper_launcher_get_clock (self->helper) != NULL)
+    return rf_helper_launcher_get_clock (self->helper);
   return rf_clock_get_system ();
 }
 

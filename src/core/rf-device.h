@@ -10,6 +10,7 @@
 #include "rf-drive-db.h"
 #include "rf-drive-identity.h"
 #include "rf-drive-state.h"
+#include "rf-helper-launcher.h"
 #include "rf-recorder.h"
 #include "rf-transport.h"
 
@@ -59,6 +60,9 @@ gboolean         rf_device_kernel_identity_is_stale (RfDevice              *self
                                                      const RfDriveIdentity *identity);
 RfRecorder      *rf_device_dup_transcript     (RfDevice      *self);
 
+void             rf_device_set_helper         (RfDevice         *self,
+                                               RfHelperLauncher *launcher);
+gboolean         rf_device_uses_helper        (RfDevice      *self);
 RfTransport     *rf_device_open_transport     (RfDevice      *self,
                                                GError       **error);
 RfTransport     *rf_device_open_transport_read_only (RfDevice  *self,

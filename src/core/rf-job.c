@@ -14,6 +14,7 @@
 #include "rf-device-private.h"
 #include "rf-drive-lock.h"
 #include "rf-error.h"
+#include "rf-helper-transport.h"
 #include "rf-job.h"
 
 typedef struct {
@@ -357,6 +358,22 @@ open_drive (RfJob   *self,
   return TRUE;
 }
 
+/* One helper per job: it ends with the job, and lets go of the drive's lock;
+ * the transcript keeps what was recorded. */
+static void
+end_helper (RfJob *self)
+{
+  RfJobPrivate *priv = rf_job_get_instance_private (self);
+  RfTransport *inner = NULL;
+
+  g_mutex_lock (&priv->lock);
+  if (priv->transcript != NULL)
+    inner = rf_recorder_get_inner (priv->transcript);
+  g_mutex_unlock (&priv->lock);
+  if (inner != NULL && RF_IS_HELPER_TRANSPORT (inner))
+    rf_helper_transport_end (RF_HELPER_TRANSPORT (inner));
+}
+
 /* Nothing more may reach the drive from this job, whatever happens next. */
 static void
 close_drive (RfJob *self)
@@ -371,6 +388,7 @@ close_drive (RfJob *self)
       rf_command_gate_get_stage (gate) != RF_GATE_STAGE_AFTER_FAILURE &&
       !rf_command_gate_set_stage (gate, RF_GATE_STAGE_CLOSED, NULL, RF_PHASE_PREFLIGHT, NULL))
     g_warning ("a job's gate would not close");
+  end_helper (self);
 }
 
 /* A job never ends without saying why, and only ever with an RF_ERROR. */
@@ -410,9 +428,12 @@ rf_job_run (RfJob         *self,
 
   if (!claim_start (self, error))
     return FALSE;
+  /* Through the helper, the helper takes the lock: this user cannot open
+   * the node it is taken on. */
   ok = rf_job_check_cancelled (self, cancellable, &local_error) &&
-       (lock = rf_drive_lock_acquire (rf_device_get_lock_name (priv->device),
-                                      &local_error)) != NULL &&
+       (rf_device_uses_helper (priv->device) ||
+        (lock = rf_drive_lock_acquire (rf_device_get_lock_name (priv->device),
+                                       &local_error)) != NULL) &&
        open_drive (self, &local_error) &&
        RF_JOB_GET_CLASS (self)->run (self, cancellable, &local_error);
   close_drive (self);

@@ -123,6 +123,13 @@ rf_recorder_finalize (GObject *object)
 }
 
 static void
+rf_recorder_stage_changed (RfTransport       *transport,
+                           const RfAllowList *list)
+{
+  rf_transport_stage_changed (RF_RECORDER (transport)->inner, list);
+}
+
+static void
 rf_recorder_class_init (RfRecorderClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -133,6 +140,7 @@ rf_recorder_class_init (RfRecorderClass *klass)
   transport_class->execute = rf_recorder_execute;
   transport_class->get_max_transfer = rf_recorder_get_max_transfer;
   transport_class->get_clock = rf_recorder_get_clock;
+  transport_class->stage_changed = rf_recorder_stage_changed;
 }
 
 static void

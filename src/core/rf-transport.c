@@ -223,3 +223,22 @@ rf_transport_get_clock (RfTransport *self)
   g_return_val_if_fail (RF_IS_TRANSPORT (self), rf_clock_get_system ());
   return RF_TRANSPORT_GET_CLASS (self)->get_clock (self);
 }
+
+/**
+ * rf_transport_stage_changed:
+ * @list: the stage the command gate above this transport was set to
+ *
+ * Told by a command gate whenever its stage changes, through decorators to the
+ * transport that reaches the drive. Only a transport with a gate of its own on
+ * the far side (the privileged helper's) needs it; the others ignore it.
+ */
+void
+rf_transport_stage_changed (RfTransport       *self,
+                            const RfAllowList *list)
+{
+  g_return_if_fail (RF_IS_TRANSPORT (self));
+  g_return_if_fail (list != NULL);
+
+  if (RF_TRANSPORT_GET_CLASS (self)->stage_changed != NULL)
+    RF_TRANSPORT_GET_CLASS (self)->stage_changed (self, list);
+}

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "rf-allow-list.h"
 #include "rf-clock.h"
 #include "rf-command.h"
 
@@ -25,6 +26,8 @@ G_DECLARE_DERIVABLE_TYPE (RfTransport, rf_transport, RF, TRANSPORT, GObject)
  * @get_clock: the clock the drive's waits are measured on (see #RfClock); the
  *   system clock unless the drive brings its own, as a practice drive does.
  *   A decorator returns its inner transport's.
+ * @stage_changed: (nullable): the command gate above was set to a new stage; a
+ *   decorator passes it on (see rf_transport_stage_changed())
  *
  * Device I/O is synchronous and runs on a worker thread; one transport serves one
  * job at a time.
@@ -40,7 +43,9 @@ struct _RfTransportClass
   gsize    (*get_max_transfer) (RfTransport  *self);
   RfClock *(*get_clock)        (RfTransport  *self);
 
-  gpointer padding[7];
+  void     (*stage_changed)    (RfTransport       *self,
+                                const RfAllowList *list);
+  gpointer padding[6];
 };
 
 /* 64 KiB: what a transport promises when it cannot measure its limit. */
@@ -57,5 +62,7 @@ gboolean     rf_transport_run              (RfTransport  *self,
 gsize        rf_transport_get_max_transfer (RfTransport  *self);
 const char  *rf_transport_get_name         (RfTransport  *self);
 RfClock     *rf_transport_get_clock        (RfTransport  *self);
+void         rf_transport_stage_changed    (RfTransport       *self,
+                                            const RfAllowList *list);
 
 G_END_DECLS

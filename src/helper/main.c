@@ -1,33 +1,174 @@
-/* main.c: reflash-helper, the privileged command executor started by pkexec
+/* main.c: reflash-helper, run as root by pkexec for one optical drive
+ *
+ *   pkexec reflash-helper /dev/sgN
+ *
+ * Started only when the user cannot open the drive read-write (ARCHITECTURE.md
+ * "Privileges"). It trusts neither its caller nor its argument: it opens
+ * nothing but a canonical sg or sr node of the right driver, checks that the
+ * node is an optical drive, holds the drive's lock, and then executes framed
+ * commands from stdin behind a command gate of its own (rf-helper-frame.h),
+ * until stdin closes. It reads no environment, no file path from the client,
+ * and writes no file. Every refusal is a hello with a reason the client shows.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <locale.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "rf-drive-db.h"
+#include "rf-drive-lock.h"
+#include "rf-error.h"
+#include "rf-helper-frame.h"
+#include "rf-helper-server.h"
+#include "rf-scsi.h"
+#include "rf-sg-transport.h"
+#include "rf-command-gate.h"
+
+#define SG_MAJOR 21
+#define SR_MAJOR 11
+
+/* A terminal's Ctrl-C, Ctrl-\, Ctrl-Z or hang-up must never stop a root
+ * process in the middle of an erase: the client's closing stdin is the only
+ * way to end the helper, and it does so between commands. */
+static void
+ignore_signals (void)
+{
+  const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGPIPE, SIGTTIN, SIGTTOU };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ignored); i++)
+    signal (ignored[i], SIG_IGN);
+}
+
+static int
+refuse (const char *reason,
+        const char *detail)
+{
+  fprintf (stderr, "reflash-helper: refused: %s%s%s\n", reason, detail != NULL ? ": " : "",
+           detail != NULL ? detail : "");
+  rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_REFUSED, 0, reason);
+  return 2;
+}
+
+/* What lstat says of the node, as a refusal reason; NULL when it is an sg
+ * character device or an sr block device. */
+static const char *
+check_node_kind (const char  *node,
+                 struct stat *info)
+{
+  if (lstat (node, info) != 0)
+    return errno == ENOENT ? "no-such-node" : "cannot-stat-node";
+  if (S_ISLNK (info->st_mode))
+    return "symlink";
+  if (!S_ISCHR (info->st_mode) && !S_ISBLK (info->st_mode))
+    return "not-a-device";
+  if (S_ISCHR (info->st_mode) && major (info->st_rdev) == SG_MAJOR)
+    return NULL;
+  if (S_ISBLK (info->st_mode) && major (info->st_rdev) == SR_MAJOR)
+    return NULL;
+  return "wrong-major";
+}
+
+/* The drive data comes only from the installed folder, and only when root
+ * owns it and nobody else may write it. */
+static RfDriveDb *
+load_installed_drive_data (void)
+{
+  g_autofree char *dir = g_build_filename (PKGDATADIR, "drives", NULL);
+  g_autoptr(RfDriveDb) db = rf_drive_db_new ();
+  g_autoptr(GError) error = NULL;
+  struct stat info;
+
+  if (lstat (dir, &info) != 0 || !S_ISDIR (info.st_mode) || info.st_uid != 0 ||
+      (info.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      fprintf (stderr, "reflash-helper: %s is not a folder that root alone may change\n", dir);
+      return NULL;
+    }
+  if (!rf_drive_db_load_dir (db, dir, &error))
+    {
+      fprintf (stderr, "reflash-helper: %s\n", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&db);
+}
+
+/* Peripheral type 5, or a drive in boot mode whose identity the drive data
+ * knows (a bricked burner may report another type there). Sent through a
+ * passive gate: INQUIRY is all it can send. */
+static gboolean
+is_optical_drive (RfTransport *drive,
+                  RfDriveDb   *db)
+{
+  g_autoptr(RfCommandGate) gate = rf_command_gate_new (drive);
+  guint8 inquiry[RF_SCSI_INQUIRY_LENGTH] = { 0 };
+  gboolean boot_mode = FALSE;
+
+  if (!rf_command_gate_set_stage (gate, RF_GATE_STAGE_PASSIVE, NULL, RF_PHASE_PREFLIGHT, NULL) ||
+      !rf_scsi_inquiry (RF_TRANSPORT (gate), inquiry, NULL, NULL))
+    return FALSE;
+  if (rf_scsi_inquiry_device_type (inquiry) == 0x05)
+    return TRUE;
+  return db != NULL && rf_drive_db_match (db, inquiry, sizeof inquiry, NULL, &boot_mode) != NULL &&
+         boot_mode;
+}
+
+static int
+serve (const char *node)
+{
+  g_autoptr(RfDriveLock) lock = NULL;
+  g_autoptr(RfTransport) drive = NULL;
+  g_autoptr(RfDriveDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat info;
+  const char *refusal;
+  const char *ended;
+
+  /* lstat opens nothing: what the name is comes first, then how it is
+   * spelled, so that each refusal says the first thing wrong with it. */
+  refusal = check_node_kind (node, &info);
+  if (refusal != NULL)
+    return refuse (refusal, node);
+  if (!rf_helper_node_is_canonical (node))
+    return refuse ("not-canonical", node);
+  /* Locked on the node, as every Reflash process locks a real drive. */
+  lock = rf_drive_lock_acquire (node, &error);
+  if (lock == NULL && g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
+    {
+      rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_BUSY, 0, "busy");
+      return 3;
+    }
+  if (lock == NULL)
+    return refuse ("cannot-lock", error->message);
+  /* rf_sg_transport_new() opens with O_NOFOLLOW and compares fstat with its
+   * own lstat; this one was checked above, so both must agree too. */
+  drive = rf_sg_transport_new (node, &error);
+  if (drive == NULL)
+    return refuse ("cannot-open", error->message);
+  db = load_installed_drive_data ();
+  if (!is_optical_drive (drive, db))
+    return refuse ("not-optical", node);
+  if (db == NULL)
+    return refuse ("no-drive-data", PKGDATADIR);
+  if (!rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_READY,
+                                   rf_transport_get_max_transfer (drive), NULL))
+    return 4;
+  ended = rf_helper_server_run (drive, db, STDIN_FILENO, STDOUT_FILENO);
+  return g_str_equal (ended, "end") ? 0 : 1;
+}
 
 int
 main (int    argc,
       char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  signal (SIGPIPE, SIG_IGN);
-
-  if (argc == 2 && g_str_equal (argv[1], "--version"))
-    {
-      printf ("reflash-helper %s\n", PACKAGE_VERSION);
-      return 0;
-    }
-  /* The framed command executor comes with the helper's issue ("Privileges done
-   * right", #8). Until then it executes nothing, and says so. */
-  fprintf (stderr, "%s\n",
-           _("reflash-helper: the privileged helper is not available yet (issue #8, “Privileges done right”, is not done)"));
-  return 5;
+  ignore_signals ();
+  if (argc != 2)
+    return refuse ("usage", "reflash-helper takes one argument: /dev/sgN or /dev/srN");
+  return serve (argv[1]);
 }

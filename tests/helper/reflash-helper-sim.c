@@ -1,0 +1,101 @@
+/* reflash-helper-sim.c: the tests' stand-in for reflash-helper, serving a
+ * practice drive through the same frame code (never installed)
+ *
+ *   reflash-helper-sim [--speed S] SCENARIO NODE
+ *
+ * Says hello and serves frames exactly as reflash-helper does after its
+ * checks, with a practice drive in place of the node: what the helper tests
+ * prove of the frames, the gate and the signals is what runs as root. NODE is
+ * taken as the client gives it and only logged. The practice drive's state is
+ * its usual file, so the client can look at it after the helper ended.
+ *
+ * A real drive stays powered from one helper to the next; a practice drive
+ * opened anew by each helper process would power up each time, and answer
+ * its first command with the power-on UNIT ATTENTION. That one is taken here,
+ * before the hello, as the earlier session had taken it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "rf-drive-lock.h"
+#include "rf-error.h"
+#include "rf-helper-server.h"
+#include "rf-sim-drive.h"
+#include "rf-sim-transport.h"
+
+/* As reflash-helper: a terminal's signals never end it. */
+static void
+ignore_signals (void)
+{
+  const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGPIPE, SIGTTIN, SIGTTOU };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ignored); i++)
+    signal (ignored[i], SIG_IGN);
+}
+
+static void
+take_power_on_attention (RfTransport *transport)
+{
+  static const guint8 test_unit_ready[6] = { 0 };
+  RfCommand command;
+
+  if (rf_command_init (&command, test_unit_ready, 6, RF_DIRECTION_NONE, NULL, 0, 1000))
+    rf_transport_execute (transport, &command, NULL, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(RfSimDrive) drive = NULL;
+  g_autoptr(RfTransport) transport = NULL;
+  g_autoptr(RfDriveDb) db = NULL;
+  g_autoptr(RfDriveLock) lock = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lock_name = NULL;
+  double speed = 0.0;
+  int first = 1;
+
+  ignore_signals ();
+  if (argc >= 3 && g_str_equal (argv[1], "--speed"))
+    {
+      speed = g_ascii_strtod (argv[2], NULL);
+      first = 3;
+    }
+  if (argc - first != 2)
+    {
+      rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_REFUSED, 0, "usage");
+      return 2;
+    }
+  g_debug ("serving practice:%s for %s", argv[first], argv[first + 1]);
+  lock_name = g_strconcat ("practice:", argv[first], NULL);
+  lock = rf_drive_lock_acquire (lock_name, &error);
+  if (lock == NULL)
+    {
+      rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_BUSY, 0, "busy");
+      return 3;
+    }
+  db = rf_drive_db_new_default (&error);
+  drive = db != NULL ? rf_sim_drive_open (argv[first], NULL, &error) : NULL;
+  if (drive == NULL)
+    {
+      fprintf (stderr, "reflash-helper-sim: %s\n", error->message);
+      rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_REFUSED, 0, "no-such-node");
+      return 2;
+    }
+  rf_sim_drive_set_speed (drive, speed);
+  transport = rf_sim_transport_new (drive);
+  take_power_on_attention (transport);
+  if (!rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_READY,
+                                   rf_transport_get_max_transfer (transport), NULL))
+    return 4;
+  return g_str_equal (rf_helper_server_run (transport, db, STDIN_FILENO, STDOUT_FILENO), "end")
+         ? 0 : 1;
+}
