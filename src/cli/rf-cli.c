@@ -6,12 +6,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 
 #include "rf-cli-journals.h"
 #include "rf-cli.h"
+#include "rf-locale.h"
 #include "rf-must-finish.h"
 
 typedef struct {
@@ -101,10 +101,7 @@ rf_cli_run (int    argc,
 {
   const RfCliCommand *command;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  rf_locale_init ();
   /* Debug and info messages too: stdout carries only results (and JSON). */
   g_log_writer_default_set_use_stderr (TRUE);
   /* A dead pipe reader is an error to report, never a reason to die. */
