@@ -25,7 +25,7 @@ model_of (RfDriveFamily *family,
   const RfDriveModel *model = family != NULL && id != NULL
                               ? rf_drive_family_find_model (family, id) : NULL;
 
-  return model != NULL ? model->name : id;
+  return model != NULL ? rf_drive_model_get_title (model) : id;
 }
 
 static void
@@ -122,7 +122,7 @@ print_human (RfDevice *device)
   if (identity->serial != NULL)
     printf (_("Serial:      %s\n"), identity->serial);
   if (family != NULL)
-    printf (_("Family:      %s (%s)\n"), family->name,
+    printf (_("Family:      %s (%s)\n"), rf_drive_family_get_title (family),
             family->support == RF_DRIVE_SUPPORT_SPEC_ONLY ? _("never tested on a real drive")
                                                           : _("tested on real drives"));
   else

@@ -111,7 +111,7 @@ rf_cli_journal_model_name (RfDriveDb *db,
                               ? rf_drive_family_find_model (family, counting) : NULL;
 
   if (model != NULL)
-    return g_strdup (model->name);
+    return g_strdup (rf_drive_model_get_title (model));
   if (identity != NULL && identity->product != NULL && identity->product[0] != '\0')
     return g_strdup (identity->product);
   return g_strdup (_("unknown model"));
@@ -250,13 +250,31 @@ member_time (RfJsonWriter *json,
   rf_json_writer_member_string (json, key, text);
 }
 
+/* The model in the family file's words, or the drive's INQUIRY product: JSON
+ * is never translated. */
+static const char *
+journal_model_for_json (RfDriveDb *db,
+                        RfJournal *journal)
+{
+  const RfDriveIdentity *identity = rf_journal_get_identity (journal);
+  RfDriveFamily *family = db != NULL ? rf_drive_db_lookup (db, rf_journal_get_family (journal))
+                                     : NULL;
+  const char *counting = identity != NULL ? rf_drive_identity_counting_id (identity) : NULL;
+  const RfDriveModel *model = family != NULL && counting != NULL
+                              ? rf_drive_family_find_model (family, counting) : NULL;
+
+  if (model != NULL)
+    return model->name;
+  return identity != NULL ? identity->product : NULL;
+}
+
 static void
 write_journal (RfJsonWriter *json,
                RfDriveDb    *db,
                RfJournal    *journal)
 {
   const RfDriveIdentity *identity = rf_journal_get_identity (journal);
-  g_autofree char *model = rf_cli_journal_model_name (db, journal);
+  const char *model = journal_model_for_json (db, journal);
 
   rf_json_writer_begin_object (json);
   rf_json_writer_member_string (json, "id", rf_journal_get_id (journal));
