@@ -154,11 +154,11 @@ mark_phases (RfWritingPage            *self,
 static char *
 format_elapsed (gint64 elapsed_us)
 {
-  gint64 seconds = MAX (elapsed_us, 0) / G_USEC_PER_SEC;
+  guint seconds = (guint) MIN (MAX (elapsed_us, 0) / G_USEC_PER_SEC, G_MAXUINT);
 
-  /* Translators: time since the flash began, minutes and seconds, e.g. "2:05 elapsed" */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT ":%02d elapsed"), seconds / 60,
-                          (int) (seconds % 60));
+  /* Translators: time since the flash began as a clock shows it, minutes
+   * then seconds, e.g. "2:05 elapsed"; use your language's separator */
+  return g_strdup_printf (_("%u:%02u elapsed"), seconds / 60, seconds % 60);
 }
 
 /* The progress counts a practice drive's modelled time; the person watching

@@ -113,7 +113,9 @@ print_candidates (RfNecFirmware *firmware)
       const RfNecType *type = rf_nec_type_from_id (c->drive_id);
 
       printf ("  #%u  ", i + 1);
-      printf (_("at byte %" G_GSIZE_FORMAT ": %s (%s), bootcode %s"), c->offset,
+      /* Translators: where in the file an image starts (a byte offset), its
+       * model ("ND-3550A"), its drive ID ("K355"), its bootcode version */
+      printf (_("at byte %zu: %s (%s), bootcode %s"), c->offset,
               type != NULL ? type->model : c->drive_id, c->drive_id,
               c->bootcode_version != NULL ? c->bootcode_version : _("not given"));
       if (has_text (c->revision))
@@ -311,8 +313,11 @@ print_human (const CheckResult *result)
   if (rf_firmware_check_get_nec (result->check) != NULL)
     {
       RfFirmware *fw = rf_firmware_check_get_judged (result->check) != NULL ? rf_firmware_check_get_judged (result->check) : RF_FIRMWARE (rf_firmware_check_get_nec (result->check));
+      g_autofree char *size = g_format_size_full (rf_firmware_get_input_size (fw),
+                                                  G_FORMAT_SIZE_LONG_FORMAT);
 
-      printf (_("Size:             %" G_GSIZE_FORMAT " bytes\n"), rf_firmware_get_input_size (fw));
+      /* Translators: the file's size, e.g. "2.1 MB (2,097,152 bytes)" */
+      printf (_("Size:             %s\n"), size);
       printf (_("SHA-256:          %s\n"), rf_firmware_get_input_sha256 (fw));
       print_image (fw);
       if (RF_IS_NEC_FIRMWARE (fw))

@@ -369,8 +369,12 @@ name_unchecked_file (RfVerdict  *self,
                      RfFirmware *firmware)
 {
   GBytes *image = rf_firmware_get_image (firmware);
-  char *sentence = g_strdup_printf (_("%s Reflash cannot check which model this file is for: it has %" G_GSIZE_FORMAT " bytes and the SHA-256 %s. Go on only if you are sure it is for this exact model."),
-                                    self->sentence, g_bytes_get_size (image),
+  g_autofree char *size = g_format_size_full (g_bytes_get_size (image),
+                                              G_FORMAT_SIZE_LONG_FORMAT);
+  /* Translators: the verdict's first sentence, then the file's size
+   * ("2.1 MB (2,097,152 bytes)") and its SHA-256 (64 hex digits) */
+  char *sentence = g_strdup_printf (_("%s Reflash cannot check which model this file is for: it has %s and the SHA-256 %s. Go on only if you are sure it is for this exact model."),
+                                    self->sentence, size,
                                     rf_firmware_get_image_sha256 (firmware));
 
   g_free (self->sentence);
