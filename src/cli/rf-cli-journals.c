@@ -183,14 +183,14 @@ rf_cli_journals_notice (void)
 
 /* Listing */
 
+/* In the locale's date and time, as the wizard shows them; JSON keeps ISO 8601. */
 static char *
 format_time (GDateTime *time)
 {
   g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
 
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("-");
+  return local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("-");
 }
-
 
 static const char *
 or_dash (const char *text)
@@ -222,6 +222,7 @@ print_one (RfDriveDb *db,
   if (rf_journal_get_image_sha256 (journal) != NULL)
     printf (_("  SHA-256:  %s\n"), rf_journal_get_image_sha256 (journal));
   printf (_("  Stopped:  %s\n"), rf_cli_journal_phase_to_sentence (db, journal));
+  /* Translators: two dates and times in the locale's format */
   printf (_("  Started:  %s, last updated %s\n"), started, updated);
 }
 
