@@ -8,7 +8,8 @@
  * a third longer ("[Ŕéçöṽéŕ ţĥé ðŕîṽé ~~~]"). The test walks every page, with a
  * practice drive in each state and each kind of verdict and result, and reads
  * what a person reads: every mapped label, every tooltip, every accessible
- * name and description, the window's title and its menu. Any ASCII letter
+ * name and description, the window's title and its menu, and every glyph
+ * must be in the fonts. Any ASCII letter
  * left, once the allowed data is taken out (device names, paths, digests, and
  * what the drive says about itself), is a word that escaped translation. At
  * 1024×768 and 360 px wide the longer words must fit, and no label is cut.
@@ -118,7 +119,14 @@ read_widget (Reading   *reading,
       GTK_IS_WINDOW_CONTROLS (widget))
     return;
   if (GTK_IS_LABEL (widget))
-    read_text (reading, "label", gtk_label_get_text (GTK_LABEL (widget)));
+    {
+      read_text (reading, "label", gtk_label_get_text (GTK_LABEL (widget)));
+      /* An accent without a glyph would show as a box: the fonts that
+       * build-aux/setup-deps installs must have them all. */
+      if (pango_layout_get_unknown_glyphs_count (gtk_label_get_layout (GTK_LABEL (widget))) > 0)
+        g_string_append_printf (reading->english, "\n  label without glyphs: “%s”",
+                                gtk_label_get_text (GTK_LABEL (widget)));
+    }
   if (GTK_IS_PROGRESS_BAR (widget) && gtk_progress_bar_get_show_text (GTK_PROGRESS_BAR (widget)))
     read_text (reading, "progress", gtk_progress_bar_get_text (GTK_PROGRESS_BAR (widget)));
   if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)))

@@ -206,6 +206,7 @@ show_light (RfWritingPage            *self,
   if (self->practice != NULL)
     {
       RfSimLed led = rf_sim_drive_get_led (self->practice);
+      /* Translators: what the practice drive's light does now ("Blinking") */
       g_autofree char *words = g_strdup_printf (_("The practice drive's light: %s"),
                                                 rf_drive_presenter_led_words (led));
 

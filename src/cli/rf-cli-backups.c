@@ -114,6 +114,7 @@ print_human (GPtrArray  *backups,
 
   if (backups->len == 0)
     {
+      /* Translators: the folder where backups are kept */
       printf (_("No backups yet. Reflash keeps them in %s\n"), directory);
       return;
     }
@@ -129,6 +130,8 @@ print_human (GPtrArray  *backups,
       /* Translators: when it was saved (the locale's date and time), then how
        * it was verified ("read twice, both reads the same") */
       printf (_("  Saved:    %s, verified: %s\n"), date, verified_sentence (b->verified));
+      /* Translators: a line of “reflash-cli backups”: a label, then its value; pad the label
+       * with spaces so that the values line up with the other lines */
       printf (_("  SHA-256:  %s\n"), b->sha256);
     }
 }
@@ -159,9 +162,11 @@ rf_cli_backups_run (int    argc,
     {
       /* The store is a folder, not a drive: the generic sentences speak of drives. */
       if (error->code == RF_ERROR_PERMISSION_DENIED)
+        /* Translators: the backup folder, then the system's reason (not translated here) */
         fprintf (stderr, _("reflash-cli backups: You do not have permission to read the backup folder %s. (%s)\n"),
                  rf_backup_store_get_directory (store), error->message);
       else
+        /* Translators: the backup folder, then the system's reason (not translated here) */
         fprintf (stderr, _("reflash-cli backups: The backup folder %s cannot be read. (%s)\n"),
                  rf_backup_store_get_directory (store), error->message);
       return RF_CLI_EXIT_FAILURE;

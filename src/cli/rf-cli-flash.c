@@ -423,6 +423,8 @@ print_resumed (Flash *flash,
    * then the firmware version in it */
   fprintf (out, _("Image:     %s, firmware %s (the copy Reflash kept of it)\n"),
            rf_journal_get_image_name (journal), or_unknown (image_revision (flash)));
+  /* Translators: a line of “reflash-cli flash and recover”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   fprintf (out, _("Stopped:   %s\n"),
            rf_cli_journal_phase_to_sentence (flash->db, journal));
   if (looks_unchanged (flash))
@@ -460,18 +462,26 @@ print_plan (Flash *flash)
 
   if (flash->as_json)
     write_plan_event (flash);
+  /* Translators: a line of “reflash-cli flash and recover”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   fprintf (out, _("Drive:     %s, %s\n"), flash->drive_name,
            or_unknown (drive_model (flash, TRUE)));
   if (flash->identity->safe_mode && speaks_spc (flash))
     fprintf (out, "%s\n", _("Now:       boot mode (only the drive's boot code runs)"));
   else if (flash->identity->safe_mode)
+    /* Translators: a line of the flash plan: the bootcode version; pad the label so that the
+     * values line up */
     fprintf (out, _("Now:       safe mode (only the bootcode runs; version %s)\n"),
              or_unknown (flash->identity->revision));
   else
+    /* Translators: a line of the flash plan: the firmware version; pad the label so that the
+     * values line up */
     fprintf (out, _("Now:       firmware %s\n"), or_unknown (flash->identity->revision));
   if (flash->resume != NULL)
     print_resumed (flash, out);
   else
+    /* Translators: a line of “reflash-cli flash and recover”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     fprintf (out, _("Image:     %s, firmware %s\n"), flash->image_path,
              or_unknown (image_revision (flash)));
   if (speaks_spc (flash) && flash->resume == NULL)
@@ -692,6 +702,7 @@ print_backup (Flash *flash)
   const RfBackup *backup = rf_flash_job_get_backup (flash->job);
 
   if (backup != NULL)
+    /* Translators: the backup file's path */
     printf (_("The firmware it ran before is backed up in %s\n"), backup->image_path);
   else if (!flash->identity->safe_mode)
     printf ("%s\n", _("No backup was made."));
@@ -730,6 +741,7 @@ finish_unchanged (Flash *flash)
       write_done_event (flash, now, model_named_by (flash, now, FALSE));
       return RF_CLI_EXIT_OK;
     }
+  /* Translators: the firmware version the drive runs */
   printf (_("The flash had stopped before anything was erased: the drive is unchanged and still "
             "runs firmware %s. The interrupted flash is closed.\n"),
           or_unknown (now->revision));
@@ -905,10 +917,13 @@ refuse_step_aside (Flash     *flash,
   g_autofree char *sentence = NULL;
 
   if (flash->resume != NULL)
+    /* Translators: the verdict's first sentence comes first, then this one */
     sentence = g_strdup_printf (_("%s The firmware of the interrupted flash no longer brings this "
                                   "drive back, so it is not written."),
                                 rf_verdict_get_sentence (verdict));
   else
+    /* Translators: the verdict's first sentence comes first; "recover" is the command's name,
+     * keep it */
     sentence = g_strdup_printf (_("%s recover writes only firmware that brings the drive back: "
                                   "use “reflash-cli flash” for this file."),
                                 rf_verdict_get_sentence (verdict));

@@ -164,6 +164,7 @@ rf_cli_journals_notice (void)
     return;
   if (journals->len > 1)
     {
+      /* Translators: how many interrupted flashes there are */
       fprintf (stderr, ngettext ("reflash-cli: %u interrupted flash can be resumed with "
                                  "“reflash-cli resume” (see “reflash-cli journals”).\n",
                                  "reflash-cli: %u interrupted flashes can be resumed with "
@@ -220,7 +221,11 @@ print_one (RfDriveDb *db,
           or_dash (rf_journal_get_image_revision (journal)));
   /* The whole SHA-256, as every other command shows it, to compare with theirs. */
   if (rf_journal_get_image_sha256 (journal) != NULL)
+    /* Translators: a line of “reflash-cli journals”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("  SHA-256:  %s\n"), rf_journal_get_image_sha256 (journal));
+  /* Translators: a line of “reflash-cli journals”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("  Stopped:  %s\n"), rf_cli_journal_phase_to_sentence (db, journal));
   /* Translators: two dates and times in the locale's format */
   printf (_("  Started:  %s, last updated %s\n"), started, updated);
@@ -378,6 +383,7 @@ discard_journal (RfJournalStore *store,
 
   if (journal == NULL)
     {
+      /* Translators: the journal's id the person typed */
       fprintf (stderr, _("reflash-cli journals: No open journal is called “%s”.\n"), id);
       g_debug ("%s", error->message);
       return g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND) ? RF_CLI_EXIT_NOT_FOUND
@@ -393,10 +399,12 @@ discard_journal (RfJournalStore *store,
     return RF_CLI_EXIT_NOT_CONFIRMED;
   if (!rf_journal_close (journal, &error))
     {
+      /* Translators: the journal's id, then the system's reason */
       fprintf (stderr, _("reflash-cli journals: The journal %s could not be closed. (%s)\n"), id,
                error->message);
       return RF_CLI_EXIT_FAILURE;
     }
+  /* Translators: the journal's id */
   printf (_("The journal %s is closed.\n"), id);
   return RF_CLI_EXIT_OK;
 }

@@ -123,12 +123,14 @@ rf_cli_run (int    argc,
   command = find_command (argv[1]);
   if (command == NULL)
     {
+      /* Translators: the command the person typed */
       fprintf (stderr, _("reflash-cli: unknown command “%s”\n"), argv[1]);
       print_usage (stderr);
       return RF_CLI_EXIT_USAGE;
     }
   if (command->run == NULL)
     {
+      /* Translators: a command's name, then an issue number ("#8") */
       fprintf (stderr, _("reflash-cli: “%s” is not available yet (issue %s is still open)\n"),
                command->name, command->pending_issue);
       return RF_CLI_EXIT_NOT_AVAILABLE;
