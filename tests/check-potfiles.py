@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fails when po/POTFILES.in is unsorted, names a missing file, or misses a source
-file that has translatable strings."""
+file that has translatable strings, or when a drive family or practice scenario has
+no link in po/ that hands its names to xgettext (data/practice/README.md)."""
 import os
 import re
 import sys
@@ -40,6 +41,22 @@ for sub in ('src', 'ui', 'data'):
                 continue
             if wanted and path not in listed:
                 errors.append(f'{path} has translatable strings but is not in po/POTFILES.in')
+
+# xgettext cannot read .conf files but reads them as Desktop files through a link
+# po/SUB/ID.desktop -> ../../data/SUB/ID.conf (PLATFORM.md §4).
+for sub in ('drives', 'practice'):
+    folder = os.path.join(top, 'data', sub)
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith('.conf'):
+            continue
+        link = f'po/{sub}/{name[:-len(".conf")]}.desktop'
+        target = os.path.join(folder, name)
+        path = os.path.join(top, link)
+        if not os.path.islink(path) or \
+                os.path.realpath(path) != os.path.realpath(target):
+            errors.append(f'data/{sub}/{name} has no link {link} -> ../../data/{sub}/{name}')
+        elif link not in listed:
+            errors.append(f'{link} is not in po/POTFILES.in')
 
 for e in errors:
     print(e)

@@ -5,11 +5,10 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <locale.h>
 #include <signal.h>
 
 #include "rf-application.h"
+#include "rf-locale.h"
 
 int
 main (int    argc,
@@ -17,10 +16,7 @@ main (int    argc,
 {
   g_autoptr(RfApplication) application = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  rf_locale_init ();
   /* A dead helper is an error to report, never a reason to die. */
   signal (SIGPIPE, SIG_IGN);
 

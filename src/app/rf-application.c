@@ -131,6 +131,7 @@ rf_application_activate (GApplication *application)
       g_autofree char *id = g_strconcat ("practice:", self->practice_drive, NULL);
 
       if (!rf_window_open_drive (RF_WINDOW (window), id))
+        /* Translators: the name after --practice that matched no practice drive ("seed") */
         g_printerr (_("There is no practice drive called “%s”.\n"), self->practice_drive);
       g_clear_pointer (&self->practice_drive, g_free);
     }

@@ -243,6 +243,7 @@ show_plan (RfConfirmPage         *self,
   if (identity->safe_mode)
     now = g_strdup (_("Safe mode: only the bootcode runs"));
   else
+    /* Translators: a firmware version, e.g. "Firmware 1.06" */
     now = g_strdup_printf (_("Firmware %s"), identity->revision != NULL ? identity->revision : "?");
   if (identity->safe_mode)
     backup = g_strdup (_("None: in safe mode there is no firmware to back up"));

@@ -28,7 +28,7 @@ rf_drive_presenter_dup_model_name (RfDevice   *device,
   if (model_id == NULL)
     return NULL;
   model = family != NULL ? rf_drive_family_find_model (family, model_id) : NULL;
-  return g_strdup (model != NULL ? model->name : model_id);
+  return g_strdup (model != NULL ? rf_drive_model_get_title (model) : model_id);
 }
 
 /**

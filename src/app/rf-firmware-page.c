@@ -510,6 +510,7 @@ make_backup_row (const RfBackup *backup,
   g_autofree char *when = local != NULL ? g_date_time_format (local, "%x %X") : NULL;
   g_autofree char *title = g_strdup_printf (_("Firmware %s"),
                                             backup->revision != NULL ? backup->revision : "?");
+  /* Translators: the date and time of a backup, in the locale's format */
   g_autofree char *subtitle = g_strdup_printf (_("Backed up on %s"),
                                                when != NULL ? when : backup->date);
 

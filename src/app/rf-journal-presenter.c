@@ -246,7 +246,7 @@ rf_journal_presenter_dup_model_name (RfJournalPresenter *self,
   if (family != NULL && model == NULL && identity->stored_id != NULL)
     model = rf_drive_family_find_model (family, identity->stored_id);
   if (model != NULL)
-    return g_strdup (model->name);
+    return g_strdup (rf_drive_model_get_title (model));
   if (identity->product != NULL && *identity->product != '\0')
     return g_strdup (identity->product);
   return g_strdup (_("drive"));

@@ -65,6 +65,7 @@ show_success (RfResultPage *self,
   rf_page_set_opening_focus (RF_PAGE (self), self->done_button);
   if (rf_flash_job_get_found_unchanged (job))
     {
+      /* Translators: the drive's model, e.g. "Your ND-3550A is unchanged" */
       headline = g_strdup_printf (_("Your %s is unchanged"), model);
       show (self, "emblem-ok-symbolic", headline,
             _("The interrupted flash had stopped before anything was erased: the drive still "

@@ -154,11 +154,11 @@ mark_phases (RfWritingPage            *self,
 static char *
 format_elapsed (gint64 elapsed_us)
 {
-  gint64 seconds = MAX (elapsed_us, 0) / G_USEC_PER_SEC;
+  guint seconds = (guint) MIN (MAX (elapsed_us, 0) / G_USEC_PER_SEC, G_MAXUINT);
 
-  /* Translators: time since the flash began, minutes and seconds, e.g. "2:05 elapsed" */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT ":%02d elapsed"), seconds / 60,
-                          (int) (seconds % 60));
+  /* Translators: time since the flash began as a clock shows it, minutes
+   * then seconds, e.g. "2:05 elapsed"; use your language's separator */
+  return g_strdup_printf (_("%u:%02u elapsed"), seconds / 60, seconds % 60);
 }
 
 /* The progress counts a practice drive's modelled time; the person watching
@@ -206,6 +206,7 @@ show_light (RfWritingPage            *self,
   if (self->practice != NULL)
     {
       RfSimLed led = rf_sim_drive_get_led (self->practice);
+      /* Translators: what the practice drive's light does now ("Blinking") */
       g_autofree char *words = g_strdup_printf (_("The practice drive's light: %s"),
                                                 rf_drive_presenter_led_words (led));
 

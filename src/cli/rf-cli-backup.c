@@ -104,12 +104,14 @@ check_output (const char *path)
 
   if (lstat (path, &info) == 0)
     {
+      /* Translators: a file name the person gave */
       fprintf (stderr, _("reflash-cli backup: %s exists already; give a new file name for the copy. Nothing was overwritten.\n"),
                path);
       return RF_CLI_EXIT_USAGE;
     }
   if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
+      /* Translators: a folder */
       fprintf (stderr, _("reflash-cli backup: the folder %s does not exist\n"), folder);
       return RF_CLI_EXIT_NOT_FOUND;
     }
@@ -299,11 +301,17 @@ print_done (Backup         *backup,
     printf ("%s\n", _("An earlier verified backup of this drive, made while this program ran, "
                       "was reused; nothing was read again."));
   else
+    /* Translators: the drive's name ("practice:healthy-3550", "/dev/sg1") */
     printf (_("The firmware of %s was read twice, both reads were the same, and it is kept.\n"),
             backup->drive_name);
+  /* Translators: a line of “reflash-cli backup”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("Backup:  %s\n"), kept->image_path);
+  /* Translators: a line of “reflash-cli backup”: pad the label so that the values line up */
   printf (_("SHA-256: %s\n"), kept->sha256);
   if (backup->output != NULL)
+    /* Translators: a line of “reflash-cli backup”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Copy:    %s\n"), backup->output);
 }
 

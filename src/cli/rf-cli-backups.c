@@ -45,15 +45,28 @@ print_json (GPtrArray *backups)
   fputs (text, stdout);
 }
 
+/* The family's title in the person's language, else its id. */
+static const char *
+family_title (RfDriveDb  *db,
+              const char *id)
+{
+  RfDriveFamily *family = db != NULL && id != NULL ? rf_drive_db_lookup (db, id) : NULL;
+
+  return family != NULL ? rf_drive_family_get_title (family) : id;
+}
+
 /* An NEC backup belongs to a bootcode, an SPC one to the model INQUIRY names. */
 static void
-print_drive (const RfBackup *b)
+print_drive (const RfBackup *b,
+             RfDriveDb      *db)
 {
   const RfNecType *type = rf_nec_type_from_id (b->drive_id);
   g_autofree char *model = NULL;
 
   if (g_strcmp0 (b->protocol, "nec-2m") == 0)
     {
+      /* Translators: the model ("ND-3550A"), its drive ID ("K355"), the
+       * firmware version, the bootcode version */
       printf (_("  Drive:    %s (drive ID %s), firmware %s, bootcode %s\n"),
               type != NULL ? type->model : b->drive_id, b->drive_id,
               b->revision != NULL ? b->revision : "?",
@@ -63,27 +76,62 @@ print_drive (const RfBackup *b)
   model = b->vendor != NULL ? g_strdup_printf ("%s %s", b->vendor, b->drive_id)
                             : g_strdup (b->drive_id);
   /* Translators: the drive's vendor and product as it reports them ("REFLASH
-   * PRACTICE SPC"), its drive family's id ("spc-generic"), the firmware version */
-  printf (_("  Drive:    %s (family %s), firmware %s\n"), model, b->family,
+   * PRACTICE SPC"), its drive family ("Generic SPC microcode download"), the
+   * firmware version */
+  printf (_("  Drive:    %s (family %s), firmware %s\n"), model, family_title (db, b->family),
           b->revision != NULL ? b->revision : "?");
+}
+
+/* When the backup was taken, in the locale's date and time (the store
+ * keeps ISO 8601 in UTC). */
+static char *
+format_date (const char *iso8601)
+{
+  g_autoptr(GDateTime) utc = iso8601 != NULL ? g_date_time_new_from_iso8601 (iso8601, NULL)
+                                             : NULL;
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  if (local == NULL)
+    return g_strdup (iso8601 != NULL ? iso8601 : "?");
+  return g_date_time_format (local, "%x %X");
+}
+
+/* How the backup was proven, in words; a way this version does not know
+ * is shown as it is stored. */
+static const char *
+verified_sentence (const char *verified)
+{
+  if (g_strcmp0 (verified, "two-reads-compared") == 0)
+    return _("read twice, both reads the same");
+  return verified != NULL ? verified : "?";
 }
 
 static void
 print_human (GPtrArray  *backups,
              const char *directory)
 {
+  g_autoptr(RfDriveDb) db = NULL;
+
   if (backups->len == 0)
     {
+      /* Translators: the folder where backups are kept */
       printf (_("No backups yet. Reflash keeps them in %s\n"), directory);
       return;
     }
+  /* Without the drive families, a family shows as its id. */
+  db = rf_drive_db_new_default (NULL);
   for (guint i = 0; i < backups->len; i++)
     {
       const RfBackup *b = backups->pdata[i];
+      g_autofree char *date = format_date (b->date);
 
       printf ("%s\n", b->image_path);
-      print_drive (b);
-      printf (_("  Saved:    %s, verified: %s\n"), b->date, b->verified);
+      print_drive (b, db);
+      /* Translators: when it was saved (the locale's date and time), then how
+       * it was verified ("read twice, both reads the same") */
+      printf (_("  Saved:    %s, verified: %s\n"), date, verified_sentence (b->verified));
+      /* Translators: a line of “reflash-cli backups”: a label, then its value; pad the label
+       * with spaces so that the values line up with the other lines */
       printf (_("  SHA-256:  %s\n"), b->sha256);
     }
 }
@@ -114,9 +162,11 @@ rf_cli_backups_run (int    argc,
     {
       /* The store is a folder, not a drive: the generic sentences speak of drives. */
       if (error->code == RF_ERROR_PERMISSION_DENIED)
+        /* Translators: the backup folder, then the system's reason (not translated here) */
         fprintf (stderr, _("reflash-cli backups: You do not have permission to read the backup folder %s. (%s)\n"),
                  rf_backup_store_get_directory (store), error->message);
       else
+        /* Translators: the backup folder, then the system's reason (not translated here) */
         fprintf (stderr, _("reflash-cli backups: The backup folder %s cannot be read. (%s)\n"),
                  rf_backup_store_get_directory (store), error->message);
       return RF_CLI_EXIT_FAILURE;

@@ -111,18 +111,27 @@ print_candidates (RfNecFirmware *firmware)
     {
       const RfNecCandidate *c = rf_nec_firmware_get_candidate (firmware, i);
       const RfNecType *type = rf_nec_type_from_id (c->drive_id);
+      const char *model = type != NULL ? type->model : c->drive_id;
+      const char *bootcode = c->bootcode_version != NULL ? c->bootcode_version : _("not given");
 
       printf ("  #%u  ", i + 1);
-      printf (_("at byte %" G_GSIZE_FORMAT ": %s (%s), bootcode %s"), c->offset,
-              type != NULL ? type->model : c->drive_id, c->drive_id,
-              c->bootcode_version != NULL ? c->bootcode_version : _("not given"));
+      /* One whole line per case: no sentence is glued from pieces. */
       if (has_text (c->revision))
-        printf (_(", version %s"), c->revision);
+        /* Translators: where in the file an image starts (a byte offset), its
+         * model ("ND-3550A"), its drive ID ("K355"), its bootcode version, its
+         * firmware version */
+        printf (_("at byte %zu: %s (%s), bootcode %s, version %s"), c->offset, model,
+                c->drive_id, bootcode, c->revision);
+      else
+        /* Translators: where in the file an image starts (a byte offset), its
+         * model ("ND-3550A"), its drive ID ("K355"), its bootcode version */
+        printf (_("at byte %zu: %s (%s), bootcode %s"), c->offset, model, c->drive_id, bootcode);
       printf ("\n      %s\n", c->problem == RF_FIRMWARE_PROBLEM_NONE
                                ? _("usable")
                                : rf_firmware_problem_to_sentence (c->problem));
     }
   if (rf_nec_firmware_get_chosen (firmware) >= 0)
+    /* Translators: the number of the image taken from an updater, then why */
     printf (_("Chosen: #%d. %s\n"), rf_nec_firmware_get_chosen (firmware) + 1,
             rf_nec_choice_to_sentence (rf_nec_firmware_get_choice (firmware)));
 }
@@ -134,23 +143,34 @@ print_image (RfFirmware *fw)
 
   if (!RF_IS_NEC_FIRMWARE (fw))
     {
+      /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+       * with spaces so that the values line up with the other lines */
       printf (_("Format:           %s (%s)\n"), _("drive family's raw image"),
               rf_firmware_get_family (fw) != NULL ? rf_firmware_get_family (fw) : "spc-download");
+      /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+       * with spaces so that the values line up with the other lines */
       printf (_("Model:            %s\n"), rf_firmware_get_model (fw) != NULL
                                            ? rf_firmware_get_model (fw)
                                            : _("cannot be checked"));
       if (has_text (rf_firmware_get_revision (fw)))
+        /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+         * with spaces so that the values line up with the other lines */
         printf (_("Version:          %s\n"), rf_firmware_get_revision (fw));
       return;
     }
   if (rf_firmware_get_drive_id (fw) == NULL)
     return;
+  /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("Format:           %s\n"),
           rf_nec_firmware_is_container (RF_NEC_FIRMWARE (fw))
           ? _("updater holding NEC 2 MiB firmware images (nec-2m); the chosen image:")
           : _("NEC 2 MiB firmware image (nec-2m)"));
+  /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("Model:            %s (drive ID %s)\n"), rf_firmware_get_model (fw),
           rf_firmware_get_drive_id (fw));
+  /* Translators: a line of “reflash-cli check”: pad the label so that the values line up */
   printf (_("Bootcode version: %s\n"), rf_firmware_get_bootcode_version (fw) != NULL
                                        ? rf_firmware_get_bootcode_version (fw)
                                        : _("not given"));
@@ -158,19 +178,31 @@ print_image (RfFirmware *fw)
   if (!rf_firmware_get_checksum (fw, &stored, &computed))
     ;
   else if (stored == computed)
+    /* Translators: a line of “reflash-cli check”: the file's checksum in hexadecimal; pad the
+     * label so that the values line up */
     printf (_("Checksum:         intact (%04X)\n"), stored);
   else
+    /* Translators: a line of “reflash-cli check”: two checksums in hexadecimal; pad the label
+     * so that the values line up */
     printf (_("Checksum:         damaged (the file says %04X, its contents add up to %04X)\n"),
             stored, computed);
   if (rf_firmware_get_revision (fw) != NULL)
     {
       if (has_text (rf_firmware_get_vendor (fw)))
+        /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+         * with spaces so that the values line up with the other lines */
         printf (_("Vendor:           %s\n"), rf_firmware_get_vendor (fw));
       if (has_text (rf_firmware_get_product (fw)))
+        /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+         * with spaces so that the values line up with the other lines */
         printf (_("Product:          %s\n"), rf_firmware_get_product (fw));
       if (has_text (rf_firmware_get_revision (fw)))
+        /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+         * with spaces so that the values line up with the other lines */
         printf (_("Version:          %s\n"), rf_firmware_get_revision (fw));
       if (has_text (rf_firmware_get_vendor_specific (fw)))
+        /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+         * with spaces so that the values line up with the other lines */
         printf (_("Vendor-specific:  %s\n"), rf_firmware_get_vendor_specific (fw));
     }
   else
@@ -204,14 +236,20 @@ print_drive (const CheckResult *result)
   g_autofree char *drive = dup_drive_text (result);
   g_autofree char *headline = rf_device_dup_headline (result->device);
 
+  /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("Drive:            %s\n"), drive);
   printf ("                  %s\n", headline);
   if (rf_drive_identity_counting_id (id) == NULL)
     return;
   if (has_text (id->bootcode_version))
+    /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Bootcode:         %s, version %s\n"), rf_drive_identity_counting_id (id),
             id->bootcode_version);
   else
+    /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Bootcode:         %s\n"), rf_drive_identity_counting_id (id));
 }
 
@@ -277,12 +315,14 @@ print_verdict (const CheckResult *result)
   printf ("\n");
   if (result->identity != NULL)
     print_drive (result);
+  /* Translators: the verdict's code for scripts ("upgrade", keep it), then its sentence */
   printf (_("Verdict (%s): %s\n"), rf_verdict_get_code (rf_firmware_check_get_verdict (result->check)),
           rf_verdict_get_sentence (rf_firmware_check_get_verdict (result->check)));
   if (rf_verdict_get_next_step (rf_firmware_check_get_verdict (result->check)) != NULL)
     printf ("%s\n", rf_verdict_get_next_step (rf_firmware_check_get_verdict (result->check)));
   for (guint i = 0; i < RF_VERDICT_N_WARNINGS; i++)
     if (warnings & (1u << i))
+      /* Translators: a warning's code for scripts (keep it), then its sentence */
       printf (_("Warning (%s): %s\n"), rf_verdict_warning_to_nick ((RfVerdictWarnings) (1u << i)),
               rf_verdict_warning_to_sentence ((RfVerdictWarnings) (1u << i)));
   for (guint i = 0; result->backups != NULL && i < result->backups->len; i++)
@@ -290,15 +330,20 @@ print_verdict (const CheckResult *result)
       const RfBackup *backup = result->backups->pdata[i];
 
       if (has_text (backup->revision))
+        /* Translators: the verdict's code (keep it), the backup file, its firmware version,
+         * when it was saved */
         printf (_("Backup of this drive (%s): %s (firmware %s, saved %s)\n"),
                 (const char *) result->backup_codes->pdata[i], backup->image_path,
                 backup->revision, backup->date);
       else
+        /* Translators: the verdict's code (keep it), the backup file, when it was saved */
         printf (_("Backup of this drive (%s): %s (saved %s)\n"),
                 (const char *) result->backup_codes->pdata[i], backup->image_path, backup->date);
     }
   next = result->device != NULL ? dup_next_command (result) : NULL;
   if (next != NULL)
+    /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Next step:        %s\n"), next);
 }
 
@@ -307,12 +352,19 @@ print_human (const CheckResult *result)
 {
   RfFirmwareProblem problem = result_problem (result);
 
+  /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("File:             %s\n"), result->path);
   if (rf_firmware_check_get_nec (result->check) != NULL)
     {
       RfFirmware *fw = rf_firmware_check_get_judged (result->check) != NULL ? rf_firmware_check_get_judged (result->check) : RF_FIRMWARE (rf_firmware_check_get_nec (result->check));
+      g_autofree char *size = g_format_size_full (rf_firmware_get_input_size (fw),
+                                                  G_FORMAT_SIZE_LONG_FORMAT);
 
-      printf (_("Size:             %" G_GSIZE_FORMAT " bytes\n"), rf_firmware_get_input_size (fw));
+      /* Translators: the file's size, e.g. "2.1 MB (2,097,152 bytes)" */
+      printf (_("Size:             %s\n"), size);
+      /* Translators: a line of “reflash-cli check”: a label, then its value; pad the label
+       * with spaces so that the values line up with the other lines */
       printf (_("SHA-256:          %s\n"), rf_firmware_get_input_sha256 (fw));
       print_image (fw);
       if (RF_IS_NEC_FIRMWARE (fw))
@@ -322,11 +374,13 @@ print_human (const CheckResult *result)
   /* An updater is no complete image itself: say which of its images is meant. */
   if (problem == RF_FIRMWARE_PROBLEM_NONE && rf_firmware_check_get_nec (result->check) != NULL &&
       rf_nec_firmware_is_container (rf_firmware_check_get_nec (result->check)))
+    /* Translators: the number of the image taken from the updater file */
     printf (_("The file is an updater; image #%d was taken.\n"),
             rf_nec_firmware_get_chosen (rf_firmware_check_get_nec (result->check)) + 1);
   else if (problem == RF_FIRMWARE_PROBLEM_NONE)
     printf ("%s\n", rf_firmware_problem_to_sentence (problem));
   else
+    /* Translators: the problem's code for scripts (keep it), then its sentence */
     printf (_("Not usable (%s): %s\n"), rf_firmware_problem_to_nick (problem),
             rf_firmware_problem_to_sentence (problem));
   if (rf_firmware_check_get_verdict (result->check) != NULL)
@@ -557,6 +611,7 @@ rf_cli_check_run (int    argc,
     {
       g_autofree char *sentence = rf_cli_drive_dup_error_sentence (drive, error);
 
+      /* Translators: the file, the sentence saying what is wrong, the system's message */
       fprintf (stderr, _("reflash-cli check: %s: %s (%s)\n"), drive, sentence, error->message);
       return error->code == RF_ERROR_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_FAILURE;
     }

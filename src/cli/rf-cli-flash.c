@@ -96,15 +96,19 @@ or_unknown (const char *text)
   return text != NULL ? text : _("(unknown)");
 }
 
-/* "ND-3550A" for an ID of the drive's family, else the ID itself. */
+/* "ND-3550A" for an ID of the drive's family, else the ID itself; in the
+ * person's language for @translated (JSON keeps the family file's name). */
 static const char *
 model_of (Flash      *flash,
-          const char *id)
+          const char *id,
+          gboolean    translated)
 {
   const RfDriveModel *model = flash->family != NULL && id != NULL
                               ? rf_drive_family_find_model (flash->family, id) : NULL;
 
-  return model != NULL ? model->name : id;
+  if (model == NULL)
+    return id;
+  return translated ? rf_drive_model_get_title (model) : model->name;
 }
 
 static gboolean
@@ -342,24 +346,26 @@ image_revision (Flash *flash)
  * no identity below INQUIRY, so the family's model its INQUIRY matched. */
 static const char *
 model_named_by (Flash                 *flash,
-                const RfDriveIdentity *identity)
+                const RfDriveIdentity *identity,
+                gboolean               translated)
 {
   const char *counting = rf_drive_identity_counting_id (identity);
   g_autofree char *matched = NULL;
-  const RfDriveModel *model;
 
   if (counting != NULL)
-    return model_of (flash, counting);
+    return model_of (flash, counting, translated);
   matched = rf_device_dup_model_id (flash->device);
-  model = flash->family != NULL && matched != NULL
-          ? rf_drive_family_find_model (flash->family, matched) : NULL;
-  return model != NULL ? model->name : identity->product;
+  if (matched != NULL && flash->family != NULL &&
+      rf_drive_family_find_model (flash->family, matched) != NULL)
+    return model_of (flash, matched, translated);
+  return identity->product;
 }
 
 static const char *
-drive_model (Flash *flash)
+drive_model (Flash    *flash,
+             gboolean  translated)
 {
-  return model_named_by (flash, flash->identity);
+  return model_named_by (flash, flash->identity, translated);
 }
 
 static gboolean
@@ -382,7 +388,7 @@ write_plan_event (Flash *flash)
   RfJsonWriter *json = rf_cli_event_begin ("plan");
 
   rf_json_writer_member_string (json, "drive", flash->drive_name);
-  rf_json_writer_member_string (json, "model", drive_model (flash));
+  rf_json_writer_member_string (json, "model", drive_model (flash, FALSE));
   rf_json_writer_member_string (json, "revision", flash->identity->revision);
   rf_json_writer_member_boolean (json, "safe_mode", flash->identity->safe_mode);
   rf_json_writer_member_string (json, "image", image_file (flash));
@@ -417,6 +423,8 @@ print_resumed (Flash *flash,
    * then the firmware version in it */
   fprintf (out, _("Image:     %s, firmware %s (the copy Reflash kept of it)\n"),
            rf_journal_get_image_name (journal), or_unknown (image_revision (flash)));
+  /* Translators: a line of “reflash-cli flash and recover”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   fprintf (out, _("Stopped:   %s\n"),
            rf_cli_journal_phase_to_sentence (flash->db, journal));
   if (looks_unchanged (flash))
@@ -433,13 +441,14 @@ print_raw_image (Flash *flash,
 {
   GBytes *bytes = rf_firmware_check_get_bytes (flash->check);
   g_autofree char *sha256 = NULL;
+  g_autofree char *size = NULL;
 
   if (bytes == NULL)
     return;
   sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-  /* Translators: the image's size in bytes, then its SHA-256 */
-  fprintf (out, _("Contents:  %" G_GSIZE_FORMAT " bytes, SHA-256 %s\n"), g_bytes_get_size (bytes),
-           sha256);
+  size = g_format_size_full (g_bytes_get_size (bytes), G_FORMAT_SIZE_LONG_FORMAT);
+  /* Translators: the image's size ("2.1 MB (2,097,152 bytes)"), then its SHA-256 */
+  fprintf (out, _("Contents:  %s, SHA-256 %s\n"), size, sha256);
   if (!flash->family->download.has_model_check)
     fprintf (out, "%s\n", _("Nothing in this file says which model it is for: check for "
                             "yourself that it is firmware for exactly this drive."));
@@ -453,17 +462,26 @@ print_plan (Flash *flash)
 
   if (flash->as_json)
     write_plan_event (flash);
-  fprintf (out, _("Drive:     %s, %s\n"), flash->drive_name, or_unknown (drive_model (flash)));
+  /* Translators: a line of “reflash-cli flash and recover”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
+  fprintf (out, _("Drive:     %s, %s\n"), flash->drive_name,
+           or_unknown (drive_model (flash, TRUE)));
   if (flash->identity->safe_mode && speaks_spc (flash))
     fprintf (out, "%s\n", _("Now:       boot mode (only the drive's boot code runs)"));
   else if (flash->identity->safe_mode)
+    /* Translators: a line of the flash plan: the bootcode version; pad the label so that the
+     * values line up */
     fprintf (out, _("Now:       safe mode (only the bootcode runs; version %s)\n"),
              or_unknown (flash->identity->revision));
   else
+    /* Translators: a line of the flash plan: the firmware version; pad the label so that the
+     * values line up */
     fprintf (out, _("Now:       firmware %s\n"), or_unknown (flash->identity->revision));
   if (flash->resume != NULL)
     print_resumed (flash, out);
   else
+    /* Translators: a line of “reflash-cli flash and recover”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     fprintf (out, _("Image:     %s, firmware %s\n"), flash->image_path,
              or_unknown (image_revision (flash)));
   if (speaks_spc (flash) && flash->resume == NULL)
@@ -503,7 +521,7 @@ ask_confirmation (Flash              *flash,
   question = g_strdup_printf (_("This file is firmware for exactly this model, the %s, and you "
                                 "want to flash it although drives of this kind were never "
                                 "tested. Is that right?"),
-                              or_unknown (drive_model (flash)));
+                              or_unknown (drive_model (flash, TRUE)));
   return rf_cli_ask (question);
 }
 
@@ -684,6 +702,7 @@ print_backup (Flash *flash)
   const RfBackup *backup = rf_flash_job_get_backup (flash->job);
 
   if (backup != NULL)
+    /* Translators: the backup file's path */
     printf (_("The firmware it ran before is backed up in %s\n"), backup->image_path);
   else if (!flash->identity->safe_mode)
     printf ("%s\n", _("No backup was made."));
@@ -701,7 +720,8 @@ write_done_event (Flash           *flash,
   rf_json_writer_member_string (json, "model", model);
   rf_json_writer_member_string (json, "revision", after->revision);
   rf_json_writer_member_string (json, "stored_id", after->stored_id);
-  rf_json_writer_member_string (json, "stored_model", model_of (flash, after->stored_id));
+  rf_json_writer_member_string (json, "stored_model",
+                                model_of (flash, after->stored_id, FALSE));
   rf_json_writer_member_string (json, "backup", backup != NULL ? backup->image_path : NULL);
   rf_json_writer_member_string (json, "backup_sha256", backup != NULL ? backup->sha256 : NULL);
   rf_json_writer_member_boolean (json, "unchanged", rf_flash_job_get_found_unchanged (flash->job));
@@ -718,9 +738,10 @@ finish_unchanged (Flash *flash)
 
   if (flash->as_json)
     {
-      write_done_event (flash, now, model_named_by (flash, now));
+      write_done_event (flash, now, model_named_by (flash, now, FALSE));
       return RF_CLI_EXIT_OK;
     }
+  /* Translators: the firmware version the drive runs */
   printf (_("The flash had stopped before anything was erased: the drive is unchanged and still "
             "runs firmware %s. The interrupted flash is closed.\n"),
           or_unknown (now->revision));
@@ -739,18 +760,19 @@ finish (Flash *flash)
     return finish_unchanged (flash);
   after = rf_flash_job_dup_identity_after (flash->job);
   counting = rf_drive_identity_counting_id (after);
-  model = model_named_by (flash, after);
   if (flash->as_json)
     {
-      write_done_event (flash, after, model);
+      write_done_event (flash, after, model_named_by (flash, after, FALSE));
       return RF_CLI_EXIT_OK;
     }
+  model = model_named_by (flash, after, TRUE);
+  /* Translators: the drive's model ("ND-3550A"), then its firmware version ("1.06") */
   printf (_("Your %s now runs firmware %s.\n"), or_unknown (model), or_unknown (after->revision));
   if (after->stored_id != NULL && g_strcmp0 (after->stored_id, counting) != 0)
     /* Translators: the model the stored ID names ("ND-4551A"), then the model
      * of the drive's bootcode ("ND-3550A") */
     printf (_("The identity stored in the drive still names the %s: every later update must be "
-              "firmware for the %s.\n"), model_of (flash, after->stored_id), model);
+              "firmware for the %s.\n"), model_of (flash, after->stored_id, TRUE), model);
   print_backup (flash);
   if (flash->resume != NULL)
     printf ("%s\n", _("The interrupted flash is finished and its record closed."));
@@ -895,10 +917,13 @@ refuse_step_aside (Flash     *flash,
   g_autofree char *sentence = NULL;
 
   if (flash->resume != NULL)
+    /* Translators: the verdict's first sentence comes first, then this one */
     sentence = g_strdup_printf (_("%s The firmware of the interrupted flash no longer brings this "
                                   "drive back, so it is not written."),
                                 rf_verdict_get_sentence (verdict));
   else
+    /* Translators: the verdict's first sentence comes first; "recover" is the command's name,
+     * keep it */
     sentence = g_strdup_printf (_("%s recover writes only firmware that brings the drive back: "
                                   "use “reflash-cli flash” for this file."),
                                 rf_verdict_get_sentence (verdict));

@@ -25,7 +25,7 @@ model_of (RfDriveFamily *family,
   const RfDriveModel *model = family != NULL && id != NULL
                               ? rf_drive_family_find_model (family, id) : NULL;
 
-  return model != NULL ? model->name : id;
+  return model != NULL ? rf_drive_model_get_title (model) : id;
 }
 
 static void
@@ -33,17 +33,26 @@ print_nec_identity (RfDriveIdentity *identity,
                     RfDriveFamily   *family)
 {
   if (identity->stored_id != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Stored ID:   %s (%s)\n"), identity->stored_id,
             model_of (family, identity->stored_id));
   if (identity->rid_code != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("RID code:    %s\n"), identity->rid_code);
   if (identity->bootcode_key != NULL && has_text (identity->bootcode_version))
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Bootcode:    %s (%s), version %s\n"), identity->bootcode_key,
             model_of (family, identity->bootcode_key), identity->bootcode_version);
   else if (identity->bootcode_key != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Bootcode:    %s (%s)\n"), identity->bootcode_key,
             model_of (family, identity->bootcode_key));
   else if (identity->bootcode_version != NULL)
+    /* Translators: a line of “reflash-cli info”: pad the label so that the values line up */
     printf (_("Bootcode:    version %s\n"), identity->bootcode_version);
 }
 
@@ -104,25 +113,45 @@ print_human (RfDevice *device)
   g_autofree char *advice = rf_device_dup_command_advice (device);
   RfDriveState state = rf_device_get_state (device);
 
+  /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("Drive:       %s\n"), rf_device_get_id (device));
   if (rf_device_get_block_path (device) != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Also known:  %s\n"), rf_device_get_block_path (device));
   if (model != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Model:       %s\n"), model);
   if (has_text (identity->vendor))
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Vendor:      %s\n"), identity->vendor);
   if (has_text (identity->product))
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Product:     %s\n"), identity->product);
   if (has_text (identity->revision))
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Firmware:    %s\n"), identity->revision);
   if (identity->firmware_date != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Date:        %s\n"), identity->firmware_date);
   if (identity->vendor_specific != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Details:     %s\n"), identity->vendor_specific);
   if (identity->serial != NULL)
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Serial:      %s\n"), identity->serial);
   if (family != NULL)
-    printf (_("Family:      %s (%s)\n"), family->name,
+    /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
+    printf (_("Family:      %s (%s)\n"), rf_drive_family_get_title (family),
             family->support == RF_DRIVE_SUPPORT_SPEC_ONLY ? _("never tested on a real drive")
                                                           : _("tested on real drives"));
   else
@@ -130,6 +159,8 @@ print_human (RfDevice *device)
   print_nec_identity (identity, family);
   /* Whatever the state, a drive in safe mode runs only its bootcode: say so. */
   if (identity->safe_mode && identity->bootcode_version != NULL)
+    /* Translators: a line of “reflash-cli info”: the bootcode version; pad the label so that
+     * the values line up */
     printf (_("Mode:        safe mode (only the bootcode runs; bootcode version %s)\n"),
             identity->bootcode_version);
   else if (identity->safe_mode && identity->revision != NULL &&
@@ -141,7 +172,11 @@ print_human (RfDevice *device)
   /* The wizard's words: the headline, then one explanation. */
   printf (_("State:       %s (%s)\n"), headline, rf_drive_state_to_title (state));
   printf ("             %s\n", explanation);
+  /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("Next step:   %s\n"), advice);
+  /* Translators: a line of “reflash-cli info”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("Checked:     %s\n"), checked_text (device));
 }
 

@@ -111,7 +111,7 @@ rf_cli_journal_model_name (RfDriveDb *db,
                               ? rf_drive_family_find_model (family, counting) : NULL;
 
   if (model != NULL)
-    return g_strdup (model->name);
+    return g_strdup (rf_drive_model_get_title (model));
   if (identity != NULL && identity->product != NULL && identity->product[0] != '\0')
     return g_strdup (identity->product);
   return g_strdup (_("unknown model"));
@@ -164,6 +164,7 @@ rf_cli_journals_notice (void)
     return;
   if (journals->len > 1)
     {
+      /* Translators: how many interrupted flashes there are */
       fprintf (stderr, ngettext ("reflash-cli: %u interrupted flash can be resumed with "
                                  "“reflash-cli resume” (see “reflash-cli journals”).\n",
                                  "reflash-cli: %u interrupted flashes can be resumed with "
@@ -183,14 +184,14 @@ rf_cli_journals_notice (void)
 
 /* Listing */
 
+/* In the locale's date and time, as the wizard shows them; JSON keeps ISO 8601. */
 static char *
 format_time (GDateTime *time)
 {
   g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
 
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("-");
+  return local != NULL ? g_date_time_format (local, "%x %X") : g_strdup ("-");
 }
-
 
 static const char *
 or_dash (const char *text)
@@ -220,8 +221,13 @@ print_one (RfDriveDb *db,
           or_dash (rf_journal_get_image_revision (journal)));
   /* The whole SHA-256, as every other command shows it, to compare with theirs. */
   if (rf_journal_get_image_sha256 (journal) != NULL)
+    /* Translators: a line of “reflash-cli journals”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("  SHA-256:  %s\n"), rf_journal_get_image_sha256 (journal));
+  /* Translators: a line of “reflash-cli journals”: a label, then its value; pad the label
+   * with spaces so that the values line up with the other lines */
   printf (_("  Stopped:  %s\n"), rf_cli_journal_phase_to_sentence (db, journal));
+  /* Translators: two dates and times in the locale's format */
   printf (_("  Started:  %s, last updated %s\n"), started, updated);
 }
 
@@ -250,13 +256,31 @@ member_time (RfJsonWriter *json,
   rf_json_writer_member_string (json, key, text);
 }
 
+/* The model in the family file's words, or the drive's INQUIRY product: JSON
+ * is never translated. */
+static const char *
+journal_model_for_json (RfDriveDb *db,
+                        RfJournal *journal)
+{
+  const RfDriveIdentity *identity = rf_journal_get_identity (journal);
+  RfDriveFamily *family = db != NULL ? rf_drive_db_lookup (db, rf_journal_get_family (journal))
+                                     : NULL;
+  const char *counting = identity != NULL ? rf_drive_identity_counting_id (identity) : NULL;
+  const RfDriveModel *model = family != NULL && counting != NULL
+                              ? rf_drive_family_find_model (family, counting) : NULL;
+
+  if (model != NULL)
+    return model->name;
+  return identity != NULL ? identity->product : NULL;
+}
+
 static void
 write_journal (RfJsonWriter *json,
                RfDriveDb    *db,
                RfJournal    *journal)
 {
   const RfDriveIdentity *identity = rf_journal_get_identity (journal);
-  g_autofree char *model = rf_cli_journal_model_name (db, journal);
+  const char *model = journal_model_for_json (db, journal);
 
   rf_json_writer_begin_object (json);
   rf_json_writer_member_string (json, "id", rf_journal_get_id (journal));
@@ -359,6 +383,7 @@ discard_journal (RfJournalStore *store,
 
   if (journal == NULL)
     {
+      /* Translators: the journal's id the person typed */
       fprintf (stderr, _("reflash-cli journals: No open journal is called “%s”.\n"), id);
       g_debug ("%s", error->message);
       return g_error_matches (error, RF_ERROR, RF_ERROR_NOT_FOUND) ? RF_CLI_EXIT_NOT_FOUND
@@ -374,10 +399,12 @@ discard_journal (RfJournalStore *store,
     return RF_CLI_EXIT_NOT_CONFIRMED;
   if (!rf_journal_close (journal, &error))
     {
+      /* Translators: the journal's id, then the system's reason */
       fprintf (stderr, _("reflash-cli journals: The journal %s could not be closed. (%s)\n"), id,
                error->message);
       return RF_CLI_EXIT_FAILURE;
     }
+  /* Translators: the journal's id */
   printf (_("The journal %s is closed.\n"), id);
   return RF_CLI_EXIT_OK;
 }

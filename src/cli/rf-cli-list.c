@@ -23,6 +23,24 @@ list_model (RfDevice *device)
   return rf_cli_drive_model_name (device);
 }
 
+/* @text and the spaces that fill its column: printf's widths count bytes,
+ * and a translated title or model has letters of two bytes and more. */
+static void
+print_cell (const char *text,
+            int         width)
+{
+  fputs (text, stdout);
+  for (int n = (int) g_utf8_strlen (text, -1); n < width; n++)
+    putchar (' ');
+  fputs ("  ", stdout);
+}
+
+static int
+text_width (const char *text)
+{
+  return (int) g_utf8_strlen (text, -1);
+}
+
 static void
 print_human (GPtrArray *devices,
              GPtrArray *errors)
@@ -37,19 +55,20 @@ print_human (GPtrArray *devices,
       return;
     }
   for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
-    widths[c] = (int) g_utf8_strlen (_(titles[c]), -1);
+    widths[c] = text_width (_(titles[c]));
   for (guint i = 0; i < devices->len; i++)
     {
       RfDevice *device = g_ptr_array_index (devices, i);
       g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (device);
       g_autofree char *model = list_model (device);
 
-      widths[0] = MAX (widths[0], (int) strlen (rf_device_get_id (device)));
-      widths[1] = MAX (widths[1], (int) strlen (model));
-      widths[2] = MAX (widths[2], identity->revision != NULL ? (int) strlen (identity->revision) : 1);
+      widths[0] = MAX (widths[0], text_width (rf_device_get_id (device)));
+      widths[1] = MAX (widths[1], text_width (model));
+      widths[2] = MAX (widths[2], identity->revision != NULL ? text_width (identity->revision) : 1);
     }
-  printf ("%-*s  %-*s  %-*s  %s\n", widths[0], _(titles[0]), widths[1], _(titles[1]),
-          widths[2], _(titles[2]), _(titles[3]));
+  for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
+    print_cell (_(titles[c]), widths[c]);
+  printf ("%s\n", _(titles[3]));
   for (guint i = 0; i < devices->len; i++)
     {
       RfDevice *device = g_ptr_array_index (devices, i);
@@ -57,10 +76,11 @@ print_human (GPtrArray *devices,
       g_autofree char *model = list_model (device);
       const GError *error = g_ptr_array_index (errors, i);
 
-      printf ("%-*s  %-*s  %-*s  %s\n", widths[0], rf_device_get_id (device), widths[1], model,
-              widths[2], identity->revision != NULL ? identity->revision : "-",
-              error != NULL ? rf_error_code_to_sentence ((RfError) error->code)
-                            : rf_device_get_state_title (device));
+      print_cell (rf_device_get_id (device), widths[0]);
+      print_cell (model, widths[1]);
+      print_cell (identity->revision != NULL ? identity->revision : "-", widths[2]);
+      printf ("%s\n", error != NULL ? rf_error_code_to_sentence ((RfError) error->code)
+                                    : rf_device_get_state_title (device));
     }
 }
 

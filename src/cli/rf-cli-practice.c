@@ -48,11 +48,13 @@ fail (const char   *drive,
 
   if (error->code == RF_ERROR_NOT_SUPPORTED)
     {
+      /* Translators: the practice drive's name ("practice:seed") */
       fprintf (stderr, _("reflash-cli practice: %s: made-up firmware can only be written for a practice drive whose family data says how its images look (%s)\n"),
                drive, error->message);
       return RF_CLI_EXIT_REFUSED;
     }
   sentence = rf_cli_drive_dup_error_sentence (drive, error);
+  /* Translators: the practice drive's name, what went wrong, the system's message */
   fprintf (stderr, _("reflash-cli practice: %s: %s (%s)\n"), drive, sentence, error->message);
   return error->code == RF_ERROR_NOT_FOUND ? RF_CLI_EXIT_NOT_FOUND : RF_CLI_EXIT_FAILURE;
 }
@@ -85,7 +87,9 @@ practice_firmware (const char *drive,
   path = rf_practice_image_write (image, output, &error);
   if (path == NULL)
     return fail (drive, error);
+  /* Translators: the practice drive's name, then the file written */
   printf (_("Wrote made-up firmware for %s to %s\n"), drive, path);
+  /* Translators: the file, then the practice drive's name; keep the command as it is */
   printf (_("Check it with: reflash-cli check %s --drive %s\n"), path, drive);
   return RF_CLI_EXIT_OK;
 }
@@ -149,6 +153,7 @@ print_drive_now (const char *name,
   printf (_("%s: %s; the light: %s\n"), name,
           rf_sim_drive_has_disc (drive) ? _("a disc is inside") : _("no disc inside"),
           led_words (rf_sim_drive_get_led (drive)));
+  /* Translators: the practice drive's name; keep the command as it is */
   printf (_("Check it with: reflash-cli info %s\n"), name);
 }
 
@@ -174,6 +179,7 @@ practice_control (Control     control,
     return fail (name, error);
   if (!rf_device_is_practice (device))
     {
+      /* Translators: the drive's name the person gave */
       fprintf (stderr, _("reflash-cli practice: %s is no practice drive: only practice drives can be changed this way\n"),
                name);
       return RF_CLI_EXIT_REFUSED;

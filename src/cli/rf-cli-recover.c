@@ -114,10 +114,16 @@ print_drive (const char *drive_name,
   const char *title = rf_drive_state_to_title (rf_device_get_state (advice->device));
 
   if (product != NULL && product[0] != '\0' && revision != NULL && revision[0] != '\0')
+    /* Translators: a line of “reflash-cli recover”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Drive:     %s, %s, version %s (%s)\n"), drive_name, model, revision, title);
   else if (product != NULL && product[0] != '\0')
+    /* Translators: a line of “reflash-cli recover”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Drive:     %s, %s (%s)\n"), drive_name, model, title);
   else
+    /* Translators: a line of “reflash-cli recover”: a label, then its value; pad the label
+     * with spaces so that the values line up with the other lines */
     printf (_("Drive:     %s (%s)\n"), drive_name, title);
 }
 
@@ -133,6 +139,8 @@ print_human (const char *drive_name,
   printf ("%s\n", explanation);
   /* A drive that could not be checked may well need firmware: never say it does not. */
   if (!was_checked (advice))
+    /* Translators: a line of “reflash-cli recover”: the next step in a sentence; pad the label
+     * so that the values line up */
     printf (_("Next step: %s\n"), next_step);
   else if (!needs_firmware (advice))
     printf ("%s\n", _("Its firmware runs normally: there is nothing to recover."));
@@ -154,6 +162,7 @@ print_human (const char *drive_name,
               (const char *) advice->codes->pdata[i]);
     }
   if (needs_firmware (advice))
+    /* Translators: the drive's name; keep the command and FILE as they are */
     printf (_("Then run: reflash-cli recover %s FILE\n"), drive_name);
 }
 

@@ -184,6 +184,7 @@ look_and_report (const char          *drive,
           *status = lookup_failed (drive, error);
           return NULL;
         }
+      /* Translators: the report file, then a sentence saying what went wrong */
       fprintf (stderr, _("reflash-cli report: %s: %s The report says what happened.\n"), drive,
                rf_error_code_to_sentence ((RfError) error->code));
       rf_report_add_error (report, error);

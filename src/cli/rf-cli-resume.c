@@ -320,6 +320,7 @@ pick (Resume    *resume,
 
   fprintf (stderr, "%s\n", _("Interrupted flashes that can be resumed:"));
   list_candidates (resume, candidates, TRUE);
+  /* Translators: how many drives are offered */
   fprintf (stderr, _("Which drive? Type its number (1 to %u), or nothing to stop: "),
            candidates->len);
   fflush (stderr);

@@ -6,12 +6,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 
 #include "rf-cli-journals.h"
 #include "rf-cli.h"
+#include "rf-locale.h"
 #include "rf-must-finish.h"
 
 typedef struct {
@@ -101,10 +101,7 @@ rf_cli_run (int    argc,
 {
   const RfCliCommand *command;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  rf_locale_init ();
   /* Debug and info messages too: stdout carries only results (and JSON). */
   g_log_writer_default_set_use_stderr (TRUE);
   /* A dead pipe reader is an error to report, never a reason to die. */
@@ -126,12 +123,14 @@ rf_cli_run (int    argc,
   command = find_command (argv[1]);
   if (command == NULL)
     {
+      /* Translators: the command the person typed */
       fprintf (stderr, _("reflash-cli: unknown command “%s”\n"), argv[1]);
       print_usage (stderr);
       return RF_CLI_EXIT_USAGE;
     }
   if (command->run == NULL)
     {
+      /* Translators: a command's name, then an issue number ("#8") */
       fprintf (stderr, _("reflash-cli: “%s” is not available yet (issue %s is still open)\n"),
                command->name, command->pending_issue);
       return RF_CLI_EXIT_NOT_AVAILABLE;

@@ -27,6 +27,7 @@
 #include "rf-job.h"
 #include "rf-journal.h"
 #include "rf-json-writer.h"
+#include "rf-locale.h"
 #include "rf-must-finish.h"
 #include "rf-nec-2m.h"
 #include "rf-nec-firmware.h"

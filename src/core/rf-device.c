@@ -675,7 +675,7 @@ model_name (RfDriveFamily *family,
   const RfDriveModel *model = family != NULL && id != NULL
                               ? rf_drive_family_find_model (family, id) : NULL;
 
-  return g_strdup (model != NULL ? model->name : id);
+  return g_strdup (model != NULL ? rf_drive_model_get_title (model) : id);
 }
 
 static char *
@@ -1320,7 +1320,7 @@ rf_device_dup_model_name (RfDevice *self)
   model = family != NULL && model_id != NULL ? rf_drive_family_find_model (family, model_id)
                                              : NULL;
   if (model != NULL)
-    return g_strdup (model->name);
+    return g_strdup (rf_drive_model_get_title (model));
   if (identity->product != NULL && identity->product[0] != '\0')
     return g_strdup (identity->product);
   return g_strdup (_("unknown model"));

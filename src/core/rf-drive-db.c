@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "rf-drive-db.h"
@@ -107,6 +108,34 @@ rf_drive_family_find_model (const RfDriveFamily *family,
         return model;
     }
   return NULL;
+}
+
+/**
+ * rf_drive_family_get_title:
+ *
+ * The family's name in the person's language. The files in data/drives/ stay
+ * in English (a merged `Name[de]=` would be an unknown key to the loader);
+ * po/drives/ hands their names to the translators, and they are looked up
+ * here, where they are shown. JSON, journals and reports keep @family->name.
+ */
+const char *
+rf_drive_family_get_title (const RfDriveFamily *family)
+{
+  g_return_val_if_fail (family != NULL, NULL);
+  return g_dgettext (GETTEXT_PACKAGE, family->name);
+}
+
+/**
+ * rf_drive_model_get_title:
+ *
+ * The model's name in the person's language, as rf_drive_family_get_title():
+ * "Practice SPC drive" is words; "ND-3550A" stays as it is in most languages.
+ */
+const char *
+rf_drive_model_get_title (const RfDriveModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return g_dgettext (GETTEXT_PACKAGE, model->name);
 }
 
 guint

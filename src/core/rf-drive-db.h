@@ -118,6 +118,8 @@ RfDriveFamily      *rf_drive_family_ref       (RfDriveFamily       *family);
 void                rf_drive_family_unref     (RfDriveFamily       *family);
 const RfDriveModel *rf_drive_family_find_model (const RfDriveFamily *family,
                                                 const char          *id_or_alias);
+const char         *rf_drive_family_get_title (const RfDriveFamily *family);
+const char         *rf_drive_model_get_title  (const RfDriveModel  *model);
 guint               rf_drive_family_get_expected_seconds (const RfDriveFamily *family,
                                                           const char          *phase);
 const char         *rf_drive_family_get_led_hint (const RfDriveFamily *family,

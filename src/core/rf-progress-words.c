@@ -98,6 +98,7 @@ rf_progress_format_percent (double fraction)
 static char *
 format_minutes_left (guint minutes)
 {
+  /* Translators: time left of a flash, in whole minutes */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %u minute left",
                                        "About %u minutes left", minutes),
                           minutes);
@@ -106,6 +107,7 @@ format_minutes_left (guint minutes)
 static char *
 format_hours_left (guint hours)
 {
+  /* Translators: time left of a flash, in whole hours */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %u hour left",
                                        "About %u hours left", hours),
                           hours);
@@ -151,10 +153,12 @@ dup_still_working (gint64 expected_us)
   minutes = (seconds + SECONDS_PER_MINUTE - 1) / SECONDS_PER_MINUTE;
   if (seconds < SECONDS_PER_MINUTE)
     return g_strdup_printf (
+        /* Translators: how long this step normally takes at most, in seconds */
         g_dngettext (GETTEXT_PACKAGE, "Still working — this normally takes up to %u second.",
                      "Still working — this normally takes up to %u seconds.", seconds),
         seconds);
   return g_strdup_printf (
+      /* Translators: how long this step normally takes at most, in minutes */
       g_dngettext (GETTEXT_PACKAGE, "Still working — this normally takes up to %u minute.",
                    "Still working — this normally takes up to %u minutes.", minutes),
       minutes);

@@ -159,8 +159,10 @@ fitting_firmware_step (const RfDriveIdentity *identity)
   const char *model = model_of (rf_drive_identity_counting_id (identity));
 
   if (identity->bootcode_version != NULL)
+    /* Translators: a model ("ND-3550A"), then a bootcode version ("05") */
     return g_strdup_printf (_("Use the firmware for %s with bootcode %s."), model,
                             identity->bootcode_version);
+  /* Translators: a model ("ND-3550A") */
   return g_strdup_printf (_("Use the firmware for %s."), model);
 }
 
@@ -207,6 +209,7 @@ judge_file (RfVerdict             *self,
   if (self->problem != RF_FIRMWARE_PROBLEM_NONE)
     {
       refuse (self, RF_VERDICT_REASON_CORRUPT,
+              /* Translators: a sentence that says why the file cannot be used */
               g_strdup_printf (_("This file cannot be used. %s"),
                                rf_firmware_problem_to_sentence (self->problem)),
               g_strdup (_("Download the firmware again, or choose another file.")));
@@ -240,8 +243,11 @@ judge_identity (RfVerdict             *self,
       /* Two IDs of one model (K355 and the special D355): name the IDs, or the
        * sentence would say the model differs from itself. */
       char *sentence = g_str_equal (model_of (image_id), model_of (counting))
+        /* Translators: the drive ID the firmware is made for ("D355"), the drive's model
+         * ("ND-3550A"), the drive ID of its bootcode ("K355") */
         ? g_strdup_printf (_("This firmware is made for the %s bootcode, but this %s has the %s bootcode. Reflash flashes only firmware made for the bootcode the drive has."),
                            image_id, model_of (counting), counting)
+        /* Translators: the model the firmware is for, then the model of the drive's bootcode */
         : g_strdup_printf (_("This firmware is for the %s, but the drive's bootcode belongs to the %s. Flashing another model's firmware would need another bootcode, which Reflash never writes."),
                            model_of (image_id), model_of (counting));
 
@@ -257,8 +263,10 @@ judge_identity (RfVerdict             *self,
     {
       refuse (self, RF_VERDICT_REASON_BOOTCODE_MISMATCH,
               identity->bootcode_version != NULL
+              /* Translators: two bootcode versions ("05", "06") */
               ? g_strdup_printf (_("This firmware expects bootcode %s, but the drive has bootcode %s."),
                                  image_version, identity->bootcode_version)
+              /* Translators: a bootcode version ("05") */
               : g_strdup_printf (_("This firmware expects bootcode %s, but the drive's bootcode version could not be read."),
                                  image_version),
               fitting_firmware_step (identity));
@@ -319,8 +327,10 @@ judge_revision (RfVerdict             *self,
       self->warnings |= RF_VERDICT_WARNING_UNKNOWN_ORDER;
       self->kind = RF_VERDICT_KIND_DOWNGRADE;
       self->sentence = next != NULL
+        /* Translators: the file's version, the drive's version, the drive's model */
         ? g_strdup_printf (_("Reflash cannot tell whether version %s is newer or older than version %s, which your %s runs now. It is treated like a downgrade and needs an extra confirmation."),
                            next, now != NULL ? now : "?", model)
+        /* Translators: the drive's version, then its model */
         : g_strdup_printf (_("This image carries no version text, so Reflash cannot compare it with version %s, which your %s runs now. It is treated like a downgrade and needs an extra confirmation."),
                            now != NULL ? now : "?", model);
       return;
@@ -328,18 +338,21 @@ judge_revision (RfVerdict             *self,
   if (order > 0)
     {
       self->kind = RF_VERDICT_KIND_UPGRADE;
+      /* Translators: the drive's model, its version now, the file's version */
       self->sentence = g_strdup_printf (_("This firmware updates your %s from version %s to %s."),
                                         model, now, next);
     }
   else if (order == 0)
     {
       self->kind = RF_VERDICT_KIND_REINSTALL;
+      /* Translators: the drive's model, then its version */
       self->sentence = g_strdup_printf (_("Your %s already runs version %s; this firmware installs it again."),
                                         model, next);
     }
   else
     {
       self->kind = RF_VERDICT_KIND_DOWNGRADE;
+      /* Translators: the file's version, the drive's version, the drive's model */
       self->sentence = g_strdup_printf (_("This firmware (version %s) is older than version %s, which your %s runs now. Going back needs an extra confirmation."),
                                         next, now, model);
     }
@@ -357,8 +370,10 @@ judge_recovery (RfVerdict             *self,
   if (rf_firmware_get_revision (firmware) == NULL)
     self->warnings |= RF_VERDICT_WARNING_NO_REVISION;
   self->sentence = version != NULL
+    /* Translators: the file's version, then the model of the drive's bootcode */
     ? g_strdup_printf (_("This firmware (version %s) brings your drive back: it is made for the %s, the model its bootcode belongs to."),
                        version, model)
+    /* Translators: the model of the drive's bootcode ("ND-3550A") */
     : g_strdup_printf (_("This firmware brings your drive back: it is made for the %s, the model its bootcode belongs to."),
                        model);
 }
@@ -369,8 +384,12 @@ name_unchecked_file (RfVerdict  *self,
                      RfFirmware *firmware)
 {
   GBytes *image = rf_firmware_get_image (firmware);
-  char *sentence = g_strdup_printf (_("%s Reflash cannot check which model this file is for: it has %" G_GSIZE_FORMAT " bytes and the SHA-256 %s. Go on only if you are sure it is for this exact model."),
-                                    self->sentence, g_bytes_get_size (image),
+  g_autofree char *size = g_format_size_full (g_bytes_get_size (image),
+                                              G_FORMAT_SIZE_LONG_FORMAT);
+  /* Translators: the verdict's first sentence, then the file's size
+   * ("2.1 MB (2,097,152 bytes)") and its SHA-256 (64 hex digits) */
+  char *sentence = g_strdup_printf (_("%s Reflash cannot check which model this file is for: it has %s and the SHA-256 %s. Go on only if you are sure it is for this exact model."),
+                                    self->sentence, size,
                                     rf_firmware_get_image_sha256 (firmware));
 
   g_free (self->sentence);
@@ -503,6 +522,7 @@ rf_verdict_new_for_family (const RfDriveFamily   *family,
       g_clear_pointer (&self->sentence, g_free);
       self->warnings = RF_VERDICT_WARNING_NONE;
       refuse (self, RF_VERDICT_REASON_WRONG_FAMILY,
+              /* Translators: the drive's model ("ND-3550A") */
               g_strdup_printf (_("This file is firmware for another model of this family, not for the %s."),
                                identity->product != NULL ? identity->product : _("drive")),
               NULL);
