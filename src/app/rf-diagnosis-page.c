@@ -39,6 +39,10 @@ struct _RfDiagnosisPage
   AdwActionRow *disc_row;
   GtkButton *disc_button;
   GtkLabel *practice_status;
+  GtkWidget *rights_box;
+  GtkLabel *rights_status;
+  GtkWidget *admin_expander;
+  GtkLabel *admin_command;
 
   RfDevice *device;
   RfJournalPresenter *journals;
@@ -48,6 +52,7 @@ struct _RfDiagnosisPage
   RfDriveDb *db;
   GCancellable *cancellable;
   const char *state_style;
+  RfHelperLauncher *launcher;  /* NULL: pkexec and the installed helper */
 };
 
 G_DEFINE_FINAL_TYPE (RfDiagnosisPage, rf_diagnosis_page, RF_TYPE_PAGE)
@@ -158,6 +163,31 @@ show_practice (RfDiagnosisPage *self)
   gtk_button_set_label (self->disc_button, disc ? _("Take It _Out") : _("_Put One In"));
 }
 
+/* A real drive this account may not use gets the one way on: a check with
+ * an administrator's rights, for this drive only (ARCHITECTURE.md
+ * "Privileges"). A practice drive has no password to ask for. */
+static gboolean
+can_ask_for_rights (RfDevice *device)
+{
+  RfDriveState state = rf_device_get_state (device);
+
+  return (state == RF_DRIVE_STATE_NO_ACCESS || state == RF_DRIVE_STATE_NEEDS_ADMIN) &&
+         !rf_device_is_practice (device) && !rf_device_uses_helper (device);
+}
+
+static void
+show_rights (RfDiagnosisPage *self)
+{
+  gtk_widget_set_visible (self->rights_box, can_ask_for_rights (self->device));
+}
+
+static void
+hide_rights_outcome (RfDiagnosisPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->rights_status), FALSE);
+  gtk_widget_set_visible (self->admin_expander, FALSE);
+}
+
 static void
 show_result (RfDiagnosisPage *self)
 {
@@ -180,6 +210,7 @@ show_result (RfDiagnosisPage *self)
   show_details (self);
   show_journal (self);
   show_practice (self);
+  show_rights (self);
 }
 
 /* Going on to a firmware file makes sense only for a drive Reflash could write:
@@ -250,6 +281,7 @@ set_checking (RfDiagnosisPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.practice-power-cycle", !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.practice-reset", !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.save-report", !checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.check-as-admin", !checking);
   rf_page_set_complete (RF_PAGE (self), !checking && can_take_firmware (self->device));
   if (!checking)
     focus_answer_when_shown (self);
@@ -270,6 +302,33 @@ find_journal (RfDiagnosisPage *self)
   gtk_check_button_set_active (self->journal_confirm, FALSE);
 }
 
+static gboolean
+is_refused_authentication (const GError *error)
+{
+  return g_error_matches (error, RF_ERROR, RF_ERROR_AUTH_CANCELLED) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_NO_AGENT) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_HELPER_MISSING);
+}
+
+/* Without an authentication agent no password prompt can appear: the one
+ * place the wizard shows a command, for an administrator to type. */
+static void
+show_refused_authentication (RfDiagnosisPage *self,
+                             const GError    *error)
+{
+  gboolean no_agent = g_error_matches (error, RF_ERROR, RF_ERROR_NO_AGENT);
+
+  gtk_label_set_label (self->rights_status, rf_error_code_to_sentence (error->code));
+  gtk_widget_set_visible (GTK_WIDGET (self->rights_status), TRUE);
+  gtk_widget_set_visible (self->admin_expander, no_agent);
+  if (no_agent)
+    {
+      g_autofree char *command = g_strdup_printf ("sudo reflash-cli info %s",
+                                                  rf_device_get_id (self->device));
+      gtk_label_set_label (self->admin_command, command);
+    }
+}
+
 static void
 on_deep_probe_done (GObject      *source,
                     GAsyncResult *result,
@@ -287,6 +346,16 @@ on_deep_probe_done (GObject      *source,
    * journal by; it has one now. */
   if (self->journal == NULL)
     find_journal (self);
+  if (error != NULL && is_refused_authentication (error))
+    {
+      /* Nothing reached the drive: it keeps the state it had, and the page
+       * says why the rights did not come. */
+      rf_device_set_helper (self->device, NULL);
+      set_checking (self, FALSE);
+      show_result (self);
+      show_refused_authentication (self, error);
+      return;
+    }
   set_checking (self, FALSE);
   show_result (self);
   if (error != NULL)
@@ -303,6 +372,7 @@ start_check (RfDiagnosisPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  hide_rights_outcome (self);
   set_checking (self, TRUE);
   rf_device_probe_async (self->device, self->db, RF_PROBE_DEPTH_DEEP, self->cancellable,
                          on_deep_probe_done, g_object_ref (self));
@@ -317,6 +387,33 @@ check_again (GtkWidget  *widget,
 
   if (self->device != NULL)
     start_check (self);
+}
+
+/* From now on this drive's check, backup and flash go through the helper;
+ * polkit asks for the password when the check starts it. */
+static void
+check_as_admin (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (widget);
+
+  if (self->device == NULL || !can_ask_for_rights (self->device))
+    return;
+  rf_device_set_helper (self->device, self->launcher != NULL ? self->launcher
+                                                             : rf_helper_launcher_get_default ());
+  start_check (self);
+}
+
+static void
+copy_admin_command (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (widget);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
+                          gtk_label_get_label (self->admin_command));
 }
 
 static gboolean
@@ -396,6 +493,7 @@ rf_diagnosis_page_dispose (GObject *object)
   g_clear_object (&self->db);
   g_clear_object (&self->journal);
   g_clear_object (&self->journals);
+  g_clear_object (&self->launcher);
   G_OBJECT_CLASS (rf_diagnosis_page_parent_class)->dispose (object);
 }
 
@@ -426,6 +524,10 @@ rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, disc_row);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, disc_button);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, practice_status);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, rights_box);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, rights_status);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, admin_expander);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, admin_command);
   gtk_widget_class_install_action (widget_class, "diagnosis.check-again", NULL, check_again);
   gtk_widget_class_install_action (widget_class, "diagnosis.practice-disc", NULL,
                                    practice_control);
@@ -434,6 +536,10 @@ rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
   gtk_widget_class_install_action (widget_class, "diagnosis.practice-reset", NULL,
                                    practice_control);
   gtk_widget_class_install_action (widget_class, "diagnosis.save-report", NULL, save_report);
+  gtk_widget_class_install_action (widget_class, "diagnosis.check-as-admin", NULL,
+                                   check_as_admin);
+  gtk_widget_class_install_action (widget_class, "diagnosis.copy-admin-command", NULL,
+                                   copy_admin_command);
 }
 
 static void
@@ -527,4 +633,21 @@ rf_diagnosis_page_get_journal (RfDiagnosisPage *self)
       !gtk_check_button_get_active (self->journal_confirm))
     return NULL;
   return self->journal;
+}
+
+/**
+ * rf_diagnosis_page_set_launcher:
+ * @launcher: (nullable): how "Check with Administrator Rights" starts the
+ *   helper; %NULL for pkexec and the installed helper
+ *
+ * For tests, which prove when the helper is (not) started.
+ */
+void
+rf_diagnosis_page_set_launcher (RfDiagnosisPage  *self,
+                                RfHelperLauncher *launcher)
+{
+  g_return_if_fail (RF_IS_DIAGNOSIS_PAGE (self));
+  g_return_if_fail (launcher == NULL || RF_IS_HELPER_LAUNCHER (launcher));
+
+  g_set_object (&self->launcher, launcher);
 }

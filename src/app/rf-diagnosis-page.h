@@ -6,6 +6,7 @@
 
 #include "rf-device.h"
 #include "rf-drive-db.h"
+#include "rf-helper-launcher.h"
 #include "rf-journal-presenter.h"
 #include "rf-page.h"
 
@@ -24,5 +25,7 @@ gboolean   rf_diagnosis_page_is_checking (RfDiagnosisPage *self);
 void       rf_diagnosis_page_set_journals (RfDiagnosisPage    *self,
                                            RfJournalPresenter *journals);
 RfJournal *rf_diagnosis_page_get_journal  (RfDiagnosisPage    *self);
+void       rf_diagnosis_page_set_launcher (RfDiagnosisPage    *self,
+                                           RfHelperLauncher   *launcher);
 
 G_END_DECLS

@@ -135,7 +135,7 @@ make_job (Backup  *backup,
   device = rf_cli_find_drive (db, backup->drive_name, practice_speed, error);
   if (device == NULL)
     return FALSE;
-  if (!rf_device_probe (device, db, RF_PROBE_DEPTH_PASSIVE, NULL, error))
+  if (!rf_cli_drive_check (device, db, "backup", RF_PROBE_DEPTH_PASSIVE, error))
     return FALSE;
   /* The invoking user's store, as `reflash-cli backups` lists it. */
   backup->store = rf_backup_store_new (NULL);

@@ -76,7 +76,7 @@ judge_against_drive (CheckResult *result,
   monitor = rf_cli_drive_monitor_new (db);
   result->device = rf_cli_drive_lookup (monitor, result->drive_name, error);
   if (result->device == NULL ||
-      !rf_device_probe (result->device, db, RF_PROBE_DEPTH_DEEP, NULL, error))
+      !rf_cli_drive_check (result->device, db, "check", RF_PROBE_DEPTH_DEEP, error))
     return FALSE;
   result->identity = rf_device_dup_identity (result->device);
   result->family = rf_device_dup_family (result->device);

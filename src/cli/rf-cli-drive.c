@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "rf-cli-drive.h"
 
@@ -396,4 +398,74 @@ rf_cli_drive_judge_backup (RfDevice       *device,
   rf_firmware_check_judge (check, family, identity, rf_device_get_state (device),
                            rf_device_get_probe_depth (device));
   return g_strdup (rf_verdict_get_code (rf_firmware_check_get_verdict (check)));
+}
+
+/* Only a real drive whose node this user may not use, or whose firmware
+ * commands the kernel refused, and only where a person can answer the
+ * password prompt: a script never sets off an authentication. */
+static gboolean
+wants_administrator_rights (RfDevice *device)
+{
+  RfDriveState state = rf_device_get_state (device);
+
+  if (state != RF_DRIVE_STATE_NO_ACCESS && state != RF_DRIVE_STATE_NEEDS_ADMIN)
+    return FALSE;
+  return !rf_device_is_practice (device) && !rf_device_uses_helper (device) &&
+         isatty (STDIN_FILENO);
+}
+
+/* Asking changed nothing: the drive keeps the state the check found, and
+ * the person reads why the rights did not come. */
+static gboolean
+is_refused_authentication (const GError *error)
+{
+  return g_error_matches (error, RF_ERROR, RF_ERROR_AUTH_CANCELLED) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_NO_AGENT) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_HELPER_MISSING);
+}
+
+/**
+ * rf_cli_drive_check:
+ * @command: the subcommand, for the messages ("info")
+ * @depth: the look the command needs
+ *
+ * Looks at @device; a real drive this user may not use (no-access,
+ * needs-admin) is then checked again through the privileged helper, after
+ * polkit asked for an administrator's password on the terminal, and later
+ * jobs of @device go through the helper too. The command says so on stderr.
+ * Without a terminal, or when the person cancels, the drive keeps the state
+ * the first look found (with the reason on stderr): nothing was sent.
+ *
+ * Returns: %FALSE with @error when the drive could not be looked at
+ */
+gboolean
+rf_cli_drive_check (RfDevice      *device,
+                    RfDriveDb     *db,
+                    const char    *command,
+                    RfProbeDepth   depth,
+                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (RF_IS_DEVICE (device), FALSE);
+
+  if (!rf_device_probe (device, db, depth, NULL, error))
+    return FALSE;
+  if (!wants_administrator_rights (device))
+    return TRUE;
+  fprintf (stderr, "reflash-cli %s: %s: %s\n", command, rf_device_get_id (device),
+           _("This drive needs administrator rights. Asking for them now; nothing else gets them."));
+  rf_device_set_helper (device, rf_helper_launcher_get_default ());
+  if (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &local_error))
+    return TRUE;
+  rf_device_set_helper (device, NULL);
+  if (!is_refused_authentication (local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  fprintf (stderr, "reflash-cli %s: %s: %s\n", command, rf_device_get_id (device),
+           rf_error_code_to_sentence (local_error->code));
+  g_debug ("%s", local_error->message);
+  return TRUE;
 }

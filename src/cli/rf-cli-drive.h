@@ -16,6 +16,11 @@ RfDeviceMonitor *rf_cli_drive_monitor_new_with_practice (RfDriveDb    *db,
 RfDevice        *rf_cli_drive_lookup       (RfDeviceMonitor *monitor,
                                             const char      *name,
                                             GError         **error);
+gboolean         rf_cli_drive_check        (RfDevice      *device,
+                                            RfDriveDb     *db,
+                                            const char    *command,
+                                            RfProbeDepth   depth,
+                                            GError       **error);
 char            *rf_cli_drive_dup_error_sentence (const char   *name,
                                                   const GError *error);
 GPtrArray       *rf_cli_drive_probe_all    (GPtrArray     *devices,

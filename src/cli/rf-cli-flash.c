@@ -234,7 +234,7 @@ look (Flash   *flash,
     return FALSE;
   flash->device = rf_cli_find_drive (flash->db, flash->drive_name, practice_speed, error);
   if (flash->device == NULL ||
-      !rf_device_probe (flash->device, flash->db, RF_PROBE_DEPTH_DEEP, NULL, error))
+      !rf_cli_drive_check (flash->device, flash->db, flash->command, RF_PROBE_DEPTH_DEEP, error))
     return FALSE;
   flash->identity = rf_device_dup_identity (flash->device);
   flash->family = rf_device_dup_family (flash->device);

@@ -233,7 +233,7 @@ rf_cli_info_run (int    argc,
   monitor = rf_cli_drive_monitor_new (db);
   device = rf_cli_drive_lookup (monitor, argv[1], &error);
   /* The user chose this drive: a deep check, within the family's allow-list. */
-  if (device == NULL || !rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
+  if (device == NULL || !rf_cli_drive_check (device, db, "info", RF_PROBE_DEPTH_DEEP, &error))
     {
       g_autofree char *sentence = rf_cli_drive_dup_error_sentence (argv[1], error);
 

@@ -187,7 +187,7 @@ rf_cli_recover_advise (const char *drive_name,
   if (db != NULL)
     advice.device = rf_cli_find_drive (db, drive_name, practice_speed, &error);
   if (advice.device == NULL ||
-      !rf_device_probe (advice.device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
+      !rf_cli_drive_check (advice.device, db, "recover", RF_PROBE_DEPTH_DEEP, &error))
     {
       g_autofree char *sentence = rf_cli_drive_dup_error_sentence (drive_name, error);
 

@@ -177,7 +177,7 @@ look_and_report (const char          *drive,
     }
   report = rf_report_new ();
   /* A check that fails is what a report is for: its error goes in. */
-  if (!rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error))
+  if (!rf_cli_drive_check (device, db, "report", RF_PROBE_DEPTH_DEEP, &error))
     {
       if (g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED))
         {

@@ -156,7 +156,7 @@ look_at_named_drive (Resume  *resume,
 {
   g_autoptr(RfDevice) device = rf_cli_drive_lookup (resume->monitor, resume->drive_name, error);
 
-  if (device == NULL || !rf_device_probe (device, resume->db, RF_PROBE_DEPTH_PASSIVE, NULL, error))
+  if (device == NULL || !rf_cli_drive_check (device, resume->db, "resume", RF_PROBE_DEPTH_PASSIVE, error))
     return FALSE;
   add_matches (resume, device);
   return TRUE;

@@ -748,9 +748,13 @@ rf_device_dup_advice (RfDevice *self)
         return g_strdup (_("Do not flash this drive now. Switch the computer off and on again, then check the drive again."));
       return g_strdup (_("Check the drive's cable and power, try another port, and avoid USB adapters."));
     case RF_DRIVE_STATE_NO_ACCESS:
-      return g_strdup (_("Your account may not use this drive. Ask the person who looks after this computer to give it access to optical drives, then check again."));
+      if (rf_device_is_practice (self))
+        return g_strdup (_("This practice drive shows a drive your account may not use. With a real drive, Reflash offers here to check it with administrator rights."));
+      return g_strdup (_("Reflash can check it with administrator rights: you will be asked for an administrator’s password, and the rights are used for this drive only."));
     case RF_DRIVE_STATE_NEEDS_ADMIN:
-      return g_strdup (_("The full check of this drive needs administrator rights. Ask the person who looks after this computer to run it for you, then check again."));
+      if (rf_device_is_practice (self))
+        return g_strdup (_("This practice drive shows a drive whose full check needs administrator rights. With a real drive, Reflash offers here to check it with those rights."));
+      return g_strdup (_("Reflash can finish the check with administrator rights: you will be asked for an administrator’s password, and the rights are used for this drive only."));
     case RF_DRIVE_STATE_VENDOR_REFUSED:
       return g_strdup (_("Connect the drive to another controller, such as an internal SATA or IDE port, and check again."));
     case RF_DRIVE_STATE_UNKNOWN:
@@ -840,10 +844,13 @@ rf_device_dup_transcript (RfDevice *self)
 }
 
 /* Commands go to the sg node when there is one: the sr node filters them. */
+/* A stand-in built on a transport has no node: its id names it. */
 static const char *
 command_node (RfDevice *self)
 {
-  return self->sg_path != NULL ? self->sg_path : self->block_path;
+  if (self->sg_path != NULL)
+    return self->sg_path;
+  return self->block_path != NULL ? self->block_path : self->id;
 }
 
 /**
@@ -859,10 +866,12 @@ rf_device_open_transport (RfDevice *self,
 {
   g_return_val_if_fail (RF_IS_DEVICE (self), NULL);
 
-  if (self->transport != NULL)
-    return g_object_ref (self->transport);
+  /* A stand-in of a real drive (tests) goes through the helper as the real
+   * drive would; rf_device_set_helper() keeps practice drives direct. */
   if (self->helper != NULL)
     return rf_helper_transport_new (self->helper, command_node (self), NULL, error);
+  if (self->transport != NULL)
+    return g_object_ref (self->transport);
   return rf_sg_transport_new (command_node (self), error);
 }
 
@@ -883,6 +892,8 @@ rf_device_set_helper (RfDevice         *self,
   g_return_if_fail (RF_IS_DEVICE (self));
   g_return_if_fail (launcher == NULL || RF_IS_HELPER_LAUNCHER (launcher));
 
+  if (rf_device_is_practice (self))
+    return;
   g_set_object (&self->helper, launcher);
 }
 
@@ -896,7 +907,7 @@ gboolean
 rf_device_uses_helper (RfDevice *self)
 {
   g_return_val_if_fail (RF_IS_DEVICE (self), FALSE);
-  return self->helper != NULL && self->transport == NULL;
+  return self->helper != NULL;
 }
 
 /**
