@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "rf-confirm-page.h"
+#include "rf-locale.h"
 #include "rf-diagnosis-page.h"
 #include "rf-drive-row.h"
 #include "rf-drives-page.h"
@@ -233,9 +234,19 @@ use_own_folders (const char *dir)
     g_setenv ("REFLASH_DATA_DIR", RF_SOURCE_DATA_DIR, TRUE);
   if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
     g_setenv ("GSETTINGS_SCHEMA_DIR", RF_BUILD_SCHEMA_DIR, TRUE);
-  /* The pictures are in English whatever the language of the session. */
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  g_unsetenv ("LANGUAGE");
+  /* The pictures are in English whatever the language of the session, or
+   * in the language REFLASH_SCREENSHOTS_LANGUAGE names ("de", "he"), from
+   * this build's catalogues. */
+  g_unsetenv ("LC_ALL");
+  g_unsetenv ("LC_MESSAGES");
+  g_setenv ("LANG", "C.UTF-8", TRUE);
+  if (g_getenv ("REFLASH_SCREENSHOTS_LANGUAGE") != NULL)
+    {
+      g_setenv ("LANGUAGE", g_getenv ("REFLASH_SCREENSHOTS_LANGUAGE"), TRUE);
+      g_setenv ("REFLASH_LOCALEDIR", RF_BUILD_LOCALE_DIR, TRUE);
+    }
+  else
+    g_unsetenv ("LANGUAGE");
 }
 
 /* The same look on every machine and every run. */
@@ -368,6 +379,7 @@ main (int    argc,
   if (state_dir == NULL)
     fail (error->message);
   use_own_folders (state_dir);
+  rf_locale_init ();
   gtk_init ();
   adw_init ();
   fix_look ();
