@@ -88,7 +88,8 @@ add_check (RfConfirmPage *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name (passed ? "emblem-ok-symbolic"
                                                          : "dialog-error-symbolic");
-  const char *verdict = passed ? _("Checked") : _("Not possible");
+  const char *verdict = passed ? C_("check verdict", "Checked")
+                               : C_("check verdict", "Not possible");
   g_autofree char *description = NULL;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);

@@ -107,15 +107,15 @@ rf_drive_presenter_led_words (RfSimLed led)
   switch (led)
     {
     case RF_SIM_LED_OFF:
-      return _("Off");
+      return C_("light", "Off");
     case RF_SIM_LED_STEADY:
-      return _("Steady");
+      return C_("light", "Steady");
     case RF_SIM_LED_BLINKING:
-      return _("Blinking");
+      return C_("light", "Blinking");
     case RF_SIM_LED_BLINKING_FAST:
-      return _("Blinking fast");
+      return C_("light", "Blinking fast");
     default:
-      return _("Off");
+      return C_("light", "Off");
     }
 }
 

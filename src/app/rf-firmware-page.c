@@ -300,6 +300,7 @@ choose_file (GtkWidget  *widget,
 
   if (self->chooser != NULL)
     return;
+  /* Translators: "_Check" accepts the chosen file: Reflash then checks it */
   self->chooser = gtk_file_chooser_native_new (_("Choose a Firmware File"),
                                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_OPEN, _("_Check"),

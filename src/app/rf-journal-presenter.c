@@ -249,7 +249,9 @@ rf_journal_presenter_dup_model_name (RfJournalPresenter *self,
     return g_strdup (rf_drive_model_get_title (model));
   if (identity->product != NULL && *identity->product != '\0')
     return g_strdup (identity->product);
-  return g_strdup (_("drive"));
+  /* Translators: stands in for a model name that is not known, in
+   * sentences such as "the %s" and "Your %s" */
+  return g_strdup (C_("model name fallback", "drive"));
 }
 
 /* "the ND-3550A", or "the practice drive ND-3550A" */

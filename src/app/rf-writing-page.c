@@ -83,7 +83,7 @@ new_phase_row (RfPhase phase)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *icon = gtk_image_new_from_icon_name ("content-loading-symbolic");
   GtkWidget *title = gtk_label_new (rf_phase_to_title (phase));
-  GtkWidget *now = gtk_label_new (_("Now"));
+  GtkWidget *now = gtk_label_new (C_("phase", "Now"));
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   /* Nothing to do with a phase: no Tab stop, but a name for screen readers

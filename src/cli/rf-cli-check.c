@@ -126,6 +126,8 @@ print_candidates (RfNecFirmware *firmware)
         /* Translators: where in the file an image starts (a byte offset), its
          * model ("ND-3550A"), its drive ID ("K355"), its bootcode version */
         printf (_("at byte %zu: %s (%s), bootcode %s"), c->offset, model, c->drive_id, bootcode);
+      /* Translators: said of one firmware image inside the file (a noun
+       * understood: "the image is usable") */
       printf ("\n      %s\n", c->problem == RF_FIRMWARE_PROBLEM_NONE
                                ? _("usable")
                                : rf_firmware_problem_to_sentence (c->problem));

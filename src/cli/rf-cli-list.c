@@ -45,8 +45,10 @@ static void
 print_human (GPtrArray *devices,
              GPtrArray *errors)
 {
-  /* Translators: column titles of "reflash-cli list" */
-  const char *titles[] = { N_("DRIVE"), N_("MODEL"), N_("FIRMWARE"), N_("STATE") };
+  /* Translators: column titles of "reflash-cli list" (the --drive option's
+   * DRIVE is another message: a placeholder, not a title) */
+  const char *titles[] = { NC_("column", "DRIVE"), NC_("column", "MODEL"),
+                           NC_("column", "FIRMWARE"), NC_("column", "STATE") };
   int widths[3];
 
   if (devices->len == 0)
@@ -55,7 +57,7 @@ print_human (GPtrArray *devices,
       return;
     }
   for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
-    widths[c] = text_width (_(titles[c]));
+    widths[c] = text_width (g_dpgettext2 (NULL, "column", titles[c]));
   for (guint i = 0; i < devices->len; i++)
     {
       RfDevice *device = g_ptr_array_index (devices, i);
@@ -67,8 +69,8 @@ print_human (GPtrArray *devices,
       widths[2] = MAX (widths[2], identity->revision != NULL ? text_width (identity->revision) : 1);
     }
   for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
-    print_cell (_(titles[c]), widths[c]);
-  printf ("%s\n", _(titles[3]));
+    print_cell (g_dpgettext2 (NULL, "column", titles[c]), widths[c]);
+  printf ("%s\n", g_dpgettext2 (NULL, "column", titles[3]));
   for (guint i = 0; i < devices->len; i++)
     {
       RfDevice *device = g_ptr_array_index (devices, i);

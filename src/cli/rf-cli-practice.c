@@ -133,14 +133,14 @@ led_words (RfSimLed led)
   switch (led)
     {
     case RF_SIM_LED_STEADY:
-      return _("steady");
+      return C_("light", "steady");
     case RF_SIM_LED_BLINKING:
-      return _("blinking");
+      return C_("light", "blinking");
     case RF_SIM_LED_BLINKING_FAST:
-      return _("blinking fast");
+      return C_("light", "blinking fast");
     case RF_SIM_LED_OFF:
     default:
-      return _("off");
+      return C_("light", "off");
     }
 }
 

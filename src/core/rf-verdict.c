@@ -138,7 +138,9 @@ drive_name (const RfDriveIdentity *identity,
 
   if (g_strcmp0 (rf_firmware_get_format (firmware), "nec-2m") == 0 && counting != NULL)
     return model_of (counting);
-  return identity->product != NULL ? identity->product : _("drive");
+  /* Translators: stands in for a model name that is not known, in
+   * sentences such as "the %s" and "Your %s" */
+  return identity->product != NULL ? identity->product : C_("model name fallback", "drive");
 }
 
 static void
@@ -524,7 +526,8 @@ rf_verdict_new_for_family (const RfDriveFamily   *family,
       refuse (self, RF_VERDICT_REASON_WRONG_FAMILY,
               /* Translators: the drive's model ("ND-3550A") */
               g_strdup_printf (_("This file is firmware for another model of this family, not for the %s."),
-                               identity->product != NULL ? identity->product : _("drive")),
+                               identity->product != NULL ? identity->product
+                                                            : C_("model name fallback", "drive")),
               NULL);
       return self;
     }
