@@ -180,6 +180,8 @@ test_info_no_access (void)
   g_autofree char *node = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *command = NULL;
 
   g_assert_nonnull (dir);
   g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
@@ -190,10 +192,19 @@ test_info_no_access (void)
       rf_test_remove_tree (dir);
       return;
     }
-  /* Without permission on the node: a state, not a failure. */
+  /* Without permission on the node: a state, not a failure. Without a
+   * terminal nobody could answer a password prompt: the helper's launcher
+   * (here a command that leaves a mark) is never started. */
+  marker = g_build_filename (dir, "launched", NULL);
+  command = g_strdup_printf ("touch %s", marker);
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  g_setenv ("REFLASH_HELPER_COMMAND", command, TRUE);
   g_assert_cmpint (run_cli_unprivileged (&out, &err, "info", node, "--json", NULL), ==, 0);
+  g_unsetenv ("REFLASH_HELPER_COMMAND");
   g_assert_nonnull (strstr (out, "\"state\": \"no-access\""));
   g_assert_nonnull (strstr (out, "\"reason\": \"permission-denied\""));
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_assert_null (strstr (err, "administrator rights"));
   /* With permission, the open finds no device behind the node. */
   g_assert_cmpint (run_cli (&out, &err, "info", node, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "disappeared"));
