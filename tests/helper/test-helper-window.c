@@ -219,7 +219,7 @@ test_no_agent_shows_the_command (Fixture       *fixture,
   g_assert_false (page_shows (fixture, "sudo"));
   press_check_with_rights (fixture);
   g_assert_true (page_shows (fixture, "No program is running that could ask"));
-  expander = find_visible_text (GTK_WIDGET (fixture->page), "For _Administrators");
+  expander = find_visible_text (GTK_WIDGET (fixture->page), "_For Administrators");
   g_assert_nonnull (expander);
   gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_ancestor (expander, GTK_TYPE_EXPANDER)),
                              TRUE);
