@@ -463,7 +463,10 @@ rf_helper_frame_decode_reply (GBytes     *payload,
   data = data_length <= command->data_length ? take (&reader, data_length) : NULL;
   if (!reader_finish (&reader, "reply", error))
     return FALSE;
-  if (was_answered > 1 || (sense == NULL && sense_length > 0) || residual > command->data_length ||
+  /* A length beyond what the command asked for leaves @data NULL: refused
+   * here, never copied. */
+  if (was_answered > 1 || (sense == NULL && sense_length > 0) ||
+      (data == NULL && data_length > 0) || residual > command->data_length ||
       (data_length > 0 && command->direction != RF_DIRECTION_IN) || code >= RF_ERROR_LAST)
     {
       g_set_error_literal (error, RF_ERROR, RF_ERROR_INVALID_DATA, "reply frame out of range");
@@ -471,7 +474,8 @@ rf_helper_frame_decode_reply (GBytes     *payload,
     }
   *answered = was_answered == 1;
   command->status = status;
-  memcpy (command->sense, sense, sense_length);
+  if (sense_length > 0)
+    memcpy (command->sense, sense, sense_length);
   command->sense_length = sense_length;
   command->residual = residual;
   command->duration_us = duration_us;

@@ -122,6 +122,29 @@ test_reply_longer_than_asked (void)
   g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
 }
 
+/* A length beyond the command's buffer with nothing after it (what the
+ * fuzzer found): refused, and nothing is copied from the missing data. */
+static void
+test_reply_length_without_data (void)
+{
+  static const guint8 cdb[6] = { 0x12, 0, 0, 0, 0x24, 0 };
+  guint8 big[64] = { 0 };
+  guint8 small[8] = { 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A };
+  g_autoptr(GBytes) full = NULL;
+  g_autoptr(GBytes) cut = NULL;
+  g_autoptr(GError) error = NULL;
+  RfCommand command;
+  gboolean answered;
+
+  g_assert_true (rf_command_init (&command, cdb, 6, RF_DIRECTION_IN, big, sizeof big, 1000));
+  full = as_bytes (rf_helper_frame_encode_reply (&command, TRUE, NULL));
+  cut = g_bytes_new_from_bytes (full, 0, g_bytes_get_size (full) - sizeof big);
+  g_assert_true (rf_command_init (&command, cdb, 6, RF_DIRECTION_IN, small, sizeof small, 1000));
+  g_assert_false (rf_helper_frame_decode_reply (cut, &command, &answered, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_INVALID_DATA);
+  g_assert_cmpuint (small[0], ==, 0x5A);
+}
+
 static void
 test_cdb_lengths (void)
 {
@@ -272,6 +295,7 @@ main (int    argc,
   g_test_add_func ("/helper-frame/reply-round-trip", test_reply_round_trip);
   g_test_add_func ("/helper-frame/reply-failure", test_reply_failure);
   g_test_add_func ("/helper-frame/reply-longer-than-asked", test_reply_longer_than_asked);
+  g_test_add_func ("/helper-frame/reply-length-without-data", test_reply_length_without_data);
   g_test_add_func ("/helper-frame/cdb-lengths", test_cdb_lengths);
   g_test_add_func ("/helper-frame/data-over-cap", test_data_over_cap);
   g_test_add_func ("/helper-frame/frame-too-long", test_frame_too_long);
