@@ -21,6 +21,7 @@ typedef struct {
   RfDriveDb *db;
   int out_fd;
   gboolean staged;
+  RfHelperStage stage;  /* the last stage set */
 } Session;
 
 /* A frame the helper cannot accept ends the session; the reason is the last
@@ -78,6 +79,14 @@ check_stage (Session             *session,
   return NULL;
 }
 
+static gboolean
+is_same_stage (const RfHelperStage *a,
+               const RfHelperStage *b)
+{
+  return a->stage == b->stage && a->phase == b->phase &&
+         g_str_equal (a->family_id, b->family_id) && g_str_equal (a->key, b->key);
+}
+
 static const char *
 handle_stage (Session *session,
               GBytes  *payload)
@@ -91,11 +100,17 @@ handle_stage (Session *session,
   refusal = check_stage (session, &stage, &family);
   if (refusal != NULL)
     return say_bye (session, refusal);
+  /* The same stage again changes nothing: setting it anew would forget
+   * what the gate remembers within a stage (each SAFE MODE key once, a
+   * retry only after a new TEST UNIT READY). */
+  if (session->staged && is_same_stage (&stage, &session->stage))
+    return NULL;
   /* Refused only when it would widen a gate after a failure: the gate then
    * stays as narrow as it is, and says so in the log. */
   rf_command_gate_set_stage (session->gate, stage.stage, family, stage.phase,
                              stage.key[0] != '\0' ? stage.key : NULL);
   session->staged = TRUE;
+  session->stage = stage;
   return NULL;
 }
 

@@ -231,6 +231,35 @@ test_helper_gate_refuses (Fixture       *fixture,
   }
 }
 
+/* The same stage sent again does not make the helper's gate forget what it
+ * remembers within a stage: a SAFE MODE key still goes once per check
+ * (nec-2m.md §2), whatever the client sends. */
+static void
+test_repeated_stage_keeps_memory (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  static const guint8 enter_k355[12] = { 0xcc, 0x01, 0x01, 0, 'K', '3', '5', '5', 0x01 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfTransport) transport = NULL;
+  RfAllowList identify = { RF_GATE_STAGE_IDENTIFY, NULL, RF_PHASE_PREFLIGHT, NULL };
+  guint8 inquiry[RF_SCSI_INQUIRY_LENGTH];
+  RfCommand command;
+
+  identify.family = rf_drive_db_lookup (db, "nec-2m");
+  g_assert_nonnull (identify.family);
+  transport = rf_helper_transport_new (fixture->launcher, "/dev/sg250", NULL, &error);
+  g_assert_no_error (error);
+  rf_transport_stage_changed (transport, &identify);
+  g_assert_true (rf_scsi_inquiry (transport, inquiry, NULL, &error));
+  g_assert_true (rf_command_init (&command, enter_k355, 12, RF_DIRECTION_NONE, NULL, 0, 10000));
+  rf_transport_execute (transport, &command, NULL, &error);
+  g_assert_no_error (error);
+  rf_transport_stage_changed (transport, &identify);
+  g_assert_true (rf_command_init (&command, enter_k355, 12, RF_DIRECTION_NONE, NULL, 0, 10000));
+  g_assert_false (rf_transport_execute (transport, &command, NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_COMMAND_REFUSED);
+}
+
 /* The helper's process lives in a group of its own, and a terminal's Ctrl-C
  * sent to that group does not end it either. */
 static void
@@ -411,6 +440,8 @@ main (int    argc,
               test_cancelled_changes_nothing, fixture_tear_down);
   g_test_add ("/helper-transport/helper-gate-refuses", Fixture, "seed", fixture_set_up,
               test_helper_gate_refuses, fixture_tear_down);
+  g_test_add ("/helper-transport/repeated-stage-keeps-memory", Fixture, "seed", fixture_set_up,
+              test_repeated_stage_keeps_memory, fixture_tear_down);
   g_test_add ("/helper-transport/signals", Fixture, "seed", fixture_set_up, test_signals,
               fixture_tear_down);
   g_test_add ("/helper-transport/same-transcript/nec-recovery", Fixture, "seed", fixture_set_up,
