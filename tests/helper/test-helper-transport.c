@@ -18,12 +18,13 @@
 
 #include "rf-core.h"
 #include "rf-helper-transport.h"
+#include "rf-test-helper.h"
 #include "rf-sim.h"
 #include "rf-test-util.h"
 
 /* Both time lines, the practice drive's and Reflash's waits, run this many
  * times faster than real time. */
-#define SPEED "200"
+#define SPEED RF_TEST_HELPER_SPEED
 
 static const char *helper_sim;
 static RfDriveDb *db;
@@ -35,25 +36,10 @@ typedef struct {
   RfDevice *device;
 } Fixture;
 
-static RfClock *
-new_clock (void)
-{
-  RfSimClock *clock = rf_sim_clock_new (TRUE);
-
-  rf_sim_clock_set_speed (clock, g_ascii_strtod (SPEED, NULL));
-  return RF_CLOCK (clock);
-}
-
 static RfHelperLauncher *
 sim_launcher (const char *scenario)
 {
-  g_autoptr(RfClock) clock = new_clock ();
-  RfHelperLauncher *launcher =
-    rf_helper_launcher_new ((const char * const[]) { helper_sim, "--speed", SPEED, scenario,
-                                                     NULL });
-
-  rf_helper_launcher_set_clock (launcher, clock);
-  return launcher;
+  return rf_test_helper_sim_launcher (helper_sim, scenario);
 }
 
 /* A practice drive's state is per scenario in the state folder: every test
@@ -137,16 +123,6 @@ test_busy (Fixture       *fixture,
   g_assert_true (transcript == NULL || rf_recorder_get_n_entries (transcript) == 0);
 }
 
-/* A launcher whose "pkexec" says @words on stderr and exits with @status,
- * the way pkexec ends when it does not run the helper. */
-static RfHelperLauncher *
-failing_pkexec (const char *words,
-                int         status)
-{
-  g_autofree char *script = g_strdup_printf ("echo '%s' >&2; exit %d", words, status);
-
-  return rf_helper_launcher_new ((const char * const[]) { "sh", "-c", script, "pkexec", NULL });
-}
 
 static void
 assert_open_fails (RfHelperLauncher *launcher,
@@ -164,11 +140,11 @@ static void
 test_authentication_outcomes (void)
 {
   g_autoptr(RfHelperLauncher) dismissed =
-    failing_pkexec ("Error executing command as another user: Request dismissed", 126);
+    rf_test_helper_failing_pkexec ("Error executing command as another user: Request dismissed", 126);
   g_autoptr(RfHelperLauncher) denied =
-    failing_pkexec ("Error executing command as another user: Not authorized", 127);
+    rf_test_helper_failing_pkexec ("Error executing command as another user: Not authorized", 127);
   g_autoptr(RfHelperLauncher) no_agent =
-    failing_pkexec ("Error executing command as another user: No authentication agent found.",
+    rf_test_helper_failing_pkexec ("Error executing command as another user: No authentication agent found.",
                     127);
   g_autoptr(RfHelperLauncher) no_pkexec =
     rf_helper_launcher_new ((const char * const[]) { "reflash-no-such-pkexec", "/x", NULL });
@@ -189,7 +165,7 @@ static void
 test_cancelled_changes_nothing (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_autoptr(RfHelperLauncher) dismissed = failing_pkexec ("Request dismissed", 126);
+  g_autoptr(RfHelperLauncher) dismissed = rf_test_helper_failing_pkexec ("Request dismissed", 126);
   g_autoptr(GError) error = NULL;
   RfDriveState before = rf_device_get_state (fixture->device);
 
@@ -382,7 +358,7 @@ test_same_transcript (Fixture       *fixture,
 {
   const char *scenario = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(RfClock) clock = new_clock ();
+  g_autoptr(RfClock) clock = rf_test_helper_clock_new ();
   g_autofree char *direct_dir = g_build_filename (home, "direct", NULL);
   g_autofree char *helped_dir = g_build_filename (home, "helped", NULL);
   g_autoptr(RfSimDrive) drive = rf_sim_drive_open (scenario, direct_dir, &error);

@@ -21,9 +21,8 @@
 #include "rf-core.h"
 #include "rf-diagnosis-page.h"
 #include "rf-sim.h"
+#include "rf-test-helper.h"
 #include "rf-test-util.h"
-
-#define SPEED "200"
 
 static const char *helper_sim;
 static char *home;
@@ -146,25 +145,7 @@ press_check_with_rights (Fixture *fixture)
 static RfHelperLauncher *
 sim_launcher (const char *scenario)
 {
-  RfSimClock *clock = rf_sim_clock_new (TRUE);
-  RfHelperLauncher *launcher =
-    rf_helper_launcher_new ((const char * const[]) { helper_sim, "--speed", SPEED, scenario,
-                                                     NULL });
-
-  rf_sim_clock_set_speed (clock, g_ascii_strtod (SPEED, NULL));
-  rf_helper_launcher_set_clock (launcher, RF_CLOCK (clock));
-  g_object_unref (clock);
-  return launcher;
-}
-
-/* A "pkexec" that says @words on stderr and exits with @status. */
-static RfHelperLauncher *
-failing_pkexec (const char *words,
-                int         status)
-{
-  g_autofree char *script = g_strdup_printf ("echo '%s' >&2; exit %d", words, status);
-
-  return rf_helper_launcher_new ((const char * const[]) { "sh", "-c", script, "pkexec", NULL });
+  return rf_test_helper_sim_launcher (helper_sim, scenario);
 }
 
 static void
@@ -191,7 +172,7 @@ test_cancel_changes_nothing (Fixture       *fixture,
                              gconstpointer  data)
 {
   g_autoptr(RfHelperLauncher) dismissed =
-    failing_pkexec ("Error executing command as another user: Request dismissed", 126);
+    rf_test_helper_failing_pkexec ("Error executing command as another user: Request dismissed", 126);
 
   show_drive (fixture, dismissed);
   press_check_with_rights (fixture);
@@ -211,7 +192,7 @@ test_no_agent_shows_the_command (Fixture       *fixture,
                                  gconstpointer  data)
 {
   g_autoptr(RfHelperLauncher) no_agent =
-    failing_pkexec ("Error executing command as another user: No authentication agent found.",
+    rf_test_helper_failing_pkexec ("Error executing command as another user: No authentication agent found.",
                     127);
   GtkWidget *expander;
 
