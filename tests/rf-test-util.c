@@ -282,6 +282,28 @@ rf_test_spawn_unprivileged (const char * const *argv,
                             char              **out,
                             char              **err)
 {
+  return rf_test_spawn_unprivileged_with_stdin (argv, envp, -1, out, err);
+}
+
+static void
+take_stdin (gpointer user_data)
+{
+  dup2 (GPOINTER_TO_INT (user_data), STDIN_FILENO);
+}
+
+/**
+ * rf_test_spawn_unprivileged_with_stdin:
+ * @stdin_fd: what the child reads, such as a terminal; -1 for /dev/null
+ *
+ * As rf_test_spawn_unprivileged().
+ */
+int
+rf_test_spawn_unprivileged_with_stdin (const char * const *argv,
+                                       char              **envp,
+                                       int                 stdin_fd,
+                                       char              **out,
+                                       char              **err)
+{
   g_autofree char *dir = g_strdup ("/tmp/reflash-unprivileged-XXXXXX");
   g_autofree char *base = g_path_get_basename (argv[0]);
   g_autofree char *program = NULL;
@@ -301,8 +323,9 @@ rf_test_spawn_unprivileged (const char * const *argv,
     g_ptr_array_add (args, (gpointer) argv[i]);
   g_ptr_array_add (args, NULL);
   g_spawn_sync (NULL, (char **) args->pdata, env,
-                G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0), NULL, NULL,
-                out, err, &status, &error);
+                G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
+                stdin_fd >= 0 ? take_stdin : NULL, GINT_TO_POINTER (stdin_fd), out, err, &status,
+                &error);
   g_assert_no_error (error);
   rf_test_remove_tree (dir);
   return status;

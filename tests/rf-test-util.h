@@ -37,6 +37,11 @@ int   rf_test_spawn_unprivileged (const char * const *argv,
                                   char              **envp,
                                   char              **out,
                                   char              **err);
+int   rf_test_spawn_unprivileged_with_stdin (const char * const *argv,
+                                             char              **envp,
+                                             int                 stdin_fd,
+                                             char              **out,
+                                             char              **err);
 
 char *rf_test_find_dbusmock_python (void);
 

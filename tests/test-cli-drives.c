@@ -3,7 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE /* posix_openpt() and its friends */
+
+#include <fcntl.h>
 #include <linux/major.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -17,6 +21,8 @@ static const char *cli_path;
 
 /* Runs reflash-cli with @args (NULL-terminated), optionally without privileges
  * (rf_test_spawn_unprivileged); returns its exit status. */
+static int stdin_for_cli = -1;  /* what the next run reads; -1: /dev/null */
+
 static int
 run_cli_as (gboolean     unprivileged,
             char       **out,
@@ -43,7 +49,8 @@ run_cli_as (gboolean     unprivileged,
     {
       g_chmod (runtime, 0777);
       g_chmod (state, 0777);
-      status = rf_test_spawn_unprivileged ((const char * const *) argv->pdata, env, out, err);
+      status = rf_test_spawn_unprivileged_with_stdin ((const char * const *) argv->pdata, env,
+                                                      stdin_for_cli, out, err);
     }
   else
     {
@@ -172,6 +179,23 @@ test_info_usage (void)
   g_assert_cmpint (run_cli (&out, &err, "info", "/dev/sg0", "/dev/sg1", NULL), ==, 2);
 }
 
+/* A pseudo-terminal that is nobody's controlling terminal: a terminal, but
+ * not one whose foreground the command is in. */
+static int
+open_foreign_terminal (void)
+{
+  int master = posix_openpt (O_RDWR | O_NOCTTY);
+  int terminal;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  terminal = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (terminal, >=, 0);
+  /* The master stays open for the test's life: the terminal must not hang up. */
+  return terminal;
+}
+
 /* A real sg node (major 21) that only root may open, and no drive behind it. */
 static void
 test_info_no_access (void)
@@ -205,6 +229,17 @@ test_info_no_access (void)
   g_assert_nonnull (strstr (out, "\"reason\": \"permission-denied\""));
   g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
   g_assert_null (strstr (err, "administrator rights"));
+  /* A terminal that is not the command's own, in the foreground (a command
+   * run in the background, or on another terminal): polkit's text agent
+   * would be stopped there and the command would wait for ever. */
+  stdin_for_cli = open_foreign_terminal ();
+  g_setenv ("REFLASH_HELPER_COMMAND", command, TRUE);
+  g_assert_cmpint (run_cli_unprivileged (&out, &err, "info", node, "--json", NULL), ==, 0);
+  g_unsetenv ("REFLASH_HELPER_COMMAND");
+  close (stdin_for_cli);
+  stdin_for_cli = -1;
+  g_assert_nonnull (strstr (out, "\"state\": \"no-access\""));
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
   /* With permission, the open finds no device behind the node. */
   g_assert_cmpint (run_cli (&out, &err, "info", node, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "disappeared"));

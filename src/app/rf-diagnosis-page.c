@@ -307,7 +307,8 @@ is_refused_authentication (const GError *error)
 {
   return g_error_matches (error, RF_ERROR, RF_ERROR_AUTH_CANCELLED) ||
          g_error_matches (error, RF_ERROR, RF_ERROR_NO_AGENT) ||
-         g_error_matches (error, RF_ERROR, RF_ERROR_HELPER_MISSING);
+         g_error_matches (error, RF_ERROR, RF_ERROR_HELPER_MISSING) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_AUTH_FAILED);
 }
 
 /* Without an authentication agent no password prompt can appear: the one

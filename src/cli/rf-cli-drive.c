@@ -402,7 +402,9 @@ rf_cli_drive_judge_backup (RfDevice       *device,
 
 /* Only a real drive whose node this user may not use, or whose firmware
  * commands the kernel refused, and only where a person can answer the
- * password prompt: a script never sets off an authentication. */
+ * password prompt: a script never sets off an authentication, nor does a
+ * command in the background, where polkit's text agent would be stopped by
+ * the terminal and the command would wait for ever. */
 static gboolean
 wants_administrator_rights (RfDevice *device)
 {
@@ -411,7 +413,7 @@ wants_administrator_rights (RfDevice *device)
   if (state != RF_DRIVE_STATE_NO_ACCESS && state != RF_DRIVE_STATE_NEEDS_ADMIN)
     return FALSE;
   return !rf_device_is_practice (device) && !rf_device_uses_helper (device) &&
-         isatty (STDIN_FILENO);
+         isatty (STDIN_FILENO) && tcgetpgrp (STDIN_FILENO) == getpgrp ();
 }
 
 /* Asking changed nothing: the drive keeps the state the check found, and
@@ -421,7 +423,8 @@ is_refused_authentication (const GError *error)
 {
   return g_error_matches (error, RF_ERROR, RF_ERROR_AUTH_CANCELLED) ||
          g_error_matches (error, RF_ERROR, RF_ERROR_NO_AGENT) ||
-         g_error_matches (error, RF_ERROR, RF_ERROR_HELPER_MISSING);
+         g_error_matches (error, RF_ERROR, RF_ERROR_HELPER_MISSING) ||
+         g_error_matches (error, RF_ERROR, RF_ERROR_AUTH_FAILED);
 }
 
 /**

@@ -40,7 +40,7 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_VERIFY_FAILED] = { "verify-failed", N_("The drive does not hold the firmware that was written.") },
   [RF_ERROR_NO_SPACE] = { "no-space", N_("There is not enough free disk space.") },
   [RF_ERROR_HELPER_MISSING] = { "helper-missing", N_("The Reflash helper for administrator rights is not installed.") },
-  [RF_ERROR_AUTH_CANCELLED] = { "auth-cancelled", N_("Authentication was cancelled. Nothing was sent to the drive, and nothing changed.") },
+  [RF_ERROR_AUTH_CANCELLED] = { "auth-cancelled", N_("Administrator rights were not given. Nothing was sent to the drive, and nothing changed.") },
   [RF_ERROR_NO_AGENT] = { "no-agent", N_("No program is running that could ask for an administrator password. An administrator can run the command-line tool with sudo instead.") },
   [RF_ERROR_COMMAND_REFUSED] = { "command-refused", N_("Reflash stopped a command that is not allowed at this step, so nothing was sent to the drive. This is a mistake in Reflash: please save a report.") },
   [RF_ERROR_FIRMWARE_ERASED] = { "firmware-erased", N_("The drive's firmware is erased, so there is nothing to back up.") },
@@ -53,6 +53,7 @@ static const RfErrorText error_texts[RF_ERROR_LAST] = {
   [RF_ERROR_LOW_BATTERY] = { "low-battery", N_("The computer's battery is too low to write firmware safely. Connect the charger and try again. Nothing was changed.") },
   [RF_ERROR_JOURNAL_DAMAGED] = { "journal-damaged", N_("The copy of the firmware kept for this interrupted flash is damaged, so it was not used. Flash the drive with a firmware file instead.") },
   [RF_ERROR_OTHER_DRIVE] = { "other-drive", N_("This is not the drive the interrupted flash was writing to. Nothing was written to it.") },
+  [RF_ERROR_AUTH_FAILED] = { "auth-failed", N_("Administrator rights could not be asked for: this computer's authorization service failed. Nothing was sent to the drive.") },
   [RF_ERROR_INHIBIT_REFUSED] = { "inhibit-refused", N_("Reflash could not stop the computer from suspending. Do not suspend the computer or close its lid until the new firmware is written.") },
 };
 

@@ -27,6 +27,8 @@
  *                 invalid frame or stage) and exits
  *
  * The first frame from the client is a STAGE; a COMMAND before it is invalid.
+ * The helper accepts only a stage of the family the drive matched, moving
+ * forward, and sets each command's timeout itself (rf-helper-server.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -15,8 +15,13 @@ gboolean    rf_helper_server_say_hello (int              out_fd,
                                         RfHelperVerdict  verdict,
                                         gsize            max_transfer,
                                         const char      *reason);
+void        rf_helper_server_ignore_signals (void);
+gboolean    rf_helper_server_identify  (RfTransport     *drive,
+                                        RfDriveDb       *db,
+                                        RfDriveFamily  **family);
 const char *rf_helper_server_run       (RfTransport     *drive,
                                         RfDriveDb       *db,
+                                        RfDriveFamily   *family,
                                         int              in_fd,
                                         int              out_fd);
 

@@ -25,7 +25,7 @@
 
 /* pkexec's exit statuses when the helper never ran (pkexec(1)). */
 #define PKEXEC_DISMISSED     126
-#define PKEXEC_NOT_AUTHORIZED 127
+#define PKEXEC_FAILED        127
 
 struct _RfHelperTransport
 {
@@ -291,15 +291,19 @@ rf_helper_transport_canonical_node (const char  *node,
 }
 
 /* While the helper has not said hello, polkit's text agent may need the
- * terminal: its group gets it, and the caller's group takes it back. */
+ * terminal: its group gets it, and the caller's group takes it back. The
+ * agent turns echo off for the password and leaves it off when Ctrl-C ends
+ * it, so the terminal's settings are kept here and put back afterwards. */
 static gboolean
-hand_terminal (GSubprocess *process)
+hand_terminal (GSubprocess    *process,
+               struct termios *settings)
 {
   const char *identifier = g_subprocess_get_identifier (process);
   pid_t child;
 
   /* No identifier: it has already ended, and needs no terminal. */
-  if (identifier == NULL || !isatty (STDIN_FILENO) || tcgetpgrp (STDIN_FILENO) != getpgrp ())
+  if (identifier == NULL || !isatty (STDIN_FILENO) || tcgetpgrp (STDIN_FILENO) != getpgrp () ||
+      tcgetattr (STDIN_FILENO, settings) != 0)
     return FALSE;
   child = (pid_t) g_ascii_strtoll (identifier, NULL, 10);
   setpgid (child, child);
@@ -307,7 +311,7 @@ hand_terminal (GSubprocess *process)
 }
 
 static void
-take_terminal_back (void)
+take_terminal_back (const struct termios *settings)
 {
   sigset_t blocked;
   sigset_t saved;
@@ -317,10 +321,27 @@ take_terminal_back (void)
   sigaddset (&blocked, SIGTTOU);
   pthread_sigmask (SIG_BLOCK, &blocked, &saved);
   tcsetpgrp (STDIN_FILENO, getpgrp ());
+  tcsetattr (STDIN_FILENO, TCSANOW, settings);
   pthread_sigmask (SIG_SETMASK, &saved, NULL);
 }
 
-/* No hello: pkexec did not run the helper, or the helper died at once. */
+/* pkexec killed by a terminal's key while it asked for the password: the
+ * person ended the prompt. The helper itself ignores these signals. */
+static gboolean
+was_stopped_at_prompt (GSubprocess *process)
+{
+  int signal_number;
+
+  if (!g_subprocess_get_if_signaled (process))
+    return FALSE;
+  signal_number = g_subprocess_get_term_sig (process);
+  return signal_number == SIGINT || signal_number == SIGQUIT || signal_number == SIGHUP ||
+         signal_number == SIGTERM;
+}
+
+/* No hello: pkexec did not run the helper, or the helper died at once.
+ * pkexec says 126 only for a dismissed prompt and 127 for every other
+ * failure, so its words decide between them. */
 static void
 explain_no_hello (RfHelperTransport  *self,
                   GError            **error)
@@ -334,16 +355,19 @@ explain_no_hello (RfHelperTransport  *self,
   said = dup_stderr (self);
   if (g_subprocess_get_if_exited (self->process))
     status = g_subprocess_get_exit_status (self->process);
-  if (status == PKEXEC_NOT_AUTHORIZED && strstr (said, "authentication agent") != NULL)
+  if (status == PKEXEC_FAILED && strstr (said, "authentication agent") != NULL)
     g_set_error (error, RF_ERROR, RF_ERROR_NO_AGENT, "no polkit authentication agent: %s", said);
-  else if (status == PKEXEC_NOT_AUTHORIZED && strstr (said, "annot run program") != NULL)
-    g_set_error (error, RF_ERROR, RF_ERROR_HELPER_MISSING, "the helper is missing: %s", said);
-  else if (status == PKEXEC_DISMISSED || status == PKEXEC_NOT_AUTHORIZED)
+  else if (status == PKEXEC_DISMISSED || was_stopped_at_prompt (self->process) ||
+           (status == PKEXEC_FAILED && strstr (said, "Not authorized") != NULL))
     g_set_error (error, RF_ERROR, RF_ERROR_AUTH_CANCELLED,
                  "administrator rights were not given: %s", said);
+  else if (status == PKEXEC_FAILED && strstr (said, "Error accessing") != NULL)
+    g_set_error (error, RF_ERROR, RF_ERROR_HELPER_MISSING, "the helper is missing: %s", said);
   else
-    g_set_error (error, RF_ERROR, RF_ERROR_HELPER_MISSING,
-                 "the helper ended before it answered (status %d): %s", status, said);
+    g_set_error (error, RF_ERROR, RF_ERROR_AUTH_FAILED,
+                 "the helper ended before it answered (%s %d): %s",
+                 status >= 0 ? "status" : "signal",
+                 status >= 0 ? status : g_subprocess_get_term_sig (self->process), said);
 }
 
 static gboolean
@@ -389,7 +413,8 @@ read_hello (RfHelperTransport  *self,
  *
  * Starts the helper (the user may be asked to authenticate) and waits for its
  * hello. Errors: %RF_ERROR_AUTH_CANCELLED, %RF_ERROR_NO_AGENT,
- * %RF_ERROR_HELPER_MISSING, %RF_ERROR_BUSY (another job holds the drive),
+ * %RF_ERROR_HELPER_MISSING, %RF_ERROR_AUTH_FAILED (pkexec or the helper
+ * failed before the hello), %RF_ERROR_BUSY (another job holds the drive),
  * %RF_ERROR_NOT_SUPPORTED (the helper refused the node).
  *
  * Returns: (transfer full) (nullable): the transport
@@ -402,6 +427,7 @@ rf_helper_transport_new (RfHelperLauncher  *launcher,
 {
   g_autoptr(RfHelperTransport) self = NULL;
   g_autofree char *canonical = NULL;
+  struct termios settings;
   gboolean handed;
   gboolean said_hello;
 
@@ -425,10 +451,10 @@ rf_helper_transport_new (RfHelperLauncher  *launcher,
     G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (self->process)));
   self->stderr_reader = g_thread_new ("rf-helper-stderr", read_stderr, self);
 
-  handed = hand_terminal (self->process);
+  handed = hand_terminal (self->process, &settings);
   said_hello = read_hello (self, canonical, error);
   if (handed)
-    take_terminal_back ();
+    take_terminal_back (&settings);
   if (!said_hello)
     return NULL;
   g_debug ("the helper for %s said hello", canonical);

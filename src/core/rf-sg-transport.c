@@ -221,7 +221,8 @@ rf_sg_transport_open_checked (const char *path,
 static guint
 timeout_seconds (guint timeout_ms)
 {
-  return MAX (1, (timeout_ms + 999) / 1000);
+  /* In 64 bits: a timeout near G_MAXUINT must not wrap round to 1 s. */
+  return (guint) MAX (1, ((guint64) timeout_ms + 999) / 1000);
 }
 
 static gboolean

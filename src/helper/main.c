@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -33,18 +32,6 @@
 
 #define SG_MAJOR 21
 #define SR_MAJOR 11
-
-/* A terminal's Ctrl-C, Ctrl-\, Ctrl-Z or hang-up must never stop a root
- * process in the middle of an erase: the client's closing stdin is the only
- * way to end the helper, and it does so between commands. */
-static void
-ignore_signals (void)
-{
-  const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGPIPE, SIGTTIN, SIGTTOU };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (ignored); i++)
-    signal (ignored[i], SIG_IGN);
-}
 
 static int
 refuse (const char *reason,
@@ -99,24 +86,16 @@ load_installed_drive_data (void)
   return g_steal_pointer (&db);
 }
 
-/* Peripheral type 5, or a drive in boot mode whose identity the drive data
- * knows (a bricked burner may report another type there). Sent through a
- * passive gate: INQUIRY is all it can send. */
+/* /dev/sgN is the sg driver's character node, /dev/srN the sr driver's
+ * block node: a node of the other kind under that name is not what the
+ * name says. */
 static gboolean
-is_optical_drive (RfTransport *drive,
-                  RfDriveDb   *db)
+kind_matches_name (const char        *node,
+                   const struct stat *info)
 {
-  g_autoptr(RfCommandGate) gate = rf_command_gate_new (drive);
-  guint8 inquiry[RF_SCSI_INQUIRY_LENGTH] = { 0 };
-  gboolean boot_mode = FALSE;
-
-  if (!rf_command_gate_set_stage (gate, RF_GATE_STAGE_PASSIVE, NULL, RF_PHASE_PREFLIGHT, NULL) ||
-      !rf_scsi_inquiry (RF_TRANSPORT (gate), inquiry, NULL, NULL))
-    return FALSE;
-  if (rf_scsi_inquiry_device_type (inquiry) == 0x05)
-    return TRUE;
-  return db != NULL && rf_drive_db_match (db, inquiry, sizeof inquiry, NULL, &boot_mode) != NULL &&
-         boot_mode;
+  if (g_str_has_prefix (node, "/dev/sg"))
+    return S_ISCHR (info->st_mode);
+  return S_ISBLK (info->st_mode);
 }
 
 static int
@@ -126,6 +105,7 @@ serve (const char *node)
   g_autoptr(RfTransport) drive = NULL;
   g_autoptr(RfDriveDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  RfDriveFamily *family = NULL;
   struct stat info;
   const char *refusal;
   const char *ended;
@@ -137,6 +117,8 @@ serve (const char *node)
     return refuse (refusal, node);
   if (!rf_helper_node_is_canonical (node))
     return refuse ("not-canonical", node);
+  if (!kind_matches_name (node, &info))
+    return refuse ("wrong-kind", node);
   /* Locked on the node, as every Reflash process locks a real drive. */
   lock = rf_drive_lock_acquire (node, &error);
   if (lock == NULL && g_error_matches (error, RF_ERROR, RF_ERROR_BUSY))
@@ -146,20 +128,21 @@ serve (const char *node)
     }
   if (lock == NULL)
     return refuse ("cannot-lock", error->message);
-  /* rf_sg_transport_new() opens with O_NOFOLLOW and compares fstat with its
-   * own lstat; this one was checked above, so both must agree too. */
+  /* rf_sg_transport_new() opens with O_NOFOLLOW and compares fstat with a
+   * lstat of its own; only root may change /dev between that and the check
+   * above. */
   drive = rf_sg_transport_new (node, &error);
   if (drive == NULL)
     return refuse ("cannot-open", error->message);
   db = load_installed_drive_data ();
-  if (!is_optical_drive (drive, db))
+  if (!rf_helper_server_identify (drive, db, &family))
     return refuse ("not-optical", node);
   if (db == NULL)
     return refuse ("no-drive-data", PKGDATADIR);
   if (!rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_READY,
                                    rf_transport_get_max_transfer (drive), NULL))
     return 4;
-  ended = rf_helper_server_run (drive, db, STDIN_FILENO, STDOUT_FILENO);
+  ended = rf_helper_server_run (drive, db, family, STDIN_FILENO, STDOUT_FILENO);
   return g_str_equal (ended, "end") ? 0 : 1;
 }
 
@@ -167,7 +150,7 @@ int
 main (int    argc,
       char **argv)
 {
-  ignore_signals ();
+  rf_helper_server_ignore_signals ();
   if (argc != 2)
     return refuse ("usage", "reflash-helper takes one argument: /dev/sgN or /dev/srN");
   return serve (argv[1]);

@@ -19,7 +19,6 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -29,16 +28,6 @@
 #include "rf-helper-server.h"
 #include "rf-sim-drive.h"
 #include "rf-sim-transport.h"
-
-/* As reflash-helper: a terminal's signals never end it. */
-static void
-ignore_signals (void)
-{
-  const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGPIPE, SIGTTIN, SIGTTOU };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (ignored); i++)
-    signal (ignored[i], SIG_IGN);
-}
 
 static void
 take_power_on_attention (RfTransport *transport)
@@ -60,10 +49,11 @@ main (int    argc,
   g_autoptr(RfDriveLock) lock = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *lock_name = NULL;
+  RfDriveFamily *family = NULL;
   double speed = 0.0;
   int first = 1;
 
-  ignore_signals ();
+  rf_helper_server_ignore_signals ();
   if (argc >= 3 && g_str_equal (argv[1], "--speed"))
     {
       speed = g_ascii_strtod (argv[2], NULL);
@@ -93,9 +83,15 @@ main (int    argc,
   rf_sim_drive_set_speed (drive, speed);
   transport = rf_sim_transport_new (drive);
   take_power_on_attention (transport);
+  /* As reflash-helper: the INQUIRY decides the one family stages may name. */
+  if (!rf_helper_server_identify (transport, db, &family))
+    {
+      rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_REFUSED, 0, "not-optical");
+      return 2;
+    }
   if (!rf_helper_server_say_hello (STDOUT_FILENO, RF_HELPER_HELLO_READY,
                                    rf_transport_get_max_transfer (transport), NULL))
     return 4;
-  return g_str_equal (rf_helper_server_run (transport, db, STDIN_FILENO, STDOUT_FILENO), "end")
+  return g_str_equal (rf_helper_server_run (transport, db, family, STDIN_FILENO, STDOUT_FILENO), "end")
          ? 0 : 1;
 }

@@ -42,3 +42,20 @@ rf_test_helper_failing_pkexec (const char *words,
 
   return rf_helper_launcher_new ((const char * const[]) { "sh", "-c", script, "pkexec", NULL });
 }
+
+/* A home of its own for the test, whose practice drives keep their state
+ * under it: the tests' helper inherits it, so both sides see the same
+ * drives and no other. */
+char *
+rf_test_helper_make_home (const char *template)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_dir_make_tmp (template, &error);
+  g_autofree char *state = NULL;
+
+  g_assert_no_error (error);
+  state = g_build_filename (home, "state", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("HOME", home, TRUE);
+  return g_steal_pointer (&home);
+}

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 /* How much faster than real time the tests' helper serves its practice drive. */
 #define RF_TEST_HELPER_SPEED "200"
 
+char             *rf_test_helper_make_home       (const char *template);
 RfClock          *rf_test_helper_clock_new       (void);
 RfHelperLauncher *rf_test_helper_sim_launcher    (const char *helper_sim,
                                                   const char *scenario);

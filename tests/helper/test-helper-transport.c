@@ -146,6 +146,13 @@ test_authentication_outcomes (void)
   g_autoptr(RfHelperLauncher) no_agent =
     rf_test_helper_failing_pkexec ("Error executing command as another user: No authentication agent found.",
                     127);
+  g_autoptr(RfHelperLauncher) no_authority =
+    rf_test_helper_failing_pkexec ("Error getting authority: Error initializing authority: Could not connect: No such file or directory",
+                    127);
+  g_autoptr(RfHelperLauncher) ctrl_c =
+    rf_helper_launcher_new ((const char * const[]) { "sh", "-c", "kill -INT $$", "pkexec", NULL });
+  g_autoptr(RfHelperLauncher) crashed =
+    rf_helper_launcher_new ((const char * const[]) { "sh", "-c", "kill -SEGV $$", "pkexec", NULL });
   g_autoptr(RfHelperLauncher) no_pkexec =
     rf_helper_launcher_new ((const char * const[]) { "reflash-no-such-pkexec", "/x", NULL });
   g_autoptr(RfHelperLauncher) no_helper =
@@ -154,6 +161,13 @@ test_authentication_outcomes (void)
   assert_open_fails (dismissed, RF_ERROR_AUTH_CANCELLED);
   assert_open_fails (denied, RF_ERROR_AUTH_CANCELLED);
   assert_open_fails (no_agent, RF_ERROR_NO_AGENT);
+  /* Ctrl-C at polkit's text prompt ends pkexec with SIGINT: the person
+   * ended the prompt, nothing is missing. */
+  assert_open_fails (ctrl_c, RF_ERROR_AUTH_CANCELLED);
+  /* pkexec's 127 is more than a refusal: polkit not running is a failure,
+   * as is a helper that crashed before its hello. */
+  assert_open_fails (no_authority, RF_ERROR_AUTH_FAILED);
+  assert_open_fails (crashed, RF_ERROR_AUTH_FAILED);
   assert_open_fails (no_pkexec, RF_ERROR_HELPER_MISSING);
   assert_open_fails (no_helper, RF_ERROR_HELPER_MISSING);
   g_assert_cmpuint (rf_helper_launcher_get_n_launched (no_pkexec), ==, 0);
@@ -333,7 +347,8 @@ practice_image_for (RfDevice *device)
 static RfRecorder *
 flash (RfDevice        *device,
        RfFirmwareCheck *check,
-       const char      *dir)
+       const char      *dir,
+       gboolean         with_backup)
 {
   g_autofree char *backups = g_build_filename (dir, "backups", NULL);
   g_autofree char *journals = g_build_filename (dir, "journals", NULL);
@@ -343,8 +358,10 @@ flash (RfDevice        *device,
   g_autoptr(GError) error = NULL;
 
   rf_flash_job_set_journal_store (job, journal_store);
+  /* A drive with firmware is backed up first, as the wizard does by
+   * default: the backup's reads go through the helper too. */
   rf_flash_job_set_confirmations (job, RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY |
-                                         RF_FLASH_CONFIRM_NO_BACKUP |
+                                         (with_backup ? 0 : RF_FLASH_CONFIRM_NO_BACKUP) |
                                          RF_FLASH_CONFIRM_UNKNOWN_ORDER | RF_FLASH_CONFIRM_DOWNGRADE);
   rf_job_run (RF_JOB (job), NULL, &error);
   g_assert_no_error (error);
@@ -357,6 +374,7 @@ test_same_transcript (Fixture       *fixture,
                       gconstpointer  data)
 {
   const char *scenario = data;
+  gboolean with_backup = g_str_equal (scenario, "healthy-3550");
   g_autoptr(GError) error = NULL;
   g_autoptr(RfClock) clock = rf_test_helper_clock_new ();
   g_autofree char *direct_dir = g_build_filename (home, "direct", NULL);
@@ -373,12 +391,12 @@ test_same_transcript (Fixture       *fixture,
   sim = rf_sim_transport_new (drive);
   direct = rf_device_new_for_transport ("practice:direct", sim, "practice-direct");
   check = practice_image_for (direct);
-  direct_transcript = flash (direct, check, direct_dir);
+  direct_transcript = flash (direct, check, direct_dir, with_backup);
 
   /* As the wizard does: a deep check, then the flash; one helper each. */
   g_assert_true (rf_device_probe (fixture->device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
   g_assert_no_error (error);
-  helped_transcript = flash (fixture->device, check, helped_dir);
+  helped_transcript = flash (fixture->device, check, helped_dir, with_backup);
   assert_same_transcript (direct_transcript, helped_transcript);
   g_assert_cmpuint (rf_helper_launcher_get_n_launched (fixture->launcher), ==, 2);
   g_assert_true (helper_lock_is_free (scenario));
@@ -391,7 +409,6 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *state = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -399,11 +416,7 @@ main (int    argc,
   helper_sim = argv[1];
   /* The tests' helper inherits this environment: both sides see the same
    * practice drives and no other. */
-  home = g_dir_make_tmp ("reflash-helper-transport-XXXXXX", &error);
-  g_assert_no_error (error);
-  state = g_build_filename (home, "state", NULL);
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  g_setenv ("HOME", home, TRUE);
+  home = rf_test_helper_make_home ("reflash-helper-transport-XXXXXX");
   db = rf_drive_db_new_default (&error);
   g_assert_no_error (error);
 
@@ -422,6 +435,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/helper-transport/same-transcript/nec-recovery", Fixture, "seed", fixture_set_up,
               test_same_transcript, fixture_tear_down);
+  g_test_add ("/helper-transport/same-transcript/nec-update-with-backup", Fixture,
+              "healthy-3550", fixture_set_up, test_same_transcript, fixture_tear_down);
   g_test_add ("/helper-transport/same-transcript/spc-flash", Fixture, "spc-generic",
               fixture_set_up, test_same_transcript, fixture_tear_down);
   status = g_test_run ();
