@@ -1,7 +1,7 @@
 /* reflash-helper-sim.c: the tests' stand-in for reflash-helper, serving a
  * practice drive through the same frame code (never installed)
  *
- *   reflash-helper-sim [--speed S] SCENARIO NODE
+ *   reflash-helper-sim [--speed S] [--die-at XXYY] SCENARIO NODE
  *
  * Says hello and serves frames exactly as reflash-helper does after its
  * checks, with a practice drive in place of the node: what the helper tests
@@ -14,6 +14,10 @@
  * its first command with the power-on UNIT ATTENTION. That one is taken here,
  * before the hello, as the earlier session had taken it.
  *
+ * --die-at makes it die, as a helper killed by root or by a bug would, just
+ * before the first command whose CDB starts with those two bytes (in hex,
+ * "cb04" for NEC's ERASE BLOCK) reaches the drive.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -21,6 +25,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rf-drive-lock.h"
@@ -28,6 +33,10 @@
 #include "rf-helper-server.h"
 #include "rf-sim-drive.h"
 #include "rf-sim-transport.h"
+#include "rf-test-hook.h"
+
+static guint8 die_at[2];
+static gboolean dies;
 
 static void
 take_power_on_attention (RfTransport *transport)
@@ -39,12 +48,37 @@ take_power_on_attention (RfTransport *transport)
     rf_transport_execute (transport, &command, NULL, NULL);
 }
 
+static void
+die_before (guint            n,
+            const RfCommand *command,
+            gpointer         user_data)
+{
+  if (dies && command->cdb_length >= 2 && memcmp (command->cdb, die_at, 2) == 0)
+    _exit (70);
+}
+
+static gboolean
+parse_die_at (const char *hex)
+{
+  for (int i = 0; i < 2; i++)
+    {
+      int high = g_ascii_xdigit_value (hex[2 * i]);
+      int low = high >= 0 ? g_ascii_xdigit_value (hex[2 * i + 1]) : -1;
+
+      if (low < 0)
+        return FALSE;
+      die_at[i] = (guint8) (high << 4 | low);
+    }
+  return hex[4] == '\0';
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(RfSimDrive) drive = NULL;
   g_autoptr(RfTransport) transport = NULL;
+  TestHookTransport *hook;
   g_autoptr(RfDriveDb) db = NULL;
   g_autoptr(RfDriveLock) lock = NULL;
   g_autoptr(GError) error = NULL;
@@ -54,10 +88,15 @@ main (int    argc,
   int first = 1;
 
   rf_helper_server_ignore_signals ();
-  if (argc >= 3 && g_str_equal (argv[1], "--speed"))
+  while (argc - first >= 2 && g_str_has_prefix (argv[first], "--"))
     {
-      speed = g_ascii_strtod (argv[2], NULL);
-      first = 3;
+      if (g_str_equal (argv[first], "--speed"))
+        speed = g_ascii_strtod (argv[first + 1], NULL);
+      else if (g_str_equal (argv[first], "--die-at") && parse_die_at (argv[first + 1]))
+        dies = TRUE;
+      else
+        break;
+      first += 2;
     }
   if (argc - first != 2)
     {
@@ -81,7 +120,9 @@ main (int    argc,
       return 2;
     }
   rf_sim_drive_set_speed (drive, speed);
-  transport = rf_sim_transport_new (drive);
+  hook = test_hook_transport_new (rf_sim_transport_new (drive));
+  hook->func = die_before;
+  transport = RF_TRANSPORT (hook);
   take_power_on_attention (transport);
   /* As reflash-helper: the INQUIRY decides the one family stages may name. */
   if (!rf_helper_server_identify (transport, db, &family))

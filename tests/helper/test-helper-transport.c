@@ -404,6 +404,59 @@ test_same_transcript (Fixture       *fixture,
   rf_test_remove_tree (helped_dir);
 }
 
+/* A helper that dies after the point of no return, killed by root or by a
+ * bug: the job ends as for a drive that vanished, on the recovery path with
+ * its journal kept, and sends nothing more. */
+static void
+test_helper_dies_mid_flash (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(RfClock) clock = rf_test_helper_clock_new ();
+  g_autoptr(RfHelperLauncher) dying =
+    rf_helper_launcher_new ((const char * const[]) { helper_sim, "--speed", RF_TEST_HELPER_SPEED,
+                                                     "--die-at", "cb02", "seed", NULL });
+  g_autofree char *dir = g_build_filename (home, "dying", NULL);
+  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
+  g_autofree char *journals = g_build_filename (dir, "journals", NULL);
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (backups);
+  g_autoptr(RfJournalStore) journal_store = rf_journal_store_new (journals);
+  g_autoptr(RfFirmwareCheck) check = practice_image_for (fixture->device);
+  g_autoptr(RfFlashJob) job = NULL;
+  g_autoptr(RfRecorder) transcript = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  rf_helper_launcher_set_clock (dying, clock);
+  rf_device_set_helper (fixture->device, dying);
+  job = rf_flash_job_new (fixture->device, db, check, store);
+  rf_flash_job_set_journal_store (job, journal_store);
+  rf_flash_job_set_confirmations (job, RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY |
+                                         RF_FLASH_CONFIRM_UNKNOWN_ORDER);
+  g_assert_false (rf_job_run (RF_JOB (job), NULL, &error));
+  g_assert_error (error, RF_ERROR, RF_ERROR_DEVICE_GONE);
+  g_assert_true (rf_flash_job_get_needs_recovery (job));
+  g_assert_nonnull (rf_flash_job_get_journal (job));
+  /* After the PROGRAM BLOCK the helper died on, only the polls of nec-2m.md
+   * §1 (a poll without an answer means "not yet"): no further erase,
+   * program or leave, and nothing answered. */
+  transcript = rf_job_dup_transcript (RF_JOB (job));
+  for (n = rf_recorder_get_n_entries (transcript); n > 0; n--)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (transcript, n - 1);
+
+      if (entry->cdb[0] == 0xCB && entry->cdb[1] == 0x02)
+        {
+          g_assert_false (entry->answered);
+          break;
+        }
+      g_assert_cmphex (entry->cdb[0], ==, 0x00);
+      g_assert_false (entry->answered);
+    }
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (rf_helper_launcher_get_n_launched (dying), ==, 1);
+  rf_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,6 +486,8 @@ main (int    argc,
               test_repeated_stage_keeps_memory, fixture_tear_down);
   g_test_add ("/helper-transport/signals", Fixture, "seed", fixture_set_up, test_signals,
               fixture_tear_down);
+  g_test_add ("/helper-transport/helper-dies-mid-flash", Fixture, "seed", fixture_set_up,
+              test_helper_dies_mid_flash, fixture_tear_down);
   g_test_add ("/helper-transport/same-transcript/nec-recovery", Fixture, "seed", fixture_set_up,
               test_same_transcript, fixture_tear_down);
   g_test_add ("/helper-transport/same-transcript/nec-update-with-backup", Fixture,
