@@ -245,7 +245,8 @@ unprivileged_environ (char       **envp,
   return g_environ_setenv (env, "HOME", home, TRUE);
 }
 
-/* Root becomes nobody, without groups or capabilities (PLATFORM.md §5). Anyone else
+/* Root becomes nobody, without groups or capabilities (PLATFORM.md §5); the
+ * words are added as copies to @argv, which frees its elements. Anyone else
  * is unprivileged already and may not change user, groups or bounding set (setpriv
  * would exit 127): it only gives up the capabilities a child could inherit. */
 static void
@@ -256,7 +257,65 @@ add_drop_privileges (GPtrArray *argv)
   const char * const *drop = getuid () == 0 ? as_root : as_user;
 
   for (gsize i = 0; drop[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) drop[i]);
+    g_ptr_array_add (argv, g_strdup (drop[i]));
+}
+
+/**
+ * rf_test_unprivileged_new:
+ * @argv: the program and its arguments
+ * @envp: (nullable): the child's environment; %NULL for this process's
+ *
+ * An argv and environment that run @argv (argv[0] a path) without privileges.
+ * The checkout may sit where the unprivileged user cannot reach it (/root is
+ * 0700; setpriv, which keeps root's capabilities until the exec, still starts
+ * a program there, but the program then cannot read its data). So the program,
+ * the data folder that `REFLASH_DATA_DIR` names and any sanitizer suppression
+ * file are copied into a new folder under /tmp that everyone can read, removed
+ * by rf_test_unprivileged_free(). Not under g_get_tmp_dir(): TMPDIR can be
+ * private to the user (libpam-tmpdir).
+ */
+RfTestUnprivileged *
+rf_test_unprivileged_new (const char * const *argv,
+                          char              **envp)
+{
+  RfTestUnprivileged *self = g_new0 (RfTestUnprivileged, 1);
+  g_autofree char *program = NULL;
+
+  self->dir = g_strdup ("/tmp/reflash-unprivileged-XXXXXX");
+  g_assert_nonnull (g_mkdtemp_full (self->dir, 0755));
+  g_assert_cmpint (g_chmod (self->dir, 0755), ==, 0);
+  program = rf_test_unprivileged_add_program (self, argv[0]);
+  self->env = unprivileged_environ (envp, self->dir);
+  self->argv = g_ptr_array_new_with_free_func (g_free);
+  add_drop_privileges (self->argv);
+  g_ptr_array_add (self->argv, g_steal_pointer (&program));
+  for (gsize i = 1; argv[i] != NULL; i++)
+    g_ptr_array_add (self->argv, g_strdup (argv[i]));
+  g_ptr_array_add (self->argv, NULL);
+  return self;
+}
+
+/* Another program the unprivileged one starts (a stand-in for pkexec):
+ * copied beside it. Returns: (transfer full): the copy's path */
+char *
+rf_test_unprivileged_add_program (RfTestUnprivileged *self,
+                                  const char         *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *copy = g_build_filename (self->dir, base, NULL);
+
+  copy_file (path, copy, 0755);
+  return copy;
+}
+
+void
+rf_test_unprivileged_free (RfTestUnprivileged *self)
+{
+  rf_test_remove_tree (self->dir);
+  g_free (self->dir);
+  g_ptr_array_unref (self->argv);
+  g_strfreev (self->env);
+  g_free (self);
 }
 
 /**
@@ -266,13 +325,7 @@ add_drop_privileges (GPtrArray *argv)
  * @out: (nullable): its stdout; %NULL drops it
  * @err: (nullable): its stderr; %NULL leaves it on the test's stderr
  *
- * Runs @argv (argv[0] a path) without privileges. The checkout may sit where the
- * unprivileged user cannot reach it (/root is 0700; setpriv, which keeps root's
- * capabilities until the exec, still starts a program there, but the program then
- * cannot read its data). So the program, the data folder that `REFLASH_DATA_DIR`
- * names and any sanitizer suppression file are copied into a new folder under /tmp
- * that everyone can read, removed afterwards. Not under g_get_tmp_dir(): TMPDIR can
- * be private to the user (libpam-tmpdir).
+ * Runs @argv (argv[0] a path) without privileges (rf_test_unprivileged_new()).
  *
  * Returns: the child's wait status
  */
@@ -304,30 +357,15 @@ rf_test_spawn_unprivileged_with_stdin (const char * const *argv,
                                        char              **out,
                                        char              **err)
 {
-  g_autofree char *dir = g_strdup ("/tmp/reflash-unprivileged-XXXXXX");
-  g_autofree char *base = g_path_get_basename (argv[0]);
-  g_autofree char *program = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(RfTestUnprivileged) run = rf_test_unprivileged_new (argv, envp);
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = NULL;
   int status = -1;
 
-  g_assert_nonnull (g_mkdtemp_full (dir, 0755));
-  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
-  program = g_build_filename (dir, base, NULL);
-  copy_file (argv[0], program, 0755);
-  env = unprivileged_environ (envp, dir);
-  add_drop_privileges (args);
-  g_ptr_array_add (args, program);
-  for (gsize i = 1; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-  g_spawn_sync (NULL, (char **) args->pdata, env,
+  g_spawn_sync (NULL, (char **) run->argv->pdata, run->env,
                 G_SPAWN_SEARCH_PATH | (out == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
                 stdin_fd >= 0 ? take_stdin : NULL, GINT_TO_POINTER (stdin_fd), out, err, &status,
                 &error);
   g_assert_no_error (error);
-  rf_test_remove_tree (dir);
   return status;
 }
 

@@ -33,6 +33,25 @@ char *rf_test_make_node          (const char         *dir,
                                   guint               major_number,
                                   guint               minor_number);
 char *rf_test_run_as_nobody      (const char * const *argv);
+/**
+ * RfTestUnprivileged:
+ * @dir: a folder everyone may read, removed with it
+ * @argv: a %NULL-terminated argv that runs the program as nobody
+ * @env: its environment
+ */
+typedef struct {
+  char *dir;
+  GPtrArray *argv;
+  char **env;
+} RfTestUnprivileged;
+
+RfTestUnprivileged *rf_test_unprivileged_new (const char * const *argv,
+                                              char              **envp);
+char *rf_test_unprivileged_add_program (RfTestUnprivileged *self,
+                                        const char         *path);
+void  rf_test_unprivileged_free (RfTestUnprivileged *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RfTestUnprivileged, rf_test_unprivileged_free)
+
 int   rf_test_spawn_unprivileged (const char * const *argv,
                                   char              **envp,
                                   char              **out,
