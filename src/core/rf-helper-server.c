@@ -223,14 +223,15 @@ handle_command (Session *session,
 }
 
 /**
- * rf_helper_server_ignore_signals:
+ * rf_helper_server_prepare_process:
  *
  * A terminal's Ctrl-C, Ctrl-Z, quit key or hang-up must never stop the helper
  * in the middle of an erase, nor the death of the thread that started it:
  * the client's closing stdin is the only way to end it, between commands.
+ * And stdout carries frames only: every log line goes to stderr.
  */
 void
-rf_helper_server_ignore_signals (void)
+rf_helper_server_prepare_process (void)
 {
   const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGPIPE, SIGTTIN, SIGTTOU };
 
@@ -239,6 +240,8 @@ rf_helper_server_ignore_signals (void)
   /* pkexec asks for SIGTERM when its parent thread dies; that it is cleared
    * on the way to root is pkexec's detail, not a promise. */
   prctl (PR_SET_PDEATHSIG, 0);
+  /* GLib writes debug and info lines to stdout otherwise. */
+  g_log_writer_default_set_use_stderr (TRUE);
 }
 
 /**

@@ -15,7 +15,7 @@ gboolean    rf_helper_server_say_hello (int              out_fd,
                                         RfHelperVerdict  verdict,
                                         gsize            max_transfer,
                                         const char      *reason);
-void        rf_helper_server_ignore_signals (void);
+void        rf_helper_server_prepare_process (void);
 gboolean    rf_helper_server_identify  (RfTransport     *drive,
                                         RfDriveDb       *db,
                                         RfDriveFamily  **family);

@@ -150,7 +150,7 @@ int
 main (int    argc,
       char **argv)
 {
-  rf_helper_server_ignore_signals ();
+  rf_helper_server_prepare_process ();
   if (argc != 2)
     return refuse ("usage", "reflash-helper takes one argument: /dev/sgN or /dev/srN");
   return serve (argv[1]);

@@ -1,7 +1,7 @@
 /* reflash-helper-sim.c: the tests' stand-in for reflash-helper, serving a
  * practice drive through the same frame code (never installed)
  *
- *   reflash-helper-sim [--speed S] [--die-at XXYY] SCENARIO NODE
+ *   reflash-helper-sim [--speed S] [--die-at HEX] [--kill-client-at HEX] SCENARIO NODE
  *
  * Says hello and serves frames exactly as reflash-helper does after its
  * checks, with a practice drive in place of the node: what the helper tests
@@ -15,14 +15,18 @@
  * before the hello, as the earlier session had taken it.
  *
  * --die-at makes it die, as a helper killed by root or by a bug would, just
- * before the first command whose CDB starts with those two bytes (in hex,
- * "cb04" for NEC's ERASE BLOCK) reaches the drive.
+ * before the first command whose CDB starts with those bytes (in hex, "cb04"
+ * for NEC's ERASE BLOCK) reaches the drive. --kill-client-at kills its
+ * client (the process that started it) with SIGKILL at that point instead,
+ * and serves on: the drive stays powered, as a real one would when Reflash
+ * crashes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +39,14 @@
 #include "rf-sim-transport.h"
 #include "rf-test-hook.h"
 
-static guint8 die_at[2];
-static gboolean dies;
+/* The start of a CDB, and whether it was given. */
+typedef struct {
+  guint8 cdb[RF_CDB_MAX];
+  gsize length;
+} CdbPrefix;
+
+static CdbPrefix die_at;
+static CdbPrefix kill_client_at;
 
 static void
 take_power_on_attention (RfTransport *transport)
@@ -48,28 +58,50 @@ take_power_on_attention (RfTransport *transport)
     rf_transport_execute (transport, &command, NULL, NULL);
 }
 
+static gboolean
+starts_with (const RfCommand *command,
+             const CdbPrefix *prefix)
+{
+  return prefix->length > 0 && command->cdb_length >= prefix->length &&
+         memcmp (command->cdb, prefix->cdb, prefix->length) == 0;
+}
+
+/* Before the command reaches the drive: the helper dies, or its client is
+ * killed (the client's death then reaches the helper as the end of its
+ * stdin, after this command, as it would for a real helper). */
 static void
-die_before (guint            n,
+act_before (guint            n,
             const RfCommand *command,
             gpointer         user_data)
 {
-  if (dies && command->cdb_length >= 2 && memcmp (command->cdb, die_at, 2) == 0)
+  if (starts_with (command, &die_at))
     _exit (70);
+  if (starts_with (command, &kill_client_at))
+    {
+      kill (getppid (), SIGKILL);
+      kill_client_at.length = 0;
+    }
 }
 
 static gboolean
-parse_die_at (const char *hex)
+parse_prefix (const char *hex,
+              CdbPrefix  *prefix)
 {
-  for (int i = 0; i < 2; i++)
+  gsize digits = strlen (hex);
+
+  if (digits == 0 || digits % 2 != 0 || digits / 2 > RF_CDB_MAX)
+    return FALSE;
+  for (gsize i = 0; i < digits / 2; i++)
     {
       int high = g_ascii_xdigit_value (hex[2 * i]);
-      int low = high >= 0 ? g_ascii_xdigit_value (hex[2 * i + 1]) : -1;
+      int low = g_ascii_xdigit_value (hex[2 * i + 1]);
 
-      if (low < 0)
+      if (high < 0 || low < 0)
         return FALSE;
-      die_at[i] = (guint8) (high << 4 | low);
+      prefix->cdb[i] = (guint8) (high << 4 | low);
     }
-  return hex[4] == '\0';
+  prefix->length = digits / 2;
+  return TRUE;
 }
 
 int
@@ -87,13 +119,16 @@ main (int    argc,
   double speed = 0.0;
   int first = 1;
 
-  rf_helper_server_ignore_signals ();
+  rf_helper_server_prepare_process ();
   while (argc - first >= 2 && g_str_has_prefix (argv[first], "--"))
     {
       if (g_str_equal (argv[first], "--speed"))
         speed = g_ascii_strtod (argv[first + 1], NULL);
-      else if (g_str_equal (argv[first], "--die-at") && parse_die_at (argv[first + 1]))
-        dies = TRUE;
+      else if (g_str_equal (argv[first], "--die-at") && parse_prefix (argv[first + 1], &die_at))
+        ;
+      else if (g_str_equal (argv[first], "--kill-client-at") &&
+               parse_prefix (argv[first + 1], &kill_client_at))
+        ;
       else
         break;
       first += 2;
@@ -121,7 +156,7 @@ main (int    argc,
     }
   rf_sim_drive_set_speed (drive, speed);
   hook = test_hook_transport_new (rf_sim_transport_new (drive));
-  hook->func = die_before;
+  hook->func = act_before;
   transport = RF_TRANSPORT (hook);
   take_power_on_attention (transport);
   /* As reflash-helper: the INQUIRY decides the one family stages may name. */

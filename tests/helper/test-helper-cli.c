@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rf-drive-lock.h"
 #include "rf-test-cli.h"
 #include "rf-test-util.h"
 
@@ -35,6 +36,8 @@
 /* Slow enough that a key pressed after the point of no return comes in the
  * middle of the erase and program, not after them. */
 #define HELPER_SPEED "10"
+/* Where nothing is timed by hand, the practice drive may be quick. */
+#define KILL_SPEED "100"
 
 static const char *cli_path;
 static const char *helper_sim;
@@ -53,8 +56,13 @@ make_node (void)
     {
       g_autofree char *node = g_strdup_printf ("/dev/sg%u", minor);
 
-      if (g_file_test (node, G_FILE_TEST_EXISTS))
+      g_autofree char *sysfs = g_strdup_printf ("/sys/class/scsi_generic/sg%u", minor);
+
+      /* A node with a drive behind it is the kernel's; one without is left
+       * over from a run of this test that stopped half-way. */
+      if (g_file_test (sysfs, G_FILE_TEST_EXISTS))
         continue;
+      g_unlink (node);
       if (mknod (node, S_IFCHR | 0600, makedev (SG_MAJOR, minor)) != 0)
         return NULL;
       return g_steal_pointer (&node);
@@ -196,6 +204,107 @@ test_ctrl_c_during_erase (Fixture       *fixture,
   rf_test_assert_has (info, "\"revision\": \"1.06\"");
 }
 
+/* Runs the CLI with @args as nobody on a terminal of its own, with
+ * reflash-helper-sim as its "pkexec" (@helper_options before the scenario),
+ * until it ends; a yes-or-no question on the way gets @answer typed.
+ * Returns: its wait status; @screen holds what it showed. */
+static int
+run_on_terminal (Fixture            *fixture,
+                 const char * const *args,
+                 const char         *helper_options,
+                 const char         *answer,
+                 GString            *screen)
+{
+  g_autoptr(RfTestUnprivileged) run = rf_test_unprivileged_new (args, fixture->cli.env);
+  g_autofree char *helper = rf_test_unprivileged_add_program (run, helper_sim);
+  g_autofree char *launcher = g_strdup_printf ("%s --speed %s %s seed", helper, KILL_SPEED,
+                                               helper_options);
+  int master;
+  int status;
+  pid_t pid;
+
+  run->env = g_environ_setenv (run->env, "REFLASH_HELPER_COMMAND", launcher, TRUE);
+  pid = spawn_on_terminal (run, &master);
+  if (answer != NULL && read_screen_until (master, screen, "[y/N]"))
+    g_assert_cmpint (write (master, answer, strlen (answer)), ==, (gssize) strlen (answer));
+  read_screen_until (master, screen, NULL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (master);
+  if (g_test_verbose ())
+    g_test_message ("%s", screen->str);
+  return status;
+}
+
+/* The helper outlives a killed client by the command it was running: it
+ * ends when it reads the end of its stdin, and lets go of the drive then. */
+static void
+wait_for_helper_to_end (Fixture *fixture)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("XDG_RUNTIME_DIR"));
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_setenv ("XDG_RUNTIME_DIR", fixture->cli.dir, TRUE);
+  for (;;)
+    {
+      g_autoptr(RfDriveLock) lock = rf_drive_lock_acquire ("practice:seed", NULL);
+
+      if (lock != NULL)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+  if (saved != NULL)
+    g_setenv ("XDG_RUNTIME_DIR", saved, TRUE);
+  else
+    g_unsetenv ("XDG_RUNTIME_DIR");
+}
+
+/* reflash-cli killed (SIGKILL: no handler runs) at the first command of
+ * each phase of the seed's recovery, while the helper keeps the drive
+ * powered; then `resume` on the same node finishes the recovery. @data:
+ * the CDB's first bytes, as reflash-helper-sim's --kill-client-at. */
+static void
+test_killed_then_resume (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *image = NULL;
+  g_autofree char *kill_at = NULL;
+  g_autofree char *info = NULL;
+  g_autoptr(GString) first = g_string_new (NULL);
+  g_autoptr(GString) second = g_string_new (NULL);
+  const char *recover[] = { cli_path, "recover", fixture->node, NULL, "--json", "--tray-empty",
+                            "--accept-untested", "--yes", NULL };
+  const char *resume[] = { cli_path, "resume", fixture->node, "--json", "--tray-empty",
+                           "--accept-untested", "--yes", NULL };
+  int status;
+
+  if (fixture->node == NULL)
+    {
+      g_test_skip ("making a node in /dev and running as nobody need root");
+      return;
+    }
+  image = make_image (fixture);
+  recover[3] = image;
+  kill_at = g_strdup_printf ("--kill-client-at %s", (const char *) data);
+  status = run_on_terminal (fixture, recover, kill_at, NULL, first);
+  if (!WIFSIGNALED (status) || WTERMSIG (status) != SIGKILL)
+    g_error ("the CLI was not killed at %s (status %d):\n%s", (const char *) data, status,
+             first->str);
+  wait_for_helper_to_end (fixture);
+
+  /* A node with no port behind it (no sysfs): the CLI asks whether it is
+   * the same drive, as it does for a drive that moved, and the person
+   * says yes. */
+  status = run_on_terminal (fixture, resume, "", "y\n", second);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("resume after a kill at %s (status %d):\n%s", (const char *) data, status,
+             second->str);
+  rf_test_assert_has (second->str, "\"event\": \"done\"");
+  g_assert_cmpint (rf_test_cli_job_run (&fixture->cli, cli_path, &info, NULL, "info",
+                                        "practice:seed", "--json", NULL), ==, 0);
+  rf_test_assert_has (info, "\"revision\": \"1.06\"");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -209,5 +318,19 @@ main (int    argc,
 
   g_test_add ("/helper-cli/ctrl-c-during-erase", Fixture, NULL, fixture_set_up,
               test_ctrl_c_during_erase, fixture_tear_down);
+  /* The first command of each phase: WRITE RAM, SEND CHECKSUM, ERASE BLOCK,
+   * PROGRAM BLOCK, SAFE MODE leave, READ MEM of the main area. */
+  g_test_add ("/helper-cli/killed-then-resume/upload", Fixture, "cb01", fixture_set_up,
+              test_killed_then_resume, fixture_tear_down);
+  g_test_add ("/helper-cli/killed-then-resume/checksum", Fixture, "cc04", fixture_set_up,
+              test_killed_then_resume, fixture_tear_down);
+  g_test_add ("/helper-cli/killed-then-resume/erase", Fixture, "cb04", fixture_set_up,
+              test_killed_then_resume, fixture_tear_down);
+  g_test_add ("/helper-cli/killed-then-resume/program", Fixture, "cb02", fixture_set_up,
+              test_killed_then_resume, fixture_tear_down);
+  g_test_add ("/helper-cli/killed-then-resume/restart", Fixture, "cc0100", fixture_set_up,
+              test_killed_then_resume, fixture_tear_down);
+  g_test_add ("/helper-cli/killed-then-resume/verify", Fixture, "cc0000010000", fixture_set_up,
+              test_killed_then_resume, fixture_tear_down);
   return g_test_run ();
 }

@@ -404,6 +404,26 @@ test_same_transcript (Fixture       *fixture,
   rf_test_remove_tree (helped_dir);
 }
 
+/* The helper's stdout carries frames only: its log lines, debug ones too,
+ * go to stderr, or the client would read them as a broken frame. */
+static void
+test_logs_stay_off_the_frames (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(RfClock) clock = rf_test_helper_clock_new ();
+  g_autoptr(RfHelperLauncher) talkative =
+    rf_helper_launcher_new ((const char * const[]) { "env", "G_MESSAGES_DEBUG=all", helper_sim,
+                                                     "--speed", RF_TEST_HELPER_SPEED, "seed",
+                                                     NULL });
+  g_autoptr(GError) error = NULL;
+
+  rf_helper_launcher_set_clock (talkative, clock);
+  rf_device_set_helper (fixture->device, talkative);
+  g_assert_true (rf_device_probe (fixture->device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rf_device_get_state (fixture->device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+}
+
 /* A helper that dies after the point of no return, killed by root or by a
  * bug: the job ends as for a drive that vanished, on the recovery path with
  * its journal kept, and sends nothing more. */
@@ -486,6 +506,8 @@ main (int    argc,
               test_repeated_stage_keeps_memory, fixture_tear_down);
   g_test_add ("/helper-transport/signals", Fixture, "seed", fixture_set_up, test_signals,
               fixture_tear_down);
+  g_test_add ("/helper-transport/logs-stay-off-the-frames", Fixture, "seed", fixture_set_up,
+              test_logs_stay_off_the_frames, fixture_tear_down);
   g_test_add ("/helper-transport/helper-dies-mid-flash", Fixture, "seed", fixture_set_up,
               test_helper_dies_mid_flash, fixture_tear_down);
   g_test_add ("/helper-transport/same-transcript/nec-recovery", Fixture, "seed", fixture_set_up,
