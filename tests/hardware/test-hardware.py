@@ -1207,6 +1207,90 @@ def check_lock(tap, plan):
                'same step' % control.name, 'received: %r' % step.received, trace=True)
 
 
+# --- The privileged helper (issue 24) ---------------------------------------------
+
+# In the throw-away guest only (its root is an overlay over the host's): the helper
+# and the drive data where `meson install` puts them, root's; a "pkexec" that runs
+# the helper through sudo -n with a NOPASSWD rule for nobody, and leaves a mark.
+HELPER_STANDIN = '/tmp/reflash-pkexec-standin'
+HELPER_MARK = '/tmp/reflash-pkexec-called'
+# nobody without groups or inheritable capabilities, but with the bounding set
+# sudo needs to become root; on a terminal (script(1)), so that the CLI may ask.
+AS_NOBODY_ON_TERMINAL = ('setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all '
+                         'env HOME="$NOBODY_HOME" PATH=%s:/usr/sbin:/usr/bin:/sbin:/bin '
+                         % HELPER_STANDIN)
+
+
+def install_helper_command(helper, helper_path, pkgdatadir, shared):
+    drives = os.path.join(pkgdatadir, 'drives')
+    standin = os.path.join(HELPER_STANDIN, 'pkexec')
+    script = '#!/bin/sh\necho "$*" >>%s\nexec sudo -n "$@"\n' % HELPER_MARK
+    return ' && '.join([
+        # script(1) needs pseudo-terminals, which the guest's init does not mount.
+        '{ mountpoint -q /dev/pts || { mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; }; }',
+        'mkdir -p %s %s %s' % (shlex.quote(os.path.dirname(helper_path)), shlex.quote(drives),
+                               HELPER_STANDIN),
+        'cp %s %s' % (shlex.quote(helper), shlex.quote(helper_path)),
+        'chmod 0755 %s %s' % (shlex.quote(helper_path), shlex.quote(drives)),
+        'cp %s/drives/*.conf %s/' % (shlex.quote(shared.data), shlex.quote(drives)),
+        'printf %s >%s && chmod 0755 %s' % (shlex.quote(script), standin, standin),
+        'touch %s && chmod 0666 %s' % (HELPER_MARK, HELPER_MARK),
+        'echo %s >/etc/sudoers.d/reflash-helper-test'
+        % shlex.quote('nobody ALL=(root) NOPASSWD: %s' % helper_path),
+        'chmod 0440 /etc/sudoers.d/reflash-helper-test',
+    ])
+
+
+def add_helper_steps(plan, cli, helper, helper_path, pkgdatadir, shared):
+    if shutil.which('sudo') is None or shutil.which('script') is None:
+        return
+    nobody_cli = shared.command(cli)
+    plan.add('helper-install', install_helper_command(helper, helper_path, pkgdatadir, shared))
+    # The node is 0600 root: the CLI asks, and the stand-in runs the helper.
+    plan.add('helper-nobody-info-nec',
+             ': >%s && %sscript -qec "%s info $SG_NEC --json" /dev/null; rc=$?; cat %s >&2; '
+             'exit $rc' % (HELPER_MARK, AS_NOBODY_ON_TERMINAL, nobody_cli, HELPER_MARK))
+    # With read-write access the stand-in is never called.
+    plan.add('helper-nobody-rw-info-nec',
+             ': >%s && chmod 0666 "$SG_NEC" && %sscript -qec "%s info $SG_NEC --json" /dev/null; '
+             'rc=$?; chmod 0600 "$SG_NEC"; cat %s >&2; exit $rc'
+             % (HELPER_MARK, AS_NOBODY_ON_TERMINAL, nobody_cli, HELPER_MARK))
+
+
+def json_field(text, name):
+    """The value of "name": "value" in a JSON document printed on a terminal."""
+    found = re.search(r'"%s": "([^"]*)"' % re.escape(name), text)
+    return found.group(1) if found else None
+
+
+def check_helper(tap, plan):
+    if 'helper-install' not in plan.by_name:
+        tap.skip('the helper through a pkexec stand-in', 'sudo or script(1) is not installed')
+        return
+    install = plan['helper-install']
+    tap.ok(install.status == 0, 'helper: installed in the guest with a pkexec stand-in',
+           install.describe())
+    step = plan['helper-nobody-info-nec']
+    called = [line for line in step.stderr.splitlines() if line.strip()]
+    tap.ok(step.status == 0 and 'This drive needs administrator rights' in step.stdout
+           and json_field(step.stdout, 'probe_depth') == 'deep' and len(called) == 1
+           and called[0].split()[-1] == plan['nodes'].stdout.split()[1],
+           'helper: nobody on a terminal, a 0600 NEC node: the CLI asks once, the helper '
+           '(through sudo -n) checks it in depth', step.describe())
+    note('through the helper the NEC drive is %s (%s); the stand-in ran: %s'
+         % (json_field(step.stdout, 'state'), json_field(step.stdout, 'reason'), called))
+    seen = sorted({NEVER_WHILE_PROBING[op] for op in step.opcodes() if op in NEVER_WHILE_PROBING})
+    tap.ok(not seen and 0x12 in step.opcodes(DRIVE['nec'].trace_id),
+           'trace: the deep check through the helper reached the NEC drive and sent no write, '
+           'flash or boot command', 'received: %r' % step.received, trace=True)
+    step = plan['helper-nobody-rw-info-nec']
+    tap.ok(step.status == 0 and not step.stderr.strip()
+           and 'administrator rights' not in step.stdout
+           and json_field(step.stdout, 'probe_depth') == 'deep',
+           'helper: with read-write access the CLI checks the drive itself and never calls '
+           'the stand-in', step.describe())
+
+
 def make_plan(options, shared):
     plan = Plan()
     add_sg3_steps(plan)
@@ -1219,6 +1303,9 @@ def make_plan(options, shared):
         add_gate_steps(plan, options.transport)
     if options.lock:
         add_lock_steps(plan, options.cli, options.lock)
+    if options.helper:
+        add_helper_steps(plan, options.cli, options.helper, options.helper_path,
+                         options.pkgdatadir, shared)
     return plan
 
 
@@ -1230,6 +1317,9 @@ def main():
     parser.add_argument('--probe', help='the built reflash-hw-probe')
     parser.add_argument('--opens', help='the built reflash-hw-opens')
     parser.add_argument('--lock', help='the built reflash-hw-lock')
+    parser.add_argument('--helper', help='the built reflash-helper')
+    parser.add_argument('--helper-path', help='where reflash-cli starts the helper (HELPER_PATH)')
+    parser.add_argument('--pkgdatadir', help='where the helper reads drive data (PKGDATADIR)')
     parser.add_argument('--qemu', default='qemu-system-x86_64')
     options = parser.parse_args()
 
@@ -1251,7 +1341,8 @@ def main():
     attempts += [('tcg', guest['kernel'])]
     if guest.get('kernel_fallback', guest['kernel']) != guest['kernel']:
         attempts += [('tcg', guest['kernel_fallback'])]
-    shared = Shared([p for p in (options.cli, options.transport, options.probe) if p])
+    shared = Shared([p for p in (options.cli, options.transport, options.probe, options.helper)
+                     if p])
     try:
         for accel, kernel in attempts:
             plan = make_plan(options, shared)
@@ -1282,6 +1373,8 @@ def main():
         check_gate(tap, plan)
     if options.lock:
         check_lock(tap, plan)
+    if options.helper:
+        check_helper(tap, plan)
     note('suite time: %.1f s' % (time.monotonic() - started))
     return tap.finish()
 
