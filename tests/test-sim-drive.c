@@ -416,6 +416,38 @@ state_dir_teardown (StateDir     *state,
   g_free (state->dir);
 }
 
+/* Two programs with the same practice drive open: what one saves, the
+ * other takes over when it catches up, and only then; its own saves are
+ * no change from elsewhere. */
+static void
+test_catch_up (StateDir     *state,
+               gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfSimDrive) here = rf_sim_drive_open ("healthy-3550", state->dir, &error);
+  g_autoptr(RfSimDrive) elsewhere = NULL;
+
+  g_assert_no_error (error);
+  rf_sim_drive_set_disc (here, TRUE);
+  g_assert_true (rf_sim_drive_catch_up (here, &error));
+  g_assert_true (rf_sim_drive_has_disc (here));
+
+  elsewhere = rf_sim_drive_open ("healthy-3550", state->dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (rf_sim_drive_has_disc (elsewhere));
+  rf_sim_drive_set_disc (elsewhere, FALSE);
+  g_assert_true (rf_sim_drive_has_disc (here));
+  g_assert_true (rf_sim_drive_catch_up (here, &error));
+  g_assert_no_error (error);
+  g_assert_false (rf_sim_drive_has_disc (here));
+
+  /* A reset elsewhere deletes the saved state: the scenario again. */
+  rf_sim_drive_set_disc (here, TRUE);
+  g_assert_true (rf_sim_drive_reset (elsewhere, &error));
+  g_assert_true (rf_sim_drive_catch_up (here, &error));
+  g_assert_false (rf_sim_drive_has_disc (here));
+}
+
 static void
 test_persist_flash (StateDir     *state,
                     gconstpointer data)
@@ -1042,6 +1074,8 @@ main (int   argc,
               test_persist_in_place, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-erase-34-order", StateDir, NULL, state_dir_setup,
               test_persist_erase_34_order, state_dir_teardown);
+  g_test_add ("/reflash/sim-drive/catch-up", StateDir, NULL, state_dir_setup, test_catch_up,
+              state_dir_teardown);
   g_test_add ("/reflash/sim-drive/persist-disc", StateDir, NULL, state_dir_setup,
               test_persist_disc, state_dir_teardown);
   g_test_add ("/reflash/sim-drive/damaged-state", StateDir, NULL, state_dir_setup,

@@ -393,6 +393,41 @@ test_practice_controls (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* `reflash-cli practice remove-disc` while the wizard shows the drive: the
+ * other program saves the drive, and Check Again gives its answer. */
+static void
+test_practice_changed_elsewhere (void)
+{
+  RfWindow *window = create_window ();
+  g_autoptr(RfSimDrive) elsewhere = NULL;
+  g_autoptr(GError) error = NULL;
+  RfDevice *device;
+
+  g_assert_true (rf_window_open_drive (window, "practice:disc-3550"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  device = diagnosed_device (window);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_BUSY);
+
+  /* As the CLI does it: its own copy of the drive, from the saved state. */
+  elsewhere = rf_sim_drive_open ("disc-3550", state_dir, &error);
+  g_assert_no_error (error);
+  rf_sim_drive_set_disc (elsewhere, FALSE);
+  g_clear_object (&elsewhere);
+
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
+                              "diagnosis.check-again", NULL);
+  wait_until (diagnosis_done, window);
+  g_assert_cmpint (rf_device_get_state (device), ==, RF_DRIVE_STATE_READY);
+  g_assert_true (shows_label (GTK_WIDGET (window), "No disc inside"));
+
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
+                              "diagnosis.practice-reset", NULL);
+  wait_until (diagnosis_done, window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Switched off and on, the bricked seed comes back in safe mode, blinking. */
 static void
 test_practice_power_cycle (void)
@@ -1731,6 +1766,7 @@ main (int    argc,
                    test_no_firmware_step_for_a_blocked_drive);
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
+  g_test_add_func ("/reflash/window/practice/changed-elsewhere", test_practice_changed_elsewhere);
   g_test_add_func ("/reflash/window/practice/memory-follows-the-pages",
                    test_practice_memory_follows_the_pages);
   g_test_add_func ("/reflash/window/drive-list-focus", test_drive_list_focus);

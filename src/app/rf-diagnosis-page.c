@@ -367,9 +367,28 @@ on_deep_probe_done (GObject      *source,
     }
 }
 
+/* A practice drive another program changed meanwhile (`reflash-cli
+ * practice`, a flash by the CLI) is checked as that program left it, as a
+ * real drive would be. A drive another job holds stays as it is: the check
+ * then says it is busy. */
+static void
+catch_up_practice_drive (RfDiagnosisPage *self)
+{
+  g_autoptr(RfSimDrive) practice = rf_drive_presenter_dup_practice_drive (self->device);
+  g_autoptr(RfDriveLock) lock = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (practice == NULL)
+    return;
+  lock = rf_drive_lock_acquire (rf_device_get_lock_name (self->device), NULL);
+  if (lock != NULL && !rf_sim_drive_catch_up (practice, &error))
+    g_message ("practice drive %s: %s", rf_device_get_id (self->device), error->message);
+}
+
 static void
 start_check (RfDiagnosisPage *self)
 {
+  catch_up_practice_drive (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();

@@ -753,6 +753,60 @@ rf_sim_drive_reset (RfSimDrive *self,
   return ok;
 }
 
+/* Whether another program saved this drive since it was last saved or
+ * loaded here: the metadata on disk is not the one this drive knows. Lock
+ * held. */
+static gboolean
+saved_elsewhere (RfSimDrive *self)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GBytes) on_disk = NULL;
+
+  if (self->state_path == NULL)
+    return FALSE;
+  if (!g_file_get_contents (self->state_path, &contents, &length, NULL))
+    return self->saved_metadata != NULL;
+  on_disk = g_bytes_new_take (g_steal_pointer (&contents), length);
+  return self->saved_metadata == NULL || !g_bytes_equal (on_disk, self->saved_metadata);
+}
+
+/**
+ * rf_sim_drive_catch_up:
+ *
+ * Takes over what another program saved of this practice drive since it was
+ * last saved or loaded here (a `reflash-cli practice` command, a flash by the
+ * CLI while the wizard is open): the drive is then as that program left it,
+ * powered up anew. Call it under the drive's lock, with no job on it.
+ *
+ * Returns: %FALSE with @error when the saved state cannot be read; the drive
+ *   is then as its scenario describes it
+ */
+gboolean
+rf_sim_drive_catch_up (RfSimDrive *self,
+                       GError    **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (RF_IS_SIM_DRIVE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (saved_elsewhere (self))
+    {
+      g_debug ("practice drive %s was changed by another program", self->scenario->id);
+      g_clear_pointer (&self->saved_metadata, g_bytes_unref);
+      self->saved_valid = FALSE;
+      self->flash_saved = FALSE;
+      self->dirty_start = self->dirty_end = 0;
+      build_from_scenario (self);
+      ok = rf_sim_drive_load_state (self, error);
+      power_up (self);
+      release_memory (self);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 /**
  * rf_sim_drive_get_led:
  *

@@ -57,6 +57,8 @@ gboolean             rf_sim_drive_execute        (RfSimDrive          *self,
                                                   RfCommand           *command,
                                                   GError             **error);
 void                 rf_sim_drive_power_cycle    (RfSimDrive          *self);
+gboolean             rf_sim_drive_catch_up       (RfSimDrive          *self,
+                                                  GError             **error);
 gboolean             rf_sim_drive_reset          (RfSimDrive          *self,
                                                   GError             **error);
 RfSimLed             rf_sim_drive_get_led        (RfSimDrive          *self);
