@@ -56,6 +56,7 @@ struct _RfWindow
    * page agrees (the deep look matches the journal, its copy is intact). */
   enum { RESUME_NONE, RESUME_DIAGNOSIS, RESUME_FIRMWARE } resume_step;
   char *logged_page;   /* the last "page …" debug line */
+  guint later_pages_idle;
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -140,6 +141,8 @@ static void wizard_next (GtkWidget  *widget,
                          GVariant   *parameter);
 
 /* One step of "Continue the recovery", when the page shown allows it. */
+static void on_flash_finished (RfWindow *self);
+
 static void
 continue_resume (RfWindow *self)
 {
@@ -201,6 +204,47 @@ focus_page (RfWindow *self,
       }
 }
 
+/* The steps after the drive list: built after the window's first frame
+ * (rf_window_realize), or at once when something needs them sooner. */
+static void
+ensure_later_pages (RfWindow *self)
+{
+  if (self->diagnosis_page != NULL || self->drives == NULL)
+    return;
+  self->diagnosis_page = RF_DIAGNOSIS_PAGE (rf_diagnosis_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->diagnosis_page), "diagnosis");
+  self->firmware_page = RF_FIRMWARE_PAGE (rf_firmware_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->firmware_page), "firmware");
+  self->confirm_page = RF_CONFIRM_PAGE (rf_confirm_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->confirm_page), "confirm");
+  self->writing_page = RF_WRITING_PAGE (rf_writing_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->writing_page), "writing");
+  g_signal_connect_swapped (self->writing_page, "finished", G_CALLBACK (on_flash_finished), self);
+  self->result_page = RF_RESULT_PAGE (rf_result_page_new ());
+  rf_window_add_page (self, RF_PAGE (self->result_page), "result");
+  if (self->journals != NULL)
+    rf_diagnosis_page_set_journals (self->diagnosis_page, self->journals);
+}
+
+static gboolean
+build_later_pages_now (gpointer data)
+{
+  RfWindow *self = data;
+
+  self->later_pages_idle = 0;
+  ensure_later_pages (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_frame (GdkFrameClock *clock,
+                RfWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  if (self->later_pages_idle == 0)
+    self->later_pages_idle = g_idle_add_full (G_PRIORITY_LOW, build_later_pages_now, self, NULL);
+}
+
 /* Back at the drive list, the drive the later pages worked on is left: a
  * practice drive lets go of its flash and RAM until it is checked again. */
 static void
@@ -220,6 +264,7 @@ static void
 rf_window_show_page (RfWindow *self,
                      guint     index)
 {
+  ensure_later_pages (self);
   g_assert (index < self->pages->len);
 
   if (g_ptr_array_index (self->pages, index) == self->drives_page &&
@@ -345,6 +390,7 @@ wizard_next (GtkWidget  *widget,
   RfWindow *self = RF_WINDOW (widget);
   RfPage *page = rf_window_get_visible_page (self);
 
+  ensure_later_pages (self);
   if (self->current + 1 < self->pages->len && rf_page_get_complete (page))
     {
       prepare_page (self, g_ptr_array_index (self->pages, self->current + 1));
@@ -365,6 +411,7 @@ wizard_resume (GtkWidget  *widget,
   RfDevice *device;
   guint drives_index;
 
+  ensure_later_pages (self);
   if (self->journals == NULL || rf_writing_page_is_running (self->writing_page) ||
       !g_ptr_array_find (self->pages, self->drives_page, &drives_index))
     return;
@@ -391,6 +438,7 @@ result_retry (GtkWidget  *widget,
   RfWindow *self = RF_WINDOW (widget);
   guint index;
 
+  ensure_later_pages (self);
   if (rf_writing_page_is_running (self->writing_page) ||
       !g_ptr_array_find (self->pages, self->confirm_page, &index))
     return;
@@ -405,6 +453,7 @@ rf_window_dispose (GObject *object)
 {
   RfWindow *self = RF_WINDOW (object);
 
+  g_clear_handle_id (&self->later_pages_idle, g_source_remove);
   for (guint i = 0; i < self->pages->len; i++)
     g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->pages, i),
                                           on_page_changed, self);
@@ -440,7 +489,7 @@ rf_window_close_request (GtkWindow *window)
   GtkWindowClass *parent_class = GTK_WINDOW_CLASS (rf_window_parent_class);
   AdwMessageDialog *dialog;
 
-  if (rf_writing_page_is_running (self->writing_page))
+  if (self->writing_page != NULL && rf_writing_page_is_running (self->writing_page))
     {
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
         window, _("Firmware Is Being Written"),
@@ -463,6 +512,16 @@ rf_window_close_request (GtkWindow *window)
   return TRUE;
 }
 
+/* The later steps wait for the window's first frame: a person reads the
+ * welcome first, and the window is on screen sooner. */
+static void
+rf_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (rf_window_parent_class)->realize (widget);
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                           G_CALLBACK (on_first_frame), widget, 0);
+}
+
 static void
 rf_window_class_init (RfWindowClass *klass)
 {
@@ -475,6 +534,7 @@ rf_window_class_init (RfWindowClass *klass)
   object_class->dispose = rf_window_dispose;
   object_class->finalize = rf_window_finalize;
   window_class->close_request = rf_window_close_request;
+  widget_class->realize = rf_window_realize;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rf-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RfWindow, window_title);
@@ -507,17 +567,6 @@ rf_window_init (RfWindow *self)
   rf_window_add_page (self, RF_PAGE (rf_welcome_page_new ()), "welcome");
   self->drives_page = RF_DRIVES_PAGE (rf_drives_page_new ());
   rf_window_add_page (self, RF_PAGE (self->drives_page), "drives");
-  self->diagnosis_page = RF_DIAGNOSIS_PAGE (rf_diagnosis_page_new ());
-  rf_window_add_page (self, RF_PAGE (self->diagnosis_page), "diagnosis");
-  self->firmware_page = RF_FIRMWARE_PAGE (rf_firmware_page_new ());
-  rf_window_add_page (self, RF_PAGE (self->firmware_page), "firmware");
-  self->confirm_page = RF_CONFIRM_PAGE (rf_confirm_page_new ());
-  rf_window_add_page (self, RF_PAGE (self->confirm_page), "confirm");
-  self->writing_page = RF_WRITING_PAGE (rf_writing_page_new ());
-  rf_window_add_page (self, RF_PAGE (self->writing_page), "writing");
-  g_signal_connect_swapped (self->writing_page, "finished", G_CALLBACK (on_flash_finished), self);
-  self->result_page = RF_RESULT_PAGE (rf_result_page_new ());
-  rf_window_add_page (self, RF_PAGE (self->result_page), "result");
   self->drives = g_list_store_new (RF_TYPE_DEVICE);
 }
 
@@ -569,7 +618,8 @@ rf_window_set_monitor (RfWindow        *self,
     self->journal_store = rf_journal_store_new (NULL);
   self->journals = rf_journal_presenter_new (self->journal_store, db, G_LIST_MODEL (self->drives));
   rf_drives_page_set_journals (self->drives_page, self->journals);
-  rf_diagnosis_page_set_journals (self->diagnosis_page, self->journals);
+  if (self->diagnosis_page != NULL)
+    rf_diagnosis_page_set_journals (self->diagnosis_page, self->journals);
 }
 
 /**
@@ -667,5 +717,6 @@ guint
 rf_window_get_page_count (RfWindow *self)
 {
   g_return_val_if_fail (RF_IS_WINDOW (self), 0);
+  ensure_later_pages (self);
   return self->pages->len;
 }
