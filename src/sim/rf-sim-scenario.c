@@ -5,8 +5,10 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rf-error.h"
 #include "rf-nec-2m.h"
@@ -42,7 +44,7 @@ typedef struct {
 
 static const char *const protocol_nicks[] = { "nec-2m", "spc-download", NULL };
 static const char *const bridge_nicks[] = { "direct", "blocks-vendor", NULL };
-static const char *const firmware_nicks[] = { "valid", "erased", "interrupted", NULL };
+static const char *const firmware_nicks[] = { "valid", "erased", "interrupted", "copied", NULL };
 static const char *const variant_nicks[] = { "single", "offsets", "deferred", NULL };
 
 #define OFF(field) offsetof (RfSimScenario, field)
@@ -56,6 +58,7 @@ static const KeySpec scenario_keys[] = {
   { "Scenario", "Bridge", KEY_ENUM, OFF (bridge_blocks_vendor), 0, 0, bridge_nicks, FALSE },
   { "Scenario", "MaxTransfer", KEY_UINT, OFF (max_transfer), 512, 16 * 1024 * 1024, NULL, FALSE },
   { "Scenario", "Serial", KEY_STRING, OFF (serial), 1, 40, NULL, FALSE },
+  { "Scenario", "TwinOf", KEY_STRING, OFF (twin_of), 1, 200, NULL, FALSE },
 
   { "NEC", "BootcodeKey", KEY_NEC_KEY, OFF (bootcode_key), 0, 0, NULL, TRUE },
   { "NEC", "BootcodeVersion", KEY_STRING, OFF (bootcode_version), 2, 2, NULL, TRUE },
@@ -71,6 +74,7 @@ static const KeySpec scenario_keys[] = {
   { "NEC", "InterruptedAtBlock", KEY_UINT, OFF (interrupted_at_block), RF_NEC_FIRST_MAIN_BLOCK,
     RF_NEC_LAST_PROGRAM_BLOCK, NULL, FALSE },
   { "NEC", "FirmwareDate", KEY_STRING, OFF (firmware_date), 14, 14, NULL, FALSE },
+  { "NEC", "FirmwareFile", KEY_STRING, OFF (firmware_file), 1, 255, NULL, FALSE },
 
   { "SPC", "Vendor", KEY_STRING, OFF (vendor), 1, 8, NULL, TRUE },
   { "SPC", "Product", KEY_STRING, OFF (product), 1, 16, NULL, TRUE },
@@ -446,6 +450,45 @@ load_fault (RfSimScenario *self,
   return TRUE;
 }
 
+/**
+ * rf_sim_scenario_dup_firmware_path:
+ *
+ * Returns: (transfer full) (nullable): where a twin's main area is, beside
+ *   its scenario file; %NULL for a scenario whose flash is made by code
+ */
+char *
+rf_sim_scenario_dup_firmware_path (const RfSimScenario *self)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->firmware_file == NULL)
+    return NULL;
+  dir = g_path_get_dirname (self->path);
+  return g_build_filename (dir, self->firmware_file, NULL);
+}
+
+/* A plain name beside the scenario, of exactly the main area's size. */
+static gboolean
+check_firmware_file (RfSimScenario *self,
+                     const Source  *src,
+                     GError       **error)
+{
+  g_autofree char *path = NULL;
+  GStatBuf info;
+
+  if (strchr (self->firmware_file, '/') != NULL || self->firmware_file[0] == '.')
+    return fail (src, "NEC", "FirmwareFile", error, "“%s” is not a file name beside the scenario",
+                 self->firmware_file);
+  path = rf_sim_scenario_dup_firmware_path (self);
+  if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode) ||
+      (gsize) info.st_size != RF_NEC_MAIN_SIZE)
+    return fail (src, "NEC", "FirmwareFile", error, "%s is missing or not %u bytes long", path,
+                 (guint) RF_NEC_MAIN_SIZE);
+  return TRUE;
+}
+
 static gboolean
 check_nec (RfSimScenario *self,
            const Source  *src,
@@ -469,6 +512,10 @@ check_nec (RfSimScenario *self,
   if (self->firmware != RF_SIM_FIRMWARE_ERASED && self->firmware_revision == NULL)
     return fail (src, "NEC", NULL, error, "the key FirmwareRevision is required unless "
                  "Firmware=erased");
+  if ((self->firmware == RF_SIM_FIRMWARE_COPIED) != (self->firmware_file != NULL))
+    return fail (src, "NEC", "FirmwareFile", error, "goes with Firmware=copied, and only there");
+  if (self->firmware_file != NULL && !check_firmware_file (self, src, error))
+    return FALSE;
   /* nec-2m.md §0: a normal-mode revision never starts with '0' (that is safe mode). */
   if (self->firmware_revision != NULL && self->firmware_revision[0] == '0')
     return fail (src, "NEC", "FirmwareRevision", error,
@@ -619,8 +666,32 @@ valid_id (const char *id)
 }
 
 /**
+ * rf_sim_scenario_get_user_dir:
+ *
+ * Returns: (transfer full): $XDG_DATA_HOME/reflash/practice, where the
+ *   user's own practice drives (twins) are; never the installed data
+ */
+char *
+rf_sim_scenario_get_user_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "reflash", "practice", NULL);
+}
+
+/* ID.conf in @dir, when it is there. */
+static char *
+find_in (const char *dir,
+         const char *id)
+{
+  g_autofree char *file = g_strconcat (id, ".conf", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
+/**
  * rf_sim_scenario_load:
- * @id: a shipped scenario's id ("seed"): data/practice/ID.conf
+ * @id: a scenario's id ("seed"): data/practice/ID.conf, else the user's own
+ *   (rf_sim_scenario_get_user_dir())
  *
  * Returns: (transfer full): the scenario, or %NULL with %RF_ERROR_NOT_FOUND
  */
@@ -629,7 +700,7 @@ rf_sim_scenario_load (const char *id,
                       GError    **error)
 {
   g_autofree char *dir = NULL;
-  g_autofree char *file = NULL;
+  g_autofree char *user_dir = NULL;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (id != NULL, NULL);
@@ -640,14 +711,24 @@ rf_sim_scenario_load (const char *id,
       return NULL;
     }
   dir = rf_paths_get_data_subdir ("practice");
-  file = g_strconcat (id, ".conf", NULL);
-  path = g_build_filename (dir, file, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  user_dir = rf_sim_scenario_get_user_dir ();
+  path = find_in (dir, id);
+  if (path == NULL)
+    path = find_in (user_dir, id);
+  if (path == NULL)
     {
-      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND, "no practice drive “%s” in %s", id, dir);
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND, "no practice drive “%s” in %s or %s", id,
+                   dir, user_dir);
       return NULL;
     }
   return rf_sim_scenario_load_file (path, error);
+}
+
+gboolean
+rf_sim_scenario_is_twin (const RfSimScenario *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->twin_of != NULL;
 }
 
 static gint
@@ -660,43 +741,80 @@ compare_ids (gconstpointer a,
   return strcmp (x->id, y->id);
 }
 
+/* Adds the scenarios of @dir_path. @strict: a broken file fails the list
+ * (the shipped files are tested: a broken one is a packaging error worth
+ * seeing); else it is left out with a message (one broken twin must not hide
+ * the other drives). A shipped id is never shadowed. */
+static gboolean
+add_dir (GPtrArray   *list,
+         const char  *dir_path,
+         gboolean     strict,
+         GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  dir = g_dir_open (dir_path, 0, &local_error);
+  if (dir == NULL && !strict)
+    return TRUE;
+  if (dir == NULL)
+    {
+      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND, "%s", local_error->message);
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(GError) file_error = NULL;
+      RfSimScenario *scenario;
+
+      if (!g_str_has_suffix (name, ".conf"))
+        continue;
+      path = g_build_filename (dir_path, name, NULL);
+      scenario = rf_sim_scenario_load_file (path, &file_error);
+      if (scenario == NULL && strict)
+        {
+          g_propagate_error (error, g_steal_pointer (&file_error));
+          return FALSE;
+        }
+      if (scenario == NULL)
+        {
+          g_message ("practice drive left out: %s", file_error->message);
+          continue;
+        }
+      for (guint i = 0; i < list->len && scenario != NULL; i++)
+        if (g_str_equal (((RfSimScenario *) g_ptr_array_index (list, i))->id, scenario->id))
+          g_clear_pointer (&scenario, rf_sim_scenario_free);
+      if (scenario != NULL)
+        g_ptr_array_add (list, scenario);
+    }
+  return TRUE;
+}
+
 /**
  * rf_sim_scenario_list:
  *
- * Every shipped scenario, sorted by id. One broken file fails the whole list: the
- * shipped files are tested, so a broken one is a packaging error worth seeing.
+ * Every shipped scenario, then the user's own (twins), each sorted by id.
  *
  * Returns: (transfer full) (element-type RfSimScenario): the scenarios
  */
 GPtrArray *
 rf_sim_scenario_list (GError **error)
 {
-  g_autofree char *dir_path = rf_paths_get_data_subdir ("practice");
-  g_autoptr(GDir) dir = NULL;
+  g_autofree char *shipped = rf_paths_get_data_subdir ("practice");
+  g_autofree char *user_dir = rf_sim_scenario_get_user_dir ();
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rf_sim_scenario_free);
-  g_autoptr(GError) local_error = NULL;
-  const char *name;
+  guint n_shipped;
 
-  dir = g_dir_open (dir_path, 0, &local_error);
-  if (dir == NULL)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_NOT_FOUND, "%s", local_error->message);
-      return NULL;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      RfSimScenario *scenario;
-
-      if (!g_str_has_suffix (name, ".conf"))
-        continue;
-      path = g_build_filename (dir_path, name, NULL);
-      scenario = rf_sim_scenario_load_file (path, error);
-      if (scenario == NULL)
-        return NULL;
-      g_ptr_array_add (list, scenario);
-    }
+  if (!add_dir (list, shipped, TRUE, error))
+    return NULL;
   g_ptr_array_sort (list, compare_ids);
+  n_shipped = list->len;
+  add_dir (list, user_dir, FALSE, NULL);
+  /* Twins after the shipped drives, in the order they were made. */
+  if (list->len > n_shipped)
+    qsort (list->pdata + n_shipped, list->len - n_shipped, sizeof (gpointer), compare_ids);
   return g_steal_pointer (&list);
 }
 

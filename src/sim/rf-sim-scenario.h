@@ -20,6 +20,7 @@ typedef enum {
   RF_SIM_FIRMWARE_VALID,
   RF_SIM_FIRMWARE_ERASED,
   RF_SIM_FIRMWARE_INTERRUPTED,
+  RF_SIM_FIRMWARE_COPIED,     /* FirmwareFile: a twin's main area, from a backup */
 } RfSimFirmware;
 
 /* spc-download.md "Variants": modes 5, 7, or 0x0E + 0x0F. */
@@ -103,6 +104,12 @@ typedef struct {
 
   /* [Scenario] Serial: the unit serial the kernel would show in sysfs */
   char *serial;
+
+  /* [Scenario] TwinOf: for a twin, the drive it copies, as people named it */
+  char *twin_of;
+  /* [NEC] FirmwareFile: with Firmware=copied, the main area's file beside
+   * the scenario */
+  char *firmware_file;
 } RfSimScenario;
 
 RfSimScenario *rf_sim_scenario_load_file       (const char          *path,
@@ -110,6 +117,9 @@ RfSimScenario *rf_sim_scenario_load_file       (const char          *path,
 RfSimScenario *rf_sim_scenario_load            (const char          *id,
                                                 GError             **error);
 GPtrArray     *rf_sim_scenario_list            (GError             **error);
+char          *rf_sim_scenario_get_user_dir    (void);
+char          *rf_sim_scenario_dup_firmware_path (const RfSimScenario *self);
+gboolean       rf_sim_scenario_is_twin         (const RfSimScenario *self);
 RfSimScenario *rf_sim_scenario_copy            (const RfSimScenario *self);
 void           rf_sim_scenario_free            (RfSimScenario       *self);
 const char    *rf_sim_scenario_get_name        (const RfSimScenario *self);

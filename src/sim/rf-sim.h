@@ -10,3 +10,4 @@
 #include "rf-sim-scenario.h"
 #include "rf-sim-source.h"
 #include "rf-sim-transport.h"
+#include "rf-sim-twin.h"
