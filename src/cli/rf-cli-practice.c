@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "rf-cli-drive.h"
+#include "rf-cli-job.h"
+#include "rf-cli-twin.h"
 #include "rf-cli.h"
 #include "rf-core.h"
 #include "rf-sim.h"
@@ -218,6 +220,9 @@ rf_cli_practice_run (int    argc,
   gboolean other_model = FALSE;
   g_autofree char *version = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *twin_name = NULL;
+  g_autofree char *speed_text = NULL;
+  double speed = RF_CLI_DEFAULT_PRACTICE_SPEED;
   const GOptionEntry entries[] = {
     { "other-model", 0, 0, G_OPTION_ARG_NONE, &other_model,
       N_("Make the image for another model of the drive's family (a crossflash to rehearse)"),
@@ -226,6 +231,11 @@ rf_cli_practice_run (int    argc,
       N_("The firmware version the image carries (1 to 4 characters)"), N_("V") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write the image to FILE instead of the cache folder"), N_("FILE") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &twin_name,
+      N_("make-twin: the twin's name (1 to 80 characters)"), N_("NAME") },
+    { "practice-speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
+      N_("make-twin of a practice drive: run at FACTOR times real time (default 1; 0 is instant)"),
+      N_("FACTOR") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -239,17 +249,34 @@ rf_cli_practice_run (int    argc,
                                   "  insert-disc DRIVE  put a disc into the practice drive\n"
                                   "  remove-disc DRIVE  take the disc out\n"
                                   "  power-cycle DRIVE  switch the practice drive off and on\n"
-                                  "  reset DRIVE        put the practice drive back as its scenario describes it"));
+                                  "  reset DRIVE        put the practice drive back as its scenario describes it\n"
+                                  "  make-twin DRIVE    make a practice drive that copies DRIVE, to rehearse on first\n"
+                                  "  list               list the practice drives, twins included\n"
+                                  "  delete NAME        delete a twin"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "reflash-cli practice: %s\n", error->message);
       return RF_CLI_EXIT_USAGE;
     }
+  if (argc == 2 && g_str_equal (argv[1], "list"))
+    return rf_cli_twin_list ();
+  if (argc == 3 && g_str_equal (argv[1], "delete"))
+    return rf_cli_twin_delete (argv[2]);
+  if (argc == 3 && g_str_equal (argv[1], "make-twin"))
+    {
+      if (speed_text != NULL &&
+          !rf_cli_parse_practice_speed (speed_text, argv[2], &speed, &error))
+        {
+          fprintf (stderr, "reflash-cli practice: %s\n", error->message);
+          return RF_CLI_EXIT_USAGE;
+        }
+      return rf_cli_twin_make (argv[2], twin_name, speed);
+    }
   if (argc != 3 || (!g_str_equal (argv[1], "firmware") && !find_control (argv[1], &control)))
     {
       fprintf (stderr, "reflash-cli practice: %s\n",
-               _("give an action and a drive: practice firmware|insert-disc|remove-disc|power-cycle|reset DRIVE"));
+               _("give an action and a drive: practice firmware|insert-disc|remove-disc|power-cycle|reset|make-twin DRIVE, practice list, or practice delete NAME"));
       return RF_CLI_EXIT_USAGE;
     }
   if (!g_str_equal (argv[1], "firmware"))

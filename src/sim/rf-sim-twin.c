@@ -94,7 +94,7 @@ static char *
 default_name (const char *twin_of)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *day = g_date_time_format (now, "%e %b");
+  g_autofree char *day = g_date_time_format (now, "%-d %b");
   /* Translators: a practice drive copied from a real one; "ND-3550A on
    * /dev/sg2, made 4 Dec" */
   g_autofree char *name = g_strdup_printf (_("Twin of %s, made %s"), twin_of, g_strstrip (day));
