@@ -68,6 +68,65 @@ run_cli (Fixture     *fixture,
   return WEXITSTATUS (status);
 }
 
+/* The twin's id from "Made practice:ID, a twin of …". */
+static char *
+made_twin (const char *out)
+{
+  const char *start = strstr (out, "Made practice:");
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += strlen ("Made practice:");
+  end = strchr (start, ',');
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+/* make-twin, list, delete: a twin of the seed is the seed's state, of a
+ * healthy drive its backup; only a drive checked into a state worth copying
+ * has a twin, and only twins are deleted. */
+static void
+test_twins (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *seed_twin = NULL;
+  g_autofree char *healthy_twin = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "make-twin", "practice:seed", NULL), ==, 0);
+  seed_twin = made_twin (out);
+  g_assert_true (g_str_has_prefix (seed_twin, "twin-k355-"));
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "make-twin", "practice:healthy-3550",
+                            "--practice-speed", "0", "--name", "Before the update", NULL), ==, 0);
+  healthy_twin = made_twin (out);
+
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "list", NULL), ==, 0);
+  rf_test_assert_has (out, "Twin of ND-3550A on practice:seed, made ");
+  rf_test_assert_has (out, "Before the update (a twin)");
+  g_assert_null (strstr (out, "seed                    ND-3550A after a failed crossflash (a twin)"));
+
+  name = g_strconcat ("practice:", seed_twin, NULL);
+  g_assert_cmpint (run_cli (fixture, &out, "info", name, "--json", NULL), ==, 0);
+  rf_test_assert_has (out, "\"state\": \"identity-mismatch\"");
+  rf_test_assert_has (out, "\"stored_id\": \"K451\"");
+  g_free (name);
+  name = g_strconcat ("practice:", healthy_twin, NULL);
+  g_assert_cmpint (run_cli (fixture, &out, "info", name, "--json", NULL), ==, 0);
+  rf_test_assert_has (out, "\"state\": \"ready\"");
+  rf_test_assert_has (out, "\"revision\": \"1.05\"");
+
+  /* A drive that does not answer has nothing a twin could copy. */
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", "make-twin", "practice:hung-3550",
+                            "--practice-speed", "0", NULL), ==, 4);
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", "delete", "practice:seed", NULL), ==, 4);
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", "delete", name, NULL), ==, 0);
+  g_assert_cmpint (run_cli (fixture, NULL, "info", name, NULL), ==, 3);
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", "delete", seed_twin, NULL), ==, 0);
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "list", NULL), ==, 0);
+  g_assert_null (strstr (out, "(a twin)"));
+}
+
 /* The written image is what `check --drive` judges: fitting ones are accepted,
  * the other model's refused as a crossflash. */
 static void
@@ -303,6 +362,8 @@ main (int    argc,
 
       g_test_add (name, Fixture, &refusals[i], fixture_set_up, test_refused, fixture_tear_down);
     }
+  g_test_add ("/reflash/cli-practice/twins", Fixture, NULL, fixture_set_up, test_twins,
+              fixture_tear_down);
   g_test_add ("/reflash/cli-practice/cache-folder", Fixture, NULL, fixture_set_up,
               test_cache_folder, fixture_tear_down);
   g_test_add ("/reflash/cli-practice/spc-image", Fixture, NULL, fixture_set_up, test_spc_image,
