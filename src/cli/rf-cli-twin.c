@@ -110,7 +110,7 @@ rf_cli_twin_make (const char *drive,
   model = rf_device_dup_model_name (device);
   /* Translators: what a twin copies: the model, then the drive's name
    * ("ND-3550A on /dev/sg2") */
-  twin_of = g_strdup_printf (_("%s on %s"), model, rf_device_get_id (device));
+  twin_of = g_strdup_printf (C_("twin", "%s on %s"), model, rf_device_get_id (device));
   id = rf_sim_twin_make (identity, image, twin_of, name, &error);
   if (id == NULL && g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED))
     {
@@ -121,7 +121,7 @@ rf_cli_twin_make (const char *drive,
     return fail ("make-twin", drive, error);
   /* Translators: the twin's name ("practice:twin-k355-20261204-103000") */
   printf (_("Made practice:%s, a twin of %s.\n"), id, twin_of);
-  /* Translators: the twin's name twice ("practice:twin-…") */
+  /* Translators: the twin's name ("practice:twin-…") */
   printf (_("Rehearse on it first, for example: reflash-cli info practice:%s\n"), id);
   return RF_CLI_EXIT_OK;
 }
