@@ -413,3 +413,37 @@ rf_test_find_dbusmock_python (void)
     return g_steal_pointer (&on_path);
   return NULL;
 }
+
+/**
+ * rf_test_transcript_lines:
+ *
+ * What a whole run sent, apart from timing: one line per command, "CDB-hex
+ * data-digest answered status", for comparing two runs. How many times a
+ * drive that is still busy answers a TEST UNIT READY poll the same way
+ * depends on how real-time clocks fall, so a run of equal polls counts once.
+ *
+ * Returns: (transfer full) (element-type utf8): the lines
+ */
+GPtrArray *
+rf_test_transcript_lines (RfRecorder *recorder)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < rf_recorder_get_n_entries (recorder); i++)
+    {
+      const RfRecordEntry *entry = rf_recorder_get_entry (recorder, i);
+      const RfRecordEntry *previous = i > 0 ? rf_recorder_get_entry (recorder, i - 1) : NULL;
+      g_autoptr(GString) cdb = g_string_new (NULL);
+
+      if (entry->cdb[0] == 0x00 && previous != NULL && previous->cdb[0] == 0x00 &&
+          previous->status == entry->status &&
+          memcmp (previous->sense, entry->sense, MIN (previous->sense_length, 14)) == 0)
+        continue;
+      for (gsize j = 0; j < entry->cdb_length; j++)
+        g_string_append_printf (cdb, "%02x", entry->cdb[j]);
+      g_ptr_array_add (lines, g_strdup_printf ("%s %s %d %02x", cdb->str, entry->data_digest,
+                                               entry->answered, entry->status));
+    }
+  return lines;
+}
+

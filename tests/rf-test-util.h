@@ -7,6 +7,8 @@
 #include <glib.h>
 #include <stdarg.h>
 
+#include "rf-recorder.h"
+
 G_BEGIN_DECLS
 
 /* The start of an argv that runs the rest as nobody, without groups or any
@@ -63,5 +65,7 @@ int   rf_test_spawn_unprivileged_with_stdin (const char * const *argv,
                                              char              **err);
 
 char *rf_test_find_dbusmock_python (void);
+
+GPtrArray *rf_test_transcript_lines (RfRecorder *recorder);
 
 G_END_DECLS

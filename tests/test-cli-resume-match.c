@@ -22,6 +22,7 @@
 #include "rf-cli.h"
 #include "rf-test-drive.h"
 #include "rf-test-images.h"
+#include "rf-test-standins.h"
 #include "rf-test-util.h"
 
 #define JOURNAL_BUS "pci0000:00/0000:00:1f.2/ata3/host2/target2:0:0/2:0:0:0"
@@ -34,75 +35,6 @@ static const RfTestDriveSpec healthy_3550 = {
   .stored_id = "K355", .rid_digits = "3550", .bootcode_key = "K355", .bootcode_version = "05",
   .firmware_valid = TRUE,
 };
-
-/* A source of stand-ins for real drives, as the system would list them. */
-
-#define TEST_TYPE_STANDINS (test_standins_get_type ())
-G_DECLARE_FINAL_TYPE (TestStandins, test_standins, TEST, STANDINS, GObject)
-
-struct _TestStandins
-{
-  GObject parent_instance;
-  GPtrArray *devices;
-};
-
-static void test_standins_source_init (RfDeviceSourceInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestStandins, test_standins, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (RF_TYPE_DEVICE_SOURCE,
-                                                      test_standins_source_init))
-
-static GPtrArray *
-test_standins_list_devices (RfDeviceSource *source)
-{
-  TestStandins *self = TEST_STANDINS (source);
-  GPtrArray *devices = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < self->devices->len; i++)
-    g_ptr_array_add (devices, g_object_ref (g_ptr_array_index (self->devices, i)));
-  return devices;
-}
-
-static void
-test_standins_source_init (RfDeviceSourceInterface *iface)
-{
-  iface->list_devices = test_standins_list_devices;
-}
-
-static void
-test_standins_finalize (GObject *object)
-{
-  g_ptr_array_unref (TEST_STANDINS (object)->devices);
-  G_OBJECT_CLASS (test_standins_parent_class)->finalize (object);
-}
-
-static void
-test_standins_class_init (TestStandinsClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = test_standins_finalize;
-}
-
-static void
-test_standins_init (TestStandins *self)
-{
-  self->devices = g_ptr_array_new_with_free_func (g_object_unref);
-}
-
-/* A stand-in named @id on @bus_path; one drive behind both names when
- * @transport is given. */
-static RfDevice *
-add_standin (TestStandins *standins,
-             const char   *id,
-             const char   *bus_path,
-             RfTransport  *transport)
-{
-  g_autofree char *lock = g_strdup_printf ("test-%s", id);
-  RfDevice *device = rf_device_new_for_transport (id, transport, lock);
-
-  rf_device_set_bus_path (device, bus_path);
-  g_ptr_array_add (standins->devices, device);
-  return device;
-}
 
 /* What the interrupted flash of @device wrote before it died. */
 static void
@@ -132,11 +64,11 @@ static void
 set_up_reboot (const char *bus_path)
 {
   g_autoptr(RfTestDrive) drive = rf_test_drive_new (&healthy_3550);
-  g_autoptr(TestStandins) before = g_object_new (TEST_TYPE_STANDINS, NULL);
-  g_autoptr(TestStandins) after = g_object_new (TEST_TYPE_STANDINS, NULL);
+  g_autoptr(TestStandins) before = test_standins_new ();
+  g_autoptr(TestStandins) after = test_standins_new ();
 
-  write_journal (add_standin (before, "first", JOURNAL_BUS, RF_TRANSPORT (drive)));
-  add_standin (after, "moved", bus_path, RF_TRANSPORT (drive));
+  write_journal (test_standins_add (before, "first", JOURNAL_BUS, RF_TRANSPORT (drive)));
+  test_standins_add (after, "moved", bus_path, RF_TRANSPORT (drive));
   rf_cli_drive_add_source (RF_DEVICE_SOURCE (after));
 }
 

@@ -207,6 +207,70 @@ test_list_and_delete (void)
   stand_in_close (&real);
 }
 
+static RfRecorder *
+recover (RfDevice        *device,
+         RfFirmwareCheck *check,
+         const char      *name)
+{
+  g_autofree char *dir = g_build_filename (home, name, NULL);
+  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
+  g_autofree char *journals = g_build_filename (dir, "journals", NULL);
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (backups);
+  g_autoptr(RfJournalStore) journal_store = rf_journal_store_new (journals);
+  g_autoptr(RfFlashJob) job = rf_flash_job_new (device, db, check, store);
+  g_autoptr(GError) error = NULL;
+
+  rf_flash_job_set_journal_store (job, journal_store);
+  rf_flash_job_set_confirmations (job, RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY);
+  g_assert_true (rf_job_run (RF_JOB (job), NULL, &error));
+  g_assert_no_error (error);
+  return rf_job_dup_transcript (RF_JOB (job));
+}
+
+/* The rehearsal on the twin sends what the real run then sends, command for
+ * command: the recovery of the seed, on its twin and on the original. */
+static void
+test_rehearsal_sends_what_the_real_run_sends (void)
+{
+  StandIn real = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
+  g_autoptr(RfPracticeImage) image = NULL;
+  g_autoptr(RfFirmwareCheck) check = NULL;
+  g_autoptr(RfSimDrive) twin_drive = NULL;
+  g_autoptr(RfDevice) twin = NULL;
+  g_autoptr(RfRecorder) rehearsal = NULL;
+  g_autoptr(RfRecorder) real_run = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autofree char *id = NULL;
+
+  stand_in_open (&real, "seed");
+  identity = rf_device_dup_identity (real.device);
+  family = rf_device_dup_family (real.device);
+  id = rf_sim_twin_make (identity, NULL, "ND-3550A on /dev/sg7", NULL, &error);
+  g_assert_no_error (error);
+  twin = open_twin (id, &twin_drive);
+  image = rf_practice_image_build (identity, family, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  check = rf_firmware_check_new_for_bytes (image->file_name, image->bytes);
+
+  rehearsal = recover (twin, check, "rehearsal");
+  real_run = recover (real.device, check, "real-run");
+  a = rf_test_transcript_lines (rehearsal);
+  b = rf_test_transcript_lines (real_run);
+  g_assert_cmpuint (a->len, >, 100);
+  for (guint i = 0; i < MIN (a->len, b->len); i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+  g_assert_cmpuint (a->len, ==, b->len);
+
+  g_clear_object (&twin);
+  g_clear_object (&twin_drive);
+  g_assert_true (rf_sim_twin_delete (id, NULL));
+  stand_in_close (&real);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -225,6 +289,8 @@ main (int    argc,
   g_test_add_func ("/reflash/sim-twin/seed", test_twin_of_the_seed);
   g_test_add_func ("/reflash/sim-twin/from-a-backup", test_twin_from_a_backup);
   g_test_add_func ("/reflash/sim-twin/list-and-delete", test_list_and_delete);
+  g_test_add_func ("/reflash/sim-twin/rehearsal-sends-what-the-real-run-sends",
+                   test_rehearsal_sends_what_the_real_run_sends);
   status = g_test_run ();
   g_object_unref (db);
   rf_test_remove_tree (home);

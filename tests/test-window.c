@@ -13,6 +13,7 @@
 #include "rf-confirm-page.h"
 #include "rf-diagnosis-page.h"
 #include "rf-drive-presenter.h"
+#include "rf-test-standins.h"
 #include "rf-details-group.h"
 #include "rf-drive-row.h"
 #include "rf-drives-page.h"
@@ -1261,6 +1262,102 @@ test_seed_recovered (void)
 }
 
 static gboolean
+twin_diagnosed (gpointer data)
+{
+  RfDevice *device = diagnosed_device (RF_WINDOW (data));
+
+  return device != NULL && rf_device_is_practice (device) && diagnosis_done (data);
+}
+
+static gboolean
+back_on_firmware (gpointer data)
+{
+  RfPage *page = rf_window_get_visible_page (RF_WINDOW (data));
+
+  return RF_IS_FIRMWARE_PAGE (page) && rf_page_get_complete (page);
+}
+
+/* Issue 26: the Diagnosis page of a real drive offers a twin; the whole
+ * recovery is rehearsed on it; then two presses lead back to the real drive
+ * with the same file, ready to be written: "Now Do It on the Real Drive",
+ * then Next. The real drive is a stand-in: the seed behind /dev/sg7. */
+static void
+test_rehearse_on_a_twin (void)
+{
+  RfWindow *window = rf_window_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
+  g_autoptr(RfDeviceMonitor) monitor = rf_device_monitor_new (db);
+  g_autoptr(RfSimSource) practice = rf_sim_source_new (state_dir);
+  g_autoptr(TestStandins) standins = test_standins_new ();
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.reflash.Reflash");
+  g_autofree char *real_dir = g_build_filename (state_dir, "real", NULL);
+  g_autoptr(RfSimDrive) real_drive = rf_sim_drive_open ("seed", real_dir, &error);
+  g_autoptr(RfFirmwareCheck) rehearsed = NULL;
+  g_autofree char *twin_id = NULL;
+  RfConfirmPage *confirm;
+  RfDevice *real;
+  RfDevice *twin;
+
+  g_assert_no_error (error);
+  g_settings_set_double (settings, "practice-speed", 0.0);
+  real = test_standins_add (standins, "/dev/sg7",
+                            "pci0000:00/0000:00:1f.2/ata3/host2/target2:0:0/2:0:0:0",
+                            rf_sim_transport_new (real_drive));
+  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (practice));
+  rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (standins));
+  rf_window_set_monitor (window, monitor, db);
+  rf_window_set_practice_source (window, practice);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  g_assert_true (rf_window_open_drive (window, "/dev/sg7"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (diagnosis_done, window);
+  g_assert_true (diagnosed_device (window) == real);
+  g_assert_true (shows_label (GTK_WIDGET (window), "_Rehearse on a Twin of This Drive"));
+  save_shot (window, "twin-offered");
+  gtk_widget_activate_action (GTK_WIDGET (rf_window_get_visible_page (window)),
+                              "diagnosis.rehearse", NULL);
+  wait_until (twin_diagnosed, window);
+  twin = diagnosed_device (window);
+  twin_id = g_strdup (rf_device_get_id (twin) + strlen ("practice:"));
+  g_assert_true (g_str_has_prefix (twin_id, "twin-k355-"));
+  g_assert_cmpint (rf_device_get_state (twin), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
+  /* A twin is a practice drive: its page says so, and offers no twin. */
+  g_assert_true (shows_practice_tag (GTK_WIDGET (window)));
+  g_assert_false (shows_label (GTK_WIDGET (window), "_Rehearse on a Twin of This Drive"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  check_practice_firmware (window, TRUE);
+  rehearsed = g_object_ref (rf_firmware_page_get_check (
+    RF_FIRMWARE_PAGE (rf_window_get_visible_page (window))));
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  confirm = RF_CONFIRM_PAGE (rf_window_get_visible_page (window));
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_TRAY_EMPTY);
+  rf_confirm_page_confirm (confirm, RF_FLASH_CONFIRM_UNTESTED);
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  wait_until (result_shown, window);
+  g_assert_true (shows_button_for_action (GTK_WIDGET (window), "result.real-drive"));
+  save_shot (window, "twin-result");
+
+  /* Press one: the real drive is checked again, and its Firmware page shows
+   * the rehearsed file, judged against it. Press two would be Next. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "result.real-drive", NULL);
+  wait_until (back_on_firmware, window);
+  g_assert_true (rf_firmware_page_get_check (
+                   RF_FIRMWARE_PAGE (rf_window_get_visible_page (window))) == rehearsed);
+  g_assert_true (button_sensitive (window, "wizard.next"));
+  g_assert_false (shows_practice_tag (GTK_WIDGET (window)));
+  /* Nothing was written to the real drive: it still waits in safe mode. */
+  g_assert_cmpstr (rf_device_dup_identity (real)->revision, ==, "0.05");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (rf_sim_twin_delete (twin_id, NULL));
+}
+
+static gboolean
 writing_must_finish (gpointer data)
 {
   RfPage *page = rf_window_get_visible_page (RF_WINDOW (data));
@@ -1767,6 +1864,7 @@ main (int    argc,
   g_test_add_func ("/reflash/window/page-complete-notifies-once", test_page_complete_notifies_once);
   g_test_add_func ("/reflash/window/practice/controls", test_practice_controls);
   g_test_add_func ("/reflash/window/practice/changed-elsewhere", test_practice_changed_elsewhere);
+  g_test_add_func ("/reflash/window/rehearse-on-a-twin", test_rehearse_on_a_twin);
   g_test_add_func ("/reflash/window/practice/memory-follows-the-pages",
                    test_practice_memory_follows_the_pages);
   g_test_add_func ("/reflash/window/drive-list-focus", test_drive_list_focus);

@@ -28,6 +28,7 @@ struct _RfApplication
   gboolean holding;        /* a drive must be brought back before quitting */
   gboolean quit_deferred;  /* asked to quit meanwhile */
   gboolean practice_added;
+  RfSimSource *practice;   /* the practice drives, which twins join */
   guint signal_sources[3];
 };
 
@@ -58,6 +59,10 @@ rf_application_add_practice_drives (RfApplication *self)
         rf_sim_drive_set_speed (drive, speed);
     }
   rf_device_monitor_add_source (self->monitor, RF_DEVICE_SOURCE (practice));
+  self->practice = g_object_ref (practice);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (RF_IS_WINDOW (l->data))
+      rf_window_set_practice_source (RF_WINDOW (l->data), practice);
 }
 
 /* The drive families and every drive Reflash can see, shared by all windows. */
@@ -122,6 +127,8 @@ rf_application_activate (GApplication *application)
     {
       window = GTK_WINDOW (rf_window_new (GTK_APPLICATION (application)));
       rf_window_set_monitor (RF_WINDOW (window), self->monitor, self->db);
+      if (self->practice != NULL)
+        rf_window_set_practice_source (RF_WINDOW (window), self->practice);
       /* Root is allowed (CI, some demos), never asked for. */
       if (geteuid () == 0)
         g_message ("Reflash is running as root. It does not need to: it asks for administrator rights only for the steps that need them.");
@@ -160,6 +167,7 @@ rf_application_dispose (GObject *object)
   RfApplication *self = RF_APPLICATION (object);
 
   g_clear_object (&self->monitor);
+  g_clear_object (&self->practice);
   g_clear_object (&self->db);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->practice_drive, g_free);

@@ -41,6 +41,8 @@ struct _RfDiagnosisPage
   GtkLabel *practice_status;
   GtkWidget *rights_box;
   GtkLabel *rights_status;
+  GtkWidget *twin_box;
+  GtkLabel *twin_status;
   GtkWidget *admin_expander;
   GtkLabel *admin_command;
 
@@ -53,7 +55,15 @@ struct _RfDiagnosisPage
   GCancellable *cancellable;
   const char *state_style;
   RfHelperLauncher *launcher;  /* NULL: pkexec and the installed helper */
+  gboolean can_rehearse;       /* a twin can be made and offered (practice drives shown) */
 };
+
+enum {
+  SIGNAL_REHEARSE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (RfDiagnosisPage, rf_diagnosis_page, RF_TYPE_PAGE)
 
@@ -181,6 +191,26 @@ show_rights (RfDiagnosisPage *self)
   gtk_widget_set_visible (self->rights_box, can_ask_for_rights (self->device));
 }
 
+/* A twin copies what a full check of a real drive proved: a drive that runs
+ * its firmware, or one in safe mode (issue 26). */
+static gboolean
+can_be_twinned (RfDevice *device)
+{
+  RfDriveState state = rf_device_get_state (device);
+
+  return !rf_device_is_practice (device) &&
+         rf_device_get_probe_depth (device) == RF_PROBE_DEPTH_DEEP &&
+         (state == RF_DRIVE_STATE_READY || state == RF_DRIVE_STATE_SAFE_MODE ||
+          state == RF_DRIVE_STATE_IDENTITY_MISMATCH);
+}
+
+static void
+show_twin (RfDiagnosisPage *self)
+{
+  gtk_widget_set_visible (self->twin_box, self->can_rehearse && self->device != NULL &&
+                                          can_be_twinned (self->device));
+}
+
 static void
 hide_rights_outcome (RfDiagnosisPage *self)
 {
@@ -211,6 +241,7 @@ show_result (RfDiagnosisPage *self)
   show_journal (self);
   show_practice (self);
   show_rights (self);
+  show_twin (self);
 }
 
 /* Going on to a firmware file makes sense only for a drive Reflash could write:
@@ -282,6 +313,7 @@ set_checking (RfDiagnosisPage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.practice-reset", !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.save-report", !checking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.check-as-admin", !checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.rehearse", !checking);
   rf_page_set_complete (RF_PAGE (self), !checking && can_take_firmware (self->device));
   if (!checking)
     focus_answer_when_shown (self);
@@ -396,6 +428,62 @@ start_check (RfDiagnosisPage *self)
   set_checking (self, TRUE);
   rf_device_probe_async (self->device, self->db, RF_PROBE_DEPTH_DEEP, self->cancellable,
                          on_deep_probe_done, g_object_ref (self));
+}
+
+static void
+rehearse (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  RfDiagnosisPage *self = RF_DIAGNOSIS_PAGE (widget);
+  g_autoptr(RfDriveIdentity) identity = NULL;
+
+  if (self->device == NULL || !self->can_rehearse || !can_be_twinned (self->device) ||
+      rf_diagnosis_page_is_checking (self))
+    return;
+  gtk_widget_action_set_enabled (widget, "diagnosis.rehearse", FALSE);
+  identity = rf_device_dup_identity (self->device);
+  gtk_label_set_label (self->twin_status,
+                       identity != NULL && identity->safe_mode
+                       ? _("Making its twin…")
+                       : _("Backing up its firmware for the twin. The drive's light blinks briefly now and then."));
+  gtk_widget_set_visible (GTK_WIDGET (self->twin_status), TRUE);
+  g_signal_emit (self, signals[SIGNAL_REHEARSE], 0, self->device);
+}
+
+/**
+ * rf_diagnosis_page_set_can_rehearse:
+ *
+ * Whether twins can be made and offered here (the window has the practice
+ * drives). Shown for a real drive whose full check found it working or in
+ * safe mode.
+ */
+void
+rf_diagnosis_page_set_can_rehearse (RfDiagnosisPage *self,
+                                    gboolean         can_rehearse)
+{
+  g_return_if_fail (RF_IS_DIAGNOSIS_PAGE (self));
+
+  self->can_rehearse = can_rehearse;
+  if (self->device != NULL)
+    show_twin (self);
+}
+
+/**
+ * rf_diagnosis_page_rehearse_failed:
+ * @error: why the twin could not be made
+ *
+ * Says so below the button, which can be pressed again.
+ */
+void
+rf_diagnosis_page_rehearse_failed (RfDiagnosisPage *self,
+                                   const GError    *error)
+{
+  g_return_if_fail (RF_IS_DIAGNOSIS_PAGE (self));
+
+  gtk_label_set_label (self->twin_status, rf_error_code_to_sentence (rf_error_get_code (error)));
+  gtk_widget_set_visible (GTK_WIDGET (self->twin_status), TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnosis.rehearse", TRUE);
 }
 
 static void
@@ -545,10 +633,22 @@ rf_diagnosis_page_class_init (RfDiagnosisPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, disc_button);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, practice_status);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, rights_box);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, twin_box);
+  gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, twin_status);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, rights_status);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, admin_expander);
   gtk_widget_class_bind_template_child (widget_class, RfDiagnosisPage, admin_command);
   gtk_widget_class_install_action (widget_class, "diagnosis.check-again", NULL, check_again);
+  gtk_widget_class_install_action (widget_class, "diagnosis.rehearse", NULL, rehearse);
+  /**
+   * RfDiagnosisPage::rehearse:
+   * @device: the real drive, checked in depth
+   *
+   * The person asked for a twin of @device to rehearse on.
+   */
+  signals[SIGNAL_REHEARSE] = g_signal_new ("rehearse", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, RF_TYPE_DEVICE);
   gtk_widget_class_install_action (widget_class, "diagnosis.practice-disc", NULL,
                                    practice_control);
   gtk_widget_class_install_action (widget_class, "diagnosis.practice-power-cycle", NULL,

@@ -25,6 +25,10 @@ gboolean   rf_diagnosis_page_is_checking (RfDiagnosisPage *self);
 void       rf_diagnosis_page_set_journals (RfDiagnosisPage    *self,
                                            RfJournalPresenter *journals);
 RfJournal *rf_diagnosis_page_get_journal  (RfDiagnosisPage    *self);
+void       rf_diagnosis_page_set_can_rehearse (RfDiagnosisPage *self,
+                                               gboolean         can_rehearse);
+void       rf_diagnosis_page_rehearse_failed (RfDiagnosisPage *self,
+                                              const GError    *error);
 void       rf_diagnosis_page_set_launcher (RfDiagnosisPage    *self,
                                            RfHelperLauncher   *launcher);
 

@@ -30,6 +30,7 @@ struct _RfResultPage
   GtkWidget *recover_button;
   GtkWidget *done_button;
   GtkWidget *report_button;
+  GtkWidget *real_drive_button;
 
   RfFlashJob *job;
   GError *error;
@@ -139,6 +140,7 @@ rf_result_page_set_outcome (RfResultPage *self,
   self->error = error != NULL ? g_error_copy (error) : NULL;
   gtk_widget_set_visible (self->recover_button, FALSE);
   gtk_widget_set_visible (self->done_button, FALSE);
+  gtk_widget_set_visible (self->real_drive_button, FALSE);
   /* Try Again writes to the drive: Enter never presses it, and a second
    * press of the key that started the flash does not land on it. */
   rf_page_set_default_widget (RF_PAGE (self), NULL);
@@ -148,6 +150,26 @@ rf_result_page_set_outcome (RfResultPage *self,
   else
     show_failure (self, job, error);
   rf_page_set_back_blocked (RF_PAGE (self), TRUE);
+}
+
+/**
+ * rf_result_page_offer_real_drive:
+ *
+ * After a rehearsal on a twin that went well: the way back to the real drive,
+ * with the same firmware file.
+ */
+void
+rf_result_page_offer_real_drive (RfResultPage *self)
+{
+  g_return_if_fail (RF_IS_RESULT_PAGE (self));
+
+  gtk_widget_set_visible (self->real_drive_button, TRUE);
+  gtk_widget_add_css_class (self->real_drive_button, "suggested-action");
+  gtk_widget_set_visible (self->done_button, FALSE);
+  gtk_label_set_label (self->next_step_label,
+                       _("This was the rehearsal on the twin. The real drive has not been changed: "
+                         "do the same on it now, with the same file."));
+  rf_page_set_opening_focus (RF_PAGE (self), self->real_drive_button);
 }
 
 /**
@@ -245,6 +267,7 @@ rf_result_page_class_init (RfResultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, next_step_label);
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, recover_button);
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, RfResultPage, real_drive_button);
   gtk_widget_class_bind_template_child (widget_class, RfResultPage, report_button);
 }
 

@@ -19,6 +19,7 @@ void        rf_result_page_set_outcome  (RfResultPage *self,
                                          const GError *error);
 const char *rf_result_page_get_headline (RfResultPage *self);
 const char *rf_result_page_get_next_step (RfResultPage *self);
+void        rf_result_page_offer_real_drive (RfResultPage *self);
 GBytes     *rf_result_page_dup_report   (RfResultPage *self);
 
 G_END_DECLS

@@ -8,16 +8,19 @@
 #include <glib/gi18n.h>
 
 #include "rf-accessible.h"
+#include "rf-backup-job.h"
 #include "rf-confirm-page.h"
 #include "rf-device-monitor.h"
 #include "rf-diagnosis-page.h"
 #include "rf-drive-presenter.h"
 #include "rf-drives-page.h"
+#include "rf-error.h"
 #include "rf-firmware-page.h"
 #include "rf-journal-presenter.h"
 #include "rf-must-finish.h"
 #include "rf-notifier.h"
 #include "rf-result-page.h"
+#include "rf-sim-twin.h"
 #include "rf-welcome-page.h"
 #include "rf-window.h"
 #include "rf-writing-page.h"
@@ -57,6 +60,14 @@ struct _RfWindow
   enum { RESUME_NONE, RESUME_DIAGNOSIS, RESUME_FIRMWARE } resume_step;
   char *logged_page;   /* the last "page …" debug line */
   guint later_pages_idle;
+
+  /* Rehearsal on a twin (issue 26): the practice drives, to add twins to;
+   * the real drive a twin copies, and the twin; and whether the way back to
+   * the real drive is being walked for the person. */
+  RfSimSource *practice;
+  RfDevice *rehearsal_real;
+  RfDevice *rehearsal_twin;
+  gboolean returning_to_real;
 };
 
 G_DEFINE_FINAL_TYPE (RfWindow, rf_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -142,6 +153,8 @@ static void wizard_next (GtkWidget  *widget,
 
 /* One step of "Continue the recovery", when the page shown allows it. */
 static void on_flash_finished (RfWindow *self);
+static void on_rehearse (RfWindow *self,
+                         RfDevice *device);
 
 static void
 continue_resume (RfWindow *self)
@@ -170,11 +183,27 @@ continue_resume (RfWindow *self)
     }
 }
 
+/* "Now do it on the real drive": once the real drive's check agrees, on to
+ * the Firmware page, where the rehearsal's file is judged against it. */
+static void
+continue_to_real (RfWindow *self)
+{
+  RfPage *page = rf_window_get_visible_page (self);
+
+  if (!self->returning_to_real || page != RF_PAGE (self->diagnosis_page) ||
+      rf_diagnosis_page_is_checking (self->diagnosis_page))
+    return;
+  self->returning_to_real = FALSE;
+  if (rf_page_get_complete (page))
+    wizard_next (GTK_WIDGET (self), NULL, NULL);
+}
+
 static void
 on_page_changed (RfWindow *self)
 {
   rf_window_update (self);
   continue_resume (self);
+  continue_to_real (self);
 }
 
 /* A new page takes the focus, as GtkAssistant's do: the control the page
@@ -224,6 +253,8 @@ ensure_later_pages (RfWindow *self)
   rf_window_add_page (self, RF_PAGE (self->result_page), "result");
   if (self->journals != NULL)
     rf_diagnosis_page_set_journals (self->diagnosis_page, self->journals);
+  rf_diagnosis_page_set_can_rehearse (self->diagnosis_page, self->practice != NULL);
+  g_signal_connect_swapped (self->diagnosis_page, "rehearse", G_CALLBACK (on_rehearse), self);
 }
 
 static gboolean
@@ -344,6 +375,11 @@ on_flash_finished (RfWindow *self)
 
   rf_result_page_set_outcome (self->result_page, rf_writing_page_get_job (self->writing_page),
                               rf_writing_page_get_error (self->writing_page));
+  if (self->rehearsal_twin != NULL &&
+      rf_job_get_device (RF_JOB (rf_writing_page_get_job (self->writing_page))) ==
+      self->rehearsal_twin &&
+      rf_writing_page_get_error (self->writing_page) == NULL)
+    rf_result_page_offer_real_drive (self->result_page);
   if (g_ptr_array_find (self->pages, self->result_page, &index))
     rf_window_show_page (self, index);
   notify_flash_ended (self);
@@ -448,6 +484,167 @@ result_retry (GtkWidget  *widget,
   rf_window_show_page (self, index);
 }
 
+/* ---- rehearsal on a twin (issue 26) ---- */
+
+typedef struct {
+  RfDevice *device;
+  RfDriveDb *db;
+  RfBackupStore *store;
+  char *twin_of;
+} TwinWork;
+
+static void
+twin_work_free (TwinWork *work)
+{
+  g_clear_object (&work->device);
+  g_clear_object (&work->db);
+  g_clear_object (&work->store);
+  g_free (work->twin_of);
+  g_free (work);
+}
+
+/* The image of a verified backup taken now, as `reflash-cli backup` takes it. */
+static GBytes *
+back_up_for_twin (TwinWork      *work,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(RfBackupJob) job = rf_backup_job_new (work->device, work->db, work->store);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!rf_job_run (RF_JOB (job), cancellable, error) ||
+      !g_file_get_contents (rf_backup_job_get_backup (job)->image_path, &contents, &length,
+                            error))
+    {
+      rf_error_convert (error);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
+}
+
+/* On a worker: the backup a drive with firmware needs, then the twin's
+ * files. Nothing else reaches the drive. */
+static void
+make_twin_in_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  TwinWork *work = task_data;
+  g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (work->device);
+  g_autoptr(GBytes) image = NULL;
+  GError *error = NULL;
+  char *id;
+
+  if (!identity->safe_mode && (image = back_up_for_twin (work, cancellable, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  id = rf_sim_twin_make (identity, image, work->twin_of, NULL, &error);
+  if (id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, id, g_free);
+}
+
+/* The twin is a practice drive like the others: chosen, and checked on the
+ * Diagnosis page; the real drive is remembered for the way back. */
+static void
+on_twin_made (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RfWindow *self = RF_WINDOW (source);
+  TwinWork *work = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_task_propagate_pointer (G_TASK (result), &error);
+  RfDevice *twin = NULL;
+  RfSimDrive *drive;
+  guint drives_index;
+
+  if (id != NULL && self->practice != NULL)
+    twin = rf_sim_source_add (self->practice, id);
+  if (twin == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, RF_ERROR, RF_ERROR_NOT_FOUND, "the twin %s could not be opened", id);
+      g_message ("no twin of %s: %s", rf_device_get_id (work->device), error->message);
+      if (self->diagnosis_page != NULL)
+        rf_diagnosis_page_rehearse_failed (self->diagnosis_page, error);
+      return;
+    }
+  drive = rf_sim_source_get_drive (self->practice, id);
+  if (drive != NULL)
+    rf_sim_drive_set_speed (drive, g_settings_get_double (self->settings, "practice-speed"));
+  g_set_object (&self->rehearsal_real, work->device);
+  g_set_object (&self->rehearsal_twin, twin);
+  rf_drives_page_select_device (self->drives_page, twin);
+  if (g_ptr_array_find (self->pages, self->drives_page, &drives_index))
+    {
+      rf_window_show_page (self, drives_index);
+      wizard_next (GTK_WIDGET (self), NULL, NULL);
+    }
+}
+
+static void
+on_rehearse (RfWindow *self,
+             RfDevice *device)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_twin_made, NULL);
+  TwinWork *work = g_new0 (TwinWork, 1);
+  g_autofree char *model = rf_device_dup_model_name (device);
+
+  work->device = g_object_ref (device);
+  work->db = g_object_ref (self->db);
+  if (self->backup_store == NULL)
+    self->backup_store = rf_backup_store_new (NULL);
+  work->store = g_object_ref (self->backup_store);
+  /* Translators: what a twin copies: the model, then the drive's name
+   * ("ND-3550A on /dev/sg2") */
+  work->twin_of = g_strdup_printf (C_("twin", "%s on %s"), model, rf_device_get_id (device));
+  g_task_set_task_data (task, work, (GDestroyNotify) twin_work_free);
+  g_task_run_in_thread (task, make_twin_in_thread);
+}
+
+/* "Now do it on the real drive": its Diagnosis, checked again, then the
+ * Firmware page with the rehearsal's file. */
+static void
+result_real_drive (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  RfWindow *self = RF_WINDOW (widget);
+  guint drives_index;
+
+  if (self->rehearsal_real == NULL || rf_writing_page_is_running (self->writing_page) ||
+      !g_ptr_array_find (self->pages, self->drives_page, &drives_index))
+    return;
+  rf_drives_page_select_device (self->drives_page, self->rehearsal_real);
+  self->returning_to_real = TRUE;
+  rf_window_show_page (self, drives_index);
+  wizard_next (GTK_WIDGET (self), NULL, NULL);
+}
+
+/**
+ * rf_window_set_practice_source:
+ * @practice: the practice drives, which twins join
+ *
+ * From then on the Diagnosis page of a real drive offers a twin to rehearse on.
+ */
+void
+rf_window_set_practice_source (RfWindow    *self,
+                               RfSimSource *practice)
+{
+  g_return_if_fail (RF_IS_WINDOW (self));
+  g_return_if_fail (RF_IS_SIM_SOURCE (practice));
+
+  g_set_object (&self->practice, practice);
+  if (self->diagnosis_page != NULL)
+    rf_diagnosis_page_set_can_rehearse (self->diagnosis_page, TRUE);
+}
+
 static void
 rf_window_dispose (GObject *object)
 {
@@ -465,6 +662,9 @@ rf_window_dispose (GObject *object)
   g_clear_object (&self->journals);
   g_clear_object (&self->journal_store);
   g_clear_object (&self->backup_store);
+  g_clear_object (&self->practice);
+  g_clear_object (&self->rehearsal_real);
+  g_clear_object (&self->rehearsal_twin);
   g_clear_object (&self->drives);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (rf_window_parent_class)->dispose (object);
@@ -546,6 +746,7 @@ rf_window_class_init (RfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, wizard_back);
   gtk_widget_class_install_action (widget_class, "wizard.next", NULL, wizard_next);
   gtk_widget_class_install_action (widget_class, "result.retry", NULL, result_retry);
+  gtk_widget_class_install_action (widget_class, "result.real-drive", NULL, result_real_drive);
   gtk_widget_class_install_action (widget_class, "wizard.resume", NULL, wizard_resume);
   gtk_widget_class_bind_template_child (widget_class, RfWindow, menu_button);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "wizard.back",

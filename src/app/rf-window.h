@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "rf-sim-source.h"
+
 #include "rf-device-monitor.h"
 #include "rf-journal.h"
 #include "rf-page.h"
@@ -29,5 +31,7 @@ gboolean  rf_window_open_drive       (RfWindow       *self,
                                       const char     *id);
 void      rf_window_set_journal_store (RfWindow       *self,
                                        RfJournalStore *store);
+void      rf_window_set_practice_source (RfWindow    *self,
+                                         RfSimSource *practice);
 
 G_END_DECLS

@@ -166,3 +166,31 @@ rf_sim_source_get_drive (RfSimSource *self,
     return NULL;
   return g_hash_table_lookup (self->drives, scenario_id);
 }
+
+/**
+ * rf_sim_source_add:
+ * @scenario_id: a scenario made since the source was listed (a twin)
+ *
+ * Offers the practice drive @scenario_id too, announced with
+ * #RfDeviceSource::device-added when it is new.
+ *
+ * Returns: (transfer none) (nullable): its device, or %NULL when it cannot
+ *   be opened
+ */
+RfDevice *
+rf_sim_source_add (RfSimSource *self,
+                   const char  *scenario_id)
+{
+  gboolean known;
+  RfDevice *device;
+
+  g_return_val_if_fail (RF_IS_SIM_SOURCE (self), NULL);
+  g_return_val_if_fail (scenario_id != NULL, NULL);
+
+  known = g_hash_table_contains (self->devices, scenario_id);
+  device = ensure_device (self, scenario_id);
+  if (device != NULL && !known)
+    g_signal_emit_by_name (self, "device-added", device);
+  return device;
+}
+

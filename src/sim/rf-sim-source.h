@@ -18,5 +18,7 @@ G_DECLARE_FINAL_TYPE (RfSimSource, rf_sim_source, RF, SIM_SOURCE, GObject)
 RfSimSource *rf_sim_source_new       (const char  *state_dir);
 RfSimDrive  *rf_sim_source_get_drive (RfSimSource *self,
                                       const char  *scenario_id);
+RfDevice    *rf_sim_source_add       (RfSimSource *self,
+                                      const char  *scenario_id);
 
 G_END_DECLS

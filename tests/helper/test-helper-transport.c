@@ -279,42 +279,12 @@ test_signals (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
-/* What a whole run sent, apart from timing: how many times a drive that is
- * still busy answers a TEST UNIT READY poll the same way depends on how the
- * two processes' real-time clocks fall, so a run of equal polls counts once. */
-static GPtrArray *
-transcript_lines (RfRecorder *recorder)
-{
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < rf_recorder_get_n_entries (recorder); i++)
-    {
-      const RfRecordEntry *entry = rf_recorder_get_entry (recorder, i);
-      const RfRecordEntry *previous = i > 0 ? rf_recorder_get_entry (recorder, i - 1) : NULL;
-      g_autofree char *cdb = g_strdup ("");
-
-      if (entry->cdb[0] == 0x00 && previous != NULL && previous->cdb[0] == 0x00 &&
-          previous->status == entry->status &&
-          memcmp (previous->sense, entry->sense, MIN (previous->sense_length, 14)) == 0)
-        continue;
-
-      for (gsize j = 0; j < entry->cdb_length; j++)
-        {
-          g_autofree char *before = g_steal_pointer (&cdb);
-          cdb = g_strdup_printf ("%s%02x", before, entry->cdb[j]);
-        }
-      g_ptr_array_add (lines, g_strdup_printf ("%s %s %d %02x", cdb, entry->data_digest,
-                                               entry->answered, entry->status));
-    }
-  return lines;
-}
-
 static void
 assert_same_transcript (RfRecorder *direct,
                         RfRecorder *helped)
 {
-  g_autoptr(GPtrArray) a = transcript_lines (direct);
-  g_autoptr(GPtrArray) b = transcript_lines (helped);
+  g_autoptr(GPtrArray) a = rf_test_transcript_lines (direct);
+  g_autoptr(GPtrArray) b = rf_test_transcript_lines (helped);
 
   g_assert_cmpuint (a->len, >, 10);
   if (g_test_verbose ())
