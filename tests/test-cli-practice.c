@@ -57,6 +57,9 @@ run_cli (Fixture     *fixture,
   va_list args;
 
   env = g_environ_setenv (env, "XDG_RUNTIME_DIR", fixture->dir, TRUE);
+  /* Callers reuse @out between runs. */
+  if (out != NULL)
+    g_clear_pointer (out, g_free);
   va_start (args, first);
   argv = rf_test_argv_valist (cli_path, first, args);
   va_end (args);

@@ -32,12 +32,13 @@ stand_in_open (StandIn    *stand_in,
                const char *scenario)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(RfTransport) transport = NULL;
 
   stand_in->dir = g_build_filename (home, "real", NULL);
   stand_in->drive = rf_sim_drive_open (scenario, stand_in->dir, &error);
   g_assert_no_error (error);
-  stand_in->device = rf_device_new_for_transport ("/dev/sg7",
-                                                  rf_sim_transport_new (stand_in->drive), "sg7");
+  transport = rf_sim_transport_new (stand_in->drive);
+  stand_in->device = rf_device_new_for_transport ("/dev/sg7", transport, "sg7");
   rf_device_set_bus_path (stand_in->device,
                           "pci0000:00/0000:00:1f.2/ata3/host2/target2:0:0/2:0:0:0");
   g_assert_true (rf_device_probe (stand_in->device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
@@ -60,11 +61,13 @@ open_twin (const char  *id,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strconcat ("practice:", id, NULL);
+  g_autoptr(RfTransport) transport = NULL;
   RfDevice *device;
 
   *drive = rf_sim_drive_open (id, NULL, &error);
   g_assert_no_error (error);
-  device = rf_device_new_for_transport (name, rf_sim_transport_new (*drive), name);
+  transport = rf_sim_transport_new (*drive);
+  device = rf_device_new_for_transport (name, transport, name);
   g_assert_true (rf_device_probe (device, db, RF_PROBE_DEPTH_DEEP, NULL, &error));
   g_assert_no_error (error);
   return device;

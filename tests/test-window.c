@@ -1294,6 +1294,8 @@ test_rehearse_on_a_twin (void)
   g_autofree char *real_dir = g_build_filename (state_dir, "real", NULL);
   g_autoptr(RfSimDrive) real_drive = rf_sim_drive_open ("seed", real_dir, &error);
   g_autoptr(RfFirmwareCheck) rehearsed = NULL;
+  g_autoptr(RfTransport) transport = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
   g_autofree char *twin_id = NULL;
   RfConfirmPage *confirm;
   RfDevice *real;
@@ -1301,9 +1303,9 @@ test_rehearse_on_a_twin (void)
 
   g_assert_no_error (error);
   g_settings_set_double (settings, "practice-speed", 0.0);
+  transport = rf_sim_transport_new (real_drive);
   real = test_standins_add (standins, "/dev/sg7",
-                            "pci0000:00/0000:00:1f.2/ata3/host2/target2:0:0/2:0:0:0",
-                            rf_sim_transport_new (real_drive));
+                            "pci0000:00/0000:00:1f.2/ata3/host2/target2:0:0/2:0:0:0", transport);
   rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (practice));
   rf_device_monitor_add_source (monitor, RF_DEVICE_SOURCE (standins));
   rf_window_set_monitor (window, monitor, db);
@@ -1351,7 +1353,8 @@ test_rehearse_on_a_twin (void)
   g_assert_true (button_sensitive (window, "wizard.next"));
   g_assert_false (shows_practice_tag (GTK_WIDGET (window)));
   /* Nothing was written to the real drive: it still waits in safe mode. */
-  g_assert_cmpstr (rf_device_dup_identity (real)->revision, ==, "0.05");
+  identity = rf_device_dup_identity (real);
+  g_assert_cmpstr (identity->revision, ==, "0.05");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (rf_sim_twin_delete (twin_id, NULL));
