@@ -95,6 +95,7 @@ test_twins (Fixture       *fixture,
   g_autofree char *out = NULL;
   g_autofree char *seed_twin = NULL;
   g_autofree char *healthy_twin = NULL;
+  g_autofree char *spc_twin = NULL;
   g_autofree char *name = NULL;
 
   g_assert_cmpint (run_cli (fixture, &out, "practice", "make-twin", "practice:seed", NULL), ==, 0);
@@ -118,6 +119,19 @@ test_twins (Fixture       *fixture,
   g_assert_cmpint (run_cli (fixture, &out, "info", name, "--json", NULL), ==, 0);
   rf_test_assert_has (out, "\"state\": \"ready\"");
   rf_test_assert_has (out, "\"revision\": \"1.05\"");
+
+  /* A drive with standard firmware download has its twin too. */
+  g_assert_cmpint (run_cli (fixture, &out, "practice", "make-twin", "practice:spc-generic",
+                            "--practice-speed", "0", NULL), ==, 0);
+  spc_twin = made_twin (out);
+  g_free (name);
+  name = g_strconcat ("practice:", spc_twin, NULL);
+  g_assert_cmpint (run_cli (fixture, &out, "info", name, "--json", NULL), ==, 0);
+  rf_test_assert_has (out, "\"state\": \"ready\"");
+  rf_test_assert_has (out, "\"product\": \"PRACTICE SPC\"");
+  g_assert_cmpint (run_cli (fixture, NULL, "practice", "delete", name, NULL), ==, 0);
+  g_free (name);
+  name = g_strconcat ("practice:", healthy_twin, NULL);
 
   /* A drive that does not answer has nothing a twin could copy. */
   g_assert_cmpint (run_cli (fixture, NULL, "practice", "make-twin", "practice:hung-3550",

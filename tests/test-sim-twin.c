@@ -107,13 +107,15 @@ test_twin_of_the_seed (void)
   g_autoptr(RfSimScenario) scenario = NULL;
   g_autofree char *id = NULL;
   g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
   guint64 sent;
 
   stand_in_open (&real, "seed");
   g_assert_cmpint (rf_device_get_state (real.device), ==, RF_DRIVE_STATE_IDENTITY_MISMATCH);
   identity = rf_device_dup_identity (real.device);
+  family = rf_device_dup_family (real.device);
   sent = rf_sim_drive_get_command_count (real.drive);
-  id = rf_sim_twin_make (identity, NULL, "ND-3550A on /dev/sg7", NULL, &error);
+  id = rf_sim_twin_make (identity, family, NULL, "ND-3550A on /dev/sg7", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (id, "twin-k355-"));
   g_assert_cmpuint (rf_sim_drive_get_command_count (real.drive), ==, sent);
@@ -149,6 +151,7 @@ test_twin_from_a_backup (void)
   g_autoptr(RfSimDrive) twin_drive = NULL;
   g_autoptr(RfDevice) twin = NULL;
   g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
   g_autofree char *id = NULL;
   g_autofree char *contents = NULL;
   gsize length;
@@ -163,8 +166,9 @@ test_twin_from_a_backup (void)
                                       &length, &error));
   image = g_bytes_new_take (g_steal_pointer (&contents), length);
   identity = rf_device_dup_identity (real.device);
+  family = rf_device_dup_family (real.device);
   sent = rf_sim_drive_get_command_count (real.drive);
-  id = rf_sim_twin_make (identity, image, "ND-3550A on /dev/sg7", "My drive's twin", &error);
+  id = rf_sim_twin_make (identity, family, image, "ND-3550A on /dev/sg7", "My drive's twin", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rf_sim_drive_get_command_count (real.drive), ==, sent);
 
@@ -175,7 +179,7 @@ test_twin_from_a_backup (void)
                    RF_NEC_MAIN_SIZE, g_bytes_get_data (image, NULL), RF_NEC_MAIN_SIZE);
 
   /* Without the backup there is nothing to copy: no twin. */
-  g_assert_null (rf_sim_twin_make (identity, NULL, "ND-3550A on /dev/sg7", NULL, &error));
+  g_assert_null (rf_sim_twin_make (identity, family, NULL, "ND-3550A on /dev/sg7", NULL, &error));
   g_assert_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED);
   g_clear_object (&twin);
   g_clear_object (&twin_drive);
@@ -191,12 +195,14 @@ test_list_and_delete (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
   g_autofree char *id = NULL;
   RfSimScenario *last;
 
   stand_in_open (&real, "seed");
   identity = rf_device_dup_identity (real.device);
-  id = rf_sim_twin_make (identity, NULL, "ND-3550A on /dev/sg7", NULL, &error);
+  family = rf_device_dup_family (real.device);
+  id = rf_sim_twin_make (identity, family, NULL, "ND-3550A on /dev/sg7", NULL, &error);
   g_assert_no_error (error);
   list = rf_sim_scenario_list (&error);
   g_assert_no_error (error);
@@ -224,7 +230,10 @@ recover (RfDevice        *device,
   g_autoptr(GError) error = NULL;
 
   rf_flash_job_set_journal_store (job, journal_store);
-  rf_flash_job_set_confirmations (job, RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY);
+  rf_flash_job_set_confirmations (job, RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY |
+                                         RF_FLASH_CONFIRM_NO_BACKUP |
+                                         RF_FLASH_CONFIRM_UNKNOWN_ORDER |
+                                         RF_FLASH_CONFIRM_DOWNGRADE);
   g_assert_true (rf_job_run (RF_JOB (job), NULL, &error));
   g_assert_no_error (error);
   return rf_job_dup_transcript (RF_JOB (job));
@@ -252,7 +261,7 @@ test_rehearsal_sends_what_the_real_run_sends (void)
   stand_in_open (&real, "seed");
   identity = rf_device_dup_identity (real.device);
   family = rf_device_dup_family (real.device);
-  id = rf_sim_twin_make (identity, NULL, "ND-3550A on /dev/sg7", NULL, &error);
+  id = rf_sim_twin_make (identity, family, NULL, "ND-3550A on /dev/sg7", NULL, &error);
   g_assert_no_error (error);
   twin = open_twin (id, &twin_drive);
   image = rf_practice_image_build (identity, family, FALSE, NULL, &error);
@@ -264,6 +273,85 @@ test_rehearsal_sends_what_the_real_run_sends (void)
   a = rf_test_transcript_lines (rehearsal);
   b = rf_test_transcript_lines (real_run);
   g_assert_cmpuint (a->len, >, 100);
+  for (guint i = 0; i < MIN (a->len, b->len); i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+  g_assert_cmpuint (a->len, ==, b->len);
+
+  g_clear_object (&twin);
+  g_clear_object (&twin_drive);
+  g_assert_true (rf_sim_twin_delete (id, NULL));
+  stand_in_close (&real);
+}
+
+/* This run's verified backup of the stand-in, as the wizard takes it. */
+static GBytes *
+back_up (StandIn *real)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backups = g_build_filename (home, "backups", NULL);
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (backups);
+  g_autoptr(RfBackupJob) job = rf_backup_job_new (real->device, db, store);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (rf_job_run (RF_JOB (job), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (rf_backup_job_get_backup (job)->image_path, &contents,
+                                      &length, &error));
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
+}
+
+/* A drive with standard firmware download: its twin has its identity, its
+ * buffer as its descriptor said, and its microcode from the backup; and a
+ * download on the twin sends what the same download on the drive sends. */
+static void
+test_spc_twin (void)
+{
+  StandIn real = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
+  g_autoptr(GBytes) backup = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autoptr(RfFirmwareCheck) check = NULL;
+  g_autoptr(RfSimDrive) twin_drive = NULL;
+  g_autoptr(RfDevice) twin = NULL;
+  g_autoptr(RfRecorder) rehearsal = NULL;
+  g_autoptr(RfRecorder) real_run = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(RfDriveIdentity) twin_identity = NULL;
+  g_autofree char *id = NULL;
+  guint64 sent;
+
+  stand_in_open (&real, "spc-generic");
+  g_assert_cmpint (rf_device_get_state (real.device), ==, RF_DRIVE_STATE_READY);
+  backup = back_up (&real);
+  identity = rf_device_dup_identity (real.device);
+  family = rf_device_dup_family (real.device);
+  g_assert_cmpuint (identity->spc_buffer_capacity, ==, 0x100000);
+  sent = rf_sim_drive_get_command_count (real.drive);
+  id = rf_sim_twin_make (identity, family, backup, "Practice SPC drive on /dev/sg7", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (id, "twin-spc-generic-"));
+  g_assert_cmpuint (rf_sim_drive_get_command_count (real.drive), ==, sent);
+
+  twin = open_twin (id, &twin_drive);
+  assert_same_identity (real.device, twin);
+  twin_identity = rf_device_dup_identity (twin);
+  g_assert_cmpuint (twin_identity->spc_offset_boundary, ==, identity->spc_offset_boundary);
+  g_assert_cmpuint (twin_identity->spc_buffer_capacity, ==, identity->spc_buffer_capacity);
+  stored = rf_sim_drive_dup_flash (twin_drive);
+  g_assert_true (g_bytes_equal (stored, backup));
+
+  image = rf_sim_spc_image_new (rf_sim_drive_get_scenario (real.drive), "PRACTICE SPC", "2.00");
+  check = rf_firmware_check_new_for_bytes ("spc-2.00.bin", image);
+  rehearsal = recover (twin, check, "spc-rehearsal");
+  real_run = recover (real.device, check, "spc-real-run");
+  a = rf_test_transcript_lines (rehearsal);
+  b = rf_test_transcript_lines (real_run);
+  g_assert_cmpuint (a->len, >, 10);
   for (guint i = 0; i < MIN (a->len, b->len); i++)
     g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
   g_assert_cmpuint (a->len, ==, b->len);
@@ -292,6 +380,7 @@ main (int    argc,
   g_test_add_func ("/reflash/sim-twin/seed", test_twin_of_the_seed);
   g_test_add_func ("/reflash/sim-twin/from-a-backup", test_twin_from_a_backup);
   g_test_add_func ("/reflash/sim-twin/list-and-delete", test_list_and_delete);
+  g_test_add_func ("/reflash/sim-twin/spc", test_spc_twin);
   g_test_add_func ("/reflash/sim-twin/rehearsal-sends-what-the-real-run-sends",
                    test_rehearsal_sends_what_the_real_run_sends);
   status = g_test_run ();

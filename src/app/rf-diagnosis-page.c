@@ -199,9 +199,7 @@ can_be_twinned (RfDevice *device)
   RfDriveState state = rf_device_get_state (device);
   g_autoptr(RfDriveFamily) family = rf_device_dup_family (device);
 
-  /* Twins are made of NEC drives for now (rf_sim_twin_make()). */
   return !rf_device_is_practice (device) && family != NULL &&
-         g_str_equal (family->protocol, "nec-2m") &&
          rf_device_get_probe_depth (device) == RF_PROBE_DEPTH_DEEP &&
          (state == RF_DRIVE_STATE_READY || state == RF_DRIVE_STATE_SAFE_MODE ||
           state == RF_DRIVE_STATE_IDENTITY_MISMATCH);

@@ -533,6 +533,7 @@ make_twin_in_thread (GTask        *task,
 {
   TwinWork *work = task_data;
   g_autoptr(RfDriveIdentity) identity = rf_device_dup_identity (work->device);
+  g_autoptr(RfDriveFamily) family = rf_device_dup_family (work->device);
   g_autoptr(GBytes) image = NULL;
   GError *error = NULL;
   char *id;
@@ -542,7 +543,7 @@ make_twin_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  id = rf_sim_twin_make (identity, image, work->twin_of, NULL, &error);
+  id = rf_sim_twin_make (identity, family, image, work->twin_of, NULL, &error);
   if (id == NULL)
     g_task_return_error (task, error);
   else

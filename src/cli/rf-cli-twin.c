@@ -86,6 +86,7 @@ rf_cli_twin_make (const char *drive,
   g_autoptr(RfDriveDb) db = rf_drive_db_new_default (&error);
   g_autoptr(RfDevice) device = NULL;
   g_autoptr(RfDriveIdentity) identity = NULL;
+  g_autoptr(RfDriveFamily) family = NULL;
   g_autoptr(GBytes) image = NULL;
   g_autofree char *model = NULL;
   g_autofree char *twin_of = NULL;
@@ -105,13 +106,14 @@ rf_cli_twin_make (const char *drive,
       return RF_CLI_EXIT_REFUSED;
     }
   identity = rf_device_dup_identity (device);
+  family = rf_device_dup_family (device);
   if (!identity->safe_mode && (image = back_up (device, db, &error)) == NULL)
     return fail ("make-twin", drive, error);
   model = rf_device_dup_model_name (device);
   /* Translators: what a twin copies: the model, then the drive's name
    * ("ND-3550A on /dev/sg2") */
   twin_of = g_strdup_printf (C_("twin", "%s on %s"), model, rf_device_get_id (device));
-  id = rf_sim_twin_make (identity, image, twin_of, name, &error);
+  id = rf_sim_twin_make (identity, family, image, twin_of, name, &error);
   if (id == NULL && g_error_matches (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED))
     {
       fprintf (stderr, "reflash-cli practice make-twin: %s: %s\n", drive, error->message);

@@ -249,6 +249,22 @@ judge_tray (const RfCommand *command)
   return TRAY_OTHER;
 }
 
+/* Bytes 4-17 of the firmware feature when they are all digits: what a twin
+ * needs to answer as the drive does (the date alone drops the time). */
+static char *
+firmware_timestamp (const guint8 *descriptor,
+                    gsize         length)
+{
+  g_autofree char *date = rf_scsi_firmware_date (descriptor, length);
+
+  if (length < 18 || date == NULL)
+    return NULL;
+  for (gsize i = 4; i < 18; i++)
+    if (!g_ascii_isdigit (descriptor[i]))
+      return NULL;
+  return g_strndup ((const char *) descriptor + 4, 14);
+}
+
 static void
 probe_configuration (Probe *probe)
 {
@@ -269,6 +285,8 @@ probe_configuration (Probe *probe)
     }
   g_free (probe->result->identity->firmware_date);
   probe->result->identity->firmware_date = rf_scsi_firmware_date (descriptor, length);
+  g_free (probe->result->identity->firmware_timestamp);
+  probe->result->identity->firmware_timestamp = firmware_timestamp (descriptor, length);
   if (rf_scsi_get_feature (probe->transport, RF_SCSI_FEATURE_MICROCODE_UPGRADE, descriptor,
                            sizeof descriptor, &length, probe->cancellable, NULL))
     probe->result->microcode_upgrade = length > 0;
@@ -1019,9 +1037,12 @@ probe_spc (Probe *probe)
                         &command);
       return FALSE;
     }
+  probe->result->identity->spc_offset_boundary = data[0];
+  probe->result->identity->spc_buffer_capacity =
+    ((guint) data[1] << 16) | ((guint) data[2] << 8) | data[3];
   detail = g_strdup_printf ("buffer 0x%02x: offset boundary 0x%02x, capacity %u bytes",
-                            family->download.buffer_id, data[0],
-                            ((guint) data[1] << 16) | ((guint) data[2] << 8) | data[3]);
+                            family->download.buffer_id, probe->result->identity->spc_offset_boundary,
+                            probe->result->identity->spc_buffer_capacity);
   spc_identified (probe, detail);
   return TRUE;
 }

@@ -36,6 +36,9 @@ rf_drive_identity_copy (const RfDriveIdentity *self)
   copy->rid_code = g_strdup (self->rid_code);
   copy->bootcode_key = g_strdup (self->bootcode_key);
   copy->bootcode_version = g_strdup (self->bootcode_version);
+  copy->spc_offset_boundary = self->spc_offset_boundary;
+  copy->spc_buffer_capacity = self->spc_buffer_capacity;
+  copy->firmware_timestamp = g_strdup (self->firmware_timestamp);
   return copy;
 }
 
@@ -49,6 +52,7 @@ rf_drive_identity_free (RfDriveIdentity *self)
   g_free (self->revision);
   g_free (self->vendor_specific);
   g_free (self->firmware_date);
+  g_free (self->firmware_timestamp);
   g_free (self->serial);
   g_free (self->family);
   g_free (self->stored_id);

@@ -42,6 +42,13 @@ typedef struct {
   char *rid_code;
   char *bootcode_key;
   char *bootcode_version;
+  /* spc-download: what the deep check's READ BUFFER descriptor said (0 and 0
+   * when the drive refused it or was not asked) */
+  guint spc_offset_boundary;
+  guint spc_buffer_capacity;
+  /* the firmware feature's whole YYYYMMDDhhmmss, as the drive gave it;
+   * @firmware_date shows its date only */
+  char *firmware_timestamp;
 } RfDriveIdentity;
 
 GType            rf_drive_identity_get_type (void) G_GNUC_CONST;

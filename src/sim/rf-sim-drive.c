@@ -191,7 +191,10 @@ build_from_scenario (RfSimDrive *self)
       rf_sim_nec_build_flash (scenario, self->flash, &self->has_stored_sum, &self->stored_sum);
       return;
     }
-  rf_sim_spc_build_image (scenario, scenario->revision, self->spc_stored);
+  /* A twin's stored microcode is its backup, as the drive ran it. */
+  if (scenario->image_file == NULL ||
+      !rf_sim_scenario_read_firmware (scenario, self->spc_stored, scenario->image_size))
+    rf_sim_spc_build_image (scenario, scenario->revision, self->spc_stored);
   self->spc_stored_valid = !scenario->boot_mode;
 }
 

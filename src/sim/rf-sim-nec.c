@@ -5,11 +5,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rf-nec-2m.h"
 #include "rf-nec-image-builder.h"
@@ -101,36 +97,6 @@ fill_main_image (const RfSimScenario *scenario,
   rf_nec_image_fill_main (main, &spec);
 }
 
-/* A twin's main area, as its backup read it, straight into the flash: no
- * heap copy (rf-sim-region.c says why). FALSE leaves it erased. */
-static gboolean
-read_copied_main (const RfSimScenario *scenario,
-                  guint8              *main)
-{
-  g_autofree char *path = rf_sim_scenario_dup_firmware_path (scenario);
-  gsize done = 0;
-  int fd = path != NULL ? g_open (path, O_RDONLY | O_CLOEXEC, 0) : -1;
-
-  while (fd >= 0 && done < RF_NEC_MAIN_SIZE)
-    {
-      gssize n = read (fd, main + done, RF_NEC_MAIN_SIZE - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      done += (gsize) n;
-    }
-  if (fd >= 0)
-    close (fd);
-  if (done == RF_NEC_MAIN_SIZE)
-    return TRUE;
-  g_warning ("practice drive %s: its firmware file %s could not be read", scenario->id,
-             path != NULL ? path : "(none)");
-  memset (main, 0xff, RF_NEC_MAIN_SIZE);
-  return FALSE;
-}
-
 /**
  * rf_sim_nec_build_flash:
  *
@@ -170,7 +136,7 @@ rf_sim_nec_build_flash (const RfSimScenario *scenario,
       break;
     case RF_SIM_FIRMWARE_COPIED:
       /* A drive that ran this firmware: its stored sum matched it. */
-      if (read_copied_main (scenario, main))
+      if (rf_sim_scenario_read_firmware (scenario, main, RF_NEC_MAIN_SIZE))
         {
           *has_stored_sum = TRUE;
           *stored_sum = rf_nec_checksum (main, RF_NEC_MAIN_SIZE);

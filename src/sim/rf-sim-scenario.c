@@ -5,10 +5,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rf-error.h"
 #include "rf-nec-2m.h"
@@ -94,6 +97,7 @@ static const KeySpec scenario_keys[] = {
   { "SPC", "Dump", KEY_BOOL, OFF (dump), 0, 0, NULL, FALSE },
   { "SPC", "Descriptor", KEY_BOOL, OFF (descriptor), 0, 0, NULL, FALSE },
   { "SPC", "FirmwareDate", KEY_STRING, OFF (firmware_date), 14, 14, NULL, FALSE },
+  { "SPC", "ImageFile", KEY_STRING, OFF (image_file), 1, 255, NULL, FALSE },
 
   { "Timing", "Query", KEY_UINT, COST (RF_SIM_COST_QUERY), 0, 600000, NULL, FALSE },
   { "Timing", "Read", KEY_UINT, COST (RF_SIM_COST_READ), 0, 600000, NULL, FALSE },
@@ -450,42 +454,90 @@ load_fault (RfSimScenario *self,
   return TRUE;
 }
 
+static char *
+path_beside (const RfSimScenario *self,
+             const char          *name)
+{
+  g_autofree char *dir = NULL;
+
+  if (name == NULL)
+    return NULL;
+  dir = g_path_get_dirname (self->path);
+  return g_build_filename (dir, name, NULL);
+}
+
 /**
  * rf_sim_scenario_dup_firmware_path:
  *
- * Returns: (transfer full) (nullable): where a twin's main area is, beside
- *   its scenario file; %NULL for a scenario whose flash is made by code
+ * Returns: (transfer full) (nullable): where a twin's firmware is, beside its
+ *   scenario file: an NEC main area or an SPC drive's stored microcode; %NULL
+ *   for a scenario whose flash is made by code
  */
 char *
 rf_sim_scenario_dup_firmware_path (const RfSimScenario *self)
 {
-  g_autofree char *dir = NULL;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (self->firmware_file == NULL)
-    return NULL;
-  dir = g_path_get_dirname (self->path);
-  return g_build_filename (dir, self->firmware_file, NULL);
+  return path_beside (self, self->firmware_file != NULL ? self->firmware_file : self->image_file);
 }
 
-/* A plain name beside the scenario, of exactly the main area's size. */
+/**
+ * rf_sim_scenario_read_firmware:
+ * @into: where the firmware goes, @size bytes (a practice drive's mapping)
+ *
+ * Reads a twin's firmware file straight into @into, with no heap copy
+ * (rf-sim-region.c says why). On failure @into is left erased (0xFF).
+ *
+ * Returns: whether all @size bytes were read
+ */
+gboolean
+rf_sim_scenario_read_firmware (const RfSimScenario *self,
+                               guint8              *into,
+                               gsize                size)
+{
+  g_autofree char *path = rf_sim_scenario_dup_firmware_path (self);
+  gsize done = 0;
+  int fd = path != NULL ? g_open (path, O_RDONLY | O_CLOEXEC, 0) : -1;
+
+  while (fd >= 0 && done < size)
+    {
+      gssize n = read (fd, into + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += (gsize) n;
+    }
+  if (fd >= 0)
+    close (fd);
+  if (done == size)
+    return TRUE;
+  g_warning ("practice drive %s: its firmware file %s could not be read", self->id,
+             path != NULL ? path : "(none)");
+  memset (into, 0xff, size);
+  return FALSE;
+}
+
+/* A plain name beside the scenario, of exactly @size bytes. */
 static gboolean
-check_firmware_file (RfSimScenario *self,
-                     const Source  *src,
-                     GError       **error)
+check_file_beside (RfSimScenario *self,
+                   const Source  *src,
+                   const char    *group,
+                   const char    *key,
+                   const char    *name,
+                   gsize          size,
+                   GError       **error)
 {
   g_autofree char *path = NULL;
   GStatBuf info;
 
-  if (strchr (self->firmware_file, '/') != NULL || self->firmware_file[0] == '.')
-    return fail (src, "NEC", "FirmwareFile", error, "“%s” is not a file name beside the scenario",
-                 self->firmware_file);
-  path = rf_sim_scenario_dup_firmware_path (self);
-  if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode) ||
-      (gsize) info.st_size != RF_NEC_MAIN_SIZE)
-    return fail (src, "NEC", "FirmwareFile", error, "%s is missing or not %u bytes long", path,
-                 (guint) RF_NEC_MAIN_SIZE);
+  if (strchr (name, '/') != NULL || name[0] == '.')
+    return fail (src, group, key, error, "“%s” is not a file name beside the scenario", name);
+  path = path_beside (self, name);
+  if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode) || (gsize) info.st_size != size)
+    return fail (src, group, key, error, "%s is missing or not %" G_GSIZE_FORMAT " bytes long",
+                 path, size);
   return TRUE;
 }
 
@@ -514,7 +566,9 @@ check_nec (RfSimScenario *self,
                  "Firmware=erased");
   if ((self->firmware == RF_SIM_FIRMWARE_COPIED) != (self->firmware_file != NULL))
     return fail (src, "NEC", "FirmwareFile", error, "goes with Firmware=copied, and only there");
-  if (self->firmware_file != NULL && !check_firmware_file (self, src, error))
+  if (self->firmware_file != NULL &&
+      !check_file_beside (self, src, "NEC", "FirmwareFile", self->firmware_file, RF_NEC_MAIN_SIZE,
+                          error))
     return FALSE;
   /* nec-2m.md §0: a normal-mode revision never starts with '0' (that is safe mode). */
   if (self->firmware_revision != NULL && self->firmware_revision[0] == '0')
@@ -542,6 +596,9 @@ check_spc (RfSimScenario *self,
     return fail (src, "SPC", "RevisionOffset", error, "the revision does not fit the image");
   if (self->model_offset < self->revision_offset + 4 && self->revision_offset < self->model_offset + 16)
     return fail (src, "SPC", "RevisionOffset", error, "overlaps the product at ModelCheckOffset");
+  if (self->image_file != NULL &&
+      !check_file_beside (self, src, "SPC", "ImageFile", self->image_file, self->image_size, error))
+    return FALSE;
   return TRUE;
 }
 

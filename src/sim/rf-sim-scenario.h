@@ -110,6 +110,9 @@ typedef struct {
   /* [NEC] FirmwareFile: with Firmware=copied, the main area's file beside
    * the scenario */
   char *firmware_file;
+  /* [SPC] ImageFile: the stored microcode's file beside the scenario (a
+   * twin's, from a backup); else it is made by code */
+  char *image_file;
 } RfSimScenario;
 
 RfSimScenario *rf_sim_scenario_load_file       (const char          *path,
@@ -119,6 +122,9 @@ RfSimScenario *rf_sim_scenario_load            (const char          *id,
 GPtrArray     *rf_sim_scenario_list            (GError             **error);
 char          *rf_sim_scenario_get_user_dir    (void);
 char          *rf_sim_scenario_dup_firmware_path (const RfSimScenario *self);
+gboolean       rf_sim_scenario_read_firmware   (const RfSimScenario *self,
+                                                guint8              *into,
+                                                gsize                size);
 gboolean       rf_sim_scenario_is_twin         (const RfSimScenario *self);
 RfSimScenario *rf_sim_scenario_copy            (const RfSimScenario *self);
 void           rf_sim_scenario_free            (RfSimScenario       *self);

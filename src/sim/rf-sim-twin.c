@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rf-drive-db.h"
 #include "rf-error.h"
 #include "rf-nec-2m.h"
 #include "rf-paths.h"
@@ -33,40 +34,73 @@ has_length (const char *text,
   return text != NULL && strlen (text) == length;
 }
 
-/* What a twin needs from the check: the NEC family's identity fields, and
- * for a drive with firmware a backup image (the main area and its trailer,
- * rf_nec_image_from_main()). */
 static gboolean
-check_identity (const RfDriveIdentity *identity,
-                GBytes                *main_area,
-                GError               **error)
+not_supported (GError    **error,
+               const char *why)
 {
-  if (g_strcmp0 (identity->family, "nec-2m") != 0)
-    {
-      g_set_error (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
-                   "twins are made of NEC drives only (this drive's family: %s)",
-                   identity->family != NULL ? identity->family : "none");
-      return FALSE;
-    }
+  g_set_error_literal (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED, why);
+  return FALSE;
+}
+
+/* What an NEC twin needs from the check: the bootcode's key and version and
+ * the stored ID, and for a drive with firmware a backup image (the main
+ * area and its trailer, rf_nec_image_from_main()). */
+static gboolean
+check_nec (const RfDriveIdentity *identity,
+           GBytes                *backup,
+           GError               **error)
+{
   if (!has_length (identity->bootcode_key, 4) || rf_nec_type_from_id (identity->bootcode_key) == NULL ||
       !has_length (identity->bootcode_version, 2) || !has_length (identity->stored_id, 4))
-    {
-      g_set_error_literal (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
-                           "the check did not find the bootcode's key and version and the stored ID");
-      return FALSE;
-    }
+    return not_supported (error,
+                          "the check did not find the bootcode's key and version and the stored ID");
   if (identity->safe_mode)
     return TRUE;
-  if (main_area == NULL ||
-      (g_bytes_get_size (main_area) != RF_NEC_IMAGE_SIZE &&
-       g_bytes_get_size (main_area) != RF_NEC_IMAGE_SIZE_VERSIONED) ||
+  if (backup == NULL ||
+      (g_bytes_get_size (backup) != RF_NEC_IMAGE_SIZE &&
+       g_bytes_get_size (backup) != RF_NEC_IMAGE_SIZE_VERSIONED) ||
       !has_length (identity->revision, 4) || identity->revision[0] == '0')
-    {
-      g_set_error_literal (error, RF_ERROR, RF_ERROR_NOT_SUPPORTED,
-                           "a drive that runs firmware needs a verified backup of it for its twin");
-      return FALSE;
-    }
+    return not_supported (error, "a drive that runs firmware needs a verified backup of it for "
+                                 "its twin");
   return TRUE;
+}
+
+/* What an SPC twin needs: where the family's images carry their model and
+ * revision (the practice drive checks both), and for a drive with firmware
+ * the backup of its microcode. */
+static gboolean
+check_spc (const RfDriveIdentity *identity,
+           const RfDriveFamily   *family,
+           GBytes                *backup,
+           GError               **error)
+{
+  const RfSpcDownload *download = &family->download;
+
+  if (!download->has_model_check || !download->has_revision_offset)
+    return not_supported (error, "the family data does not say where its images carry their "
+                                 "model and revision");
+  if (!has_length (identity->revision, 4))
+    return not_supported (error, "the check found no revision of four characters");
+  if (identity->safe_mode)
+    return TRUE;
+  if (backup == NULL || g_bytes_get_size (backup) < download->model_check_offset + 16 ||
+      g_bytes_get_size (backup) < download->revision_offset + 4)
+    return not_supported (error, "a drive that runs firmware needs a verified backup of it for "
+                                 "its twin");
+  return TRUE;
+}
+
+static gboolean
+check_identity (const RfDriveIdentity *identity,
+                const RfDriveFamily   *family,
+                GBytes                *backup,
+                GError               **error)
+{
+  if (family == NULL || g_strcmp0 (identity->family, family->id) != 0)
+    return not_supported (error, "the check found no drive family");
+  if (g_str_equal (family->protocol, "nec-2m"))
+    return check_nec (identity, backup, error);
+  return check_spc (identity, family, backup, error);
 }
 
 /* "twin-k355-20261204-103000", or with "-2" and on when that exists. */
@@ -76,7 +110,9 @@ new_id (const RfDriveIdentity *identity,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *key = g_ascii_strdown (identity->bootcode_key, -1);
+  /* An NEC drive by its bootcode's key, any other by its family. */
+  g_autofree char *key = g_ascii_strdown (identity->bootcode_key != NULL ? identity->bootcode_key
+                                                                          : identity->family, -1);
   g_autofree char *base = g_strdup_printf ("twin-%s-%s", key, stamp);
 
   for (guint n = 1;; n++)
@@ -139,28 +175,15 @@ feature_date (const char *date)
   return g_string_free (digits, FALSE);
 }
 
-static GKeyFile *
-twin_scenario (const RfDriveIdentity *identity,
-               const char            *id,
-               const char            *twin_of,
-               const char            *name)
+static void
+add_nec (GKeyFile              *keyfile,
+         const RfDriveIdentity *identity,
+         const char            *vendor,
+         const char            *product,
+         const char            *firmware_file,
+         const char            *date)
 {
-  GKeyFile *keyfile = g_key_file_new ();
-  g_autofree char *vendor = g_strchomp (g_strdup (identity->vendor != NULL ? identity->vendor : ""));
-  g_autofree char *product = g_strchomp (g_strdup (identity->product != NULL ? identity->product
-                                                                             : ""));
-  g_autofree char *main_file = g_strconcat (id, ".main", NULL);
-  g_autofree char *date = feature_date (identity->firmware_date);
-
-  g_key_file_set_string (keyfile, "Scenario", "Name", name);
-  g_key_file_set_string (keyfile, "Scenario", "Description",
-                         _("A practice copy of a real drive: the same identity, state and "
-                           "firmware, to rehearse on before the real one. Its bootcode and "
-                           "settings are made up by Reflash, with the real bootcode's key and "
-                           "version."));
   g_key_file_set_string (keyfile, "Scenario", "Protocol", "nec-2m");
-  g_key_file_set_string (keyfile, "Scenario", "TwinOf", twin_of);
-  set_if (keyfile, "Scenario", "Serial", identity->serial);
   g_key_file_set_string (keyfile, "NEC", "BootcodeKey", identity->bootcode_key);
   g_key_file_set_string (keyfile, "NEC", "BootcodeVersion", identity->bootcode_version);
   g_key_file_set_string (keyfile, "NEC", "StoredId", identity->stored_id);
@@ -171,12 +194,99 @@ twin_scenario (const RfDriveIdentity *identity,
       set_if (keyfile, "NEC", "SafeModeVendor", vendor);
       set_if (keyfile, "NEC", "SafeModeProduct", product);
       g_key_file_set_string (keyfile, "NEC", "Firmware", "erased");
-      return keyfile;
+      return;
     }
   g_key_file_set_string (keyfile, "NEC", "Firmware", "copied");
-  g_key_file_set_string (keyfile, "NEC", "FirmwareFile", main_file);
+  g_key_file_set_string (keyfile, "NEC", "FirmwareFile", firmware_file);
   g_key_file_set_string (keyfile, "NEC", "FirmwareRevision", identity->revision);
   set_if (keyfile, "NEC", "FirmwareDate", date);
+}
+
+static void
+set_uint (GKeyFile   *keyfile,
+          const char *key,
+          guint       value)
+{
+  g_autofree char *text = g_strdup_printf ("%u", value);
+
+  g_key_file_set_string (keyfile, "SPC", key, text);
+}
+
+/* The download as the family data describes it, with the buffer as the
+ * drive's own descriptor described it to the check. */
+static void
+add_spc (GKeyFile              *keyfile,
+         const RfDriveIdentity *identity,
+         const RfDriveFamily   *family,
+         GBytes                *backup,
+         const char            *vendor,
+         const char            *product,
+         const char            *firmware_file,
+         const char            *date)
+{
+  static const char *const variants[] = { "single", "offsets", "deferred" };
+  const RfSpcDownload *download = &family->download;
+  gboolean described = identity->spc_buffer_capacity != 0;
+  guint size = backup != NULL ? (guint) g_bytes_get_size (backup) : download->dump_length;
+  guint capacity = described ? identity->spc_buffer_capacity : download->buffer_capacity;
+
+  g_key_file_set_string (keyfile, "Scenario", "Protocol", "spc-download");
+  g_key_file_set_string (keyfile, "SPC", "Vendor", vendor);
+  g_key_file_set_string (keyfile, "SPC", "Product", product);
+  g_key_file_set_string (keyfile, "SPC", "Revision", identity->safe_mode ? "0000"
+                                                                        : identity->revision);
+  if (identity->safe_mode)
+    g_key_file_set_string (keyfile, "SPC", "BootRevision", identity->revision);
+  g_key_file_set_string (keyfile, "SPC", "Variant", variants[download->variant]);
+  set_uint (keyfile, "BufferId", download->buffer_id);
+  set_uint (keyfile, "OffsetBoundary", described ? identity->spc_offset_boundary
+                                                 : download->offset_boundary);
+  set_uint (keyfile, "BufferCapacity", MAX (capacity, size));
+  set_uint (keyfile, "ImageSize", size);
+  set_uint (keyfile, "ModelCheckOffset", download->model_check_offset);
+  set_uint (keyfile, "RevisionOffset", download->revision_offset);
+  g_key_file_set_boolean (keyfile, "SPC", "BootMode", identity->safe_mode);
+  g_key_file_set_boolean (keyfile, "SPC", "BootModeAcceptsDownload",
+                          download->boot_mode_accepts_download);
+  g_key_file_set_boolean (keyfile, "SPC", "Dump", download->has_dump);
+  g_key_file_set_boolean (keyfile, "SPC", "Descriptor", described);
+  set_if (keyfile, "SPC", "FirmwareDate", date);
+  if (backup != NULL)
+    g_key_file_set_string (keyfile, "SPC", "ImageFile", firmware_file);
+}
+
+static GKeyFile *
+twin_scenario (const RfDriveIdentity *identity,
+               const RfDriveFamily   *family,
+               GBytes                *backup,
+               const char            *firmware_file,
+               const char            *twin_of,
+               const char            *name)
+{
+  GKeyFile *keyfile = g_key_file_new ();
+  g_autofree char *vendor = g_strchomp (g_strdup (identity->vendor != NULL ? identity->vendor : ""));
+  g_autofree char *product = g_strchomp (g_strdup (identity->product != NULL ? identity->product
+                                                                             : ""));
+  g_autofree char *date = identity->firmware_timestamp != NULL
+                          ? g_strdup (identity->firmware_timestamp)
+                          : feature_date (identity->firmware_date);
+
+  g_key_file_set_string (keyfile, "Scenario", "Name", name);
+  /* Only an NEC drive has a bootcode Reflash does not copy. */
+  g_key_file_set_string (keyfile, "Scenario", "Description",
+                         g_str_equal (family->protocol, "nec-2m")
+                         ? _("A practice copy of a real drive: the same identity, state and "
+                             "firmware, to rehearse on before the real one. Its bootcode and "
+                             "settings are made up by Reflash, with the real bootcode's key and "
+                             "version.")
+                         : _("A practice copy of a real drive: the same identity, state and "
+                             "firmware, to rehearse on before the real one."));
+  g_key_file_set_string (keyfile, "Scenario", "TwinOf", twin_of);
+  set_if (keyfile, "Scenario", "Serial", identity->serial);
+  if (g_str_equal (family->protocol, "nec-2m"))
+    add_nec (keyfile, identity, vendor, product, firmware_file, date);
+  else
+    add_spc (keyfile, identity, family, backup, vendor, product, firmware_file, date);
   return keyfile;
 }
 
@@ -201,8 +311,10 @@ write_file (const char  *path,
  * rf_sim_twin_make:
  * @identity: the real drive's, from a deep check that ended `ready`,
  *   `safe-mode` or `identity-mismatch` (the caller checks the state)
- * @main_area: (nullable): for a drive that runs firmware, the image of this
- *   run's verified backup: its main area is the twin's
+ * @family: the drive's family, from the same check
+ * @backup: (nullable): for a drive that runs firmware, the image of this
+ *   run's verified backup: an NEC drive's main area, an SPC drive's stored
+ *   microcode
  * @twin_of: the real drive as people know it ("ND-3550A on /dev/sg2")
  * @name: (nullable): the twin's name; %NULL for "Twin of @twin_of, made 4 Dec"
  *
@@ -215,7 +327,8 @@ write_file (const char  *path,
  */
 char *
 rf_sim_twin_make (const RfDriveIdentity *identity,
-                  GBytes                *main_area,
+                  const RfDriveFamily   *family,
+                  GBytes                *backup,
                   const char            *twin_of,
                   const char            *name,
                   GError               **error)
@@ -223,7 +336,9 @@ rf_sim_twin_make (const RfDriveIdentity *identity,
   g_autofree char *dir = rf_sim_scenario_get_user_dir ();
   g_autofree char *id = NULL;
   g_autofree char *conf_path = NULL;
-  g_autofree char *main_path = NULL;
+  g_autofree char *firmware_path = NULL;
+  g_autofree char *firmware_file = NULL;
+  gsize firmware_size = 0;
   g_autofree char *own_name = NULL;
   g_autofree char *text = NULL;
   g_autofree char *data = NULL;
@@ -234,7 +349,7 @@ rf_sim_twin_make (const RfDriveIdentity *identity,
   g_return_val_if_fail (identity != NULL, NULL);
   g_return_val_if_fail (twin_of != NULL, NULL);
 
-  if (!check_identity (identity, main_area, error))
+  if (!check_identity (identity, family, backup, error))
     return NULL;
   if (name != NULL && (g_utf8_strlen (name, -1) < 1 || g_utf8_strlen (name, -1) > NAME_MAX_CHARS))
     {
@@ -250,14 +365,19 @@ rf_sim_twin_make (const RfDriveIdentity *identity,
   id = new_id (identity, dir);
   if (name == NULL)
     name = own_name = default_name (twin_of);
-  keyfile = twin_scenario (identity, id, twin_of, name);
+  firmware_file = g_strconcat (id, ".firmware", NULL);
+  keyfile = twin_scenario (identity, family, backup, firmware_file, twin_of, name);
   data = g_key_file_to_data (keyfile, &length, NULL);
   text = g_strconcat ("# A twin of a real drive, made by Reflash (data/practice/README.md).\n",
                       data, NULL);
   conf_path = g_strdup_printf ("%s/%s.conf", dir, id);
-  main_path = g_strdup_printf ("%s/%s.main", dir, id);
-  if ((!identity->safe_mode &&
-       !write_file (main_path, g_bytes_get_data (main_area, NULL), RF_NEC_MAIN_SIZE, error)) ||
+  firmware_path = g_build_filename (dir, firmware_file, NULL);
+  /* An NEC backup image is the main area and a trailer: the main area only. */
+  if (backup != NULL && !identity->safe_mode)
+    firmware_size = g_str_equal (family->protocol, "nec-2m") ? RF_NEC_MAIN_SIZE
+                                                             : g_bytes_get_size (backup);
+  if ((firmware_size > 0 &&
+       !write_file (firmware_path, g_bytes_get_data (backup, NULL), firmware_size, error)) ||
       !write_file (conf_path, text, strlen (text), error))
     return NULL;
   /* Written by us, read by the same rules as any scenario. */
@@ -265,7 +385,7 @@ rf_sim_twin_make (const RfDriveIdentity *identity,
   if (check == NULL)
     {
       g_unlink (conf_path);
-      g_unlink (main_path);
+      g_unlink (firmware_path);
       return NULL;
     }
   return g_steal_pointer (&id);

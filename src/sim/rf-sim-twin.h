@@ -5,12 +5,14 @@
 
 #pragma once
 
+#include "rf-drive-db.h"
 #include "rf-drive-identity.h"
 
 G_BEGIN_DECLS
 
 char     *rf_sim_twin_make   (const RfDriveIdentity *identity,
-                              GBytes                *main_area,
+                              const RfDriveFamily   *family,
+                              GBytes                *backup,
                               const char            *twin_of,
                               const char            *name,
                               GError               **error);
