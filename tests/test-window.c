@@ -1355,6 +1355,13 @@ test_rehearse_on_a_twin (void)
   /* Nothing was written to the real drive: it still waits in safe mode. */
   identity = rf_device_dup_identity (real);
   g_assert_cmpstr (identity->revision, ==, "0.05");
+  /* Press two: Before Writing for the real drive, where no box ticked on
+   * the twin is ticked: each confirmation is given for this drive anew. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "wizard.next", NULL);
+  confirm = RF_CONFIRM_PAGE (rf_window_get_visible_page (window));
+  g_assert_true (rf_confirm_page_get_device (confirm) == real);
+  g_assert_cmphex (rf_confirm_page_get_confirmations (confirm), ==, 0);
+  g_assert_false (button_sensitive (window, "wizard.next"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (rf_sim_twin_delete (twin_id, NULL));
