@@ -146,6 +146,35 @@ test_not_canonical (void)
   assert_refused ("not-canonical", dotted);
 }
 
+/* The sr driver's block node under the sg driver's name: canonical, the
+ * right major, but not what /dev/sgN is. Only in /dev, where the name is
+ * canonical; a free number is taken, and a node left by a run that stopped
+ * half-way (no sysfs entry) is taken again. */
+static void
+test_wrong_kind (void)
+{
+  g_autofree char *node = NULL;
+
+  for (guint minor = 240; minor > 200 && node == NULL; minor--)
+    {
+      g_autofree char *name = g_strdup_printf ("/dev/sg%u", minor);
+      g_autofree char *sysfs = g_strdup_printf ("/sys/class/scsi_generic/sg%u", minor);
+
+      if (g_file_test (sysfs, G_FILE_TEST_EXISTS))
+        continue;
+      g_unlink (name);
+      if (mknod (name, S_IFBLK | 0600, makedev (11, minor)) != 0)
+        {
+          g_test_skip_printf ("mknod %s: %s (needs root)", name, g_strerror (errno));
+          return;
+        }
+      node = g_steal_pointer (&name);
+    }
+  g_assert_nonnull (node);
+  assert_refused ("wrong-kind", node);
+  g_unlink (node);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -166,6 +195,7 @@ main (int    argc,
   g_test_add_func ("/helper-refusals/symlink", test_symlink);
   g_test_add_func ("/helper-refusals/other-block-device", test_other_block_device);
   g_test_add_func ("/helper-refusals/not-canonical", test_not_canonical);
+  g_test_add_func ("/helper-refusals/wrong-kind", test_wrong_kind);
   status = g_test_run ();
   rf_test_remove_tree (work_dir);
   return status;
