@@ -447,3 +447,33 @@ rf_test_transcript_lines (RfRecorder *recorder)
   return lines;
 }
 
+/**
+ * rf_test_flash:
+ * @dir: where the flash keeps its backups and journal
+ * @confirmations: what the person confirmed
+ *
+ * Runs a flash of @check to @device, which must succeed.
+ *
+ * Returns: (transfer full): what it sent
+ */
+RfRecorder *
+rf_test_flash (RfDevice             *device,
+               RfDriveDb            *db,
+               RfFirmwareCheck      *check,
+               const char           *dir,
+               RfFlashConfirmations  confirmations)
+{
+  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
+  g_autofree char *journals = g_build_filename (dir, "journals", NULL);
+  g_autoptr(RfBackupStore) store = rf_backup_store_new (backups);
+  g_autoptr(RfJournalStore) journal_store = rf_journal_store_new (journals);
+  g_autoptr(RfFlashJob) job = rf_flash_job_new (device, db, check, store);
+  g_autoptr(GError) error = NULL;
+
+  rf_flash_job_set_journal_store (job, journal_store);
+  rf_flash_job_set_confirmations (job, confirmations);
+  rf_job_run (RF_JOB (job), NULL, &error);
+  g_assert_no_error (error);
+  return rf_job_dup_transcript (RF_JOB (job));
+}
+

@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <stdarg.h>
 
-#include "rf-recorder.h"
+#include "rf-core.h"
 
 G_BEGIN_DECLS
 
@@ -66,6 +66,11 @@ int   rf_test_spawn_unprivileged_with_stdin (const char * const *argv,
 
 char *rf_test_find_dbusmock_python (void);
 
-GPtrArray *rf_test_transcript_lines (RfRecorder *recorder);
+GPtrArray  *rf_test_transcript_lines (RfRecorder *recorder);
+RfRecorder *rf_test_flash            (RfDevice             *device,
+                                      RfDriveDb            *db,
+                                      RfFirmwareCheck      *check,
+                                      const char           *dir,
+                                      RfFlashConfirmations  confirmations);
 
 G_END_DECLS

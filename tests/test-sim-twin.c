@@ -222,21 +222,11 @@ recover (RfDevice        *device,
          const char      *name)
 {
   g_autofree char *dir = g_build_filename (home, name, NULL);
-  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
-  g_autofree char *journals = g_build_filename (dir, "journals", NULL);
-  g_autoptr(RfBackupStore) store = rf_backup_store_new (backups);
-  g_autoptr(RfJournalStore) journal_store = rf_journal_store_new (journals);
-  g_autoptr(RfFlashJob) job = rf_flash_job_new (device, db, check, store);
-  g_autoptr(GError) error = NULL;
 
-  rf_flash_job_set_journal_store (job, journal_store);
-  rf_flash_job_set_confirmations (job, RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY |
-                                         RF_FLASH_CONFIRM_NO_BACKUP |
-                                         RF_FLASH_CONFIRM_UNKNOWN_ORDER |
-                                         RF_FLASH_CONFIRM_DOWNGRADE);
-  g_assert_true (rf_job_run (RF_JOB (job), NULL, &error));
-  g_assert_no_error (error);
-  return rf_job_dup_transcript (RF_JOB (job));
+  return rf_test_flash (device, db, check, dir,
+                        RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY |
+                        RF_FLASH_CONFIRM_NO_BACKUP | RF_FLASH_CONFIRM_UNKNOWN_ORDER |
+                        RF_FLASH_CONFIRM_DOWNGRADE);
 }
 
 /* The two runs sent the same commands, at least @at_least of them. */

@@ -152,6 +152,37 @@ spawn_on_terminal (RfTestUnprivileged *run,
   return pid;
 }
 
+/* Runs the CLI with @args as nobody on a terminal of its own, with
+ * reflash-helper-sim as its "pkexec" (@helper_options before the scenario),
+ * until it ends; @keys are typed once the terminal shows @when.
+ * Returns: its wait status; @screen holds what it showed. */
+static int
+run_on_terminal (Fixture            *fixture,
+                 const char * const *args,
+                 const char         *helper_options,
+                 const char         *when,
+                 const char         *keys,
+                 GString            *screen)
+{
+  g_autoptr(RfTestUnprivileged) run = rf_test_unprivileged_new (args, fixture->cli.env);
+  g_autofree char *helper = rf_test_unprivileged_add_program (run, helper_sim);
+  g_autofree char *launcher = g_strdup_printf ("%s %s seed", helper, helper_options);
+  int master;
+  int status;
+  pid_t pid;
+
+  run->env = g_environ_setenv (run->env, "REFLASH_HELPER_COMMAND", launcher, TRUE);
+  pid = spawn_on_terminal (run, &master);
+  if (when != NULL && read_screen_until (master, screen, when))
+    g_assert_cmpint (write (master, keys, strlen (keys)), ==, (gssize) strlen (keys));
+  read_screen_until (master, screen, NULL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (master);
+  if (g_test_verbose ())
+    g_test_message ("%s", screen->str);
+  return status;
+}
+
 /* Ctrl-C at the terminal after the point of no return: the CLI says the
  * flash must finish, the helper (in a process group of its own) never sees
  * the key, and the drive ends with its new firmware. */
@@ -160,16 +191,11 @@ test_ctrl_c_during_erase (Fixture       *fixture,
                           gconstpointer  data)
 {
   g_autofree char *image = NULL;
-  g_autofree char *helper = NULL;
-  g_autofree char *launcher = NULL;
   g_autofree char *info = NULL;
-  g_autoptr(RfTestUnprivileged) run = NULL;
   g_autoptr(GString) screen = g_string_new (NULL);
   const char *args[] = { cli_path, "recover", fixture->node, NULL, "--json", "--tray-empty",
                          "--accept-untested", "--yes", NULL };
-  int master;
   int status;
-  pid_t pid;
 
   if (fixture->node == NULL)
     {
@@ -178,20 +204,8 @@ test_ctrl_c_during_erase (Fixture       *fixture,
     }
   image = make_image (fixture);
   args[3] = image;
-  run = rf_test_unprivileged_new (args, fixture->cli.env);
-  helper = rf_test_unprivileged_add_program (run, helper_sim);
-  launcher = g_strdup_printf ("%s --speed %s seed", helper, HELPER_SPEED);
-  run->env = g_environ_setenv (run->env, "REFLASH_HELPER_COMMAND", launcher, TRUE);
-
-  pid = spawn_on_terminal (run, &master);
-  if (!read_screen_until (master, screen, "\"point_of_no_return\": true"))
-    g_error ("the flash did not reach the point of no return:\n%s", screen->str);
-  g_assert_cmpint (write (master, "\003", 1), ==, 1);
-  read_screen_until (master, screen, NULL);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  close (master);
-  if (g_test_verbose ())
-    g_test_message ("%s", screen->str);
+  status = run_on_terminal (fixture, args, "--speed " HELPER_SPEED,
+                            "\"point_of_no_return\": true", "\003", screen);
   rf_test_assert_has (screen->str, ASKING);
   rf_test_assert_has (screen->str, MUST_FINISH);
   rf_test_assert_has (screen->str, "\"event\": \"done\"");
@@ -202,37 +216,6 @@ test_ctrl_c_during_erase (Fixture       *fixture,
   g_assert_cmpint (rf_test_cli_job_run (&fixture->cli, cli_path, &info, NULL, "info",
                                         "practice:seed", "--json", NULL), ==, 0);
   rf_test_assert_has (info, "\"revision\": \"1.06\"");
-}
-
-/* Runs the CLI with @args as nobody on a terminal of its own, with
- * reflash-helper-sim as its "pkexec" (@helper_options before the scenario),
- * until it ends; a yes-or-no question on the way gets @answer typed.
- * Returns: its wait status; @screen holds what it showed. */
-static int
-run_on_terminal (Fixture            *fixture,
-                 const char * const *args,
-                 const char         *helper_options,
-                 const char         *answer,
-                 GString            *screen)
-{
-  g_autoptr(RfTestUnprivileged) run = rf_test_unprivileged_new (args, fixture->cli.env);
-  g_autofree char *helper = rf_test_unprivileged_add_program (run, helper_sim);
-  g_autofree char *launcher = g_strdup_printf ("%s --speed %s %s seed", helper, KILL_SPEED,
-                                               helper_options);
-  int master;
-  int status;
-  pid_t pid;
-
-  run->env = g_environ_setenv (run->env, "REFLASH_HELPER_COMMAND", launcher, TRUE);
-  pid = spawn_on_terminal (run, &master);
-  if (answer != NULL && read_screen_until (master, screen, "[y/N]"))
-    g_assert_cmpint (write (master, answer, strlen (answer)), ==, (gssize) strlen (answer));
-  read_screen_until (master, screen, NULL);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  close (master);
-  if (g_test_verbose ())
-    g_test_message ("%s", screen->str);
-  return status;
 }
 
 /* The helper outlives a killed client by the command it was running: it
@@ -285,8 +268,8 @@ test_killed_then_resume (Fixture       *fixture,
     }
   image = make_image (fixture);
   recover[3] = image;
-  kill_at = g_strdup_printf ("--kill-client-at %s", (const char *) data);
-  status = run_on_terminal (fixture, recover, kill_at, NULL, first);
+  kill_at = g_strdup_printf ("--speed %s --kill-client-at %s", KILL_SPEED, (const char *) data);
+  status = run_on_terminal (fixture, recover, kill_at, NULL, NULL, first);
   if (!WIFSIGNALED (status) || WTERMSIG (status) != SIGKILL)
     g_error ("the CLI was not killed at %s (status %d):\n%s", (const char *) data, status,
              first->str);
@@ -295,7 +278,7 @@ test_killed_then_resume (Fixture       *fixture,
   /* A node with no port behind it (no sysfs): the CLI asks whether it is
    * the same drive, as it does for a drive that moved, and the person
    * says yes. */
-  status = run_on_terminal (fixture, resume, "", "y\n", second);
+  status = run_on_terminal (fixture, resume, "--speed " KILL_SPEED, "[y/N]", "y\n", second);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     g_error ("resume after a kill at %s (status %d):\n%s", (const char *) data, status,
              second->str);

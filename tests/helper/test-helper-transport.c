@@ -314,28 +314,18 @@ practice_image_for (RfDevice *device)
   return rf_firmware_check_new_for_bytes (image->file_name, image->bytes);
 }
 
+/* A drive with firmware is backed up first, as the wizard does by default:
+ * the backup's reads go through the helper too. */
 static RfRecorder *
 flash (RfDevice        *device,
        RfFirmwareCheck *check,
        const char      *dir,
        gboolean         with_backup)
 {
-  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
-  g_autofree char *journals = g_build_filename (dir, "journals", NULL);
-  g_autoptr(RfBackupStore) store = rf_backup_store_new (backups);
-  g_autoptr(RfJournalStore) journal_store = rf_journal_store_new (journals);
-  g_autoptr(RfFlashJob) job = rf_flash_job_new (device, db, check, store);
-  g_autoptr(GError) error = NULL;
-
-  rf_flash_job_set_journal_store (job, journal_store);
-  /* A drive with firmware is backed up first, as the wizard does by
-   * default: the backup's reads go through the helper too. */
-  rf_flash_job_set_confirmations (job, RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY |
-                                         (with_backup ? 0 : RF_FLASH_CONFIRM_NO_BACKUP) |
-                                         RF_FLASH_CONFIRM_UNKNOWN_ORDER | RF_FLASH_CONFIRM_DOWNGRADE);
-  rf_job_run (RF_JOB (job), NULL, &error);
-  g_assert_no_error (error);
-  return rf_job_dup_transcript (RF_JOB (job));
+  return rf_test_flash (device, db, check, dir,
+                        RF_FLASH_CONFIRM_UNTESTED | RF_FLASH_CONFIRM_TRAY_EMPTY |
+                        (with_backup ? 0 : RF_FLASH_CONFIRM_NO_BACKUP) |
+                        RF_FLASH_CONFIRM_UNKNOWN_ORDER | RF_FLASH_CONFIRM_DOWNGRADE);
 }
 
 /* The same flash, on the practice drive directly and through the helper. */
